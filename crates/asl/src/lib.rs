@@ -1,0 +1,17 @@
+//! The Amazon States Language, as AWS Step Functions reads and evaluates it.
+//!
+//! Pure functions over `serde_json::Value`: no I/O, no clock, no randomness of its own
+//! (randomness comes in through [`scope::Random`], supplied by the engine).
+
+pub mod choice;
+pub mod error;
+pub mod intrinsics;
+pub mod model;
+pub mod path;
+pub mod payload;
+pub mod query;
+pub mod scope;
+pub mod validate;
+
+pub use error::StatesError;
+pub use scope::{Random, Scope};

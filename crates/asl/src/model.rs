@@ -1,0 +1,1 @@
+//! Typed model: written by the engine owner.

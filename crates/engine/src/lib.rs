@@ -1,0 +1,1 @@
+//! The engine: written by the engine owner.

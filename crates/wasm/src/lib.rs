@@ -1,0 +1,1 @@
+//! JS API: written by the wasm helper.

@@ -1,0 +1,660 @@
+//! Least-privilege execution-role statements derived from a definition's Task states.
+//!
+//! The rules follow the AWS Step Functions guide, "How Step Functions generates IAM policies for
+//! integrated services" and the per-service pages it links (Step Functions, Lambda, SQS, SNS,
+//! DynamoDB, Distributed Map). Static resources are scoped to the resource the state names;
+//! anything the definition only knows at run time (`.$` parameters, JSONata `{% %}` values,
+//! integrations this module does not model) lands in a statement whose Sid starts with
+//! `TodoReviewPermissions`, with a note saying which state needs it and why.
+
+use serde_json::{json, Map, Value};
+
+use crate::arn::{parse_arn, policy_arn, state_machine_name, Part};
+
+/// The rule Step Functions manages for `.sync` child executions (documented name).
+const SYNC_RULE: &str = "rule/StepFunctionsGetEventsForStepFunctionsExecutionRule";
+
+pub struct Context<'a> {
+    /// Names of all machines in the workspace: they deploy into the stack's region/account.
+    pub workspace: &'a [String],
+    /// The machine whose definition is being walked.
+    pub machine: &'a str,
+    pub source_region: &'a str,
+    pub source_account: &'a str,
+    pub rewrite_placeholders: bool,
+}
+
+impl Context<'_> {
+    fn region<'b>(&self, r: &'b str) -> Part<'b> {
+        if r.is_empty() || (self.rewrite_placeholders && r == self.source_region) {
+            Part::Stack
+        } else {
+            Part::Literal(r)
+        }
+    }
+
+    fn account<'b>(&self, a: &'b str) -> Part<'b> {
+        if a.is_empty() || (self.rewrite_placeholders && a == self.source_account) {
+            Part::Stack
+        } else {
+            Part::Literal(a)
+        }
+    }
+
+    fn in_workspace(&self, name: &str) -> bool {
+        self.workspace.iter().any(|m| m == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub actions: Vec<String>,
+    pub resources: Vec<Value>,
+}
+
+/// What a definition needs: the statements it can justify, the ones to review, and notes.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Derived {
+    pub statements: Vec<Statement>,
+    pub todo: Vec<Statement>,
+    pub notes: Vec<String>,
+}
+
+impl Derived {
+    fn add(list: &mut Vec<Statement>, actions: &[&str], resource: Value) {
+        let actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
+        if let Some(st) = list.iter_mut().find(|s| s.actions == actions) {
+            if !st.resources.contains(&resource) {
+                st.resources.push(resource);
+            }
+        } else {
+            list.push(Statement { actions, resources: vec![resource] });
+        }
+    }
+
+    fn allow(&mut self, actions: &[&str], resource: Value) {
+        Self::add(&mut self.statements, actions, resource);
+    }
+
+    fn review(&mut self, actions: &[&str], resource: Value, note: String) {
+        Self::add(&mut self.todo, actions, resource);
+        self.note(note);
+    }
+
+    fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    /// IAM policy statements: derived ones first, then the marked TODO ones. Sids must be
+    /// unique within a policy, hence the counter on the TODO ones after the first.
+    pub fn policy_statements(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        for st in &self.statements {
+            out.push(json!({"Effect": "Allow", "Action": st.actions, "Resource": st.resources}));
+        }
+        for (i, st) in self.todo.iter().enumerate() {
+            let sid = if i == 0 {
+                "TodoReviewPermissions".to_string()
+            } else {
+                format!("TodoReviewPermissions{}", i + 1)
+            };
+            out.push(json!({
+                "Sid": sid, "Effect": "Allow", "Action": st.actions, "Resource": st.resources
+            }));
+        }
+        out
+    }
+}
+
+/// Walks every state of a definition (Parallel branches and Map processors included).
+pub fn derive(definition: &Value, ctx: &Context<'_>) -> Derived {
+    let mut out = Derived::default();
+    if let Some(states) = definition.get("States").and_then(Value::as_object) {
+        walk(states, "", ctx, &mut out);
+    }
+    out
+}
+
+fn walk(states: &Map<String, Value>, prefix: &str, ctx: &Context<'_>, out: &mut Derived) {
+    for (name, state) in states {
+        let path = format!("{prefix}{name}");
+        match state.get("Type").and_then(Value::as_str) {
+            Some("Task") => task(state, &path, ctx, out),
+            Some("Parallel") => {
+                let branches = state.get("Branches").and_then(Value::as_array);
+                for (i, branch) in branches.into_iter().flatten().enumerate() {
+                    if let Some(inner) = branch.get("States").and_then(Value::as_object) {
+                        walk(inner, &format!("{path} > branch {} > ", i + 1), ctx, out);
+                    }
+                }
+            }
+            Some("Map") => map_state(state, &path, ctx, out),
+            _ => {}
+        }
+    }
+}
+
+fn map_state(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    let processor = state.get("ItemProcessor").or_else(|| state.get("Iterator"));
+    if let Some(inner) = processor.and_then(|p| p.get("States")).and_then(Value::as_object) {
+        walk(inner, &format!("{path} > "), ctx, out);
+    }
+    let distributed = processor
+        .and_then(|p| p.pointer("/ProcessorConfig/Mode"))
+        .and_then(Value::as_str)
+        == Some("DISTRIBUTED");
+    if distributed {
+        // A Distributed Map runs its iterations as child executions of this very machine.
+        let me = ctx.machine;
+        out.allow(
+            &["states:StartExecution"],
+            policy_arn("states", Part::Stack, Part::Stack, &format!("stateMachine:{me}")),
+        );
+        out.allow(
+            &["states:DescribeExecution", "states:StopExecution"],
+            policy_arn("states", Part::Stack, Part::Stack, &format!("execution:{me}/*")),
+        );
+    }
+    for (field, actions) in [
+        ("ItemReader", &["s3:GetObject", "s3:ListBucket"][..]),
+        ("ResultWriter", &["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"][..]),
+    ] {
+        if state.get(field).is_some() {
+            out.review(
+                actions,
+                json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::*"}),
+                format!(
+                    "{}: Map state \"{path}\" uses {field}; scope the S3 permissions to its bucket",
+                    ctx.machine
+                ),
+            );
+        }
+    }
+}
+
+/// A parameter's value as the definition fixes it, if it does.
+enum Param<'a> {
+    Static(&'a str),
+    Dynamic,
+    Missing,
+}
+
+fn is_jsonata(s: &str) -> bool {
+    let t = s.trim();
+    t.starts_with("{%") && t.ends_with("%}")
+}
+
+fn param<'a>(params: Option<&'a Value>, key: &str) -> Param<'a> {
+    match params {
+        None => Param::Missing,
+        Some(Value::Object(m)) => match m.get(key) {
+            Some(Value::String(s)) if !is_jsonata(s) => Param::Static(s),
+            Some(_) => Param::Dynamic,
+            None if m.contains_key(&format!("{key}.$")) => Param::Dynamic,
+            None => Param::Missing,
+        },
+        // `Arguments` as one JSONata expression: every field is dynamic.
+        Some(_) => Param::Dynamic,
+    }
+}
+
+fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    let m = ctx.machine;
+    credentials(state, path, ctx, out);
+    let Some(resource) = state.get("Resource").and_then(Value::as_str).filter(|r| !is_jsonata(r))
+    else {
+        out.review(
+            &["*"],
+            json!("*"),
+            format!("{m}: Task \"{path}\" has no static Resource; replace the wildcard with what it calls"),
+        );
+        return;
+    };
+    let params = state.get("Arguments").or_else(|| state.get("Parameters"));
+    let Some(arn) = parse_arn(resource) else {
+        out.review(&["*"], json!("*"), format!("{m}: Task \"{path}\": unrecognised Resource {resource}"));
+        return;
+    };
+    match (arn.service, arn.region, arn.account) {
+        ("states", "", "") => integration(arn.resource, params, path, ctx, out),
+        ("states", _, _) if arn.resource.starts_with("activity:") => {
+            // Activity workers poll with their own credentials; the role needs nothing.
+        }
+        ("lambda", region, account) if arn.resource.starts_with("function:") => out.allow(
+            &["lambda:InvokeFunction"],
+            policy_arn("lambda", ctx.region(region), ctx.account(account), arn.resource),
+        ),
+        _ => out.review(
+            &["*"],
+            json!("*"),
+            format!("{m}: Task \"{path}\": no permission rule for Resource {resource}"),
+        ),
+    }
+}
+
+/// `Credentials.RoleArn`: the execution role must be able to assume the target role.
+fn credentials(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    let Some(creds) = state.get("Credentials") else { return };
+    match param(Some(creds), "RoleArn") {
+        Param::Static(role) => out.allow(&["sts:AssumeRole"], json!(role)),
+        _ => out.review(
+            &["sts:AssumeRole"],
+            json!("*"),
+            format!("{}: Task \"{path}\" assumes a role chosen at run time", ctx.machine),
+        ),
+    }
+}
+
+/// An optimized or SDK integration: `arn:aws:states:::<service>:<action>[.<pattern>]`.
+fn integration(spec: &str, params: Option<&Value>, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    let m = ctx.machine;
+    let (service, rest) = spec.split_once(':').unwrap_or((spec, ""));
+    let (action, pattern) = rest.split_once('.').unwrap_or((rest, ""));
+    let sync = pattern == "sync" || pattern == "sync:2";
+    match (service, action) {
+        ("lambda", "invoke") => lambda_invoke(params, path, ctx, out),
+        ("states", "startExecution") => start_execution(params, sync, path, ctx, out),
+        ("sqs", "sendMessage") => match param(params, "QueueUrl") {
+            Param::Static(url) => match queue_arn(url, ctx) {
+                Some(arn) => out.allow(&["sqs:SendMessage"], arn),
+                None => out.review(
+                    &["sqs:SendMessage"],
+                    json!("*"),
+                    format!("{m}: Task \"{path}\": QueueUrl {url} is not an SQS queue URL"),
+                ),
+            },
+            _ => out.review(&["sqs:SendMessage"], json!("*"), dynamic_note(m, path, "QueueUrl")),
+        },
+        ("sns", "publish") => match param(params, "TopicArn") {
+            Param::Static(topic) => match parse_arn(topic) {
+                Some(a) if a.service == "sns" => out.allow(
+                    &["sns:Publish"],
+                    policy_arn("sns", ctx.region(a.region), ctx.account(a.account), a.resource),
+                ),
+                _ => out.review(&["sns:Publish"], json!("*"), format!("{m}: Task \"{path}\": TopicArn {topic} is not an SNS topic ARN")),
+            },
+            Param::Dynamic => out.review(&["sns:Publish"], json!("*"), dynamic_note(m, path, "TopicArn")),
+            // Publishing to TargetArn or PhoneNumber: the AWS guide grants "*" for these.
+            Param::Missing => out.review(
+                &["sns:Publish"],
+                json!("*"),
+                format!("{m}: Task \"{path}\" publishes without a TopicArn (TargetArn or PhoneNumber)"),
+            ),
+        },
+        ("dynamodb", "getItem" | "putItem" | "updateItem" | "deleteItem") => {
+            let iam_action = format!("dynamodb:{}", pascal(action));
+            match param(params, "TableName") {
+                Param::Static(table) => out.allow(&[&iam_action], table_arn(table, ctx)),
+                _ => out.review(
+                    &[&iam_action],
+                    policy_arn("dynamodb", Part::Stack, Part::Stack, "table/*"),
+                    dynamic_note(m, path, "TableName"),
+                ),
+            }
+        }
+        ("aws-sdk", _) => {
+            let (sdk_service, sdk_action) = rest.split_once(':').unwrap_or((rest, ""));
+            let sdk_action = sdk_action.split('.').next().unwrap_or("");
+            let iam = sdk_iam_action(sdk_service, sdk_action);
+            out.review(
+                &[&iam],
+                json!("*"),
+                format!("{m}: Task \"{path}\" calls {iam} through the AWS SDK integration; scope its Resource"),
+            );
+        }
+        _ => {
+            let iam = format!("{}:{}", iam_prefix(service), pascal(action));
+            out.review(
+                &[&iam],
+                json!("*"),
+                format!("{m}: Task \"{path}\" uses the {service}:{action} integration, which the exporter does not model; check the AWS guide for its policy"),
+            );
+        }
+    }
+}
+
+fn dynamic_note(machine: &str, path: &str, field: &str) -> String {
+    format!("{machine}: Task \"{path}\" takes {field} from the execution data; narrow the wildcard to the resources it can be")
+}
+
+fn lambda_invoke(params: Option<&Value>, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    match param(params, "FunctionName") {
+        Param::Static(f) => out.allow(&["lambda:InvokeFunction"], function_arn(f, ctx)),
+        _ => out.review(
+            &["lambda:InvokeFunction"],
+            policy_arn("lambda", Part::Stack, Part::Stack, "function:*"),
+            dynamic_note(ctx.machine, path, "FunctionName"),
+        ),
+    }
+}
+
+/// FunctionName may be a name, `name:qualifier`, a partial ARN `account:function:name`, or a
+/// full ARN; IAM wants the full function ARN.
+fn function_arn(f: &str, ctx: &Context<'_>) -> Value {
+    if let Some(a) = parse_arn(f) {
+        return policy_arn("lambda", ctx.region(a.region), ctx.account(a.account), a.resource);
+    }
+    if let Some((account, name)) = f.split_once(":function:") {
+        return policy_arn("lambda", Part::Stack, ctx.account(account), &format!("function:{name}"));
+    }
+    policy_arn("lambda", Part::Stack, Part::Stack, &format!("function:{f}"))
+}
+
+fn table_arn(table: &str, ctx: &Context<'_>) -> Value {
+    match parse_arn(table) {
+        Some(a) => policy_arn("dynamodb", ctx.region(a.region), ctx.account(a.account), a.resource),
+        None => policy_arn("dynamodb", Part::Stack, Part::Stack, &format!("table/{table}")),
+    }
+}
+
+/// `https://sqs.<region>.amazonaws.com/<account>/<queue>` (or the legacy
+/// `<region>.queue.amazonaws.com` / `queue.amazonaws.com` hosts) → the queue ARN.
+fn queue_arn(url: &str, ctx: &Context<'_>) -> Option<Value> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/')?;
+    let mut segs = path.trim_end_matches('/').split('/');
+    let (account, queue) = (segs.next()?, segs.next()?);
+    if segs.next().is_some() || account.is_empty() || queue.is_empty() {
+        return None;
+    }
+    let region = if host == "queue.amazonaws.com" {
+        "us-east-1"
+    } else if let Some(r) = host.strip_prefix("sqs.").and_then(|h| h.split_once(".amazonaws.com")) {
+        r.0
+    } else if let Some(r) = host.strip_suffix(".queue.amazonaws.com") {
+        r
+    } else {
+        return None;
+    };
+    Some(policy_arn("sqs", ctx.region(region), ctx.account(account), queue))
+}
+
+fn start_execution(params: Option<&Value>, sync: bool, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    let m = ctx.machine;
+    if sync {
+        out.allow(
+            &["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+            policy_arn("events", Part::Stack, Part::Stack, SYNC_RULE),
+        );
+    }
+    let child = match param(params, "StateMachineArn") {
+        Param::Static(arn) => parse_arn(arn)
+            .filter(|a| a.service == "states")
+            .and_then(|a| state_machine_name(a.resource).map(|(name, qual)| (a, name, qual))),
+        _ => None,
+    };
+    let Some((arn, name, qualifier)) = child else {
+        out.review(
+            &["states:StartExecution"],
+            policy_arn("states", Part::Stack, Part::Stack, "stateMachine:*"),
+            dynamic_note(m, path, "StateMachineArn"),
+        );
+        if sync {
+            out.review(
+                &["states:DescribeExecution", "states:StopExecution"],
+                policy_arn("states", Part::Stack, Part::Stack, "execution:*"),
+                dynamic_note(m, path, "StateMachineArn"),
+            );
+        }
+        return;
+    };
+    // Workspace machines are deployed by this very stack, so they live in its region/account
+    // whatever the playground ARN said.
+    let (region, account) = if ctx.in_workspace(name) {
+        (Part::Stack, Part::Stack)
+    } else {
+        // Kept exactly as written in the definition (the exporter leaves foreign ARNs alone).
+        (Part::Literal(arn.region), Part::Literal(arn.account))
+    };
+    out.allow(
+        &["states:StartExecution"],
+        policy_arn("states", region, account, &format!("stateMachine:{name}{qualifier}")),
+    );
+    if sync {
+        out.allow(
+            &["states:DescribeExecution", "states:StopExecution"],
+            policy_arn("states", region, account, &format!("execution:{name}:*")),
+        );
+    }
+}
+
+/// `sendMessage` → `SendMessage`.
+fn pascal(action: &str) -> String {
+    let mut chars = action.chars();
+    match chars.next() {
+        Some(c) => c.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// SDK integration service names that differ from their IAM service prefix.
+fn iam_prefix(service: &str) -> &str {
+    match service {
+        "sfn" => "states",
+        "cloudwatchlogs" => "logs",
+        "eventbridge" => "events",
+        "apigatewayv2" | "apigatewaymanagementapi" => "execute-api",
+        "efs" => "elasticfilesystem",
+        "elasticloadbalancingv2" => "elasticloadbalancing",
+        "emrserverless" => "emr-serverless",
+        "emrcontainers" => "emr-containers",
+        "sesv2" => "ses",
+        "cognitoidentityprovider" => "cognito-idp",
+        "costexplorer" => "ce",
+        "opensearch" => "es",
+        "acmpca" => "acm-pca",
+        "iotdata" => "iot",
+        "kinesisanalyticsv2" => "kinesisanalytics",
+        "sagemakerruntime" => "sagemaker",
+        "bedrockruntime" => "bedrock",
+        "apigateway" => "execute-api",
+        other => other,
+    }
+}
+
+/// The IAM action an SDK call needs; a handful of APIs are authorised by a differently named action.
+fn sdk_iam_action(service: &str, action: &str) -> String {
+    let special = match (service, action) {
+        ("s3", "listObjectsV2" | "listObjects" | "headBucket") => Some("s3:ListBucket"),
+        ("s3", "headObject") => Some("s3:GetObject"),
+        ("lambda", "invoke") => Some("lambda:InvokeFunction"),
+        ("bedrockruntime", "invokeModel" | "converse") => Some("bedrock:InvokeModel"),
+        _ => None,
+    };
+    match special {
+        Some(a) => a.to_string(),
+        None => format!("{}:{}", iam_prefix(service), pascal(action)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WS: &[&str] = &["Parent", "HelloWorld"];
+
+    fn derive_one(task: Value) -> Derived {
+        let names: Vec<String> = WS.iter().map(|s| s.to_string()).collect();
+        let ctx = Context {
+            workspace: &names,
+            machine: "Parent",
+            source_region: "us-east-1",
+            source_account: "123456789012",
+            rewrite_placeholders: true,
+        };
+        let def = json!({"StartAt": "T", "States": {"T": task}});
+        derive(&def, &ctx)
+    }
+
+    fn sub(s: &str) -> Value {
+        json!({ "Fn::Sub": s })
+    }
+
+    const HELLO: &str = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:HelloWorld";
+    const HELLO_EXEC: &str = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:HelloWorld:*";
+    const RULE: &str = "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule";
+
+    fn st(actions: &[&str], resources: Vec<Value>) -> Statement {
+        Statement { actions: actions.iter().map(|s| s.to_string()).collect(), resources }
+    }
+
+    #[test]
+    fn start_execution_patterns() {
+        let child = "arn:aws:states:us-east-1:123456789012:stateMachine:HelloWorld";
+        let start = st(&["states:StartExecution"], vec![sub(HELLO)]);
+        let events = st(&["events:PutTargets", "events:PutRule", "events:DescribeRule"], vec![sub(RULE)]);
+        let describe = st(&["states:DescribeExecution", "states:StopExecution"], vec![sub(HELLO_EXEC)]);
+        let cases = [
+            ("arn:aws:states:::states:startExecution", vec![start.clone()]),
+            ("arn:aws:states:::states:startExecution.waitForTaskToken", vec![start.clone()]),
+            ("arn:aws:states:::states:startExecution.sync", vec![events.clone(), start.clone(), describe.clone()]),
+            ("arn:aws:states:::states:startExecution.sync:2", vec![events, start, describe]),
+        ];
+        for (resource, want) in cases {
+            let d = derive_one(json!({"Type": "Task", "Resource": resource,
+                "Parameters": {"StateMachineArn": child, "Input": {"a": 1}}, "End": true}));
+            assert_eq!(d.statements, want, "{resource}");
+            assert!(d.todo.is_empty(), "{resource}");
+        }
+    }
+
+    #[test]
+    fn start_execution_outside_workspace_keeps_foreign_account() {
+        let d = derive_one(json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+            "Arguments": {"StateMachineArn": "arn:aws:states:eu-west-1:999999999999:stateMachine:Other:prod"}, "End": true}));
+        assert_eq!(
+            d.statements,
+            vec![st(&["states:StartExecution"], vec![json!("arn:aws:states:eu-west-1:999999999999:stateMachine:Other:prod")])]
+        );
+    }
+
+    #[test]
+    fn dynamic_parameters_become_todo() {
+        let cases = [
+            json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                   "Parameters": {"StateMachineArn.$": "$.target"}, "End": true}),
+            json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                   "Arguments": {"FunctionName": "{% $states.input.fn %}"}, "End": true}),
+            json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                   "Arguments": "{% {'QueueUrl': $states.input.q} %}", "End": true}),
+            json!({"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                   "Parameters": {"TableName.$": "$.t"}, "End": true}),
+            json!({"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+                   "Parameters": {"PhoneNumber": "+100", "Message": "x"}, "End": true}),
+            json!({"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "End": true}),
+            json!({"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2", "End": true}),
+            json!({"Type": "Task", "Resource": "arn:aws:foo:bar", "End": true}),
+        ];
+        for task in cases {
+            let d = derive_one(task.clone());
+            assert!(!d.todo.is_empty(), "{task}");
+            assert!(!d.notes.is_empty(), "{task}");
+            let stmts = d.policy_statements();
+            assert!(stmts.iter().any(|s| s["Sid"] == "TodoReviewPermissions"), "{task}");
+        }
+    }
+
+    #[test]
+    fn service_integrations() {
+        let acct = |s: &str| sub(&format!("arn:${{AWS::Partition}}:{s}"));
+        let cases: Vec<(Value, &[&str], Value)> = vec![
+            (json!({"Resource": "arn:aws:lambda:us-east-1:123456789012:function:Fn"}),
+             &["lambda:InvokeFunction"], acct("lambda:${AWS::Region}:${AWS::AccountId}:function:Fn")),
+            (json!({"Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "Fn:live"}}),
+             &["lambda:InvokeFunction"], acct("lambda:${AWS::Region}:${AWS::AccountId}:function:Fn:live")),
+            (json!({"Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "Parameters": {"FunctionName": "arn:aws:lambda:eu-west-1:111122223333:function:X"}}),
+             &["lambda:InvokeFunction"], json!("arn:aws:lambda:eu-west-1:111122223333:function:X")),
+            (json!({"Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "111122223333:function:Y"}}),
+             &["lambda:InvokeFunction"], acct("lambda:${AWS::Region}:111122223333:function:Y")),
+            (json!({"Resource": "arn:aws:states:::sqs:sendMessage",
+                    "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"}}),
+             &["sqs:SendMessage"], acct("sqs:${AWS::Region}:${AWS::AccountId}:jobs")),
+            (json!({"Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "Parameters": {"QueueUrl": "https://eu-west-1.queue.amazonaws.com/111122223333/q"}}),
+             &["sqs:SendMessage"], json!("arn:aws:sqs:eu-west-1:111122223333:q")),
+            (json!({"Resource": "arn:aws:states:::sns:publish",
+                    "Arguments": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:alerts", "Message": "{% $x %}"}}),
+             &["sns:Publish"], acct("sns:${AWS::Region}:${AWS::AccountId}:alerts")),
+            (json!({"Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"TableName": "Orders"}}),
+             &["dynamodb:PutItem"], acct("dynamodb:${AWS::Region}:${AWS::AccountId}:table/Orders")),
+            (json!({"Resource": "arn:aws:states:::dynamodb:updateItem",
+                    "Parameters": {"TableName": "arn:aws:dynamodb:us-west-2:111122223333:table/T"}}),
+             &["dynamodb:UpdateItem"], json!("arn:aws:dynamodb:us-west-2:111122223333:table/T")),
+        ];
+        for (mut task, actions, resource) in cases {
+            task["Type"] = json!("Task");
+            task["End"] = json!(true);
+            let d = derive_one(task.clone());
+            assert_eq!(d.statements, vec![st(actions, vec![resource])], "{task}");
+            assert!(d.todo.is_empty(), "{task}");
+        }
+    }
+
+    #[test]
+    fn activities_need_nothing_and_credentials_need_assume_role() {
+        let d = derive_one(json!({"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:Work",
+            "Credentials": {"RoleArn": "arn:aws:iam::111122223333:role/Target"}, "End": true}));
+        assert_eq!(d.statements, vec![st(&["sts:AssumeRole"], vec![json!("arn:aws:iam::111122223333:role/Target")])]);
+        assert!(d.todo.is_empty());
+    }
+
+    #[test]
+    fn sdk_actions_map_to_iam_names() {
+        let cases = [
+            ("s3", "getObject", "s3:GetObject"),
+            ("s3", "listObjectsV2", "s3:ListBucket"),
+            ("sfn", "startExecution", "states:StartExecution"),
+            ("cloudwatchlogs", "putLogEvents", "logs:PutLogEvents"),
+            ("ec2", "describeInstances", "ec2:DescribeInstances"),
+        ];
+        for (svc, action, want) in cases {
+            assert_eq!(sdk_iam_action(svc, action), want);
+        }
+    }
+
+    #[test]
+    fn walks_parallel_and_map_and_merges_resources() {
+        let call = |arn: &str| json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+            "Parameters": {"StateMachineArn": arn}, "End": true});
+        let hello = "arn:aws:states:us-east-1:123456789012:stateMachine:HelloWorld";
+        let parent = "arn:aws:states:us-east-1:123456789012:stateMachine:Parent";
+        let def = json!({"StartAt": "P", "States": {
+            "P": {"Type": "Parallel", "Next": "M", "Branches": [
+                {"StartAt": "A", "States": {"A": call(hello)}},
+                {"StartAt": "B", "States": {"B": call(parent)}}]},
+            "M": {"Type": "Map", "End": true, "Iterator": {"StartAt": "C", "States": {"C": call(hello)}}}
+        }});
+        let names = vec!["Parent".to_string(), "HelloWorld".to_string()];
+        let ctx = Context { workspace: &names, machine: "Parent", source_region: "us-east-1",
+            source_account: "123456789012", rewrite_placeholders: true };
+        let d = derive(&def, &ctx);
+        assert_eq!(d.statements, vec![st(&["states:StartExecution"], vec![sub(HELLO),
+            sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:Parent")])]);
+    }
+
+    #[test]
+    fn distributed_map_starts_its_own_executions() {
+        let d = derive_one(json!({"Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject"},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}}));
+        assert_eq!(d.statements[0].actions, vec!["states:StartExecution"]);
+        assert_eq!(d.statements[1].resources,
+            vec![sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:Parent/*")]);
+        assert_eq!(d.todo.len(), 1);
+    }
+
+    #[test]
+    fn todo_sids_are_unique() {
+        let def = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName.$": "$.f"}, "Next": "B"},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl.$": "$.q"}, "End": true}}});
+        let names = vec!["Parent".to_string()];
+        let ctx = Context { workspace: &names, machine: "Parent", source_region: "us-east-1",
+            source_account: "123456789012", rewrite_placeholders: true };
+        let sids: Vec<Value> = derive(&def, &ctx).policy_statements().iter().map(|s| s["Sid"].clone()).collect();
+        assert_eq!(sids, vec![json!("TodoReviewPermissions"), json!("TodoReviewPermissions2")]);
+    }
+}

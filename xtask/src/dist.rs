@@ -1,0 +1,167 @@
+//! Builds the site into `dist/`: the playground (Yew app) at its root, the JS API in `dist/pkg/`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::setup::{self, WASM_TARGET};
+use crate::util::{self, run, step, Result};
+
+const PLAYGROUND: &str = "stepwise-playground";
+const JS_API: &str = "stepwise-wasm";
+
+pub fn build() -> Result<PathBuf> {
+    setup::wasm_target()?;
+    setup::wasm_bindgen()?;
+    setup::npm_tools()?;
+    let root = util::root();
+    let dist = util::dist_dir();
+
+    step(
+        "cargo build (wasm32, release): playground and JS API",
+        || {
+            run(setup::cargo().args([
+                "build",
+                "--release",
+                "--target",
+                WASM_TARGET,
+                "-p",
+                PLAYGROUND,
+                "-p",
+                JS_API,
+            ]))
+        },
+    )?;
+    let out = util::target_dir().join(WASM_TARGET).join("release");
+
+    step("wasm-bindgen + wasm-opt", || {
+        if dist.exists() {
+            std::fs::remove_dir_all(&dist)
+                .map_err(|e| format!("removing {}: {e}", dist.display()))?;
+        }
+        // The page imports `./playground.js`; the bin's own name would give `stepwise-playground.js`.
+        bindgen(
+            &out.join(format!("{PLAYGROUND}.wasm")),
+            &dist,
+            "playground",
+            false,
+        )?;
+        optimize(&dist.join("playground_bg.wasm"))?;
+        let pkg = dist.join("pkg");
+        bindgen(
+            &out.join(format!("{}.wasm", JS_API.replace('-', "_"))),
+            &pkg,
+            &JS_API.replace('-', "_"),
+            true,
+        )?;
+        optimize(&pkg.join("stepwise_wasm_bg.wasm"))?;
+        std::fs::write(
+            pkg.join("package.json"),
+            npm_manifest(&workspace_version(&root)?),
+        )
+        .map_err(|e| format!("writing {}/package.json: {e}", pkg.display()))
+    })?;
+
+    step("copy index.html and www/", || {
+        util::copy_file(&root.join("index.html"), &dist.join("index.html"))?;
+        util::copy_tree(&root.join("www"), &dist)
+    })?;
+
+    for wasm in [
+        dist.join("playground_bg.wasm"),
+        dist.join("pkg/stepwise_wasm_bg.wasm"),
+    ] {
+        println!("{}", size_line(&wasm));
+    }
+    Ok(dist)
+}
+
+fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, typescript: bool) -> Result<()> {
+    let mut cmd = Command::new("wasm-bindgen");
+    cmd.args(["--target", "web", "--out-name", out_name, "--out-dir"])
+        .arg(out_dir)
+        .arg(wasm);
+    if !typescript {
+        cmd.arg("--no-typescript");
+    }
+    run(&mut cmd)
+}
+
+fn optimize(wasm: &Path) -> Result<()> {
+    let tmp = wasm.with_extension("opt.wasm");
+    run(Command::new(setup::wasm_opt())
+        .arg("-Oz")
+        .arg(wasm)
+        .arg("-o")
+        .arg(&tmp))?;
+    std::fs::rename(&tmp, wasm).map_err(|e| format!("replacing {}: {e}", wasm.display()))
+}
+
+/// `[workspace.package] version`, so the npm package carries the crates' version.
+fn workspace_version(root: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("reading Cargo.toml: {e}"))?;
+    let mut in_section = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_section = line == "[workspace.package]";
+        } else if let Some(value) = line.strip_prefix("version").filter(|_| in_section) {
+            if let Some(value) = value.trim_start().strip_prefix('=') {
+                return Ok(value.trim().trim_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.toml has no [workspace.package] version".into())
+}
+
+fn npm_manifest(version: &str) -> String {
+    format!(
+        r#"{{
+  "name": "stepwise-wasm",
+  "description": "AWS Step Functions (Amazon States Language) interpreter compiled to WebAssembly",
+  "version": "{version}",
+  "license": "MIT",
+  "type": "module",
+  "main": "stepwise_wasm.js",
+  "module": "stepwise_wasm.js",
+  "types": "stepwise_wasm.d.ts",
+  "files": ["stepwise_wasm_bg.wasm", "stepwise_wasm.js", "stepwise_wasm.d.ts", "stepwise_wasm_bg.wasm.d.ts"],
+  "sideEffects": ["./snippets/*"]
+}}
+"#
+    )
+}
+
+/// `name: 130.2 KB (57.1 KB gzipped)`, the gzipped figure from the system's gzip when present.
+pub fn size_line(file: &Path) -> String {
+    let raw = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let gzipped = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(file)
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| format!(" ({:.1} KB gzipped)", out.stdout.len() as f64 / 1024.0))
+        .unwrap_or_default();
+    format!("{}: {:.1} KB{gzipped}", file.display(), raw as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_workspace_version() {
+        let version = workspace_version(&util::root()).unwrap();
+        assert!(
+            version.split('.').count() == 3 && version.split('.').all(|p| p.parse::<u32>().is_ok()),
+            "{version}"
+        );
+    }
+
+    #[test]
+    fn the_npm_manifest_names_the_generated_files() {
+        let manifest = npm_manifest("1.2.3");
+        assert!(manifest.contains("\"version\": \"1.2.3\""));
+        assert!(manifest.contains("\"types\": \"stepwise_wasm.d.ts\""));
+    }
+}

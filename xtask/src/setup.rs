@@ -1,0 +1,269 @@
+//! Installs what the build and the tests need, only when it is missing or has the wrong version.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{self, output_line, run, step, Result};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Makes the binaries of `cargo install` reachable even when `~/.cargo/bin` is not on `PATH`
+/// (cargo can be run by its full path in CI).
+pub fn init_path() {
+    let bin = cargo_home().join("bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    if !dirs.contains(&bin) {
+        dirs.push(bin);
+        if let Ok(joined) = std::env::join_paths(dirs) {
+            // Called first thing in main, before any thread exists.
+            std::env::set_var("PATH", joined);
+        }
+    }
+}
+
+fn cargo_home() -> PathBuf {
+    if let Some(home) = std::env::var_os("CARGO_HOME").filter(|h| !h.is_empty()) {
+        return PathBuf::from(home);
+    }
+    PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+}
+
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(util::root());
+    cmd
+}
+
+pub fn wasm_target() -> Result<()> {
+    let Ok(out) = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+    else {
+        // A toolchain without rustup (a distro's) may still have the target: cargo will judge.
+        println!("rustup not found: assuming the {WASM_TARGET} standard library is installed");
+        return Ok(());
+    };
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
+        return Ok(());
+    }
+    step(&format!("install the {WASM_TARGET} target"), || {
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+    })
+}
+
+/// The version of the `wasm-bindgen` crate that Cargo.lock pins: the CLI must match it exactly.
+pub fn locked_version(lock: &str, package: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in lock.lines() {
+        let line = line.trim();
+        if line == "[[package]]" {
+            in_package = false;
+        } else if let Some(name) = line.strip_prefix("name = ") {
+            in_package = name.trim_matches('"') == package;
+        } else if let Some(version) = line.strip_prefix("version = ") {
+            if in_package {
+                return Some(version.trim_matches('"').to_string());
+            }
+        }
+    }
+    None
+}
+
+pub fn wasm_bindgen() -> Result<()> {
+    let lock_path = util::root().join("Cargo.lock");
+    let lock = std::fs::read_to_string(&lock_path)
+        .map_err(|e| format!("reading {}: {e}", lock_path.display()))?;
+    let want = locked_version(&lock, "wasm-bindgen")
+        .ok_or_else(|| format!("{} has no wasm-bindgen package", lock_path.display()))?;
+    let have = |program: &str| output_line(program, &["--version"]);
+    let matches = |line: Option<String>| {
+        line.is_some_and(|l| l.split_whitespace().nth(1) == Some(want.as_str()))
+    };
+    if matches(have("wasm-bindgen")) && matches(have("wasm-bindgen-test-runner")) {
+        return Ok(());
+    }
+    step(&format!("install wasm-bindgen-cli {want}"), || {
+        // Not --locked: the CLI's own lockfile pins a crate version that the registry mirror lacks.
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", &want]))
+    })?;
+    if !matches(have("wasm-bindgen")) {
+        return Err(format!(
+            "wasm-bindgen {want} was installed but `wasm-bindgen --version` does not report it"
+        ));
+    }
+    Ok(())
+}
+
+pub fn chromium() -> Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    step("install chromium and chromium-driver (apt-get)", || {
+        let is_root = output_line("id", &["-u"]).as_deref() == Some("0");
+        let apt = || {
+            let mut cmd = if is_root {
+                Command::new("apt-get")
+            } else {
+                let mut sudo = Command::new("sudo");
+                sudo.args(["DEBIAN_FRONTEND=noninteractive", "apt-get"]);
+                sudo
+            };
+            cmd.env("DEBIAN_FRONTEND", "noninteractive");
+            // Waits for another apt run (unattended upgrades, a parallel job) instead of failing.
+            cmd.args(["-o", "DPkg::Lock::Timeout=600"]);
+            cmd
+        };
+        if !is_root && output_line("sudo", &["--version"]).is_none() {
+            return Err(format!(
+                "{CHROMIUM} or {CHROMEDRIVER} is missing and, not being root, there is no sudo to install them: \
+                 run `apt-get install -y chromium chromium-driver` as root"
+            ));
+        }
+        run(apt().arg("update"))?;
+        run(apt().args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ]))?;
+        for needed in [CHROMIUM, CHROMEDRIVER] {
+            if !Path::new(needed).exists() {
+                return Err(format!(
+                    "apt-get installed chromium but {needed} is still missing"
+                ));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The npm packages pinned in `tests/e2e/package.json` (exact versions, with its lockfile).
+pub fn npm_tools() -> Result<()> {
+    let dir = util::npm_dir();
+    let manifest = std::fs::read_to_string(dir.join("package.json"))
+        .map_err(|e| format!("reading {}: {e}", dir.join("package.json").display()))?;
+    let missing: Vec<String> = pinned_npm_packages(&manifest)
+        .into_iter()
+        .filter(|(name, version)| {
+            installed_npm_version(&dir, name).as_deref() != Some(version.as_str())
+        })
+        .map(|(name, version)| format!("{name}@{version}"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(
+        &format!("install npm packages ({})", missing.join(", ")),
+        || {
+            let mut cmd = Command::new("npm");
+            cmd.current_dir(&dir)
+                .args(["install", "--no-audit", "--no-fund", "--loglevel=error"]);
+            run(&mut cmd)
+        },
+    )
+}
+
+/// `(name, version)` of the `devDependencies` in a package.json written as one entry per line.
+fn pinned_npm_packages(manifest: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut inside = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with("\"devDependencies\"") {
+            inside = true;
+        } else if inside && line.starts_with('}') {
+            break;
+        } else if inside {
+            let mut parts = line
+                .trim_end_matches(',')
+                .split(':')
+                .map(|p| p.trim().trim_matches('"'));
+            if let (Some(name), Some(version)) = (parts.next(), parts.next()) {
+                found.push((name.to_string(), version.to_string()));
+            }
+        }
+    }
+    found
+}
+
+fn installed_npm_version(dir: &Path, name: &str) -> Option<String> {
+    let text =
+        std::fs::read_to_string(dir.join("node_modules").join(name).join("package.json")).ok()?;
+    // The first top-level "version" key; package.json files put it near the top, before any nested one.
+    let at = text.find("\"version\"")?;
+    let rest = &text[at + "\"version\"".len()..];
+    let value = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    Some(value[..value.find('"')?].to_string())
+}
+
+pub fn wasm_opt() -> PathBuf {
+    util::npm_dir().join("node_modules/.bin/wasm-opt")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_locked_version_of_a_package() {
+        let lock = r#"
+[[package]]
+name = "wasm-bindgen-macro"
+version = "0.2.99"
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen-macro").as_deref(),
+            Some("0.2.99")
+        );
+        assert_eq!(locked_version(lock, "yew"), None);
+    }
+
+    #[test]
+    fn reads_pinned_dev_dependencies() {
+        let manifest = "{\n  \"name\": \"x\",\n  \"devDependencies\": {\n    \"binaryen\": \"132.0.0\",\n    \"playwright-core\": \"1.57.0\"\n  }\n}\n";
+        assert_eq!(
+            pinned_npm_packages(manifest),
+            [
+                ("binaryen".to_string(), "132.0.0".to_string()),
+                ("playwright-core".to_string(), "1.57.0".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn the_repository_pins_its_npm_tools_exactly() {
+        let manifest = std::fs::read_to_string(util::npm_dir().join("package.json")).unwrap();
+        let pinned = pinned_npm_packages(&manifest);
+        let names: Vec<&str> = pinned.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(
+            names.contains(&"binaryen") && names.contains(&"playwright-core"),
+            "{pinned:?}"
+        );
+        for (name, version) in &pinned {
+            assert!(
+                version.chars().all(|c| c.is_ascii_digit() || c == '.'),
+                "{name} is not pinned: {version}"
+            );
+        }
+    }
+}

@@ -107,6 +107,7 @@ struct Planned {
     refs: Vec<usize>,
     uses_region: bool,
     uses_account: bool,
+    arn_subs: Vec<(String, Value)>,
     derived: policy::Derived,
 }
 
@@ -131,7 +132,8 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
     for (machine, stem) in workspace.machines.iter().zip(&stems) {
         let original = machine.definition_object()?;
         let mut rw = Rewriter { names: &names, stems: &stems, options, refs: Vec::new(),
-            uses_region: false, uses_account: false, foreign: Vec::new(), has_dollar_brace: false };
+            uses_region: false, uses_account: false, foreign: Vec::new(), has_dollar_brace: false,
+            arn_subs: Vec::new() };
         let definition = rw.value(&original);
         let ctx = policy::Context {
             workspace: &names,
@@ -163,6 +165,7 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
             refs: rw.refs,
             uses_region: rw.uses_region,
             uses_account: rw.uses_account,
+            arn_subs: rw.arn_subs.into_iter().map(|(k, _, v)| (k, v)).collect(),
             derived,
         });
     }
@@ -185,6 +188,9 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
                 )})
             };
             subs.insert(format!("{}Arn", target.stem), value);
+        }
+        for (key, value) in &p.arn_subs {
+            subs.insert(key.clone(), value.clone());
         }
         if p.uses_region {
             subs.insert(SUB_REGION.into(), json!({"Ref": "AWS::Region"}));
@@ -352,6 +358,8 @@ struct Rewriter<'a> {
     uses_account: bool,
     foreign: Vec<String>,
     has_dollar_brace: bool,
+    /// Whole-value ARNs moved into their own substitution: (key, value for the substitution).
+    arn_subs: Vec<(String, String, Value)>,
 }
 
 impl Rewriter<'_> {
@@ -370,15 +378,88 @@ impl Rewriter<'_> {
         if s.contains("${") {
             self.has_dollar_brace = true;
         }
+        let arns = arn::find_arns(s);
+        if arns == [(0, s.len())] {
+            if let Some(key) = self.whole_arn(s) {
+                return format!("${{{key}}}");
+            }
+        }
+        if let Some(url) = self.queue_url(s) {
+            return url;
+        }
         let mut out = String::with_capacity(s.len());
         let mut last = 0;
-        for (start, end) in arn::find_arns(s) {
+        for (start, end) in arns {
             out.push_str(&s[last..start]);
             out.push_str(&self.arn(&s[start..end]));
             last = end;
         }
         out.push_str(&s[last..]);
         out
+    }
+
+    /// A string value that is exactly one ARN written for the source region/account becomes a
+    /// placeholder of its own (`${LambdaEnrichArn}`), filled with an `Fn::Sub` of the stack's
+    /// region/account. Whole-value placeholders keep fields such as a Task `Resource` valid for
+    /// linters that check ARN shapes, and read better than a spliced-in `${AccountId}`.
+    fn whole_arn(&mut self, text: &str) -> Option<String> {
+        let a = arn::parse_arn(text)?;
+        if !self.options.rewrite_placeholders || a.service == "states" && arn::state_machine_name(a.resource).is_some() {
+            return None;
+        }
+        let region_hit = !a.region.is_empty() && a.region == self.options.source_region;
+        let account_hit = !a.account.is_empty() && a.account == self.options.source_account;
+        if !region_hit && !account_hit {
+            return None;
+        }
+        if let Some((key, _, _)) = self.arn_subs.iter().find(|(_, t, _)| t == text) {
+            return Some(key.clone());
+        }
+        let region = if region_hit { "${AWS::Region}" } else { a.region };
+        let account = if account_hit { "${AWS::AccountId}" } else { a.account };
+        let sub = json!({"Fn::Sub": format!(
+            "arn:${{AWS::Partition}}:{}:{region}:{account}:{}", a.service, a.resource)});
+        let last = a.resource.rsplit([':', '/']).find(|p| !p.is_empty()).unwrap_or("");
+        let base = format!("{}{}Arn", arn::logical_stem(a.service), arn::logical_stem(last));
+        let taken = |k: &str, me: &Self| {
+            k == SUB_REGION || k == SUB_ACCOUNT
+                || me.stems.iter().any(|st| format!("{st}Arn") == k)
+                || me.arn_subs.iter().any(|(x, _, _)| x == k)
+        };
+        let mut key = base.clone();
+        let mut n = 2;
+        while taken(&key, self) {
+            key = format!("{base}{n}");
+            n += 1;
+        }
+        self.arn_subs.push((key.clone(), text.to_string(), sub));
+        Some(key)
+    }
+
+    /// `https://sqs.<source region>.amazonaws.com/<source account>/<queue>` → the stack's own.
+    fn queue_url(&mut self, s: &str) -> Option<String> {
+        if !self.options.rewrite_placeholders {
+            return None;
+        }
+        let rest = s.strip_prefix("https://sqs.")?;
+        let (region, rest) = rest.split_once(".amazonaws.com/")?;
+        let (account, queue) = rest.split_once('/')?;
+        if queue.is_empty() || queue.contains('/') {
+            return None;
+        }
+        let region = if region == self.options.source_region {
+            self.uses_region = true;
+            format!("${{{SUB_REGION}}}")
+        } else {
+            region.to_string()
+        };
+        let account = if account == self.options.source_account {
+            self.uses_account = true;
+            format!("${{{SUB_ACCOUNT}}}")
+        } else {
+            account.to_string()
+        };
+        Some(format!("https://sqs.{region}.amazonaws.com/{account}/{queue}"))
     }
 
     fn arn(&mut self, text: &str) -> String {
@@ -515,16 +596,44 @@ mod tests {
         let ws = Workspace::new(vec![Machine::new("Main", def)]);
         let t = export(&ws, &Options::default()).unwrap();
         let props = &t["Resources"]["MainStateMachine"]["Properties"];
-        assert_eq!(props["Definition"]["States"]["A"]["Resource"], "arn:aws:lambda:${Region}:${AccountId}:function:Fn");
+        assert_eq!(props["Definition"]["States"]["A"]["Resource"], "${LambdaFnArn}");
         assert_eq!(props["Definition"]["States"]["B"]["Parameters"]["StateMachineArn"],
             "arn:aws:states:us-east-1:123456789012:stateMachine:Elsewhere");
-        assert_eq!(props["DefinitionSubstitutions"],
-            json!({"Region": {"Ref": "AWS::Region"}, "AccountId": {"Ref": "AWS::AccountId"}}));
+        assert_eq!(props["DefinitionSubstitutions"], json!({"LambdaFnArn":
+            {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:Fn"}}));
         let todo = t["Metadata"]["Stepwise"]["Todo"].as_array().unwrap();
         assert!(todo[0].as_str().unwrap().contains("Elsewhere"), "{todo:?}");
         assert!(t["Description"].as_str().unwrap().contains("TODO: 1 item"));
         let stmts = &t["Resources"]["MainRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
         assert_eq!(stmts[1]["Resource"], json!(["arn:aws:states:us-east-1:123456789012:stateMachine:Elsewhere"]));
+    }
+
+    #[test]
+    fn placeholder_rewrites_by_position() {
+        let def = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+            "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "B", "Arguments": {
+                "FunctionName": "{% 'arn:aws:lambda:us-east-1:123456789012:function:' & $states.input.fn %}"}},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Next": "C", "Arguments": {
+                "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs", "MessageBody": "x"}},
+            "C": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true, "Arguments": {
+                "TopicArn": "arn:aws:sns:eu-west-1:123456789012:Lambda", "Message": "x"}}}});
+        // A machine whose key would clash with the topic's natural key.
+        let ws = Workspace::new(vec![Machine::new("M", def), Machine::new("SnsLambda", hello())]);
+        let t = export(&ws, &Options::default()).unwrap();
+        let props = &t["Resources"]["MStateMachine"]["Properties"];
+        let states = &props["Definition"]["States"];
+        assert_eq!(states["A"]["Arguments"]["FunctionName"],
+            "{% 'arn:aws:lambda:${Region}:${AccountId}:function:' & $states.input.fn %}");
+        assert_eq!(states["B"]["Arguments"]["QueueUrl"], "https://sqs.${Region}.amazonaws.com/${AccountId}/jobs");
+        assert_eq!(states["C"]["Arguments"]["TopicArn"], "${SnsLambdaArn2}");
+        assert_eq!(props["DefinitionSubstitutions"]["SnsLambdaArn2"],
+            json!({"Fn::Sub": "arn:${AWS::Partition}:sns:eu-west-1:${AWS::AccountId}:Lambda"}));
+        assert_eq!(props["DefinitionSubstitutions"]["Region"], json!({"Ref": "AWS::Region"}));
+        let no_rewrite = Options { rewrite_placeholders: false, ..Options::default() };
+        let t = export(&ws, &no_rewrite).unwrap();
+        let props = &t["Resources"]["MStateMachine"]["Properties"];
+        assert_eq!(props["Definition"]["States"]["C"]["Arguments"]["TopicArn"], "arn:aws:sns:eu-west-1:123456789012:Lambda");
+        assert!(props.get("DefinitionSubstitutions").is_none());
     }
 
     #[test]

@@ -1,0 +1,34 @@
+use std::path::PathBuf;
+
+use stepwise_export::Workspace;
+
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Every fixture workspace, by file stem, in name order.
+pub fn fixtures() -> Vec<(String, Workspace)> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures dir")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    entries.sort();
+    entries
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read fixture");
+            let ws = Workspace::from_json(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (p.file_stem().unwrap().to_string_lossy().into_owned(), ws)
+        })
+        .collect()
+}
+
+pub fn fixture(stem: &str) -> Workspace {
+    fixtures()
+        .into_iter()
+        .find(|(s, _)| s == stem)
+        .unwrap_or_else(|| panic!("no fixture {stem}"))
+        .1
+}

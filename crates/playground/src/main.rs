@@ -1,10 +1,3 @@
-use yew::prelude::*;
-
-#[function_component]
-fn App() -> Html {
-    html! { <div id="app" class="app">{ "Stepwise" }</div> }
-}
-
 fn main() {
-    yew::Renderer::<App>::new().render();
+    stepwise_playground::start();
 }

@@ -1,0 +1,4 @@
+pub mod graph;
+pub mod highlight;
+pub mod share;
+pub fn start() {}

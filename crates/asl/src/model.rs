@@ -1,1 +1,495 @@
-//! Typed model: written by the engine owner.
+//! The typed definition: what the engine runs. Built from a definition that already passed
+//! validation, so errors here are short and structural; the validator explains problems to people.
+//!
+//! Paths and intrinsics are compiled here once per machine, so running a state never re-parses.
+
+use crate::path::JsonPath;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryLanguage {
+    JsonPath,
+    Jsonata,
+}
+
+impl QueryLanguage {
+    fn parse(v: Option<&Value>, inherited: QueryLanguage) -> Result<Self, String> {
+        match v {
+            None => Ok(inherited),
+            Some(Value::String(s)) if s == "JSONPath" => Ok(QueryLanguage::JsonPath),
+            Some(Value::String(s)) if s == "JSONata" => Ok(QueryLanguage::Jsonata),
+            Some(other) => Err(format!("unknown QueryLanguage {other}")),
+        }
+    }
+}
+
+/// A whole state machine definition.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    pub comment: Option<String>,
+    pub timeout_seconds: Option<u64>,
+    pub query_language: QueryLanguage,
+    pub states: States,
+}
+
+/// One scope of states: the top level, a Parallel branch or a Map's item processor.
+#[derive(Clone, Debug)]
+pub struct States {
+    pub start_at: usize,
+    pub list: Vec<State>,
+    pub by_name: BTreeMap<String, usize>,
+}
+
+impl States {
+    pub fn get(&self, name: &str) -> Option<&State> {
+        self.by_name.get(name).map(|i| &self.list[*i])
+    }
+    pub fn start(&self) -> &State {
+        &self.list[self.start_at]
+    }
+}
+
+/// How a state leaves: to another state of its scope, or by ending the scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transition {
+    Next(String),
+    End,
+}
+
+/// `InputPath`/`OutputPath`: absent means `$`; `null` means "discard" (`{}`).
+#[derive(Clone, Debug)]
+pub enum PathField {
+    Default,
+    Null,
+    Path(JsonPath),
+}
+
+#[derive(Clone, Debug)]
+pub enum ResultPathField {
+    Default,
+    Null,
+    Path(JsonPath),
+}
+
+#[derive(Clone, Debug)]
+pub struct Retrier {
+    pub error_equals: Vec<String>,
+    pub interval_seconds: f64,
+    pub max_attempts: u32,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<f64>,
+    pub jitter_full: bool,
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Catcher {
+    pub error_equals: Vec<String>,
+    pub next: String,
+    pub result_path: ResultPathField,
+    pub output: Option<Value>,
+    pub assign: Option<Value>,
+}
+
+/// Fields every state may carry (each state type allows a subset; validation enforces which).
+#[derive(Clone, Debug)]
+pub struct Common {
+    pub comment: Option<String>,
+    pub query_language: QueryLanguage,
+    pub input_path: PathField,
+    pub output_path: PathField,
+    pub result_path: ResultPathField,
+    pub parameters: Option<Value>,
+    pub result_selector: Option<Value>,
+    pub arguments: Option<Value>,
+    pub output: Option<Value>,
+    pub assign: Option<Value>,
+    pub transition: Option<Transition>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+#[derive(Clone, Debug)]
+pub struct State {
+    pub name: String,
+    pub kind: Kind,
+    pub common: Common,
+}
+
+impl State {
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Pass { .. } => "Pass",
+            Kind::Task(_) => "Task",
+            Kind::Choice(_) => "Choice",
+            Kind::Wait(_) => "Wait",
+            Kind::Succeed => "Succeed",
+            Kind::Fail(_) => "Fail",
+            Kind::Parallel(_) => "Parallel",
+            Kind::Map(_) => "Map",
+        }
+    }
+    pub fn is_jsonata(&self) -> bool {
+        self.common.query_language == QueryLanguage::Jsonata
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Kind {
+    Pass { result: Option<Value> },
+    Task(Task),
+    Choice(Choice),
+    Wait(Wait),
+    Succeed,
+    Fail(Fail),
+    Parallel(Parallel),
+    Map(Box<MapState>),
+}
+
+/// A number given literally, by a path (`…Path`) or by a JSONata expression.
+#[derive(Clone, Debug)]
+pub enum Dynamic {
+    Literal(Value),
+    Path(JsonPath),
+    Expression(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub resource: String,
+    pub timeout: Option<Dynamic>,
+    pub heartbeat: Option<Dynamic>,
+    pub credentials: Option<Value>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ChoiceBranch {
+    /// JSONPath rule, or a JSONata `Condition`.
+    pub rule: ChoiceCondition,
+    pub next: String,
+    pub output: Option<Value>,
+    pub assign: Option<Value>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ChoiceCondition {
+    Rule(crate::choice::ChoiceRule),
+    Jsonata(Value),
+}
+
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub choices: Vec<ChoiceBranch>,
+    pub default: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Wait {
+    Seconds(Dynamic),
+    Timestamp(Dynamic),
+}
+
+#[derive(Clone, Debug)]
+pub struct Fail {
+    pub error: Option<Dynamic>,
+    pub cause: Option<Dynamic>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Parallel {
+    pub branches: Vec<States>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MapState {
+    pub processor: States,
+    pub items_path: PathField,
+    pub items: Option<Value>,
+    pub item_selector: Option<Value>,
+    pub max_concurrency: Option<Dynamic>,
+    pub tolerated_failure_count: Option<Dynamic>,
+    pub tolerated_failure_percentage: Option<Dynamic>,
+    pub item_batcher: Option<Value>,
+    pub item_reader: Option<Value>,
+    pub result_writer: Option<Value>,
+    pub label: Option<String>,
+    pub distributed: bool,
+}
+
+fn obj<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>, String> {
+    v.as_object().ok_or_else(|| format!("{what} must be a JSON object"))
+}
+
+fn opt_str(o: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match o.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("{key} must be a string")),
+    }
+}
+
+fn path(text: &str) -> Result<JsonPath, String> {
+    JsonPath::parse(text).map_err(|e| format!("invalid JSONPath '{text}': {e}"))
+}
+
+fn path_field(o: &Map<String, Value>, key: &str) -> Result<PathField, String> {
+    match o.get(key) {
+        None => Ok(PathField::Default),
+        Some(Value::Null) => Ok(PathField::Null),
+        Some(Value::String(s)) => Ok(PathField::Path(path(s)?)),
+        Some(_) => Err(format!("{key} must be a string or null")),
+    }
+}
+
+fn result_path_field(o: &Map<String, Value>) -> Result<ResultPathField, String> {
+    match o.get("ResultPath") {
+        None => Ok(ResultPathField::Default),
+        Some(Value::Null) => Ok(ResultPathField::Null),
+        Some(Value::String(s)) => Ok(ResultPathField::Path(path(s)?)),
+        Some(_) => Err("ResultPath must be a string or null".into()),
+    }
+}
+
+/// A literal field, its `…Path` variant, or (JSONata) a `{% %}` string.
+fn dynamic(o: &Map<String, Value>, key: &str) -> Result<Option<Dynamic>, String> {
+    let path_key = format!("{key}Path");
+    if let Some(v) = o.get(&path_key) {
+        let s = v.as_str().ok_or_else(|| format!("{path_key} must be a string"))?;
+        return Ok(Some(Dynamic::Path(path(s)?)));
+    }
+    match o.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) if crate::query::is_expression(s) => {
+            Ok(Some(Dynamic::Expression(s.clone())))
+        }
+        Some(v) => Ok(Some(Dynamic::Literal(v.clone()))),
+    }
+}
+
+fn error_list(v: Option<&Value>) -> Result<Vec<String>, String> {
+    let arr = v.and_then(Value::as_array).ok_or("ErrorEquals must be a non-empty array")?;
+    arr.iter()
+        .map(|e| e.as_str().map(str::to_owned).ok_or_else(|| "ErrorEquals holds strings".to_owned()))
+        .collect()
+}
+
+fn retriers(o: &Map<String, Value>) -> Result<Vec<Retrier>, String> {
+    let Some(list) = o.get("Retry") else { return Ok(Vec::new()) };
+    let list = list.as_array().ok_or("Retry must be an array")?;
+    list.iter()
+        .map(|r| {
+            let r = obj(r, "a Retrier")?;
+            let num = |k: &str, d: f64| r.get(k).and_then(Value::as_f64).unwrap_or(d);
+            Ok(Retrier {
+                error_equals: error_list(r.get("ErrorEquals"))?,
+                interval_seconds: num("IntervalSeconds", 1.0),
+                max_attempts: r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3) as u32,
+                backoff_rate: num("BackoffRate", 2.0),
+                max_delay_seconds: r.get("MaxDelaySeconds").and_then(Value::as_f64),
+                jitter_full: r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL"),
+                comment: opt_str(r, "Comment")?,
+            })
+        })
+        .collect()
+}
+
+fn catchers(o: &Map<String, Value>) -> Result<Vec<Catcher>, String> {
+    let Some(list) = o.get("Catch") else { return Ok(Vec::new()) };
+    let list = list.as_array().ok_or("Catch must be an array")?;
+    list.iter()
+        .map(|c| {
+            let c = obj(c, "a Catcher")?;
+            Ok(Catcher {
+                error_equals: error_list(c.get("ErrorEquals"))?,
+                next: opt_str(c, "Next")?.ok_or("a Catcher needs Next")?,
+                result_path: result_path_field(c)?,
+                output: c.get("Output").cloned(),
+                assign: c.get("Assign").cloned(),
+            })
+        })
+        .collect()
+}
+
+impl Definition {
+    /// Builds the typed model from definition JSON.
+    pub fn from_value(v: &Value) -> Result<Self, String> {
+        let o = obj(v, "the definition")?;
+        let ql = QueryLanguage::parse(o.get("QueryLanguage"), QueryLanguage::JsonPath)?;
+        Ok(Definition {
+            comment: opt_str(o, "Comment")?,
+            timeout_seconds: o.get("TimeoutSeconds").and_then(Value::as_u64),
+            query_language: ql,
+            states: States::from_object(o, ql)?,
+        })
+    }
+
+    pub fn parse_text(text: &str) -> Result<Self, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        Self::from_value(&v)
+    }
+}
+
+impl States {
+    fn from_object(o: &Map<String, Value>, ql: QueryLanguage) -> Result<Self, String> {
+        let start = opt_str(o, "StartAt")?.ok_or("StartAt is required")?;
+        let states = o.get("States").and_then(Value::as_object).ok_or("States must be an object")?;
+        let mut list = Vec::with_capacity(states.len());
+        let mut by_name = BTreeMap::new();
+        for (name, sv) in states {
+            by_name.insert(name.clone(), list.len());
+            list.push(State::from_value(name, sv, ql)?);
+        }
+        let start_at = *by_name.get(&start).ok_or_else(|| format!("StartAt '{start}' is not a state"))?;
+        Ok(States { start_at, list, by_name })
+    }
+}
+
+impl State {
+    fn from_value(name: &str, v: &Value, inherited: QueryLanguage) -> Result<Self, String> {
+        let o = obj(v, "a state")?;
+        let ql = QueryLanguage::parse(o.get("QueryLanguage"), inherited)?;
+        let transition = if o.get("End").and_then(Value::as_bool) == Some(true) {
+            Some(Transition::End)
+        } else {
+            opt_str(o, "Next")?.map(Transition::Next)
+        };
+        let common = Common {
+            comment: opt_str(o, "Comment")?,
+            query_language: ql,
+            input_path: path_field(o, "InputPath")?,
+            output_path: path_field(o, "OutputPath")?,
+            result_path: result_path_field(o)?,
+            parameters: o.get("Parameters").cloned(),
+            result_selector: o.get("ResultSelector").cloned(),
+            arguments: o.get("Arguments").cloned(),
+            output: o.get("Output").cloned(),
+            assign: o.get("Assign").cloned(),
+            transition,
+            retry: retriers(o)?,
+            catch: catchers(o)?,
+        };
+        let ty = o.get("Type").and_then(Value::as_str).ok_or("Type is required")?;
+        let kind = match ty {
+            "Pass" => Kind::Pass { result: o.get("Result").cloned() },
+            "Task" => Kind::Task(Task {
+                resource: opt_str(o, "Resource")?.ok_or("a Task needs Resource")?,
+                timeout: dynamic(o, "TimeoutSeconds")?,
+                heartbeat: dynamic(o, "HeartbeatSeconds")?,
+                credentials: o.get("Credentials").cloned(),
+            }),
+            "Choice" => {
+                let list = o.get("Choices").and_then(Value::as_array).ok_or("Choices must be an array")?;
+                let choices = list
+                    .iter()
+                    .map(|c| {
+                        let co = obj(c, "a Choice rule")?;
+                        let rule = match co.get("Condition") {
+                            Some(cond) => ChoiceCondition::Jsonata(cond.clone()),
+                            None => ChoiceCondition::Rule(crate::choice::ChoiceRule::parse(c)?),
+                        };
+                        Ok(ChoiceBranch {
+                            rule,
+                            next: opt_str(co, "Next")?.ok_or("a Choice rule needs Next")?,
+                            output: co.get("Output").cloned(),
+                            assign: co.get("Assign").cloned(),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                Kind::Choice(Choice { choices, default: opt_str(o, "Default")? })
+            }
+            "Wait" => {
+                if let Some(d) = dynamic(o, "Seconds")? {
+                    Kind::Wait(Wait::Seconds(d))
+                } else if let Some(d) = dynamic(o, "Timestamp")? {
+                    Kind::Wait(Wait::Timestamp(d))
+                } else {
+                    return Err("a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath".into());
+                }
+            }
+            "Succeed" => Kind::Succeed,
+            "Fail" => Kind::Fail(Fail { error: dynamic(o, "Error")?, cause: dynamic(o, "Cause")? }),
+            "Parallel" => {
+                let list = o.get("Branches").and_then(Value::as_array).ok_or("Branches must be an array")?;
+                let branches = list
+                    .iter()
+                    .map(|b| States::from_object(obj(b, "a branch")?, ql))
+                    .collect::<Result<Vec<_>, String>>()?;
+                Kind::Parallel(Parallel { branches })
+            }
+            "Map" => {
+                let proc_v = o.get("ItemProcessor").or_else(|| o.get("Iterator")).ok_or("a Map needs ItemProcessor")?;
+                let po = obj(proc_v, "ItemProcessor")?;
+                let distributed = po
+                    .get("ProcessorConfig")
+                    .and_then(|c| c.get("Mode"))
+                    .and_then(Value::as_str)
+                    == Some("DISTRIBUTED");
+                Kind::Map(Box::new(MapState {
+                    processor: States::from_object(po, ql)?,
+                    items_path: path_field(o, "ItemsPath")?,
+                    items: o.get("Items").cloned(),
+                    item_selector: o.get("ItemSelector").or_else(|| o.get("Parameters")).cloned(),
+                    max_concurrency: dynamic(o, "MaxConcurrency")?,
+                    tolerated_failure_count: dynamic(o, "ToleratedFailureCount")?,
+                    tolerated_failure_percentage: dynamic(o, "ToleratedFailurePercentage")?,
+                    item_batcher: o.get("ItemBatcher").cloned(),
+                    item_reader: o.get("ItemReader").cloned(),
+                    result_writer: o.get("ResultWriter").cloned(),
+                    label: opt_str(o, "Label")?,
+                    distributed,
+                }))
+            }
+            other => return Err(format!("unknown state type '{other}'")),
+        };
+        let mut common = common;
+        if let Kind::Map(_) = kind {
+            // In a Map, `Parameters` is the legacy name of ItemSelector, not a task payload.
+            common.parameters = None;
+        }
+        Ok(State { name: name.to_owned(), kind, common })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_every_state_type() {
+        let def = json!({
+            "StartAt": "P",
+            "States": {
+                "P": {"Type": "Pass", "Result": 1, "Next": "T"},
+                "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 5,
+                      "Retry": [{"ErrorEquals": ["States.ALL"]}], "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}], "Next": "C"},
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "W"}], "Default": "S"},
+                "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "Par"},
+                "Par": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}], "Next": "M"},
+                "M": {"Type": "Map", "Iterator": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "Parameters": {"a.$": "$"}, "End": true},
+                "S": {"Type": "Succeed"},
+                "F": {"Type": "Fail", "Error": "E", "Cause": "C"}
+            }
+        });
+        let d = Definition::from_value(&def).unwrap();
+        assert_eq!(d.states.start().name, "P");
+        assert_eq!(d.states.list.len(), 8);
+        let t = d.states.get("T").unwrap();
+        assert_eq!(t.common.retry[0].max_attempts, 3);
+        assert_eq!(t.common.catch[0].next, "F");
+        let m = d.states.get("M").unwrap();
+        match &m.kind {
+            Kind::Map(m) => assert!(m.item_selector.is_some()),
+            _ => panic!("expected a Map"),
+        }
+        assert!(m.common.parameters.is_none());
+    }
+
+    #[test]
+    fn structural_errors_are_messages_not_panics() {
+        for bad in [json!(1), json!({}), json!({"StartAt": "X", "States": {}}), json!({"StartAt": "A", "States": {"A": {"Type": "Nope"}}})] {
+            assert!(Definition::from_value(&bad).is_err());
+        }
+    }
+}

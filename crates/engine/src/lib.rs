@@ -1,1 +1,42 @@
-//! The engine: written by the engine owner.
+//! The Stepwise engine: runs Amazon States Language definitions as AWS Step Functions does,
+//! on a virtual clock and an explicit work queue, so a host can single-step, pause and
+//! fast-forward. No threads, no wall clock, no I/O: the same calls give the same history.
+//!
+//! ```
+//! use stepwise_engine::{Engine, EngineConfig, Idle};
+//! let mut engine = Engine::new(EngineConfig::default());
+//! let arn = engine
+//!     .create_state_machine("Hello", r#"{"StartAt":"Greet","States":{"Greet":{"Type":"Pass","Result":"hi","End":true}}}"#)
+//!     .unwrap();
+//! let id = engine.start_execution(&arn, Some("run-1"), Some("{}")).unwrap();
+//! assert_eq!(engine.run_until_idle(1000), Idle::Finished);
+//! let run = engine.execution(id);
+//! assert_eq!(run.status.as_str(), "SUCCEEDED");
+//! assert_eq!(run.output, Some(serde_json::json!("hi")));
+//! let types: Vec<_> = run.history.iter().map(|e| e.event_type).collect();
+//! assert_eq!(types, ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+//! ```
+
+pub mod api;
+pub mod clock;
+pub mod config;
+pub mod conformance;
+pub mod dataflow;
+mod engine;
+mod execution;
+pub mod history;
+pub mod mocks;
+pub mod resources;
+mod run;
+
+pub use api::ApiError;
+pub use config::{EngineConfig, Limits};
+pub use engine::{Engine, Idle, Machine, PendingKind, PendingTask, StepReport};
+pub use execution::{Execution, ExecutionId, ExecutionStatus, ParentLink};
+pub use history::HistoryEvent;
+pub use stepwise_asl::validate::{Diagnostic, Severity};
+
+/// Validates definition text, as AWS's ValidateStateMachineDefinition does.
+pub fn validate(definition_text: &str) -> Vec<Diagnostic> {
+    stepwise_asl::validate::validate_text(definition_text)
+}

@@ -1,0 +1,78 @@
+//! Errors of the Step Functions API (`ApiError`), named as AWS names its exceptions so that
+//! JavaScript sees the same `err.name` as the AWS SDK gives.
+
+use serde::Serialize;
+use stepwise_asl::validate::Diagnostic;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    /// AWS's exception name: `StateMachineDoesNotExist`, `ExecutionDoesNotExist`, `TaskDoesNotExist`, ...
+    pub name: String,
+    pub message: String,
+    /// For `InvalidDefinition`: what the validator found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ApiError {
+    pub fn new(name: &str, message: impl Into<String>) -> Self {
+        Self { name: name.to_owned(), message: message.into(), diagnostics: Vec::new() }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+pub mod names {
+    pub const STATE_MACHINE_DOES_NOT_EXIST: &str = "StateMachineDoesNotExist";
+    pub const STATE_MACHINE_ALREADY_EXISTS: &str = "StateMachineAlreadyExists";
+    pub const EXECUTION_DOES_NOT_EXIST: &str = "ExecutionDoesNotExist";
+    pub const EXECUTION_ALREADY_EXISTS: &str = "ExecutionAlreadyExists";
+    pub const EXECUTION_LIMIT_EXCEEDED: &str = "ExecutionLimitExceeded";
+    pub const TASK_DOES_NOT_EXIST: &str = "TaskDoesNotExist";
+    pub const TASK_TIMED_OUT: &str = "TaskTimedOut";
+    pub const INVALID_TOKEN: &str = "InvalidToken";
+    pub const INVALID_OUTPUT: &str = "InvalidOutput";
+    pub const INVALID_DEFINITION: &str = "InvalidDefinition";
+    pub const INVALID_NAME: &str = "InvalidName";
+    pub const INVALID_ARN: &str = "InvalidArn";
+    pub const INVALID_EXECUTION_INPUT: &str = "InvalidExecutionInput";
+    pub const VALIDATION: &str = "ValidationException";
+}
+
+/// AWS's rules for state machine and execution names: 1–80 characters, none of whitespace,
+/// brackets, wildcards, special characters or control characters.
+pub fn check_name(name: &str) -> Result<(), ApiError> {
+    let len = name.chars().count();
+    if len == 0 || len > 80 {
+        return Err(ApiError::new(names::INVALID_NAME, format!("Invalid Name: '{name}' (must be 1 to 80 characters)")));
+    }
+    let bad = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+    };
+    if let Some(c) = name.chars().find(|c| bad(*c)) {
+        return Err(ApiError::new(names::INVALID_NAME, format!("Invalid Name: '{name}' (character {c:?} is not allowed)")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_aws_rules() {
+        assert!(check_name("HelloWorld-1_a.b").is_ok());
+        for bad in ["", "a b", "a/b", "x*", &"n".repeat(81), "tab\t"] {
+            assert_eq!(check_name(bad).unwrap_err().name, names::INVALID_NAME, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! What the host decides about an engine: where time starts, the seed, the account, the limits.
+
+use crate::clock::DEFAULT_EPOCH_MILLIS;
+
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// The instant the virtual clock starts at (milliseconds since the Unix epoch).
+    pub epoch_millis: i64,
+    /// Seed of the generator behind names, tokens, MathRandom, `$random()`, `$uuid()` and jitter.
+    pub seed: u64,
+    pub region: String,
+    pub account: String,
+    pub role_arn: String,
+    pub limits: Limits,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            epoch_millis: DEFAULT_EPOCH_MILLIS,
+            seed: 42,
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            role_arn: "arn:aws:iam::123456789012:role/StepwiseExecutionRole".into(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// AWS's quotas, plus the guards a browser tab needs against runaway recursion.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub max_history_events: usize,
+    pub max_payload_bytes: usize,
+    pub max_definition_bytes: usize,
+    /// Executions one engine may hold (a machine starting itself would otherwise never stop).
+    pub max_executions: usize,
+    /// How deep `states:startExecution*` may nest.
+    pub max_nesting_depth: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_history_events: 25_000,
+            max_payload_bytes: 256 * 1024,
+            max_definition_bytes: 1024 * 1024,
+            max_executions: 10_000,
+            max_nesting_depth: 32,
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! A state's data flow, stage by stage: InputPath → Parameters/Arguments → (work) →
+//! ResultSelector → ResultPath → OutputPath, or in JSONata mode Arguments → Output, plus Assign.
+//! Each stage is a plain function so the engine and the UI (inspector) share them.
+
+use serde_json::{Map, Value};
+use stepwise_asl::error::names;
+use stepwise_asl::model::{PathField, ResultPathField};
+use stepwise_asl::path::JsonPath;
+use stepwise_asl::query::{self, QueryEnv};
+use stepwise_asl::scope::{Random, Scope};
+use stepwise_asl::{payload, StatesError};
+
+/// `$['a']['b'][0]`: how AWS spells a path in its "No results for path" messages.
+pub fn normalized(path: &str) -> String {
+    let rest = path.strip_prefix('$').unwrap_or(path);
+    let mut out = String::from("$");
+    for seg in rest.split('.').filter(|s| !s.is_empty()) {
+        let (name, idx) = match seg.find('[') {
+            Some(i) => (&seg[..i], &seg[i..]),
+            None => (seg, ""),
+        };
+        if !name.is_empty() {
+            out.push_str(&format!("['{name}']"));
+        }
+        out.push_str(idx);
+    }
+    out
+}
+
+/// InputPath / OutputPath.
+pub fn select(field: &PathField, scope: &Scope) -> Result<Value, StatesError> {
+    match field {
+        PathField::Default => Ok(scope.input.clone()),
+        PathField::Null => Ok(Value::Object(Map::new())),
+        PathField::Path(p) => p.select(scope).ok_or_else(|| {
+            StatesError::runtime(format!("Invalid path '{}' : No results for path: {}", p.text(), normalized(p.text())))
+        }),
+    }
+}
+
+/// ResultPath: where the result goes inside the state's raw input.
+pub fn apply_result_path(field: &ResultPathField, raw_input: &Value, result: Value) -> Result<Value, StatesError> {
+    match field {
+        ResultPathField::Default => Ok(result),
+        ResultPathField::Null => Ok(raw_input.clone()),
+        ResultPathField::Path(p) => p.assign(raw_input.clone(), result).map_err(|m| StatesError::runtime(m)),
+    }
+}
+
+pub fn template(tpl: &Value, scope: &Scope, rng: &mut dyn Random) -> Result<Value, StatesError> {
+    payload::evaluate(tpl, scope, rng)
+}
+
+/// JSONPath-mode Assign: a payload template whose top-level keys are variable names.
+pub fn assign_jsonpath(tpl: &Value, scope: &Scope, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
+    match payload::evaluate(tpl, scope, rng)? {
+        Value::Object(m) => Ok(m),
+        _ => Err(StatesError::runtime("Assign must be a JSON object")),
+    }
+}
+
+pub struct Jsonata<'a> {
+    pub states: &'a Value,
+    pub vars: &'a Map<String, Value>,
+    pub now_millis: i64,
+}
+
+impl Jsonata<'_> {
+    pub fn template(&self, tpl: &Value, rng: &mut dyn Random) -> Result<Value, StatesError> {
+        let mut env = QueryEnv { now_millis: self.now_millis, rng };
+        query::evaluate_template(tpl, self.states, self.vars, &mut env)
+    }
+
+    /// A field that must produce a value (Items, TimeoutSeconds, Condition, ...).
+    pub fn value(&self, v: &Value, field: &str, rng: &mut dyn Random) -> Result<Value, StatesError> {
+        match v {
+            Value::String(s) if query::is_expression(s) => {
+                let mut env = QueryEnv { now_millis: self.now_millis, rng };
+                query::evaluate_expression(s, self.states, self.vars, &mut env)?.ok_or_else(|| {
+                    let inner = s.trim().trim_start_matches("{%").trim_end_matches("%}").trim();
+                    StatesError::new(
+                        names::QUERY_EVALUATION_ERROR,
+                        format!("The JSONata expression '{inner}' specified for the field '{field}' returned nothing (undefined)."),
+                    )
+                })
+            }
+            other => self.template(other, rng),
+        }
+    }
+
+    pub fn assign(&self, tpl: &Value, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
+        match self.template(tpl, rng)? {
+            Value::Object(m) => Ok(m),
+            _ => Err(StatesError::new(names::QUERY_EVALUATION_ERROR, "Assign must be a JSON object")),
+        }
+    }
+}
+
+/// The `$states` variable of JSONata mode.
+pub fn states_value(input: &Value, context: &Value, result: Option<&Value>, error_output: Option<&Value>) -> Value {
+    let mut m = Map::new();
+    m.insert("input".into(), input.clone());
+    m.insert("context".into(), context.clone());
+    if let Some(r) = result {
+        m.insert("result".into(), r.clone());
+    }
+    if let Some(e) = error_output {
+        m.insert("errorOutput".into(), e.clone());
+    }
+    Value::Object(m)
+}
+
+/// Reads a number-valued path (`SecondsPath`, `TimeoutSecondsPath`, ...).
+pub fn path_value(p: &JsonPath, scope: &Scope) -> Option<Value> {
+    p.select(scope)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_paths_like_aws_messages() {
+        assert_eq!(normalized("$.NoSuchInputPath"), "$['NoSuchInputPath']");
+        assert_eq!(normalized("$.a.b[0]"), "$['a']['b'][0]");
+        assert_eq!(normalized("$"), "$");
+    }
+}

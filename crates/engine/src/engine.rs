@@ -1,0 +1,682 @@
+//! The engine value: state machines, executions, one clock and one work queue. Its public
+//! methods mirror the Step Functions API; nothing moves until `step()` or the clock is asked to.
+
+use crate::api::{check_name, names, ApiError};
+use crate::clock::iso8601;
+use crate::config::EngineConfig;
+use crate::execution::{Execution, ExecutionId, ExecutionStatus, Frame, FrameRole, ParentLink, Phase, TaskOutcome};
+use crate::history::HistoryEvent;
+use crate::mocks::Mocks;
+use serde_json::{json, Map, Value};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
+use stepwise_asl::model::Definition;
+use stepwise_asl::scope::SplitMix64;
+use stepwise_asl::validate::{self, Diagnostic};
+use stepwise_asl::StatesError;
+
+/// A registered state machine.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    pub name: String,
+    pub arn: String,
+    pub definition_text: String,
+    pub definition: Arc<Definition>,
+    pub creation_millis: i64,
+}
+
+/// What one `step()` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepReport {
+    pub execution: ExecutionId,
+    /// Events appended by this step, per execution (a step may also start a child).
+    pub events: Vec<(ExecutionId, u64)>,
+}
+
+/// Why `run_until_idle` stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Idle {
+    /// No execution is running.
+    Finished,
+    BudgetSpent,
+    /// Nothing is due before this virtual instant (milliseconds).
+    WaitingForTimer(i64),
+    /// Only the outside world can move things on (task tokens, hand-completed tasks).
+    WaitingForOutside,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum PendingKind {
+    /// A `.waitForTaskToken` task (or a `.sync` task's own token).
+    Callback,
+    /// A task with no mock: complete it by hand with the token.
+    Manual,
+}
+
+/// A task waiting for the outside world.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PendingTask {
+    pub token: String,
+    pub execution: ExecutionId,
+    pub execution_arn: String,
+    pub state_name: String,
+    pub resource: String,
+    pub input: Value,
+    pub since_millis: i64,
+    pub heartbeat_deadline_millis: Option<i64>,
+    pub timeout_deadline_millis: Option<i64>,
+    pub kind: PendingKind,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Work {
+    Advance { exec: usize, frame: usize, gen: u64 },
+    TaskTimeout { exec: usize, frame: usize, gen: u64 },
+    Heartbeat { exec: usize, frame: usize, gen: u64, deadline: i64 },
+    ExecutionTimeout { exec: usize },
+    Complete { exec: usize, frame: usize, gen: u64, outcome: TaskOutcome },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Queued {
+    pub due: i64,
+    pub seq: u64,
+    pub work: Work,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, o: &Self) -> bool {
+        (self.due, self.seq) == (o.due, o.seq)
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Queued {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (self.due, self.seq).cmp(&(o.due, o.seq))
+    }
+}
+
+/// Where a task token leads.
+#[derive(Clone, Debug)]
+pub(crate) struct TokenRef {
+    pub exec: usize,
+    pub frame: usize,
+    pub gen: u64,
+    pub kind: PendingKind,
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) config: EngineConfig,
+    pub(crate) now: i64,
+    pub(crate) seq: u64,
+    pub(crate) rng: SplitMix64,
+    pub(crate) machines: BTreeMap<String, Machine>,
+    pub(crate) executions: Vec<Execution>,
+    pub(crate) queue: BinaryHeap<Reverse<Queued>>,
+    pub(crate) tokens: BTreeMap<String, TokenRef>,
+    pub(crate) mocks: Mocks,
+    /// Events appended during the current step.
+    pub(crate) emitted: Vec<(ExecutionId, u64)>,
+    /// Invalid tasks tokens that were once valid (to tell TaskDoesNotExist from InvalidToken).
+    pub(crate) spent_tokens: BTreeMap<String, ()>,
+}
+
+impl Engine {
+    pub fn new(config: EngineConfig) -> Self {
+        Engine {
+            now: config.epoch_millis,
+            seq: 0,
+            rng: SplitMix64(config.seed),
+            config,
+            machines: BTreeMap::new(),
+            executions: Vec::new(),
+            queue: BinaryHeap::new(),
+            tokens: BTreeMap::new(),
+            mocks: Mocks::default(),
+            emitted: Vec::new(),
+            spent_tokens: BTreeMap::new(),
+        }
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn now_millis(&self) -> i64 {
+        self.now
+    }
+
+    pub fn machine_arn(&self, name: &str) -> String {
+        format!("arn:aws:states:{}:{}:stateMachine:{name}", self.config.region, self.config.account)
+    }
+
+    // ---- state machines ----------------------------------------------------------------
+
+    fn compile(&self, definition_text: &str) -> Result<Arc<Definition>, ApiError> {
+        if definition_text.len() > self.config.limits.max_definition_bytes {
+            return Err(ApiError::new(names::INVALID_DEFINITION, "Definition exceeds the maximum size of 1 MB"));
+        }
+        let diagnostics = validate::validate_text(definition_text);
+        if !validate::is_valid(&diagnostics) {
+            let first = diagnostics.iter().find(|d| d.severity == validate::Severity::Error);
+            let msg = first.map(|d| format!("Invalid State Machine Definition: '{}: {}'", d.code, d.message)).unwrap_or_default();
+            let mut e = ApiError::new(names::INVALID_DEFINITION, msg);
+            e.diagnostics = diagnostics;
+            return Err(e);
+        }
+        Definition::parse_text(definition_text)
+            .map(Arc::new)
+            .map_err(|m| ApiError::new(names::INVALID_DEFINITION, format!("Invalid State Machine Definition: '{m}'")))
+    }
+
+    pub fn create_state_machine(&mut self, name: &str, definition_text: &str) -> Result<String, ApiError> {
+        check_name(name)?;
+        let arn = self.machine_arn(name);
+        let definition = self.compile(definition_text)?;
+        if let Some(existing) = self.machines.get(&arn) {
+            if existing.definition_text == definition_text {
+                return Ok(arn);
+            }
+            return Err(ApiError::new(names::STATE_MACHINE_ALREADY_EXISTS, format!("State Machine Already Exists: '{arn}'")));
+        }
+        self.machines.insert(
+            arn.clone(),
+            Machine { name: name.to_owned(), arn: arn.clone(), definition_text: definition_text.to_owned(), definition, creation_millis: self.now },
+        );
+        Ok(arn)
+    }
+
+    pub fn update_state_machine(&mut self, arn: &str, definition_text: &str) -> Result<(), ApiError> {
+        let definition = self.compile(definition_text)?;
+        let m = self.machines.get_mut(arn).ok_or_else(|| machine_missing(arn))?;
+        m.definition = definition;
+        m.definition_text = definition_text.to_owned();
+        Ok(())
+    }
+
+    pub fn delete_state_machine(&mut self, arn: &str) -> Result<(), ApiError> {
+        self.machines.remove(arn).map(|_| ()).ok_or_else(|| machine_missing(arn))
+    }
+
+    pub fn machine(&self, arn: &str) -> Option<&Machine> {
+        self.machines.get(arn)
+    }
+
+    pub fn machines(&self) -> impl Iterator<Item = &Machine> {
+        self.machines.values()
+    }
+
+    pub fn describe_state_machine(&self, arn: &str) -> Result<Value, ApiError> {
+        let m = self.machines.get(arn).ok_or_else(|| machine_missing(arn))?;
+        Ok(json!({
+            "stateMachineArn": m.arn,
+            "name": m.name,
+            "status": "ACTIVE",
+            "definition": m.definition_text,
+            "roleArn": self.config.role_arn,
+            "type": "STANDARD",
+            "creationDate": iso8601(m.creation_millis),
+        }))
+    }
+
+    pub fn list_state_machines(&self) -> Value {
+        let list: Vec<Value> = self
+            .machines
+            .values()
+            .map(|m| json!({"stateMachineArn": m.arn, "name": m.name, "type": "STANDARD", "creationDate": iso8601(m.creation_millis)}))
+            .collect();
+        json!({ "stateMachines": list })
+    }
+
+    /// Loads a Step Functions Local mock config; tasks it does not cover wait to be completed by hand.
+    pub fn set_mock_config(&mut self, config: &Value) -> Result<(), ApiError> {
+        self.mocks = Mocks::load_mock_config(config, None).map_err(|m| ApiError::new(names::VALIDATION, m))?;
+        Ok(())
+    }
+
+    /// Per-state answer lists (the conformance corpus' format) for one machine.
+    pub fn set_state_mocks(&mut self, machine_name: &str, lists: &Value) -> Result<(), ApiError> {
+        self.mocks.set_state_lists(machine_name, lists).map_err(|m| ApiError::new(names::VALIDATION, m))
+    }
+
+    // ---- executions -------------------------------------------------------------------
+
+    pub fn executions(&self) -> &[Execution] {
+        &self.executions
+    }
+
+    pub fn execution(&self, id: ExecutionId) -> &Execution {
+        &self.executions[id.0 as usize]
+    }
+
+    pub fn execution_by_arn(&self, arn: &str) -> Option<ExecutionId> {
+        self.executions.iter().find(|e| e.arn == arn).map(|e| e.id)
+    }
+
+    pub fn children(&self, id: ExecutionId) -> Vec<ExecutionId> {
+        self.executions.iter().filter(|e| e.parent.as_ref().map(|p| p.execution) == Some(id)).map(|e| e.id).collect()
+    }
+
+    pub fn start_execution(&mut self, machine_arn: &str, name: Option<&str>, input_text: Option<&str>) -> Result<ExecutionId, ApiError> {
+        let input = match input_text.map(str::trim) {
+            None | Some("") => json!({}),
+            Some(t) => serde_json::from_str::<Value>(t)
+                .map_err(|e| ApiError::new(names::INVALID_EXECUTION_INPUT, format!("Invalid execution input: {e}")))?,
+        };
+        self.start_with_value(machine_arn, name, input, None)
+    }
+
+    pub(crate) fn start_with_value(&mut self, machine_arn: &str, name: Option<&str>, input: Value, parent: Option<ParentLink>) -> Result<ExecutionId, ApiError> {
+        let machine = self.machines.get(machine_arn).ok_or_else(|| machine_missing(machine_arn))?.clone();
+        let input_size = input.to_string().len();
+        if input_size > self.config.limits.max_payload_bytes {
+            return Err(ApiError::new(names::INVALID_EXECUTION_INPUT, format!("Input exceeds the maximum size of {} bytes", self.config.limits.max_payload_bytes)));
+        }
+        let name = match name {
+            Some(n) => {
+                check_name(n)?;
+                n.to_owned()
+            }
+            None => stepwise_asl::scope::uuid_v4(&mut self.rng),
+        };
+        let arn = format!("arn:aws:states:{}:{}:execution:{}:{name}", self.config.region, self.config.account, machine.name);
+        if let Some(existing) = self.executions.iter().find(|e| e.arn == arn) {
+            // AWS: the same name with the same input on a running execution is idempotent.
+            if existing.is_running() && existing.input == input {
+                return Ok(existing.id);
+            }
+            return Err(ApiError::new(names::EXECUTION_ALREADY_EXISTS, format!("Execution Already Exists: '{arn}'")));
+        }
+        if self.executions.len() >= self.config.limits.max_executions {
+            return Err(ApiError::new(names::EXECUTION_LIMIT_EXCEEDED, format!("This workspace holds the maximum of {} executions", self.config.limits.max_executions)));
+        }
+        let depth = match &parent {
+            Some(p) => self.executions[p.execution.0 as usize].depth + 1,
+            None => 0,
+        };
+        if depth > self.config.limits.max_nesting_depth {
+            return Err(ApiError::new(names::EXECUTION_LIMIT_EXCEEDED, format!("Nested executions are limited to a depth of {}", self.config.limits.max_nesting_depth)));
+        }
+        // A child whose input names its parent is linked to it even when started by the API.
+        let parent = parent.or_else(|| {
+            let by = input.get("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID")?.as_str()?;
+            let pid = self.execution_by_arn(by)?;
+            Some(ParentLink { execution: pid, state_name: None, waiting_frame: None, pattern_sync2: false })
+        });
+        let id = ExecutionId(self.executions.len() as u32);
+        let def = machine.definition.clone();
+        let root = Frame::new(Vec::new(), FrameRole::Root, def.states.start_at, input.clone(), Map::new());
+        self.executions.push(Execution {
+            id,
+            arn,
+            name,
+            machine_arn: machine.arn.clone(),
+            machine_name: machine.name.clone(),
+            definition: def.clone(),
+            input: input.clone(),
+            status: ExecutionStatus::Running,
+            start_millis: self.now,
+            stop_millis: None,
+            output: None,
+            error: None,
+            cause: None,
+            history: Vec::new(),
+            parent,
+            depth,
+            frames: vec![root],
+        });
+        let exec = id.0 as usize;
+        self.emit_raw(
+            exec,
+            None,
+            "ExecutionStarted",
+            json!({"executionStartedEventDetails": {
+                "input": input.to_string(),
+                "inputDetails": {"truncated": false},
+                "roleArn": self.config.role_arn,
+            }}),
+            None,
+        );
+        self.executions[exec].frames[0].last_event = 0;
+        if let Some(t) = def.timeout_seconds {
+            self.push(self.now + t as i64 * 1000, Work::ExecutionTimeout { exec });
+        }
+        self.schedule(exec, 0);
+        Ok(id)
+    }
+
+    pub fn stop_execution(&mut self, arn: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+        let id = self.execution_by_arn(arn).ok_or_else(|| execution_missing(arn))?;
+        let exec = id.0 as usize;
+        if !self.executions[exec].is_running() {
+            return Ok(());
+        }
+        let mut d = Map::new();
+        if let Some(e) = error {
+            d.insert("error".into(), json!(e));
+        }
+        if let Some(c) = cause {
+            d.insert("cause".into(), json!(c));
+        }
+        self.emit_raw(exec, None, "ExecutionAborted", json!({"executionAbortedEventDetails": d}), None);
+        self.end_execution(exec, ExecutionStatus::Aborted, None, error.map(str::to_owned), cause.map(str::to_owned));
+        Ok(())
+    }
+
+    pub fn describe_execution(&self, arn: &str) -> Result<Value, ApiError> {
+        let id = self.execution_by_arn(arn).ok_or_else(|| execution_missing(arn))?;
+        Ok(self.describe(id))
+    }
+
+    pub(crate) fn describe(&self, id: ExecutionId) -> Value {
+        let e = self.execution(id);
+        let mut o = Map::new();
+        o.insert("executionArn".into(), json!(e.arn));
+        o.insert("stateMachineArn".into(), json!(e.machine_arn));
+        o.insert("name".into(), json!(e.name));
+        o.insert("status".into(), json!(e.status.as_str()));
+        o.insert("startDate".into(), json!(iso8601(e.start_millis)));
+        if let Some(s) = e.stop_millis {
+            o.insert("stopDate".into(), json!(iso8601(s)));
+        }
+        o.insert("input".into(), json!(e.input.to_string()));
+        o.insert("inputDetails".into(), json!({"included": true}));
+        if let Some(out) = &e.output {
+            o.insert("output".into(), json!(out.to_string()));
+            o.insert("outputDetails".into(), json!({"included": true}));
+        }
+        if let Some(err) = &e.error {
+            o.insert("error".into(), json!(err));
+        }
+        if let Some(c) = &e.cause {
+            o.insert("cause".into(), json!(c));
+        }
+        o.insert("redriveCount".into(), json!(0));
+        if let Some(p) = &e.parent {
+            o.insert("parentExecutionArn".into(), json!(self.execution(p.execution).arn));
+            if let Some(s) = &p.state_name {
+                o.insert("startedByState".into(), json!(s));
+            }
+        }
+        Value::Object(o)
+    }
+
+    pub fn list_executions(&self, machine_arn: Option<&str>, status: Option<&str>) -> Result<Value, ApiError> {
+        if let Some(m) = machine_arn {
+            if !self.machines.contains_key(m) && !self.executions.iter().any(|e| e.machine_arn == m) {
+                return Err(machine_missing(m));
+            }
+        }
+        let status = match status {
+            Some(s) => Some(ExecutionStatus::parse(s).ok_or_else(|| ApiError::new(names::VALIDATION, format!("Unknown status filter '{s}'")))?),
+            None => None,
+        };
+        let list: Vec<Value> = self
+            .executions
+            .iter()
+            .rev()
+            .filter(|e| machine_arn.is_none_or(|m| e.machine_arn == m))
+            .filter(|e| status.is_none_or(|s| e.status == s))
+            .map(|e| {
+                let mut v = json!({
+                    "executionArn": e.arn, "stateMachineArn": e.machine_arn, "name": e.name,
+                    "status": e.status.as_str(), "startDate": iso8601(e.start_millis),
+                });
+                if let Some(s) = e.stop_millis {
+                    v["stopDate"] = json!(iso8601(s));
+                }
+                v
+            })
+            .collect();
+        Ok(json!({ "executions": list }))
+    }
+
+    pub fn get_execution_history(&self, arn: &str, reverse_order: bool, include_execution_data: bool) -> Result<Value, ApiError> {
+        let id = self.execution_by_arn(arn).ok_or_else(|| execution_missing(arn))?;
+        let mut events: Vec<Value> = self.execution(id).history.iter().map(|e| e.to_aws_json(include_execution_data)).collect();
+        if reverse_order {
+            events.reverse();
+        }
+        Ok(json!({ "events": events }))
+    }
+
+    // ---- task tokens ------------------------------------------------------------------
+
+    fn token_target(&self, token: &str) -> Result<TokenRef, ApiError> {
+        if let Some(t) = self.tokens.get(token) {
+            return Ok(t.clone());
+        }
+        if self.spent_tokens.contains_key(token) {
+            return Err(ApiError::new(names::TASK_DOES_NOT_EXIST, "Task Does Not Exist: the task of this token has already completed"));
+        }
+        if token.len() < 10 || !token.is_ascii() {
+            return Err(ApiError::new(names::INVALID_TOKEN, format!("Invalid Token: '{token}'")));
+        }
+        Err(ApiError::new(names::TASK_DOES_NOT_EXIST, "Task Does Not Exist: no task is waiting for this token"))
+    }
+
+    pub fn send_task_success(&mut self, token: &str, output_text: &str) -> Result<(), ApiError> {
+        let t = self.token_target(token)?;
+        if output_text.len() > self.config.limits.max_payload_bytes {
+            return Err(ApiError::new(names::INVALID_OUTPUT, "Output exceeds the maximum size of 256 KiB"));
+        }
+        let output: Value = serde_json::from_str(output_text).map_err(|e| ApiError::new(names::INVALID_OUTPUT, format!("Invalid output: {e}")))?;
+        self.complete_token(token, t, TaskOutcome::Succeeded(output));
+        Ok(())
+    }
+
+    pub fn send_task_failure(&mut self, token: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+        let t = self.token_target(token)?;
+        let err = StatesError { error: error.unwrap_or("").to_owned(), cause: cause.map(str::to_owned) };
+        self.complete_token(token, t, TaskOutcome::Failed(err));
+        Ok(())
+    }
+
+    pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), ApiError> {
+        let t = self.token_target(token)?;
+        let now = self.now;
+        let frame = &mut self.executions[t.exec].frames[t.frame];
+        if let Some(task) = frame.task.as_mut() {
+            if let Some(h) = task.heartbeat_seconds {
+                let deadline = now + h as i64 * 1000;
+                task.heartbeat_deadline = Some(deadline);
+                let gen = frame.generation;
+                self.push(deadline, Work::Heartbeat { exec: t.exec, frame: t.frame, gen, deadline });
+            }
+        }
+        Ok(())
+    }
+
+    fn complete_token(&mut self, token: &str, t: TokenRef, outcome: TaskOutcome) {
+        self.tokens.remove(token);
+        self.spent_tokens.insert(token.to_owned(), ());
+        self.push(self.now, Work::Complete { exec: t.exec, frame: t.frame, gen: t.gen, outcome });
+    }
+
+    pub fn pending_tasks(&self) -> Vec<PendingTask> {
+        self.tokens
+            .iter()
+            .filter_map(|(token, t)| {
+                let e = &self.executions[t.exec];
+                let f = e.frames.get(t.frame)?;
+                if f.generation != t.gen || !e.is_running() {
+                    return None;
+                }
+                let task = f.task.as_ref()?;
+                let states = crate::execution::resolve(&e.definition, &f.scope);
+                let st = &states.list[f.state];
+                let resource = match &st.kind {
+                    stepwise_asl::model::Kind::Task(tk) => tk.resource.clone(),
+                    _ => String::new(),
+                };
+                Some(PendingTask {
+                    token: token.clone(),
+                    execution: e.id,
+                    execution_arn: e.arn.clone(),
+                    state_name: st.name.clone(),
+                    resource,
+                    input: task.parameters.clone(),
+                    since_millis: f.entered_millis,
+                    heartbeat_deadline_millis: task.heartbeat_deadline,
+                    timeout_deadline_millis: task.timeout_deadline,
+                    kind: t.kind,
+                })
+            })
+            .collect()
+    }
+
+    // ---- stepping and time --------------------------------------------------------------
+
+    pub(crate) fn push(&mut self, due: i64, work: Work) {
+        self.seq += 1;
+        self.queue.push(Reverse(Queued { due, seq: self.seq, work }));
+    }
+
+    pub(crate) fn schedule(&mut self, exec: usize, frame: usize) {
+        let gen = self.executions[exec].frames[frame].generation;
+        self.push(self.now, Work::Advance { exec, frame, gen });
+    }
+
+    pub(crate) fn schedule_at(&mut self, due: i64, exec: usize, frame: usize) {
+        let gen = self.executions[exec].frames[frame].generation;
+        self.push(due, Work::Advance { exec, frame, gen });
+    }
+
+    /// Performs the next unit of work that is due now: one history event (occasionally more,
+    /// when it also starts a child execution). `None` when nothing is due.
+    pub fn step(&mut self) -> Option<StepReport> {
+        loop {
+            let due = self.queue.peek()?.0.due;
+            if due > self.now {
+                return None;
+            }
+            let Reverse(q) = self.queue.pop()?;
+            self.emitted.clear();
+            if let Some(exec) = self.apply(q.work) {
+                if !self.emitted.is_empty() {
+                    return Some(StepReport { execution: ExecutionId(exec as u32), events: std::mem::take(&mut self.emitted) });
+                }
+            }
+        }
+    }
+
+    /// Steps until nothing is due now, or `budget` steps were taken.
+    pub fn run_until_idle(&mut self, budget: usize) -> Idle {
+        for _ in 0..budget {
+            if self.step().is_none() {
+                return self.idle_reason();
+            }
+        }
+        if self.queue.peek().is_some_and(|q| q.0.due <= self.now) {
+            Idle::BudgetSpent
+        } else {
+            self.idle_reason()
+        }
+    }
+
+    fn idle_reason(&self) -> Idle {
+        if !self.executions.iter().any(Execution::is_running) {
+            return Idle::Finished;
+        }
+        match self.next_timer() {
+            Some(t) => Idle::WaitingForTimer(t),
+            None => Idle::WaitingForOutside,
+        }
+    }
+
+    /// The virtual instant of the next pending timer that still matters.
+    pub fn next_timer(&self) -> Option<i64> {
+        self.queue.iter().filter(|q| self.is_live(&q.0.work)).map(|q| q.0.due).min()
+    }
+
+    fn is_live(&self, w: &Work) -> bool {
+        let alive = |exec: usize, frame: usize, gen: u64| {
+            let e = &self.executions[exec];
+            e.is_running() && e.frames.get(frame).is_some_and(|f| f.generation == gen)
+        };
+        match w {
+            Work::Advance { exec, frame, gen } | Work::TaskTimeout { exec, frame, gen } | Work::Complete { exec, frame, gen, .. } => alive(*exec, *frame, *gen),
+            Work::Heartbeat { exec, frame, gen, deadline } => {
+                alive(*exec, *frame, *gen)
+                    && self.executions[*exec].frames[*frame].task.as_ref().and_then(|t| t.heartbeat_deadline) == Some(*deadline)
+            }
+            Work::ExecutionTimeout { exec } => self.executions[*exec].is_running(),
+        }
+    }
+
+    /// Moves the clock to the next timer. `false` when there is none.
+    pub fn advance_to_next_timer(&mut self) -> bool {
+        match self.next_timer() {
+            Some(t) if t > self.now => {
+                self.now = t;
+                true
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+
+    pub fn advance_clock(&mut self, millis: i64) {
+        self.now += millis.max(0);
+    }
+
+    pub fn validate(definition_text: &str) -> Vec<Diagnostic> {
+        validate::validate_text(definition_text)
+    }
+
+    // ---- history helpers ------------------------------------------------------------------
+
+    /// Appends an event to an execution. `frame` (when given) provides and records the
+    /// previous event id.
+    pub(crate) fn emit_raw(&mut self, exec: usize, frame: Option<usize>, ty: &'static str, details: Value, state_name: Option<String>) -> u64 {
+        let e = &mut self.executions[exec];
+        let id = e.history.len() as u64 + 1;
+        let (prev, scope) = match frame {
+            Some(f) => (e.frames[f].last_event, e.frames[f].index_path.clone()),
+            None => (e.history.last().map_or(0, |h| h.id), Vec::new()),
+        };
+        e.history.push(HistoryEvent { id, previous_event_id: prev, timestamp_millis: self.now, event_type: ty, details, state_name, scope });
+        if let Some(f) = frame {
+            e.frames[f].last_event = id;
+        }
+        self.emitted.push((e.id, id));
+        id
+    }
+
+    /// Ends an execution: status, stop date, frames parked, tokens revoked, `.sync` children
+    /// stopped and a waiting parent told.
+    pub(crate) fn end_execution(&mut self, exec: usize, status: ExecutionStatus, output: Option<Value>, error: Option<String>, cause: Option<String>) {
+        let e = &mut self.executions[exec];
+        e.status = status;
+        e.stop_millis = Some(self.now);
+        e.output = output;
+        e.error = error;
+        e.cause = cause;
+        for f in &mut e.frames {
+            f.generation += 1;
+            f.phase = Phase::Dead;
+        }
+        let dead: Vec<String> = self.tokens.iter().filter(|(_, t)| t.exec == exec).map(|(k, _)| k.clone()).collect();
+        for k in dead {
+            self.tokens.remove(&k);
+            self.spent_tokens.insert(k, ());
+        }
+        self.stop_children_of(exec, None);
+        self.notify_parent(exec);
+    }
+}
+
+pub(crate) fn machine_missing(arn: &str) -> ApiError {
+    ApiError::new(names::STATE_MACHINE_DOES_NOT_EXIST, format!("State Machine Does Not Exist: '{arn}'"))
+}
+
+pub(crate) fn execution_missing(arn: &str) -> ApiError {
+    ApiError::new(names::EXECUTION_DOES_NOT_EXIST, format!("Execution Does Not Exist: '{arn}'"))
+}

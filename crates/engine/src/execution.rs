@@ -1,0 +1,221 @@
+//! An execution and its threads of control ("frames"): the root frame runs the machine's top
+//! level; every Parallel branch and Map iteration runs in a frame of its own.
+//!
+//! A frame's `Phase` says what its next step will do. Every legal edge between phases is taken in
+//! `run.rs`, one history event per step.
+
+use crate::history::HistoryEvent;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use stepwise_asl::model::{Definition, States, Transition};
+use stepwise_asl::StatesError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub struct ExecutionId(pub u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum ExecutionStatus {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl ExecutionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "RUNNING" => ExecutionStatus::Running,
+            "SUCCEEDED" => ExecutionStatus::Succeeded,
+            "FAILED" => ExecutionStatus::Failed,
+            "TIMED_OUT" => ExecutionStatus::TimedOut,
+            "ABORTED" => ExecutionStatus::Aborted,
+            _ => return None,
+        })
+    }
+}
+
+/// How a child execution is tied to the parent that started it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParentLink {
+    pub execution: ExecutionId,
+    /// The Task state that started it (`None` for a link known only from
+    /// `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`).
+    pub state_name: Option<String>,
+    /// The waiting frame, for `.sync` / `.sync:2` (its result flows back there).
+    pub(crate) waiting_frame: Option<(usize, u64)>,
+    pub(crate) pattern_sync2: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Execution {
+    pub id: ExecutionId,
+    pub arn: String,
+    pub name: String,
+    pub machine_arn: String,
+    pub machine_name: String,
+    pub definition: Arc<Definition>,
+    pub input: Value,
+    pub status: ExecutionStatus,
+    pub start_millis: i64,
+    pub stop_millis: Option<i64>,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub history: Vec<HistoryEvent>,
+    pub parent: Option<ParentLink>,
+    pub depth: u32,
+    pub(crate) frames: Vec<Frame>,
+}
+
+impl Execution {
+    pub fn is_running(&self) -> bool {
+        self.status == ExecutionStatus::Running
+    }
+}
+
+/// Where a frame's states live: a path of (state index, branch index) steps from the top level.
+pub(crate) type ScopePath = Vec<(u32, u32)>;
+
+pub(crate) fn resolve<'a>(def: &'a Definition, path: &[(u32, u32)]) -> &'a States {
+    let mut states = &def.states;
+    for (state, branch) in path {
+        states = match &states.list[*state as usize].kind {
+            stepwise_asl::model::Kind::Parallel(p) => &p.branches[*branch as usize],
+            stepwise_asl::model::Kind::Map(m) => &m.processor,
+            _ => unreachable!("scope paths only go through Parallel and Map states"),
+        };
+    }
+    states
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum FrameRole {
+    Root,
+    Branch { parent: usize, index: usize },
+    Iteration { parent: usize, index: usize },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum TaskOutcome {
+    Succeeded(Value),
+    Failed(StatesError),
+    TimedOut(StatesError),
+}
+
+/// A task in flight: what the timers and the outside world need to find it again.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TaskRun {
+    pub token: Option<String>,
+    pub child: Option<ExecutionId>,
+    pub heartbeat_seconds: Option<u64>,
+    pub timeout_seconds: Option<u64>,
+    pub heartbeat_deadline: Option<i64>,
+    pub timeout_deadline: Option<i64>,
+    pub parameters: Value,
+    pub manual: bool,
+}
+
+/// Map and Parallel bookkeeping while their branches run.
+#[derive(Clone, Debug)]
+pub(crate) struct Join {
+    pub is_map: bool,
+    pub items: Vec<Value>,
+    pub results: Vec<Option<Value>>,
+    pub next_index: usize,
+    pub running: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    pub max_concurrency: usize,
+    pub tolerated_count: Option<u64>,
+    pub tolerated_percentage: Option<f64>,
+    pub children: Vec<usize>,
+    pub failure: Option<StatesError>,
+    pub last_iteration_event: u64,
+    pub batched: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Phase {
+    /// Emit `<Type>StateEntered` for `state` with this input, then start its work.
+    Enter(Value),
+    /// Emit `<Type>StateExited`, assign variables, follow the transition.
+    Exit { output: Value, next: Transition, assign: Option<Map<String, Value>> },
+    TaskScheduled,
+    TaskStarted,
+    TaskSubmitted(Value),
+    /// Waiting for a child execution, a token or a hand-made answer.
+    TaskWaiting,
+    TaskDone(TaskOutcome),
+    /// Map: emit `MapStateStarted`.
+    MapStarted,
+    /// Map: emit the next `MapIterationStarted` and start that iteration.
+    MapLaunch,
+    ParallelStarted,
+    /// Map/Parallel: every branch has ended (or one failed): emit `…StateSucceeded`/`…Failed`.
+    JoinDone,
+    /// Re-run a Map/Parallel after a Retry delay.
+    Restart,
+    /// The frame ends: `ExecutionSucceeded`/`Failed` for the root, `MapIteration…` for iterations.
+    Finish(Result<Value, StatesError>),
+    /// Nothing to do until someone else moves it.
+    Parked,
+    Dead,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Frame {
+    pub scope: ScopePath,
+    pub role: FrameRole,
+    pub state: usize,
+    pub phase: Phase,
+    pub vars: Map<String, Value>,
+    pub item: Option<(usize, Value)>,
+    pub last_event: u64,
+    pub entered_event: u64,
+    pub entered_millis: i64,
+    pub state_input: Value,
+    pub effective_input: Value,
+    pub retry_count: u32,
+    pub retry_attempts: Vec<u32>,
+    /// Bumped whenever pending timers of this frame must be ignored.
+    pub generation: u64,
+    pub task: Option<TaskRun>,
+    pub join: Option<Join>,
+    /// Map iteration / Parallel branch indexes from the top level, for the UI.
+    pub index_path: Vec<u32>,
+}
+
+impl Frame {
+    pub fn new(scope: ScopePath, role: FrameRole, state: usize, input: Value, vars: Map<String, Value>) -> Self {
+        Frame {
+            scope,
+            role,
+            state,
+            phase: Phase::Enter(input),
+            vars,
+            item: None,
+            last_event: 0,
+            entered_event: 0,
+            entered_millis: 0,
+            state_input: Value::Null,
+            effective_input: Value::Null,
+            retry_count: 0,
+            retry_attempts: Vec::new(),
+            generation: 0,
+            task: None,
+            join: None,
+            index_path: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Task resources: what a `Resource` ARN asks for and how AWS names it in history events.
+
+/// The integration pattern of a service integration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    RequestResponse,
+    Sync,
+    Sync2,
+    WaitForTaskToken,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resource {
+    /// `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`: a child execution.
+    StartExecution(Pattern),
+    /// A Lambda function given by its ARN (the legacy form with `LambdaFunction*` events).
+    LambdaFunction(String),
+    /// Any other optimized or SDK integration, answered by mocks or by hand.
+    Service { resource_type: String, resource: String, pattern: Pattern },
+    /// An activity ARN or anything else: answered by mocks or by hand.
+    Other(String),
+}
+
+impl Resource {
+    pub fn parse(arn: &str) -> Resource {
+        if let Some(rest) = arn.strip_prefix("arn:aws:states:::") {
+            let (service_action, pattern) = split_pattern(rest);
+            if service_action == "states:startExecution" {
+                return Resource::StartExecution(pattern);
+            }
+            // `aws-sdk:s3:getObject` → type `aws-sdk:s3`, resource `getObject`.
+            let (resource_type, action) = match service_action.rfind(':') {
+                Some(i) => (&service_action[..i], &service_action[i + 1..]),
+                None => (service_action, ""),
+            };
+            let suffix = &rest[service_action.len()..];
+            return Resource::Service {
+                resource_type: resource_type.to_owned(),
+                resource: format!("{action}{suffix}"),
+                pattern,
+            };
+        }
+        if arn.starts_with("arn:aws:lambda:") && arn.contains(":function:") {
+            return Resource::LambdaFunction(arn.to_owned());
+        }
+        Resource::Other(arn.to_owned())
+    }
+
+    pub fn pattern(&self) -> Pattern {
+        match self {
+            Resource::StartExecution(p) | Resource::Service { pattern: p, .. } => *p,
+            _ => Pattern::RequestResponse,
+        }
+    }
+
+    /// `resourceType` and `resource` of Task* history events.
+    pub fn event_names(&self) -> (String, String) {
+        match self {
+            Resource::StartExecution(p) => ("states".into(), format!("startExecution{}", suffix(*p))),
+            Resource::Service { resource_type, resource, .. } => (resource_type.clone(), resource.clone()),
+            Resource::LambdaFunction(a) | Resource::Other(a) => {
+                let kind = if a.contains(":activity:") { "activity" } else { "lambda" };
+                (kind.into(), a.clone())
+            }
+        }
+    }
+}
+
+fn split_pattern(rest: &str) -> (&str, Pattern) {
+    for (s, p) in [
+        (".sync:2", Pattern::Sync2),
+        (".sync", Pattern::Sync),
+        (".waitForTaskToken", Pattern::WaitForTaskToken),
+    ] {
+        if let Some(base) = rest.strip_suffix(s) {
+            return (base, p);
+        }
+    }
+    (rest, Pattern::RequestResponse)
+}
+
+fn suffix(p: Pattern) -> &'static str {
+    match p {
+        Pattern::RequestResponse => "",
+        Pattern::Sync => ".sync",
+        Pattern::Sync2 => ".sync:2",
+        Pattern::WaitForTaskToken => ".waitForTaskToken",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_resources_like_aws_names_them() {
+        let cases = [
+            ("arn:aws:states:::states:startExecution.sync:2", ("states", "startExecution.sync:2")),
+            ("arn:aws:states:::states:startExecution", ("states", "startExecution")),
+            ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", ("sqs", "sendMessage.waitForTaskToken")),
+            ("arn:aws:states:::aws-sdk:s3:getObject", ("aws-sdk:s3", "getObject")),
+            ("arn:aws:states:::lambda:invoke", ("lambda", "invoke")),
+        ];
+        for (arn, (t, r)) in cases {
+            assert_eq!(Resource::parse(arn).event_names(), (t.to_owned(), r.to_owned()), "{arn}");
+        }
+        assert_eq!(Resource::parse("arn:aws:states:::states:startExecution.waitForTaskToken").pattern(), Pattern::WaitForTaskToken);
+        assert!(matches!(Resource::parse("arn:aws:lambda:us-east-1:1:function:f"), Resource::LambdaFunction(_)));
+    }
+}

@@ -1,0 +1,1515 @@
+//! The interpreter: how each unit of work moves a frame from one phase to the next, emitting
+//! AWS's history events. Every phase edge is in `advance`; the per-state work is in the
+//! `start_*` functions; errors go through `handle_error` (Retry, then Catch, then failure).
+
+use crate::dataflow::{self, states_value, Jsonata};
+use crate::engine::{Engine, PendingKind, TokenRef, Work};
+use crate::execution::{resolve, ExecutionStatus, Frame, FrameRole, Join, ParentLink, Phase, TaskOutcome, TaskRun};
+use crate::history::{payload_text, truncated_false};
+use crate::mocks::MockAnswer;
+use crate::resources::{Pattern, Resource};
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+use stepwise_asl::error::names;
+use stepwise_asl::model::{Definition, Dynamic, Kind, State, Transition, Wait};
+use stepwise_asl::scope::{Random, Scope};
+use stepwise_asl::StatesError;
+
+type Res<T> = Result<T, StatesError>;
+
+/// Everything needed to evaluate expressions of one frame's current state, detached from
+/// `&mut Engine` so that evaluation can borrow the generator mutably.
+struct Here {
+    def: Arc<Definition>,
+    exec: usize,
+    frame: usize,
+}
+
+impl Here {
+    fn state(&self, scope: &[(u32, u32)], idx: usize) -> &State {
+        &resolve(&self.def, scope).list[idx]
+    }
+}
+
+fn error_output(e: &StatesError) -> Value {
+    let mut m = Map::new();
+    m.insert("Error".into(), json!(e.error));
+    if let Some(c) = &e.cause {
+        m.insert("Cause".into(), json!(c));
+    }
+    Value::Object(m)
+}
+
+/// Does a Retrier's or Catcher's `ErrorEquals` cover this error?
+fn error_matches(list: &[String], e: &StatesError) -> bool {
+    list.iter().any(|n| {
+        n == &e.error
+            || (n == names::ALL && e.error != names::RUNTIME && e.error != names::DATA_LIMIT_EXCEEDED)
+            || (n == names::TASK_FAILED
+                && e.error != names::TIMEOUT
+                && e.error != names::RUNTIME
+                && e.error != names::DATA_LIMIT_EXCEEDED
+                && !e.error.starts_with("States.")
+                || n == names::TASK_FAILED && e.error == names::TASK_FAILED)
+    })
+}
+
+fn as_seconds(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64)),
+        _ => None,
+    }
+}
+
+impl Engine {
+    /// Applies one queued work item. `Some(exec)` when it concerned a live execution.
+    pub(crate) fn apply(&mut self, work: Work) -> Option<usize> {
+        match work {
+            Work::Advance { exec, frame, gen } => {
+                if !self.frame_live(exec, frame, gen) {
+                    return None;
+                }
+                if self.history_full(exec) {
+                    return Some(exec);
+                }
+                self.advance(exec, frame);
+                Some(exec)
+            }
+            Work::TaskTimeout { exec, frame, gen } => {
+                if !self.frame_live(exec, frame, gen) || !self.task_in_flight(exec, frame) {
+                    return None;
+                }
+                let e = StatesError::without_cause(names::TIMEOUT);
+                self.executions[exec].frames[frame].phase = Phase::TaskDone(TaskOutcome::TimedOut(e));
+                self.advance(exec, frame);
+                Some(exec)
+            }
+            Work::Heartbeat { exec, frame, gen, deadline } => {
+                if !self.frame_live(exec, frame, gen) || !self.task_in_flight(exec, frame) {
+                    return None;
+                }
+                let current = self.executions[exec].frames[frame].task.as_ref().and_then(|t| t.heartbeat_deadline);
+                if current != Some(deadline) {
+                    return None;
+                }
+                let e = StatesError::without_cause(names::TIMEOUT);
+                self.executions[exec].frames[frame].phase = Phase::TaskDone(TaskOutcome::TimedOut(e));
+                self.advance(exec, frame);
+                Some(exec)
+            }
+            Work::ExecutionTimeout { exec } => {
+                if !self.executions[exec].is_running() {
+                    return None;
+                }
+                self.emit_raw(exec, None, "ExecutionTimedOut", json!({"executionTimedOutEventDetails": {"error": names::TIMEOUT}}), None);
+                self.end_execution(exec, ExecutionStatus::TimedOut, None, Some(names::TIMEOUT.into()), None);
+                Some(exec)
+            }
+            Work::Complete { exec, frame, gen, outcome } => {
+                if !self.frame_live(exec, frame, gen) {
+                    return None;
+                }
+                match self.executions[exec].frames[frame].phase {
+                    Phase::TaskWaiting => {
+                        self.executions[exec].frames[frame].phase = Phase::TaskDone(outcome);
+                        self.advance(exec, frame);
+                        Some(exec)
+                    }
+                    // Answered before the task reached its waiting point: try again right after.
+                    Phase::TaskScheduled | Phase::TaskStarted | Phase::TaskSubmitted(_) => {
+                        self.push(self.now, Work::Complete { exec, frame, gen, outcome });
+                        None
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    fn frame_live(&self, exec: usize, frame: usize, gen: u64) -> bool {
+        let e = &self.executions[exec];
+        e.is_running() && e.frames.get(frame).is_some_and(|f| f.generation == gen)
+    }
+
+    fn task_in_flight(&self, exec: usize, frame: usize) -> bool {
+        matches!(
+            self.executions[exec].frames[frame].phase,
+            Phase::TaskStarted | Phase::TaskSubmitted(_) | Phase::TaskWaiting
+        )
+    }
+
+    /// AWS fails an execution that reaches its history quota.
+    fn history_full(&mut self, exec: usize) -> bool {
+        let limit = self.config.limits.max_history_events;
+        if self.executions[exec].history.len() + 1 < limit {
+            return false;
+        }
+        let cause = format!("The execution reached the maximum number of history events ({limit}).");
+        self.emit_raw(exec, None, "ExecutionFailed", json!({"executionFailedEventDetails": {"error": names::RUNTIME, "cause": cause}}), None);
+        self.end_execution(exec, ExecutionStatus::Failed, None, Some(names::RUNTIME.into()), Some(cause));
+        true
+    }
+
+    fn here(&self, exec: usize, frame: usize) -> Here {
+        Here { def: self.executions[exec].definition.clone(), exec, frame }
+    }
+
+    fn frame(&self, exec: usize, frame: usize) -> &Frame {
+        &self.executions[exec].frames[frame]
+    }
+
+    fn frame_mut(&mut self, exec: usize, frame: usize) -> &mut Frame {
+        &mut self.executions[exec].frames[frame]
+    }
+
+    /// The context object (`$$`) of a frame's current state.
+    pub(crate) fn context(&self, exec: usize, frame: usize, item: Option<(usize, &Value)>) -> Value {
+        let e = &self.executions[exec];
+        let f = &e.frames[frame];
+        let st = &resolve(&e.definition, &f.scope).list[f.state];
+        let mut state = Map::new();
+        state.insert("Name".into(), json!(st.name));
+        state.insert("EnteredTime".into(), json!(crate::clock::iso8601(f.entered_millis)));
+        if matches!(st.kind, Kind::Task(_)) {
+            state.insert("RetryCount".into(), json!(f.retry_count));
+        }
+        let mut ctx = json!({
+            "Execution": {
+                "Id": e.arn, "Input": e.input, "StartTime": crate::clock::iso8601(e.start_millis),
+                "Name": e.name, "RoleArn": self.config.role_arn, "RedriveCount": 0,
+            },
+            "StateMachine": {"Id": e.machine_arn, "Name": e.machine_name},
+            "State": Value::Object(state),
+        });
+        if let Some(t) = f.task.as_ref().and_then(|t| t.token.as_ref()) {
+            ctx["Task"] = json!({ "Token": t });
+        }
+        if let Some((i, v)) = item {
+            ctx["Map"] = json!({"Item": {"Index": i, "Value": v}});
+        }
+        ctx
+    }
+
+    /// Prefixes runtime causes the way AWS does, naming the state and its entered event.
+    fn located(&self, exec: usize, frame: usize, mut e: StatesError) -> StatesError {
+        if e.error == names::RUNTIME || e.error == names::QUERY_EVALUATION_ERROR {
+            let f = self.frame(exec, frame);
+            let name = &resolve(&self.executions[exec].definition, &f.scope).list[f.state].name;
+            let prefix = "An error occurred while executing the state";
+            if let Some(c) = &e.cause {
+                if !c.starts_with(prefix) {
+                    e.cause = Some(format!("{prefix} '{name}' (entered at the event id #{}). {c}", f.entered_event));
+                }
+            }
+        }
+        e
+    }
+
+    fn advance(&mut self, exec: usize, frame: usize) {
+        let phase = std::mem::replace(&mut self.frame_mut(exec, frame).phase, Phase::Parked);
+        match phase {
+            Phase::Enter(input) => self.enter(exec, frame, input),
+            Phase::Exit { output, next, assign } => self.exit(exec, frame, output, next, assign),
+            Phase::TaskScheduled => self.task_scheduled(exec, frame),
+            Phase::TaskStarted => self.task_started(exec, frame),
+            Phase::TaskSubmitted(out) => self.task_submitted(exec, frame, out),
+            Phase::TaskDone(outcome) => self.task_done(exec, frame, outcome),
+            Phase::MapStarted => self.map_started(exec, frame),
+            Phase::MapLaunch => self.map_launch(exec, frame),
+            Phase::ParallelStarted => self.parallel_started(exec, frame),
+            Phase::JoinDone => self.join_done(exec, frame),
+            Phase::Restart => self.start_state(exec, frame),
+            Phase::Finish(result) => self.finish(exec, frame, result),
+            p @ (Phase::TaskWaiting | Phase::Parked | Phase::Dead) => self.frame_mut(exec, frame).phase = p,
+        }
+    }
+
+    // ---- entering and leaving states ---------------------------------------------------
+
+    fn enter(&mut self, exec: usize, frame: usize, input: Value) {
+        let h = self.here(exec, frame);
+        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
+        let st = h.state(&scope, idx);
+        let ty: &'static str = match st.kind {
+            Kind::Pass { .. } => "PassStateEntered",
+            Kind::Task(_) => "TaskStateEntered",
+            Kind::Choice(_) => "ChoiceStateEntered",
+            Kind::Wait(_) => "WaitStateEntered",
+            Kind::Succeed => "SucceedStateEntered",
+            Kind::Fail(_) => "FailStateEntered",
+            Kind::Parallel(_) => "ParallelStateEntered",
+            Kind::Map(_) => "MapStateEntered",
+        };
+        let details = json!({"stateEnteredEventDetails": {"input": payload_text(&input), "inputDetails": truncated_false(), "name": st.name}});
+        let name = st.name.clone();
+        let retries = st.common.retry.len();
+        let id = self.emit_raw(exec, Some(frame), ty, details, Some(name));
+        let now = self.now;
+        let f = self.frame_mut(exec, frame);
+        f.entered_event = id;
+        f.entered_millis = now;
+        f.state_input = input;
+        f.retry_count = 0;
+        f.retry_attempts = vec![0; retries];
+        f.task = None;
+        f.join = None;
+        self.start_state(exec, frame);
+    }
+
+    /// Does the state's own work after it was entered (or re-runs a retried Map/Parallel).
+    fn start_state(&mut self, exec: usize, frame: usize) {
+        let h = self.here(exec, frame);
+        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
+        let st = h.state(&scope, idx);
+        let result = match &st.kind {
+            Kind::Pass { result } => self.start_pass(exec, frame, st, result.as_ref()),
+            Kind::Choice(_) => self.start_choice(exec, frame, st),
+            Kind::Wait(w) => self.start_wait(exec, frame, st, w),
+            Kind::Succeed => self.start_succeed(exec, frame, st),
+            Kind::Fail(_) => self.start_fail(exec, frame, st),
+            Kind::Task(_) => self.start_task(exec, frame, st),
+            Kind::Parallel(_) => self.start_parallel(exec, frame, st),
+            Kind::Map(_) => self.start_map(exec, frame, st),
+        };
+        if let Err(e) = result {
+            self.handle_error(exec, frame, e);
+        }
+    }
+
+    fn scope_eval<T>(&mut self, exec: usize, frame: usize, input: &Value, item: Option<(usize, &Value)>, f: impl FnOnce(&Scope, &mut dyn Random) -> T) -> T {
+        let ctx = self.context(exec, frame, item);
+        let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
+        let out = {
+            let scope = Scope { input, context: &ctx, vars: &vars };
+            f(&scope, &mut self.rng)
+        };
+        self.frame_mut(exec, frame).vars = vars;
+        out
+    }
+
+    fn jsonata_eval<T>(&mut self, exec: usize, frame: usize, result: Option<&Value>, error_output: Option<&Value>, f: impl FnOnce(&Jsonata, &mut dyn Random) -> T) -> T {
+        let ctx = self.context(exec, frame, None);
+        let input = self.frame(exec, frame).state_input.clone();
+        let states = states_value(&input, &ctx, result, error_output);
+        let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
+        let out = {
+            let j = Jsonata { states: &states, vars: &vars, now_millis: self.now };
+            f(&j, &mut self.rng)
+        };
+        self.frame_mut(exec, frame).vars = vars;
+        out
+    }
+
+    /// JSONPath: InputPath. JSONata: the raw input.
+    fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Value> {
+        let input = self.frame(exec, frame).state_input.clone();
+        if st.is_jsonata() {
+            return Ok(input);
+        }
+        self.scope_eval(exec, frame, &input, None, |s, _| dataflow::select(&st.common.input_path, s))
+    }
+
+    /// ResultPath + OutputPath (JSONPath) or Output (JSONata), then Assign: what a state hands on.
+    fn finish_output(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map<String, Value>>)> {
+        if st.is_jsonata() {
+            let (out, assign) = self.jsonata_eval(exec, frame, Some(&result), None, |j, rng| {
+                let out = match &st.common.output {
+                    Some(o) => j.template(o, rng)?,
+                    None => result.clone(),
+                };
+                let assign = st.common.assign.as_ref().map(|a| j.assign(a, rng)).transpose()?;
+                Ok::<_, StatesError>((out, assign))
+            })?;
+            return Ok((out, assign));
+        }
+        let raw = self.frame(exec, frame).state_input.clone();
+        let assign = match &st.common.assign {
+            Some(a) => Some(self.scope_eval(exec, frame, &result, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
+            None => None,
+        };
+        let combined = dataflow::apply_result_path(&st.common.result_path, &raw, result)?;
+        let out = self.scope_eval(exec, frame, &combined, None, |s, _| dataflow::select(&st.common.output_path, s))?;
+        Ok((out, assign))
+    }
+
+    fn go_exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
+        self.frame_mut(exec, frame).phase = Phase::Exit { output, next, assign };
+        self.schedule(exec, frame);
+    }
+
+    fn transition_of(st: &State) -> Transition {
+        st.common.transition.clone().unwrap_or(Transition::End)
+    }
+
+    fn start_pass(&mut self, exec: usize, frame: usize, st: &State, result: Option<&Value>) -> Res<()> {
+        let eff = self.effective_input(exec, frame, st)?;
+        let value = if st.is_jsonata() {
+            eff
+        } else {
+            let after_params = match &st.common.parameters {
+                Some(p) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(p, s, rng))?,
+                None => eff,
+            };
+            result.cloned().unwrap_or(after_params)
+        };
+        let (out, assign) = self.finish_output(exec, frame, st, value)?;
+        self.go_exit(exec, frame, out, Self::transition_of(st), assign);
+        Ok(())
+    }
+
+    fn start_succeed(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let eff = self.effective_input(exec, frame, st)?;
+        let out = if st.is_jsonata() {
+            match &st.common.output {
+                Some(o) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(o, rng))?,
+                None => eff,
+            }
+        } else {
+            self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&st.common.output_path, s))?
+        };
+        self.go_exit(exec, frame, out, Transition::End, None);
+        Ok(())
+    }
+
+    fn start_choice(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let Kind::Choice(choice) = &st.kind else { unreachable!() };
+        let eff = self.effective_input(exec, frame, st)?;
+        let mut chosen = None;
+        for (i, branch) in choice.choices.iter().enumerate() {
+            let hit = match &branch.rule {
+                stepwise_asl::model::ChoiceCondition::Rule(r) => self.scope_eval(exec, frame, &eff, None, |s, _| r.evaluate(s))?,
+                stepwise_asl::model::ChoiceCondition::Jsonata(c) => {
+                    let v = self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(c, "Condition", rng))?;
+                    match v {
+                        Value::Bool(b) => b,
+                        other => {
+                            return Err(StatesError::new(
+                                names::QUERY_EVALUATION_ERROR,
+                                format!("The Condition field evaluated to {other}, which is not a boolean."),
+                            ))
+                        }
+                    }
+                }
+            };
+            if hit {
+                chosen = Some(i);
+                break;
+            }
+        }
+        let (next, output_tpl, assign_tpl) = match chosen {
+            Some(i) => {
+                let b = &choice.choices[i];
+                (b.next.clone(), b.output.as_ref().or(st.common.output.as_ref()), b.assign.as_ref().or(st.common.assign.as_ref()))
+            }
+            None => match &choice.default {
+                Some(d) => (d.clone(), st.common.output.as_ref(), st.common.assign.as_ref()),
+                None => return Err(StatesError::without_cause(names::NO_CHOICE_MATCHED)),
+            },
+        };
+        let (out, assign) = if st.is_jsonata() {
+            self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                let out = match output_tpl {
+                    Some(o) => j.template(o, rng)?,
+                    None => eff.clone(),
+                };
+                let assign = assign_tpl.map(|a| j.assign(a, rng)).transpose()?;
+                Ok::<_, StatesError>((out, assign))
+            })?
+        } else {
+            let assign = match assign_tpl {
+                Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
+                None => None,
+            };
+            let out = self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&st.common.output_path, s))?;
+            (out, assign)
+        };
+        self.go_exit(exec, frame, out, Transition::Next(next), assign);
+        Ok(())
+    }
+
+    /// A number from a literal, a `…Path` or a JSONata expression.
+    fn dynamic_value(&mut self, exec: usize, frame: usize, st: &State, d: &Dynamic, field: &str, input: &Value) -> Res<Value> {
+        match d {
+            Dynamic::Literal(v) => Ok(v.clone()),
+            Dynamic::Expression(text) => {
+                let v = Value::String(text.clone());
+                self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(&v, field, rng))
+            }
+            Dynamic::Path(p) => {
+                let _ = st;
+                self.scope_eval(exec, frame, input, None, |s, _| p.select(s)).ok_or_else(|| {
+                    StatesError::runtime(format!(
+                        "The JSONPath '{}' specified for the field '{field}Path' could not be found in the input '{}'",
+                        p.text(),
+                        input
+                    ))
+                })
+            }
+        }
+    }
+
+    fn start_wait(&mut self, exec: usize, frame: usize, st: &State, w: &Wait) -> Res<()> {
+        let eff = self.effective_input(exec, frame, st)?;
+        let due = match w {
+            Wait::Seconds(d) => {
+                let v = self.dynamic_value(exec, frame, st, d, "Seconds", &eff)?;
+                let path_text = match d {
+                    Dynamic::Path(p) => p.text().to_owned(),
+                    _ => String::new(),
+                };
+                let secs = match &v {
+                    Value::Number(n) if n.as_i64().is_some() => n.as_i64().unwrap_or(0),
+                    Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => n.as_f64().unwrap_or(0.0) as i64,
+                    _ if matches!(d, Dynamic::Expression(_)) => {
+                        return Err(StatesError::new(names::QUERY_EVALUATION_ERROR, format!("The Seconds field must be a non-negative integer, got: {v}")))
+                    }
+                    _ => return Err(StatesError::runtime(format!("The SecondsPath parameter cannot be parsed as a long value: {path_text}"))),
+                };
+                if secs < 0 {
+                    if matches!(d, Dynamic::Expression(_)) {
+                        return Err(StatesError::new(names::QUERY_EVALUATION_ERROR, format!("The Seconds field must be a non-negative integer, got: {v}")));
+                    }
+                    return Err(StatesError::runtime(format!("The SecondsPath parameter references a negative value: {path_text}")));
+                }
+                self.now + secs * 1000
+            }
+            Wait::Timestamp(d) => {
+                let v = self.dynamic_value(exec, frame, st, d, "Timestamp", &eff)?;
+                let parsed = v.as_str().and_then(crate::clock::parse_iso8601);
+                match (parsed, d) {
+                    (Some(t), _) => t.max(self.now),
+                    (None, Dynamic::Path(p)) => {
+                        return Err(StatesError::runtime(format!(
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {}",
+                            p.text()
+                        )))
+                    }
+                    (None, _) => {
+                        return Err(StatesError::new(
+                            names::QUERY_EVALUATION_ERROR,
+                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string",
+                        ))
+                    }
+                }
+            }
+        };
+        let (out, assign) = if st.is_jsonata() {
+            self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                let out = match &st.common.output {
+                    Some(o) => j.template(o, rng)?,
+                    None => eff.clone(),
+                };
+                let assign = st.common.assign.as_ref().map(|a| j.assign(a, rng)).transpose()?;
+                Ok::<_, StatesError>((out, assign))
+            })?
+        } else {
+            let assign = match &st.common.assign {
+                Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
+                None => None,
+            };
+            (self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&st.common.output_path, s))?, assign)
+        };
+        self.frame_mut(exec, frame).phase = Phase::Exit { output: out, next: Self::transition_of(st), assign };
+        self.schedule_at(due, exec, frame);
+        Ok(())
+    }
+
+    fn start_fail(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let Kind::Fail(fail) = &st.kind else { unreachable!() };
+        let input = self.frame(exec, frame).state_input.clone();
+        let mut field = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<String>> {
+            let Some(d) = d else { return Ok(None) };
+            let v = this.dynamic_value(exec, frame, st, d, name, &input)?;
+            match v {
+                Value::String(s) => Ok(Some(s)),
+                Value::Null => Ok(None),
+                other => Ok(Some(other.to_string())),
+            }
+        };
+        let error = field(self, &fail.error, "Error")?;
+        let cause = field(self, &fail.cause, "Cause")?;
+        self.frame_mut(exec, frame).phase = Phase::Finish(Err(StatesError { error: error.unwrap_or_default(), cause }));
+        self.schedule(exec, frame);
+        Ok(())
+    }
+
+    fn exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
+        let h = self.here(exec, frame);
+        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
+        let st = h.state(&scope, idx);
+        let text = output.to_string();
+        if text.len() > self.config.limits.max_payload_bytes {
+            let e = StatesError::new(
+                names::DATA_LIMIT_EXCEEDED,
+                format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", st.name),
+            );
+            self.handle_error(exec, frame, e);
+            return;
+        }
+        let ty: &'static str = match st.kind {
+            Kind::Pass { .. } => "PassStateExited",
+            Kind::Task(_) => "TaskStateExited",
+            Kind::Choice(_) => "ChoiceStateExited",
+            Kind::Wait(_) => "WaitStateExited",
+            Kind::Succeed => "SucceedStateExited",
+            Kind::Fail(_) => "FailStateExited",
+            Kind::Parallel(_) => "ParallelStateExited",
+            Kind::Map(_) => "MapStateExited",
+        };
+        let mut d = Map::new();
+        if let Some(a) = &assign {
+            let shown: Map<String, Value> = a.iter().map(|(k, v)| (k.clone(), Value::String(v.to_string()))).collect();
+            d.insert("assignedVariables".into(), Value::Object(shown));
+            d.insert("assignedVariablesDetails".into(), truncated_false());
+        }
+        d.insert("name".into(), json!(st.name));
+        d.insert("output".into(), Value::String(text));
+        d.insert("outputDetails".into(), truncated_false());
+        let name = st.name.clone();
+        self.emit_raw(exec, Some(frame), ty, json!({ "stateExitedEventDetails": d }), Some(name));
+        if let Some(a) = assign {
+            let vars = &mut self.frame_mut(exec, frame).vars;
+            for (k, v) in a {
+                vars.insert(k, v);
+            }
+        }
+        match next {
+            Transition::Next(n) => {
+                let Some(&target) = resolve(&h.def, &scope).by_name.get(&n) else {
+                    let e = StatesError::runtime(format!("Missing transition target: '{n}'"));
+                    self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
+                    self.schedule(exec, frame);
+                    return;
+                };
+                let f = self.frame_mut(exec, frame);
+                f.state = target;
+                f.phase = Phase::Enter(output);
+            }
+            Transition::End => self.frame_mut(exec, frame).phase = Phase::Finish(Ok(output)),
+        }
+        self.schedule(exec, frame);
+    }
+
+    // ---- errors ------------------------------------------------------------------------
+
+    fn handle_error(&mut self, exec: usize, frame: usize, e: StatesError) {
+        let e = self.located(exec, frame, e);
+        let h = self.here(exec, frame);
+        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
+        let st = h.state(&scope, idx);
+        if e.error == names::QUERY_EVALUATION_ERROR {
+            let mut d = Map::new();
+            d.insert("error".into(), json!(e.error));
+            if let Some(c) = &e.cause {
+                d.insert("cause".into(), json!(c));
+            }
+            d.insert("state".into(), json!(st.name));
+            self.emit_raw(exec, Some(frame), "EvaluationFailed", json!({ "evaluationFailedEventDetails": d }), Some(st.name.clone()));
+        }
+        if e.error != names::RUNTIME {
+            // Retry: the first retrier whose ErrorEquals matches decides.
+            if let Some(ri) = st.common.retry.iter().position(|r| error_matches(&r.error_equals, &e)) {
+                let r = &st.common.retry[ri];
+                let attempts = self.frame(exec, frame).retry_attempts.get(ri).copied().unwrap_or(0);
+                if attempts < r.max_attempts {
+                    let mut delay = r.interval_seconds * r.backoff_rate.powi(attempts as i32);
+                    if let Some(max) = r.max_delay_seconds {
+                        delay = delay.min(max);
+                    }
+                    if r.jitter_full {
+                        delay *= self.rng.next_f64();
+                    }
+                    let f = self.frame_mut(exec, frame);
+                    if let Some(a) = f.retry_attempts.get_mut(ri) {
+                        *a += 1;
+                    }
+                    f.retry_count += 1;
+                    f.phase = match st.kind {
+                        Kind::Task(_) => Phase::TaskScheduled,
+                        _ => Phase::Restart,
+                    };
+                    if let Kind::Task(_) = st.kind {
+                        // The parameters are evaluated again only when the state is entered again;
+                        // a retry re-sends the same request.
+                    }
+                    let due = self.now + (delay * 1000.0).round() as i64;
+                    self.schedule_at(due, exec, frame);
+                    return;
+                }
+            }
+            if let Some(c) = st.common.catch.iter().find(|c| error_matches(&c.error_equals, &e)) {
+                let err_out = error_output(&e);
+                let res = if st.is_jsonata() {
+                    self.jsonata_eval(exec, frame, None, Some(&err_out), |j, rng| {
+                        let out = match &c.output {
+                            Some(o) => j.template(o, rng)?,
+                            None => err_out.clone(),
+                        };
+                        let assign = c.assign.as_ref().map(|a| j.assign(a, rng)).transpose()?;
+                        Ok::<_, StatesError>((out, assign))
+                    })
+                } else {
+                    let raw = self.frame(exec, frame).state_input.clone();
+                    let assign = match &c.assign {
+                        Some(a) => self.scope_eval(exec, frame, &err_out, None, |s, rng| dataflow::assign_jsonpath(a, s, rng)).map(Some),
+                        None => Ok(None),
+                    };
+                    assign.and_then(|a| dataflow::apply_result_path(&c.result_path, &raw, err_out.clone()).map(|o| (o, a)))
+                };
+                match res {
+                    Ok((out, assign)) => self.go_exit(exec, frame, out, Transition::Next(c.next.clone()), assign),
+                    Err(e2) => {
+                        let e2 = self.located(exec, frame, e2);
+                        self.frame_mut(exec, frame).phase = Phase::Finish(Err(e2));
+                        self.schedule(exec, frame);
+                    }
+                }
+                return;
+            }
+        }
+        self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
+        self.schedule(exec, frame);
+    }
+
+    fn finish(&mut self, exec: usize, frame: usize, result: Result<Value, StatesError>) {
+        let role = self.frame(exec, frame).role.clone();
+        match role {
+            FrameRole::Root => match result {
+                Ok(out) => {
+                    self.emit_raw(
+                        exec,
+                        Some(frame),
+                        "ExecutionSucceeded",
+                        json!({"executionSucceededEventDetails": {"output": payload_text(&out), "outputDetails": truncated_false()}}),
+                        None,
+                    );
+                    self.end_execution(exec, ExecutionStatus::Succeeded, Some(out), None, None);
+                }
+                Err(e) => {
+                    let mut d = Map::new();
+                    if !e.error.is_empty() {
+                        d.insert("error".into(), json!(e.error));
+                    }
+                    if let Some(c) = &e.cause {
+                        d.insert("cause".into(), json!(c));
+                    }
+                    self.emit_raw(exec, Some(frame), "ExecutionFailed", json!({ "executionFailedEventDetails": d }), None);
+                    let err = if e.error.is_empty() { None } else { Some(e.error) };
+                    self.end_execution(exec, ExecutionStatus::Failed, None, err, e.cause);
+                }
+            },
+            FrameRole::Iteration { parent, index } => {
+                let h = self.here(exec, parent);
+                let pf = self.frame(exec, parent);
+                let map_name = h.state(&pf.scope, pf.state).name.clone();
+                let child_last = self.frame(exec, frame).last_event;
+                let ty = if result.is_ok() { "MapIterationSucceeded" } else { "MapIterationFailed" };
+                let key = if result.is_ok() { "mapIterationSucceededEventDetails" } else { "mapIterationFailedEventDetails" };
+                let id = self.emit_raw(exec, Some(frame), ty, json!({ key: {"index": index, "name": map_name} }), Some(map_name));
+                self.frame_mut(exec, parent).last_event = child_last;
+                if let Some(j) = self.frame_mut(exec, parent).join.as_mut() {
+                    j.last_iteration_event = id;
+                }
+                self.retire(exec, frame);
+                self.join_child_done(exec, parent, index, result);
+            }
+            FrameRole::Branch { parent, index } => {
+                let child_last = self.frame(exec, frame).last_event;
+                let pf = self.frame_mut(exec, parent);
+                pf.last_event = pf.last_event.max(child_last);
+                if let Some(j) = pf.join.as_mut() {
+                    j.last_iteration_event = child_last;
+                }
+                self.retire(exec, frame);
+                self.join_child_done(exec, parent, index, result);
+            }
+        }
+    }
+
+    fn retire(&mut self, exec: usize, frame: usize) {
+        let f = self.frame_mut(exec, frame);
+        f.phase = Phase::Dead;
+        f.generation += 1;
+        f.vars = Map::new();
+        f.state_input = Value::Null;
+    }
+
+    // ---- tasks ------------------------------------------------------------------------
+
+    fn start_task(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let Kind::Task(task) = &st.kind else { unreachable!() };
+        let resource = Resource::parse(&task.resource);
+        let token = match resource.pattern() {
+            Pattern::WaitForTaskToken | Pattern::Sync | Pattern::Sync2 => Some(self.new_token()),
+            Pattern::RequestResponse => None,
+        };
+        self.frame_mut(exec, frame).task = Some(TaskRun { token, ..TaskRun::default() });
+        let eff = self.effective_input(exec, frame, st)?;
+        let params = if st.is_jsonata() {
+            match &st.common.arguments {
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, rng))?,
+                None => eff.clone(),
+            }
+        } else {
+            match &st.common.parameters {
+                Some(p) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(p, s, rng))?,
+                None => eff.clone(),
+            }
+        };
+        let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
+            let Some(d) = d else { return Ok(None) };
+            let v = this.dynamic_value(exec, frame, st, d, name, &eff)?;
+            as_seconds(&v).filter(|s| *s > 0).map(Some).ok_or_else(|| {
+                StatesError::runtime(format!("The {name} field must be a positive integer, got: {v}"))
+            })
+        };
+        let timeout = seconds(self, &task.timeout, "TimeoutSeconds")?;
+        let heartbeat = seconds(self, &task.heartbeat, "HeartbeatSeconds")?;
+        let t = self.frame_mut(exec, frame).task.get_or_insert_with(TaskRun::default);
+        t.parameters = params;
+        t.timeout_seconds = timeout;
+        t.heartbeat_seconds = heartbeat;
+        self.frame_mut(exec, frame).phase = Phase::TaskScheduled;
+        self.schedule(exec, frame);
+        Ok(())
+    }
+
+    pub(crate) fn new_token(&mut self) -> String {
+        let mut s = String::from("AQB");
+        for _ in 0..6 {
+            s.push_str(&format!("{:016x}", self.rng.next_u64()));
+        }
+        s
+    }
+
+    fn task_meta(&self, exec: usize, frame: usize) -> (Resource, String, Option<Value>) {
+        let e = &self.executions[exec];
+        let f = &e.frames[frame];
+        let st = &resolve(&e.definition, &f.scope).list[f.state];
+        let Kind::Task(t) = &st.kind else { unreachable!("task phases only run on Task states") };
+        (Resource::parse(&t.resource), st.name.clone(), t.credentials.clone())
+    }
+
+    fn task_scheduled(&mut self, exec: usize, frame: usize) {
+        let (resource, name, credentials) = self.task_meta(exec, frame);
+        let task = self.frame(exec, frame).task.clone().unwrap_or_default();
+        let (ty, details) = match &resource {
+            Resource::LambdaFunction(arn) => {
+                let mut d = Map::new();
+                d.insert("input".into(), payload_text(&task.parameters));
+                d.insert("inputDetails".into(), truncated_false());
+                d.insert("resource".into(), json!(arn));
+                if let Some(t) = task.timeout_seconds {
+                    d.insert("timeoutInSeconds".into(), json!(t));
+                }
+                ("LambdaFunctionScheduled", json!({ "lambdaFunctionScheduledEventDetails": d }))
+            }
+            _ => {
+                let (rt, r) = resource.event_names();
+                let mut d = Map::new();
+                d.insert("parameters".into(), payload_text(&task.parameters));
+                d.insert("region".into(), json!(self.config.region));
+                d.insert("resource".into(), json!(r));
+                d.insert("resourceType".into(), json!(rt));
+                if let Some(t) = task.timeout_seconds {
+                    d.insert("timeoutInSeconds".into(), json!(t));
+                }
+                if let Some(h) = task.heartbeat_seconds {
+                    d.insert("heartbeatInSeconds".into(), json!(h));
+                }
+                if let Some(c) = credentials {
+                    let role = c.get("RoleArn").cloned().unwrap_or(Value::Null);
+                    d.insert("taskCredentials".into(), json!({ "roleArn": role }));
+                }
+                ("TaskScheduled", json!({ "taskScheduledEventDetails": d }))
+            }
+        };
+        self.emit_raw(exec, Some(frame), ty, details, Some(name));
+        self.frame_mut(exec, frame).phase = Phase::TaskStarted;
+        self.schedule(exec, frame);
+    }
+
+    fn task_started(&mut self, exec: usize, frame: usize) {
+        let (resource, name, _) = self.task_meta(exec, frame);
+        let (ty, details) = match &resource {
+            Resource::LambdaFunction(_) => ("LambdaFunctionStarted", Value::Null),
+            _ => {
+                let (rt, r) = resource.event_names();
+                ("TaskStarted", json!({"taskStartedEventDetails": {"resource": r, "resourceType": rt}}))
+            }
+        };
+        self.emit_raw(exec, Some(frame), ty, details, Some(name.clone()));
+        // Timers run from the moment the task starts.
+        let now = self.now;
+        let gen = self.frame(exec, frame).generation;
+        let task = self.frame_mut(exec, frame).task.get_or_insert_with(TaskRun::default);
+        let timeout_at = task.timeout_seconds.map(|t| now + t as i64 * 1000);
+        let heartbeat_at = task.heartbeat_seconds.map(|h| now + h as i64 * 1000);
+        task.timeout_deadline = timeout_at;
+        task.heartbeat_deadline = heartbeat_at;
+        if let Some(t) = timeout_at {
+            self.push(t, Work::TaskTimeout { exec, frame, gen });
+        }
+        if let Some(d) = heartbeat_at {
+            self.push(d, Work::Heartbeat { exec, frame, gen, deadline: d });
+        }
+        let params = self.frame(exec, frame).task.as_ref().map(|t| t.parameters.clone()).unwrap_or(Value::Null);
+        let pattern = resource.pattern();
+        let next = match &resource {
+            Resource::StartExecution(p) => self.start_child(exec, frame, &name, &params, *p),
+            _ => {
+                let machine = self.executions[exec].machine_name.clone();
+                let answer = self.mocks.next_answer(&machine, &name, exec as u32);
+                match (answer, pattern) {
+                    (Some(MockAnswer::Throw { error, cause }), _) => Phase::TaskDone(TaskOutcome::Failed(StatesError { error, cause })),
+                    (Some(MockAnswer::Return(v)), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(v),
+                    (None | Some(MockAnswer::Hang), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(json!({})),
+                    (Some(MockAnswer::Return(v)), _) => Phase::TaskDone(TaskOutcome::Succeeded(v)),
+                    (Some(MockAnswer::Hang), _) => Phase::TaskWaiting,
+                    (None, _) => {
+                        // Nobody answers this resource: a person completes it with its token.
+                        let token = self.new_token();
+                        let gen = self.frame(exec, frame).generation;
+                        if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
+                            t.token = Some(token.clone());
+                            t.manual = true;
+                        }
+                        self.tokens.insert(token, TokenRef { exec, frame, gen, kind: PendingKind::Manual });
+                        Phase::TaskWaiting
+                    }
+                }
+            }
+        };
+        let schedule = !matches!(next, Phase::TaskWaiting);
+        self.frame_mut(exec, frame).phase = next;
+        if schedule {
+            self.schedule(exec, frame);
+        }
+    }
+
+    fn task_submitted(&mut self, exec: usize, frame: usize, out: Value) {
+        let (resource, name, _) = self.task_meta(exec, frame);
+        let (rt, r) = resource.event_names();
+        self.emit_raw(
+            exec,
+            Some(frame),
+            "TaskSubmitted",
+            json!({"taskSubmittedEventDetails": {"output": payload_text(&out), "outputDetails": truncated_false(), "resource": r, "resourceType": rt}}),
+            Some(name),
+        );
+        let gen = self.frame(exec, frame).generation;
+        if let Some(token) = self.frame(exec, frame).task.as_ref().and_then(|t| t.token.clone()) {
+            self.tokens.insert(token, TokenRef { exec, frame, gen, kind: PendingKind::Callback });
+        }
+        self.frame_mut(exec, frame).phase = Phase::TaskWaiting;
+    }
+
+    fn task_done(&mut self, exec: usize, frame: usize, outcome: TaskOutcome) {
+        let (resource, name, _) = self.task_meta(exec, frame);
+        let (rt, r) = resource.event_names();
+        let lambda = matches!(resource, Resource::LambdaFunction(_));
+        // Whatever happens next, this attempt's timers, token and child are done with.
+        let task = self.frame(exec, frame).task.clone().unwrap_or_default();
+        if let Some(t) = &task.token {
+            if self.tokens.remove(t).is_some() {
+                self.spent_tokens.insert(t.clone(), ());
+            }
+        }
+        self.frame_mut(exec, frame).generation += 1;
+        let outcome = match outcome {
+            TaskOutcome::Succeeded(v) if v.to_string().len() > self.config.limits.max_payload_bytes => {
+                let who = if lambda { r.clone() } else { rt.clone() };
+                TaskOutcome::Failed(StatesError::new(
+                    names::DATA_LIMIT_EXCEEDED,
+                    format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit."),
+                ))
+            }
+            o => o,
+        };
+        match outcome {
+            TaskOutcome::Succeeded(v) => {
+                let details = if lambda {
+                    ("LambdaFunctionSucceeded", json!({"lambdaFunctionSucceededEventDetails": {"output": payload_text(&v), "outputDetails": truncated_false()}}))
+                } else {
+                    ("TaskSucceeded", json!({"taskSucceededEventDetails": {"output": payload_text(&v), "outputDetails": truncated_false(), "resource": r, "resourceType": rt}}))
+                };
+                self.emit_raw(exec, Some(frame), details.0, details.1, Some(name));
+                let h = self.here(exec, frame);
+                let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
+                let st = h.state(&scope, idx);
+                let res = self.after_result(exec, frame, st, v);
+                match res {
+                    Ok((out, assign)) => self.go_exit(exec, frame, out, Self::transition_of(st), assign),
+                    Err(e) => self.handle_error(exec, frame, e),
+                }
+            }
+            TaskOutcome::Failed(e) => {
+                let mut d = Map::new();
+                if !e.error.is_empty() || lambda {
+                    d.insert("error".into(), json!(e.error));
+                }
+                if let Some(c) = &e.cause {
+                    d.insert("cause".into(), json!(c));
+                }
+                let (ty, key) = if lambda {
+                    ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
+                } else {
+                    d.insert("resource".into(), json!(r));
+                    d.insert("resourceType".into(), json!(rt));
+                    ("TaskFailed", "taskFailedEventDetails")
+                };
+                self.emit_raw(exec, Some(frame), ty, json!({ key: d }), Some(name));
+                self.stop_child_of_task(&task);
+                self.handle_error(exec, frame, e);
+            }
+            TaskOutcome::TimedOut(e) => {
+                let mut d = Map::new();
+                d.insert("error".into(), json!(e.error));
+                if let Some(c) = &e.cause {
+                    d.insert("cause".into(), json!(c));
+                }
+                let (ty, key) = if lambda {
+                    ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails")
+                } else {
+                    d.insert("resource".into(), json!(r));
+                    d.insert("resourceType".into(), json!(rt));
+                    ("TaskTimedOut", "taskTimedOutEventDetails")
+                };
+                self.emit_raw(exec, Some(frame), ty, json!({ key: d }), Some(name));
+                self.stop_child_of_task(&task);
+                self.handle_error(exec, frame, e);
+            }
+        }
+    }
+
+    /// ResultSelector, then ResultPath/OutputPath or Output, then Assign.
+    fn after_result(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map<String, Value>>)> {
+        let selected = match (&st.common.result_selector, st.is_jsonata()) {
+            (Some(rs), false) => self.scope_eval(exec, frame, &result, None, |s, rng| dataflow::template(rs, s, rng))?,
+            _ => result,
+        };
+        self.finish_output(exec, frame, st, selected)
+    }
+
+    fn stop_child_of_task(&mut self, task: &TaskRun) {
+        if let Some(child) = task.child {
+            let c = child.0 as usize;
+            if self.executions[c].is_running() {
+                let arn = self.executions[c].arn.clone();
+                let _ = self.stop_execution(&arn, None, None);
+            }
+        }
+    }
+
+    // ---- nested executions -----------------------------------------------------------------
+
+    fn start_child(&mut self, exec: usize, frame: usize, state_name: &str, params: &Value, pattern: Pattern) -> Phase {
+        let arn = params.get("StateMachineArn").and_then(Value::as_str).unwrap_or("").to_owned();
+        let input = match params.get("Input") {
+            None | Some(Value::Null) => json!({}),
+            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
+            Some(v) => v.clone(),
+        };
+        let name = params.get("Name").and_then(Value::as_str).map(str::to_owned);
+        let gen = self.frame(exec, frame).generation;
+        let link = ParentLink {
+            execution: self.executions[exec].id,
+            state_name: Some(state_name.to_owned()),
+            waiting_frame: matches!(pattern, Pattern::Sync | Pattern::Sync2).then_some((frame, gen)),
+            pattern_sync2: pattern == Pattern::Sync2,
+        };
+        match self.start_with_value(&arn, name.as_deref(), input, Some(link)) {
+            Err(api) => {
+                let request_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
+                let code = &api.name;
+                let cause = format!("{} (Service: AWSStepFunctions; Status Code: 400; Error Code: {code}; Request ID: {request_id}; Proxy: null)", api.message);
+                Phase::TaskDone(TaskOutcome::Failed(StatesError::new(format!("StepFunctions.{code}Exception"), cause)))
+            }
+            Ok(child) => {
+                if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
+                    t.child = Some(child);
+                }
+                let resp = self.start_response(child);
+                match pattern {
+                    Pattern::RequestResponse => Phase::TaskDone(TaskOutcome::Succeeded(resp)),
+                    _ => Phase::TaskSubmitted(resp),
+                }
+            }
+        }
+    }
+
+    /// What StartExecution answers, with the SDK metadata AWS's integration adds.
+    fn start_response(&mut self, child: crate::ExecutionId) -> Value {
+        let e = &self.executions[child.0 as usize];
+        let (arn, start) = (e.arn.clone(), e.start_millis);
+        let request_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
+        let date = http_date(self.now);
+        // The length AWS reports is that of its JSON response body: the ARN plus a fixed frame.
+        let length = (arn.len() + 92).to_string();
+        json!({
+            "ExecutionArn": arn,
+            "SdkHttpMetadata": {
+                "AllHttpHeaders": {
+                    "x-amzn-RequestId": [request_id], "connection": ["keep-alive"], "Content-Length": [length],
+                    "Date": [date], "Content-Type": ["application/x-amz-json-1.0"],
+                },
+                "HttpHeaders": {
+                    "connection": "keep-alive", "Content-Length": length, "Content-Type": "application/x-amz-json-1.0",
+                    "Date": date, "x-amzn-RequestId": request_id,
+                },
+                "HttpStatusCode": 200,
+            },
+            "SdkResponseMetadata": {"RequestId": request_id},
+            "StartDate": start,
+        })
+    }
+
+    /// The child's DescribeExecution as the `.sync` integrations return it.
+    pub(crate) fn describe_for_parent(&self, child: usize, sync2: bool) -> Value {
+        let e = &self.executions[child];
+        let mut o = Map::new();
+        let as_text = |v: &Value| if sync2 { v.clone() } else { Value::String(v.to_string()) };
+        if let Some(c) = &e.cause {
+            o.insert("Cause".into(), json!(c));
+        }
+        if let Some(er) = &e.error {
+            o.insert("Error".into(), json!(er));
+        }
+        o.insert("ExecutionArn".into(), json!(e.arn));
+        o.insert("Input".into(), as_text(&e.input));
+        o.insert("InputDetails".into(), json!({"Included": true}));
+        o.insert("Name".into(), json!(e.name));
+        if let Some(out) = &e.output {
+            o.insert("Output".into(), as_text(out));
+            o.insert("OutputDetails".into(), json!({"Included": true}));
+        }
+        if e.status == ExecutionStatus::Succeeded {
+            o.insert("RedriveCount".into(), json!(0));
+            o.insert("RedriveStatus".into(), json!("NOT_REDRIVABLE"));
+            o.insert("RedriveStatusReason".into(), json!("Execution is SUCCEEDED and cannot be redriven"));
+        }
+        o.insert("StartDate".into(), json!(e.start_millis));
+        o.insert("StateMachineArn".into(), json!(e.machine_arn));
+        o.insert("Status".into(), json!(e.status.as_str()));
+        if let Some(s) = e.stop_millis {
+            o.insert("StopDate".into(), json!(s));
+        }
+        Value::Object(o)
+    }
+
+    /// A finished child tells the `.sync` task that waits for it.
+    pub(crate) fn notify_parent(&mut self, child: usize) {
+        let Some(link) = self.executions[child].parent.clone() else { return };
+        let Some((frame, gen)) = link.waiting_frame else { return };
+        let p = link.execution.0 as usize;
+        if !self.executions[p].is_running() {
+            return;
+        }
+        let described = self.describe_for_parent(child, link.pattern_sync2);
+        let outcome = if self.executions[child].status == ExecutionStatus::Succeeded {
+            TaskOutcome::Succeeded(described)
+        } else {
+            let text = if link.pattern_sync2 { described.to_string() } else { self.describe_for_parent(child, false).to_string() };
+            TaskOutcome::Failed(StatesError::new(names::TASK_FAILED, text))
+        };
+        self.push(self.now, Work::Complete { exec: p, frame, gen, outcome });
+    }
+
+    /// Stops the `.sync` children of an execution (or of one of its frames) that still run.
+    pub(crate) fn stop_children_of(&mut self, exec: usize, frame: Option<usize>) {
+        let pid = self.executions[exec].id;
+        let kids: Vec<String> = self
+            .executions
+            .iter()
+            .filter(|c| c.is_running())
+            .filter(|c| {
+                c.parent.as_ref().is_some_and(|l| l.execution == pid && l.waiting_frame.is_some_and(|(f, _)| frame.is_none_or(|x| x == f)))
+            })
+            .map(|c| c.arn.clone())
+            .collect();
+        for arn in kids {
+            let _ = self.stop_execution(&arn, None, None);
+        }
+    }
+
+    // ---- Map and Parallel ----------------------------------------------------------------
+
+    fn number_field(&mut self, exec: usize, frame: usize, st: &State, d: &Option<Dynamic>, field: &str, input: &Value) -> Res<Option<f64>> {
+        let Some(d) = d else { return Ok(None) };
+        let v = self.dynamic_value(exec, frame, st, d, field, input)?;
+        match (&v, d) {
+            (Value::Number(n), _) => Ok(n.as_f64()),
+            (_, Dynamic::Path(p)) => {
+                let kind = if field == "MaxConcurrency" || field == "ToleratedFailureCount" { "a valid integer" } else { "a valid number" };
+                let shown = match &v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Err(StatesError::runtime(format!("The {field}Path field refers to value \"{shown}\" which is not {kind}: {}", p.text())))
+            }
+            _ => Err(StatesError::new(names::QUERY_EVALUATION_ERROR, format!("The {field} field must be a number, got: {v}"))),
+        }
+    }
+
+    fn start_map(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let Kind::Map(m) = &st.kind else { unreachable!() };
+        let eff = self.effective_input(exec, frame, st)?;
+        let items_value = if st.is_jsonata() {
+            match &m.items {
+                Some(i) => {
+                    let v = self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(i, "Items", rng))?;
+                    if !v.is_array() {
+                        let text = match i {
+                            Value::String(s) => s.trim().trim_start_matches("{%").trim_end_matches("%}").trim().to_owned(),
+                            other => other.to_string(),
+                        };
+                        return Err(StatesError::new(
+                            names::QUERY_EVALUATION_ERROR,
+                            format!("The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {v}", json_type(&v)),
+                        ));
+                    }
+                    v
+                }
+                None => eff.clone(),
+            }
+        } else {
+            self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&m.items_path, s))?
+        };
+        let Value::Array(items) = items_value else {
+            let msg = format!("Map state input must be an array but was: {}", compact(&items_value));
+            let name = if st.is_jsonata() { names::QUERY_EVALUATION_ERROR } else { names::RUNTIME };
+            return Err(StatesError::new(name, msg));
+        };
+        let maxc = self.number_field(exec, frame, st, &m.max_concurrency, "MaxConcurrency", &eff)?.unwrap_or(0.0);
+        let tol_count = self.number_field(exec, frame, st, &m.tolerated_failure_count, "ToleratedFailureCount", &eff)?;
+        let tol_pct = self.number_field(exec, frame, st, &m.tolerated_failure_percentage, "ToleratedFailurePercentage", &eff)?;
+        if tol_count.is_some_and(|c| c < 0.0) {
+            return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."));
+        }
+        if tol_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+            return Err(StatesError::runtime("ToleratedFailurePercentage must be between 0 and 100."));
+        }
+        let (items, batched) = match &m.item_batcher {
+            Some(b) => (self.batch(exec, frame, b, items, &eff)?, true),
+            None => (items, false),
+        };
+        let n = items.len();
+        self.frame_mut(exec, frame).effective_input = eff;
+        self.frame_mut(exec, frame).join = Some(Join {
+            is_map: true,
+            items,
+            results: vec![None; n],
+            next_index: 0,
+            running: 0,
+            succeeded: 0,
+            failed: 0,
+            max_concurrency: if maxc <= 0.0 { usize::MAX } else { maxc as usize },
+            tolerated_count: tol_count.map(|c| c as u64),
+            tolerated_percentage: tol_pct,
+            children: Vec::new(),
+            failure: None,
+            last_iteration_event: 0,
+            batched,
+        });
+        self.frame_mut(exec, frame).phase = Phase::MapStarted;
+        self.schedule(exec, frame);
+        Ok(())
+    }
+
+    /// ItemBatcher: groups items into `{"Items": [...], "BatchInput": ...}`.
+    fn batch(&mut self, exec: usize, frame: usize, b: &Value, items: Vec<Value>, eff: &Value) -> Res<Vec<Value>> {
+        let max_items = b.get("MaxItemsPerBatch").and_then(Value::as_u64).unwrap_or(items.len().max(1) as u64).max(1) as usize;
+        let batch_input = match b.get("BatchInput") {
+            Some(t) => Some(self.scope_eval(exec, frame, eff, None, |s, rng| dataflow::template(t, s, rng))?),
+            None => None,
+        };
+        Ok(items
+            .chunks(max_items)
+            .map(|c| {
+                let mut o = Map::new();
+                if let Some(bi) = &batch_input {
+                    o.insert("BatchInput".into(), bi.clone());
+                }
+                o.insert("Items".into(), Value::Array(c.to_vec()));
+                Value::Object(o)
+            })
+            .collect())
+    }
+
+    fn map_started(&mut self, exec: usize, frame: usize) {
+        let (len, name) = {
+            let h = self.here(exec, frame);
+            let f = self.frame(exec, frame);
+            (f.join.as_ref().map_or(0, |j| j.items.len()), h.state(&f.scope, f.state).name.clone())
+        };
+        self.emit_raw(exec, Some(frame), "MapStateStarted", json!({"mapStateStartedEventDetails": {"length": len}}), Some(name));
+        self.frame_mut(exec, frame).phase = if len == 0 { Phase::JoinDone } else { Phase::MapLaunch };
+        self.schedule(exec, frame);
+    }
+
+    fn map_launch(&mut self, exec: usize, frame: usize) {
+        let h = self.here(exec, frame);
+        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
+        let st = h.state(&scope, idx);
+        let Kind::Map(m) = &st.kind else { unreachable!() };
+        let Some(j) = self.frame(exec, frame).join.as_ref() else { return };
+        if j.next_index >= j.items.len() || j.running >= j.max_concurrency || j.failure.is_some() {
+            return;
+        }
+        let i = j.next_index;
+        let raw_item = j.items[i].clone();
+        let eff = self.frame(exec, frame).effective_input.clone();
+        let item = match &m.item_selector {
+            Some(sel) if st.is_jsonata() => {
+                let ctx = {
+                    let mut c = self.context(exec, frame, Some((i, &raw_item)));
+                    if let Some(o) = c.as_object_mut() {
+                        o.remove("Task");
+                    }
+                    c
+                };
+                let states = states_value(&self.frame(exec, frame).state_input.clone(), &ctx, None, None);
+                let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
+                let r = {
+                    let jn = Jsonata { states: &states, vars: &vars, now_millis: self.now };
+                    jn.template(sel, &mut self.rng)
+                };
+                self.frame_mut(exec, frame).vars = vars;
+                r
+            }
+            Some(sel) => self.scope_eval(exec, frame, &eff, Some((i, &raw_item)), |s, rng| dataflow::template(sel, s, rng)),
+            None => Ok(raw_item.clone()),
+        };
+        let item = match item {
+            Ok(v) => v,
+            Err(e) => {
+                self.fail_join(exec, frame, e);
+                return;
+            }
+        };
+        let map_name = st.name.clone();
+        if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+            j.next_index += 1;
+            j.running += 1;
+        }
+        let started = self.emit_raw(exec, Some(frame), "MapIterationStarted", json!({"mapIterationStartedEventDetails": {"index": i, "name": map_name}}), Some(map_name));
+        let mut child_scope = scope.clone();
+        child_scope.push((idx as u32, 0));
+        let vars = self.frame(exec, frame).vars.clone();
+        let mut child = Frame::new(child_scope, FrameRole::Iteration { parent: frame, index: i }, m.processor.start_at, item, vars);
+        child.item = Some((i, raw_item));
+        child.last_event = started;
+        child.index_path = self.frame(exec, frame).index_path.clone();
+        child.index_path.push(i as u32);
+        let cid = self.add_frame(exec, child);
+        if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+            j.children.push(cid);
+        }
+        self.schedule(exec, cid);
+        let more = self.frame(exec, frame).join.as_ref().is_some_and(|j| j.next_index < j.items.len() && j.running < j.max_concurrency);
+        if more {
+            self.frame_mut(exec, frame).phase = Phase::MapLaunch;
+            self.schedule(exec, frame);
+        }
+    }
+
+    /// Frames are reused once dead so that long Map runs do not grow the frame list forever.
+    fn add_frame(&mut self, exec: usize, mut f: Frame) -> usize {
+        let frames = &mut self.executions[exec].frames;
+        if let Some(i) = frames.iter().position(|x| matches!(x.phase, Phase::Dead) && matches!(x.role, FrameRole::Iteration { .. } | FrameRole::Branch { .. })) {
+            f.generation = frames[i].generation + 1;
+            frames[i] = f;
+            i
+        } else {
+            frames.push(f);
+            frames.len() - 1
+        }
+    }
+
+    fn start_parallel(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let Kind::Parallel(p) = &st.kind else { unreachable!() };
+        let eff = self.effective_input(exec, frame, st)?;
+        let eff = if st.is_jsonata() {
+            match &st.common.arguments {
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, rng))?,
+                None => eff,
+            }
+        } else {
+            match &st.common.parameters {
+                Some(t) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(t, s, rng))?,
+                None => eff,
+            }
+        };
+        let n = p.branches.len();
+        self.frame_mut(exec, frame).effective_input = eff;
+        self.frame_mut(exec, frame).join = Some(Join {
+            is_map: false,
+            items: Vec::new(),
+            results: vec![None; n],
+            next_index: n,
+            running: 0,
+            succeeded: 0,
+            failed: 0,
+            max_concurrency: usize::MAX,
+            tolerated_count: None,
+            tolerated_percentage: None,
+            children: Vec::new(),
+            failure: None,
+            last_iteration_event: 0,
+            batched: false,
+        });
+        self.frame_mut(exec, frame).phase = Phase::ParallelStarted;
+        self.schedule(exec, frame);
+        Ok(())
+    }
+
+    fn parallel_started(&mut self, exec: usize, frame: usize) {
+        let h = self.here(exec, frame);
+        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
+        let st = h.state(&scope, idx);
+        let Kind::Parallel(p) = &st.kind else { unreachable!() };
+        self.emit_raw(exec, Some(frame), "ParallelStateStarted", Value::Null, Some(st.name.clone()));
+        let eff = self.frame(exec, frame).effective_input.clone();
+        let started = self.frame(exec, frame).last_event;
+        for (b, branch) in p.branches.iter().enumerate() {
+            let mut child_scope = scope.clone();
+            child_scope.push((idx as u32, b as u32));
+            let vars = self.frame(exec, frame).vars.clone();
+            let mut child = Frame::new(child_scope, FrameRole::Branch { parent: frame, index: b }, branch.start_at, eff.clone(), vars);
+            child.last_event = started;
+            child.index_path = self.frame(exec, frame).index_path.clone();
+            child.index_path.push(b as u32);
+            let cid = self.add_frame(exec, child);
+            if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+                j.children.push(cid);
+                j.running += 1;
+            }
+            self.schedule(exec, cid);
+        }
+        if p.branches.is_empty() {
+            self.frame_mut(exec, frame).phase = Phase::JoinDone;
+            self.schedule(exec, frame);
+        }
+    }
+
+    fn join_child_done(&mut self, exec: usize, parent: usize, index: usize, result: Result<Value, StatesError>) {
+        let Some(j) = self.frame_mut(exec, parent).join.as_mut() else { return };
+        j.running = j.running.saturating_sub(1);
+        match result {
+            Ok(v) => {
+                j.succeeded += 1;
+                if let Some(slot) = j.results.get_mut(index) {
+                    *slot = Some(v);
+                }
+            }
+            Err(e) => {
+                j.failed += 1;
+                let total = j.results.len().max(1) as f64;
+                let tolerated = j.is_map
+                    && (j.tolerated_count.is_some_and(|c| j.failed as u64 <= c)
+                        || j.tolerated_percentage.is_some_and(|p| (j.failed as f64) * 100.0 / total <= p));
+                if !tolerated && j.failure.is_none() {
+                    let configured = j.tolerated_count.is_some() || j.tolerated_percentage.is_some();
+                    j.failure = Some(if j.is_map && configured {
+                        StatesError::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, "The specified tolerated failure threshold was exceeded")
+                    } else {
+                        e
+                    });
+                }
+            }
+        }
+        let (failed, more, running) = (j.failure.is_some(), j.next_index < j.results.len(), j.running);
+        if failed {
+            self.abort_children(exec, parent);
+            self.frame_mut(exec, parent).phase = Phase::JoinDone;
+            self.schedule(exec, parent);
+        } else if more {
+            if !matches!(self.frame(exec, parent).phase, Phase::MapLaunch) {
+                self.frame_mut(exec, parent).phase = Phase::MapLaunch;
+                self.schedule(exec, parent);
+            }
+        } else if running == 0 {
+            self.frame_mut(exec, parent).phase = Phase::JoinDone;
+            self.schedule(exec, parent);
+        }
+    }
+
+    fn fail_join(&mut self, exec: usize, frame: usize, e: StatesError) {
+        if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+            j.failure.get_or_insert(e);
+        }
+        self.abort_children(exec, frame);
+        self.frame_mut(exec, frame).phase = Phase::JoinDone;
+        self.schedule(exec, frame);
+    }
+
+    /// Ends the branches still running under a Map/Parallel frame (and their `.sync` children).
+    fn abort_children(&mut self, exec: usize, frame: usize) {
+        let children = self.frame(exec, frame).join.as_ref().map(|j| j.children.clone()).unwrap_or_default();
+        for c in children {
+            let alive = !matches!(self.frame(exec, c).phase, Phase::Dead);
+            let belongs = matches!(self.frame(exec, c).role, FrameRole::Iteration { parent, .. } | FrameRole::Branch { parent, .. } if parent == frame);
+            if alive && belongs {
+                self.abort_children(exec, c);
+                self.stop_children_of(exec, Some(c));
+                let dead: Vec<String> = self.tokens.iter().filter(|(_, t)| t.exec == exec && t.frame == c).map(|(k, _)| k.clone()).collect();
+                for k in dead {
+                    self.tokens.remove(&k);
+                    self.spent_tokens.insert(k, ());
+                }
+                self.retire(exec, c);
+            }
+        }
+        if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+            j.running = 0;
+        }
+    }
+
+    fn join_done(&mut self, exec: usize, frame: usize) {
+        let h = self.here(exec, frame);
+        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
+        let st = h.state(&scope, idx);
+        let Some(j) = self.frame_mut(exec, frame).join.take() else { return };
+        let (ok_ty, fail_ty) = if j.is_map { ("MapStateSucceeded", "MapStateFailed") } else { ("ParallelStateSucceeded", "ParallelStateFailed") };
+        if j.last_iteration_event > 0 && j.is_map {
+            self.frame_mut(exec, frame).last_event = j.last_iteration_event;
+        }
+        if let Some(e) = j.failure {
+            self.emit_raw(exec, Some(frame), fail_ty, Value::Null, Some(st.name.clone()));
+            self.handle_error(exec, frame, e);
+            return;
+        }
+        self.emit_raw(exec, Some(frame), ok_ty, Value::Null, Some(st.name.clone()));
+        let results: Vec<Value> = j.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        let _ = j.batched;
+        match self.after_result(exec, frame, st, Value::Array(results)) {
+            Ok((out, assign)) => self.go_exit(exec, frame, out, Self::transition_of(st), assign),
+            Err(e) => self.handle_error(exec, frame, e),
+        }
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn compact(v: &Value) -> String {
+    v.to_string()
+}
+
+/// RFC 7231 date, as AWS puts in the `Date` header.
+fn http_date(millis: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let iso = crate::clock::iso8601(millis);
+    let day = DAYS[(millis.div_euclid(86_400_000)).rem_euclid(7) as usize];
+    let month: usize = iso[5..7].parse().unwrap_or(1);
+    format!("{day}, {} {} {} {} GMT", &iso[8..10], MONTHS[month - 1], &iso[0..4], &iso[11..19])
+}

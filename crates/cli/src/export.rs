@@ -6,7 +6,8 @@
 
 use stepwise_export::{export, to_json, to_yaml, Format, Options, Workspace};
 
-pub const USAGE: &str = "usage: stepwise export [--format cloudformation|sam] [--yaml|--json] WORKSPACE.json";
+pub const USAGE: &str =
+    "usage: stepwise export [--format cloudformation|sam] [--yaml|--json] WORKSPACE.json";
 
 pub fn run(args: &[String]) -> Result<String, String> {
     let mut format = Format::CloudFormation;
@@ -16,17 +17,23 @@ pub fn run(args: &[String]) -> Result<String, String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--format" | "-f" => {
-                let value = it.next().ok_or_else(|| format!("--format needs a value\n{USAGE}"))?;
+                let value = it
+                    .next()
+                    .ok_or_else(|| format!("--format needs a value\n{USAGE}"))?;
                 format = value.parse()?;
             }
             a if a.starts_with("--format=") => format = a["--format=".len()..].parse()?,
             "--yaml" => json = false,
             "--json" => json = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
-            a if a.starts_with('-') && a != "-" => return Err(format!("unknown option {a}\n{USAGE}")),
+            a if a.starts_with('-') && a != "-" => {
+                return Err(format!("unknown option {a}\n{USAGE}"))
+            }
             a => {
                 if let Some(first) = path {
-                    return Err(format!("one workspace file expected, got {first} and {a}\n{USAGE}"));
+                    return Err(format!(
+                        "one workspace file expected, got {first} and {a}\n{USAGE}"
+                    ));
                 }
                 path = Some(a);
             }
@@ -42,7 +49,10 @@ pub fn run(args: &[String]) -> Result<String, String> {
         std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?
     };
     let workspace = Workspace::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
-    let options = Options { format, ..Options::default() };
+    let options = Options {
+        format,
+        ..Options::default()
+    };
     let template = export(&workspace, &options).map_err(|e| e.to_string())?;
     if json {
         Ok(to_json(&template))

@@ -13,7 +13,9 @@ pub fn check_machine_name(name: &str) -> Result<(), String> {
         return Err("the name is empty".into());
     }
     if len > 80 {
-        return Err(format!("the name has {len} characters; AWS allows at most 80"));
+        return Err(format!(
+            "the name has {len} characters; AWS allows at most 80"
+        ));
     }
     if let Some(c) = name
         .chars()
@@ -141,9 +143,13 @@ pub fn find_arns(text: &str) -> Vec<(usize, usize)> {
     let mut from = 0;
     while let Some(pos) = text[from..].find("arn:") {
         let start = from + pos;
-        let preceded_by_word =
-            text[..start].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric());
-        let len = text[start..].find(|c: char| !arn_char(c)).unwrap_or(text.len() - start);
+        let preceded_by_word = text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let len = text[start..]
+            .find(|c: char| !arn_char(c))
+            .unwrap_or(text.len() - start);
         let end = start + len;
         if !preceded_by_word && parse_arn(&text[start..end]).is_some() {
             found.push((start, end));
@@ -165,7 +171,15 @@ mod tests {
         for n in ok {
             assert_eq!(check_machine_name(n), Ok(()), "{n}");
         }
-        let bad = ["", "has space", "a:b", "a/b", "x{y}", "tab\tname", &"x".repeat(81)];
+        let bad = [
+            "",
+            "has space",
+            "a:b",
+            "a/b",
+            "x{y}",
+            "tab\tname",
+            &"x".repeat(81),
+        ];
         for n in bad {
             assert!(check_machine_name(n).is_err(), "{n:?} should be refused");
         }
@@ -189,10 +203,19 @@ mod tests {
         let a = parse_arn("arn:aws:states:us-east-1:123456789012:stateMachine:Hello:prod").unwrap();
         assert_eq!(
             (a.partition, a.service, a.region, a.account, a.resource),
-            ("aws", "states", "us-east-1", "123456789012", "stateMachine:Hello:prod")
+            (
+                "aws",
+                "states",
+                "us-east-1",
+                "123456789012",
+                "stateMachine:Hello:prod"
+            )
         );
         let a = parse_arn("arn:aws:states:::lambda:invoke.waitForTaskToken").unwrap();
-        assert_eq!((a.region, a.account, a.resource), ("", "", "lambda:invoke.waitForTaskToken"));
+        assert_eq!(
+            (a.region, a.account, a.resource),
+            ("", "", "lambda:invoke.waitForTaskToken")
+        );
         for bad in ["arn:aws:states", "urn:x:y:z:w:v", "arn::states:a:b:c"] {
             assert_eq!(parse_arn(bad), None, "{bad}");
         }
@@ -217,7 +240,10 @@ mod tests {
         let s = "{% $states.input.x & 'arn:aws:states:us-east-1:1:stateMachine:A' %}";
         let hits = find_arns(s);
         assert_eq!(hits.len(), 1);
-        assert_eq!(&s[hits[0].0..hits[0].1], "arn:aws:states:us-east-1:1:stateMachine:A");
+        assert_eq!(
+            &s[hits[0].0..hits[0].1],
+            "arn:aws:states:us-east-1:1:stateMachine:A"
+        );
         assert!(find_arns("learn:aws:x:y:z:w").is_empty());
         assert_eq!(find_arns("arn:aws:sns:r:a:t1,arn:aws:sns:r:a:t2").len(), 2);
     }

@@ -37,7 +37,9 @@ impl std::str::FromStr for Format {
         match s.to_ascii_lowercase().as_str() {
             "cloudformation" | "cfn" => Ok(Format::CloudFormation),
             "sam" => Ok(Format::Sam),
-            other => Err(format!("unknown format {other:?} (expected cloudformation or sam)")),
+            other => Err(format!(
+                "unknown format {other:?} (expected cloudformation or sam)"
+            )),
         }
     }
 }
@@ -82,7 +84,10 @@ impl fmt::Display for ExportError {
         match self {
             ExportError::InvalidWorkspace(r) => write!(f, "invalid workspace: {r}"),
             ExportError::InvalidMachineName { name, reason } => {
-                write!(f, "state machine name {name:?} cannot be deployed: {reason}")
+                write!(
+                    f,
+                    "state machine name {name:?} cannot be deployed: {reason}"
+                )
             }
             ExportError::DuplicateMachine(n) => write!(f, "two state machines are named {n:?}"),
             ExportError::InvalidDefinition { machine, reason } => {
@@ -114,12 +119,16 @@ struct Planned {
 /// Builds the template for `workspace`.
 pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, ExportError> {
     if workspace.machines.is_empty() {
-        return Err(ExportError::InvalidWorkspace("the workspace has no state machines".into()));
+        return Err(ExportError::InvalidWorkspace(
+            "the workspace has no state machines".into(),
+        ));
     }
     let names: Vec<String> = workspace.machines.iter().map(|m| m.name.clone()).collect();
     for (i, name) in names.iter().enumerate() {
-        arn::check_machine_name(name)
-            .map_err(|reason| ExportError::InvalidMachineName { name: name.clone(), reason })?;
+        arn::check_machine_name(name).map_err(|reason| ExportError::InvalidMachineName {
+            name: name.clone(),
+            reason,
+        })?;
         if names[..i].contains(name) {
             return Err(ExportError::DuplicateMachine(name.clone()));
         }
@@ -131,9 +140,17 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
     let mut todo_notes: Vec<String> = Vec::new();
     for (machine, stem) in workspace.machines.iter().zip(&stems) {
         let original = machine.definition_object()?;
-        let mut rw = Rewriter { names: &names, stems: &stems, options, refs: Vec::new(),
-            uses_region: false, uses_account: false, foreign: Vec::new(), has_dollar_brace: false,
-            arn_subs: Vec::new() };
+        let mut rw = Rewriter {
+            names: &names,
+            stems: &stems,
+            options,
+            refs: Vec::new(),
+            uses_region: false,
+            uses_account: false,
+            foreign: Vec::new(),
+            has_dollar_brace: false,
+            arn_subs: Vec::new(),
+        };
         let definition = rw.value(&original);
         let ctx = policy::Context {
             workspace: &names,
@@ -207,20 +224,28 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
                 let mut role_props = Map::new();
                 role_props.insert("AssumeRolePolicyDocument".into(), trust_policy());
                 if !statements.is_empty() {
-                    role_props.insert("Policies".into(), json!([{
-                        "PolicyName": format!("{}ExecutionPolicy", p.stem),
-                        "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}
-                    }]));
+                    role_props.insert(
+                        "Policies".into(),
+                        json!([{
+                            "PolicyName": format!("{}ExecutionPolicy", p.stem),
+                            "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}
+                        }]),
+                    );
                 }
-                resources.insert(role_id.clone(), json!({"Type": "AWS::IAM::Role", "Properties": role_props}));
+                resources.insert(
+                    role_id.clone(),
+                    json!({"Type": "AWS::IAM::Role", "Properties": role_props}),
+                );
                 props.insert("StateMachineName".into(), json!(p.name));
                 props.insert("Definition".into(), p.definition.clone());
                 if !subs.is_empty() {
                     props.insert("DefinitionSubstitutions".into(), Value::Object(subs));
                 }
                 props.insert("RoleArn".into(), json!({"Fn::GetAtt": [role_id, "Arn"]}));
-                resources.insert(machine_id.clone(),
-                    json!({"Type": "AWS::StepFunctions::StateMachine", "Properties": props}));
+                resources.insert(
+                    machine_id.clone(),
+                    json!({"Type": "AWS::StepFunctions::StateMachine", "Properties": props}),
+                );
             }
             Format::Sam => {
                 props.insert("Name".into(), json!(p.name));
@@ -230,19 +255,27 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
                 }
                 // SAM creates the role from these; an empty list still yields a role that
                 // Step Functions can assume.
-                props.insert("Policies".into(), if statements.is_empty() {
-                    json!([])
-                } else {
-                    json!([{"Version": "2012-10-17", "Statement": statements}])
-                });
-                resources.insert(machine_id.clone(),
-                    json!({"Type": "AWS::Serverless::StateMachine", "Properties": props}));
+                props.insert(
+                    "Policies".into(),
+                    if statements.is_empty() {
+                        json!([])
+                    } else {
+                        json!([{"Version": "2012-10-17", "Statement": statements}])
+                    },
+                );
+                resources.insert(
+                    machine_id.clone(),
+                    json!({"Type": "AWS::Serverless::StateMachine", "Properties": props}),
+                );
             }
         }
-        outputs.insert(format!("{}Arn", p.stem), json!({
-            "Description": format!("ARN of state machine {}", p.name),
-            "Value": {"Ref": machine_id}
-        }));
+        outputs.insert(
+            format!("{}Arn", p.stem),
+            json!({
+                "Description": format!("ARN of state machine {}", p.name),
+                "Value": {"Ref": machine_id}
+            }),
+        );
     }
 
     let mut template = Map::new();
@@ -250,12 +283,18 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
     if options.format == Format::Sam {
         template.insert("Transform".into(), json!("AWS::Serverless-2016-10-31"));
     }
-    template.insert("Description".into(), json!(description(&planned, &todo_notes, options)));
-    template.insert("Metadata".into(), json!({"Stepwise": {
-        "Generator": concat!("stepwise-export ", env!("CARGO_PKG_VERSION")),
-        "Machines": names,
-        "Todo": todo_notes,
-    }}));
+    template.insert(
+        "Description".into(),
+        json!(description(&planned, &todo_notes, options)),
+    );
+    template.insert(
+        "Metadata".into(),
+        json!({"Stepwise": {
+            "Generator": concat!("stepwise-export ", env!("CARGO_PKG_VERSION")),
+            "Machines": names,
+            "Todo": todo_notes,
+        }}),
+    );
     template.insert("Resources".into(), Value::Object(resources));
     template.insert("Outputs".into(), Value::Object(outputs));
     Ok(Value::Object(template))
@@ -404,7 +443,9 @@ impl Rewriter<'_> {
     /// linters that check ARN shapes, and read better than a spliced-in `${AccountId}`.
     fn whole_arn(&mut self, text: &str) -> Option<String> {
         let a = arn::parse_arn(text)?;
-        if !self.options.rewrite_placeholders || a.service == "states" && arn::state_machine_name(a.resource).is_some() {
+        if !self.options.rewrite_placeholders
+            || a.service == "states" && arn::state_machine_name(a.resource).is_some()
+        {
             return None;
         }
         let region_hit = !a.region.is_empty() && a.region == self.options.source_region;
@@ -415,14 +456,31 @@ impl Rewriter<'_> {
         if let Some((key, _, _)) = self.arn_subs.iter().find(|(_, t, _)| t == text) {
             return Some(key.clone());
         }
-        let region = if region_hit { "${AWS::Region}" } else { a.region };
-        let account = if account_hit { "${AWS::AccountId}" } else { a.account };
+        let region = if region_hit {
+            "${AWS::Region}"
+        } else {
+            a.region
+        };
+        let account = if account_hit {
+            "${AWS::AccountId}"
+        } else {
+            a.account
+        };
         let sub = json!({"Fn::Sub": format!(
             "arn:${{AWS::Partition}}:{}:{region}:{account}:{}", a.service, a.resource)});
-        let last = a.resource.rsplit([':', '/']).find(|p| !p.is_empty()).unwrap_or("");
-        let base = format!("{}{}Arn", arn::logical_stem(a.service), arn::logical_stem(last));
+        let last = a
+            .resource
+            .rsplit([':', '/'])
+            .find(|p| !p.is_empty())
+            .unwrap_or("");
+        let base = format!(
+            "{}{}Arn",
+            arn::logical_stem(a.service),
+            arn::logical_stem(last)
+        );
         let taken = |k: &str, me: &Self| {
-            k == SUB_REGION || k == SUB_ACCOUNT
+            k == SUB_REGION
+                || k == SUB_ACCOUNT
                 || me.stems.iter().any(|st| format!("{st}Arn") == k)
                 || me.arn_subs.iter().any(|(x, _, _)| x == k)
         };
@@ -459,11 +517,15 @@ impl Rewriter<'_> {
         } else {
             account.to_string()
         };
-        Some(format!("https://sqs.{region}.amazonaws.com/{account}/{queue}"))
+        Some(format!(
+            "https://sqs.{region}.amazonaws.com/{account}/{queue}"
+        ))
     }
 
     fn arn(&mut self, text: &str) -> String {
-        let Some(a) = arn::parse_arn(text) else { return text.to_string() };
+        let Some(a) = arn::parse_arn(text) else {
+            return text.to_string();
+        };
         if a.service == "states" {
             if let Some((name, rest)) = arn::state_machine_name(a.resource) {
                 if let Some(idx) = self.names.iter().position(|n| n == name) {
@@ -491,7 +553,10 @@ impl Rewriter<'_> {
         } else {
             a.account.to_string()
         };
-        format!("arn:{}:{}:{region}:{account}:{}", a.partition, a.service, a.resource)
+        format!(
+            "arn:{}:{}:{region}:{account}:{}",
+            a.partition, a.service, a.resource
+        )
     }
 }
 
@@ -503,13 +568,24 @@ pub fn to_json(template: &Template) -> String {
 
 /// YAML text of a template (long-form intrinsics such as `Fn::Sub:`, which YAML needs no tags for).
 pub fn to_yaml(template: &Template) -> Result<String, ExportError> {
-    serde_norway::to_string(template).map_err(|e| ExportError::Render(e.to_string()))
+    let options = serde_saphyr::ser_options! {
+        // Quote every string a YAML 1.1 reader would take for a bool, number, null or date.
+        yaml_12: false,
+        // Long JSONata expressions and messages stay on one line instead of being folded.
+        folded_wrap_chars: usize::MAX,
+    };
+    serde_saphyr::to_string_with_options(template, options)
+        .map_err(|e| ExportError::Render(e.to_string()))
 }
 
 /// A stack name derived from the workspace: `stepwise-<first machine>`, limited to the
 /// characters CloudFormation allows.
 pub fn default_stack_name(workspace: &Workspace) -> String {
-    let first = workspace.machines.first().map(|m| m.name.as_str()).unwrap_or("workspace");
+    let first = workspace
+        .machines
+        .first()
+        .map(|m| m.name.as_str())
+        .unwrap_or("workspace");
     let mut name = String::from("stepwise-");
     for c in first.chars() {
         if c.is_ascii_alphanumeric() || c == '-' {
@@ -538,7 +614,10 @@ pub fn deploy_command(template_file: &str, stack_name: &str, format: Format) -> 
 }
 
 fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:@+,".contains(c)) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@+,".contains(c))
+    {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
@@ -562,13 +641,25 @@ mod tests {
 
     #[test]
     fn rewrites_workspace_machine_arns_and_refs_children() {
-        let ws = Workspace::new(vec![Machine::new("Parent", caller("HelloWorld")), Machine::new("HelloWorld", hello())]);
+        let ws = Workspace::new(vec![
+            Machine::new("Parent", caller("HelloWorld")),
+            Machine::new("HelloWorld", hello()),
+        ]);
         let t = export(&ws, &Options::default()).unwrap();
         let sm = &t["Resources"]["ParentStateMachine"]["Properties"];
-        assert_eq!(sm["Definition"]["States"]["Call"]["Arguments"]["StateMachineArn"], "${HelloWorldArn}");
-        assert_eq!(sm["DefinitionSubstitutions"], json!({"HelloWorldArn": {"Ref": "HelloWorldStateMachine"}}));
+        assert_eq!(
+            sm["Definition"]["States"]["Call"]["Arguments"]["StateMachineArn"],
+            "${HelloWorldArn}"
+        );
+        assert_eq!(
+            sm["DefinitionSubstitutions"],
+            json!({"HelloWorldArn": {"Ref": "HelloWorldStateMachine"}})
+        );
         assert_eq!(sm["RoleArn"], json!({"Fn::GetAtt": ["ParentRole", "Arn"]}));
-        assert_eq!(t["Resources"]["HelloWorldRole"]["Properties"].get("Policies"), None);
+        assert_eq!(
+            t["Resources"]["HelloWorldRole"]["Properties"].get("Policies"),
+            None
+        );
         assert_eq!(t["Metadata"]["Stepwise"]["Todo"], json!([]));
     }
 
@@ -581,7 +672,10 @@ mod tests {
         ]);
         let t = export(&ws, &Options::default()).unwrap();
         let subs = |id: &str| t["Resources"][id]["Properties"]["DefinitionSubstitutions"].clone();
-        assert_eq!(subs("AStateMachine")["BArn"], json!({"Ref": "BStateMachine"}));
+        assert_eq!(
+            subs("AStateMachine")["BArn"],
+            json!({"Ref": "BStateMachine"})
+        );
         let sub_arn = |n: &str| json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:states:${{AWS::Region}}:${{AWS::AccountId}}:stateMachine:{n}")});
         assert_eq!(subs("BStateMachine")["AArn"], sub_arn("A"));
         assert_eq!(subs("SelfStateMachine")["SelfArn"], sub_arn("Self"));
@@ -596,16 +690,28 @@ mod tests {
         let ws = Workspace::new(vec![Machine::new("Main", def)]);
         let t = export(&ws, &Options::default()).unwrap();
         let props = &t["Resources"]["MainStateMachine"]["Properties"];
-        assert_eq!(props["Definition"]["States"]["A"]["Resource"], "${LambdaFnArn}");
-        assert_eq!(props["Definition"]["States"]["B"]["Parameters"]["StateMachineArn"],
-            "arn:aws:states:us-east-1:123456789012:stateMachine:Elsewhere");
-        assert_eq!(props["DefinitionSubstitutions"], json!({"LambdaFnArn":
-            {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:Fn"}}));
+        assert_eq!(
+            props["Definition"]["States"]["A"]["Resource"],
+            "${LambdaFnArn}"
+        );
+        assert_eq!(
+            props["Definition"]["States"]["B"]["Parameters"]["StateMachineArn"],
+            "arn:aws:states:us-east-1:123456789012:stateMachine:Elsewhere"
+        );
+        assert_eq!(
+            props["DefinitionSubstitutions"],
+            json!({"LambdaFnArn":
+            {"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:Fn"}})
+        );
         let todo = t["Metadata"]["Stepwise"]["Todo"].as_array().unwrap();
         assert!(todo[0].as_str().unwrap().contains("Elsewhere"), "{todo:?}");
         assert!(t["Description"].as_str().unwrap().contains("TODO: 1 item"));
-        let stmts = &t["Resources"]["MainRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
-        assert_eq!(stmts[1]["Resource"], json!(["arn:aws:states:us-east-1:123456789012:stateMachine:Elsewhere"]));
+        let stmts =
+            &t["Resources"]["MainRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
+        assert_eq!(
+            stmts[1]["Resource"],
+            json!(["arn:aws:states:us-east-1:123456789012:stateMachine:Elsewhere"])
+        );
     }
 
     #[test]
@@ -618,33 +724,68 @@ mod tests {
             "C": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true, "Arguments": {
                 "TopicArn": "arn:aws:sns:eu-west-1:123456789012:Lambda", "Message": "x"}}}});
         // A machine whose key would clash with the topic's natural key.
-        let ws = Workspace::new(vec![Machine::new("M", def), Machine::new("SnsLambda", hello())]);
+        let ws = Workspace::new(vec![
+            Machine::new("M", def),
+            Machine::new("SnsLambda", hello()),
+        ]);
         let t = export(&ws, &Options::default()).unwrap();
         let props = &t["Resources"]["MStateMachine"]["Properties"];
         let states = &props["Definition"]["States"];
-        assert_eq!(states["A"]["Arguments"]["FunctionName"],
-            "{% 'arn:aws:lambda:${Region}:${AccountId}:function:' & $states.input.fn %}");
-        assert_eq!(states["B"]["Arguments"]["QueueUrl"], "https://sqs.${Region}.amazonaws.com/${AccountId}/jobs");
+        assert_eq!(
+            states["A"]["Arguments"]["FunctionName"],
+            "{% 'arn:aws:lambda:${Region}:${AccountId}:function:' & $states.input.fn %}"
+        );
+        assert_eq!(
+            states["B"]["Arguments"]["QueueUrl"],
+            "https://sqs.${Region}.amazonaws.com/${AccountId}/jobs"
+        );
         assert_eq!(states["C"]["Arguments"]["TopicArn"], "${SnsLambdaArn2}");
-        assert_eq!(props["DefinitionSubstitutions"]["SnsLambdaArn2"],
-            json!({"Fn::Sub": "arn:${AWS::Partition}:sns:eu-west-1:${AWS::AccountId}:Lambda"}));
-        assert_eq!(props["DefinitionSubstitutions"]["Region"], json!({"Ref": "AWS::Region"}));
-        let no_rewrite = Options { rewrite_placeholders: false, ..Options::default() };
+        assert_eq!(
+            props["DefinitionSubstitutions"]["SnsLambdaArn2"],
+            json!({"Fn::Sub": "arn:${AWS::Partition}:sns:eu-west-1:${AWS::AccountId}:Lambda"})
+        );
+        assert_eq!(
+            props["DefinitionSubstitutions"]["Region"],
+            json!({"Ref": "AWS::Region"})
+        );
+        let no_rewrite = Options {
+            rewrite_placeholders: false,
+            ..Options::default()
+        };
         let t = export(&ws, &no_rewrite).unwrap();
         let props = &t["Resources"]["MStateMachine"]["Properties"];
-        assert_eq!(props["Definition"]["States"]["C"]["Arguments"]["TopicArn"], "arn:aws:sns:eu-west-1:123456789012:Lambda");
+        assert_eq!(
+            props["Definition"]["States"]["C"]["Arguments"]["TopicArn"],
+            "arn:aws:sns:eu-west-1:123456789012:Lambda"
+        );
         assert!(props.get("DefinitionSubstitutions").is_none());
     }
 
     #[test]
     fn sam_format() {
-        let ws = Workspace::new(vec![Machine::new("Parent", caller("HelloWorld")), Machine::new("HelloWorld", hello())]);
-        let t = export(&ws, &Options { format: Format::Sam, ..Options::default() }).unwrap();
+        let ws = Workspace::new(vec![
+            Machine::new("Parent", caller("HelloWorld")),
+            Machine::new("HelloWorld", hello()),
+        ]);
+        let t = export(
+            &ws,
+            &Options {
+                format: Format::Sam,
+                ..Options::default()
+            },
+        )
+        .unwrap();
         assert_eq!(t["Transform"], "AWS::Serverless-2016-10-31");
         let sm = &t["Resources"]["ParentStateMachine"];
         assert_eq!(sm["Type"], "AWS::Serverless::StateMachine");
         assert_eq!(sm["Properties"]["Name"], "Parent");
-        assert_eq!(sm["Properties"]["Policies"][0]["Statement"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            sm["Properties"]["Policies"][0]["Statement"]
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
         assert!(t["Resources"].get("ParentRole").is_none());
     }
 
@@ -652,9 +793,18 @@ mod tests {
     fn refuses_bad_workspaces() {
         let cases = [
             (Workspace::new(vec![]), "no state machines"),
-            (Workspace::new(vec![Machine::new("a b", hello())]), "cannot be deployed"),
-            (Workspace::new(vec![Machine::new("A", hello()), Machine::new("A", hello())]), "two state machines"),
-            (Workspace::new(vec![Machine::new("A", json!("{oops"))]), "not valid JSON"),
+            (
+                Workspace::new(vec![Machine::new("a b", hello())]),
+                "cannot be deployed",
+            ),
+            (
+                Workspace::new(vec![Machine::new("A", hello()), Machine::new("A", hello())]),
+                "two state machines",
+            ),
+            (
+                Workspace::new(vec![Machine::new("A", json!("{oops"))]),
+                "not valid JSON",
+            ),
         ];
         for (ws, want) in cases {
             let err = export(&ws, &Options::default()).unwrap_err().to_string();
@@ -668,10 +818,55 @@ mod tests {
         let t = export(&ws, &Options::default()).unwrap();
         let yaml = to_yaml(&t).unwrap();
         assert!(yaml.contains("AWS::StepFunctions::StateMachine"));
-        let back: Value = serde_norway::from_str(&yaml).unwrap();
+        let back: Value = serde_saphyr::from_str(&yaml).unwrap();
         assert_eq!(back, t);
         let back: Value = serde_json::from_str(&to_json(&t)).unwrap();
         assert_eq!(back, t);
+    }
+
+    #[test]
+    fn yaml_quotes_yaml_1_1_look_alikes() {
+        let tricky = [
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "y",
+            "n",
+            "~",
+            "null",
+            "2020-01-01",
+            "12:30:00",
+            "0x1F",
+            "1_000",
+            "0o17",
+            ".5",
+            "1e3",
+            "=",
+            "<<",
+            "- x",
+            "# x",
+            "a: b",
+            "!Ref x",
+            "*x",
+            "&x",
+            "",
+        ];
+        let t = json!({"Values": tricky});
+        let yaml = to_yaml(&t).unwrap();
+        for s in tricky {
+            assert!(
+                yaml.contains(&format!("- \"{s}\"")) || yaml.contains(&format!("- '{s}'")),
+                "{s:?} unquoted in:\n{yaml}"
+            );
+        }
+        let long = "x ".repeat(200);
+        let yaml = to_yaml(&json!({"Long": long})).unwrap();
+        assert_eq!(yaml.lines().count(), 1, "{yaml}");
+        assert_eq!(
+            serde_saphyr::from_str::<Value>(&yaml).unwrap()["Long"],
+            json!(long)
+        );
     }
 
     #[test]
@@ -687,7 +882,10 @@ mod tests {
     #[test]
     fn formats_parse() {
         assert_eq!("SAM".parse::<Format>(), Ok(Format::Sam));
-        assert_eq!("cloudformation".parse::<Format>(), Ok(Format::CloudFormation));
+        assert_eq!(
+            "cloudformation".parse::<Format>(),
+            Ok(Format::CloudFormation)
+        );
         assert!("terraform".parse::<Format>().is_err());
     }
 }

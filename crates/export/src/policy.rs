@@ -68,7 +68,10 @@ impl Derived {
                 st.resources.push(resource);
             }
         } else {
-            list.push(Statement { actions, resources: vec![resource] });
+            list.push(Statement {
+                actions,
+                resources: vec![resource],
+            });
         }
     }
 
@@ -138,7 +141,10 @@ fn walk(states: &Map<String, Value>, prefix: &str, ctx: &Context<'_>, out: &mut 
 
 fn map_state(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
     let processor = state.get("ItemProcessor").or_else(|| state.get("Iterator"));
-    if let Some(inner) = processor.and_then(|p| p.get("States")).and_then(Value::as_object) {
+    if let Some(inner) = processor
+        .and_then(|p| p.get("States"))
+        .and_then(Value::as_object)
+    {
         walk(inner, &format!("{path} > "), ctx, out);
     }
     let distributed = processor
@@ -150,16 +156,34 @@ fn map_state(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
         let me = ctx.machine;
         out.allow(
             &["states:StartExecution"],
-            policy_arn("states", Part::Stack, Part::Stack, &format!("stateMachine:{me}")),
+            policy_arn(
+                "states",
+                Part::Stack,
+                Part::Stack,
+                &format!("stateMachine:{me}"),
+            ),
         );
         out.allow(
             &["states:DescribeExecution", "states:StopExecution"],
-            policy_arn("states", Part::Stack, Part::Stack, &format!("execution:{me}/*")),
+            policy_arn(
+                "states",
+                Part::Stack,
+                Part::Stack,
+                &format!("execution:{me}/*"),
+            ),
         );
     }
     for (field, actions) in [
         ("ItemReader", &["s3:GetObject", "s3:ListBucket"][..]),
-        ("ResultWriter", &["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"][..]),
+        (
+            "ResultWriter",
+            &[
+                "s3:PutObject",
+                "s3:GetObject",
+                "s3:ListMultipartUploadParts",
+                "s3:AbortMultipartUpload",
+            ][..],
+        ),
     ] {
         if state.get(field).is_some() {
             out.review(
@@ -203,7 +227,10 @@ fn param<'a>(params: Option<&'a Value>, key: &str) -> Param<'a> {
 fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
     let m = ctx.machine;
     credentials(state, path, ctx, out);
-    let Some(resource) = state.get("Resource").and_then(Value::as_str).filter(|r| !is_jsonata(r))
+    let Some(resource) = state
+        .get("Resource")
+        .and_then(Value::as_str)
+        .filter(|r| !is_jsonata(r))
     else {
         out.review(
             &["*"],
@@ -214,7 +241,11 @@ fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
     };
     let params = state.get("Arguments").or_else(|| state.get("Parameters"));
     let Some(arn) = parse_arn(resource) else {
-        out.review(&["*"], json!("*"), format!("{m}: Task \"{path}\": unrecognised Resource {resource}"));
+        out.review(
+            &["*"],
+            json!("*"),
+            format!("{m}: Task \"{path}\": unrecognised Resource {resource}"),
+        );
         return;
     };
     match (arn.service, arn.region, arn.account) {
@@ -224,7 +255,12 @@ fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
         }
         ("lambda", region, account) if arn.resource.starts_with("function:") => out.allow(
             &["lambda:InvokeFunction"],
-            policy_arn("lambda", ctx.region(region), ctx.account(account), arn.resource),
+            policy_arn(
+                "lambda",
+                ctx.region(region),
+                ctx.account(account),
+                arn.resource,
+            ),
         ),
         _ => out.review(
             &["*"],
@@ -236,19 +272,30 @@ fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
 
 /// `Credentials.RoleArn`: the execution role must be able to assume the target role.
 fn credentials(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
-    let Some(creds) = state.get("Credentials") else { return };
+    let Some(creds) = state.get("Credentials") else {
+        return;
+    };
     match param(Some(creds), "RoleArn") {
         Param::Static(role) => out.allow(&["sts:AssumeRole"], json!(role)),
         _ => out.review(
             &["sts:AssumeRole"],
             json!("*"),
-            format!("{}: Task \"{path}\" assumes a role chosen at run time", ctx.machine),
+            format!(
+                "{}: Task \"{path}\" assumes a role chosen at run time",
+                ctx.machine
+            ),
         ),
     }
 }
 
 /// An optimized or SDK integration: `arn:aws:states:::<service>:<action>[.<pattern>]`.
-fn integration(spec: &str, params: Option<&Value>, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+fn integration(
+    spec: &str,
+    params: Option<&Value>,
+    path: &str,
+    ctx: &Context<'_>,
+    out: &mut Derived,
+) {
     let m = ctx.machine;
     let (service, rest) = spec.split_once(':').unwrap_or((spec, ""));
     let (action, pattern) = rest.split_once('.').unwrap_or((rest, ""));
@@ -265,22 +312,41 @@ fn integration(spec: &str, params: Option<&Value>, path: &str, ctx: &Context<'_>
                     format!("{m}: Task \"{path}\": QueueUrl {url} is not an SQS queue URL"),
                 ),
             },
-            _ => out.review(&["sqs:SendMessage"], json!("*"), dynamic_note(m, path, "QueueUrl")),
+            _ => out.review(
+                &["sqs:SendMessage"],
+                json!("*"),
+                dynamic_note(m, path, "QueueUrl"),
+            ),
         },
         ("sns", "publish") => match param(params, "TopicArn") {
             Param::Static(topic) => match parse_arn(topic) {
                 Some(a) if a.service == "sns" => out.allow(
                     &["sns:Publish"],
-                    policy_arn("sns", ctx.region(a.region), ctx.account(a.account), a.resource),
+                    policy_arn(
+                        "sns",
+                        ctx.region(a.region),
+                        ctx.account(a.account),
+                        a.resource,
+                    ),
                 ),
-                _ => out.review(&["sns:Publish"], json!("*"), format!("{m}: Task \"{path}\": TopicArn {topic} is not an SNS topic ARN")),
+                _ => out.review(
+                    &["sns:Publish"],
+                    json!("*"),
+                    format!("{m}: Task \"{path}\": TopicArn {topic} is not an SNS topic ARN"),
+                ),
             },
-            Param::Dynamic => out.review(&["sns:Publish"], json!("*"), dynamic_note(m, path, "TopicArn")),
+            Param::Dynamic => out.review(
+                &["sns:Publish"],
+                json!("*"),
+                dynamic_note(m, path, "TopicArn"),
+            ),
             // Publishing to TargetArn or PhoneNumber: the AWS guide grants "*" for these.
             Param::Missing => out.review(
                 &["sns:Publish"],
                 json!("*"),
-                format!("{m}: Task \"{path}\" publishes without a TopicArn (TargetArn or PhoneNumber)"),
+                format!(
+                    "{m}: Task \"{path}\" publishes without a TopicArn (TargetArn or PhoneNumber)"
+                ),
             ),
         },
         ("dynamodb", "getItem" | "putItem" | "updateItem" | "deleteItem") => {
@@ -334,25 +400,47 @@ fn lambda_invoke(params: Option<&Value>, path: &str, ctx: &Context<'_>, out: &mu
 /// full ARN; IAM wants the full function ARN.
 fn function_arn(f: &str, ctx: &Context<'_>) -> Value {
     if let Some(a) = parse_arn(f) {
-        return policy_arn("lambda", ctx.region(a.region), ctx.account(a.account), a.resource);
+        return policy_arn(
+            "lambda",
+            ctx.region(a.region),
+            ctx.account(a.account),
+            a.resource,
+        );
     }
     if let Some((account, name)) = f.split_once(":function:") {
-        return policy_arn("lambda", Part::Stack, ctx.account(account), &format!("function:{name}"));
+        return policy_arn(
+            "lambda",
+            Part::Stack,
+            ctx.account(account),
+            &format!("function:{name}"),
+        );
     }
     policy_arn("lambda", Part::Stack, Part::Stack, &format!("function:{f}"))
 }
 
 fn table_arn(table: &str, ctx: &Context<'_>) -> Value {
     match parse_arn(table) {
-        Some(a) => policy_arn("dynamodb", ctx.region(a.region), ctx.account(a.account), a.resource),
-        None => policy_arn("dynamodb", Part::Stack, Part::Stack, &format!("table/{table}")),
+        Some(a) => policy_arn(
+            "dynamodb",
+            ctx.region(a.region),
+            ctx.account(a.account),
+            a.resource,
+        ),
+        None => policy_arn(
+            "dynamodb",
+            Part::Stack,
+            Part::Stack,
+            &format!("table/{table}"),
+        ),
     }
 }
 
 /// `https://sqs.<region>.amazonaws.com/<account>/<queue>` (or the legacy
 /// `<region>.queue.amazonaws.com` / `queue.amazonaws.com` hosts) → the queue ARN.
 fn queue_arn(url: &str, ctx: &Context<'_>) -> Option<Value> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     let (host, path) = rest.split_once('/')?;
     let mut segs = path.trim_end_matches('/').split('/');
     let (account, queue) = (segs.next()?, segs.next()?);
@@ -361,17 +449,29 @@ fn queue_arn(url: &str, ctx: &Context<'_>) -> Option<Value> {
     }
     let region = if host == "queue.amazonaws.com" {
         "us-east-1"
-    } else if let Some(r) = host.strip_prefix("sqs.").and_then(|h| h.split_once(".amazonaws.com")) {
+    } else if let Some(r) = host
+        .strip_prefix("sqs.")
+        .and_then(|h| h.split_once(".amazonaws.com"))
+    {
         r.0
-    } else if let Some(r) = host.strip_suffix(".queue.amazonaws.com") {
-        r
     } else {
-        return None;
+        host.strip_suffix(".queue.amazonaws.com")?
     };
-    Some(policy_arn("sqs", ctx.region(region), ctx.account(account), queue))
+    Some(policy_arn(
+        "sqs",
+        ctx.region(region),
+        ctx.account(account),
+        queue,
+    ))
 }
 
-fn start_execution(params: Option<&Value>, sync: bool, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+fn start_execution(
+    params: Option<&Value>,
+    sync: bool,
+    path: &str,
+    ctx: &Context<'_>,
+    out: &mut Derived,
+) {
     let m = ctx.machine;
     if sync {
         out.allow(
@@ -410,7 +510,12 @@ fn start_execution(params: Option<&Value>, sync: bool, path: &str, ctx: &Context
     };
     out.allow(
         &["states:StartExecution"],
-        policy_arn("states", region, account, &format!("stateMachine:{name}{qualifier}")),
+        policy_arn(
+            "states",
+            region,
+            account,
+            &format!("stateMachine:{name}{qualifier}"),
+        ),
     );
     if sync {
         out.allow(
@@ -492,25 +597,48 @@ mod tests {
         json!({ "Fn::Sub": s })
     }
 
-    const HELLO: &str = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:HelloWorld";
-    const HELLO_EXEC: &str = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:HelloWorld:*";
+    const HELLO: &str =
+        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:HelloWorld";
+    const HELLO_EXEC: &str =
+        "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:HelloWorld:*";
     const RULE: &str = "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule";
 
     fn st(actions: &[&str], resources: Vec<Value>) -> Statement {
-        Statement { actions: actions.iter().map(|s| s.to_string()).collect(), resources }
+        Statement {
+            actions: actions.iter().map(|s| s.to_string()).collect(),
+            resources,
+        }
     }
 
     #[test]
     fn start_execution_patterns() {
         let child = "arn:aws:states:us-east-1:123456789012:stateMachine:HelloWorld";
         let start = st(&["states:StartExecution"], vec![sub(HELLO)]);
-        let events = st(&["events:PutTargets", "events:PutRule", "events:DescribeRule"], vec![sub(RULE)]);
-        let describe = st(&["states:DescribeExecution", "states:StopExecution"], vec![sub(HELLO_EXEC)]);
+        let events = st(
+            &["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+            vec![sub(RULE)],
+        );
+        let describe = st(
+            &["states:DescribeExecution", "states:StopExecution"],
+            vec![sub(HELLO_EXEC)],
+        );
         let cases = [
-            ("arn:aws:states:::states:startExecution", vec![start.clone()]),
-            ("arn:aws:states:::states:startExecution.waitForTaskToken", vec![start.clone()]),
-            ("arn:aws:states:::states:startExecution.sync", vec![events.clone(), start.clone(), describe.clone()]),
-            ("arn:aws:states:::states:startExecution.sync:2", vec![events, start, describe]),
+            (
+                "arn:aws:states:::states:startExecution",
+                vec![start.clone()],
+            ),
+            (
+                "arn:aws:states:::states:startExecution.waitForTaskToken",
+                vec![start.clone()],
+            ),
+            (
+                "arn:aws:states:::states:startExecution.sync",
+                vec![events.clone(), start.clone(), describe.clone()],
+            ),
+            (
+                "arn:aws:states:::states:startExecution.sync:2",
+                vec![events, start, describe],
+            ),
         ];
         for (resource, want) in cases {
             let d = derive_one(json!({"Type": "Task", "Resource": resource,
@@ -522,11 +650,18 @@ mod tests {
 
     #[test]
     fn start_execution_outside_workspace_keeps_foreign_account() {
-        let d = derive_one(json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
-            "Arguments": {"StateMachineArn": "arn:aws:states:eu-west-1:999999999999:stateMachine:Other:prod"}, "End": true}));
+        let d = derive_one(
+            json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+            "Arguments": {"StateMachineArn": "arn:aws:states:eu-west-1:999999999999:stateMachine:Other:prod"}, "End": true}),
+        );
         assert_eq!(
             d.statements,
-            vec![st(&["states:StartExecution"], vec![json!("arn:aws:states:eu-west-1:999999999999:stateMachine:Other:prod")])]
+            vec![st(
+                &["states:StartExecution"],
+                vec![json!(
+                    "arn:aws:states:eu-west-1:999999999999:stateMachine:Other:prod"
+                )]
+            )]
         );
     }
 
@@ -552,7 +687,10 @@ mod tests {
             assert!(!d.todo.is_empty(), "{task}");
             assert!(!d.notes.is_empty(), "{task}");
             let stmts = d.policy_statements();
-            assert!(stmts.iter().any(|s| s["Sid"] == "TodoReviewPermissions"), "{task}");
+            assert!(
+                stmts.iter().any(|s| s["Sid"] == "TodoReviewPermissions"),
+                "{task}"
+            );
         }
     }
 
@@ -560,29 +698,56 @@ mod tests {
     fn service_integrations() {
         let acct = |s: &str| sub(&format!("arn:${{AWS::Partition}}:{s}"));
         let cases: Vec<(Value, &[&str], Value)> = vec![
-            (json!({"Resource": "arn:aws:lambda:us-east-1:123456789012:function:Fn"}),
-             &["lambda:InvokeFunction"], acct("lambda:${AWS::Region}:${AWS::AccountId}:function:Fn")),
-            (json!({"Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "Fn:live"}}),
-             &["lambda:InvokeFunction"], acct("lambda:${AWS::Region}:${AWS::AccountId}:function:Fn:live")),
-            (json!({"Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            (
+                json!({"Resource": "arn:aws:lambda:us-east-1:123456789012:function:Fn"}),
+                &["lambda:InvokeFunction"],
+                acct("lambda:${AWS::Region}:${AWS::AccountId}:function:Fn"),
+            ),
+            (
+                json!({"Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "Fn:live"}}),
+                &["lambda:InvokeFunction"],
+                acct("lambda:${AWS::Region}:${AWS::AccountId}:function:Fn:live"),
+            ),
+            (
+                json!({"Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
                     "Parameters": {"FunctionName": "arn:aws:lambda:eu-west-1:111122223333:function:X"}}),
-             &["lambda:InvokeFunction"], json!("arn:aws:lambda:eu-west-1:111122223333:function:X")),
-            (json!({"Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "111122223333:function:Y"}}),
-             &["lambda:InvokeFunction"], acct("lambda:${AWS::Region}:111122223333:function:Y")),
-            (json!({"Resource": "arn:aws:states:::sqs:sendMessage",
+                &["lambda:InvokeFunction"],
+                json!("arn:aws:lambda:eu-west-1:111122223333:function:X"),
+            ),
+            (
+                json!({"Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "111122223333:function:Y"}}),
+                &["lambda:InvokeFunction"],
+                acct("lambda:${AWS::Region}:111122223333:function:Y"),
+            ),
+            (
+                json!({"Resource": "arn:aws:states:::sqs:sendMessage",
                     "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"}}),
-             &["sqs:SendMessage"], acct("sqs:${AWS::Region}:${AWS::AccountId}:jobs")),
-            (json!({"Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                &["sqs:SendMessage"],
+                acct("sqs:${AWS::Region}:${AWS::AccountId}:jobs"),
+            ),
+            (
+                json!({"Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
                     "Parameters": {"QueueUrl": "https://eu-west-1.queue.amazonaws.com/111122223333/q"}}),
-             &["sqs:SendMessage"], json!("arn:aws:sqs:eu-west-1:111122223333:q")),
-            (json!({"Resource": "arn:aws:states:::sns:publish",
+                &["sqs:SendMessage"],
+                json!("arn:aws:sqs:eu-west-1:111122223333:q"),
+            ),
+            (
+                json!({"Resource": "arn:aws:states:::sns:publish",
                     "Arguments": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:alerts", "Message": "{% $x %}"}}),
-             &["sns:Publish"], acct("sns:${AWS::Region}:${AWS::AccountId}:alerts")),
-            (json!({"Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"TableName": "Orders"}}),
-             &["dynamodb:PutItem"], acct("dynamodb:${AWS::Region}:${AWS::AccountId}:table/Orders")),
-            (json!({"Resource": "arn:aws:states:::dynamodb:updateItem",
+                &["sns:Publish"],
+                acct("sns:${AWS::Region}:${AWS::AccountId}:alerts"),
+            ),
+            (
+                json!({"Resource": "arn:aws:states:::dynamodb:putItem", "Parameters": {"TableName": "Orders"}}),
+                &["dynamodb:PutItem"],
+                acct("dynamodb:${AWS::Region}:${AWS::AccountId}:table/Orders"),
+            ),
+            (
+                json!({"Resource": "arn:aws:states:::dynamodb:updateItem",
                     "Parameters": {"TableName": "arn:aws:dynamodb:us-west-2:111122223333:table/T"}}),
-             &["dynamodb:UpdateItem"], json!("arn:aws:dynamodb:us-west-2:111122223333:table/T")),
+                &["dynamodb:UpdateItem"],
+                json!("arn:aws:dynamodb:us-west-2:111122223333:table/T"),
+            ),
         ];
         for (mut task, actions, resource) in cases {
             task["Type"] = json!("Task");
@@ -595,9 +760,17 @@ mod tests {
 
     #[test]
     fn activities_need_nothing_and_credentials_need_assume_role() {
-        let d = derive_one(json!({"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:Work",
-            "Credentials": {"RoleArn": "arn:aws:iam::111122223333:role/Target"}, "End": true}));
-        assert_eq!(d.statements, vec![st(&["sts:AssumeRole"], vec![json!("arn:aws:iam::111122223333:role/Target")])]);
+        let d = derive_one(
+            json!({"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:Work",
+            "Credentials": {"RoleArn": "arn:aws:iam::111122223333:role/Target"}, "End": true}),
+        );
+        assert_eq!(
+            d.statements,
+            vec![st(
+                &["sts:AssumeRole"],
+                vec![json!("arn:aws:iam::111122223333:role/Target")]
+            )]
+        );
         assert!(d.todo.is_empty());
     }
 
@@ -617,8 +790,10 @@ mod tests {
 
     #[test]
     fn walks_parallel_and_map_and_merges_resources() {
-        let call = |arn: &str| json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
-            "Parameters": {"StateMachineArn": arn}, "End": true});
+        let call = |arn: &str| {
+            json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+            "Parameters": {"StateMachineArn": arn}, "End": true})
+        };
         let hello = "arn:aws:states:us-east-1:123456789012:stateMachine:HelloWorld";
         let parent = "arn:aws:states:us-east-1:123456789012:stateMachine:Parent";
         let def = json!({"StartAt": "P", "States": {
@@ -628,8 +803,13 @@ mod tests {
             "M": {"Type": "Map", "End": true, "Iterator": {"StartAt": "C", "States": {"C": call(hello)}}}
         }});
         let names = vec!["Parent".to_string(), "HelloWorld".to_string()];
-        let ctx = Context { workspace: &names, machine: "Parent", source_region: "us-east-1",
-            source_account: "123456789012", rewrite_placeholders: true };
+        let ctx = Context {
+            workspace: &names,
+            machine: "Parent",
+            source_region: "us-east-1",
+            source_account: "123456789012",
+            rewrite_placeholders: true,
+        };
         let d = derive(&def, &ctx);
         assert_eq!(d.statements, vec![st(&["states:StartExecution"], vec![sub(HELLO),
             sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:Parent")])]);
@@ -637,12 +817,18 @@ mod tests {
 
     #[test]
     fn distributed_map_starts_its_own_executions() {
-        let d = derive_one(json!({"Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject"},
+        let d = derive_one(
+            json!({"Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject"},
             "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-                "StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}}));
+                "StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}}),
+        );
         assert_eq!(d.statements[0].actions, vec!["states:StartExecution"]);
-        assert_eq!(d.statements[1].resources,
-            vec![sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:Parent/*")]);
+        assert_eq!(
+            d.statements[1].resources,
+            vec![sub(
+                "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:Parent/*"
+            )]
+        );
         assert_eq!(d.todo.len(), 1);
     }
 
@@ -652,9 +838,24 @@ mod tests {
             "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName.$": "$.f"}, "Next": "B"},
             "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl.$": "$.q"}, "End": true}}});
         let names = vec!["Parent".to_string()];
-        let ctx = Context { workspace: &names, machine: "Parent", source_region: "us-east-1",
-            source_account: "123456789012", rewrite_placeholders: true };
-        let sids: Vec<Value> = derive(&def, &ctx).policy_statements().iter().map(|s| s["Sid"].clone()).collect();
-        assert_eq!(sids, vec![json!("TodoReviewPermissions"), json!("TodoReviewPermissions2")]);
+        let ctx = Context {
+            workspace: &names,
+            machine: "Parent",
+            source_region: "us-east-1",
+            source_account: "123456789012",
+            rewrite_placeholders: true,
+        };
+        let sids: Vec<Value> = derive(&def, &ctx)
+            .policy_statements()
+            .iter()
+            .map(|s| s["Sid"].clone())
+            .collect();
+        assert_eq!(
+            sids,
+            vec![
+                json!("TodoReviewPermissions"),
+                json!("TodoReviewPermissions2")
+            ]
+        );
     }
 }

@@ -50,7 +50,12 @@ pub struct Machine {
 impl Workspace {
     /// A version-1 workspace holding the given machines and no input or mocks.
     pub fn new(machines: Vec<Machine>) -> Self {
-        Workspace { version: WORKSPACE_VERSION, machines, input: None, mocks: None }
+        Workspace {
+            version: WORKSPACE_VERSION,
+            machines,
+            input: None,
+            mocks: None,
+        }
     }
 
     /// Parses workspace JSON text and checks its version.
@@ -79,18 +84,21 @@ impl Workspace {
 
 impl Machine {
     pub fn new(name: impl Into<String>, definition: Value) -> Self {
-        Machine { name: name.into(), definition }
+        Machine {
+            name: name.into(),
+            definition,
+        }
     }
 
     /// The definition as a JSON object, parsing it first when it was stored as editor text.
     pub fn definition_object(&self) -> Result<Value, ExportError> {
         let value = match &self.definition {
-            Value::String(text) => serde_json::from_str::<Value>(text).map_err(|e| {
-                ExportError::InvalidDefinition {
+            Value::String(text) => {
+                serde_json::from_str::<Value>(text).map_err(|e| ExportError::InvalidDefinition {
                     machine: self.name.clone(),
                     reason: format!("definition text is not valid JSON: {e}"),
-                }
-            })?,
+                })?
+            }
             other => other.clone(),
         };
         if !value.is_object() {
@@ -124,7 +132,10 @@ mod tests {
 
     #[test]
     fn round_trips_through_json() {
-        let mut ws = Workspace::new(vec![Machine::new("A", json!({"StartAt": "X", "States": {}}))]);
+        let mut ws = Workspace::new(vec![Machine::new(
+            "A",
+            json!({"StartAt": "X", "States": {}}),
+        )]);
         ws.mocks = Some(json!({"X": {"0": {"Return": 1}}}));
         let back = Workspace::from_json(&ws.to_json_pretty()).unwrap();
         assert_eq!(back, ws);
@@ -134,7 +145,10 @@ mod tests {
     fn refuses_bad_files() {
         let cases = [
             ("{}", "not a workspace file"),
-            (r#"{"version":2,"machines":[]}"#, "unsupported workspace version 2"),
+            (
+                r#"{"version":2,"machines":[]}"#,
+                "unsupported workspace version 2",
+            ),
             ("[1,2]", "not a workspace file"),
         ];
         for (text, want) in cases {
@@ -146,7 +160,9 @@ mod tests {
     #[test]
     fn refuses_bad_definitions() {
         for def in [json!("{not json"), json!([1]), json!("42"), json!(null)] {
-            let err = Machine::new("M", def.clone()).definition_object().unwrap_err();
+            let err = Machine::new("M", def.clone())
+                .definition_object()
+                .unwrap_err();
             assert!(err.to_string().contains("M"), "{def}: {err}");
         }
     }

@@ -15,8 +15,14 @@ fn write_templates(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for (stem, ws) in common::fixtures() {
         for (format, tag) in [(Format::CloudFormation, "cfn"), (Format::Sam, "sam")] {
-            let t = export(&ws, &Options { format, ..Options::default() })
-                .unwrap_or_else(|e| panic!("{stem}: {e}"));
+            let t = export(
+                &ws,
+                &Options {
+                    format,
+                    ..Options::default()
+                },
+            )
+            .unwrap_or_else(|e| panic!("{stem}: {e}"));
             for (ext, text) in [("json", to_json(&t)), ("yaml", to_yaml(&t).unwrap())] {
                 let path = dir.join(format!("{stem}.{tag}.{ext}"));
                 std::fs::write(&path, text).unwrap();
@@ -33,18 +39,39 @@ fn templates_pass_cfn_lint() {
         println!("skipped: set STEPWISE_CFN_LINT to the cfn-lint executable to lint the generated templates");
         return;
     };
-    let dir = std::env::temp_dir().join(format!("stepwise-export-cfn-lint-{}", std::process::id()));
+    // STEPWISE_EXPORT_OUT keeps the templates somewhere for a human to read.
+    let keep = std::env::var_os("STEPWISE_EXPORT_OUT").map(PathBuf::from);
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("stepwise-export-cfn-lint-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).unwrap();
     let files = write_templates(&dir);
     assert_eq!(files.len(), common::fixtures().len() * 4);
     let out = Command::new(&cfn_lint)
         // Informational findings are advice, not defects; errors and warnings fail the test.
-        .args(["--format", "parseable", "--non-zero-exit-code", "warning", "--"])
+        .args([
+            "--format",
+            "parseable",
+            "--non-zero-exit-code",
+            "warning",
+            "--",
+        ])
         .args(&files)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", cfn_lint.to_string_lossy()));
-    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "cfn-lint found problems in {}:\n{report}", dir.display());
-    println!("cfn-lint: {} templates clean ({})", files.len(), dir.display());
-    let _ = std::fs::remove_dir_all(&dir);
+    let report =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "cfn-lint found problems in {}:\n{report}",
+        dir.display()
+    );
+    println!(
+        "cfn-lint: {} templates clean ({})",
+        files.len(),
+        dir.display()
+    );
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

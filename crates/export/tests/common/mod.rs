@@ -1,3 +1,6 @@
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 
 use stepwise_export::Workspace;
@@ -18,8 +21,7 @@ pub fn fixtures() -> Vec<(String, Workspace)> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("read fixture");
-            let ws = Workspace::from_json(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let ws = Workspace::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (p.file_stem().unwrap().to_string_lossy().into_owned(), ws)
         })
         .collect()

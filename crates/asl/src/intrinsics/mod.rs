@@ -169,4 +169,6 @@ pub fn looks_like_intrinsic(text: &str) -> bool {
 }
 
 #[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
 mod tests;

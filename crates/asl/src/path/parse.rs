@@ -176,8 +176,14 @@ impl<'a> Parser<'a> {
         let mut chars = self.s[self.pos..].char_indices();
         while let Some((i, c)) = chars.next() {
             match c {
+                // Only the delimiter is unescaped; AWS keeps any other backslash as written
+                // (`$['Test\""Name"']` names the key `Test\""Name"`).
                 '\\' => match chars.next() {
-                    Some((_, e)) => out.push(e),
+                    Some((_, e)) if e as u32 == q as u32 => out.push(e),
+                    Some((_, e)) => {
+                        out.push('\\');
+                        out.push(e);
+                    }
                     None => break,
                 },
                 c if c as u32 == q as u32 => {

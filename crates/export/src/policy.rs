@@ -173,27 +173,30 @@ fn map_state(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
             ),
         );
     }
-    for (field, actions) in [
-        ("ItemReader", &["s3:GetObject", "s3:ListBucket"][..]),
-        (
-            "ResultWriter",
-            &[
-                "s3:PutObject",
-                "s3:GetObject",
-                "s3:ListMultipartUploadParts",
-                "s3:AbortMultipartUpload",
-            ][..],
-        ),
-    ] {
-        if state.get(field).is_some() {
-            out.review(
-                actions,
-                json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::*"}),
-                format!(
-                    "{}: Map state \"{path}\" uses {field}; scope the S3 permissions to its bucket",
-                    ctx.machine
-                ),
-            );
+    if let Some(reader) = state.get("ItemReader") {
+        s3_step(reader, "ItemReader", path, ctx, out);
+    }
+    if let Some(writer) = state.get("ResultWriter") {
+        let params = writer.get("Arguments").or_else(|| writer.get("Parameters"));
+        // Documented ResultWriter needs: multipart upload of the result files under the prefix.
+        let actions = [
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:ListMultipartUploadParts",
+            "s3:AbortMultipartUpload",
+        ];
+        let prefix = match param(params, "Prefix") {
+            Param::Static(p) => format!("{}/", p.trim_end_matches('/')),
+            Param::Missing => String::new(),
+            Param::Dynamic => "*/".into(),
+        };
+        match param(params, "Bucket") {
+            Param::Static(bucket) => out.allow(&actions, s3_arn(&format!("{bucket}/{prefix}*"))),
+            _ => out.review(
+                &actions,
+                s3_arn("*"),
+                dynamic_note(ctx.machine, &format!("{path} (ResultWriter)"), "Bucket"),
+            ),
         }
     }
 }
@@ -251,7 +254,11 @@ fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
     match (arn.service, arn.region, arn.account) {
         ("states", "", "") => integration(arn.resource, params, path, ctx, out),
         ("states", _, _) if arn.resource.starts_with("activity:") => {
-            // Activity workers poll with their own credentials; the role needs nothing.
+            // Activity workers poll with their own credentials; the role needs nothing, but the
+            // activity itself is not part of the workspace.
+            out.note(format!(
+                "{m}: Task \"{path}\" waits on {resource}; create that activity (AWS::StepFunctions::Activity) and run a worker for it"
+            ));
         }
         ("lambda", region, account) if arn.resource.starts_with("function:") => out.allow(
             &["lambda:InvokeFunction"],
@@ -364,6 +371,12 @@ fn integration(
             let (sdk_service, sdk_action) = rest.split_once(':').unwrap_or((rest, ""));
             let sdk_action = sdk_action.split('.').next().unwrap_or("");
             let iam = sdk_iam_action(sdk_service, sdk_action);
+            if sdk_service == "s3" {
+                if let Some(resource) = s3_resource(sdk_action, params) {
+                    out.allow(&[&iam], resource);
+                    return;
+                }
+            }
             out.review(
                 &[&iam],
                 json!("*"),
@@ -378,6 +391,59 @@ fn integration(
                 format!("{m}: Task \"{path}\" uses the {service}:{action} integration, which the exporter does not model; check the AWS guide for its policy"),
             );
         }
+    }
+}
+
+/// An S3 ARN; literal text inside `Fn::Sub` must not start a `${...}` variable.
+fn s3_arn(path: &str) -> Value {
+    json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{}", path.replace("${", "${!"))})
+}
+
+/// The S3 resource an S3 call touches when its Bucket (and, for objects, Key) are static:
+/// the bucket for bucket-level calls (listing), `bucket/key` or `bucket/*` for object calls.
+fn s3_resource(action: &str, params: Option<&Value>) -> Option<Value> {
+    let Param::Static(bucket) = param(params, "Bucket") else {
+        return None;
+    };
+    if action.starts_with("list") && !action.contains("Parts") || action.contains("Bucket") {
+        Some(s3_arn(bucket))
+    } else if action.contains("Object") || action.contains("Parts") {
+        match param(params, "Key") {
+            Param::Static(key) => Some(s3_arn(&format!("{bucket}/{key}"))),
+            _ => Some(s3_arn(&format!("{bucket}/*"))),
+        }
+    } else {
+        None
+    }
+}
+
+/// A Distributed Map ItemReader: an S3 call described like a Task (Resource + Arguments).
+fn s3_step(step: &Value, field: &str, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    let params = step.get("Arguments").or_else(|| step.get("Parameters"));
+    let action = step
+        .get("Resource")
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit_once(":s3:"))
+        .map(|(_, a)| a.split('.').next().unwrap_or(a));
+    let Some(action) = action else {
+        out.review(
+            &["s3:GetObject", "s3:ListBucket"],
+            s3_arn("*"),
+            format!(
+                "{}: Map state \"{path}\" has an {field} this exporter does not model",
+                ctx.machine
+            ),
+        );
+        return;
+    };
+    let iam = sdk_iam_action("s3", action);
+    match s3_resource(action, params) {
+        Some(resource) => out.allow(&[&iam], resource),
+        None => out.review(
+            &[&iam],
+            s3_arn("*"),
+            dynamic_note(ctx.machine, &format!("{path} ({field})"), "Bucket"),
+        ),
     }
 }
 
@@ -772,6 +838,7 @@ mod tests {
             )]
         );
         assert!(d.todo.is_empty());
+        assert!(d.notes[0].contains("activity:Work"), "{:?}", d.notes);
     }
 
     #[test]
@@ -817,19 +884,58 @@ mod tests {
 
     #[test]
     fn distributed_map_starts_its_own_executions() {
-        let d = derive_one(
-            json!({"Type": "Map", "End": true, "ItemReader": {"Resource": "arn:aws:states:::s3:getObject"},
+        let d = derive_one(json!({"Type": "Map", "End": true,
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                "Arguments": {"Bucket": "in-bucket", "Key": "items.json"}},
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+                "Arguments": {"Bucket": "out-bucket", "Prefix": "runs/"}},
             "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-                "StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}}),
-        );
-        assert_eq!(d.statements[0].actions, vec!["states:StartExecution"]);
-        assert_eq!(
-            d.statements[1].resources,
-            vec![sub(
-                "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:Parent/*"
-            )]
-        );
-        assert_eq!(d.todo.len(), 1);
+                "StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}}));
+        let s3 = |p: &str| sub(&format!("arn:${{AWS::Partition}}:s3:::{p}"));
+        assert_eq!(d.statements, vec![
+            st(&["states:StartExecution"], vec![sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:Parent")]),
+            st(&["states:DescribeExecution", "states:StopExecution"],
+                vec![sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:Parent/*")]),
+            st(&["s3:GetObject"], vec![s3("in-bucket/items.json")]),
+            st(&["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+                vec![s3("out-bucket/runs/*")]),
+        ]);
+        assert!(d.todo.is_empty(), "{:?}", d.todo);
+        let d = derive_one(json!({"Type": "Map", "End": true,
+            "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket.$": "$.bucket"}},
+            "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}}));
+        assert_eq!(d.todo, vec![st(&["s3:ListBucket"], vec![s3("*")])]);
+    }
+
+    #[test]
+    fn s3_sdk_calls_with_static_buckets() {
+        let s3 = |p: &str| sub(&format!("arn:${{AWS::Partition}}:s3:::{p}"));
+        let cases = [
+            (
+                "listObjectsV2",
+                json!({"Bucket": "b"}),
+                "s3:ListBucket",
+                s3("b"),
+            ),
+            (
+                "getObject",
+                json!({"Bucket": "b", "Key": "k/${x}.json"}),
+                "s3:GetObject",
+                s3("b/k/${!x}.json"),
+            ),
+            (
+                "putObject",
+                json!({"Bucket": "b", "Key.$": "$.k", "Body": "x"}),
+                "s3:PutObject",
+                s3("b/*"),
+            ),
+        ];
+        for (action, params, iam, resource) in cases {
+            let d = derive_one(json!({"Type": "Task", "End": true,
+                "Resource": format!("arn:aws:states:::aws-sdk:s3:{action}"), "Parameters": params}));
+            assert_eq!(d.statements, vec![st(&[iam], vec![resource])], "{action}");
+            assert!(d.todo.is_empty(), "{action}");
+        }
     }
 
     #[test]

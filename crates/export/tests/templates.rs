@@ -156,20 +156,35 @@ fn services_machine_with_todos() {
             json!(["lambda:InvokeFunction"]),
             json!(["sqs:SendMessage"]),
             json!(["sns:Publish"]),
+            json!(["s3:ListBucket"]),
             json!(["states:StartExecution"]),
             json!(["lambda:InvokeFunction"]),
-            json!(["s3:ListBucket"]),
         ]
     );
-    assert_eq!(stmts[5]["Sid"], "TodoReviewPermissions");
-    assert_eq!(stmts[6]["Sid"], "TodoReviewPermissions2");
     assert_eq!(
         stmts[4]["Resource"],
+        json!([{"Fn::Sub": "arn:${AWS::Partition}:s3:::my-bucket"}])
+    );
+    assert_eq!(
+        stmts[5]["Resource"],
         json!(["arn:aws:states:us-east-1:123456789012:stateMachine:NotInWorkspace"])
     );
+    // Only the Lambda chosen at run time is left to review.
+    assert_eq!(stmts[6]["Sid"], "TodoReviewPermissions");
+    assert_eq!(
+        stmts
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s.get("Sid").is_some())
+            .count(),
+        1
+    );
     let todo = t["Metadata"]["Stepwise"]["Todo"].as_array().unwrap();
-    assert_eq!(todo.len(), 3, "{todo:?}");
-    assert!(t["Description"].as_str().unwrap().contains("TODO: 3 items"));
+    assert_eq!(todo.len(), 2, "{todo:?}");
+    assert!(todo[0].as_str().unwrap().contains("NotInWorkspace"));
+    assert!(todo[1].as_str().unwrap().contains("Pick handler"));
+    assert!(t["Description"].as_str().unwrap().contains("TODO: 2 items"));
     assert_eq!(
         t["Resources"]["OrderProcessorStateMachine"]["Properties"]["StateMachineName"],
         "order-processor"

@@ -188,6 +188,7 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
     }
 
     let ref_plan = plan_refs(&planned);
+    let mut notes: Vec<String> = Vec::new();
     let mut resources = Map::new();
     let mut outputs = Map::new();
     for (i, p) in planned.iter().enumerate() {
@@ -218,8 +219,18 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
         let statements = p.derived.policy_statements();
         let machine_id = format!("{}StateMachine", p.stem);
         let mut props = Map::new();
-        match options.format {
-            Format::CloudFormation => {
+        // CloudFormation evaluates intrinsic functions anywhere inside an object property, so a
+        // definition holding e.g. a Pass `Result` of `{"Ref": ...}` must travel as text.
+        let as_text = has_intrinsic_lookalike(&p.definition);
+        if as_text {
+            notes.push(format!(
+                "{}: the definition contains an object shaped like a CloudFormation intrinsic function, so it is stored as DefinitionString{}",
+                p.name,
+                if options.format == Format::Sam { " on a plain AWS::StepFunctions::StateMachine" } else { "" }
+            ));
+        }
+        match (options.format, as_text) {
+            (Format::CloudFormation, _) | (Format::Sam, true) => {
                 let role_id = format!("{}Role", p.stem);
                 let mut role_props = Map::new();
                 role_props.insert("AssumeRolePolicyDocument".into(), trust_policy());
@@ -237,7 +248,12 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
                     json!({"Type": "AWS::IAM::Role", "Properties": role_props}),
                 );
                 props.insert("StateMachineName".into(), json!(p.name));
-                props.insert("Definition".into(), p.definition.clone());
+                if as_text {
+                    let text = serde_json::to_string_pretty(&p.definition).unwrap_or_default();
+                    props.insert("DefinitionString".into(), json!(text));
+                } else {
+                    props.insert("Definition".into(), p.definition.clone());
+                }
                 if !subs.is_empty() {
                     props.insert("DefinitionSubstitutions".into(), Value::Object(subs));
                 }
@@ -247,7 +263,7 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
                     json!({"Type": "AWS::StepFunctions::StateMachine", "Properties": props}),
                 );
             }
-            Format::Sam => {
+            (Format::Sam, false) => {
                 props.insert("Name".into(), json!(p.name));
                 props.insert("Definition".into(), p.definition.clone());
                 if !subs.is_empty() {
@@ -287,17 +303,33 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
         "Description".into(),
         json!(description(&planned, &todo_notes, options)),
     );
-    template.insert(
-        "Metadata".into(),
-        json!({"Stepwise": {
-            "Generator": concat!("stepwise-export ", env!("CARGO_PKG_VERSION")),
-            "Machines": names,
-            "Todo": todo_notes,
-        }}),
-    );
+    let mut stepwise = json!({
+        "Generator": concat!("stepwise-export ", env!("CARGO_PKG_VERSION")),
+        "Machines": names,
+        "Todo": todo_notes,
+    });
+    if !notes.is_empty() {
+        stepwise["Notes"] = json!(notes);
+    }
+    template.insert("Metadata".into(), json!({ "Stepwise": stepwise }));
     template.insert("Resources".into(), Value::Object(resources));
     template.insert("Outputs".into(), Value::Object(outputs));
     Ok(Value::Object(template))
+}
+
+/// An object with a single `Ref` or `Fn::...` key anywhere in the value.
+fn has_intrinsic_lookalike(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => {
+            let lookalike = m.len() == 1
+                && m.keys()
+                    .next()
+                    .is_some_and(|k| k == "Ref" || k.starts_with("Fn::"));
+            lookalike || m.values().any(has_intrinsic_lookalike)
+        }
+        Value::Array(items) => items.iter().any(has_intrinsic_lookalike),
+        _ => false,
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {
@@ -759,6 +791,34 @@ mod tests {
             "arn:aws:sns:eu-west-1:123456789012:Lambda"
         );
         assert!(props.get("DefinitionSubstitutions").is_none());
+    }
+
+    #[test]
+    fn intrinsic_lookalikes_travel_as_text() {
+        let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true,
+            "Result": {"Ref": "not-a-resource", "list": [{"Fn::Join": "x"}]}}}});
+        let ws = Workspace::new(vec![Machine::new("Echo", def.clone())]);
+        for format in [Format::CloudFormation, Format::Sam] {
+            let t = export(
+                &ws,
+                &Options {
+                    format,
+                    ..Options::default()
+                },
+            )
+            .unwrap();
+            let sm = &t["Resources"]["EchoStateMachine"];
+            assert_eq!(sm["Type"], "AWS::StepFunctions::StateMachine", "{format:?}");
+            let text = sm["Properties"]["DefinitionString"].as_str().unwrap();
+            assert_eq!(serde_json::from_str::<Value>(text).unwrap(), def);
+            assert!(sm["Properties"].get("Definition").is_none());
+            assert!(t["Resources"].get("EchoRole").is_some(), "{format:?}");
+            assert_eq!(
+                t["Metadata"]["Stepwise"]["Notes"].as_array().unwrap().len(),
+                1
+            );
+        }
+        assert!(!has_intrinsic_lookalike(&json!({"Ref": 1, "Other": 2})));
     }
 
     #[test]

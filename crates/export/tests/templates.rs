@@ -199,7 +199,15 @@ fn sam_templates_carry_the_same_permissions() {
         assert_eq!(s["Transform"], "AWS::Serverless-2016-10-31");
         for m in &ws.machines {
             let stem_id = stepwise_export::arn::logical_stem(&m.name);
-            let props = &s["Resources"][format!("{stem_id}StateMachine")]["Properties"];
+            let id = format!("{stem_id}StateMachine");
+            if s["Resources"][&id]["Type"] == "AWS::StepFunctions::StateMachine" {
+                // Definitions that must travel as text keep the plain resources, role included.
+                let role = format!("{stem_id}Role");
+                assert_eq!(s["Resources"][&id], c["Resources"][&id], "{stem}");
+                assert_eq!(s["Resources"][&role], c["Resources"][&role], "{stem}");
+                continue;
+            }
+            let props = &s["Resources"][&id]["Properties"];
             assert_eq!(props["Name"], json!(m.name), "{stem}");
             assert_eq!(props["Definition"], definition(&c, &stem_id), "{stem}");
             let cfn_statements = statements(&c, &stem_id);
@@ -210,6 +218,22 @@ fn sam_templates_carry_the_same_permissions() {
             assert_eq!(sam_statements, cfn_statements, "{stem}/{}", m.name);
         }
     }
+}
+
+#[test]
+fn intrinsic_lookalike_definition_is_text() {
+    let t = cfn("intrinsic-lookalike");
+    let props = &t["Resources"]["EchoStateMachine"]["Properties"];
+    let text = props["DefinitionString"].as_str().unwrap();
+    let def: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        def["States"]["Literal"]["Parameters"]["wrapped"],
+        json!({"Fn::Sub": "${not-a-parameter}"})
+    );
+    assert_eq!(
+        def["States"]["Echo"]["Result"]["Ref"],
+        "not-a-stack-resource"
+    );
 }
 
 #[test]

@@ -822,6 +822,41 @@ mod tests {
     }
 
     #[test]
+    fn odd_definition_shapes_export_without_panicking() {
+        let odd = [
+            json!({}),
+            json!({"States": []}),
+            json!({"States": {"A": 1, "B": {"Type": 7}}}),
+            json!({"States": {"P": {"Type": "Parallel", "Branches": {"x": 1}}}}),
+            json!({"States": {"P": {"Type": "Parallel", "Branches": [1, {"States": "x"}]}}}),
+            json!({"States": {"M": {"Type": "Map", "ItemProcessor": "x", "ItemReader": 3, "ResultWriter": []}}}),
+            json!({"States": {"T": {"Type": "Task", "Resource": 5}}}),
+            json!({"States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::", "Parameters": []}}}),
+            json!({"States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+                "Parameters": {"StateMachineArn": "arn:aws:states:r:a:stateMachine:"}}}}),
+            json!({"States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Parameters": {"QueueUrl": "https://sqs..amazonaws.com//"}}}}),
+            json!({"States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:",
+                "Credentials": "x"}}}),
+            json!({"Comment": "ünïcödé arn:aws:states:us-east-1:123456789012:stateMachine:Odd:é arn:"}),
+        ];
+        for def in odd {
+            let ws = Workspace::new(vec![Machine::new("Odd", def.clone())]);
+            for format in [Format::CloudFormation, Format::Sam] {
+                let t = export(
+                    &ws,
+                    &Options {
+                        format,
+                        ..Options::default()
+                    },
+                )
+                .unwrap_or_else(|e| panic!("{def}: {e}"));
+                to_yaml(&t).unwrap();
+            }
+        }
+    }
+
+    #[test]
     fn sam_format() {
         let ws = Workspace::new(vec![
             Machine::new("Parent", caller("HelloWorld")),

@@ -187,3 +187,57 @@ fn placeholder_matching() {
     assert!(!string_matches("x", "y", &w));
     assert!(value_matches(&json!({"a": [1.0]}), &json!({"a": [1]}), &w));
 }
+
+/// Every path and intrinsic call written in the corpus' definitions (which AWS accepted) must
+/// compile: `*Path` fields, `.$` fields, Choice `Variable`s and `*Path` comparison operands.
+#[test]
+fn every_corpus_expression_compiles() {
+    fn visit(v: &Value, jsonata: bool, found: &mut Vec<(String, bool)>) {
+        match v {
+            Value::Object(map) => {
+                let jsonata = jsonata || map.get("QueryLanguage").is_some_and(|q| q == "JSONata");
+                for (k, child) in map {
+                    if let Value::String(s) = child {
+                        let pathish = k.ends_with(".$") || k.ends_with("Path") || k == "Variable";
+                        if pathish && !jsonata && !crate::query::is_expression(s) {
+                            found.push((s.clone(), k.ends_with(".$")));
+                        }
+                    }
+                    // A Pass state's Result is literal data: its `.$` keys are not evaluated.
+                    if k != "Result" {
+                        visit(child, jsonata, found);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| visit(i, jsonata, found)),
+            _ => {}
+        }
+    }
+    let root = cases_dir();
+    let mut found = Vec::new();
+    for group in std::fs::read_dir(&root).expect("cases dir").filter_map(Result::ok) {
+        for file in std::fs::read_dir(group.path()).into_iter().flatten().filter_map(Result::ok) {
+            let Ok(text) = std::fs::read_to_string(file.path()) else { continue };
+            let Ok(case) = serde_json::from_str::<Value>(&text) else { continue };
+            visit(&case["definition"], false, &mut found);
+            for child in case["state_machines"].as_object().into_iter().flat_map(|m| m.values()) {
+                visit(child, false, &mut found);
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    let mut bad = Vec::new();
+    for (text, dynamic) in &found {
+        let result = if *dynamic && crate::intrinsics::looks_like_intrinsic(text) {
+            crate::intrinsics::Intrinsic::parse(text).map(|_| ())
+        } else {
+            JsonPath::parse(text).map(|_| ())
+        };
+        if let Err(e) = result {
+            bad.push(format!("{text:?}: {e}"));
+        }
+    }
+    eprintln!("corpus expressions: {}/{} compile", found.len() - bad.len(), found.len());
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

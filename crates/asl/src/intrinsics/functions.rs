@@ -21,7 +21,7 @@ fn fail<T>(func: Function, msg: impl std::fmt::Display) -> Res<T> {
 fn arg_value<'a>(arg: &'a Arg, scope: &Scope<'a>, rng: &mut dyn Random) -> Res<Cow<'a, Value>> {
     match arg {
         Arg::Lit(v) => Ok(Cow::Borrowed(v)),
-        Arg::Str { value, .. } => Ok(Cow::Owned(Value::String(value.clone()))),
+        Arg::Str { value, .. } => Ok(Cow::Borrowed(value)),
         Arg::Path(p) => p.select_cow(scope).ok_or_else(|| EvalError::PathNotFound(p.text().to_owned())),
         Arg::Call(c) => eval_call(c, scope, rng).map(Cow::Owned),
     }
@@ -155,9 +155,13 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
         Function::ArrayLength => Ok(Value::from(want_array(f, &args, 0)?.len())),
         Function::ArrayUnique => {
             let items = want_array(f, &args, 0)?;
+            // Keyed by a canonical text (sorted keys) so large arrays stay O(n log n).
+            let mut seen = std::collections::BTreeSet::new();
             let mut out: Vec<Value> = Vec::with_capacity(items.len());
             for v in items {
-                if !out.contains(v) {
+                let mut key = String::new();
+                canonical(v, &mut key);
+                if seen.insert(key) {
                     out.push(v.clone());
                 }
             }
@@ -251,6 +255,37 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
             Ok(Value::Array(parts))
         }
         Function::Uuid => Ok(Value::String(uuid_v4(rng))),
+    }
+}
+
+/// JSON text with object keys sorted: equal values (in serde_json's sense) give equal texts.
+fn canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (k, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                canonical(item, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 

@@ -31,7 +31,8 @@ pub(crate) struct Call {
 #[derive(Clone, Debug)]
 pub(crate) enum Arg {
     Lit(Value),
-    Str { value: String, raw: String },
+    /// `value` is the string without its escapes; `raw` keeps `\\{`, `\\}`, `\\\\` for States.Format.
+    Str { value: Value, raw: String },
     Path(JsonPath),
     Call(Box<Call>),
 }

@@ -151,7 +151,7 @@ impl Parser<'_> {
                 }
                 '\'' => {
                     self.pos += i + 1;
-                    return Ok(Arg::Str { value, raw });
+                    return Ok(Arg::Str { value: Value::String(value), raw });
                 }
                 c => {
                     value.push(c);

@@ -261,3 +261,12 @@ mod props {
         }
     }
 }
+
+#[test]
+fn array_unique_ignores_key_order_and_keeps_first() {
+    ok(
+        "States.ArrayUnique($.a)",
+        json!({"a": [{"x": 1, "y": 2}, {"y": 2, "x": 1}, 1, 1.0, "1", null, null]}),
+        json!([{"x": 1, "y": 2}, 1, 1.0, "1", null]),
+    );
+}

@@ -10,31 +10,12 @@ use stepwise_asl::query::{self, QueryEnv};
 use stepwise_asl::scope::{Random, Scope};
 use stepwise_asl::{payload, StatesError};
 
-/// `$['a']['b'][0]`: how AWS spells a path in its "No results for path" messages.
-pub fn normalized(path: &str) -> String {
-    let rest = path.strip_prefix('$').unwrap_or(path);
-    let mut out = String::from("$");
-    for seg in rest.split('.').filter(|s| !s.is_empty()) {
-        let (name, idx) = match seg.find('[') {
-            Some(i) => (&seg[..i], &seg[i..]),
-            None => (seg, ""),
-        };
-        if !name.is_empty() {
-            out.push_str(&format!("['{name}']"));
-        }
-        out.push_str(idx);
-    }
-    out
-}
-
 /// InputPath / OutputPath.
 pub fn select(field: &PathField, scope: &Scope) -> Result<Value, StatesError> {
     match field {
         PathField::Default => Ok(scope.input.clone()),
         PathField::Null => Ok(Value::Object(Map::new())),
-        PathField::Path(p) => p.select(scope).ok_or_else(|| {
-            StatesError::runtime(format!("Invalid path '{}' : No results for path: {}", p.text(), normalized(p.text())))
-        }),
+        PathField::Path(p) => p.select(scope).ok_or_else(|| StatesError::runtime(p.invalid_path_cause(scope))),
     }
 }
 
@@ -115,14 +96,3 @@ pub fn path_value(p: &JsonPath, scope: &Scope) -> Option<Value> {
     p.select(scope)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalizes_paths_like_aws_messages() {
-        assert_eq!(normalized("$.NoSuchInputPath"), "$['NoSuchInputPath']");
-        assert_eq!(normalized("$.a.b[0]"), "$['a']['b'][0]");
-        assert_eq!(normalized("$"), "$");
-    }
-}

@@ -637,6 +637,9 @@ impl Engine {
     /// previous event id.
     pub(crate) fn emit_raw(&mut self, exec: usize, frame: Option<usize>, ty: &'static str, details: Value, state_name: Option<String>) -> u64 {
         let e = &mut self.executions[exec];
+        if frame.is_some_and(|f| e.frames[f].silent) {
+            return e.frames[frame.unwrap_or(0)].last_event;
+        }
         let id = e.history.len() as u64 + 1;
         let (prev, scope) = match frame {
             Some(f) => (e.frames[f].last_event, e.frames[f].index_path.clone()),

@@ -143,6 +143,9 @@ pub(crate) struct Join {
     pub failure: Option<StatesError>,
     pub last_iteration_event: u64,
     pub batched: bool,
+    pub distributed: bool,
+    /// An error found while starting that AWS reports only after `MapStateStarted`.
+    pub start_error: Option<StatesError>,
 }
 
 #[derive(Clone, Debug)]
@@ -194,6 +197,8 @@ pub(crate) struct Frame {
     pub join: Option<Join>,
     /// Map iteration / Parallel branch indexes from the top level, for the UI.
     pub index_path: Vec<u32>,
+    /// Events of silent frames (Distributed Map iterations) stay out of the history.
+    pub silent: bool,
 }
 
 impl Frame {
@@ -216,6 +221,7 @@ impl Frame {
             task: None,
             join: None,
             index_path: Vec::new(),
+            silent: false,
         }
     }
 }

@@ -479,16 +479,18 @@ impl Engine {
                 match (parsed, d) {
                     (Some(t), _) => t.max(self.now),
                     (None, Dynamic::Path(p)) => {
+                        let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
                         return Err(StatesError::runtime(format!(
-                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {}",
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {shown}",
                             p.text()
-                        )))
+                        )));
                     }
                     (None, _) => {
+                        let shown = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
                         return Err(StatesError::new(
                             names::QUERY_EVALUATION_ERROR,
-                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string",
-                        ))
+                            format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {shown}"),
+                        ));
                     }
                 }
             }
@@ -593,6 +595,12 @@ impl Engine {
     // ---- errors ------------------------------------------------------------------------
 
     fn handle_error(&mut self, exec: usize, frame: usize, e: StatesError) {
+        self.handle_error_with(exec, frame, e, None);
+    }
+
+    /// `fail_event` (`MapStateFailed`, ...) is recorded only when no Retry takes the error:
+    /// AWS starts a retried Map or Parallel again without marking it failed.
+    fn handle_error_with(&mut self, exec: usize, frame: usize, e: StatesError, fail_event: Option<&'static str>) {
         let e = self.located(exec, frame, e);
         let h = self.here(exec, frame);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
@@ -637,6 +645,9 @@ impl Engine {
                     return;
                 }
             }
+            if let Some(ty) = fail_event {
+                self.emit_raw(exec, Some(frame), ty, Value::Null, Some(st.name.clone()));
+            }
             if let Some(c) = st.common.catch.iter().find(|c| error_matches(&c.error_equals, &e)) {
                 let err_out = error_output(&e);
                 let res = if st.is_jsonata() {
@@ -666,6 +677,8 @@ impl Engine {
                 }
                 return;
             }
+        } else if let Some(ty) = fail_event {
+            self.emit_raw(exec, Some(frame), ty, Value::Null, Some(st.name.clone()));
         }
         self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
         self.schedule(exec, frame);
@@ -1140,7 +1153,7 @@ impl Engine {
         match (&v, d) {
             (Value::Number(n), _) => Ok(n.as_f64()),
             (_, Dynamic::Path(p)) => {
-                let kind = if field == "MaxConcurrency" || field == "ToleratedFailureCount" { "a valid integer" } else { "a valid number" };
+                let kind = if field == "ToleratedFailurePercentage" { "a valid float" } else { "a valid integer" };
                 let shown = match &v {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
@@ -1181,14 +1194,22 @@ impl Engine {
             return Err(StatesError::new(name, msg));
         };
         let maxc = self.number_field(exec, frame, st, &m.max_concurrency, "MaxConcurrency", &eff)?.unwrap_or(0.0);
-        let tol_count = self.number_field(exec, frame, st, &m.tolerated_failure_count, "ToleratedFailureCount", &eff)?;
-        let tol_pct = self.number_field(exec, frame, st, &m.tolerated_failure_percentage, "ToleratedFailurePercentage", &eff)?;
-        if tol_count.is_some_and(|c| c < 0.0) {
-            return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."));
-        }
-        if tol_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
-            return Err(StatesError::runtime("ToleratedFailurePercentage must be between 0 and 100."));
-        }
+        // AWS reads the tolerated-failure settings only after the Map has started.
+        let tolerance = (|| {
+            let c = self.number_field(exec, frame, st, &m.tolerated_failure_count, "ToleratedFailureCount", &eff)?;
+            let p = self.number_field(exec, frame, st, &m.tolerated_failure_percentage, "ToleratedFailurePercentage", &eff)?;
+            if c.is_some_and(|c| c < 0.0) {
+                return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."));
+            }
+            if p.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
+                return Err(StatesError::runtime("ToleratedFailurePercentage must be between 0 and 100."));
+            }
+            Ok((c, p))
+        })();
+        let (tol_count, tol_pct, start_error) = match tolerance {
+            Ok((c, p)) => (c, p, None),
+            Err(e) => (None, None, Some(e)),
+        };
         let (items, batched) = match &m.item_batcher {
             Some(b) => (self.batch(exec, frame, b, items, &eff)?, true),
             None => (items, false),
@@ -1210,6 +1231,8 @@ impl Engine {
             failure: None,
             last_iteration_event: 0,
             batched,
+            distributed: m.distributed,
+            start_error,
         });
         self.frame_mut(exec, frame).phase = Phase::MapStarted;
         self.schedule(exec, frame);
@@ -1242,7 +1265,21 @@ impl Engine {
             let f = self.frame(exec, frame);
             (f.join.as_ref().map_or(0, |j| j.items.len()), h.state(&f.scope, f.state).name.clone())
         };
-        self.emit_raw(exec, Some(frame), "MapStateStarted", json!({"mapStateStartedEventDetails": {"length": len}}), Some(name));
+        self.emit_raw(exec, Some(frame), "MapStateStarted", json!({"mapStateStartedEventDetails": {"length": len}}), Some(name.clone()));
+        let (start_error, distributed) = match self.frame_mut(exec, frame).join.as_mut() {
+            Some(j) => (j.start_error.take(), j.distributed),
+            None => (None, false),
+        };
+        if let Some(e) = start_error {
+            self.handle_error(exec, frame, e);
+            return;
+        }
+        if distributed {
+            let machine = self.executions[exec].machine_name.clone();
+            let run_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
+            let arn = format!("arn:aws:states:{}:{}:mapRun:{machine}/{name}:{run_id}", self.config.region, self.config.account);
+            self.emit_raw(exec, Some(frame), "MapRunStarted", json!({"mapRunStartedEventDetails": {"mapRunArn": arn}}), Some(name));
+        }
         self.frame_mut(exec, frame).phase = if len == 0 { Phase::JoinDone } else { Phase::MapLaunch };
         self.schedule(exec, frame);
     }
@@ -1292,13 +1329,20 @@ impl Engine {
             j.next_index += 1;
             j.running += 1;
         }
-        let started = self.emit_raw(exec, Some(frame), "MapIterationStarted", json!({"mapIterationStartedEventDetails": {"index": i, "name": map_name}}), Some(map_name));
+        let started = if m.distributed {
+            self.frame(exec, frame).last_event
+        } else {
+            self.emit_raw(exec, Some(frame), "MapIterationStarted", json!({"mapIterationStartedEventDetails": {"index": i, "name": map_name}}), Some(map_name))
+        };
         let mut child_scope = scope.clone();
         child_scope.push((idx as u32, 0));
         let vars = self.frame(exec, frame).vars.clone();
         let mut child = Frame::new(child_scope, FrameRole::Iteration { parent: frame, index: i }, m.processor.start_at, item, vars);
         child.item = Some((i, raw_item));
         child.last_event = started;
+        // Distributed Map iterations run as child workflow executions of a Map Run: their
+        // events are not part of this execution's history.
+        child.silent = self.frame(exec, frame).silent || m.distributed;
         child.index_path = self.frame(exec, frame).index_path.clone();
         child.index_path.push(i as u32);
         let cid = self.add_frame(exec, child);
@@ -1357,6 +1401,8 @@ impl Engine {
             failure: None,
             last_iteration_event: 0,
             batched: false,
+            distributed: false,
+            start_error: None,
         });
         self.frame_mut(exec, frame).phase = Phase::ParallelStarted;
         self.schedule(exec, frame);
@@ -1475,11 +1521,19 @@ impl Engine {
             self.frame_mut(exec, frame).last_event = j.last_iteration_event;
         }
         if let Some(e) = j.failure {
-            self.emit_raw(exec, Some(frame), fail_ty, Value::Null, Some(st.name.clone()));
-            self.handle_error(exec, frame, e);
+            if j.distributed {
+                self.emit_raw(exec, Some(frame), "MapRunFailed", Value::Null, Some(st.name.clone()));
+            }
+            self.handle_error_with(exec, frame, e, Some(fail_ty));
             return;
         }
-        self.emit_raw(exec, Some(frame), ok_ty, Value::Null, Some(st.name.clone()));
+        if j.distributed {
+            self.emit_raw(exec, Some(frame), "MapRunSucceeded", Value::Null, Some(st.name.clone()));
+        }
+        // AWS records no success event for a Parallel state, only its exit.
+        if j.is_map {
+            self.emit_raw(exec, Some(frame), ok_ty, Value::Null, Some(st.name.clone()));
+        }
         let results: Vec<Value> = j.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
         let _ = j.batched;
         match self.after_result(exec, frame, st, Value::Array(results)) {

@@ -92,7 +92,7 @@ fn eval_node(node: &Node, scope: &Scope, rng: &mut dyn Random) -> Result<Value, 
     match node {
         Node::Literal(v) => Ok(v.clone()),
         Node::Object(fields) => {
-            let mut out = Map::new();
+            let mut out = Map::with_capacity(fields.len());
             for (k, child) in fields {
                 out.insert(k.clone(), eval_node(child, scope, rng)?);
             }

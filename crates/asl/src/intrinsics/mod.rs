@@ -31,7 +31,7 @@ pub(crate) struct Call {
 #[derive(Clone, Debug)]
 pub(crate) enum Arg {
     Lit(Value),
-    /// `value` is the string without its escapes; `raw` keeps `\\{`, `\\}`, `\\\\` for States.Format.
+    /// `value` is the string without its escapes; `raw` keeps `\{`, `\}` and `\\` for States.Format.
     Str { value: Value, raw: String },
     Path(JsonPath),
     Call(Box<Call>),

@@ -7,11 +7,13 @@
 
 use crate::{
     error::StatesError,
-    intrinsics::{looks_like_intrinsic, path_not_found_cause, Intrinsic},
+    intrinsics::{looks_like_intrinsic, Intrinsic},
     path::JsonPath,
     scope::{Random, Scope},
 };
 use serde_json::{Map, Value};
+
+pub use crate::intrinsics::path_not_found_cause;
 
 /// A payload template compiled once per state and evaluated for every input.
 #[derive(Clone, Debug)]

@@ -130,8 +130,10 @@ impl EvalError {
     }
 }
 
-/// `The JSONPath '$.x' specified for the field 'x.$' could not be found in the input '{...}'`.
-pub(crate) fn path_not_found_cause(path: &str, field: Option<&str>, input: &Value) -> String {
+/// AWS's cause when a path in a field selects nothing (payload `.$` fields, ErrorPath,
+/// CausePath, intrinsic arguments): `The JSONPath '$.x' specified for the field 'x.$' could not
+/// be found in the input '{"a":1}'` (the state's input as compact JSON).
+pub fn path_not_found_cause(path: &str, field: Option<&str>, input: &Value) -> String {
     let input = serde_json::to_string(input).unwrap_or_default();
     match field {
         Some(f) => format!("The JSONPath '{path}' specified for the field '{f}' could not be found in the input '{input}'"),

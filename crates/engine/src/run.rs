@@ -31,8 +31,15 @@ impl Here {
     }
 }
 
+/// What a Catcher hands on. A failure reported without an error name (SendTaskFailure with
+/// neither field) shows both fields as null, as AWS does.
 fn error_output(e: &StatesError) -> Value {
     let mut m = Map::new();
+    if e.error.is_empty() {
+        m.insert("Error".into(), Value::Null);
+        m.insert("Cause".into(), e.cause.as_ref().map_or(Value::Null, |c| json!(c)));
+        return Value::Object(m);
+    }
     m.insert("Error".into(), json!(e.error));
     if let Some(c) = &e.cause {
         m.insert("Cause".into(), json!(c));
@@ -44,7 +51,9 @@ fn error_output(e: &StatesError) -> Value {
 fn error_matches(list: &[String], e: &StatesError) -> bool {
     list.iter().any(|n| {
         n == &e.error
-            || (n == names::ALL && e.error != names::RUNTIME && e.error != names::DATA_LIMIT_EXCEEDED)
+            // AWS's recordings show States.ALL catching States.DataLimitExceeded; only
+            // States.Runtime escapes it.
+            || (n == names::ALL && e.error != names::RUNTIME)
             || (n == names::TASK_FAILED
                 && e.error != names::TIMEOUT
                 && e.error != names::RUNTIME
@@ -463,13 +472,13 @@ impl Engine {
                     _ if matches!(d, Dynamic::Expression(_)) => {
                         return Err(StatesError::new(names::QUERY_EVALUATION_ERROR, format!("The Seconds field must be a non-negative integer, got: {v}")))
                     }
-                    _ => return Err(StatesError::runtime(format!("The SecondsPath parameter cannot be parsed as a long value: {path_text}"))),
+                    _ => return Err(StatesError::runtime(format!("The SecondsPath parameter cannot be parsed as a long value: {path_text} == {v}"))),
                 };
                 if secs < 0 {
                     if matches!(d, Dynamic::Expression(_)) {
                         return Err(StatesError::new(names::QUERY_EVALUATION_ERROR, format!("The Seconds field must be a non-negative integer, got: {v}")));
                     }
-                    return Err(StatesError::runtime(format!("The SecondsPath parameter references a negative value: {path_text}")));
+                    return Err(StatesError::runtime(format!("The SecondsPath parameter references a negative value: {path_text} == {v}")));
                 }
                 self.now + secs * 1000
             }
@@ -1152,6 +1161,8 @@ impl Engine {
         let v = self.dynamic_value(exec, frame, st, d, field, input)?;
         match (&v, d) {
             (Value::Number(n), _) => Ok(n.as_f64()),
+            // AWS accepts numbers written as strings ("1") in these fields.
+            (Value::String(s), Dynamic::Path(_)) if s.trim().parse::<f64>().is_ok() => Ok(s.trim().parse::<f64>().ok()),
             (_, Dynamic::Path(p)) => {
                 let kind = if field == "ToleratedFailurePercentage" { "a valid float" } else { "a valid integer" };
                 let shown = match &v {

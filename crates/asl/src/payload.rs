@@ -193,6 +193,42 @@ mod tests {
         assert!(!CompiledTemplate::compile(&json!({"a": [{"b.$": "$"}]})).unwrap().is_constant());
     }
 
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Templates whose keys may end in `.$` and whose strings look like paths or calls.
+        fn arb_template() -> impl Strategy<Value = Value> {
+            let text = prop_oneof![
+                "\\$[.a-c\\[\\]0-9*]{0,8}",
+                "States\\.(Array|Format|MathAdd)\\([$.a-c0-9', ]{0,12}\\)",
+                "[a-c]{0,4}",
+            ];
+            let leaf = prop_oneof![Just(Value::Null), any::<i32>().prop_map(Value::from), text.prop_map(Value::String)];
+            leaf.prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                    prop::collection::btree_map("[a-c]{1,2}(\\.\\$)?", inner, 0..4)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+            #[test]
+            fn templates_never_panic(t in arb_template()) {
+                if let Ok(c) = CompiledTemplate::compile(&t) {
+                    let input = json!({"a": [1, 2], "b": {"c": "x"}, "c": 3});
+                    let vars = Map::new();
+                    let scope = Scope { input: &input, context: &input, vars: &vars };
+                    let _ = c.evaluate(&scope, &mut SplitMix64(9));
+                }
+            }
+        }
+    }
+
     #[test]
     fn compiled_template_is_reusable() {
         let t = CompiledTemplate::compile(&json!({"id.$": "$.id", "u.$": "States.UUID()"})).unwrap();

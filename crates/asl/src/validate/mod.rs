@@ -52,6 +52,7 @@ pub mod codes {
     pub const MISSING_TRANSITION_TARGET: &str = "MISSING_TRANSITION_TARGET";
     pub const MISSING_END_STATE: &str = "MISSING_END_STATE";
     pub const INVALID_STATE_NAME: &str = "INVALID_STATE_NAME";
+    pub const DUPLICATE_STATE_NAME: &str = "DUPLICATE_STATE_NAME";
     pub const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
     pub const DEFINITION_TOO_LARGE: &str = "DEFINITION_TOO_LARGE";
     pub const NO_DOLLAR: &str = "NO_DOLLAR";
@@ -98,8 +99,20 @@ pub fn validate_text_with(text: &str, options: &Options) -> Vec<Diagnostic> {
     };
     let mut ctx = Ctx::new(options);
     limits::definition_size(&mut ctx, text.len());
-    ctx.check_definition(&value);
     let index = positions::PositionIndex::build(text);
+    for pointer in index.duplicate_members() {
+        if let Some((parent, name)) = pointer.rsplit_once('/') {
+            if parent.ends_with("/States") && !parent.contains("/Parameters") {
+                let name = name.replace("~1", "/").replace("~0", "~");
+                ctx.error(
+                    codes::DUPLICATE_STATE_NAME,
+                    pointer,
+                    format!("State name \"{name}\" appears more than once in the same 'States' object"),
+                );
+            }
+        }
+    }
+    ctx.check_definition(&value);
     ctx.finish(Some(&index))
 }
 
@@ -140,6 +153,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) options: &'a Options,
     /// The machine's top-level query language: nested states inherit it, not their parent's.
     pub(crate) top: Lang,
+    /// State names seen so far: names are unique across the whole machine, branches included.
+    names: std::collections::BTreeSet<String>,
     found: Vec<Found>,
 }
 
@@ -159,7 +174,7 @@ pub(crate) fn index(pointer: &str, i: usize) -> String {
 
 impl<'a> Ctx<'a> {
     fn new(options: &'a Options) -> Self {
-        Self { options, top: Lang::JsonPath, found: Vec::new() }
+        Self { options, top: Lang::JsonPath, names: Default::default(), found: Vec::new() }
     }
 
     pub(crate) fn push(
@@ -225,6 +240,13 @@ impl<'a> Ctx<'a> {
 
     fn state(&mut self, name: &str, state: &Value, pointer: &str) {
         limits::state_name(self, name, pointer);
+        if !self.names.insert(name.to_owned()) {
+            self.error(
+                codes::DUPLICATE_STATE_NAME,
+                pointer,
+                format!("State name \"{name}\" is used more than once; state names must be unique in the whole state machine"),
+            );
+        }
         let Some(obj) = state.as_object() else {
             self.schema(pointer, "A state must be a JSON object");
             return;

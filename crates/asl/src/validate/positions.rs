@@ -18,14 +18,27 @@ pub struct Pos {
 #[derive(Debug, Default)]
 pub struct PositionIndex {
     map: BTreeMap<String, Pos>,
+    duplicates: Vec<String>,
 }
 
 impl PositionIndex {
     pub fn build(text: &str) -> Self {
-        let mut s = Scanner { chars: text.char_indices().peekable(), line: 1, column: 1, map: BTreeMap::new() };
+        let mut s = Scanner {
+            chars: text.char_indices().peekable(),
+            line: 1,
+            column: 1,
+            map: BTreeMap::new(),
+            duplicates: Vec::new(),
+        };
         s.skip_ws();
         let _ = s.value(String::new(), 0);
-        Self { map: s.map }
+        Self { map: s.map, duplicates: s.duplicates }
+    }
+
+    /// Object members whose name already appeared in the same object (the parsed value keeps
+    /// only the last, so these are invisible after parsing), at the later occurrence.
+    pub fn duplicate_members(&self) -> &[String] {
+        &self.duplicates
     }
 
     /// The position of `pointer`, or of its nearest ancestor that exists in the text.
@@ -52,6 +65,7 @@ struct Scanner<'a> {
     line: u32,
     column: u32,
     map: BTreeMap<String, Pos>,
+    duplicates: Vec<String>,
 }
 
 fn escape(key: &str) -> String {
@@ -149,6 +163,8 @@ impl Scanner<'_> {
                     self.bump();
                     return Some(());
                 }
+                // Names already seen in this very object (not in an earlier twin of it).
+                let mut seen = std::collections::BTreeSet::new();
                 loop {
                     self.skip_ws();
                     let key_pos = self.pos();
@@ -156,6 +172,9 @@ impl Scanner<'_> {
                     let child = format!("{pointer}/{}", escape(&key));
                     // Duplicate names: the last one wins, as in the parsed value.
                     self.map.insert(child.clone(), key_pos);
+                    if !seen.insert(key) {
+                        self.duplicates.push(child.clone());
+                    }
                     self.skip_ws();
                     if self.bump()? != ':' {
                         return None;

@@ -140,10 +140,8 @@ pub(crate) fn machine_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &
     if obj.get("Comment").is_some_and(|v| !v.is_string()) {
         ctx.schema(&child(pointer, "Comment"), "Value must be a string");
     }
-    if scope == Scope::Root {
-        if obj.get("Version").is_some_and(|v| !v.is_string()) {
-            ctx.schema(&child(pointer, "Version"), "Value must be a string");
-        }
+    if scope == Scope::Root && obj.get("Version").is_some_and(|v| !v.is_string()) {
+        ctx.schema(&child(pointer, "Version"), "Value must be a string");
     }
     if let Some(config) = obj.get("ProcessorConfig") {
         processor_config(ctx, config, &child(pointer, "ProcessorConfig"));
@@ -229,19 +227,14 @@ pub(crate) fn state_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &st
         StateType::Task => {
             required(ctx, obj, pointer, &["Resource"]);
         }
-        StateType::Parallel => {
-            if required(ctx, obj, pointer, &["Branches"]) {
-                match obj.get("Branches").and_then(Value::as_array) {
-                    Some(a) if !a.is_empty() => {}
-                    _ => ctx.schema(&child(pointer, "Branches"), "Value must be a non-empty array of branches"),
-                }
-            }
+        StateType::Parallel
+            if required(ctx, obj, pointer, &["Branches"])
+                && obj.get("Branches").and_then(Value::as_array).is_none_or(|a| a.is_empty()) =>
+        {
+            ctx.schema(&child(pointer, "Branches"), "Value must be a non-empty array of branches");
         }
-        StateType::Map => {
-            match at_most_one(ctx, obj, pointer, &["ItemProcessor", "Iterator"]) {
-                0 => ctx.schema(pointer, "These fields are required: [ItemProcessor]"),
-                _ => {}
-            }
+        StateType::Map if at_most_one(ctx, obj, pointer, &["ItemProcessor", "Iterator"]) == 0 => {
+            ctx.schema(pointer, "These fields are required: [ItemProcessor]");
         }
         _ => {}
     }

@@ -82,7 +82,7 @@ fn corpus_definitions_have_no_errors() {
     corpus_files(&shared_dir().join("conformance/cases"), &mut files);
     let mut checked = 0;
     let mut failures = Vec::new();
-    let mut warnings = 0;
+    let mut warnings: std::collections::BTreeMap<String, usize> = Default::default();
     for file in &files {
         let case: Value = serde_json::from_slice(&std::fs::read(file).expect("read")).expect("JSON");
         let mut defs: Vec<(String, &Value)> = vec![("definition".into(), &case["definition"])];
@@ -98,13 +98,15 @@ fn corpus_definitions_have_no_errors() {
             // Validate the pretty-printed text too, so positions are exercised on every case.
             let text = serde_json::to_string_pretty(def).expect("print");
             let diags = validate_text(&text);
-            warnings += diags.len() - errors(&diags).len();
+            for d in diags.iter().filter(|d| d.severity == Severity::Warning) {
+                *warnings.entry(d.code.clone()).or_default() += 1;
+            }
             for d in errors(&diags) {
                 failures.push(format!("{} {what}: {} {:?} {}", file.display(), d.code, d.location, d.message));
             }
         }
     }
-    eprintln!("corpus: {checked} definitions from {} files, {} errors, {warnings} warnings", files.len(), failures.len());
+    eprintln!("corpus: {checked} definitions from {} files, {} errors, warnings {warnings:?}", files.len(), failures.len());
     assert!(checked > 800);
     assert!(failures.is_empty(), "{} errors:\n{}", failures.len(), failures.join("\n"));
 }
@@ -197,6 +199,8 @@ fn checks_table() {
         ("long state name", json!({"StartAt": "x".repeat(81), "States": {"x".repeat(81): pass_end()}}), vec![("INVALID_STATE_NAME", E, "")]),
         ("80 chars is fine", json!({"StartAt": "é".repeat(80), "States": {"é".repeat(80): pass_end()}}), vec![]),
         ("Parallel without Branches", machine(json!({"A": {"Type": "Parallel", "End": true}})), vec![(SVF, E, "/States/A")]),
+        ("duplicate name across scopes", machine(json!({"A": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "A", "States": {"A": pass_end()}}]}})),
+            vec![("DUPLICATE_STATE_NAME", E, "/States/A/Branches/0/States/A")]),
         ("bad top-level TimeoutSeconds", json!({"StartAt": "A", "TimeoutSeconds": 0, "States": {"A": pass_end()}}), vec![(SVF, E, "/TimeoutSeconds")]),
     ];
     let mut failures = Vec::new();
@@ -256,6 +260,16 @@ fn positions_point_at_the_offending_text() {
     assert_eq!(bad.len(), 1);
     assert_eq!(bad[0].code, "INVALID_JSON_DESCRIPTION");
     assert_eq!((bad[0].line, bad[0].column), (Some(3), Some(14)));
+}
+
+#[test]
+fn duplicate_keys_in_states_are_found_in_text() {
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}, "A": {"Type": "Succeed"}}}"#;
+    let diags = validate_text(text);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].code, "DUPLICATE_STATE_NAME");
+    assert_eq!(diags[0].location.as_deref(), Some("/States/A"));
+    assert_eq!((diags[0].line, diags[0].column), (Some(1), Some(65)));
 }
 
 #[test]

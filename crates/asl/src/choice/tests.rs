@@ -207,3 +207,66 @@ fn conformance_choice_operators() {
     assert!(total > 0, "no cases found in {}", dir.display());
     assert!(failures.is_empty(), "{passed}/{total} matched; failures:\n{}", failures.join("\n"));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            (-1e6f64..1e6).prop_map(|f| json!(f)),
+            prop_oneof![
+                Just("$.a".to_owned()), Just("$.b.c".to_owned()), Just("$$.Execution.Input.a".to_owned()),
+                Just("$v".to_owned()), Just("2016-08-18T17:33:00Z".to_owned()), Just("a*b\\*".to_owned()),
+                "[ -~]{0,12}".prop_map(String::from),
+            ].prop_map(Value::String),
+        ];
+        let keys = prop_oneof![
+            Just("Variable".to_owned()), Just("And".to_owned()), Just("Or".to_owned()), Just("Not".to_owned()),
+            Just("StringEquals".to_owned()), Just("NumericLessThanPath".to_owned()), Just("TimestampGreaterThan".to_owned()),
+            Just("StringMatches".to_owned()), Just("IsPresent".to_owned()), Just("IsTimestamp".to_owned()),
+            Just("BooleanEquals".to_owned()), Just("a".to_owned()), Just("b".to_owned()), Just("c".to_owned()),
+        ];
+        leaf.prop_recursive(5, 48, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((keys.clone(), inner), 0..4).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+        /// Any JSON as a rule and any input: parsing and evaluating give answers, never panics.
+        #[test]
+        fn parse_and_evaluate_never_panic(rule in arb_value(), input in arb_value(), var in arb_value()) {
+            if let Ok(rule) = ChoiceRule::parse(&rule) {
+                let context = json!({"Execution": {"Input": input.clone()}});
+                let mut vars = Map::new();
+                vars.insert("v".into(), var);
+                let _ = rule.evaluate(&Scope { input: &input, context: &context, vars: &vars });
+            }
+        }
+
+        /// Not inverts whatever a rule decides (errors stay errors).
+        #[test]
+        fn not_inverts(rule in arb_value(), input in arb_value()) {
+            if let Ok(r) = ChoiceRule::parse(&rule) {
+                if let Ok(negated) = ChoiceRule::parse(&json!({"Not": rule})) {
+                    let context = json!({});
+                    let vars = Map::new();
+                    let scope = Scope { input: &input, context: &context, vars: &vars };
+                    match (r.evaluate(&scope), negated.evaluate(&scope)) {
+                        (Ok(a), Ok(b)) => prop_assert_eq!(a, !b),
+                        (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                        other => prop_assert!(false, "{:?}", other),
+                    }
+                }
+            }
+        }
+    }
+}

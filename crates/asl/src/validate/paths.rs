@@ -124,6 +124,13 @@ fn has_dollar_field(v: &Value, depth: usize) -> bool {
 /// Deep enough for any real template; deeper values stop being searched instead of recursing on.
 const MAX_DEPTH: usize = 200;
 
+/// A JSONPath-mode `Assign` of a Choice rule: a payload template like any other.
+pub(crate) fn choice_rule_assign(ctx: &mut Ctx, rule: &Map<String, Value>, pointer: &str) {
+    if let Some(v @ Value::Object(_)) = rule.get("Assign") {
+        template(ctx, v, &child(pointer, "Assign"), 0);
+    }
+}
+
 /// A payload template: fields named `x.$` take a path or an intrinsic; others are literal.
 fn template(ctx: &mut Ctx, value: &Value, pointer: &str, depth: usize) {
     if depth > MAX_DEPTH {

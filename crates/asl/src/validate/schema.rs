@@ -305,6 +305,10 @@ pub(crate) fn choice(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lan
                     let at = format!("{rp}{}", e.pointer);
                     ctx.schema_at(&rp, &at, e.message);
                 }
+                if r.contains_key("Output") {
+                    query_language::wrong_language_field(ctx, &rp, "Output", lang, Lang::Jsonata);
+                }
+                super::paths::choice_rule_assign(ctx, r, &rp);
             }
             Lang::Jsonata => {
                 for key in r.keys() {

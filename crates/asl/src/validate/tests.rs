@@ -225,6 +225,26 @@ fn checks_table() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// JSONata expressions are compiled by the JSONata crate; whatever it rejects is reported at the
+/// string, with the parser's message.
+#[test]
+fn jsonata_compile_errors_are_reported_with_the_parser_message() {
+    for expr in ["1 +", "a[1,2)", "\"unterminated", "{\"a\":}", "$states.input.x", "$sum([1, 2])"] {
+        let def = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true,
+            "Output": {"v": format!("{{% {expr} %}}")}}}});
+        let diags = validate_value(&def);
+        match stepwise_jsonata::Expression::compile(expr) {
+            Ok(_) => assert!(diags.is_empty(), "{expr}: {diags:?}"),
+            Err(e) => {
+                assert_eq!(diags.len(), 1, "{expr}: {diags:?}");
+                assert_eq!(diags[0].code, "INVALID_JSONATA_EXPRESSION");
+                assert_eq!(diags[0].location.as_deref(), Some("/States/A/Output/v"));
+                assert_eq!(diags[0].message, e.message);
+            }
+        }
+    }
+}
+
 #[test]
 fn express_machines_refuse_sync_and_callbacks() {
     let def = |resource: &str| {

@@ -86,6 +86,37 @@ fn operators_table() {
     }
 }
 
+/// AWS's recorded answers for the Timestamp operators (the corpus holds these cases back; the
+/// recording's test table, T0 = 19:00:55Z and T1 = 19:00:56Z, gives the inputs).
+#[test]
+fn timestamp_operators_as_recorded_on_aws() {
+    const T0: &str = "2012-10-09T19:00:55Z";
+    const T1: &str = "2012-10-09T19:00:56Z";
+    let base = [(T0, T0), (T0, T1), (T1, T0)];
+    let table: [(&str, &[bool]); 5] = [
+        ("TimestampEquals", &[true, false, false]),
+        ("TimestampGreaterThan", &[false, false, true]),
+        ("TimestampGreaterThanEquals", &[true, false, true]),
+        ("TimestampLessThan", &[false, true, false]),
+        ("TimestampLessThanEquals", &[true, true, false]),
+    ];
+    for (op, want) in table {
+        for ((var, value), want) in base.iter().zip(want) {
+            let literal = json!({"Variable": "$.Variable", op: value});
+            let path = json!({"Variable": "$.Variable", format!("{op}Path"): "$.Value"});
+            let input = json!({"Variable": var, "Value": value});
+            assert_eq!(eval_with(literal, input.clone()), Ok(*want), "{op} {var} {value}");
+            assert_eq!(eval_with(path, input), Ok(*want), "{op}Path {var} {value}");
+        }
+    }
+    // Values of other types, or strings that are not timestamps, never equal a timestamp.
+    for var in [json!(null), json!(0), json!(0.0), json!(1), json!(1.1), json!(""), json!(" "),
+        json!("2023-02-24 12:15:56.832957"), json!([]), json!([""]), json!({}), json!({"A": 0}), json!(false), json!(true)] {
+        let input = json!({"Variable": var, "Value": T0});
+        assert_eq!(eval_with(json!({"Variable": "$.Variable", "TimestampEquals": T0}), input), Ok(false), "{var}");
+    }
+}
+
 #[test]
 fn missing_paths_are_runtime_errors() {
     let input = json!({"a": 1});

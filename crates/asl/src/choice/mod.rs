@@ -378,7 +378,8 @@ fn eval(node: &Node, scope: &Scope) -> Result<bool, StatesError> {
         }
         Node::Not(inner) => Ok(!eval(inner, scope)?),
         Node::Test { variable, test } => {
-            let value = variable.select(scope);
+            // Borrowed from the scope where possible: inputs can be large, rules run often.
+            let value = variable.select_cow(scope);
             if let Test::Is { test: TypeTest::Present, expected } = test {
                 return Ok(value.is_some() == *expected);
             }
@@ -389,7 +390,7 @@ fn eval(node: &Node, scope: &Scope) -> Result<bool, StatesError> {
                 Test::Compare { kind, cmp, operand } => match operand {
                     Operand::Literal(lit) => compare(*kind, *cmp, &value, lit),
                     Operand::Path(path) => {
-                        let other = path.select(scope).ok_or_else(|| missing_path(path))?;
+                        let other = path.select_cow(scope).ok_or_else(|| missing_path(path))?;
                         compare(*kind, *cmp, &value, &other)
                     }
                 },

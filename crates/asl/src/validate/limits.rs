@@ -41,9 +41,11 @@ pub(crate) fn state_name(ctx: &mut Ctx, name: &str, pointer: &str) {
 pub(crate) fn integer_field(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, field: &str, min: i64, max: i64) -> Option<i64> {
     let v = obj.get(field)?;
     let fp = child(pointer, field);
-    let n = match v.as_i64() {
+    // JSON Schema's "integer" takes 5.0 as well as 5.
+    let integral_float = v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64);
+    let n = match v.as_i64().or(integral_float) {
         Some(n) => n,
-        None if v.as_u64().is_some() => {
+        None if v.as_u64().is_some() || v.as_f64().is_some_and(|f| f.fract() == 0.0) => {
             ctx.schema(&fp, format!("Maximum value is {max}"));
             return None;
         }

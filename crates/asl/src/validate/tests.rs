@@ -186,6 +186,7 @@ fn checks_table() {
         ("catcher without Next", machine(json!({"A": {"Type": "Task", "Resource": "r", "End": true, "Catch": [{"ErrorEquals": ["X"]}]}})), vec![(SVF, E, "/States/A/Catch/0")]),
         ("TimeoutSeconds zero", machine(json!({"A": {"Type": "Task", "Resource": "r", "End": true, "TimeoutSeconds": 0}})), vec![(SVF, E, "/States/A/TimeoutSeconds")]),
         ("TimeoutSeconds not integer", machine(json!({"A": {"Type": "Task", "Resource": "r", "End": true, "TimeoutSeconds": 1.5}})), vec![(SVF, E, "/States/A/TimeoutSeconds")]),
+        ("integral float is an integer", machine(json!({"A": {"Type": "Task", "Resource": "r", "End": true, "TimeoutSeconds": 10.0}})), vec![]),
         ("heartbeat not below timeout", machine(json!({"A": {"Type": "Task", "Resource": "r", "End": true, "TimeoutSeconds": 10, "HeartbeatSeconds": 10}})), vec![(SVF, E, "/States/A")]),
         ("timeout and its path", machine(json!({"A": {"Type": "Task", "Resource": "r", "End": true, "TimeoutSeconds": 10, "TimeoutSecondsPath": "$.t"}})), vec![(SVF, E, "/States/A")]),
         ("JSONata timeout expression", json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "r", "End": true, "TimeoutSeconds": "{% $states.input.t %}"}}}), vec![]),

@@ -1,4 +1,78 @@
+//! The Stepwise playground: a Yew app to edit a parent state machine and the children it
+//! starts, run them on the engine's virtual clock, step through nested executions, inspect
+//! every state's input and output, and complete task tokens by hand.
+//!
+//! Layout: `workspace.rs` (plain Rust: machines, input, mocks, engine, command log,
+//! checkpoints) · `context.rs` (provider + `use_workspace()` handle) · `state.rs` (UI-only
+//! reducer) · `hooks.rs` (play loop, autosave, shortcuts) · `components/` (one module per
+//! panel) · pure helpers `graph.rs`, `history.rs`, `highlight.rs`, `share.rs`, `storage.rs`.
+//!
+//! # Stable element ids and `data-testid`s (for tests; keep them when restyling)
+//!
+//! | selector | what |
+//! | --- | --- |
+//! | `#app`, `[data-testid=app]` | the root element the app renders |
+//! | `header`: `examples`, `new-workspace`, `import`, `import-file`, `export`, `share`, `theme` | header buttons (`import-file` is the hidden `<input type=file>`) |
+//! | `gallery`, `example-<file stem>` (e.g. `example-wait-for-task-token`), `gallery-close` | examples dialog |
+//! | `share-dialog`, `share-link` | share link dialog and its text field |
+//! | `notice` | the message bar (info or error) |
+//! | `machines-panel`, `machine-tab-<name>`, `machine-add`, `machine-rename`, `machine-rename-input`, `machine-duplicate`, `machine-delete`, `format` | machines panel |
+//! | `definition` (textarea), `definition-editor`, `diagnostics`, `diagnostic` (each item), `diagnostics-ok` | definition editor and its diagnostics |
+//! | `input-panel`, `input` (textarea), `input-error` | execution input |
+//! | `run-controls`, `entry-select`, `start`, `step`, `run`, `run-to-end`, `pause`, `reset`, `speed`, `run-progress` | run controls |
+//! | `clock`, `next-timer`, `advance-timer`, `advance-by-input`, `advance-by`, `counts` | virtual clock |
+//! | `timeline` (range input), `timeline-pos` | step backwards/forwards |
+//! | `graph` (`data-machine`), `state-<state name>` (`data-status`: Not reached, In progress, Waiting for callback, Succeeded, Failed, Caught error, Cancelled), `zoom-in`, `zoom-out`, `zoom-reset` | graph |
+//! | `breadcrumb`, `crumb-<i>` (ancestors, 0 = root), `crumb-current` | execution path above the graph |
+//! | `executions`, `exec-<machine name>` (`data-status`: RUNNING, SUCCEEDED, ...; `data-exec-name`) | executions tree |
+//! | `inspector`, `exec-status`, `exec-input`, `exec-output`, `exec-error`, `inspector-state`, `inspector-state-status`, `io-input`, `io-parameters`, `io-result`, `io-output`, `io-assigned`, `io-error`, `open-child` | inspector |
+//! | `tab-history`, `tab-tokens`, `tab-mocks` | bottom tabs |
+//! | `history`, `history-filter`, `history-count`, `history-viewport`, `history-row` (`data-event-type`), `history-detail` | event history |
+//! | `tokens`, `pending-token` (`data-state`), `token-output` (textarea), `send-success`, `send-heartbeat`, `failure-error`, `failure-cause`, `send-failure` | pending tokens |
+//! | `mocks`, `mocks-text` (textarea), `mocks-error` | mocks editor |
+//!
+//! Keyboard (outside editors): `n` start, `s` step, `r` run, `e` run to end, `p` pause,
+//! `t` advance to the next timer, `Escape` close dialogs.
+
+pub mod app;
+pub mod components;
+pub mod context;
+pub mod examples;
 pub mod graph;
 pub mod highlight;
+pub mod history;
+pub mod hooks;
 pub mod share;
-pub fn start() {}
+pub mod state;
+pub mod storage;
+pub mod workspace;
+
+/// Mounts the app on the page. A placeholder `#app` element left by `index.html` (a loading
+/// message) is replaced, so there is exactly one `#app`.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string();
+        web_sys::console::error_1(&msg.clone().into());
+        // Make a crash visible instead of leaving a frozen page.
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            if let Ok(el) = body.owner_document().unwrap_or_else(|| unreachable!()).create_element("div") {
+                el.set_class_name("crash");
+                el.set_text_content(Some(&format!("The playground hit a bug and stopped: {msg}. Your work is autosaved; reload the page.")));
+                let _ = body.prepend_with_node_1(&el);
+            }
+        }
+    }));
+    let doc = web_sys::window().and_then(|w| w.document());
+    let root = doc.as_ref().and_then(|d| d.get_element_by_id("app"));
+    match root.as_ref().and_then(|r| r.parent_element()) {
+        Some(parent) => {
+            if let Some(r) = root {
+                r.remove();
+            }
+            yew::Renderer::<app::App>::with_root(parent).render();
+        }
+        None => {
+            yew::Renderer::<app::App>::new().render();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The application shell: loading at start-up, the providers, the layout grid and the notice
+//! bar.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::components::graph_view::GraphView;
+use crate::components::header::{Gallery, Header, ShareDialog};
+use crate::components::history_table::HistoryTable;
+use crate::components::inspector::Inspector;
+use crate::components::machines::MachinesPanel;
+use crate::components::run::RunControls;
+use crate::components::tokens::{InputEditor, MocksEditor, PendingTokens};
+use crate::components::tree::{Breadcrumb, ExecutionsTree};
+use crate::context::{use_workspace, WorkspaceProvider};
+use crate::hooks::{use_autosave, use_play_loop, use_shortcuts};
+use crate::state::{use_ui, Action, BottomTab, Level, Theme, UiState};
+use crate::workspace::Workspace;
+
+pub const DEFAULT_EXAMPLE: &str = "wait-for-task-token.json";
+const THEME_KEY: &str = "stepwise.theme";
+
+/// The workspace to open: a share link first, then the autosaved one, then the default
+/// example. Returns it with a message for the user, if any.
+pub fn initial_workspace() -> (Workspace, Option<(Level, String)>) {
+    let (from_link, link_msg) = crate::storage::load_fragment();
+    if let Some(w) = from_link {
+        crate::storage::clear_fragment();
+        return (w, link_msg.map(|m| (Level::Info, m)));
+    }
+    let (saved, saved_msg) = crate::storage::load_saved();
+    let msg = link_msg.or(saved_msg).map(|m| (Level::Error, m));
+    if let Some(w) = saved {
+        return (w, msg);
+    }
+    let example = crate::examples::by_file(DEFAULT_EXAMPLE).map(|e| e.json).unwrap_or("");
+    (Workspace::from_json(example).unwrap_or_default(), msg)
+}
+
+fn saved_theme() -> Theme {
+    let stored = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+    match stored.as_deref() {
+        Some("dark") => Theme::Dark,
+        Some("light") => Theme::Light,
+        _ => {
+            let dark = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .is_some_and(|m| m.matches());
+            if dark { Theme::Dark } else { Theme::Light }
+        }
+    }
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let boot = use_memo((), |_| {
+        let (w, msg) = initial_workspace();
+        (std::cell::RefCell::new(Some(w)), msg)
+    });
+    let ui = use_reducer(|| UiState { notice: boot.1.clone(), theme: saved_theme(), ..UiState::default() });
+    let init = {
+        let boot = Rc::clone(&boot);
+        Callback::from(move |_| boot.0.borrow_mut().take().unwrap_or_default())
+    };
+    html! {
+        <ContextProvider<UseReducerHandle<UiState>> context={ui}>
+            <WorkspaceProvider {init}>
+                <Shell />
+            </WorkspaceProvider>
+        </ContextProvider<UseReducerHandle<UiState>>>
+    }
+}
+
+#[function_component]
+fn Shell() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    use_play_loop(ws.clone(), ui.clone());
+    use_autosave(ws.clone(), ui.clone());
+    use_shortcuts(ws.clone(), ui.clone());
+    let theme = ui.theme;
+    use_effect_with(theme, |t| {
+        let name = if *t == Theme::Dark { "dark" } else { "light" };
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.set_item(THEME_KEY, name);
+        }
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-theme", name);
+        }
+    });
+
+    let notice = ui.notice.clone().map(|(level, text)| {
+        let ui = ui.clone();
+        html! {
+            <div class={classes!("notice", if level == Level::Error { "error" } else { "info" })} role="status" data-testid="notice">
+                <span>{ text }</span>
+                <button class="link" aria-label="Dismiss" onclick={Callback::from(move |_| ui.dispatch(Action::DismissNotice))}>{ "✕" }</button>
+            </div>
+        }
+    });
+    let pending = ws.read().engine().pending_tasks().len();
+    let tab = |t: BottomTab, label: String, testid: &'static str| {
+        let ui2 = ui.clone();
+        html! {
+            <button role="tab" aria-selected={(ui.bottom == t).to_string()} class={classes!("tab", (ui.bottom == t).then_some("active"))}
+                data-testid={testid} onclick={Callback::from(move |_| ui2.dispatch(Action::SetBottom(t)))}>{ label }</button>
+        }
+    };
+    html! {
+        <div id="app" class="app" data-theme={if theme == Theme::Dark { "dark" } else { "light" }} data-testid="app">
+            <Header />
+            <div class="notice-slot">{ for notice }</div>
+            <main class="layout">
+                <div class="area-editor"><MachinesPanel /></div>
+                <div class="area-input"><InputEditor /></div>
+                <div class="area-run"><RunControls /></div>
+                <div class="area-graph"><Breadcrumb /><GraphView /></div>
+                <div class="area-side"><ExecutionsTree /><Inspector /></div>
+                <section class="area-bottom panel" aria-label="Details">
+                    <div class="tabs" role="tablist">
+                        { tab(BottomTab::History, "Event history".into(), "tab-history") }
+                        { tab(BottomTab::Tokens, if pending > 0 { format!("Pending tokens ({pending})") } else { "Pending tokens".into() }, "tab-tokens") }
+                        { tab(BottomTab::Mocks, "Mocks".into(), "tab-mocks") }
+                    </div>
+                    <div class="tab-body">
+                        { match ui.bottom {
+                            BottomTab::History => html! { <HistoryTable /> },
+                            BottomTab::Tokens => html! { <PendingTokens /> },
+                            BottomTab::Mocks => html! { <MocksEditor /> },
+                        } }
+                    </div>
+                </section>
+            </main>
+            <Gallery />
+            <ShareDialog />
+        </div>
+    }
+}

@@ -1,0 +1,208 @@
+//! The graph of the selected machine, coloured by the selected execution's progress.
+
+use std::collections::BTreeMap;
+
+use stepwise_engine::{Engine, Execution, ExecutionId};
+use yew::prelude::*;
+
+use crate::context::use_workspace;
+use crate::graph::{layout_text, EdgeKind, Layout, END_ID, START_ID};
+use crate::history::{state_statuses, StateStatus};
+use crate::state::{use_ui, Action};
+use crate::workspace::{machine_arn, Workspace};
+
+pub fn find_exec(engine: &Engine, id: ExecutionId) -> Option<&Execution> {
+    engine.executions().iter().find(|e| e.id == id)
+}
+
+/// The machine on show: the selected execution's (as deployed when it ran), else the tab's.
+pub fn shown_machine(w: &Workspace, machine_tab: usize, execution: Option<ExecutionId>) -> (String, String) {
+    if let Some(exec) = execution.and_then(|id| find_exec(w.engine(), id)) {
+        let name = exec.machine_name.clone();
+        let deployed = w
+            .engine()
+            .describe_state_machine(&machine_arn(&name))
+            .ok()
+            .and_then(|d| d.get("definition").and_then(|v| v.as_str()).map(str::to_string));
+        let text = deployed
+            .or_else(|| w.machines.iter().find(|m| m.name == name).map(|m| m.definition.clone()))
+            .unwrap_or_default();
+        return (name, text);
+    }
+    w.machines.get(machine_tab).map(|m| (m.name.clone(), m.definition.clone())).unwrap_or_default()
+}
+
+pub fn statuses_of(engine: &Engine, id: ExecutionId) -> BTreeMap<String, StateStatus> {
+    let Some(exec) = find_exec(engine, id) else { return BTreeMap::new() };
+    let waiting: Vec<String> =
+        engine.pending_tasks().into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
+    state_statuses(&exec.history, &waiting)
+}
+
+#[function_component]
+pub fn GraphView() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    let zoom = use_state(|| 1.0f64);
+    let (name, text, statuses) = {
+        let w = ws.read();
+        let (name, text) = shown_machine(&w, ui.machine, ui.execution);
+        let statuses = ui.execution.map(|id| statuses_of(w.engine(), id)).unwrap_or_default();
+        (name, text, statuses)
+    };
+    // Keep the last good layout while the definition is being typed and does not parse.
+    let last_good = use_mut_ref(|| None::<(String, std::rc::Rc<Layout>)>);
+    let layout = {
+        let text = text.clone();
+        use_memo(text, |t| layout_text(t).map(std::rc::Rc::new))
+    };
+    let layout: Option<std::rc::Rc<Layout>> = match (*layout).clone() {
+        Some(l) => {
+            *last_good.borrow_mut() = Some((name.clone(), l.clone()));
+            Some(l)
+        }
+        None => last_good.borrow().as_ref().filter(|(n, _)| *n == name).map(|(_, l)| l.clone()),
+    };
+    let stale = layout.is_some() && serde_json::from_str::<serde_json::Value>(&text).is_err();
+
+    let Some(layout) = layout else {
+        return html! {
+            <section class="panel graph" data-testid="graph" aria-label="Graph">
+                <p class="empty">{ "The graph appears when the definition is valid JSON." }</p>
+            </section>
+        };
+    };
+
+    let z = *zoom;
+    let zoom_btn = |label: &'static str, f: f64, testid: &'static str| {
+        let zoom = zoom.clone();
+        html! { <button data-testid={testid} title="Zoom" onclick={Callback::from(move |_| zoom.set(if f == 0.0 { 1.0 } else { (*zoom * f).clamp(0.3, 3.0) }))}>{ label }</button> }
+    };
+
+    let edges: Html = layout
+        .edges
+        .iter()
+        .map(|e| {
+            let cls = match e.kind {
+                EdgeKind::Catch => "edge catch",
+                EdgeKind::Choice => "edge choice",
+                EdgeKind::Default => "edge default",
+                EdgeKind::Marker => "edge marker",
+                EdgeKind::Next => "edge",
+            };
+            let reached = statuses.contains_key(&e.to) && (statuses.contains_key(&e.from) || e.from == START_ID);
+            let label = e.label.clone().map(|l| {
+                let w = l.chars().count() as f64 * 6.2 + 10.0;
+                html! {
+                    <g class="edge-label">
+                        <rect x={(e.label_x - w / 2.0).to_string()} y={(e.label_y - 9.0).to_string()} width={w.to_string()} height="18" rx="4" />
+                        <text x={e.label_x.to_string()} y={(e.label_y + 4.0).to_string()} text-anchor="middle">{ l }</text>
+                    </g>
+                }
+            });
+            html! {
+                <g>
+                    <path class={classes!(cls, reached.then_some("reached"))} d={e.d.clone()} marker-end="url(#arrow)" />
+                    { for label }
+                </g>
+            }
+        })
+        .collect();
+
+    let nodes: Html = layout
+        .nodes
+        .iter()
+        .map(|n| {
+            let status = statuses.get(&n.id).copied();
+            let selected = ui.state.as_deref() == Some(n.id.as_str());
+            match n.kind.as_str() {
+                "Start" | "End" => {
+                    let done = (n.id == START_ID && !statuses.is_empty())
+                        || (n.id == END_ID && ui.execution.is_some_and(|id| {
+                            find_exec(ws.read().engine(), id).is_some_and(|e| e.status.as_str() == "SUCCEEDED")
+                        }));
+                    html! {
+                        <g class={classes!("marker", done.then_some("reached"))}>
+                            <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="14" />
+                            <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + n.h / 2.0 + 4.0).to_string()} text-anchor="middle">{ n.label.clone() }</text>
+                        </g>
+                    }
+                }
+                "Branch" => html! {
+                    <g class="branch">
+                        <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
+                        <text x={(n.x + 8.0).to_string()} y={(n.y + 13.0).to_string()}>{ n.label.clone() }</text>
+                    </g>
+                },
+                kind => {
+                    let compound = n.h > crate::graph::LEAF_H + 1.0;
+                    let ui = ui.clone();
+                    let id = n.id.clone();
+                    let onclick = Callback::from(move |e: MouseEvent| {
+                        e.stop_propagation();
+                        ui.dispatch(Action::SelectState(Some(id.clone())));
+                    });
+                    let title = format!("{} ({kind}){}", n.id, status.map(|s| format!(" — {}", s.label())).unwrap_or_default());
+                    html! {
+                        <g class={classes!("state", format!("k-{}", kind.to_lowercase()), compound.then_some("compound"),
+                                status.map(|s| s.class()), selected.then_some("selected"))}
+                            data-testid={format!("state-{}", n.id)}
+                            data-status={status.map(|s| s.label()).unwrap_or("Not reached")}
+                            {onclick}>
+                            <title>{ title }</title>
+                            <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
+                            if compound {
+                                <text class="compound-label" x={(n.x + 10.0).to_string()} y={(n.y + 19.0).to_string()}>
+                                    { format!("{}  ·  {kind}", n.label) }
+                                </text>
+                            } else {
+                                <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + 17.0).to_string()} text-anchor="middle">{ n.label.clone() }</text>
+                                <text class="kind" x={(n.x + n.w / 2.0).to_string()} y={(n.y + 31.0).to_string()} text-anchor="middle">{ kind.to_string() }</text>
+                            }
+                        </g>
+                    }
+                }
+            }
+        })
+        .collect();
+
+    let legend = [
+        ("st-progress", "In progress"),
+        ("st-waiting", "Waiting for callback"),
+        ("st-succeeded", "Succeeded"),
+        ("st-failed", "Failed"),
+        ("st-caught", "Caught error"),
+        ("st-aborted", "Cancelled"),
+        ("st-none", "Not reached"),
+    ];
+    let ui_clear = ui.clone();
+    html! {
+        <section class="panel graph" data-testid="graph" data-machine={name.clone()} aria-label="Graph">
+            <div class="toolbar">
+                <strong>{ name.clone() }</strong>
+                if stale { <span class="stale" title="The definition does not parse: showing the last valid graph">{ "(last valid graph)" }</span> }
+                <span class="spacer" />
+                { zoom_btn("−", 1.0 / 1.2, "zoom-out") }
+                <span class="zoom">{ format!("{:.0}%", z * 100.0) }</span>
+                { zoom_btn("+", 1.2, "zoom-in") }
+                { zoom_btn("1:1", 0.0, "zoom-reset") }
+            </div>
+            <div class="graph-scroll" onclick={Callback::from(move |_| ui_clear.dispatch(Action::SelectState(None)))}>
+                <svg width={(layout.width * z).to_string()} height={(layout.height * z).to_string()}
+                    viewBox={format!("0 0 {} {}", layout.width, layout.height)} role="img"
+                    aria-label={format!("Graph of {name}")}>
+                    <defs>
+                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                            <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                        </marker>
+                    </defs>
+                    { nodes }
+                    { edges }
+                </svg>
+            </div>
+            <div class="legend">
+                { for legend.iter().map(|(c, l)| html! { <span class="legend-item"><i class={classes!("swatch", *c)} />{ *l }</span> }) }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,167 @@
+//! The event history table, like the console's: id, type, state, elapsed virtual time, with
+//! expandable details. Only the rows in view are rendered, so 10,000+ events stay fast.
+
+use web_sys::{HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::components::graph_view::find_exec;
+use crate::context::use_workspace;
+use crate::history::{event_state, format_elapsed};
+use crate::state::{use_ui, Action};
+
+pub const ROW_H: f64 = 28.0;
+pub const DETAIL_H: f64 = 240.0;
+const OVERSCAN: usize = 8;
+
+/// Rows `[first, last)` to render for a viewport, given which row (if any) is expanded.
+pub fn window(rows: usize, scroll_top: f64, view_h: f64, expanded: Option<usize>) -> (usize, usize) {
+    let row_at = |y: f64| -> usize {
+        let y = y.max(0.0);
+        match expanded {
+            Some(e) if y > (e as f64 + 1.0) * ROW_H => {
+                let past = ((y - DETAIL_H) / ROW_H).floor() as usize;
+                past.max(e + 1)
+            }
+            _ => (y / ROW_H).floor() as usize,
+        }
+    };
+    let first = row_at(scroll_top).saturating_sub(OVERSCAN).min(rows);
+    let last = (row_at(scroll_top + view_h) + 1 + OVERSCAN).min(rows);
+    (first, last.max(first))
+}
+
+#[function_component]
+pub fn HistoryTable() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    let scroll = use_state(|| (0.0f64, 400.0f64));
+    let follow = use_state(|| true);
+    let viewport = use_node_ref();
+
+    let w = ws.read();
+    let Some(exec) = ui.execution.and_then(|id| find_exec(w.engine(), id)) else {
+        return html! { <div class="history" data-testid="history"><p class="empty">{ "Select an execution to see its events." }</p></div> };
+    };
+    let filter = ui.filter.to_lowercase();
+    let rows: Vec<usize> = exec
+        .history
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            filter.is_empty()
+                || e.event_type.to_lowercase().contains(&filter)
+                || event_state(e).is_some_and(|s| s.to_lowercase().contains(&filter))
+                || e.id.to_string() == filter
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let expanded_row = ui.event.and_then(|id| rows.iter().position(|&i| exec.history[i].id == id));
+    let total_h = rows.len() as f64 * ROW_H + if expanded_row.is_some() { DETAIL_H } else { 0.0 };
+    let (scroll_top, view_h) = *scroll;
+    let (first, last) = window(rows.len(), scroll_top, view_h, expanded_row);
+    let top_of = |r: usize| r as f64 * ROW_H + if expanded_row.is_some_and(|e| r > e) { DETAIL_H } else { 0.0 };
+
+    let onscroll = {
+        let (scroll, follow) = (scroll.clone(), follow.clone());
+        Callback::from(move |e: Event| {
+            let el: HtmlElement = e.target_unchecked_into();
+            let (top, h, sh) = (el.scroll_top() as f64, el.client_height() as f64, el.scroll_height() as f64);
+            scroll.set((top, h));
+            // Keep following new events only while the user is at the bottom.
+            follow.set(top + h >= sh - ROW_H * 1.5);
+        })
+    };
+    // Follow the tail as events arrive, like a log viewer.
+    {
+        let (viewport, scroll) = (viewport.clone(), scroll.clone());
+        let n = rows.len();
+        let following = *follow && ui.event.is_none();
+        use_effect_with((n, following), move |(_, following)| {
+            if *following {
+                if let Some(el) = viewport.cast::<HtmlElement>() {
+                    let h = el.client_height() as f64;
+                    el.set_scroll_top(el.scroll_height());
+                    let top = el.scroll_top() as f64;
+                    if (top, h) != *scroll {
+                        scroll.set((top, h));
+                    }
+                }
+            }
+        });
+    }
+
+    let start = exec.start_millis;
+    let body: Html = (first..last)
+        .map(|r| {
+            let e = &exec.history[rows[r]];
+            let id = e.id;
+            let expanded = expanded_row == Some(r);
+            let ui = ui.clone();
+            let onclick = Callback::from(move |_| ui.dispatch(Action::ToggleEvent(id)));
+            let state = event_state(e).unwrap_or("").to_string();
+            let cls = if e.event_type.ends_with("Failed") || e.event_type.ends_with("TimedOut") || e.event_type.ends_with("Aborted") {
+                "ev-bad"
+            } else if e.event_type.ends_with("Succeeded") {
+                "ev-good"
+            } else {
+                ""
+            };
+            html! {
+                <>
+                    <div class={classes!("hrow", cls, expanded.then_some("open"))} style={format!("top:{}px", top_of(r))}
+                        data-testid="history-row" data-event-type={e.event_type} role="row" {onclick}>
+                        <span class="c-id">{ if expanded { "▾ " } else { "▸ " } }{ id }</span>
+                        <span class="c-type">{ e.event_type }</span>
+                        <span class="c-state">{ state }</span>
+                        <span class="c-time">{ format_elapsed(e.timestamp_millis - start) }</span>
+                    </div>
+                    if expanded {
+                        <pre class="hdetail json" style={format!("top:{}px;height:{}px", top_of(r) + ROW_H, DETAIL_H - 4.0)} data-testid="history-detail">
+                            { serde_json::to_string_pretty(&e.to_aws_json(true)).unwrap_or_default() }
+                        </pre>
+                    }
+                </>
+            }
+        })
+        .collect();
+
+    let on_filter = {
+        let ui = ui.clone();
+        Callback::from(move |e: InputEvent| ui.dispatch(Action::SetFilter(e.target_unchecked_into::<HtmlInputElement>().value())))
+    };
+    html! {
+        <div class="history" data-testid="history">
+            <div class="toolbar">
+                <input type="search" class="filter" placeholder="Filter by type, state or id" aria-label="Filter events"
+                    data-testid="history-filter" value={ui.filter.clone()} oninput={on_filter} />
+                <span class="muted" data-testid="history-count">{ format!("{} of {} events", rows.len(), exec.history.len()) }</span>
+            </div>
+            <div class="hrow head" role="row">
+                <span class="c-id">{ "ID" }</span><span class="c-type">{ "Type" }</span>
+                <span class="c-state">{ "Step" }</span><span class="c-time">{ "Elapsed" }</span>
+            </div>
+            <div class="hviewport" ref={viewport} {onscroll} data-testid="history-viewport" role="table">
+                <div class="hspacer" style={format!("height:{total_h}px")}>{ body }</div>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_covers_the_viewport_and_no_more() {
+        let (a, b) = window(10_000, 0.0, 280.0, None);
+        assert_eq!(a, 0);
+        assert!(b >= 10 && b <= 10 + 2 * OVERSCAN);
+        let (a, b) = window(10_000, 28_000.0, 280.0, None);
+        assert!(a <= 1000 && a >= 1000 - OVERSCAN - 1 && b <= 1011 + OVERSCAN);
+        assert_eq!(window(5, 0.0, 1000.0, None), (0, 5));
+        assert_eq!(window(0, 100.0, 1000.0, None), (0, 0));
+        // Below an expanded row, the detail's height shifts the rows.
+        let (a, _) = window(10_000, 100.0 * ROW_H + DETAIL_H, 280.0, Some(10));
+        assert_eq!(a, 100 - OVERSCAN);
+    }
+}

@@ -1,0 +1,122 @@
+//! The inspector: the selected state's data flow (input, task parameters, task result,
+//! output, assigned variables, error and retries) or, with no state selected, the execution's
+//! own input, output and error.
+
+use yew::prelude::*;
+
+use crate::components::graph_view::find_exec;
+use crate::components::tree::{status_class, status_label};
+use crate::context::use_workspace;
+use crate::history::{format_clock, format_elapsed, pretty, state_io, state_statuses};
+use crate::state::{use_ui, Action};
+
+fn block(title: &str, testid: &str, body: Option<String>) -> Html {
+    match body {
+        None => html! {},
+        Some(text) => html! {
+            <div class="io-block" data-testid={testid.to_string()}>
+                <h3>{ title.to_string() }</h3>
+                <pre class="json">{ pretty(&text) }</pre>
+            </div>
+        },
+    }
+}
+
+#[function_component]
+pub fn Inspector() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    let w = ws.read();
+    let engine = w.engine();
+    let Some(exec) = ui.execution.and_then(|id| find_exec(engine, id)) else {
+        return html! {
+            <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
+                <h2>{ "Inspector" }</h2>
+                <p class="empty">{ "Start or select an execution, then click a state in the graph to see its input and output." }</p>
+            </section>
+        };
+    };
+    let id = exec.id;
+    let status = exec.status.as_str();
+
+    if let Some(state) = ui.state.clone() {
+        let io = state_io(&exec.history, &state);
+        let waiting: Vec<String> =
+            engine.pending_tasks().into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
+        let st = state_statuses(&exec.history, &waiting).get(&state).copied();
+        let children: Vec<(stepwise_engine::ExecutionId, String)> = engine
+            .children(id)
+            .into_iter()
+            .filter_map(|c| find_exec(engine, c))
+            .filter(|c| c.parent.as_ref().is_some_and(|p| p.state_name == state))
+            .map(|c| (c.id, format!("{} · {}", c.machine_name, c.name)))
+            .collect();
+        let back = {
+            let ui = ui.clone();
+            Callback::from(move |_| ui.dispatch(Action::SelectState(None)))
+        };
+        return html! {
+            <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
+                <h2>
+                    <button class="link" onclick={back} title="Back to the execution">{ "Execution" }</button>
+                    { " › " }<span data-testid="inspector-state">{ state.clone() }</span>
+                    <span class={classes!("status-chip", st.map(|s| s.class()).unwrap_or("st-none"))} data-testid="inspector-state-status">
+                        { st.map(|s| s.label()).unwrap_or("Not reached") }
+                    </span>
+                </h2>
+                if io.runs == 0 {
+                    <p class="empty">{ "This state has not run in this execution." }</p>
+                } else {
+                    <p class="muted">
+                        { if io.runs > 1 { format!("Latest of {} runs. ", io.runs) } else { String::new() } }
+                        { if io.retries > 0 { format!("{} retr{}. ", io.retries, if io.retries == 1 { "y" } else { "ies" }) } else { String::new() } }
+                        { io.resource.clone().map(|r| format!("Resource: {r}")).unwrap_or_default() }
+                    </p>
+                    { block("Input", "io-input", io.input.clone()) }
+                    { block("Task parameters (TaskScheduled)", "io-parameters", io.parameters.clone()) }
+                    { block("Task result", "io-result", io.task_result.clone()) }
+                    { block("Output", "io-output", io.output.clone()) }
+                    { block("Assigned variables", "io-assigned", io.assigned.clone()) }
+                    if let Some(err) = io.error.clone() {
+                        <div class="io-block error" data-testid="io-error">
+                            <h3>{ "Error" }</h3>
+                            <pre class="json">{ err }{ io.cause.clone().map(|c| format!("\n\n{}", pretty(&c))).unwrap_or_default() }</pre>
+                        </div>
+                    }
+                }
+                { for children.into_iter().map(|(cid, label)| {
+                    let ui = ui.clone();
+                    html! {
+                        <button class="link child-link" data-testid="open-child"
+                            onclick={Callback::from(move |_| ui.dispatch(Action::SelectExecution(Some(cid))))}>
+                            { format!("Open child execution {label} →") }
+                        </button>
+                    }
+                }) }
+            </section>
+        };
+    }
+
+    let duration = exec.stop_millis.map(|s| format_elapsed(s - exec.start_millis));
+    html! {
+        <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
+            <h2>{ "Execution " }<span class={status_class(status)} data-testid="exec-status">{ status_label(status) }</span></h2>
+            <dl class="facts">
+                <dt>{ "Machine" }</dt><dd>{ exec.machine_name.clone() }</dd>
+                <dt>{ "Name" }</dt><dd class="mono">{ exec.name.clone() }</dd>
+                <dt>{ "ARN" }</dt><dd class="mono small">{ exec.arn.clone() }</dd>
+                <dt>{ "Started" }</dt><dd>{ format_clock(exec.start_millis) }</dd>
+                if let Some(d) = duration { <dt>{ "Duration" }</dt><dd>{ d }</dd> }
+                <dt>{ "Events" }</dt><dd>{ exec.history.len() }</dd>
+            </dl>
+            { block("Input", "exec-input", Some(exec.input.to_string())) }
+            { block("Output", "exec-output", exec.output.as_ref().map(|o| o.to_string())) }
+            if let Some(err) = exec.error.clone() {
+                <div class="io-block error" data-testid="exec-error">
+                    <h3>{ "Error" }</h3>
+                    <pre class="json">{ err }{ exec.cause.clone().map(|c| format!("\n\n{}", pretty(&c))).unwrap_or_default() }</pre>
+                </div>
+            }
+        </section>
+    }
+}

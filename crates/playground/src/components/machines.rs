@@ -1,0 +1,200 @@
+//! The machines panel: a tab per machine (add, rename, duplicate, delete), the definition
+//! editor, live diagnostics and Format.
+
+use stepwise_asl::validate::{Diagnostic, Severity};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::components::editor::CodeEditor;
+use crate::context::use_workspace;
+use crate::highlight::format_json;
+use crate::state::{use_ui, Action, Level};
+
+/// Validator diagnostics, plus the JSON parse error when the validator has none for it (so a
+/// syntax error is always shown with its line, whatever the validator reports).
+pub fn diagnostics_for(text: &str) -> Vec<Diagnostic> {
+    let mut diags = stepwise_asl::validate::validate_text(text);
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+        if !diags.iter().any(|d| d.severity == Severity::Error) {
+            diags.insert(
+                0,
+                Diagnostic {
+                    severity: Severity::Error,
+                    code: "INVALID_JSON_DESCRIPTION".into(),
+                    message: e.to_string(),
+                    location: None,
+                    line: Some(e.line() as u32),
+                    column: Some(e.column() as u32),
+                },
+            );
+        }
+    }
+    diags
+}
+
+#[function_component]
+pub fn MachinesPanel() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    let renaming = use_state(|| None::<usize>);
+
+    let (names, index, text) = {
+        let w = ws.read();
+        let names: Vec<String> = w.machines.iter().map(|m| m.name.clone()).collect();
+        let index = ui.machine.min(names.len().saturating_sub(1));
+        let text = w.machines.get(index).map(|m| m.definition.clone()).unwrap_or_default();
+        (names, index, text)
+    };
+    let diags = {
+        let text = text.clone();
+        use_memo(text, |t| diagnostics_for(t))
+    };
+
+    let on_add = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_| {
+            let i = ws.update(|w| w.add_machine());
+            ui.dispatch(Action::SelectMachine(i));
+        })
+    };
+    let on_dup = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_| {
+            if let Some(i) = ws.update(|w| w.duplicate_machine(index)) {
+                ui.dispatch(Action::SelectMachine(i));
+            }
+        })
+    };
+    let on_delete = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        let name = names.get(index).cloned().unwrap_or_default();
+        Callback::from(move |_| {
+            let ok = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&format!("Delete the state machine {name}?")).ok())
+                .unwrap_or(false);
+            if ok && ws.update(|w| w.delete_machine(index)) {
+                ui.dispatch(Action::SelectMachine(index.saturating_sub(1)));
+            }
+        })
+    };
+    let on_rename_start = {
+        let renaming = renaming.clone();
+        Callback::from(move |_| renaming.set(Some(index)))
+    };
+    let commit_rename = {
+        let (ws, ui, renaming) = (ws.clone(), ui.clone(), renaming.clone());
+        Callback::from(move |(i, name): (usize, String)| {
+            if let Err(e) = ws.update(|w| w.rename_machine(i, &name)) {
+                ui.dispatch(Action::Notify(Level::Error, e));
+            }
+            renaming.set(None);
+        })
+    };
+    let on_format = {
+        let (ws, ui, text) = (ws.clone(), ui.clone(), text.clone());
+        Callback::from(move |_| match format_json(&text) {
+            Ok(f) => ws.update(|w| w.set_definition(index, f)),
+            Err(e) => ui.dispatch(Action::Notify(Level::Error, format!("Cannot format: {e}"))),
+        })
+    };
+    let on_text = {
+        let ws = ws.clone();
+        Callback::from(move |t: String| ws.update(|w| w.set_definition(index, t)))
+    };
+
+    let tabs: Html = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            if *renaming == Some(i) {
+                let commit = commit_rename.clone();
+                let commit2 = commit_rename.clone();
+                let renaming = renaming.clone();
+                html! {
+                    <input class="tab-rename" data-testid="machine-rename-input" value={name.clone()}
+                        autofocus=true
+                        onblur={Callback::from(move |e: FocusEvent| {
+                            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+                            commit.emit((i, v));
+                        })}
+                        onkeydown={Callback::from(move |e: KeyboardEvent| {
+                            if e.key() == "Enter" {
+                                let v = e.target_unchecked_into::<HtmlInputElement>().value();
+                                commit2.emit((i, v));
+                            } else if e.key() == "Escape" {
+                                renaming.set(None);
+                            }
+                        })} />
+                }
+            } else {
+                let ui = ui.clone();
+                let renaming = renaming.clone();
+                html! {
+                    <button role="tab" aria-selected={(i == index).to_string()}
+                        class={classes!("tab", (i == index).then_some("active"))}
+                        data-testid={format!("machine-tab-{name}")}
+                        title="Double-click to rename"
+                        onclick={Callback::from(move |_| ui.dispatch(Action::SelectMachine(i)))}
+                        ondblclick={Callback::from(move |_| renaming.set(Some(i)))}>
+                        { name.clone() }
+                    </button>
+                }
+            }
+        })
+        .collect();
+
+    let err_lines: Vec<u32> =
+        diags.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.line).collect();
+    let warn_lines: Vec<u32> =
+        diags.iter().filter(|d| d.severity == Severity::Warning).filter_map(|d| d.line).collect();
+    let diag_list: Html = if diags.is_empty() {
+        html! { <div class="diag-ok" data-testid="diagnostics-ok">{ "✓ Valid definition" }</div> }
+    } else {
+        diags
+            .iter()
+            .map(|d| {
+                let sev = if d.severity == Severity::Error { "error" } else { "warning" };
+                let at = match (d.line, d.column) {
+                    (Some(l), Some(c)) => format!("line {l}:{c}"),
+                    (Some(l), None) => format!("line {l}"),
+                    _ => String::new(),
+                };
+                html! {
+                    <li class={classes!("diag", sev)} data-testid="diagnostic">
+                        <span class="diag-sev">{ if sev == "error" { "✕" } else { "⚠" } }</span>
+                        <code class="diag-code">{ d.code.clone() }</code>
+                        <span class="diag-msg">{ d.message.clone() }</span>
+                        <span class="diag-loc">{ at }{ d.location.clone().map(|l| format!(" {l}")).unwrap_or_default() }</span>
+                    </li>
+                }
+            })
+            .collect::<Html>()
+    };
+
+    html! {
+        <section class="panel machines" data-testid="machines-panel" aria-label="State machines">
+            <div class="tabs" role="tablist">
+                { tabs }
+                <button class="tab-add" data-testid="machine-add" title="Add a state machine" onclick={on_add}>{ "+" }</button>
+            </div>
+            <div class="toolbar">
+                <span class="arn" title="The ARN other machines call this one by">
+                    { names.get(index).map(|n| crate::workspace::machine_arn(n)).unwrap_or_default() }
+                </span>
+                <span class="spacer" />
+                <button data-testid="machine-rename" disabled={names.is_empty()} onclick={on_rename_start}>{ "Rename" }</button>
+                <button data-testid="machine-duplicate" disabled={names.is_empty()} onclick={on_dup}>{ "Duplicate" }</button>
+                <button data-testid="machine-delete" disabled={names.is_empty()} onclick={on_delete}>{ "Delete" }</button>
+                <button data-testid="format" disabled={names.is_empty()} onclick={on_format}>{ "Format" }</button>
+            </div>
+            if names.is_empty() {
+                <p class="empty">{ "No state machine yet: add one with + or open an example." }</p>
+            } else {
+                <CodeEditor value={AttrValue::from(text)} oninput={on_text} testid="definition"
+                    label="State machine definition (Amazon States Language)"
+                    error_lines={err_lines} warning_lines={warn_lines} />
+                <ul class="diagnostics" data-testid="diagnostics" aria-live="polite">{ diag_list }</ul>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,12 @@
+//! One module per panel; each reads the workspace through `use_workspace()` and UI state
+//! through `use_ui()`, and changes them only through their verbs and actions.
+
+pub mod editor;
+pub mod graph_view;
+pub mod header;
+pub mod history_table;
+pub mod inspector;
+pub mod machines;
+pub mod run;
+pub mod tokens;
+pub mod tree;

@@ -1,0 +1,168 @@
+//! Run controls: entry machine, Start, Step, Run (animated), Run to end, Pause, Reset, speed,
+//! the virtual clock with timer controls, and the timeline slider that seeks backwards.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::context::use_workspace;
+use crate::hooks::{do_advance_timer, do_reset, do_start, do_step, entry_machine};
+use crate::history::{format_clock, format_elapsed};
+use crate::state::{use_ui, Action, Level, Play};
+
+/// Parses "10s", "5m", "2h", "1d", "250ms" or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let t = text.trim().to_ascii_lowercase();
+    let (num, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (t[..i].trim(), t[i..].trim()),
+        None => (t.as_str(), "s"),
+    };
+    let n: f64 = num.parse().ok()?;
+    let ms = match unit {
+        "ms" => n,
+        "s" | "sec" => n * 1000.0,
+        "m" | "min" => n * 60_000.0,
+        "h" => n * 3_600_000.0,
+        "d" => n * 86_400_000.0,
+        _ => return None,
+    };
+    (ms.is_finite() && ms > 0.0 && ms < 1e15).then(|| ms.round() as i64)
+}
+
+#[function_component]
+pub fn RunControls() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    let advance_by = use_state(|| "10s".to_string());
+
+    let (names, entry, now, next_timer, position, total, events, running, has_exec) = {
+        let w = ws.read();
+        let e = w.engine();
+        let names: Vec<String> = w.machines.iter().map(|m| m.name.clone()).collect();
+        let (pos, total) = w.position();
+        let events: usize = e.executions().iter().map(|x| x.history.len()).sum();
+        let running = e.executions().iter().filter(|x| x.status.as_str() == "RUNNING").count();
+        (names, entry_machine(&w, &ui), e.now_millis(), e.next_timer(), pos, total, events, running, !e.executions().is_empty())
+    };
+    let playing = ui.playing;
+
+    let click = |f: fn(&crate::context::WorkspaceHandle, &crate::state::UiHandle)| {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_: MouseEvent| f(&ws, &ui))
+    };
+    let on_step = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_: MouseEvent| {
+            ui.dispatch(Action::Pause);
+            do_step(&ws, &ui);
+        })
+    };
+    let play = |p: Play| {
+        let ui = ui.clone();
+        Callback::from(move |_: MouseEvent| ui.dispatch(Action::Play(p)))
+    };
+    let on_pause = {
+        let ui = ui.clone();
+        Callback::from(move |_: MouseEvent| ui.dispatch(Action::Pause))
+    };
+    let on_entry = {
+        let ui = ui.clone();
+        Callback::from(move |e: Event| ui.dispatch(Action::SetEntry(e.target_unchecked_into::<HtmlSelectElement>().value())))
+    };
+    let on_speed = {
+        let ui = ui.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u32>() {
+                ui.dispatch(Action::SetSpeed(v));
+            }
+        })
+    };
+    let on_seek = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |e: InputEvent| {
+            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<usize>() {
+                ui.dispatch(Action::Pause);
+                ws.update(|w| w.seek(v));
+            }
+        })
+    };
+    let on_advance_by = {
+        let (ws, ui, advance_by) = (ws.clone(), ui.clone(), advance_by.clone());
+        Callback::from(move |_: MouseEvent| match parse_duration(&advance_by) {
+            Some(ms) => {
+                if let Err(e) = ws.update(|w| w.advance_by(ms)) {
+                    ui.dispatch(Action::Notify(Level::Error, e));
+                }
+            }
+            None => ui.dispatch(Action::Notify(Level::Error, format!("{:?} is not a duration (try 10s, 5m, 2h)", *advance_by))),
+        })
+    };
+    let on_advance_text = {
+        let advance_by = advance_by.clone();
+        Callback::from(move |e: InputEvent| advance_by.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+
+    let progress = match playing {
+        Some(Play::ToEnd) => html! { <span class="progress" data-testid="run-progress" role="status"><span class="spinner" />{ format!("Running… {} events", ui.run_events) }</span> },
+        Some(Play::Animate) => html! { <span class="progress" data-testid="run-progress" role="status"><span class="spinner" />{ "Playing" }</span> },
+        None => html! {},
+    };
+
+    html! {
+        <section class="panel run" data-testid="run-controls" aria-label="Run controls">
+            <div class="run-row">
+                <label class="field">{ "Run" }
+                    <select data-testid="entry-select" onchange={on_entry}>
+                        { for names.iter().map(|n| html! { <option value={n.clone()} selected={Some(n) == entry.as_ref()}>{ n.clone() }</option> }) }
+                    </select>
+                </label>
+                <button class="primary" data-testid="start" title="Start an execution (N)" onclick={click(do_start)}>{ "▶ Start" }</button>
+                <span class="sep" />
+                <button data-testid="step" title="One event (S)" disabled={!has_exec} onclick={on_step}>{ "Step" }</button>
+                if playing.is_some() {
+                    <button data-testid="pause" title="Pause (P)" onclick={on_pause}>{ "❚❚ Pause" }</button>
+                } else {
+                    <button data-testid="run" title="Run, animated (R)" disabled={!has_exec} onclick={play(Play::Animate)}>{ "Run" }</button>
+                    <button data-testid="run-to-end" title="Run to the end (E)" disabled={!has_exec} onclick={play(Play::ToEnd)}>{ "Run to end" }</button>
+                }
+                <label class="field speed" title="Animated run speed">{ "Speed" }
+                    <input type="range" min="1" max="60" value={ui.speed.to_string()} data-testid="speed" oninput={on_speed} />
+                    <span class="num">{ format!("{}/s", ui.speed) }</span>
+                </label>
+                <button data-testid="reset" title="Forget every execution" onclick={click(do_reset)}>{ "Reset" }</button>
+                { progress }
+            </div>
+            <div class="run-row">
+                <span class="clock" data-testid="clock" title="Virtual clock (UTC)">{ "🕒 " }{ format_clock(now) }</span>
+                <span class="muted" data-testid="next-timer">
+                    { match next_timer { Some(t) => format!("next timer in {}", format_elapsed(t - now)), None => "no timer".into() } }
+                </span>
+                <button data-testid="advance-timer" title="Advance the clock to the next timer (T)" disabled={next_timer.is_none()} onclick={click(do_advance_timer)}>{ "⏭ Next timer" }</button>
+                <input class="short" data-testid="advance-by-input" aria-label="Advance the clock by" value={(*advance_by).clone()} oninput={on_advance_text} />
+                <button data-testid="advance-by" onclick={on_advance_by}>{ "Advance" }</button>
+                <span class="spacer" />
+                <span class="muted" data-testid="counts">{ format!("{events} events · {running} running") }</span>
+            </div>
+            <div class="run-row timeline" title="Timeline: drag to step backwards and forwards through the run">
+                <span class="muted">{ "Timeline" }</span>
+                <input type="range" min="0" max={total.to_string()} value={position.to_string()} disabled={total == 0}
+                    data-testid="timeline" aria-label="Timeline" oninput={on_seek} />
+                <span class="num" data-testid="timeline-pos">{ format!("{position} / {total}") }</span>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        for (t, ms) in [("10s", 10_000), ("10", 10_000), ("1.5m", 90_000), ("2h", 7_200_000), ("250ms", 250), (" 1 d ", 86_400_000)] {
+            assert_eq!(parse_duration(t), Some(ms), "{t}");
+        }
+        for bad in ["", "x", "-1s", "10y", "0"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The executions tree (parents with the children they started) and the breadcrumb above the
+//! graph that leads back from a child to its parent's Task state.
+
+use stepwise_engine::{Engine, ExecutionId};
+use yew::prelude::*;
+
+use crate::components::graph_view::find_exec;
+use crate::context::use_workspace;
+use crate::state::{use_ui, Action};
+
+pub fn status_class(status: &str) -> &'static str {
+    match status {
+        "RUNNING" => "badge running",
+        "SUCCEEDED" => "badge succeeded",
+        "FAILED" => "badge failed",
+        "TIMED_OUT" => "badge failed",
+        "ABORTED" => "badge aborted",
+        _ => "badge",
+    }
+}
+
+pub fn status_label(status: &str) -> String {
+    match status {
+        "RUNNING" => "Running",
+        "SUCCEEDED" => "Succeeded",
+        "FAILED" => "Failed",
+        "TIMED_OUT" => "Timed out",
+        "ABORTED" => "Aborted",
+        other => other,
+    }
+    .to_string()
+}
+
+fn node(engine: &Engine, id: ExecutionId, selected: Option<ExecutionId>, on_select: &Callback<ExecutionId>, depth: usize) -> Html {
+    let Some(exec) = find_exec(engine, id) else { return html! {} };
+    let status = exec.status.as_str();
+    let children = engine.children(id);
+    let waiting = engine.pending_tasks().iter().any(|p| p.execution == id);
+    let onclick = {
+        let cb = on_select.clone();
+        Callback::from(move |_| cb.emit(id))
+    };
+    let started_by = exec.parent.as_ref().map(|p| format!(" ← {}", p.state_name)).unwrap_or_default();
+    html! {
+        <li>
+            <button class={classes!("exec", (selected == Some(id)).then_some("selected"))}
+                data-testid={format!("exec-{}", exec.machine_name)} data-exec-name={exec.name.clone()}
+                data-status={status} style={format!("padding-left:{}px", 8 + depth * 14)} {onclick}
+                title={exec.arn.clone()}>
+                <span class={status_class(status)}>{ status_label(status) }</span>
+                if waiting { <span class="badge waiting" title="Waiting for a task token">{ "token" }</span> }
+                <span class="exec-machine">{ exec.machine_name.clone() }</span>
+                <span class="exec-name">{ short_name(&exec.name) }{ started_by }</span>
+            </button>
+            if !children.is_empty() {
+                <ul>{ for children.iter().map(|c| node(engine, *c, selected, on_select, depth + 1)) }</ul>
+            }
+        </li>
+    }
+}
+
+fn short_name(name: &str) -> String {
+    if name.len() > 14 && name.chars().filter(|c| *c == '-').count() == 4 {
+        format!("{}…", &name[..8])
+    } else {
+        name.to_string()
+    }
+}
+
+#[function_component]
+pub fn ExecutionsTree() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    let on_select = {
+        let (ui, ws) = (ui.clone(), ws.clone());
+        Callback::from(move |id: ExecutionId| {
+            let machine = find_exec(ws.read().engine(), id).map(|e| e.machine_name.clone());
+            ui.dispatch(Action::SelectExecution(Some(id)));
+            if let Some(i) = machine.and_then(|m| ws.read().machine_index(&m)) {
+                ui.dispatch(Action::SelectMachine(i));
+            }
+        })
+    };
+    let w = ws.read();
+    let engine = w.engine();
+    let roots: Vec<ExecutionId> = engine.executions().iter().filter(|e| e.parent.is_none()).map(|e| e.id).collect();
+    html! {
+        <section class="panel tree" data-testid="executions" aria-label="Executions">
+            <h2>{ "Executions" }</h2>
+            if roots.is_empty() {
+                <p class="empty">{ "No execution yet. Press Start (N)." }</p>
+            } else {
+                <ul class="exec-tree">{ for roots.iter().rev().map(|r| node(engine, *r, ui.execution, &on_select, 0)) }</ul>
+            }
+        </section>
+    }
+}
+
+#[function_component]
+pub fn Breadcrumb() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    let Some(id) = ui.execution else { return html! { <nav class="breadcrumb" data-testid="breadcrumb" /> } };
+    let w = ws.read();
+    let engine = w.engine();
+    // Walk up the parents: [(execution, the Task state in it that started the next one)].
+    let mut chain: Vec<(ExecutionId, String, Option<String>)> = Vec::new();
+    let mut cur = Some(id);
+    let mut via: Option<String> = None;
+    while let Some(c) = cur {
+        let Some(e) = find_exec(engine, c) else { break };
+        chain.push((c, format!("{} · {}", e.machine_name, short_name(&e.name)), via.take()));
+        via = e.parent.as_ref().map(|p| p.state_name.clone());
+        cur = e.parent.as_ref().map(|p| p.execution);
+        if chain.len() > 64 {
+            break;
+        }
+    }
+    chain.reverse();
+    let items: Html = chain
+        .iter()
+        .enumerate()
+        .map(|(i, (eid, label, _))| {
+            let last = i + 1 == chain.len();
+            let ui2 = ui.clone();
+            let ws2 = ws.clone();
+            let eid = *eid;
+            let next_via = chain.get(i + 1).and_then(|n| n.2.clone());
+            let go = {
+                let via = next_via.clone();
+                Callback::from(move |_| {
+                    let machine = find_exec(ws2.read().engine(), eid).map(|e| e.machine_name.clone());
+                    ui2.dispatch(Action::SelectExecutionState(eid, via.clone()));
+                    if let Some(i) = machine.and_then(|m| ws2.read().machine_index(&m)) {
+                        ui2.dispatch(Action::SelectMachine(i));
+                    }
+                })
+            };
+            html! {
+                <>
+                    if last {
+                        <span class="crumb current" data-testid="crumb-current">{ label.clone() }</span>
+                    } else {
+                        <button class="crumb" data-testid={format!("crumb-{i}")} onclick={go}>{ label.clone() }</button>
+                        <span class="crumb-sep">{ "›" }</span>
+                        if let Some(s) = next_via.clone() {
+                            <span class="crumb-state" title="The Task state that started the next execution">{ s }</span>
+                            <span class="crumb-sep">{ "›" }</span>
+                        }
+                    }
+                </>
+            }
+        })
+        .collect();
+    html! { <nav class="breadcrumb" data-testid="breadcrumb" aria-label="Execution path">{ items }</nav> }
+}

@@ -1,0 +1,333 @@
+//! Reading an execution's history for the UI: the status of each state (for colouring the
+//! graph) and the data-flow stages of one state (for the inspector). Plain Rust over
+//! `HistoryEvent`s, no UI imports.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use stepwise_engine::HistoryEvent;
+
+/// The console's state colours, in increasing precedence when a state ran several times
+/// (Map iterations): one failed iteration makes the Map item processor's state show as failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StateStatus {
+    Succeeded,
+    Caught,
+    Aborted,
+    InProgress,
+    Waiting,
+    Failed,
+}
+
+impl StateStatus {
+    pub fn class(self) -> &'static str {
+        match self {
+            StateStatus::Succeeded => "st-succeeded",
+            StateStatus::Caught => "st-caught",
+            StateStatus::Aborted => "st-aborted",
+            StateStatus::InProgress => "st-progress",
+            StateStatus::Waiting => "st-waiting",
+            StateStatus::Failed => "st-failed",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            StateStatus::Succeeded => "Succeeded",
+            StateStatus::Caught => "Caught error",
+            StateStatus::Aborted => "Cancelled",
+            StateStatus::InProgress => "In progress",
+            StateStatus::Waiting => "Waiting for callback",
+            StateStatus::Failed => "Failed",
+        }
+    }
+}
+
+/// The state a history event belongs to: the engine's `state_name`, else the name in the
+/// entered/exited details.
+pub fn event_state(e: &HistoryEvent) -> Option<&str> {
+    if let Some(n) = e.state_name.as_deref() {
+        return Some(n);
+    }
+    for key in ["stateEnteredEventDetails", "stateExitedEventDetails"] {
+        if let Some(n) = e.details.get(key).and_then(|d| d.get("name")).and_then(Value::as_str) {
+            return Some(n);
+        }
+    }
+    None
+}
+
+fn is_failure(event_type: &str) -> bool {
+    event_type.ends_with("Failed") || event_type.ends_with("TimedOut") || event_type == "TaskStartFailed"
+}
+
+/// Status of every state that has run, given the history and the names of states that hold a
+/// pending task token (or a manual task) in this execution.
+pub fn state_statuses(events: &[HistoryEvent], waiting: &[String]) -> BTreeMap<String, StateStatus> {
+    struct Open {
+        name: String,
+        scope: Vec<u32>,
+        errored: bool,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut out: BTreeMap<String, StateStatus> = BTreeMap::new();
+    let put = |out: &mut BTreeMap<String, StateStatus>, name: &str, st: StateStatus| {
+        let e = out.entry(name.to_string()).or_insert(st);
+        *e = (*e).max(st);
+    };
+    let mut finished: Option<&str> = None;
+    for e in events {
+        let t: &str = e.event_type;
+        if t.ends_with("StateEntered") {
+            let Some(name) = event_state(e) else { continue };
+            // A new state entered in the same scope while another is still open there means the
+            // open one was left through a Catch.
+            let mut k = 0;
+            while k < open.len() {
+                if open[k].scope == e.scope {
+                    let o = open.remove(k);
+                    put(&mut out, &o.name, StateStatus::Caught);
+                } else {
+                    k += 1;
+                }
+            }
+            open.push(Open { name: name.to_string(), scope: e.scope.clone(), errored: false });
+        } else if t.ends_with("StateExited") {
+            let Some(name) = event_state(e) else { continue };
+            if let Some(k) = open.iter().rposition(|o| o.name == name && o.scope == e.scope) {
+                open.remove(k);
+            } else if let Some(k) = open.iter().rposition(|o| o.name == name) {
+                open.remove(k);
+            }
+            put(&mut out, name, StateStatus::Succeeded);
+        } else if t.starts_with("Execution") && t != "ExecutionStarted" {
+            finished = Some(t);
+        } else if is_failure(t) {
+            let name = event_state(e);
+            if let Some(o) = open.iter_mut().rev().find(|o| Some(o.name.as_str()) == name || name.is_none()) {
+                o.errored = true;
+            }
+        }
+    }
+    for o in &open {
+        let st = match finished {
+            Some("ExecutionSucceeded") => StateStatus::Succeeded,
+            Some("ExecutionAborted") => StateStatus::Aborted,
+            Some(_) => StateStatus::Failed,
+            None if waiting.contains(&o.name) => StateStatus::Waiting,
+            None if o.errored => StateStatus::InProgress,
+            None => StateStatus::InProgress,
+        };
+        put(&mut out, &o.name, st);
+    }
+    for name in waiting {
+        put(&mut out, name, StateStatus::Waiting);
+    }
+    out
+}
+
+/// What the inspector shows for one state: the stages of its latest run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StateIo {
+    pub runs: usize,
+    pub entered_id: Option<u64>,
+    pub input: Option<String>,
+    pub parameters: Option<String>,
+    pub resource: Option<String>,
+    pub task_result: Option<String>,
+    pub output: Option<String>,
+    pub assigned: Option<String>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// Attempts beyond the first (TaskScheduled events after the first in this run).
+    pub retries: usize,
+    pub events: Vec<u64>,
+}
+
+fn detail_str(details: &Value, key: &str, field: &str) -> Option<String> {
+    let v = details.get(key)?.get(field)?;
+    Some(match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+}
+
+/// The stages of the latest run of `state` (its last `…StateEntered`).
+pub fn state_io(events: &[HistoryEvent], state: &str) -> StateIo {
+    let mut io = StateIo::default();
+    let entries: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.event_type.ends_with("StateEntered") && event_state(e) == Some(state))
+        .map(|(i, _)| i)
+        .collect();
+    io.runs = entries.len();
+    let Some(&start) = entries.last() else { return io };
+    let entered = &events[start];
+    io.entered_id = Some(entered.id);
+    io.input = detail_str(&entered.details, "stateEnteredEventDetails", "input");
+    let mut scheduled: usize = 0;
+    for e in &events[start..] {
+        if event_state(e) != Some(state) && e.id != entered.id {
+            // Events of the whole execution that end it still matter (a failure with no state).
+            if e.event_type == "ExecutionFailed" && io.output.is_none() && io.error.is_none() {
+                io.error = detail_str(&e.details, "executionFailedEventDetails", "error");
+                io.cause = detail_str(&e.details, "executionFailedEventDetails", "cause");
+            }
+            continue;
+        }
+        if e.id != entered.id && e.event_type.ends_with("StateEntered") && e.scope == entered.scope {
+            break;
+        }
+        io.events.push(e.id);
+        let t: &str = e.event_type;
+        if t == "TaskScheduled" {
+            scheduled += 1;
+            io.parameters = detail_str(&e.details, "taskScheduledEventDetails", "parameters");
+            io.resource = detail_str(&e.details, "taskScheduledEventDetails", "resource");
+        } else if t == "TaskSucceeded" {
+            io.task_result = detail_str(&e.details, "taskSucceededEventDetails", "output");
+        } else if t.ends_with("StateExited") {
+            io.output = detail_str(&e.details, "stateExitedEventDetails", "output");
+            io.assigned = detail_str(&e.details, "stateExitedEventDetails", "assignedVariables");
+            break;
+        } else if is_failure(t) {
+            // Whatever the details key is called (taskFailedEventDetails, mapStateFailed…),
+            // it carries error and cause.
+            if let Some(obj) = e.details.as_object() {
+                for d in obj.values() {
+                    if let Some(err) = d.get("error").and_then(Value::as_str) {
+                        io.error = Some(err.to_string());
+                        io.cause = d.get("cause").and_then(Value::as_str).map(str::to_string);
+                    }
+                }
+            }
+        }
+    }
+    io.retries = scheduled.saturating_sub(1);
+    io
+}
+
+/// Parses a JSON string from the history and pretty-prints it; text that is not JSON is shown
+/// as it is.
+pub fn pretty(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| text.to_string())
+}
+
+/// Virtual elapsed time as the console shows it.
+pub fn format_elapsed(ms: i64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        format!("{:.3} s", ms as f64 / 1000.0)
+    } else {
+        let s = ms / 1000;
+        format!("{}:{:02}:{:02}.{:03}", s / 3600, (s / 60) % 60, s % 60, ms % 1000)
+    }
+}
+
+/// A UTC timestamp `2025-01-01 00:00:05.000` for the virtual clock.
+pub fn format_clock(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000);
+    // Civil-from-days (Howard Hinnant's algorithm), so we need no date crate for a clock.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{:03}",
+        rem / 3_600_000,
+        (rem / 60_000) % 60,
+        (rem / 1000) % 60,
+        rem % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ev(id: u64, t: &'static str, state: Option<&str>, scope: &[u32], details: Value) -> HistoryEvent {
+        HistoryEvent {
+            id,
+            previous_event_id: id.saturating_sub(1),
+            timestamp_millis: id as i64,
+            event_type: t,
+            details,
+            state_name: state.map(str::to_string),
+            scope: scope.to_vec(),
+        }
+    }
+
+    #[test]
+    fn statuses_follow_the_console() {
+        let h = vec![
+            ev(1, "ExecutionStarted", None, &[], json!({})),
+            ev(2, "TaskStateEntered", Some("T"), &[], json!({"stateEnteredEventDetails":{"name":"T","input":"{}"}})),
+            ev(3, "TaskScheduled", Some("T"), &[], json!({})),
+            ev(4, "TaskFailed", Some("T"), &[], json!({"taskFailedEventDetails":{"error":"E","cause":"c"}})),
+            ev(5, "PassStateEntered", Some("Handle"), &[], json!({})),
+            ev(6, "PassStateExited", Some("Handle"), &[], json!({})),
+            ev(7, "TaskStateEntered", Some("Wait"), &[], json!({})),
+        ];
+        let s = state_statuses(&h, &["Wait".to_string()]);
+        assert_eq!(s["T"], StateStatus::Caught);
+        assert_eq!(s["Handle"], StateStatus::Succeeded);
+        assert_eq!(s["Wait"], StateStatus::Waiting);
+        let mut failed = h.clone();
+        failed.push(ev(8, "ExecutionFailed", None, &[], json!({})));
+        assert_eq!(state_statuses(&failed, &[])["Wait"], StateStatus::Failed);
+        let s = state_statuses(&h[..3], &[]);
+        assert_eq!(s["T"], StateStatus::InProgress);
+    }
+
+    #[test]
+    fn map_iterations_take_the_worst_status() {
+        let h = vec![
+            ev(1, "PassStateEntered", Some("I"), &[0], json!({})),
+            ev(2, "PassStateExited", Some("I"), &[0], json!({})),
+            ev(3, "PassStateEntered", Some("I"), &[1], json!({})),
+        ];
+        assert_eq!(state_statuses(&h, &[])["I"], StateStatus::InProgress);
+    }
+
+    #[test]
+    fn state_io_collects_the_stages_of_the_latest_run() {
+        let h = vec![
+            ev(1, "TaskStateEntered", Some("T"), &[], json!({"stateEnteredEventDetails":{"name":"T","input":"{\"a\":1}"}})),
+            ev(2, "TaskScheduled", Some("T"), &[], json!({"taskScheduledEventDetails":{"parameters":"{\"p\":1}","resource":"r"}})),
+            ev(3, "TaskFailed", Some("T"), &[], json!({"taskFailedEventDetails":{"error":"E","cause":"c"}})),
+            ev(4, "TaskScheduled", Some("T"), &[], json!({"taskScheduledEventDetails":{"parameters":"{\"p\":2}","resource":"r"}})),
+            ev(5, "TaskSucceeded", Some("T"), &[], json!({"taskSucceededEventDetails":{"output":"{\"r\":1}"}})),
+            ev(6, "TaskStateExited", Some("T"), &[], json!({"stateExitedEventDetails":{"name":"T","output":"{\"o\":1}"}})),
+        ];
+        let io = state_io(&h, "T");
+        assert_eq!(io.runs, 1);
+        assert_eq!(io.input.as_deref(), Some("{\"a\":1}"));
+        assert_eq!(io.parameters.as_deref(), Some("{\"p\":2}"));
+        assert_eq!(io.task_result.as_deref(), Some("{\"r\":1}"));
+        assert_eq!(io.output.as_deref(), Some("{\"o\":1}"));
+        assert_eq!(io.retries, 1);
+        assert_eq!(io.error.as_deref(), Some("E"));
+        assert_eq!(state_io(&h, "Other"), StateIo::default());
+    }
+
+    #[test]
+    fn clock_and_elapsed_formatting() {
+        assert_eq!(format_clock(1_735_689_600_000), "2025-01-01 00:00:00.000");
+        assert_eq!(format_clock(1_735_689_600_000 + 86_400_000 * 59 + 5_250), "2025-03-01 00:00:05.250");
+        assert_eq!(format_elapsed(12), "12 ms");
+        assert_eq!(format_elapsed(1500), "1.500 s");
+        assert_eq!(format_elapsed(3_723_004), "1:02:03.004");
+    }
+}

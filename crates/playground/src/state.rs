@@ -1,0 +1,172 @@
+//! UI-only state (what is selected, what is open, play/pause, theme): a small `Reducible`,
+//! cheap to clone. Everything about machines and runs lives in `workspace.rs`.
+
+use std::rc::Rc;
+
+use stepwise_engine::ExecutionId;
+use yew::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Play {
+    /// One event per tick of an interval, at `speed` events per second.
+    Animate,
+    /// As fast as possible, in slices that yield to the browser between frames.
+    ToEnd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BottomTab {
+    History,
+    Tokens,
+    Mocks,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UiState {
+    pub machine: usize,
+    /// The machine Start runs (by name, so renaming another tab does not change it).
+    pub entry: Option<String>,
+    pub execution: Option<ExecutionId>,
+    pub state: Option<String>,
+    pub event: Option<u64>,
+    pub theme: Theme,
+    pub playing: Option<Play>,
+    pub speed: u32,
+    /// Increments after each slice of a "run to end", to schedule the next one.
+    pub slice: u64,
+    pub run_events: usize,
+    pub bottom: BottomTab,
+    pub filter: String,
+    pub notice: Option<(Level, String)>,
+    pub gallery: bool,
+    pub share_link: Option<String>,
+}
+
+impl Default for UiState {
+    fn default() -> Self {
+        UiState {
+            machine: 0,
+            entry: None,
+            execution: None,
+            state: None,
+            event: None,
+            theme: Theme::Light,
+            playing: None,
+            speed: 8,
+            slice: 0,
+            run_events: 0,
+            bottom: BottomTab::History,
+            filter: String::new(),
+            notice: None,
+            gallery: false,
+            share_link: None,
+        }
+    }
+}
+
+pub enum Action {
+    SelectMachine(usize),
+    SetEntry(String),
+    SelectExecution(Option<ExecutionId>),
+    /// Select an execution and a state in it (breadcrumb back to the Task that started a child).
+    SelectExecutionState(ExecutionId, Option<String>),
+    SelectState(Option<String>),
+    ToggleEvent(u64),
+    ToggleTheme,
+    SetTheme(Theme),
+    Play(Play),
+    TogglePlay,
+    Pause,
+    SliceDone(usize),
+    SetSpeed(u32),
+    SetBottom(BottomTab),
+    SetFilter(String),
+    Notify(Level, String),
+    DismissNotice,
+    ShowGallery(bool),
+    ShowShare(Option<String>),
+    /// A new workspace was loaded: drop every selection.
+    Loaded,
+}
+
+impl Reducible for UiState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::SelectMachine(i) => {
+                s.machine = i;
+                s.state = None;
+            }
+            Action::SetEntry(name) => s.entry = Some(name),
+            Action::SelectExecution(e) => {
+                if s.execution != e {
+                    s.state = None;
+                    s.event = None;
+                }
+                s.execution = e;
+            }
+            Action::SelectExecutionState(e, st) => {
+                s.execution = Some(e);
+                s.state = st;
+                s.event = None;
+            }
+            Action::SelectState(st) => s.state = st,
+            Action::ToggleEvent(id) => s.event = if s.event == Some(id) { None } else { Some(id) },
+            Action::ToggleTheme => {
+                s.theme = if s.theme == Theme::Light { Theme::Dark } else { Theme::Light };
+            }
+            Action::SetTheme(t) => s.theme = t,
+            Action::Play(p) => {
+                s.playing = Some(p);
+                s.run_events = 0;
+            }
+            Action::TogglePlay => {
+                s.playing = if s.playing.is_some() { None } else { Some(Play::Animate) };
+                s.run_events = 0;
+            }
+            Action::Pause => s.playing = None,
+            Action::SliceDone(n) => {
+                s.slice += 1;
+                s.run_events += n;
+            }
+            Action::SetSpeed(v) => s.speed = v.clamp(1, 120),
+            Action::SetBottom(t) => s.bottom = t,
+            Action::SetFilter(f) => s.filter = f,
+            Action::Notify(l, t) => s.notice = Some((l, t)),
+            Action::DismissNotice => s.notice = None,
+            Action::ShowGallery(b) => s.gallery = b,
+            Action::ShowShare(l) => s.share_link = l,
+            Action::Loaded => {
+                s.machine = 0;
+                s.entry = None;
+                s.execution = None;
+                s.state = None;
+                s.event = None;
+                s.playing = None;
+                s.gallery = false;
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+pub type UiHandle = UseReducerHandle<UiState>;
+
+#[hook]
+pub fn use_ui() -> UiHandle {
+    use_context::<UiHandle>().expect("use_ui() outside the UI state provider")
+}

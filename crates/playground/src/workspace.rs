@@ -1,0 +1,612 @@
+//! The playground's model, in plain Rust with no UI imports: the machines being edited, the
+//! execution input and mocks, the engine, and the log of every command given to the engine.
+//!
+//! Stepping backwards works by replay: the engine is deterministic, so the state after the
+//! first `n` ticks of the command log is rebuilt from the nearest checkpoint (an `Engine`
+//! clone kept every `CHECKPOINT_EVERY` ticks) by re-applying the commands in between.
+//! A tick is one engine event (one `step`) or one outside command (start, timer, token).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use stepwise_engine::{Engine, EngineConfig, ExecutionId, PendingTask};
+
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT: &str = "123456789012";
+pub const WORKSPACE_VERSION: u32 = 1;
+
+/// Ticks between two engine checkpoints. Memory grows with (events × checkpoints), so the
+/// interval doubles whenever more than `MAX_CHECKPOINTS` would be kept.
+pub const CHECKPOINT_EVERY: usize = 256;
+pub const MAX_CHECKPOINTS: usize = 48;
+
+pub fn machine_arn(name: &str) -> String {
+    format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}")
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MachineDoc {
+    pub name: String,
+    /// The editor text, kept verbatim (it may be invalid while being typed).
+    pub definition: String,
+}
+
+/// The saved form: `{ "version": 1, "machines": [{ "name", "definition" }], "input", "mocks" }`
+/// (the format `stepwise export` reads). Definitions are written as JSON when they parse and
+/// as text otherwise, so a half-typed definition survives a reload.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedWorkspace {
+    pub version: u32,
+    pub machines: Vec<SavedMachine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mocks: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedMachine {
+    pub name: String,
+    pub definition: Value,
+}
+
+/// Text of a saved value: strings are editor text, anything else is pretty JSON.
+fn value_to_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    }
+}
+
+fn text_to_value(text: &str) -> Value {
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) if !text.trim().is_empty() => v,
+        _ => Value::String(text.to_string()),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Create or update every machine and set the mock config.
+    Deploy { machines: Vec<(String, String)>, mocks: Option<Value> },
+    Start { machine: String, input: String },
+    /// `n` consecutive engine events.
+    Step(usize),
+    AdvanceToNextTimer,
+    AdvanceBy(i64),
+    SendSuccess { token: String, output: String },
+    SendFailure { token: String, error: String, cause: String },
+    SendHeartbeat { token: String },
+    Stop { execution_arn: String },
+}
+
+impl Command {
+    fn ticks(&self) -> usize {
+        match self {
+            Command::Step(n) => *n,
+            _ => 1,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameEnd {
+    /// The budget ran out with work still due.
+    Budget,
+    /// Nothing more will happen without a token, a manual task or a new start.
+    WaitingForOutside,
+    /// Nothing is due now, but a timer is (only when timers are not advanced automatically).
+    WaitingForTimer,
+    /// Every execution has finished.
+    Finished,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    pub events: usize,
+    pub end: FrameEnd,
+}
+
+pub struct Workspace {
+    pub machines: Vec<MachineDoc>,
+    pub input: String,
+    pub mocks: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    engine: Engine,
+    log: Vec<Command>,
+    /// Ticks of the log applied to `engine` (less than the log's total after seeking back).
+    cursor: usize,
+    checkpoints: Vec<(usize, Engine)>,
+    checkpoint_every: usize,
+    deployed: Option<(Vec<(String, String)>, Option<Value>)>,
+    /// Bumped on every change; the UI re-renders when it moves.
+    pub revision: u64,
+    /// Bumped only when what is saved (machines, input, mocks) changes.
+    pub doc_revision: u64,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new(Vec::new(), "{}".into(), String::new())
+    }
+}
+
+impl Workspace {
+    pub fn new(machines: Vec<MachineDoc>, input: String, mocks: String) -> Self {
+        let engine = Engine::new(EngineConfig::default());
+        Workspace {
+            machines,
+            input,
+            mocks,
+            title: None,
+            description: None,
+            checkpoints: vec![(0, engine.clone())],
+            engine,
+            log: Vec::new(),
+            cursor: 0,
+            checkpoint_every: CHECKPOINT_EVERY,
+            deployed: None,
+            revision: 0,
+            doc_revision: 0,
+        }
+    }
+
+    // ----- the document -------------------------------------------------------------------
+
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let saved: SavedWorkspace =
+            serde_json::from_str(text).map_err(|e| format!("not a Stepwise workspace: {e}"))?;
+        if saved.version != WORKSPACE_VERSION {
+            return Err(format!(
+                "unsupported workspace version {} (this playground reads version {WORKSPACE_VERSION})",
+                saved.version
+            ));
+        }
+        let machines = saved
+            .machines
+            .iter()
+            .map(|m| MachineDoc { name: m.name.clone(), definition: value_to_text(&m.definition) })
+            .collect();
+        let input = saved.input.as_ref().map(value_to_text).unwrap_or_else(|| "{}".into());
+        let mocks = saved.mocks.as_ref().map(value_to_text).unwrap_or_default();
+        let mut ws = Workspace::new(machines, input, mocks);
+        ws.title = saved.title;
+        ws.description = saved.description;
+        Ok(ws)
+    }
+
+    pub fn to_saved(&self) -> SavedWorkspace {
+        SavedWorkspace {
+            version: WORKSPACE_VERSION,
+            machines: self
+                .machines
+                .iter()
+                .map(|m| SavedMachine { name: m.name.clone(), definition: text_to_value(&m.definition) })
+                .collect(),
+            input: (!self.input.trim().is_empty()).then(|| text_to_value(&self.input)),
+            mocks: (!self.mocks.trim().is_empty()).then(|| text_to_value(&self.mocks)),
+            title: self.title.clone(),
+            description: self.description.clone(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_saved()).unwrap_or_default()
+    }
+
+    /// Replaces machines, input and mocks with another workspace's, and resets the run.
+    pub fn load(&mut self, other: Workspace) {
+        self.machines = other.machines;
+        self.input = other.input;
+        self.mocks = other.mocks;
+        self.title = other.title;
+        self.description = other.description;
+        self.reset();
+        self.doc_changed();
+    }
+
+    fn doc_changed(&mut self) {
+        self.doc_revision += 1;
+        self.revision += 1;
+    }
+
+    fn unique_name(&self, base: &str) -> String {
+        let base = if base.trim().is_empty() { "Machine" } else { base.trim() };
+        if !self.machines.iter().any(|m| m.name == base) {
+            return base.to_string();
+        }
+        (2..).map(|i| format!("{base}{i}")).find(|n| !self.machines.iter().any(|m| &m.name == n)).unwrap_or_default()
+    }
+
+    /// Adds a new machine with a one-state definition; returns its index.
+    pub fn add_machine(&mut self) -> usize {
+        let name = self.unique_name("Machine");
+        let definition = "{\n  \"Comment\": \"A new state machine\",\n  \"StartAt\": \"Hello\",\n  \"States\": {\n    \"Hello\": {\n      \"Type\": \"Pass\",\n      \"End\": true\n    }\n  }\n}".to_string();
+        self.machines.push(MachineDoc { name, definition });
+        self.doc_changed();
+        self.machines.len() - 1
+    }
+
+    pub fn duplicate_machine(&mut self, index: usize) -> Option<usize> {
+        let m = self.machines.get(index)?.clone();
+        let name = self.unique_name(&format!("{}Copy", m.name));
+        self.machines.insert(index + 1, MachineDoc { name, definition: m.definition });
+        self.doc_changed();
+        Some(index + 1)
+    }
+
+    pub fn delete_machine(&mut self, index: usize) -> bool {
+        if index >= self.machines.len() {
+            return false;
+        }
+        self.machines.remove(index);
+        self.doc_changed();
+        true
+    }
+
+    /// Renames a machine. Names follow AWS's rules for state machine names (1–80 characters,
+    /// letters, digits, `-` and `_`) so that the ARN other machines use to call it is valid.
+    pub fn rename_machine(&mut self, index: usize, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err("a state machine name has 1 to 80 characters".into());
+        }
+        if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+            return Err(format!("{c:?} is not allowed in a state machine name (use letters, digits, - and _)"));
+        }
+        if self.machines.iter().enumerate().any(|(i, m)| i != index && m.name == name) {
+            return Err(format!("there is already a machine named {name}"));
+        }
+        let m = self.machines.get_mut(index).ok_or("no such machine")?;
+        if m.name != name {
+            m.name = name.to_string();
+            self.doc_changed();
+        }
+        Ok(())
+    }
+
+    pub fn set_definition(&mut self, index: usize, text: String) {
+        if let Some(m) = self.machines.get_mut(index) {
+            if m.definition != text {
+                m.definition = text;
+                self.doc_changed();
+            }
+        }
+    }
+
+    pub fn set_input(&mut self, text: String) {
+        if self.input != text {
+            self.input = text;
+            self.doc_changed();
+        }
+    }
+
+    pub fn set_mocks(&mut self, text: String) {
+        if self.mocks != text {
+            self.mocks = text;
+            self.doc_changed();
+        }
+    }
+
+    pub fn machine_index(&self, name: &str) -> Option<usize> {
+        self.machines.iter().position(|m| m.name == name)
+    }
+
+    // ----- the run ------------------------------------------------------------------------
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Ticks applied now, and ticks in the whole log (more after seeking back).
+    pub fn position(&self) -> (usize, usize) {
+        (self.cursor, self.total_ticks())
+    }
+
+    pub fn total_ticks(&self) -> usize {
+        self.log.iter().map(Command::ticks).sum()
+    }
+
+    pub fn log(&self) -> &[Command] {
+        &self.log
+    }
+
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// Forgets every execution and the command log.
+    pub fn reset(&mut self) {
+        self.engine = Engine::new(EngineConfig::default());
+        self.checkpoints = vec![(0, self.engine.clone())];
+        self.checkpoint_every = CHECKPOINT_EVERY;
+        self.log.clear();
+        self.cursor = 0;
+        self.deployed = None;
+        self.revision += 1;
+    }
+
+    fn mocks_value(&self) -> Result<Option<Value>, String> {
+        if self.mocks.trim().is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_str(&self.mocks).map(Some).map_err(|e| format!("mocks are not valid JSON: {e}"))
+    }
+
+    /// Starts an execution of machine `machine` with the current input, deploying the current
+    /// definitions and mocks first. Returns the new execution.
+    pub fn start(&mut self, machine: &str) -> Result<ExecutionId, String> {
+        if self.machine_index(machine).is_none() {
+            return Err(format!("there is no machine named {machine}"));
+        }
+        let input = if self.input.trim().is_empty() { "{}".to_string() } else { self.input.clone() };
+        serde_json::from_str::<Value>(&input).map_err(|e| format!("the input is not valid JSON: {e}"))?;
+        let machines: Vec<(String, String)> =
+            self.machines.iter().map(|m| (m.name.clone(), m.definition.clone())).collect();
+        let mocks = self.mocks_value()?;
+        let wanted = (machines.clone(), mocks.clone());
+        if self.deployed.as_ref() != Some(&wanted) {
+            // Only the machine being started must be valid; a broken sibling is reported when
+            // (and if) something calls it.
+            let mut scratch = self.engine.clone();
+            let errors = deploy(&mut scratch, &machines, mocks.as_ref());
+            if let Some((_, err)) = errors.iter().find(|(name, _)| name == machine) {
+                return Err(format!("{machine} cannot be deployed: {err}"));
+            }
+            if let Some((_, err)) = errors.iter().find(|(name, _)| name == "⟨mocks⟩") {
+                return Err(err.clone());
+            }
+            self.push(Command::Deploy { machines, mocks })?;
+            self.deployed = Some(wanted);
+        }
+        self.push(Command::Start { machine: machine.to_string(), input })?;
+        self.engine.executions().last().map(|e| e.id).ok_or_else(|| "the execution did not start".to_string())
+    }
+
+    /// One engine event; `Ok(false)` when nothing is due now.
+    pub fn step(&mut self) -> Result<bool, String> {
+        self.truncate_future();
+        match self.engine.step() {
+            Some(_) => {
+                self.record_step();
+                self.revision += 1;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Up to `budget` events; with `advance_timers`, waits on timers are skipped by moving the
+    /// virtual clock (as "Run to end" does).
+    pub fn run_frame(&mut self, budget: usize, advance_timers: bool) -> Frame {
+        self.truncate_future();
+        let mut events = 0;
+        let end = loop {
+            if events >= budget {
+                break FrameEnd::Budget;
+            }
+            if self.engine.step().is_some() {
+                self.record_step();
+                events += 1;
+                continue;
+            }
+            if self.engine.next_timer().is_some() {
+                if advance_timers {
+                    let _ = self.apply_new(Command::AdvanceToNextTimer);
+                    continue;
+                }
+                break FrameEnd::WaitingForTimer;
+            }
+            let running = self.engine.executions().iter().any(|e| e.status.as_str() == "RUNNING");
+            break if running { FrameEnd::WaitingForOutside } else { FrameEnd::Finished };
+        };
+        if events > 0 {
+            self.revision += 1;
+        }
+        Frame { events, end }
+    }
+
+    pub fn advance_to_next_timer(&mut self) -> Result<bool, String> {
+        if self.engine.next_timer().is_none() {
+            return Ok(false);
+        }
+        self.push(Command::AdvanceToNextTimer)?;
+        Ok(true)
+    }
+
+    pub fn advance_by(&mut self, millis: i64) -> Result<(), String> {
+        if millis <= 0 {
+            return Err("advance the clock by a positive duration".into());
+        }
+        self.push(Command::AdvanceBy(millis))
+    }
+
+    pub fn send_success(&mut self, token: &str, output: &str) -> Result<(), String> {
+        serde_json::from_str::<Value>(output).map_err(|e| format!("the output is not valid JSON: {e}"))?;
+        self.push(Command::SendSuccess { token: token.into(), output: output.into() })
+    }
+
+    pub fn send_failure(&mut self, token: &str, error: &str, cause: &str) -> Result<(), String> {
+        self.push(Command::SendFailure { token: token.into(), error: error.into(), cause: cause.into() })
+    }
+
+    pub fn send_heartbeat(&mut self, token: &str) -> Result<(), String> {
+        self.push(Command::SendHeartbeat { token: token.into() })
+    }
+
+    pub fn stop(&mut self, execution_arn: &str) -> Result<(), String> {
+        self.push(Command::Stop { execution_arn: execution_arn.into() })
+    }
+
+    pub fn pending_tasks(&self) -> Vec<PendingTask> {
+        self.engine.pending_tasks()
+    }
+
+    /// Rebuilds the engine as it was after `tick` ticks of the log.
+    pub fn seek(&mut self, tick: usize) {
+        let tick = tick.min(self.total_ticks());
+        if tick == self.cursor {
+            return;
+        }
+        let (cp_tick, cp) = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|(t, _)| *t <= tick)
+            .map(|(t, e)| (*t, e.clone()))
+            .unwrap_or_else(|| (0, Engine::new(EngineConfig::default())));
+        let mut engine = cp;
+        let mut start = 0;
+        for cmd in &self.log {
+            let w = cmd.ticks();
+            let (from, to) = (start.max(cp_tick), (start + w).min(tick));
+            if from < to {
+                match cmd {
+                    Command::Step(_) => {
+                        for _ in from..to {
+                            engine.step();
+                        }
+                    }
+                    other => {
+                        let _ = apply(&mut engine, other);
+                    }
+                }
+            }
+            start += w;
+            if start >= tick {
+                break;
+            }
+        }
+        self.engine = engine;
+        self.cursor = tick;
+        self.revision += 1;
+    }
+
+    /// A new command after seeking back replaces the rest of the log, as typing after an undo.
+    fn truncate_future(&mut self) {
+        if self.cursor == self.total_ticks() {
+            return;
+        }
+        let mut kept = Vec::new();
+        let mut start = 0;
+        for cmd in self.log.drain(..) {
+            let w = cmd.ticks();
+            if start + w <= self.cursor {
+                kept.push(cmd);
+            } else if start < self.cursor {
+                if let Command::Step(_) = cmd {
+                    kept.push(Command::Step(self.cursor - start));
+                }
+            }
+            start += w;
+        }
+        self.log = kept;
+        let cursor = self.cursor;
+        self.checkpoints.retain(|(t, _)| *t <= cursor);
+        // The deployed definitions may have been applied after the cursor.
+        self.deployed = self.log.iter().rev().find_map(|c| match c {
+            Command::Deploy { machines, mocks } => Some((machines.clone(), mocks.clone())),
+            _ => None,
+        });
+    }
+
+    fn push(&mut self, cmd: Command) -> Result<(), String> {
+        self.truncate_future();
+        self.apply_new(cmd)?;
+        self.revision += 1;
+        Ok(())
+    }
+
+    fn apply_new(&mut self, cmd: Command) -> Result<(), String> {
+        apply(&mut self.engine, &cmd)?;
+        self.log.push(cmd);
+        self.cursor += 1;
+        self.maybe_checkpoint();
+        Ok(())
+    }
+
+    fn record_step(&mut self) {
+        match self.log.last_mut() {
+            Some(Command::Step(n)) => *n += 1,
+            _ => self.log.push(Command::Step(1)),
+        }
+        self.cursor += 1;
+        self.maybe_checkpoint();
+    }
+
+    fn maybe_checkpoint(&mut self) {
+        let last = self.checkpoints.last().map_or(0, |(t, _)| *t);
+        if self.cursor >= last + self.checkpoint_every {
+            self.checkpoints.push((self.cursor, self.engine.clone()));
+            if self.checkpoints.len() > MAX_CHECKPOINTS {
+                // Keep tick 0 and every other later checkpoint; space them twice as far.
+                let mut i = 0;
+                self.checkpoints.retain(|_| {
+                    i += 1;
+                    i == 1 || i % 2 == 0
+                });
+                self.checkpoint_every *= 2;
+            }
+        }
+    }
+}
+
+/// Creates or updates every machine; returns the machines (or `⟨mocks⟩`) that failed.
+fn deploy(engine: &mut Engine, machines: &[(String, String)], mocks: Option<&Value>) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    for (name, text) in machines {
+        let arn = machine_arn(name);
+        let result = if engine.describe_state_machine(&arn).is_ok() {
+            engine.update_state_machine(&arn, text)
+        } else {
+            engine.create_state_machine(name, text).map(|_| ())
+        };
+        if let Err(e) = result {
+            errors.push((name.clone(), e.to_string()));
+        }
+    }
+    let empty = Value::Object(Default::default());
+    if let Err(e) = engine.set_mock_config(mocks.unwrap_or(&empty)) {
+        errors.push(("⟨mocks⟩".into(), format!("the mocks were refused: {e}")));
+    }
+    errors
+}
+
+fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
+    let e = |r: Result<(), stepwise_engine::ApiError>| r.map_err(|e| e.to_string());
+    match cmd {
+        Command::Deploy { machines, mocks } => {
+            deploy(engine, machines, mocks.as_ref());
+            Ok(())
+        }
+        Command::Start { machine, input } => {
+            engine.start_execution(&machine_arn(machine), None, Some(input)).map(|_| ()).map_err(|e| e.to_string())
+        }
+        Command::Step(n) => {
+            for _ in 0..*n {
+                engine.step();
+            }
+            Ok(())
+        }
+        Command::AdvanceToNextTimer => {
+            engine.advance_to_next_timer();
+            Ok(())
+        }
+        Command::AdvanceBy(ms) => {
+            engine.advance_clock(*ms);
+            Ok(())
+        }
+        Command::SendSuccess { token, output } => e(engine.send_task_success(token, output)),
+        Command::SendFailure { token, error, cause } => e(engine.send_task_failure(
+            token,
+            (!error.is_empty()).then_some(error.as_str()),
+            (!cause.is_empty()).then_some(cause.as_str()),
+        )),
+        Command::SendHeartbeat { token } => e(engine.send_task_heartbeat(token)),
+        Command::Stop { execution_arn } => e(engine.stop_execution(execution_arn, None, None)),
+    }
+}

@@ -569,7 +569,8 @@ fn deploy(engine: &mut Engine, machines: &[(String, String)], mocks: Option<&Val
             errors.push((name.clone(), e.to_string()));
         }
     }
-    let empty = Value::Object(Default::default());
+    // An empty config (not `{}`, which the engine refuses) clears earlier mocks.
+    let empty = serde_json::json!({"StateMachines": {}, "MockedResponses": {}});
     if let Err(e) = engine.set_mock_config(mocks.unwrap_or(&empty)) {
         errors.push(("⟨mocks⟩".into(), format!("the mocks were refused: {e}")));
     }
@@ -608,5 +609,151 @@ fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
         )),
         Command::SendHeartbeat { token } => e(engine.send_task_heartbeat(token)),
         Command::Stop { execution_arn } => e(engine.stop_execution(execution_arn, None, None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(file: &str) -> Workspace {
+        Workspace::from_json(crate::examples::by_file(file).expect("example").json).expect("loads")
+    }
+
+    fn run_all(w: &mut Workspace) -> Frame {
+        let mut last = w.run_frame(100_000, true);
+        while last.end == FrameEnd::Budget {
+            last = w.run_frame(100_000, true);
+        }
+        last
+    }
+
+    fn status(w: &Workspace, machine: &str) -> Vec<&'static str> {
+        w.engine().executions().iter().filter(|e| e.machine_name == machine).map(|e| e.status.as_str()).collect()
+    }
+
+    #[test]
+    fn saved_form_round_trips_and_keeps_broken_text() {
+        let mut w = example("sync-start.json");
+        w.set_definition(1, "{ \"StartAt\": ".into());
+        let back = Workspace::from_json(&w.to_json()).unwrap();
+        assert_eq!(back.machines, w.machines);
+        assert_eq!(back.input, w.input);
+        assert!(Workspace::from_json("{\"version\":2,\"machines\":[]}").err().unwrap().contains("version 2"));
+        assert!(Workspace::from_json("[]").is_err());
+    }
+
+    #[test]
+    fn machine_verbs_keep_names_unique_and_valid() {
+        let mut w = Workspace::default();
+        assert_eq!(w.add_machine(), 0);
+        assert_eq!(w.add_machine(), 1);
+        assert_eq!(w.machines[1].name, "Machine2");
+        assert_eq!(w.duplicate_machine(0), Some(1));
+        assert_eq!(w.machines[1].name, "MachineCopy");
+        assert!(w.rename_machine(0, "Machine2").is_err());
+        assert!(w.rename_machine(0, "has space").is_err());
+        assert!(w.rename_machine(0, "").is_err());
+        w.rename_machine(0, "Main").unwrap();
+        assert!(w.delete_machine(2));
+        assert_eq!(w.machines.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["Main", "MachineCopy"]);
+        let before = w.doc_revision;
+        w.set_definition(0, w.machines[0].definition.clone());
+        assert_eq!(w.doc_revision, before, "an unchanged text is not a change");
+    }
+
+    #[test]
+    fn every_example_starts_and_settles() {
+        for ex in crate::examples::EXAMPLES {
+            let mut w = Workspace::from_json(ex.json).unwrap();
+            let entry = w.machines[0].name.clone();
+            w.start(&entry).unwrap_or_else(|e| panic!("{}: {e}", ex.file));
+            let end = run_all(&mut w);
+            assert!(matches!(end.end, FrameEnd::Finished | FrameEnd::WaitingForOutside), "{}: {end:?}", ex.file);
+            let root = &w.engine().executions()[0];
+            assert!(root.error.as_deref() != Some("States.Runtime"), "{}: {:?}", ex.file, root.cause);
+        }
+    }
+
+    #[test]
+    fn wait_for_task_token_is_completed_by_hand() {
+        let mut w = example("wait-for-task-token.json");
+        let id = w.start("Parent").unwrap();
+        assert_eq!(run_all(&mut w).end, FrameEnd::WaitingForOutside);
+        assert_eq!(w.engine().children(id).len(), 1, "the child execution exists");
+        let pending = w.pending_tasks();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].state_name, "Start HelloWorld");
+        assert!(w.send_success(&pending[0].token, "not json").is_err());
+        w.send_success(&pending[0].token, "{\"approved\": true}").unwrap();
+        assert_eq!(run_all(&mut w).end, FrameEnd::Finished);
+        let parent = w.engine().execution(id);
+        assert_eq!(parent.status.as_str(), "SUCCEEDED");
+        assert_eq!(parent.output, Some(serde_json::json!({"approved": true})));
+    }
+
+    #[test]
+    fn catch_example_handles_the_child_failure() {
+        let mut w = example("catch-child-failure.json");
+        w.start("Orders").unwrap();
+        run_all(&mut w);
+        assert_eq!(status(&w, "Flaky"), ["FAILED"]);
+        assert_eq!(status(&w, "Orders"), ["SUCCEEDED"]);
+    }
+
+    #[test]
+    fn seeking_back_replays_exactly() {
+        let mut w = example("map-fanout.json");
+        w.start("FanOut").unwrap();
+        run_all(&mut w);
+        let (end, total) = w.position();
+        assert_eq!(end, total);
+        let history_at = |w: &Workspace| -> Vec<(u64, &'static str)> {
+            w.engine().executions().iter().flat_map(|e| e.history.iter().map(|h| (h.id, h.event_type))).collect()
+        };
+        let full = history_at(&w);
+        let full_count = full.len();
+        assert!(w.checkpoint_count() > 1, "a long run keeps checkpoints");
+        for target in [0, 1, 2, 37, total / 2, total - 1] {
+            w.seek(target);
+            assert_eq!(w.position(), (target, total));
+        }
+        w.seek(total);
+        assert_eq!(history_at(&w), full, "seeking to the end rebuilds the same run");
+        // A new command after seeking back drops the rest of the log.
+        w.seek(10);
+        w.step().unwrap();
+        assert_eq!(w.position(), (11, 11));
+        run_all(&mut w);
+        assert_eq!(history_at(&w).len(), full_count, "the same run, replayed live");
+    }
+
+    #[test]
+    fn start_reports_bad_input_and_invalid_definitions() {
+        let mut w = example("sync-start.json");
+        w.set_input("{ nope".into());
+        assert!(w.start("Parent").unwrap_err().contains("input"));
+        w.set_input("{}".into());
+        assert!(w.start("Nobody").is_err());
+        w.set_definition(0, "{\"StartAt\": \"Missing\", \"States\": {}}".into());
+        assert!(w.start("Parent").unwrap_err().contains("Parent"));
+        w.set_mocks("{ broken".into());
+        assert!(w.start("HelloWorld").unwrap_err().contains("mocks"));
+    }
+
+    #[test]
+    fn timers_wait_until_advanced() {
+        let mut w = example("three-level-chain.json");
+        w.start("Top").unwrap();
+        let mut frame = w.run_frame(10_000, false);
+        while frame.end == FrameEnd::Budget {
+            frame = w.run_frame(10_000, false);
+        }
+        assert_eq!(frame.end, FrameEnd::WaitingForTimer);
+        let t0 = w.engine().now_millis();
+        assert!(w.advance_to_next_timer().unwrap());
+        assert_eq!(w.engine().now_millis() - t0, 5_000);
+        run_all(&mut w);
+        assert_eq!(w.engine().executions()[0].output, Some(serde_json::json!({"path": "Top > Middle > Leaf"})));
     }
 }

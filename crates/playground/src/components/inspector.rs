@@ -48,7 +48,7 @@ pub fn Inspector() -> Html {
             .children(id)
             .into_iter()
             .filter_map(|c| find_exec(engine, c))
-            .filter(|c| c.parent.as_ref().is_some_and(|p| p.state_name == state))
+            .filter(|c| c.parent.as_ref().is_some_and(|p| p.state_name.as_deref() == Some(state.as_str())))
             .map(|c| (c.id, format!("{} · {}", c.machine_name, c.name)))
             .collect();
         let back = {

@@ -40,7 +40,7 @@ fn node(engine: &Engine, id: ExecutionId, selected: Option<ExecutionId>, on_sele
         let cb = on_select.clone();
         Callback::from(move |_| cb.emit(id))
     };
-    let started_by = exec.parent.as_ref().map(|p| format!(" ← {}", p.state_name)).unwrap_or_default();
+    let started_by = exec.parent.as_ref().and_then(|p| p.state_name.as_ref()).map(|s| format!(" ← {s}")).unwrap_or_default();
     html! {
         <li>
             <button class={classes!("exec", (selected == Some(id)).then_some("selected"))}
@@ -110,7 +110,7 @@ pub fn Breadcrumb() -> Html {
     while let Some(c) = cur {
         let Some(e) = find_exec(engine, c) else { break };
         chain.push((c, format!("{} · {}", e.machine_name, short_name(&e.name)), via.take()));
-        via = e.parent.as_ref().map(|p| p.state_name.clone());
+        via = e.parent.as_ref().and_then(|p| p.state_name.clone());
         cur = e.parent.as_ref().map(|p| p.execution);
         if chain.len() > 64 {
             break;

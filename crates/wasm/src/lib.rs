@@ -1,1 +1,268 @@
-//! JS API: written by the wasm helper.
+//! The JavaScript API of Stepwise: one `Stepwise` class whose methods mirror the AWS Step
+//! Functions API (camelCase request and response objects, as the AWS SDK for JavaScript has
+//! them), plus the engine's stepping and clock controls.
+//!
+//! The crate only translates: requests are read in `convert`, the engine does the work, and
+//! answers go back as plain JSON-compatible objects. An `ApiError` is thrown as a JS `Error` whose
+//! `name` is AWS's exception name (`ExecutionDoesNotExist`, `InvalidDefinition`, ...).
+
+mod convert;
+
+use convert::{request, to_js, JsonText};
+use stepwise_engine::clock::iso8601;
+use stepwise_engine::Engine;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = include_str!("types.d.ts");
+
+/// Installs the panic hook once the module is instantiated: a bug in the engine then prints
+/// its message in the console instead of a bare `unreachable` trap.
+#[wasm_bindgen(start)]
+pub fn start() {
+    #[cfg(feature = "console_error_panic_hook")]
+    console_error_panic_hook::set_once();
+}
+
+/// A Step Functions engine on a virtual clock. Nothing happens until `step()`,
+/// `runUntilIdle()` or a clock method is called.
+#[wasm_bindgen]
+pub struct Stepwise {
+    engine: Engine,
+}
+
+fn api<T>(r: Result<T, stepwise_engine::ApiError>) -> Result<T, JsValue> {
+    r.map_err(|e| convert::api_error(&e))
+}
+
+#[wasm_bindgen]
+impl Stepwise {
+    /// A new engine. Options: `seed` (names, tokens and random functions), `epoch` (start of the
+    /// virtual clock: millis, ISO-8601 text or a `Date`), `region`, `account`, `maxHistoryEvents`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "StepwiseOptions")] options: Option<js_sys::Object>) -> Result<Stepwise, JsValue> {
+        let config = convert::config(options.map_or(JsValue::UNDEFINED, JsValue::from))?;
+        Ok(Stepwise { engine: Engine::new(config) })
+    }
+
+    // ---- state machines ---------------------------------------------------------------------
+
+    #[wasm_bindgen(js_name = createStateMachine, unchecked_return_type = "CreateStateMachineOutput")]
+    pub fn create_state_machine(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "CreateStateMachineInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::CreateStateMachine = request(input, "createStateMachine")?;
+        let arn = api(self.engine.create_state_machine(&req.name, &req.definition.into_text()))?;
+        let created = api(self.engine.describe_state_machine(&arn))?;
+        to_js(&serde_json::json!({"stateMachineArn": arn, "creationDate": created["creationDate"]}))
+    }
+
+    #[wasm_bindgen(js_name = updateStateMachine, unchecked_return_type = "UpdateStateMachineOutput")]
+    pub fn update_state_machine(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "UpdateStateMachineInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::UpdateStateMachine = request(input, "updateStateMachine")?;
+        api(self.engine.update_state_machine(&req.state_machine_arn, &req.definition.into_text()))?;
+        to_js(&serde_json::json!({"updateDate": iso8601(self.engine.now_millis())}))
+    }
+
+    #[wasm_bindgen(js_name = deleteStateMachine, unchecked_return_type = "{}")]
+    pub fn delete_state_machine(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "StateMachineRef")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::StateMachineRef = request(input, "deleteStateMachine")?;
+        api(self.engine.delete_state_machine(&req.state_machine_arn))?;
+        Ok(convert::empty())
+    }
+
+    #[wasm_bindgen(js_name = describeStateMachine, unchecked_return_type = "DescribeStateMachineOutput")]
+    pub fn describe_state_machine(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StateMachineRef")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::StateMachineRef = request(input, "describeStateMachine")?;
+        to_js(&api(self.engine.describe_state_machine(&req.state_machine_arn))?)
+    }
+
+    /// All state machines; the request object is accepted for symmetry with the SDK and ignored.
+    #[wasm_bindgen(js_name = listStateMachines, unchecked_return_type = "ListStateMachinesOutput")]
+    pub fn list_state_machines(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{}")] _input: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.engine.list_state_machines())
+    }
+
+    /// Loads a Step Functions Local mock config (an object or its JSON text). Tasks it does not
+    /// cover wait to be completed by hand through `listPendingTasks()` and `sendTask*`.
+    #[wasm_bindgen(js_name = setMockConfig)]
+    pub fn set_mock_config(&mut self, #[wasm_bindgen(unchecked_param_type = "MockConfig")] config: JsValue) -> Result<(), JsValue> {
+        let text = request::<JsonText>(config, "setMockConfig")?.into_text();
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| convert::invalid_argument(format!("setMockConfig: the config is not JSON: {e}")))?;
+        api(self.engine.set_mock_config(&value))
+    }
+
+    // ---- executions -------------------------------------------------------------------------
+
+    #[wasm_bindgen(js_name = startExecution, unchecked_return_type = "StartExecutionOutput")]
+    pub fn start_execution(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "StartExecutionInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::StartExecution = request(input, "startExecution")?;
+        let text = req.input.map(JsonText::into_text);
+        let id = api(self.engine.start_execution(&req.state_machine_arn, req.name.as_deref(), text.as_deref()))?;
+        let e = self.engine.execution(id);
+        to_js(&serde_json::json!({"executionArn": e.arn, "startDate": iso8601(e.start_millis)}))
+    }
+
+    #[wasm_bindgen(js_name = stopExecution, unchecked_return_type = "StopExecutionOutput")]
+    pub fn stop_execution(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "StopExecutionInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::StopExecution = request(input, "stopExecution")?;
+        api(self.engine.stop_execution(&req.execution_arn, req.error.as_deref(), req.cause.as_deref()))?;
+        // Stopping a finished execution is allowed and keeps its own stop date.
+        let stop = self
+            .engine
+            .execution_by_arn(&req.execution_arn)
+            .and_then(|id| self.engine.execution(id).stop_millis)
+            .unwrap_or_else(|| self.engine.now_millis());
+        to_js(&serde_json::json!({"stopDate": iso8601(stop)}))
+    }
+
+    #[wasm_bindgen(js_name = describeExecution, unchecked_return_type = "DescribeExecutionOutput")]
+    pub fn describe_execution(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ExecutionRef")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::ExecutionRef = request(input, "describeExecution")?;
+        to_js(&api(self.engine.describe_execution(&req.execution_arn))?)
+    }
+
+    /// Executions, newest first, optionally of one state machine and/or with one status.
+    #[wasm_bindgen(js_name = listExecutions, unchecked_return_type = "ListExecutionsOutput")]
+    pub fn list_executions(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListExecutionsInput")] input: Option<js_sys::Object>,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::ListExecutions = match input {
+            Some(o) => request(o.into(), "listExecutions")?,
+            None => convert::ListExecutions::default(),
+        };
+        to_js(&api(self.engine.list_executions(req.state_machine_arn.as_deref(), req.status_filter.as_deref()))?)
+    }
+
+    #[wasm_bindgen(js_name = getExecutionHistory, unchecked_return_type = "GetExecutionHistoryOutput")]
+    pub fn get_execution_history(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "GetExecutionHistoryInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::GetExecutionHistory = request(input, "getExecutionHistory")?;
+        let history = self.engine.get_execution_history(&req.execution_arn, req.reverse_order, req.include_execution_data.unwrap_or(true));
+        to_js(&api(history)?)
+    }
+
+    /// The executions as a forest: each root with the executions it started (`.sync`,
+    /// fire-and-forget, or linked by `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`).
+    #[wasm_bindgen(js_name = executionTree, unchecked_return_type = "ExecutionTreeOutput")]
+    pub fn execution_tree(&self) -> Result<JsValue, JsValue> {
+        to_js(&convert::execution_tree(&self.engine))
+    }
+
+    // ---- task tokens ------------------------------------------------------------------------
+
+    /// Completes a waiting task. `output` is JSON text, or any other value to be encoded as JSON.
+    #[wasm_bindgen(js_name = sendTaskSuccess, unchecked_return_type = "{}")]
+    pub fn send_task_success(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SendTaskSuccessInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::SendTaskSuccess = request(input, "sendTaskSuccess")?;
+        api(self.engine.send_task_success(&req.task_token, &req.output.into_text()))?;
+        Ok(convert::empty())
+    }
+
+    #[wasm_bindgen(js_name = sendTaskFailure, unchecked_return_type = "{}")]
+    pub fn send_task_failure(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SendTaskFailureInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::SendTaskFailure = request(input, "sendTaskFailure")?;
+        api(self.engine.send_task_failure(&req.task_token, req.error.as_deref(), req.cause.as_deref()))?;
+        Ok(convert::empty())
+    }
+
+    #[wasm_bindgen(js_name = sendTaskHeartbeat, unchecked_return_type = "{}")]
+    pub fn send_task_heartbeat(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SendTaskHeartbeatInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: convert::TaskRef = request(input, "sendTaskHeartbeat")?;
+        api(self.engine.send_task_heartbeat(&req.task_token))?;
+        Ok(convert::empty())
+    }
+
+    /// Tasks waiting for the outside world: `.waitForTaskToken` callbacks and tasks without a mock.
+    #[wasm_bindgen(js_name = listPendingTasks, unchecked_return_type = "ListPendingTasksOutput")]
+    pub fn list_pending_tasks(&self) -> Result<JsValue, JsValue> {
+        to_js(&convert::pending_tasks(&self.engine.pending_tasks()))
+    }
+
+    // ---- stepping and time ------------------------------------------------------------------
+
+    /// Performs the next unit of work that is due now (one history event, occasionally a few);
+    /// `null` when nothing is due.
+    #[wasm_bindgen(unchecked_return_type = "StepReport | null")]
+    pub fn step(&mut self) -> Result<JsValue, JsValue> {
+        match self.engine.step() {
+            Some(report) => to_js(&convert::step_report(&self.engine, &report)),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Steps until nothing is due now or `budget` steps (default 10,000) were taken, and says why
+    /// it stopped. The clock does not move: see `advanceToNextTimer()`.
+    #[wasm_bindgen(js_name = runUntilIdle, unchecked_return_type = "RunUntilIdleOutput")]
+    pub fn run_until_idle(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
+        let idle = self.engine.run_until_idle(budget.unwrap_or(convert::DEFAULT_BUDGET) as usize);
+        to_js(&convert::idle(&idle))
+    }
+
+    /// Moves the virtual clock forward by `ms` milliseconds (a whole, non-negative number).
+    #[wasm_bindgen(js_name = advanceClock)]
+    pub fn advance_clock(&mut self, ms: f64) -> Result<(), JsValue> {
+        match convert::whole_millis(ms) {
+            Some(ms) if ms >= 0 => {
+                self.engine.advance_clock(ms);
+                Ok(())
+            }
+            _ => Err(convert::invalid_argument(format!("advanceClock: {ms} is not a whole, non-negative number of milliseconds"))),
+        }
+    }
+
+    /// Moves the clock to the next pending timer; `false` when no timer is pending.
+    #[wasm_bindgen(js_name = advanceToNextTimer)]
+    pub fn advance_to_next_timer(&mut self) -> bool {
+        self.engine.advance_to_next_timer()
+    }
+
+    /// The virtual time, as ISO-8601 text (`2025-01-01T00:00:00.000Z`).
+    pub fn now(&self) -> String {
+        iso8601(self.engine.now_millis())
+    }
+}
+
+/// Validates a definition as AWS's ValidateStateMachineDefinition does, without an engine.
+#[wasm_bindgen(js_name = validateStateMachineDefinition, unchecked_return_type = "ValidateStateMachineDefinitionOutput")]
+pub fn validate_state_machine_definition(
+    #[wasm_bindgen(unchecked_param_type = "ValidateStateMachineDefinitionInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let req: convert::ValidateDefinition = request(input, "validateStateMachineDefinition")?;
+    to_js(&convert::validation(&stepwise_engine::validate(&req.definition.into_text())))
+}

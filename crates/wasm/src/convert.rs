@@ -1,0 +1,345 @@
+//! Moving values across the JS boundary: request objects in, AWS-shaped answers out, and
+//! `ApiError`s thrown as JS `Error`s named as AWS names its exceptions.
+//!
+//! Everything leaves through serde-wasm-bindgen's JSON-compatible serializer, so maps arrive as
+//! plain objects and a missing value is `null`, never a `Map` or `undefined`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use stepwise_engine::api::names;
+use stepwise_engine::clock::{iso8601, parse_iso8601};
+use stepwise_engine::{ApiError, Diagnostic, Engine, EngineConfig, ExecutionId, Idle, PendingKind, PendingTask, Severity, StepReport};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `runUntilIdle()` without a budget: enough for any sane demo, small enough that a machine
+/// looping forever hands control back to the page within a frame or two.
+pub const DEFAULT_BUDGET: u32 = 10_000;
+
+// ---- requests ---------------------------------------------------------------------------
+
+/// Reads a request object; a missing or malformed one is AWS's `ValidationException`.
+pub fn request<T: for<'de> Deserialize<'de>>(value: JsValue, operation: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| api_error(&ApiError::new(names::VALIDATION, format!("{operation}: invalid request: {e}"))))
+}
+
+/// Definitions, inputs and outputs are JSON text in AWS's API. A JS string is taken as that text;
+/// any other value (an object, an array, a number) is what the text would parse to.
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct JsonText(Value);
+
+impl JsonText {
+    pub fn into_text(self) -> String {
+        match self.0 {
+            Value::String(s) => s,
+            other => other.to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Options {
+    pub seed: Option<u64>,
+    /// Milliseconds since the Unix epoch or ISO-8601 text (a `Date` is turned into millis first).
+    pub epoch: Option<Value>,
+    pub region: Option<String>,
+    pub account: Option<String>,
+    pub max_history_events: Option<usize>,
+}
+
+/// The engine's configuration from the constructor's options (all optional).
+pub fn config(options: JsValue) -> Result<EngineConfig, JsValue> {
+    let mut config = EngineConfig::default();
+    if options.is_null() || options.is_undefined() {
+        return Ok(config);
+    }
+    // A `Date` has no enumerable fields, so serde would see `{}`: take its instant first.
+    let epoch_js = js_sys::Reflect::get(&options, &JsValue::from_str("epoch")).unwrap_or(JsValue::UNDEFINED);
+    let date_millis = epoch_js.dyn_ref::<js_sys::Date>().map(js_sys::Date::get_time);
+    let options: Options = request(options, "new Stepwise")?;
+    let invalid = |m: String| api_error(&ApiError::new(names::VALIDATION, format!("new Stepwise: {m}")));
+    let epoch = match (date_millis, options.epoch) {
+        (Some(ms), _) => Some(whole_millis(ms).ok_or_else(|| invalid("epoch is an invalid Date".into()))?),
+        (None, None | Some(Value::Null)) => None,
+        (None, Some(Value::Number(n))) => {
+            Some(n.as_f64().and_then(whole_millis).ok_or_else(|| invalid(format!("epoch {n} is not a whole number of milliseconds")))?)
+        }
+        (None, Some(Value::String(s))) => Some(parse_iso8601(&s).ok_or_else(|| invalid(format!("epoch '{s}' is not an ISO-8601 timestamp with a zone")))?),
+        (None, Some(other)) => return Err(invalid(format!("epoch must be milliseconds, ISO-8601 text or a Date, not {other}"))),
+    };
+    if let Some(e) = epoch {
+        config.epoch_millis = e;
+    }
+    if let Some(seed) = options.seed {
+        config.seed = seed;
+    }
+    if let Some(region) = options.region {
+        config.region = region;
+    }
+    if let Some(account) = options.account {
+        config.role_arn = format!("arn:aws:iam::{account}:role/StepwiseExecutionRole");
+        config.account = account;
+    }
+    if let Some(max) = options.max_history_events {
+        config.limits.max_history_events = max;
+    }
+    Ok(config)
+}
+
+/// A JS number of milliseconds as whole milliseconds, when it is one.
+pub fn whole_millis(ms: f64) -> Option<i64> {
+    // 8.64e15 ms is the range of a JS Date; beyond it no timestamp can be printed.
+    (ms.is_finite() && ms.fract() == 0.0 && ms.abs() <= 8.64e15).then_some(ms as i64)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateStateMachine {
+    pub name: String,
+    pub definition: JsonText,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStateMachine {
+    pub state_machine_arn: String,
+    pub definition: JsonText,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateMachineRef {
+    pub state_machine_arn: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartExecution {
+    pub state_machine_arn: String,
+    pub name: Option<String>,
+    pub input: Option<JsonText>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StopExecution {
+    pub execution_arn: String,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionRef {
+    pub execution_arn: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListExecutions {
+    pub state_machine_arn: Option<String>,
+    pub status_filter: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetExecutionHistory {
+    pub execution_arn: String,
+    #[serde(default)]
+    pub reverse_order: bool,
+    /// AWS's default is to include inputs and outputs.
+    pub include_execution_data: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendTaskSuccess {
+    pub task_token: String,
+    pub output: JsonText,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendTaskFailure {
+    pub task_token: String,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskRef {
+    pub task_token: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidateDefinition {
+    pub definition: JsonText,
+}
+
+// ---- answers ----------------------------------------------------------------------------
+
+/// Any serializable answer as a plain JS value.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| api_error(&ApiError::new("SerializationException", format!("cannot pass a value to JavaScript: {e}"))))
+}
+
+/// `{}`, the answer of AWS calls that return nothing.
+pub fn empty() -> JsValue {
+    js_sys::Object::new().into()
+}
+
+pub fn idle(idle: &Idle) -> Value {
+    match idle {
+        Idle::Finished => json!({"idle": "Finished"}),
+        Idle::BudgetSpent => json!({"idle": "BudgetSpent"}),
+        Idle::WaitingForTimer(t) => json!({"idle": "WaitingForTimer", "until": iso8601(*t)}),
+        Idle::WaitingForOutside => json!({"idle": "WaitingForOutside"}),
+    }
+}
+
+/// What one step appended, with each event's type and state so a UI can animate without
+/// fetching the history.
+pub fn step_report(engine: &Engine, report: &StepReport) -> Value {
+    let events: Vec<Value> = report
+        .events
+        .iter()
+        .map(|&(exec, id)| {
+            let execution = engine.execution(exec);
+            let mut o = Map::new();
+            o.insert("executionArn".into(), json!(execution.arn));
+            o.insert("id".into(), json!(id));
+            // Event ids are 1-based positions in the history.
+            let event = usize::try_from(id).ok().and_then(|i| execution.history.get(i.checked_sub(1)?));
+            if let Some(event) = event {
+                o.insert("type".into(), json!(event.event_type));
+                if let Some(state) = &event.state_name {
+                    o.insert("stateName".into(), json!(state));
+                }
+            }
+            Value::Object(o)
+        })
+        .collect();
+    json!({"executionArn": engine.execution(report.execution).arn, "events": events})
+}
+
+pub fn pending_tasks(tasks: &[PendingTask]) -> Value {
+    let list: Vec<Value> = tasks
+        .iter()
+        .map(|t| {
+            let mut o = Map::new();
+            o.insert("taskToken".into(), json!(t.token));
+            o.insert("executionArn".into(), json!(t.execution_arn));
+            o.insert("stateName".into(), json!(t.state_name));
+            o.insert("resource".into(), json!(t.resource));
+            o.insert("kind".into(), json!(match t.kind {
+                PendingKind::Callback => "Callback",
+                PendingKind::Manual => "Manual",
+            }));
+            // JSON text, as AWS's GetActivityTask hands a worker its input.
+            o.insert("input".into(), json!(t.input.to_string()));
+            o.insert("since".into(), json!(iso8601(t.since_millis)));
+            if let Some(d) = t.heartbeat_deadline_millis {
+                o.insert("heartbeatDeadline".into(), json!(iso8601(d)));
+            }
+            if let Some(d) = t.timeout_deadline_millis {
+                o.insert("timeoutDeadline".into(), json!(iso8601(d)));
+            }
+            Value::Object(o)
+        })
+        .collect();
+    json!({ "tasks": list })
+}
+
+/// Executions as a forest: roots in start order, each with the executions it started.
+pub fn execution_tree(engine: &Engine) -> Value {
+    let executions = engine.executions();
+    // One pass to index children: `Engine::children` scans every execution per call.
+    let mut children: Vec<Vec<ExecutionId>> = vec![Vec::new(); executions.len()];
+    let mut roots = Vec::new();
+    for e in executions {
+        match &e.parent {
+            Some(p) => children[p.execution.0 as usize].push(e.id),
+            None => roots.push(e.id),
+        }
+    }
+    fn node(engine: &Engine, children: &[Vec<ExecutionId>], id: ExecutionId) -> Value {
+        let e = engine.execution(id);
+        let mut o = Map::new();
+        o.insert("executionArn".into(), json!(e.arn));
+        o.insert("name".into(), json!(e.name));
+        o.insert("stateMachineArn".into(), json!(e.machine_arn));
+        o.insert("status".into(), json!(e.status.as_str()));
+        o.insert("startDate".into(), json!(iso8601(e.start_millis)));
+        if let Some(s) = e.stop_millis {
+            o.insert("stopDate".into(), json!(iso8601(s)));
+        }
+        if let Some(state) = e.parent.as_ref().and_then(|p| p.state_name.as_ref()) {
+            o.insert("startedByState".into(), json!(state));
+        }
+        let kids: Vec<Value> = children[id.0 as usize].iter().map(|&c| node(engine, children, c)).collect();
+        o.insert("children".into(), Value::Array(kids));
+        Value::Object(o)
+    }
+    // Nesting is bounded by the engine's depth limit, so the recursion is too.
+    let list: Vec<Value> = roots.into_iter().map(|r| node(engine, &children, r)).collect();
+    json!({ "executions": list })
+}
+
+/// AWS's ValidateStateMachineDefinition answer: `FAIL` when any diagnostic is an error.
+pub fn validation(diagnostics: &[Diagnostic]) -> Value {
+    let ok = diagnostics.iter().all(|d| d.severity != Severity::Error);
+    json!({
+        "result": if ok { "OK" } else { "FAIL" },
+        "diagnostics": diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
+        "truncated": false,
+    })
+}
+
+fn diagnostic(d: &Diagnostic) -> Value {
+    let mut o = Map::new();
+    o.insert("severity".into(), json!(match d.severity {
+        Severity::Error => "ERROR",
+        Severity::Warning => "WARNING",
+    }));
+    o.insert("code".into(), json!(d.code));
+    o.insert("message".into(), json!(d.message));
+    // Optional fields are left out rather than null, as the AWS SDK does.
+    if let Some(l) = &d.location {
+        o.insert("location".into(), json!(l));
+    }
+    if let Some(l) = d.line {
+        o.insert("line".into(), json!(l));
+    }
+    if let Some(c) = d.column {
+        o.insert("column".into(), json!(c));
+    }
+    Value::Object(o)
+}
+
+// ---- errors -----------------------------------------------------------------------------
+
+/// An `ApiError` as a JS `Error` whose `name` is AWS's exception name; `InvalidDefinition`
+/// also carries the validator's `diagnostics`.
+pub fn api_error(e: &ApiError) -> JsValue {
+    let error = js_sys::Error::new(&e.message);
+    error.set_name(&e.name);
+    if e.name == names::INVALID_DEFINITION {
+        let list = Value::Array(e.diagnostics.iter().map(diagnostic).collect());
+        // Setting a field on a fresh Error cannot fail; a failure would only lose the details.
+        if let Ok(js) = list.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+            let _ = js_sys::Reflect::set(&error, &JsValue::from_str("diagnostics"), &js);
+        }
+    }
+    error.into()
+}
+
+/// A bad argument that is not a request object (a clock offset, a budget).
+pub fn invalid_argument(message: String) -> JsValue {
+    api_error(&ApiError::new(names::VALIDATION, message))
+}

@@ -1,0 +1,99 @@
+
+/** JSON text as the AWS API takes it, or any other value, which is encoded as JSON first. */
+export type JsonInput = string | number | boolean | null | object;
+
+export interface StepwiseOptions {
+  /** Seed of names, task tokens, `States.UUID`, `$random()` and retry jitter (default 42). */
+  seed?: number | bigint;
+  /** Start of the virtual clock: millis since 1970, ISO-8601 text or a Date (default 2025-01-01T00:00:00Z). */
+  epoch?: number | string | Date;
+  /** Default `us-east-1`. */
+  region?: string;
+  /** Default `123456789012`. */
+  account?: string;
+  /** Default 25,000, as in AWS. */
+  maxHistoryEvents?: number;
+}
+
+export interface CreateStateMachineInput { name: string; definition: JsonInput; [awsField: string]: unknown }
+export interface CreateStateMachineOutput { stateMachineArn: string; creationDate: string }
+export interface UpdateStateMachineInput { stateMachineArn: string; definition: JsonInput; [awsField: string]: unknown }
+export interface UpdateStateMachineOutput { updateDate: string }
+export interface StateMachineRef { stateMachineArn: string }
+export interface DescribeStateMachineOutput {
+  stateMachineArn: string; name: string; status: "ACTIVE"; definition: string; roleArn: string;
+  type: "STANDARD"; creationDate: string;
+}
+export interface StateMachineListItem { stateMachineArn: string; name: string; type: "STANDARD"; creationDate: string }
+export interface ListStateMachinesOutput { stateMachines: StateMachineListItem[] }
+
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
+export interface StartExecutionInput { stateMachineArn: string; name?: string; input?: JsonInput }
+export interface StartExecutionOutput { executionArn: string; startDate: string }
+export interface StopExecutionInput { executionArn: string; error?: string; cause?: string }
+export interface StopExecutionOutput { stopDate: string }
+export interface ExecutionRef { executionArn: string }
+export interface DescribeExecutionOutput {
+  executionArn: string; stateMachineArn: string; name: string; status: ExecutionStatus;
+  startDate: string; stopDate?: string;
+  /** JSON text. */
+  input: string; inputDetails: { included: boolean };
+  /** JSON text, once the execution succeeded. */
+  output?: string; outputDetails?: { included: boolean };
+  error?: string; cause?: string; redriveCount: number;
+  /** Stepwise's extras for nested executions. */
+  parentExecutionArn?: string; startedByState?: string;
+}
+export interface ListExecutionsInput { stateMachineArn?: string; statusFilter?: ExecutionStatus }
+export interface ExecutionListItem {
+  executionArn: string; stateMachineArn: string; name: string; status: ExecutionStatus; startDate: string; stopDate?: string;
+}
+export interface ListExecutionsOutput { executions: ExecutionListItem[] }
+export interface GetExecutionHistoryInput { executionArn: string; reverseOrder?: boolean; includeExecutionData?: boolean }
+/** An AWS history event: the fixed fields plus one `<kind>EventDetails` object (e.g. `stateEnteredEventDetails`). */
+export interface HistoryEvent { id: number; previousEventId: number; timestamp: string; type: string; [details: string]: unknown }
+export interface GetExecutionHistoryOutput { events: HistoryEvent[] }
+
+export interface SendTaskSuccessInput { taskToken: string; output: JsonInput }
+export interface SendTaskFailureInput { taskToken: string; error?: string; cause?: string }
+export interface SendTaskHeartbeatInput { taskToken: string }
+export interface PendingTask {
+  taskToken: string; executionArn: string; stateName: string; resource: string;
+  /** `Callback`: a `.waitForTaskToken` task; `Manual`: a task with no mock, completed by hand. */
+  kind: "Callback" | "Manual";
+  /** JSON text: what the task sent (its resolved Parameters/Arguments). */
+  input: string;
+  since: string; heartbeatDeadline?: string; timeoutDeadline?: string;
+}
+export interface ListPendingTasksOutput { tasks: PendingTask[] }
+
+export interface ExecutionTreeNode {
+  executionArn: string; name: string; stateMachineArn: string; status: ExecutionStatus;
+  startDate: string; stopDate?: string; startedByState?: string; children: ExecutionTreeNode[];
+}
+export interface ExecutionTreeOutput { executions: ExecutionTreeNode[] }
+
+export interface StepEvent { executionArn: string; id: number; type: string; stateName?: string }
+export interface StepReport { executionArn: string; events: StepEvent[] }
+export type IdleReason = "Finished" | "BudgetSpent" | "WaitingForTimer" | "WaitingForOutside";
+/** `until`: the instant of the next timer, with `WaitingForTimer`. */
+export interface RunUntilIdleOutput { idle: IdleReason; until?: string }
+
+/** A Step Functions Local mock config (`StateMachines` + `MockedResponses`), or its JSON text. */
+export type MockConfig = string | object;
+
+export interface Diagnostic {
+  severity: "ERROR" | "WARNING"; code: string; message: string;
+  /** JSON pointer into the definition, e.g. `/States/Check/Next`. */
+  location?: string; line?: number; column?: number;
+}
+export interface ValidateStateMachineDefinitionInput { definition: JsonInput }
+export interface ValidateStateMachineDefinitionOutput { result: "OK" | "FAIL"; diagnostics: Diagnostic[]; truncated: boolean }
+
+export type StepwiseErrorName =
+  | "StateMachineDoesNotExist" | "StateMachineAlreadyExists" | "ExecutionDoesNotExist"
+  | "ExecutionAlreadyExists" | "ExecutionLimitExceeded" | "TaskDoesNotExist" | "TaskTimedOut"
+  | "InvalidToken" | "InvalidOutput" | "InvalidDefinition" | "InvalidName" | "InvalidArn"
+  | "InvalidExecutionInput" | "ValidationException";
+/** What every method throws: `name` is AWS's exception name; `InvalidDefinition` carries `diagnostics`. */
+export interface StepwiseError extends Error { name: StepwiseErrorName; diagnostics?: Diagnostic[] }

@@ -1,0 +1,3 @@
+//! The JS API tests under Node: without `wasm_bindgen_test_configure!`, the runner uses Node.
+
+mod common;

@@ -4,6 +4,7 @@
 //! Paths and intrinsics are compiled here once per machine, so running a state never re-parses.
 
 use crate::path::JsonPath;
+use crate::payload::CompiledTemplate;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -57,6 +58,28 @@ pub enum Transition {
     End,
 }
 
+/// A payload template as written, plus its compiled form in JSONPath mode (JSONata
+/// expressions are compiled and cached by the query layer).
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub raw: Value,
+    pub compiled: Option<CompiledTemplate>,
+}
+
+impl Template {
+    fn new(raw: &Value, ql: QueryLanguage) -> Result<Self, String> {
+        let compiled = match ql {
+            QueryLanguage::JsonPath => Some(CompiledTemplate::compile(raw)?),
+            QueryLanguage::Jsonata => None,
+        };
+        Ok(Template { raw: raw.clone(), compiled })
+    }
+}
+
+fn template(o: &Map<String, Value>, key: &str, ql: QueryLanguage) -> Result<Option<Template>, String> {
+    o.get(key).map(|v| Template::new(v, ql)).transpose()
+}
+
 /// `InputPath`/`OutputPath`: absent means `$`; `null` means "discard" (`{}`).
 #[derive(Clone, Debug)]
 pub enum PathField {
@@ -89,7 +112,7 @@ pub struct Catcher {
     pub next: String,
     pub result_path: ResultPathField,
     pub output: Option<Value>,
-    pub assign: Option<Value>,
+    pub assign: Option<Template>,
 }
 
 /// Fields every state may carry (each state type allows a subset; validation enforces which).
@@ -100,11 +123,11 @@ pub struct Common {
     pub input_path: PathField,
     pub output_path: PathField,
     pub result_path: ResultPathField,
-    pub parameters: Option<Value>,
-    pub result_selector: Option<Value>,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
     pub arguments: Option<Value>,
     pub output: Option<Value>,
-    pub assign: Option<Value>,
+    pub assign: Option<Template>,
     pub transition: Option<Transition>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
@@ -169,7 +192,7 @@ pub struct ChoiceBranch {
     pub rule: ChoiceCondition,
     pub next: String,
     pub output: Option<Value>,
-    pub assign: Option<Value>,
+    pub assign: Option<Template>,
 }
 
 #[derive(Clone, Debug)]
@@ -206,7 +229,7 @@ pub struct MapState {
     pub processor: States,
     pub items_path: PathField,
     pub items: Option<Value>,
-    pub item_selector: Option<Value>,
+    pub item_selector: Option<Template>,
     pub max_concurrency: Option<Dynamic>,
     pub tolerated_failure_count: Option<Dynamic>,
     pub tolerated_failure_percentage: Option<Dynamic>,
@@ -294,7 +317,7 @@ fn retriers(o: &Map<String, Value>) -> Result<Vec<Retrier>, String> {
         .collect()
 }
 
-fn catchers(o: &Map<String, Value>) -> Result<Vec<Catcher>, String> {
+fn catchers(o: &Map<String, Value>, ql: QueryLanguage) -> Result<Vec<Catcher>, String> {
     let Some(list) = o.get("Catch") else { return Ok(Vec::new()) };
     let list = list.as_array().ok_or("Catch must be an array")?;
     list.iter()
@@ -305,7 +328,7 @@ fn catchers(o: &Map<String, Value>) -> Result<Vec<Catcher>, String> {
                 next: opt_str(c, "Next")?.ok_or("a Catcher needs Next")?,
                 result_path: result_path_field(c)?,
                 output: c.get("Output").cloned(),
-                assign: c.get("Assign").cloned(),
+                assign: template(c, "Assign", ql)?,
             })
         })
         .collect()
@@ -360,14 +383,15 @@ impl State {
             input_path: path_field(o, "InputPath")?,
             output_path: path_field(o, "OutputPath")?,
             result_path: result_path_field(o)?,
-            parameters: o.get("Parameters").cloned(),
-            result_selector: o.get("ResultSelector").cloned(),
+            // A Map's `Parameters` is the legacy ItemSelector, compiled there instead.
+            parameters: if o.get("Type").and_then(Value::as_str) == Some("Map") { None } else { template(o, "Parameters", ql)? },
+            result_selector: template(o, "ResultSelector", ql)?,
             arguments: o.get("Arguments").cloned(),
             output: o.get("Output").cloned(),
-            assign: o.get("Assign").cloned(),
+            assign: template(o, "Assign", ql)?,
             transition,
             retry: retriers(o)?,
-            catch: catchers(o)?,
+            catch: catchers(o, ql)?,
         };
         let ty = o.get("Type").and_then(Value::as_str).ok_or("Type is required")?;
         let kind = match ty {
@@ -392,7 +416,7 @@ impl State {
                             rule,
                             next: opt_str(co, "Next")?.ok_or("a Choice rule needs Next")?,
                             output: co.get("Output").cloned(),
-                            assign: co.get("Assign").cloned(),
+                            assign: template(co, "Assign", ql)?,
                         })
                     })
                     .collect::<Result<Vec<_>, String>>()?;
@@ -429,7 +453,7 @@ impl State {
                     processor: States::from_object(po, ql)?,
                     items_path: path_field(o, "ItemsPath")?,
                     items: o.get("Items").cloned(),
-                    item_selector: o.get("ItemSelector").or_else(|| o.get("Parameters")).cloned(),
+                    item_selector: o.get("ItemSelector").or_else(|| o.get("Parameters")).map(|v| Template::new(v, ql)).transpose()?,
                     max_concurrency: dynamic(o, "MaxConcurrency")?,
                     tolerated_failure_count: dynamic(o, "ToleratedFailureCount")?,
                     tolerated_failure_percentage: dynamic(o, "ToleratedFailurePercentage")?,
@@ -442,11 +466,6 @@ impl State {
             }
             other => return Err(format!("unknown state type '{other}'")),
         };
-        let mut common = common;
-        if let Kind::Map(_) = kind {
-            // In a Map, `Parameters` is the legacy name of ItemSelector, not a task payload.
-            common.parameters = None;
-        }
         Ok(State { name: name.to_owned(), kind, common })
     }
 }

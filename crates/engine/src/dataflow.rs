@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 use stepwise_asl::error::names;
-use stepwise_asl::model::{PathField, ResultPathField};
+use stepwise_asl::model::{PathField, ResultPathField, Template};
 use stepwise_asl::path::JsonPath;
 use stepwise_asl::query::{self, QueryEnv};
 use stepwise_asl::scope::{Random, Scope};
@@ -28,13 +28,22 @@ pub fn apply_result_path(field: &ResultPathField, raw_input: &Value, result: Val
     }
 }
 
-pub fn template(tpl: &Value, scope: &Scope, rng: &mut dyn Random) -> Result<Value, StatesError> {
+/// A JSONPath payload template, compiled with the machine.
+pub fn template(tpl: &Template, scope: &Scope, rng: &mut dyn Random) -> Result<Value, StatesError> {
+    match &tpl.compiled {
+        Some(c) => c.evaluate(scope, rng),
+        None => payload::evaluate(&tpl.raw, scope, rng),
+    }
+}
+
+/// A template that is not part of the model (e.g. ItemBatcher's BatchInput).
+pub fn template_value(tpl: &Value, scope: &Scope, rng: &mut dyn Random) -> Result<Value, StatesError> {
     payload::evaluate(tpl, scope, rng)
 }
 
 /// JSONPath-mode Assign: a payload template whose top-level keys are variable names.
-pub fn assign_jsonpath(tpl: &Value, scope: &Scope, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
-    match payload::evaluate(tpl, scope, rng)? {
+pub fn assign_jsonpath(tpl: &Template, scope: &Scope, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
+    match template(tpl, scope, rng)? {
         Value::Object(m) => Ok(m),
         _ => Err(StatesError::runtime("Assign must be a JSON object")),
     }
@@ -69,8 +78,8 @@ impl Jsonata<'_> {
         }
     }
 
-    pub fn assign(&self, tpl: &Value, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
-        match self.template(tpl, rng)? {
+    pub fn assign(&self, tpl: &Template, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
+        match self.template(&tpl.raw, rng)? {
             Value::Object(m) => Ok(m),
             _ => Err(StatesError::new(names::QUERY_EVALUATION_ERROR, "Assign must be a JSON object")),
         }

@@ -1254,7 +1254,7 @@ impl Engine {
     fn batch(&mut self, exec: usize, frame: usize, b: &Value, items: Vec<Value>, eff: &Value) -> Res<Vec<Value>> {
         let max_items = b.get("MaxItemsPerBatch").and_then(Value::as_u64).unwrap_or(items.len().max(1) as u64).max(1) as usize;
         let batch_input = match b.get("BatchInput") {
-            Some(t) => Some(self.scope_eval(exec, frame, eff, None, |s, rng| dataflow::template(t, s, rng))?),
+            Some(t) => Some(self.scope_eval(exec, frame, eff, None, |s, rng| dataflow::template_value(t, s, rng))?),
             None => None,
         };
         Ok(items
@@ -1320,7 +1320,7 @@ impl Engine {
                 let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
                 let r = {
                     let jn = Jsonata { states: &states, vars: &vars, now_millis: self.now };
-                    jn.template(sel, &mut self.rng)
+                    jn.template(&sel.raw, &mut self.rng)
                 };
                 self.frame_mut(exec, frame).vars = vars;
                 r

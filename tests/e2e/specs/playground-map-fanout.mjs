@@ -1,0 +1,59 @@
+// A Map fanning out to 50 child executions (.sync:2) runs to the end with "Run to end"; the
+// history table lists the events. Logs (does not assert) how long one step takes to render.
+const tid = (id) => `[data-testid="${id}"]`;
+
+async function stepAndWait(page) {
+  const before = await page.locator(tid('counts')).innerText();
+  const t = await page.evaluate(() => performance.now());
+  await page.click(tid('step'));
+  await page.waitForFunction(
+    ([sel, prev]) => document.querySelector(sel)?.innerText !== prev,
+    [tid('counts'), before],
+  );
+  // One more frame so the render has been painted.
+  return page.evaluate((t0) => new Promise((r) => requestAnimationFrame(() => r(performance.now() - t0))), t);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export default async function mapFanout(page, baseUrl, { assert, screenshot, problems }) {
+  await page.goto(`${baseUrl}/`);
+  await page.click(tid('examples'));
+  await page.click(tid('example-map-fanout'));
+  await page.locator(tid('machine-tab-FanOut')).waitFor();
+  await page.click(tid('start'));
+  await page.locator(tid('exec-FanOut')).first().waitFor();
+
+  const early = [];
+  for (let i = 0; i < 10; i++) early.push(await stepAndWait(page));
+
+  const t0 = Date.now();
+  await page.click(tid('run-to-end'));
+  await page.locator(`${tid('exec-FanOut')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 50_000 });
+  const runMs = Date.now() - t0;
+  const children = await page.locator(tid('exec-ProcessItem')).count();
+  assert(children === 50, `expected 50 child executions, found ${children}`);
+  const counts = await page.locator(tid('counts')).innerText();
+  await screenshot('1-finished');
+
+  await page.click(tid('exec-FanOut'));
+  await page.click(tid('tab-history'));
+  const rows = await page.locator(tid('history-row')).count();
+  const label = await page.locator(tid('history-count')).innerText();
+  assert(rows > 0, 'the history table shows events');
+  const total = Number(label.split(' of ')[1].split(' ')[0]);
+  assert(rows < total || total < 60, `only a window of rows is rendered (${rows} of ${total})`);
+  const last = page.locator(`${tid('history-row')}[data-event-type="ExecutionSucceeded"]`);
+  await last.waitFor();
+  await screenshot('2-history');
+
+  // Step timing with the whole run in memory: seek back half-way, then step.
+  const max = Number(await page.locator(tid('timeline')).getAttribute('max'));
+  await page.locator(tid('timeline')).fill(String(Math.floor(max / 2)));
+  const late = [];
+  for (let i = 0; i < 10; i++) late.push(await stepAndWait(page));
+  console.log(`  run to end: ${runMs} ms (${counts}); history rows rendered: ${rows} of ${total}`);
+  console.log(`  one step + render: median ${median(early).toFixed(1)} ms early, ${median(late).toFixed(1)} ms with ${max} ticks in the log`);
+  await screenshot('3-stepped-after-seek');
+  assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
+}

@@ -107,7 +107,8 @@ fn run_layer(layer: Layer) -> Result<Outcome> {
 
 fn native() -> Result<Outcome> {
     let mut cmd = setup::cargo();
-    cmd.args(["test", "--workspace"]);
+    // --no-fail-fast: every test binary runs, so the counts cover all of them.
+    cmd.args(["test", "--workspace", "--no-fail-fast"]);
     for package in WASM_ONLY_PACKAGES {
         cmd.args(["--exclude", package]);
     }
@@ -122,7 +123,7 @@ fn wasm() -> Result<Outcome> {
     let mut cmd = setup::cargo();
     // No -q: wasm-bindgen-test-runner rejects `--quiet`. `--tests` leaves out doc-tests, which
     // run natively.
-    cmd.args(["test", "--target", WASM_TARGET, "--tests"])
+    cmd.args(["test", "--no-fail-fast", "--target", WASM_TARGET, "--tests"])
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             "wasm-bindgen-test-runner",

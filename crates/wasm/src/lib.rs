@@ -19,7 +19,7 @@ const TS_TYPES: &'static str = include_str!("types.d.ts");
 /// Installs the panic hook once the module is instantiated: a bug in the engine then prints
 /// its message in the console instead of a bare `unreachable` trap.
 #[wasm_bindgen(start)]
-pub fn start() {
+fn start() {
     #[cfg(feature = "console_error_panic_hook")]
     console_error_panic_hook::set_once();
 }
@@ -40,7 +40,7 @@ impl Stepwise {
     /// A new engine. Options: `seed` (names, tokens and random functions), `epoch` (start of the
     /// virtual clock: millis, ISO-8601 text or a `Date`), `region`, `account`, `maxHistoryEvents`.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "StepwiseOptions")] options: Option<js_sys::Object>) -> Result<Stepwise, JsValue> {
+    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "StepwiseOptions")] options: Option<js_sys::Object>) -> Result<Stepwise, JsValue> {
         let config = convert::config(options.map_or(JsValue::UNDEFINED, JsValue::from))?;
         Ok(Stepwise { engine: Engine::new(config) })
     }
@@ -91,8 +91,10 @@ impl Stepwise {
     #[wasm_bindgen(js_name = listStateMachines, unchecked_return_type = "ListStateMachinesOutput")]
     pub fn list_state_machines(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{}")] _input: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListStateMachinesInput")] input: Option<js_sys::Object>,
     ) -> Result<JsValue, JsValue> {
+        // The whole list fits in one answer, so the paging fields have nothing to do.
+        let _ = input;
         to_js(&self.engine.list_state_machines())
     }
 
@@ -149,7 +151,7 @@ impl Stepwise {
     #[wasm_bindgen(js_name = listExecutions, unchecked_return_type = "ListExecutionsOutput")]
     pub fn list_executions(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "ListExecutionsInput")] input: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListExecutionsInput")] input: Option<js_sys::Object>,
     ) -> Result<JsValue, JsValue> {
         let req: convert::ListExecutions = match input {
             Some(o) => request(o.into(), "listExecutions")?,

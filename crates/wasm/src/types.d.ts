@@ -24,6 +24,8 @@ export interface DescribeStateMachineOutput {
   stateMachineArn: string; name: string; status: "ACTIVE"; definition: string; roleArn: string;
   type: "STANDARD"; creationDate: string;
 }
+/** AWS pages the list; Stepwise returns it whole, so the paging fields are accepted and ignored. */
+export interface ListStateMachinesInput { maxResults?: number; nextToken?: string }
 export interface StateMachineListItem { stateMachineArn: string; name: string; type: "STANDARD"; creationDate: string }
 export interface ListStateMachinesOutput { stateMachines: StateMachineListItem[] }
 

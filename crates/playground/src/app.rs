@@ -90,6 +90,16 @@ fn Shell() -> Html {
         }
     });
 
+    // Info messages fade after a while; errors stay until dismissed.
+    {
+        let ui2 = ui.clone();
+        use_effect_with(ui.notice.clone(), move |n| {
+            let timer = n.as_ref().filter(|(l, _)| *l == Level::Info).map(|_| {
+                gloo::timers::callback::Timeout::new(7_000, move || ui2.dispatch(Action::DismissNotice))
+            });
+            move || drop(timer)
+        });
+    }
     let notice = ui.notice.clone().map(|(level, text)| {
         let ui = ui.clone();
         html! {

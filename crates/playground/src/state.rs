@@ -108,15 +108,18 @@ impl Reducible for UiState {
         let mut s = (*self).clone();
         match action {
             Action::SelectMachine(i) => {
+                if s.machine != i {
+                    s.state = None;
+                }
                 s.machine = i;
-                s.state = None;
             }
             Action::SetEntry(name) => s.entry = Some(name),
             Action::SelectExecution(e) => {
+                // Picking an execution (even the current one) shows its overview.
                 if s.execution != e {
-                    s.state = None;
                     s.event = None;
                 }
+                s.state = None;
                 s.execution = e;
             }
             Action::SelectExecutionState(e, st) => {

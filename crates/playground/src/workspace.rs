@@ -98,7 +98,7 @@ pub enum FrameEnd {
     Budget,
     /// Nothing more will happen without a token, a manual task or a new start.
     WaitingForOutside,
-    /// Nothing is due now, but a timer is (only when timers are not advanced automatically).
+    /// Nothing is due now, but a timer is (when timers are not advanced automatically).
     WaitingForTimer,
     /// Every execution has finished.
     Finished,
@@ -395,11 +395,17 @@ impl Workspace {
                 continue;
             }
             if self.engine.next_timer().is_some() {
-                if advance_timers {
+                // With a task token outstanding, the next timer may be its heartbeat or timeout:
+                // jumping to it would fail the task nobody had a chance to answer.
+                if advance_timers && self.engine.pending_tasks().is_empty() {
                     let _ = self.apply_new(Command::AdvanceToNextTimer);
                     continue;
                 }
-                break FrameEnd::WaitingForTimer;
+                break if self.engine.pending_tasks().is_empty() {
+                    FrameEnd::WaitingForTimer
+                } else {
+                    FrameEnd::WaitingForOutside
+                };
             }
             let running = self.engine.executions().iter().any(|e| e.status.as_str() == "RUNNING");
             break if running { FrameEnd::WaitingForOutside } else { FrameEnd::Finished };
@@ -739,6 +745,18 @@ mod tests {
         assert!(w.start("Parent").unwrap_err().contains("Parent"));
         w.set_mocks("{ broken".into());
         assert!(w.start("HelloWorld").unwrap_err().contains("mocks"));
+    }
+
+    #[test]
+    fn a_run_does_not_skip_ahead_to_an_unanswered_tokens_timeout() {
+        let mut w = example("approval.json");
+        let id = w.start("Approval").unwrap();
+        assert_eq!(run_all(&mut w).end, FrameEnd::WaitingForOutside);
+        assert_eq!(w.engine().execution(id).status.as_str(), "RUNNING");
+        let token = w.pending_tasks()[0].token.clone();
+        w.send_success(&token, "{\"approved\": false}").unwrap();
+        run_all(&mut w);
+        assert_eq!(w.engine().execution(id).error.as_deref(), Some("Rejected"));
     }
 
     #[test]

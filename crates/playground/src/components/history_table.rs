@@ -39,39 +39,25 @@ pub fn HistoryTable() -> Html {
     let viewport = use_node_ref();
 
     let w = ws.read();
-    let Some(exec) = ui.execution.and_then(|id| find_exec(w.engine(), id)) else {
-        return html! { <div class="history" data-testid="history"><p class="empty">{ "Select an execution to see its events." }</p></div> };
-    };
+    let exec = ui.execution.and_then(|id| find_exec(w.engine(), id));
     let filter = ui.filter.to_lowercase();
     let rows: Vec<usize> = exec
-        .history
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| {
-            filter.is_empty()
-                || e.event_type.to_lowercase().contains(&filter)
-                || event_state(e).is_some_and(|s| s.to_lowercase().contains(&filter))
-                || e.id.to_string() == filter
+        .map(|exec| {
+            exec.history
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| {
+                    filter.is_empty()
+                        || e.event_type.to_lowercase().contains(&filter)
+                        || event_state(e).is_some_and(|s| s.to_lowercase().contains(&filter))
+                        || e.id.to_string() == filter
+                })
+                .map(|(i, _)| i)
+                .collect()
         })
-        .map(|(i, _)| i)
-        .collect();
-    let expanded_row = ui.event.and_then(|id| rows.iter().position(|&i| exec.history[i].id == id));
-    let total_h = rows.len() as f64 * ROW_H + if expanded_row.is_some() { DETAIL_H } else { 0.0 };
-    let (scroll_top, view_h) = *scroll;
-    let (first, last) = window(rows.len(), scroll_top, view_h, expanded_row);
-    let top_of = |r: usize| r as f64 * ROW_H + if expanded_row.is_some_and(|e| r > e) { DETAIL_H } else { 0.0 };
+        .unwrap_or_default();
 
-    let onscroll = {
-        let (scroll, follow) = (scroll.clone(), follow.clone());
-        Callback::from(move |e: Event| {
-            let el: HtmlElement = e.target_unchecked_into();
-            let (top, h, sh) = (el.scroll_top() as f64, el.client_height() as f64, el.scroll_height() as f64);
-            scroll.set((top, h));
-            // Keep following new events only while the user is at the bottom.
-            follow.set(top + h >= sh - ROW_H * 1.5);
-        })
-    };
-    // Follow the tail as events arrive, like a log viewer.
+    // Follow the tail as events arrive, like a log viewer (hooks run before any early return).
     {
         let (viewport, scroll) = (viewport.clone(), scroll.clone());
         let n = rows.len();
@@ -89,6 +75,26 @@ pub fn HistoryTable() -> Html {
             }
         });
     }
+
+    let Some(exec) = exec else {
+        return html! { <div class="history" data-testid="history"><p class="empty">{ "Select an execution to see its events." }</p></div> };
+    };
+    let expanded_row = ui.event.and_then(|id| rows.iter().position(|&i| exec.history[i].id == id));
+    let total_h = rows.len() as f64 * ROW_H + if expanded_row.is_some() { DETAIL_H } else { 0.0 };
+    let (scroll_top, view_h) = *scroll;
+    let (first, last) = window(rows.len(), scroll_top, view_h, expanded_row);
+    let top_of = |r: usize| r as f64 * ROW_H + if expanded_row.is_some_and(|e| r > e) { DETAIL_H } else { 0.0 };
+
+    let onscroll = {
+        let (scroll, follow) = (scroll.clone(), follow.clone());
+        Callback::from(move |e: Event| {
+            let el: HtmlElement = e.target_unchecked_into();
+            let (top, h, sh) = (el.scroll_top() as f64, el.client_height() as f64, el.scroll_height() as f64);
+            scroll.set((top, h));
+            // Keep following new events only while the user is at the bottom.
+            follow.set(top + h >= sh - ROW_H * 1.5);
+        })
+    };
 
     let start = exec.start_millis;
     let body: Html = (first..last)

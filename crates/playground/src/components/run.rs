@@ -124,19 +124,19 @@ pub fn RunControls() -> Html {
                     <button data-testid="run" title="Run, animated (R)" disabled={!has_exec} onclick={play(Play::Animate)}>{ "Run" }</button>
                     <button data-testid="run-to-end" title="Run to the end (E)" disabled={!has_exec} onclick={play(Play::ToEnd)}>{ "Run to end" }</button>
                 }
-                <label class="field speed" title="Animated run speed">{ "Speed" }
-                    <input type="range" min="1" max="60" value={ui.speed.to_string()} data-testid="speed" oninput={on_speed} />
-                    <span class="num">{ format!("{}/s", ui.speed) }</span>
-                </label>
                 <button data-testid="reset" title="Forget every execution" onclick={click(do_reset)}>{ "Reset" }</button>
                 { progress }
             </div>
             <div class="run-row">
-                <span class="clock" data-testid="clock" title="Virtual clock (UTC)">{ "🕒 " }{ format_clock(now) }</span>
+                <label class="field speed" title="Animated run speed">{ "Speed" }
+                    <input type="range" min="1" max="60" value={ui.speed.to_string()} data-testid="speed" oninput={on_speed} />
+                    <span class="num">{ format!("{}/s", ui.speed) }</span>
+                </label>
+                <span class="clock" data-testid="clock" title="Virtual clock (UTC)"><span class="muted">{ "Clock " }</span>{ format_clock(now) }</span>
                 <span class="muted" data-testid="next-timer">
                     { match next_timer { Some(t) => format!("next timer in {}", format_elapsed(t - now)), None => "no timer".into() } }
                 </span>
-                <button data-testid="advance-timer" title="Advance the clock to the next timer (T)" disabled={next_timer.is_none()} onclick={click(do_advance_timer)}>{ "⏭ Next timer" }</button>
+                <button data-testid="advance-timer" title="Advance the clock to the next timer (T)" disabled={next_timer.is_none()} onclick={click(do_advance_timer)}>{ "Next timer" }</button>
                 <input class="short" data-testid="advance-by-input" aria-label="Advance the clock by" value={(*advance_by).clone()} oninput={on_advance_text} />
                 <button data-testid="advance-by" onclick={on_advance_by}>{ "Advance" }</button>
                 <span class="spacer" />

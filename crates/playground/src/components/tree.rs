@@ -103,14 +103,13 @@ pub fn Breadcrumb() -> Html {
     let Some(id) = ui.execution else { return html! { <nav class="breadcrumb" data-testid="breadcrumb" /> } };
     let w = ws.read();
     let engine = w.engine();
-    // Walk up the parents: [(execution, the Task state in it that started the next one)].
     let mut chain: Vec<(ExecutionId, String, Option<String>)> = Vec::new();
+    // Each entry carries the Task state of its parent that started it.
     let mut cur = Some(id);
-    let mut via: Option<String> = None;
     while let Some(c) = cur {
         let Some(e) = find_exec(engine, c) else { break };
-        chain.push((c, format!("{} · {}", e.machine_name, short_name(&e.name)), via.take()));
-        via = e.parent.as_ref().and_then(|p| p.state_name.clone());
+        let via = e.parent.as_ref().and_then(|p| p.state_name.clone());
+        chain.push((c, format!("{} · {}", e.machine_name, short_name(&e.name)), via));
         cur = e.parent.as_ref().map(|p| p.execution);
         if chain.len() > 64 {
             break;
@@ -130,10 +129,10 @@ pub fn Breadcrumb() -> Html {
                 let via = next_via.clone();
                 Callback::from(move |_| {
                     let machine = find_exec(ws2.read().engine(), eid).map(|e| e.machine_name.clone());
-                    ui2.dispatch(Action::SelectExecutionState(eid, via.clone()));
                     if let Some(i) = machine.and_then(|m| ws2.read().machine_index(&m)) {
                         ui2.dispatch(Action::SelectMachine(i));
                     }
+                    ui2.dispatch(Action::SelectExecutionState(eid, via.clone()));
                 })
             };
             html! {

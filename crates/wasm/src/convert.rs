@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use stepwise_engine::api::names;
 use stepwise_engine::clock::{iso8601, parse_iso8601};
-use stepwise_engine::{ApiError, Diagnostic, Engine, EngineConfig, ExecutionId, Idle, PendingKind, PendingTask, Severity, StepReport};
+use stepwise_engine::{
+    ApiError, Diagnostic, Engine, EngineConfig, ExecutionId, Idle, PendingKind, PendingTask,
+    Severity, StepReport,
+};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// `runUntilIdle()` without a budget: enough for any sane demo, small enough that a machine
@@ -18,9 +21,16 @@ pub const DEFAULT_BUDGET: u32 = 10_000;
 // ---- requests ---------------------------------------------------------------------------
 
 /// Reads a request object; a missing or malformed one is AWS's `ValidationException`.
-pub fn request<T: for<'de> Deserialize<'de>>(value: JsValue, operation: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| api_error(&ApiError::new(names::VALIDATION, format!("{operation}: invalid request: {e}"))))
+pub fn request<T: for<'de> Deserialize<'de>>(
+    value: JsValue,
+    operation: &str,
+) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        api_error(&ApiError::new(
+            names::VALIDATION,
+            format!("{operation}: invalid request: {e}"),
+        ))
+    })
 }
 
 /// Definitions, inputs and outputs are JSON text in AWS's API. A JS string is taken as that text;
@@ -56,18 +66,38 @@ pub fn config(options: JsValue) -> Result<EngineConfig, JsValue> {
         return Ok(config);
     }
     // A `Date` has no enumerable fields, so serde would see `{}`: take its instant first.
-    let epoch_js = js_sys::Reflect::get(&options, &JsValue::from_str("epoch")).unwrap_or(JsValue::UNDEFINED);
-    let date_millis = epoch_js.dyn_ref::<js_sys::Date>().map(js_sys::Date::get_time);
+    let epoch_js =
+        js_sys::Reflect::get(&options, &JsValue::from_str("epoch")).unwrap_or(JsValue::UNDEFINED);
+    let date_millis = epoch_js
+        .dyn_ref::<js_sys::Date>()
+        .map(js_sys::Date::get_time);
     let options: Options = request(options, "new Stepwise")?;
-    let invalid = |m: String| api_error(&ApiError::new(names::VALIDATION, format!("new Stepwise: {m}")));
+    let invalid = |m: String| {
+        api_error(&ApiError::new(
+            names::VALIDATION,
+            format!("new Stepwise: {m}"),
+        ))
+    };
     let epoch = match (date_millis, options.epoch) {
-        (Some(ms), _) => Some(whole_millis(ms).ok_or_else(|| invalid("epoch is an invalid Date".into()))?),
+        (Some(ms), _) => {
+            Some(whole_millis(ms).ok_or_else(|| invalid("epoch is an invalid Date".into()))?)
+        }
         (None, None | Some(Value::Null)) => None,
         (None, Some(Value::Number(n))) => {
-            Some(n.as_f64().and_then(whole_millis).ok_or_else(|| invalid(format!("epoch {n} is not a whole number of milliseconds")))?)
+            Some(n.as_f64().and_then(whole_millis).ok_or_else(|| {
+                invalid(format!("epoch {n} is not a whole number of milliseconds"))
+            })?)
         }
-        (None, Some(Value::String(s))) => Some(parse_iso8601(&s).ok_or_else(|| invalid(format!("epoch '{s}' is not an ISO-8601 timestamp with a zone")))?),
-        (None, Some(other)) => return Err(invalid(format!("epoch must be milliseconds, ISO-8601 text or a Date, not {other}"))),
+        (None, Some(Value::String(s))) => Some(parse_iso8601(&s).ok_or_else(|| {
+            invalid(format!(
+                "epoch '{s}' is not an ISO-8601 timestamp with a zone"
+            ))
+        })?),
+        (None, Some(other)) => {
+            return Err(invalid(format!(
+                "epoch must be milliseconds, ISO-8601 text or a Date, not {other}"
+            )))
+        }
     };
     if let Some(e) = epoch {
         config.epoch_millis = e;
@@ -186,7 +216,12 @@ pub struct ValidateDefinition {
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| api_error(&ApiError::new("SerializationException", format!("cannot pass a value to JavaScript: {e}"))))
+        .map_err(|e| {
+            api_error(&ApiError::new(
+                "SerializationException",
+                format!("cannot pass a value to JavaScript: {e}"),
+            ))
+        })
 }
 
 /// `{}`, the answer of AWS calls that return nothing.
@@ -215,7 +250,9 @@ pub fn step_report(engine: &Engine, report: &StepReport) -> Value {
             o.insert("executionArn".into(), json!(execution.arn));
             o.insert("id".into(), json!(id));
             // Event ids are 1-based positions in the history.
-            let event = usize::try_from(id).ok().and_then(|i| execution.history.get(i.checked_sub(1)?));
+            let event = usize::try_from(id)
+                .ok()
+                .and_then(|i| execution.history.get(i.checked_sub(1)?));
             if let Some(event) = event {
                 o.insert("type".into(), json!(event.event_type));
                 if let Some(state) = &event.state_name {
@@ -237,10 +274,13 @@ pub fn pending_tasks(tasks: &[PendingTask]) -> Value {
             o.insert("executionArn".into(), json!(t.execution_arn));
             o.insert("stateName".into(), json!(t.state_name));
             o.insert("resource".into(), json!(t.resource));
-            o.insert("kind".into(), json!(match t.kind {
-                PendingKind::Callback => "Callback",
-                PendingKind::Manual => "Manual",
-            }));
+            o.insert(
+                "kind".into(),
+                json!(match t.kind {
+                    PendingKind::Callback => "Callback",
+                    PendingKind::Manual => "Manual",
+                }),
+            );
             // JSON text, as AWS's GetActivityTask hands a worker its input.
             o.insert("input".into(), json!(t.input.to_string()));
             o.insert("since".into(), json!(iso8601(t.since_millis)));
@@ -282,12 +322,18 @@ pub fn execution_tree(engine: &Engine) -> Value {
         if let Some(state) = e.parent.as_ref().and_then(|p| p.state_name.as_ref()) {
             o.insert("startedByState".into(), json!(state));
         }
-        let kids: Vec<Value> = children[id.0 as usize].iter().map(|&c| node(engine, children, c)).collect();
+        let kids: Vec<Value> = children[id.0 as usize]
+            .iter()
+            .map(|&c| node(engine, children, c))
+            .collect();
         o.insert("children".into(), Value::Array(kids));
         Value::Object(o)
     }
     // Nesting is bounded by the engine's depth limit, so the recursion is too.
-    let list: Vec<Value> = roots.into_iter().map(|r| node(engine, &children, r)).collect();
+    let list: Vec<Value> = roots
+        .into_iter()
+        .map(|r| node(engine, &children, r))
+        .collect();
     json!({ "executions": list })
 }
 
@@ -303,10 +349,13 @@ pub fn validation(diagnostics: &[Diagnostic]) -> Value {
 
 fn diagnostic(d: &Diagnostic) -> Value {
     let mut o = Map::new();
-    o.insert("severity".into(), json!(match d.severity {
-        Severity::Error => "ERROR",
-        Severity::Warning => "WARNING",
-    }));
+    o.insert(
+        "severity".into(),
+        json!(match d.severity {
+            Severity::Error => "ERROR",
+            Severity::Warning => "WARNING",
+        }),
+    );
     o.insert("code".into(), json!(d.code));
     o.insert("message".into(), json!(d.message));
     // Optional fields are left out rather than null, as the AWS SDK does.

@@ -40,9 +40,15 @@ impl Stepwise {
     /// A new engine. Options: `seed` (names, tokens and random functions), `epoch` (start of the
     /// virtual clock: millis, ISO-8601 text or a `Date`), `region`, `account`, `maxHistoryEvents`.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_optional_param_type = "StepwiseOptions")] options: Option<js_sys::Object>) -> Result<Stepwise, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "StepwiseOptions")] options: Option<
+            js_sys::Object,
+        >,
+    ) -> Result<Stepwise, JsValue> {
         let config = convert::config(options.map_or(JsValue::UNDEFINED, JsValue::from))?;
-        Ok(Stepwise { engine: Engine::new(config) })
+        Ok(Stepwise {
+            engine: Engine::new(config),
+        })
     }
 
     // ---- state machines ---------------------------------------------------------------------
@@ -53,7 +59,9 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "CreateStateMachineInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::CreateStateMachine = request(input, "createStateMachine")?;
-        let arn = api(self.engine.create_state_machine(&req.name, &req.definition.into_text()))?;
+        let arn = api(self
+            .engine
+            .create_state_machine(&req.name, &req.definition.into_text()))?;
         let created = api(self.engine.describe_state_machine(&arn))?;
         to_js(&serde_json::json!({"stateMachineArn": arn, "creationDate": created["creationDate"]}))
     }
@@ -64,7 +72,9 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "UpdateStateMachineInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::UpdateStateMachine = request(input, "updateStateMachine")?;
-        api(self.engine.update_state_machine(&req.state_machine_arn, &req.definition.into_text()))?;
+        api(self
+            .engine
+            .update_state_machine(&req.state_machine_arn, &req.definition.into_text()))?;
         to_js(&serde_json::json!({"updateDate": iso8601(self.engine.now_millis())}))
     }
 
@@ -84,14 +94,18 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "StateMachineRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::StateMachineRef = request(input, "describeStateMachine")?;
-        to_js(&api(self.engine.describe_state_machine(&req.state_machine_arn))?)
+        to_js(&api(self
+            .engine
+            .describe_state_machine(&req.state_machine_arn))?)
     }
 
     /// All state machines; the request object is accepted for symmetry with the SDK and ignored.
     #[wasm_bindgen(js_name = listStateMachines, unchecked_return_type = "ListStateMachinesOutput")]
     pub fn list_state_machines(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ListStateMachinesInput")] input: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListStateMachinesInput")] input: Option<
+            js_sys::Object,
+        >,
     ) -> Result<JsValue, JsValue> {
         // The whole list fits in one answer, so the paging fields have nothing to do.
         let _ = input;
@@ -101,10 +115,14 @@ impl Stepwise {
     /// Loads a Step Functions Local mock config (an object or its JSON text). Tasks it does not
     /// cover wait to be completed by hand through `listPendingTasks()` and `sendTask*`.
     #[wasm_bindgen(js_name = setMockConfig)]
-    pub fn set_mock_config(&mut self, #[wasm_bindgen(unchecked_param_type = "MockConfig")] config: JsValue) -> Result<(), JsValue> {
+    pub fn set_mock_config(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "MockConfig")] config: JsValue,
+    ) -> Result<(), JsValue> {
         let text = request::<JsonText>(config, "setMockConfig")?.into_text();
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| convert::invalid_argument(format!("setMockConfig: the config is not JSON: {e}")))?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            convert::invalid_argument(format!("setMockConfig: the config is not JSON: {e}"))
+        })?;
         api(self.engine.set_mock_config(&value))
     }
 
@@ -117,7 +135,11 @@ impl Stepwise {
     ) -> Result<JsValue, JsValue> {
         let req: convert::StartExecution = request(input, "startExecution")?;
         let text = req.input.map(JsonText::into_text);
-        let id = api(self.engine.start_execution(&req.state_machine_arn, req.name.as_deref(), text.as_deref()))?;
+        let id = api(self.engine.start_execution(
+            &req.state_machine_arn,
+            req.name.as_deref(),
+            text.as_deref(),
+        ))?;
         let e = self.engine.execution(id);
         to_js(&serde_json::json!({"executionArn": e.arn, "startDate": iso8601(e.start_millis)}))
     }
@@ -128,7 +150,11 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "StopExecutionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::StopExecution = request(input, "stopExecution")?;
-        api(self.engine.stop_execution(&req.execution_arn, req.error.as_deref(), req.cause.as_deref()))?;
+        api(self.engine.stop_execution(
+            &req.execution_arn,
+            req.error.as_deref(),
+            req.cause.as_deref(),
+        ))?;
         // Stopping a finished execution is allowed and keeps its own stop date.
         let stop = self
             .engine
@@ -151,13 +177,18 @@ impl Stepwise {
     #[wasm_bindgen(js_name = listExecutions, unchecked_return_type = "ListExecutionsOutput")]
     pub fn list_executions(
         &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "ListExecutionsInput")] input: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListExecutionsInput")] input: Option<
+            js_sys::Object,
+        >,
     ) -> Result<JsValue, JsValue> {
         let req: convert::ListExecutions = match input {
             Some(o) => request(o.into(), "listExecutions")?,
             None => convert::ListExecutions::default(),
         };
-        to_js(&api(self.engine.list_executions(req.state_machine_arn.as_deref(), req.status_filter.as_deref()))?)
+        to_js(&api(self.engine.list_executions(
+            req.state_machine_arn.as_deref(),
+            req.status_filter.as_deref(),
+        ))?)
     }
 
     #[wasm_bindgen(js_name = getExecutionHistory, unchecked_return_type = "GetExecutionHistoryOutput")]
@@ -166,7 +197,11 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "GetExecutionHistoryInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::GetExecutionHistory = request(input, "getExecutionHistory")?;
-        let history = self.engine.get_execution_history(&req.execution_arn, req.reverse_order, req.include_execution_data.unwrap_or(true));
+        let history = self.engine.get_execution_history(
+            &req.execution_arn,
+            req.reverse_order,
+            req.include_execution_data.unwrap_or(true),
+        );
         to_js(&api(history)?)
     }
 
@@ -186,7 +221,9 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "SendTaskSuccessInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::SendTaskSuccess = request(input, "sendTaskSuccess")?;
-        api(self.engine.send_task_success(&req.task_token, &req.output.into_text()))?;
+        api(self
+            .engine
+            .send_task_success(&req.task_token, &req.output.into_text()))?;
         Ok(convert::empty())
     }
 
@@ -196,7 +233,11 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "SendTaskFailureInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::SendTaskFailure = request(input, "sendTaskFailure")?;
-        api(self.engine.send_task_failure(&req.task_token, req.error.as_deref(), req.cause.as_deref()))?;
+        api(self.engine.send_task_failure(
+            &req.task_token,
+            req.error.as_deref(),
+            req.cause.as_deref(),
+        ))?;
         Ok(convert::empty())
     }
 
@@ -232,7 +273,9 @@ impl Stepwise {
     /// it stopped. The clock does not move: see `advanceToNextTimer()`.
     #[wasm_bindgen(js_name = runUntilIdle, unchecked_return_type = "RunUntilIdleOutput")]
     pub fn run_until_idle(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
-        let idle = self.engine.run_until_idle(budget.unwrap_or(convert::DEFAULT_BUDGET) as usize);
+        let idle = self
+            .engine
+            .run_until_idle(budget.unwrap_or(convert::DEFAULT_BUDGET) as usize);
         to_js(&convert::idle(&idle))
     }
 
@@ -244,7 +287,9 @@ impl Stepwise {
                 self.engine.advance_clock(ms);
                 Ok(())
             }
-            _ => Err(convert::invalid_argument(format!("advanceClock: {ms} is not a whole, non-negative number of milliseconds"))),
+            _ => Err(convert::invalid_argument(format!(
+                "advanceClock: {ms} is not a whole, non-negative number of milliseconds"
+            ))),
         }
     }
 
@@ -266,5 +311,7 @@ pub fn validate_state_machine_definition(
     #[wasm_bindgen(unchecked_param_type = "ValidateStateMachineDefinitionInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
     let req: convert::ValidateDefinition = request(input, "validateStateMachineDefinition")?;
-    to_js(&convert::validation(&stepwise_engine::validate(&req.definition.into_text())))
+    to_js(&convert::validation(&stepwise_engine::validate(
+        &req.definition.into_text(),
+    )))
 }

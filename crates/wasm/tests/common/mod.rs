@@ -33,7 +33,11 @@ pub fn ok(r: Result<JsValue, JsValue>) -> Value {
 
 fn describe(e: &JsValue) -> String {
     match e.dyn_ref::<js_sys::Error>() {
-        Some(err) => format!("{}: {}", String::from(err.name()), String::from(err.message())),
+        Some(err) => format!(
+            "{}: {}",
+            String::from(err.name()),
+            String::from(err.message())
+        ),
         None => format!("{e:?}"),
     }
 }
@@ -41,13 +45,17 @@ fn describe(e: &JsValue) -> String {
 /// The thrown value of a call that must fail: a real `Error`, whose name is returned.
 pub fn err_name<T: std::fmt::Debug>(r: Result<T, JsValue>) -> String {
     let e = r.expect_err("the call should have thrown");
-    let err = e.dyn_ref::<js_sys::Error>().unwrap_or_else(|| panic!("threw a non-Error: {e:?}"));
+    let err = e
+        .dyn_ref::<js_sys::Error>()
+        .unwrap_or_else(|| panic!("threw a non-Error: {e:?}"));
     String::from(err.name())
 }
 
 /// The thrown `Error` itself, for checks beyond its name.
 pub fn thrown<T: std::fmt::Debug>(r: Result<T, JsValue>) -> js_sys::Error {
-    r.expect_err("the call should have thrown").dyn_into::<js_sys::Error>().expect("an Error")
+    r.expect_err("the call should have thrown")
+        .dyn_into::<js_sys::Error>()
+        .expect("an Error")
 }
 
 pub fn engine() -> Stepwise {
@@ -56,13 +64,17 @@ pub fn engine() -> Stepwise {
 
 /// Creates a machine and returns its ARN.
 pub fn machine(sw: &mut Stepwise, name: &str, definition: Value) -> String {
-    let out = ok(sw.create_state_machine(js(serde_json::json!({"name": name, "definition": definition.to_string()}))));
+    let out = ok(sw.create_state_machine(js(
+        serde_json::json!({"name": name, "definition": definition.to_string()}),
+    )));
     out["stateMachineArn"].as_str().expect("an ARN").to_owned()
 }
 
 /// Starts an execution and returns its ARN.
 pub fn start(sw: &mut Stepwise, machine_arn: &str, input: Value) -> String {
-    let out = ok(sw.start_execution(js(serde_json::json!({"stateMachineArn": machine_arn, "input": input.to_string()}))));
+    let out = ok(sw.start_execution(js(
+        serde_json::json!({"stateMachineArn": machine_arn, "input": input.to_string()}),
+    )));
     out["executionArn"].as_str().expect("an ARN").to_owned()
 }
 
@@ -73,12 +85,22 @@ pub fn describe_execution(sw: &Stepwise, arn: &str) -> Value {
 /// An execution's output, parsed from AWS's JSON text.
 pub fn output(sw: &Stepwise, arn: &str) -> Value {
     let d = describe_execution(sw, arn);
-    serde_json::from_str(d["output"].as_str().unwrap_or_else(|| panic!("no output: {d}"))).expect("JSON output")
+    serde_json::from_str(
+        d["output"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no output: {d}")),
+    )
+    .expect("JSON output")
 }
 
 pub fn event_types(sw: &Stepwise, arn: &str) -> Vec<String> {
     let h = ok(sw.get_execution_history(js(serde_json::json!({"executionArn": arn}))));
-    h["events"].as_array().expect("events").iter().map(|e| e["type"].as_str().expect("type").to_owned()).collect()
+    h["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["type"].as_str().expect("type").to_owned())
+        .collect()
 }
 
 pub fn run(sw: &mut Stepwise) -> Value {

@@ -282,13 +282,17 @@ impl Stepwise {
     /// Moves the virtual clock forward by `ms` milliseconds (a whole, non-negative number).
     #[wasm_bindgen(js_name = advanceClock)]
     pub fn advance_clock(&mut self, ms: f64) -> Result<(), JsValue> {
-        match convert::whole_millis(ms) {
-            Some(ms) if ms >= 0 => {
-                self.engine.advance_clock(ms);
+        let target = convert::whole_millis(ms)
+            .filter(|ms| *ms >= 0)
+            .and_then(|ms| convert::whole_millis((self.engine.now_millis() + ms) as f64));
+        match target {
+            Some(t) => {
+                self.engine.advance_clock(t - self.engine.now_millis());
                 Ok(())
             }
-            _ => Err(convert::invalid_argument(format!(
-                "advanceClock: {ms} is not a whole, non-negative number of milliseconds"
+            None => Err(convert::invalid_argument(format!(
+                "advanceClock: {ms} is not a whole, non-negative number of milliseconds \
+                 that keeps the clock within the range of a JS Date"
             ))),
         }
     }

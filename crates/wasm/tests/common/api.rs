@@ -59,6 +59,20 @@ fn options_set_epoch_region_account_and_seed() {
     let arn = machine(&mut sw, "M", pass(json!(1)));
     assert_eq!(arn, "arn:aws:states:eu-west-1:111122223333:stateMachine:M");
 
+    // A BigInt seed is taken as well as a number.
+    let big = js(json!({}));
+    js_sys::Reflect::set(&big, &"seed".into(), &js_sys::BigInt::from(7u64).into()).unwrap();
+    let mut by_bigint = Stepwise::new(Some(big.unchecked_into())).unwrap();
+    let mut by_number = Stepwise::new(obj(json!({"seed": 7}))).unwrap();
+    let (m1, m2) = (
+        machine(&mut by_bigint, "M", pass(json!(1))),
+        machine(&mut by_number, "M", pass(json!(1))),
+    );
+    let names = [(&mut by_bigint, m1), (&mut by_number, m2)].map(|(sw, m)| {
+        ok(sw.start_execution(js(json!({"stateMachineArn": m}))))["executionArn"].clone()
+    });
+    assert_eq!(names[0], names[1]);
+
     for epoch in [json!("2024-02-29T12:00:00Z"), json!(1_709_208_000_000_i64)] {
         let sw = Stepwise::new(obj(json!({"epoch": epoch}))).unwrap();
         assert_eq!(sw.now(), "2024-02-29T12:00:00.000Z", "{epoch}");
@@ -108,7 +122,7 @@ fn timers_wait_for_the_clock() {
     assert_eq!(run(&mut sw), json!({"idle": "Finished"}));
     assert_eq!(output(&sw, &e), json!("woke"));
     assert!(!sw.advance_to_next_timer(), "no timer is left");
-    for bad in [-1.0, 0.5, f64::NAN, f64::INFINITY] {
+    for bad in [-1.0, 0.5, f64::NAN, f64::INFINITY, 8.64e15] {
         assert_eq!(
             err_name(sw.advance_clock(bad)),
             "ValidationException",

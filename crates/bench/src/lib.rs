@@ -14,35 +14,38 @@ pub mod alloc;
 pub mod report;
 pub mod workloads;
 
-/// The wasm face of the report: no wasm-bindgen, just two imports (a clock and a line printer)
-/// and one export, which is all a Node script needs to run the table.
+/// The wasm face of the report: one export for `bench-wasm`'s Node script, a clock and a line
+/// printer from JavaScript.
 #[cfg(target_arch = "wasm32")]
 mod wasm {
     use crate::report::{run_table, Options};
     use crate::workloads::Workload;
+    use wasm_bindgen::prelude::wasm_bindgen;
 
     #[global_allocator]
     static ALLOC: crate::alloc::CountingAlloc = crate::alloc::CountingAlloc;
 
-    #[link(wasm_import_module = "bench")]
+    #[wasm_bindgen]
     extern "C" {
-        /// `performance.now()`.
-        fn now_ms() -> f64;
-        /// Writes one UTF-8 line to stdout.
-        fn print_line(ptr: *const u8, len: usize);
+        #[wasm_bindgen(js_namespace = performance)]
+        fn now() -> f64;
+        #[wasm_bindgen(js_namespace = console)]
+        fn log(line: &str);
     }
 
-    /// Runs the table. `only_mask` bit i selects `Workload::ALL[i]` (0 = all); `max_n` 0 = no cap.
+    /// Runs the table. `only_mask` bit i selects `Workload::ALL[i]` (0 = all); `max_n` 0 = no cap;
+    /// `n` 0 = the default sizes, else that one size (`raised` lifts the quotas for it).
     /// Returns 0 when every case succeeded.
-    #[no_mangle]
-    pub extern "C" fn bench_main(repeat: u32, max_n: u32, only_mask: u32) -> u32 {
+    #[wasm_bindgen]
+    pub fn bench_main(repeat: u32, max_n: u32, only_mask: u32, n: u32, raised: bool) -> u32 {
         let options = Options {
             repeat: repeat.max(1) as usize,
             only: Workload::ALL.into_iter().enumerate().filter(|(i, _)| only_mask & (1 << i) != 0).map(|(_, w)| w).collect(),
             max_n: if max_n == 0 { usize::MAX } else { max_n as usize },
+            n: (n > 0).then_some(n as usize),
+            raised,
         };
-        let now = || unsafe { now_ms() };
-        let mut print = |line: &str| unsafe { print_line(line.as_ptr(), line.len()) };
+        let mut print = |line: &str| log(line);
         u32::from(!run_table(&options, &now, &mut print))
     }
 }

@@ -40,16 +40,21 @@ pub struct Options {
     pub only: Vec<Workload>,
     /// Skip cases above this size.
     pub max_n: usize,
+    /// Instead of the default sizes, run every selected workload at this one size.
+    pub n: Option<usize>,
+    /// With `n`: lift AWS's quotas as the N = 10,000 cases do.
+    pub raised: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { repeat: 3, only: Vec::new(), max_n: usize::MAX }
+        Options { repeat: 3, only: Vec::new(), max_n: usize::MAX, n: None, raised: false }
     }
 }
 
 impl Options {
-    /// Parses `--repeat R`, `--only a,b`, `--max-n N`, `--quick` (= `--max-n 5000 --repeat 1`).
+    /// Parses `--repeat R`, `--only a,b`, `--max-n N`, `--quick` (= `--max-n 5000 --repeat 1`),
+    /// `--n N` (one size instead of the defaults) and `--raised` (with `--n`: lift the quotas).
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let mut o = Options::default();
         let mut it = args.iter();
@@ -58,6 +63,8 @@ impl Options {
             match a.as_str() {
                 "--repeat" => o.repeat = value("--repeat")?.parse().map_err(|e| format!("--repeat: {e}"))?,
                 "--max-n" => o.max_n = value("--max-n")?.parse().map_err(|e| format!("--max-n: {e}"))?,
+                "--n" => o.n = Some(value("--n")?.parse().map_err(|e| format!("--n: {e}"))?),
+                "--raised" => o.raised = true,
                 "--quick" => {
                     o.max_n = 5_000;
                     o.repeat = 1;
@@ -67,7 +74,7 @@ impl Options {
                         o.only.push(Workload::parse(name.trim()).ok_or_else(|| format!("unknown workload {name:?}"))?);
                     }
                 }
-                other => return Err(format!("unknown argument {other:?} (use --repeat R, --only loop,map, --max-n N, --quick)")),
+                other => return Err(format!("unknown argument {other:?} (use --repeat R, --only loop,map, --max-n N, --quick, --n N, --raised)")),
             }
         }
         if o.repeat == 0 {
@@ -77,8 +84,11 @@ impl Options {
     }
 
     pub fn cases(&self) -> Vec<Case> {
-        default_cases()
-            .into_iter()
+        let all = match self.n {
+            Some(n) => Workload::ALL.into_iter().map(|w| Case { workload: w, n: if w.is_sized() { n } else { 1 }, raised: self.raised }).collect(),
+            None => default_cases(),
+        };
+        all.into_iter()
             .filter(|c| self.only.is_empty() || self.only.contains(&c.workload))
             .filter(|c| c.n <= self.max_n)
             .collect()
@@ -217,6 +227,8 @@ mod tests {
         assert!(Options::parse(&["--repeat".into(), "0".into()]).is_err());
         let quick = Options::parse(&["--quick".into()]).unwrap();
         assert!(quick.cases().iter().all(|c| !c.raised));
+        let one = Options::parse(&["--n".into(), "7".into(), "--only".into(), "map".into()]).unwrap();
+        assert_eq!(one.cases(), vec![Case { workload: Workload::Map, n: 7, raised: false }]);
     }
 
     #[test]

@@ -164,7 +164,11 @@ class Embed {
       for (const m of o.machines) {
         const area = el('textarea', { class: 'sw-code', rows: 10, spellcheck: 'false', 'data-sw-definition': m.name });
         area.value = pretty(m.text);
-        area.addEventListener('input', () => { this.edited = true; });
+        area.addEventListener('input', () => {
+          this.edited = true;
+          this.runButton.disabled = false;
+          this.stepButton.disabled = false;
+        });
         this.defEditors[m.name] = area;
         source.append(el('label', { class: 'sw-label' }, m.name, area));
       }
@@ -319,7 +323,10 @@ class Embed {
 
   stepOnce() {
     this.pause();
-    if (!this.current || FINISHED.has(this.statusOf(this.current)) || this.edited) {
+    const finished = FINISHED.has(this.statusOf(this.current));
+    // A finished run stays on screen: only Run (or an edit) starts the next one.
+    if (finished && !this.edited) return this.render();
+    if (!this.current || finished || this.edited) {
       this.startExecution();
       return this.render();
     }
@@ -390,6 +397,7 @@ class Embed {
     this.clock.textContent = this.sw.now().replace('T', ' ').replace('.000Z', 'Z');
     this.runButton.textContent = this.playing ? 'Pause' : '▶ Run';
     this.runButton.disabled = !this.ready && !this.edited;
+    this.stepButton.disabled = (!this.ready || FINISHED.has(status)) && !this.edited;
     const pending = this.sw.listPendingTasks().tasks;
     const idle = this.current ? this.sw.runUntilIdle(0) : { idle: 'Finished' };
     this.timerButton.hidden = idle.idle !== 'WaitingForTimer';

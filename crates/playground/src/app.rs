@@ -109,7 +109,7 @@ fn Shell() -> Html {
             </div>
         }
     });
-    let pending = ws.read().engine().pending_tasks().len();
+    let pending = ws.read().pending_tasks().len();
     let tab = |t: BottomTab, label: String, testid: &'static str| {
         let ui2 = ui.clone();
         html! {

@@ -556,6 +556,9 @@ fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
 
 #[cfg(test)]
 mod tests {
+    // In the wasm test run these run in the browser with the rest of the suite.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
     use serde_json::json;
 

@@ -109,6 +109,9 @@ pub fn format_json(text: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    // In the wasm test run these run in the browser with the rest of the suite.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     fn rebuild(lines: &[Vec<(Tok, String)>]) -> String {

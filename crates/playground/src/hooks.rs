@@ -45,7 +45,7 @@ fn idle_reason(w: &Workspace) -> String {
             crate::history::format_elapsed(t - engine.now_millis())
         );
     }
-    let pending = engine.pending_tasks().len();
+    let pending = crate::workspace::outside_tasks(engine).len();
     if pending > 0 {
         return format!("Waiting for the outside: {pending} task token(s) to complete in Pending tokens.");
     }

@@ -47,6 +47,9 @@ pub mod state;
 pub mod storage;
 pub mod workspace;
 
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 /// Mounts the app on the page. A placeholder `#app` element left by `index.html` (a loading
 /// message) is replaced, so there is exactly one `#app`.
 pub fn start() {

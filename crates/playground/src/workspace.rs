@@ -397,11 +397,12 @@ impl Workspace {
             if self.engine.next_timer().is_some() {
                 // With a task token outstanding, the next timer may be its heartbeat or timeout:
                 // jumping to it would fail the task nobody had a chance to answer.
-                if advance_timers && self.engine.pending_tasks().is_empty() {
+                let waiting_outside = !outside_tasks(&self.engine).is_empty();
+                if advance_timers && !waiting_outside {
                     let _ = self.apply_new(Command::AdvanceToNextTimer);
                     continue;
                 }
-                break if self.engine.pending_tasks().is_empty() {
+                break if !waiting_outside {
                     FrameEnd::WaitingForTimer
                 } else {
                     FrameEnd::WaitingForOutside
@@ -448,8 +449,11 @@ impl Workspace {
         self.push(Command::Stop { execution_arn: execution_arn.into() })
     }
 
+    /// Tasks waiting for the outside world: callbacks and unmocked tasks. A nested
+    /// `startExecution.sync` task also holds a token inside the engine, but it waits for its
+    /// child execution, not for the user, so it is left out.
     pub fn pending_tasks(&self) -> Vec<PendingTask> {
-        self.engine.pending_tasks()
+        outside_tasks(&self.engine)
     }
 
     /// Rebuilds the engine as it was after `tick` ticks of the log.
@@ -561,6 +565,12 @@ impl Workspace {
     }
 }
 
+pub fn outside_tasks(engine: &Engine) -> Vec<PendingTask> {
+    let mut tasks = engine.pending_tasks();
+    tasks.retain(|t| !t.resource.starts_with("arn:aws:states:::states:startExecution.sync"));
+    tasks
+}
+
 /// Creates or updates every machine; returns the machines (or `⟨mocks⟩`) that failed.
 fn deploy(engine: &mut Engine, machines: &[(String, String)], mocks: Option<&Value>) -> Vec<(String, String)> {
     let mut errors = Vec::new();
@@ -620,6 +630,9 @@ fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    // In the wasm test run these run in the browser with the rest of the suite.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     fn example(file: &str) -> Workspace {

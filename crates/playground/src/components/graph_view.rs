@@ -35,7 +35,7 @@ pub fn shown_machine(w: &Workspace, machine_tab: usize, execution: Option<Execut
 pub fn statuses_of(engine: &Engine, id: ExecutionId) -> BTreeMap<String, StateStatus> {
     let Some(exec) = find_exec(engine, id) else { return BTreeMap::new() };
     let waiting: Vec<String> =
-        engine.pending_tasks().into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
+        crate::workspace::outside_tasks(engine).into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
     state_statuses(&exec.history, &waiting)
 }
 

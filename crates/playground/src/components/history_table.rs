@@ -155,6 +155,9 @@ pub fn HistoryTable() -> Html {
 
 #[cfg(test)]
 mod tests {
+    // In the wasm test run these run in the browser with the rest of the suite.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
 
     #[test]

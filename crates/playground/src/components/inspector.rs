@@ -42,7 +42,7 @@ pub fn Inspector() -> Html {
     if let Some(state) = ui.state.clone() {
         let io = state_io(&exec.history, &state);
         let waiting: Vec<String> =
-            engine.pending_tasks().into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
+            crate::workspace::outside_tasks(engine).into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
         let st = state_statuses(&exec.history, &waiting).get(&state).copied();
         let children: Vec<(stepwise_engine::ExecutionId, String)> = engine
             .children(id)

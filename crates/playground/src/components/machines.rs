@@ -97,9 +97,11 @@ pub fn MachinesPanel() -> Html {
             Err(e) => ui.dispatch(Action::Notify(Level::Error, format!("Cannot format: {e}"))),
         })
     };
+    // A callback that stays the same across renders lets the editor skip re-rendering while a
+    // run steps (the handle's verbs work from any render's copy: the cell is shared).
     let on_text = {
         let ws = ws.clone();
-        Callback::from(move |t: String| ws.update(|w| w.set_definition(index, t)))
+        use_callback(index, move |t: String, index| ws.update(|w| w.set_definition(*index, t)))
     };
 
     let tabs: Html = names

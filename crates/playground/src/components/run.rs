@@ -110,11 +110,9 @@ pub fn RunControls() -> Html {
     html! {
         <section class="panel run" data-testid="run-controls" aria-label="Run controls">
             <div class="run-row">
-                <label class="field">{ "Run" }
-                    <select data-testid="entry-select" onchange={on_entry}>
-                        { for names.iter().map(|n| html! { <option value={n.clone()} selected={Some(n) == entry.as_ref()}>{ n.clone() }</option> }) }
-                    </select>
-                </label>
+                <select data-testid="entry-select" aria-label="State machine to start" title="State machine to start" onchange={on_entry}>
+                    { for names.iter().map(|n| html! { <option value={n.clone()} selected={Some(n) == entry.as_ref()}>{ n.clone() }</option> }) }
+                </select>
                 <button class="primary" data-testid="start" title="Start an execution (N)" onclick={click(do_start)}>{ "▶ Start" }</button>
                 <span class="sep" />
                 <button data-testid="step" title="One event (S)" disabled={!has_exec} onclick={on_step}>{ "Step" }</button>
@@ -125,28 +123,28 @@ pub fn RunControls() -> Html {
                     <button data-testid="run-to-end" title="Run to the end (E)" disabled={!has_exec} onclick={play(Play::ToEnd)}>{ "Run to end" }</button>
                 }
                 <button data-testid="reset" title="Forget every execution" onclick={click(do_reset)}>{ "Reset" }</button>
-                { progress }
-            </div>
-            <div class="run-row">
-                <label class="field speed" title="Animated run speed">{ "Speed" }
-                    <input type="range" min="1" max="60" value={ui.speed.to_string()} data-testid="speed" oninput={on_speed} />
+                <label class="field speed" title="Animated run speed (events per second)">
+                    <input type="range" min="1" max="60" value={ui.speed.to_string()} data-testid="speed" aria-label="Speed" oninput={on_speed} />
                     <span class="num">{ format!("{}/s", ui.speed) }</span>
                 </label>
-                <span class="clock" data-testid="clock" title="Virtual clock (UTC)"><span class="muted">{ "Clock " }</span>{ format_clock(now) }</span>
-                <span class="muted" data-testid="next-timer">
+                { progress }
+                <span class="spacer" />
+                <span class="muted" data-testid="counts">{ format!("{events} events · {running} running") }</span>
+            </div>
+            <div class="run-row">
+                <span class="clock" data-testid="clock" title="Virtual clock (UTC)">{ format_clock(now) }</span>
+                <span class="muted small" data-testid="next-timer">
                     { match next_timer { Some(t) => format!("next timer in {}", format_elapsed(t - now)), None => "no timer".into() } }
                 </span>
                 <button data-testid="advance-timer" title="Advance the clock to the next timer (T)" disabled={next_timer.is_none()} onclick={click(do_advance_timer)}>{ "Next timer" }</button>
                 <input class="short" data-testid="advance-by-input" aria-label="Advance the clock by" value={(*advance_by).clone()} oninput={on_advance_text} />
-                <button data-testid="advance-by" onclick={on_advance_by}>{ "Advance" }</button>
-                <span class="spacer" />
-                <span class="muted" data-testid="counts">{ format!("{events} events · {running} running") }</span>
-            </div>
-            <div class="run-row timeline" title="Timeline: drag to step backwards and forwards through the run">
-                <span class="muted">{ "Timeline" }</span>
-                <input type="range" min="0" max={total.to_string()} value={position.to_string()} disabled={total == 0}
-                    data-testid="timeline" aria-label="Timeline" oninput={on_seek} />
-                <span class="num" data-testid="timeline-pos">{ format!("{position} / {total}") }</span>
+                <button data-testid="advance-by" title="Advance the clock by this long (10s, 5m, 2h, 1d)" onclick={on_advance_by}>{ "Advance" }</button>
+                <span class="sep" />
+                <span class="timeline" title="Timeline: drag to step backwards and forwards through the run">
+                    <input type="range" min="0" max={total.to_string()} value={position.to_string()} disabled={total == 0}
+                        data-testid="timeline" aria-label="Timeline" oninput={on_seek} />
+                    <span class="num" data-testid="timeline-pos">{ format!("{position} / {total}") }</span>
+                </span>
             </div>
         </section>
     }
@@ -154,6 +152,9 @@ pub fn RunControls() -> Html {
 
 #[cfg(test)]
 mod tests {
+    // In the wasm test run these run in the browser with the rest of the suite.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::parse_duration;
 
     #[test]

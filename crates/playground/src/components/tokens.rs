@@ -120,7 +120,8 @@ fn TokenRow(props: &TokenRowProps) -> Html {
             </div>
             <div class="token-body">
                 <div class="token-sent">
-                    <h3>{ "Sent by the task" }<span class="muted small">{ format!(" · {}", t.resource) }</span></h3>
+                    <h3>{ "Sent by the task" }</h3>
+                    <p class="mono small muted resource">{ t.resource.clone() }</p>
                     <pre class="json">{ t.input.clone() }</pre>
                     <p class="mono small token-text" title="Task token">{ t.token.clone() }</p>
                 </div>
@@ -150,8 +151,7 @@ pub fn PendingTokens() -> Html {
     let w = ws.read();
     let engine = w.engine();
     let now = engine.now_millis();
-    let tasks: Vec<PendingTaskView> = engine
-        .pending_tasks()
+    let tasks: Vec<PendingTaskView> = crate::workspace::outside_tasks(engine)
         .iter()
         .map(|p| {
             let label = find_exec(engine, p.execution).map(|e| e.machine_name.clone()).unwrap_or_default();
@@ -176,7 +176,7 @@ pub fn MocksEditor() -> Html {
     let (err_lines, err_msg) = json_error_line(&text);
     let oninput = {
         let ws = ws.clone();
-        Callback::from(move |t: String| ws.update(|w| w.set_mocks(t)))
+        use_callback((), move |t: String, _| ws.update(|w| w.set_mocks(t)))
     };
     html! {
         <div class="mocks" data-testid="mocks">
@@ -197,7 +197,7 @@ pub fn InputEditor() -> Html {
     let (err_lines, err_msg) = json_error_line(&text);
     let oninput = {
         let ws = ws.clone();
-        Callback::from(move |t: String| ws.update(|w| w.set_input(t)))
+        use_callback((), move |t: String, _| ws.update(|w| w.set_input(t)))
     };
     let on_format = {
         let (ws, text) = (ws.clone(), text.clone());

@@ -31,11 +31,11 @@ pub fn status_label(status: &str) -> String {
     .to_string()
 }
 
-fn node(engine: &Engine, id: ExecutionId, selected: Option<ExecutionId>, on_select: &Callback<ExecutionId>, depth: usize) -> Html {
+fn node(engine: &Engine, waiting: &[ExecutionId], id: ExecutionId, selected: Option<ExecutionId>, on_select: &Callback<ExecutionId>, depth: usize) -> Html {
     let Some(exec) = find_exec(engine, id) else { return html! {} };
     let status = exec.status.as_str();
     let children = engine.children(id);
-    let waiting = engine.pending_tasks().iter().any(|p| p.execution == id);
+    let is_waiting = waiting.contains(&id);
     let onclick = {
         let cb = on_select.clone();
         Callback::from(move |_| cb.emit(id))
@@ -48,12 +48,12 @@ fn node(engine: &Engine, id: ExecutionId, selected: Option<ExecutionId>, on_sele
                 data-status={status} style={format!("padding-left:{}px", 8 + depth * 14)} {onclick}
                 title={exec.arn.clone()}>
                 <span class={status_class(status)}>{ status_label(status) }</span>
-                if waiting { <span class="badge waiting" title="Waiting for a task token">{ "token" }</span> }
+                if is_waiting { <span class="badge waiting" title="Waiting for a task token">{ "token" }</span> }
                 <span class="exec-machine">{ exec.machine_name.clone() }</span>
                 <span class="exec-name">{ short_name(&exec.name) }{ started_by }</span>
             </button>
             if !children.is_empty() {
-                <ul>{ for children.iter().map(|c| node(engine, *c, selected, on_select, depth + 1)) }</ul>
+                <ul>{ for children.iter().map(|c| node(engine, waiting, *c, selected, on_select, depth + 1)) }</ul>
             }
         </li>
     }
@@ -84,13 +84,14 @@ pub fn ExecutionsTree() -> Html {
     let w = ws.read();
     let engine = w.engine();
     let roots: Vec<ExecutionId> = engine.executions().iter().filter(|e| e.parent.is_none()).map(|e| e.id).collect();
+    let waiting: Vec<ExecutionId> = crate::workspace::outside_tasks(engine).iter().map(|p| p.execution).collect();
     html! {
         <section class="panel tree" data-testid="executions" aria-label="Executions">
             <h2>{ "Executions" }</h2>
             if roots.is_empty() {
                 <p class="empty">{ "No execution yet. Press Start (N)." }</p>
             } else {
-                <ul class="exec-tree">{ for roots.iter().rev().map(|r| node(engine, *r, ui.execution, &on_select, 0)) }</ul>
+                <ul class="exec-tree">{ for roots.iter().rev().map(|r| node(engine, &waiting, *r, ui.execution, &on_select, 0)) }</ul>
             }
         </section>
     }

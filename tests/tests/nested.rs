@@ -144,15 +144,16 @@ fn heartbeat_timeout_ends_the_task_with_states_timeout() {
     let id = e.start_execution(&machine_arn("Parent"), None, None).unwrap();
     e.run_until_idle(1000);
     let token = e.pending_tasks()[0].token.clone();
-    // A heartbeat moves the deadline: at 15 s the task is still alive.
+    // A heartbeat at 5 s moves the deadline from 10 s to 15 s: at 14 s the task is alive.
     e.advance_clock(5_000);
     e.send_task_heartbeat(&token).unwrap();
-    e.advance_clock(10_000);
+    e.advance_clock(9_000);
     e.run_until_idle(1000);
     assert!(e.execution(id).is_running());
     settle(&mut e);
     assert_eq!(e.execution(id).error.as_deref(), Some("States.Timeout"));
-    assert_eq!(e.now_millis() - e.execution(id).start_millis, 25_000);
+    assert!(event_types(&e, id).contains(&"TaskTimedOut"));
+    assert_eq!(e.now_millis() - e.execution(id).start_millis, 15_000);
 }
 
 #[test]

@@ -45,6 +45,22 @@ pub mod names {
     pub const VALIDATION: &str = "ValidationException";
 }
 
+/// AWS's maximum lengths for a task failure's `error` and `cause`.
+pub const MAX_ERROR_CHARS: usize = 256;
+pub const MAX_CAUSE_CHARS: usize = 32_768;
+
+/// Cuts a cause to AWS's maximum length (on a character boundary).
+pub fn clip_cause(mut cause: String) -> String {
+    if cause.len() > MAX_CAUSE_CHARS {
+        let mut end = MAX_CAUSE_CHARS;
+        while !cause.is_char_boundary(end) {
+            end -= 1;
+        }
+        cause.truncate(end);
+    }
+    cause
+}
+
 /// AWS's rules for state machine and execution names: 1–80 characters, none of whitespace,
 /// brackets, wildcards, special characters or control characters.
 pub fn check_name(name: &str) -> Result<(), ApiError> {

@@ -456,8 +456,11 @@ impl Engine {
         if self.spent_tokens.contains_key(token) {
             return Err(ApiError::new(names::TASK_DOES_NOT_EXIST, "Task Does Not Exist: the task of this token has already completed"));
         }
-        if token.len() < 10 || !token.is_ascii() {
-            return Err(ApiError::new(names::INVALID_TOKEN, format!("Invalid Token: '{token}'")));
+        // Tokens this engine issues are "AQB" and 96 hex digits; anything else is malformed.
+        let well_formed = token.len() == 99 && token.starts_with("AQB") && token[3..].bytes().all(|b| b.is_ascii_hexdigit());
+        if !well_formed {
+            let shown: String = token.chars().take(100).collect();
+            return Err(ApiError::new(names::INVALID_TOKEN, format!("Invalid Token: '{shown}'")));
         }
         Err(ApiError::new(names::TASK_DOES_NOT_EXIST, "Task Does Not Exist: no task is waiting for this token"))
     }
@@ -474,6 +477,9 @@ impl Engine {
 
     pub fn send_task_failure(&mut self, token: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
         let t = self.token_target(token)?;
+        if error.is_some_and(|e| e.chars().count() > crate::api::MAX_ERROR_CHARS) || cause.is_some_and(|c| c.chars().count() > crate::api::MAX_CAUSE_CHARS) {
+            return Err(ApiError::new(names::VALIDATION, "error must be at most 256 characters and cause at most 32768"));
+        }
         let err = StatesError { error: error.unwrap_or("").to_owned(), cause: cause.map(str::to_owned) };
         self.complete_token(token, t, TaskOutcome::Failed(err));
         Ok(())

@@ -1132,7 +1132,9 @@ impl Engine {
             TaskOutcome::Succeeded(described)
         } else {
             let text = if link.pattern_sync2 { described.to_string() } else { self.describe_for_parent(child, false).to_string() };
-            TaskOutcome::Failed(StatesError::new(names::TASK_FAILED, text))
+            // Each level nests the child's cause as escaped text; AWS caps causes, which also
+            // keeps a chain of failing children from growing without bound.
+            TaskOutcome::Failed(StatesError::new(names::TASK_FAILED, crate::api::clip_cause(text)))
         };
         self.push(self.now, Work::Complete { exec: p, frame, gen, outcome });
     }

@@ -1,17 +1,17 @@
-//! The same commands give the same history, byte for byte.
+//! The same commands give the same history, byte for byte, and the browser build agrees
+//! (`tests/web/tests/engine.rs` compares with the same golden file).
 
-use serde_json::json;
-use stepwise_tests::*;
+#[path = "../golden/scenario.rs"]
+mod scenario;
 
 #[test]
-fn same_commands_same_history() {
-    let def = json!({"StartAt": "R", "States": {
-        "R": {"Type": "Pass", "Parameters": {"r.$": "States.MathRandom(1, 1000)", "u.$": "States.UUID()"}, "Next": "M"},
-        "M": {"Type": "Map", "ItemsPath": "$.xs", "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}}, "ResultPath": "$.m", "End": true}}});
-    let render = || {
-        let mut e = engine_with(&[("M", def.clone())]);
-        let id = start(&mut e, "M", json!({"xs": [1, 2, 3]}));
-        e.get_execution_history(&e.execution(id).arn.clone(), false, true).unwrap().to_string()
-    };
-    assert_eq!(render(), render());
+fn same_commands_same_history_and_golden_file() {
+    let first = scenario::render();
+    assert_eq!(first, scenario::render());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/golden/determinism.json");
+    if std::env::var_os("STEPWISE_BLESS").is_some() {
+        std::fs::write(path, format!("{first}\n")).expect("write golden file");
+    }
+    let golden = std::fs::read_to_string(path).expect("golden file (run with STEPWISE_BLESS=1 to create it)");
+    assert_eq!(first, golden.trim_end(), "history changed: review, then re-run with STEPWISE_BLESS=1");
 }

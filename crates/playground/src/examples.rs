@@ -13,6 +13,7 @@ pub const EXAMPLES: &[Example] = &[
     Example { file: "catch-child-failure.json", json: include_str!("../../../www/examples/catch-child-failure.json") },
     Example { file: "approval.json", json: include_str!("../../../www/examples/approval.json") },
     Example { file: "three-level-chain.json", json: include_str!("../../../www/examples/three-level-chain.json") },
+    Example { file: "mocked-lambda.json", json: include_str!("../../../www/examples/mocked-lambda.json") },
 ];
 
 /// The examples with their titles and descriptions, in gallery order.

@@ -773,6 +773,23 @@ mod tests {
     }
 
     #[test]
+    fn mocks_drive_a_retry_and_an_unmocked_task_waits_for_a_hand() {
+        let mut w = example("mocked-lambda.json");
+        let id = w.start("Orders").unwrap();
+        assert_eq!(run_all(&mut w).end, FrameEnd::WaitingForOutside);
+        let pending = w.pending_tasks();
+        assert_eq!(pending.len(), 1, "{pending:?}");
+        assert_eq!(pending[0].state_name, "Charge card");
+        let io = crate::history::state_io(&w.engine().execution(id).history, "Check stock");
+        assert_eq!(io.retries, 1, "the mocked failure was retried once");
+        w.send_success(&pending[0].token, "{\"Payload\": {\"chargeId\": \"ch_1\"}}").unwrap();
+        assert_eq!(run_all(&mut w).end, FrameEnd::Finished);
+        let out = w.engine().execution(id).output.clone().unwrap();
+        assert_eq!(out["charge"]["chargeId"], "ch_1");
+        assert_eq!(out["shipment"]["trackingId"], "TRK-o-7");
+    }
+
+    #[test]
     fn timers_wait_until_advanced() {
         let mut w = example("three-level-chain.json");
         w.start("Top").unwrap();

@@ -43,7 +43,8 @@ pub fn statuses_of(engine: &Engine, id: ExecutionId) -> BTreeMap<String, StateSt
 pub fn GraphView() -> Html {
     let ws = use_workspace();
     let ui = use_ui();
-    let zoom = use_state(|| 1.0f64);
+    // `None` fits the graph in the panel (never enlarging it); `Some(z)` is a fixed zoom.
+    let zoom = use_state(|| None::<f64>);
     let (name, text, statuses) = {
         let w = ws.read();
         let (name, text) = shown_machine(&w, ui.machine, ui.execution);
@@ -74,9 +75,20 @@ pub fn GraphView() -> Html {
     };
 
     let z = *zoom;
-    let zoom_btn = |label: &'static str, f: f64, testid: &'static str| {
+    let zoom_btn = |label: &'static str, f: f64, testid: &'static str, title: &'static str| {
         let zoom = zoom.clone();
-        html! { <button data-testid={testid} title="Zoom" onclick={Callback::from(move |_| zoom.set(if f == 0.0 { 1.0 } else { (*zoom * f).clamp(0.3, 3.0) }))}>{ label }</button> }
+        let onclick = Callback::from(move |_| {
+            zoom.set(match f {
+                0.0 => None,
+                1.0 => Some(1.0),
+                f => Some(((*zoom).unwrap_or(1.0) * f).clamp(0.3, 3.0)),
+            })
+        });
+        html! { <button data-testid={testid} {title} {onclick}>{ label }</button> }
+    };
+    let (svg_w, svg_h, svg_style) = match z {
+        None => ("100%".to_string(), "100%".to_string(), format!("max-width:{}px;max-height:{}px", layout.width, layout.height)),
+        Some(z) => ((layout.width * z).to_string(), (layout.height * z).to_string(), String::new()),
     };
 
     let edges: Html = layout
@@ -182,13 +194,14 @@ pub fn GraphView() -> Html {
                 <strong>{ name.clone() }</strong>
                 if stale { <span class="stale" title="The definition does not parse: showing the last valid graph">{ "(last valid graph)" }</span> }
                 <span class="spacer" />
-                { zoom_btn("−", 1.0 / 1.2, "zoom-out") }
-                <span class="zoom">{ format!("{:.0}%", z * 100.0) }</span>
-                { zoom_btn("+", 1.2, "zoom-in") }
-                { zoom_btn("1:1", 0.0, "zoom-reset") }
+                { zoom_btn("−", 1.0 / 1.2, "zoom-out", "Zoom out") }
+                <span class="zoom">{ z.map(|z| format!("{:.0}%", z * 100.0)).unwrap_or_else(|| "Fit".into()) }</span>
+                { zoom_btn("+", 1.2, "zoom-in", "Zoom in") }
+                { zoom_btn("Fit", 0.0, "zoom-fit", "Fit the graph in the panel") }
+                { zoom_btn("1:1", 1.0, "zoom-reset", "Actual size") }
             </div>
             <div class="graph-scroll" onclick={Callback::from(move |_| ui_clear.dispatch(Action::SelectState(None)))}>
-                <svg width={(layout.width * z).to_string()} height={(layout.height * z).to_string()}
+                <svg width={svg_w} height={svg_h} style={svg_style} preserveAspectRatio="xMidYMin meet"
                     viewBox={format!("0 0 {} {}", layout.width, layout.height)} role="img"
                     aria-label={format!("Graph of {name}")}>
                     <defs>

@@ -8,43 +8,37 @@
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use std::time::Duration;
 use stepwise_bench::report::default_cases;
-use stepwise_bench::workloads::{config_with, raised_limits, Prepared};
+use stepwise_bench::workloads::{config_with, raised_limits, Prepared, Workload};
 use stepwise_engine::Limits;
 
 fn workloads(c: &mut Criterion) {
     let cases = default_cases();
-    let mut current = None;
-    let mut group = None;
-    for case in cases {
-        if current != Some(case.workload) {
-            group = None; // finishes the previous group before a new one borrows `c`
-            let mut g = c.benchmark_group(case.workload.name());
-            g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-            group = Some(g);
-            current = Some(case.workload);
+    for workload in Workload::ALL {
+        let mut group = c.benchmark_group(workload.name());
+        group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+        for case in cases.iter().filter(|c| c.workload == workload) {
+            let limits = if case.raised { raised_limits() } else { Limits::default() };
+            let prepare = || Prepared::new(case.workload, case.n, config_with(limits.clone()));
+            // A wrong or failing run gives no figure: say why and go on with the other cases.
+            let counts = match prepare().and_then(|p| p.execute()).and_then(|f| f.verify()) {
+                Ok(counts) => counts,
+                Err(e) => {
+                    eprintln!("SKIPPED {}: {e}", case.workload);
+                    continue;
+                }
+            };
+            group.throughput(Throughput::Elements(counts.transitions));
+            let id = if case.raised { format!("{}-raised-limits", case.n) } else { case.n.to_string() };
+            group.bench_function(BenchmarkId::from_parameter(id), |b| {
+                b.iter_batched(
+                    || prepare().expect("prepared once already"),
+                    |p| p.execute().expect("ran once already"),
+                    BatchSize::PerIteration,
+                )
+            });
         }
-        let Some(g) = group.as_mut() else { continue };
-        let limits = if case.raised { raised_limits() } else { Limits::default() };
-        let prepare = || Prepared::new(case.workload, case.n, config_with(limits.clone()));
-        // A wrong or failing run gives no figure: say why and go on with the other cases.
-        let counts = match prepare().and_then(|p| p.execute()).and_then(|f| f.verify()) {
-            Ok(counts) => counts,
-            Err(e) => {
-                eprintln!("SKIPPED {}: {e}", case.workload);
-                continue;
-            }
-        };
-        g.throughput(Throughput::Elements(counts.transitions));
-        let id = if case.raised { format!("{}-raised-limits", case.n) } else { case.n.to_string() };
-        g.bench_function(BenchmarkId::from_parameter(id), |b| {
-            b.iter_batched(
-                || prepare().expect("prepared once already"),
-                |p| p.execute().expect("ran once already"),
-                BatchSize::PerIteration,
-            )
-        });
+        group.finish();
     }
-    drop(group);
 }
 
 criterion_group!(benches, workloads);

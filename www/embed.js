@@ -34,7 +34,8 @@ let embedCount = 0;
  * Options: `machines` ([{name, definition}], required; the first is started unless `start` names
  * another), `input` (object or JSON text), `panels` (subset of graph/history/tokens/output),
  * `readOnly`, `autoplay`, `title`, `stepDelay` (ms between animated steps, default 150),
- * `taskOutput` (what a pending task's success button sends, default {}), `successLabel`.
+ * `taskOutput` (what a pending task's success button sends, default {}), `successLabel`,
+ * `seed` and `epoch` (as for `new Stepwise()`).
  */
 export async function mount(target, options = {}) {
   if (!target || typeof target.appendChild !== 'function') {
@@ -75,6 +76,8 @@ function normalize(options) {
     stepDelay: Number.isFinite(options.stepDelay) ? Math.max(0, options.stepDelay) : 150,
     taskOutputText: typeof options.taskOutput === 'string' ? options.taskOutput : JSON.stringify(options.taskOutput ?? {}),
     successLabel: options.successLabel ?? 'Send success',
+    // Passed to `new Stepwise()`: the same seed and epoch replay the same names, tokens and times.
+    engine: { seed: options.seed, epoch: options.epoch },
   };
 }
 
@@ -236,7 +239,7 @@ class Embed {
   reset() {
     this.pause();
     this.sw?.free();
-    this.sw = new Stepwise();
+    this.sw = new Stepwise(this.opts.engine);
     this.current = null;
     this.selected = null;
     this.graphCache.clear();

@@ -183,7 +183,12 @@ pub fn state_io(events: &[HistoryEvent], state: &str) -> StateIo {
         if t == "TaskScheduled" {
             scheduled += 1;
             io.parameters = detail_str(&e.details, "taskScheduledEventDetails", "parameters");
-            io.resource = detail_str(&e.details, "taskScheduledEventDetails", "resource");
+            let kind = detail_str(&e.details, "taskScheduledEventDetails", "resourceType");
+            let name = detail_str(&e.details, "taskScheduledEventDetails", "resource");
+            io.resource = match (kind, name) {
+                (Some(k), Some(n)) => Some(format!("{k}:{n}")),
+                (k, n) => n.or(k),
+            };
         } else if t == "TaskSucceeded" {
             io.task_result = detail_str(&e.details, "taskSucceededEventDetails", "output");
         } else if t.ends_with("StateExited") {

@@ -32,6 +32,25 @@ pub fn diagnostics_for(text: &str) -> Vec<Diagnostic> {
     diags
 }
 
+/// Puts the caret at the start of `line` (1-based) in the editor with `data-testid` `testid`
+/// and scrolls it into view.
+pub fn reveal_line(testid: &str, line: u32) {
+    use wasm_bindgen::JsCast;
+    let Some(ta) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return;
+    };
+    let text = ta.value();
+    // Selection offsets count UTF-16 units.
+    let offset: u32 = text.split('\n').take(line.saturating_sub(1) as usize).map(|l| l.encode_utf16().count() as u32 + 1).sum();
+    let _ = ta.focus();
+    let _ = ta.set_selection_range(offset, offset);
+    ta.set_scroll_top(((line.saturating_sub(3)) * 19) as i32);
+}
+
 #[function_component]
 pub fn MachinesPanel() -> Html {
     let ws = use_workspace();
@@ -161,8 +180,14 @@ pub fn MachinesPanel() -> Html {
                     (Some(l), None) => format!("line {l}"),
                     _ => String::new(),
                 };
+                let line = d.line;
+                let onclick = Callback::from(move |_| {
+                    if let Some(l) = line {
+                        reveal_line("definition", l);
+                    }
+                });
                 html! {
-                    <li class={classes!("diag", sev)} data-testid="diagnostic">
+                    <li class={classes!("diag", sev)} data-testid="diagnostic" {onclick} title="Show in the editor">
                         <span class="diag-sev">{ if sev == "error" { "✕" } else { "⚠" } }</span>
                         <code class="diag-code">{ d.code.clone() }</code>
                         <span class="diag-msg">{ d.message.clone() }</span>

@@ -21,8 +21,6 @@ type Res<T> = Result<T, StatesError>;
 /// `&mut Engine` so that evaluation can borrow the generator mutably.
 struct Here {
     def: Arc<Definition>,
-    exec: usize,
-    frame: usize,
 }
 
 impl Here {
@@ -160,7 +158,8 @@ impl Engine {
     }
 
     fn here(&self, exec: usize, frame: usize) -> Here {
-        Here { def: self.executions[exec].definition.clone(), exec, frame }
+        let _ = frame;
+        Here { def: self.executions[exec].definition.clone() }
     }
 
     fn frame(&self, exec: usize, frame: usize) -> &Frame {
@@ -528,7 +527,7 @@ impl Engine {
     fn start_fail(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
         let Kind::Fail(fail) = &st.kind else { unreachable!() };
         let input = self.frame(exec, frame).state_input.clone();
-        let mut field = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<String>> {
+        let field = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<String>> {
             let Some(d) = d else { return Ok(None) };
             let v = this.dynamic_value(exec, frame, st, d, name, &input)?;
             match v {

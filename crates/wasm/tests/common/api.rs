@@ -584,6 +584,12 @@ fn token_errors_carry_aws_names() {
     );
     assert_eq!(
         err_name(sw.send_task_success(js(json!({"taskToken": "a".repeat(40), "output": "{}"})))),
+        "InvalidToken"
+    );
+    // Shaped like the engine's tokens, but issued to no task.
+    let unknown = format!("AQB{}", "0".repeat(96));
+    assert_eq!(
+        err_name(sw.send_task_success(js(json!({"taskToken": unknown, "output": "{}"})))),
         "TaskDoesNotExist"
     );
     assert_eq!(

@@ -316,10 +316,10 @@ fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
     }
     let max_rank = rank.iter().flatten().copied().max();
     let mut next_free = max_rank.map_or(0, |r| r + 1);
-    for i in 0..n {
-        if rank[i].is_none() {
+    for (i, r) in rank.iter_mut().enumerate() {
+        if r.is_none() {
             // Unreachable states sit below the rest, one per rank, so they stay visible.
-            rank[i] = Some(next_free);
+            *r = Some(next_free);
             next_free += 1;
             discovery.push(i);
         }

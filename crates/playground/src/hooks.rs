@@ -105,7 +105,7 @@ pub fn use_play_loop(ws: WorkspaceHandle, ui: UiHandle) {
         let (ws, ui) = (ws.clone(), ui.clone());
         use_effect_with((playing, speed), move |(playing, speed)| {
             let interval = (*playing == Some(Play::Animate)).then(|| {
-                let period = (1000 / (*speed).max(1)) as u32;
+                let period = 1000 / (*speed).max(1);
                 Interval::new(period, move || {
                     let frame = ws.update(|w| w.run_frame(1, true));
                     if let Some(msg) = finish_message(frame.end, &ws.read()) {

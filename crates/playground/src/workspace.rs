@@ -68,6 +68,9 @@ fn text_to_value(text: &str) -> Value {
     }
 }
 
+/// What was last deployed: machines (name, text) and the mock config.
+type Deployed = (Vec<(String, String)>, Option<Value>);
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Create or update every machine and set the mock config.
@@ -122,7 +125,7 @@ pub struct Workspace {
     cursor: usize,
     checkpoints: Vec<(usize, Engine)>,
     checkpoint_every: usize,
-    deployed: Option<(Vec<(String, String)>, Option<Value>)>,
+    deployed: Option<Deployed>,
     /// Bumped on every change; the UI re-renders when it moves.
     pub revision: u64,
     /// Bumped only when what is saved (machines, input, mocks) changes.

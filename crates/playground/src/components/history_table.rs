@@ -164,9 +164,9 @@ mod tests {
     fn window_covers_the_viewport_and_no_more() {
         let (a, b) = window(10_000, 0.0, 280.0, None);
         assert_eq!(a, 0);
-        assert!(b >= 10 && b <= 10 + 2 * OVERSCAN);
+        assert!((10..=10 + 2 * OVERSCAN).contains(&b));
         let (a, b) = window(10_000, 28_000.0, 280.0, None);
-        assert!(a <= 1000 && a >= 1000 - OVERSCAN - 1 && b <= 1011 + OVERSCAN);
+        assert!((1000 - OVERSCAN - 1..=1000).contains(&a) && b <= 1011 + OVERSCAN);
         assert_eq!(window(5, 0.0, 1000.0, None), (0, 5));
         assert_eq!(window(0, 100.0, 1000.0, None), (0, 0));
         // Below an expanded row, the detail's height shifts the rows.

@@ -547,6 +547,11 @@ impl Engine {
         let h = self.here(exec, frame);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
         let st = h.state(&scope, idx);
+        if nesting_exceeds(&output, MAX_NESTING) {
+            let e = StatesError::runtime(format!("The state output is nested deeper than {MAX_NESTING} levels."));
+            self.handle_error(exec, frame, e);
+            return;
+        }
         let text = output.to_string();
         if text.len() > self.config.limits.max_payload_bytes {
             let e = StatesError::new(
@@ -1553,6 +1558,27 @@ impl Engine {
             Err(e) => self.handle_error(exec, frame, e),
         }
     }
+}
+
+/// How deep a state's output may nest. A loop that wraps its input again and again would
+/// otherwise grow values until serializing or dropping them overflows the stack (the browser's
+/// is small); JSON parsers, AWS's included, refuse such depths too.
+const MAX_NESTING: usize = 200;
+
+/// Iterative, so that checking a deep value cannot itself overflow the stack.
+fn nesting_exceeds(v: &Value, limit: usize) -> bool {
+    let mut stack: Vec<(&Value, usize)> = vec![(v, 0)];
+    while let Some((v, d)) = stack.pop() {
+        if d > limit {
+            return true;
+        }
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|x| (x, d + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|x| (x, d + 1))),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn json_type(v: &Value) -> &'static str {

@@ -587,6 +587,14 @@ impl Engine {
         }
     }
 
+    /// Why nothing would happen if stepping stopped now (`BudgetSpent` when work is due).
+    pub fn idle(&self) -> Idle {
+        if self.queue.iter().any(|q| q.0.due <= self.now && self.is_live(&q.0.work)) {
+            return Idle::BudgetSpent;
+        }
+        self.idle_reason()
+    }
+
     fn idle_reason(&self) -> Idle {
         if !self.executions.iter().any(Execution::is_running) {
             return Idle::Finished;
@@ -682,10 +690,22 @@ impl Engine {
     }
 }
 
+/// A malformed ARN is `InvalidArn`; a well-formed one naming nothing is `…DoesNotExist`.
+fn arn_kind_ok(arn: &str, kind: &str) -> bool {
+    let parts: Vec<&str> = arn.split(':').collect();
+    parts.len() >= 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == kind && parts[6..].iter().all(|p| !p.is_empty())
+}
+
 pub(crate) fn machine_missing(arn: &str) -> ApiError {
+    if !arn_kind_ok(arn, "stateMachine") {
+        return ApiError::new(names::INVALID_ARN, format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"));
+    }
     ApiError::new(names::STATE_MACHINE_DOES_NOT_EXIST, format!("State Machine Does Not Exist: '{arn}'"))
 }
 
 pub(crate) fn execution_missing(arn: &str) -> ApiError {
+    if !arn_kind_ok(arn, "execution") {
+        return ApiError::new(names::INVALID_ARN, format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"));
+    }
     ApiError::new(names::EXECUTION_DOES_NOT_EXIST, format!("Execution Does Not Exist: '{arn}'"))
 }

@@ -21,7 +21,7 @@ use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptio
 use jsonata_core::parser::{self, ParserError};
 use serde_json::{Map, Value};
 
-pub use convert::{from_json, to_json};
+pub use convert::{from_json, number as number_value, to_json};
 pub use jsonata_core::value::JValue;
 pub use host::{Functions, HostFunction};
 

@@ -2,7 +2,7 @@
 //! loop (a gloo Interval for the animated run, chained Timeouts for "run to end"), autosave
 //! and keyboard shortcuts.
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -173,7 +173,9 @@ pub fn use_shortcuts(ws: WorkspaceHandle, ui: UiHandle) {
     *latest.borrow_mut() = (ws, ui);
     use_effect_with((), move |_| {
         let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-            EventListener::new(&doc, "keydown", move |event| {
+            // Not passive: a handled shortcut calls preventDefault (so `s` does not also scroll
+            // or type anywhere).
+            EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |event| {
                 let Some(e) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
                 let (ws, ui) = latest.borrow().clone();
                 if e.ctrl_key() || e.meta_key() || e.alt_key() || typing_in_editor(e) {

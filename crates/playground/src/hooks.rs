@@ -4,6 +4,7 @@
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
+use stepwise_engine::ExecutionId;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -18,6 +19,18 @@ pub fn entry_machine(w: &Workspace, ui: &crate::state::UiState) -> Option<String
     ui.entry.clone().filter(|n| w.machine_index(n).is_some()).or_else(|| w.machines.first().map(|m| m.name.clone()))
 }
 
+/// Shows an execution: its machine's tab and graph, and optionally one of its states.
+pub fn select_execution(ws: &WorkspaceHandle, ui: &UiHandle, id: ExecutionId, state: Option<String>) {
+    let tab = {
+        let w = ws.read();
+        crate::components::graph_view::find_exec(w.engine(), id).and_then(|e| w.machine_index(&e.machine_name))
+    };
+    if let Some(i) = tab {
+        ui.dispatch(Action::SelectMachine(i));
+    }
+    ui.dispatch(Action::SelectExecutionState(id, state));
+}
+
 pub fn do_start(ws: &WorkspaceHandle, ui: &UiHandle) {
     let Some(name) = entry_machine(&ws.read(), ui) else {
         ui.dispatch(Action::Notify(Level::Error, "There is no state machine to start.".into()));
@@ -25,7 +38,7 @@ pub fn do_start(ws: &WorkspaceHandle, ui: &UiHandle) {
     };
     match ws.update(|w| w.start(&name)) {
         Ok(id) => {
-            ui.dispatch(Action::SelectExecution(Some(id)));
+            select_execution(ws, ui, id, None);
             ui.dispatch(Action::Notify(Level::Info, format!("Started {name}. Step with S, run with R.")));
         }
         Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),

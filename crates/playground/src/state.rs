@@ -123,9 +123,11 @@ impl Reducible for UiState {
                 s.execution = e;
             }
             Action::SelectExecutionState(e, st) => {
+                if s.execution != Some(e) {
+                    s.event = None;
+                }
                 s.execution = Some(e);
                 s.state = st;
-                s.event = None;
             }
             Action::SelectState(st) => s.state = st,
             Action::ToggleEvent(id) => s.event = if s.event == Some(id) { None } else { Some(id) },

@@ -15,9 +15,13 @@ pub fn find_exec(engine: &Engine, id: ExecutionId) -> Option<&Execution> {
     engine.executions().iter().find(|e| e.id == id)
 }
 
-/// The machine on show: the selected execution's (as deployed when it ran), else the tab's.
-pub fn shown_machine(w: &Workspace, machine_tab: usize, execution: Option<ExecutionId>) -> (String, String) {
-    if let Some(exec) = execution.and_then(|id| find_exec(w.engine(), id)) {
+/// The machine on show is the selected tab's. When the selected execution ran that machine,
+/// its definition as deployed for the run is drawn (the editor may have changed since) and
+/// `true` says the run's colours apply.
+pub fn shown_machine(w: &Workspace, machine_tab: usize, execution: Option<ExecutionId>) -> (String, String, bool) {
+    let tab_name = w.machines.get(machine_tab).map(|m| m.name.as_str());
+    let exec = execution.and_then(|id| find_exec(w.engine(), id)).filter(|e| tab_name.is_none_or(|n| n == e.machine_name));
+    if let Some(exec) = exec {
         let name = exec.machine_name.clone();
         let deployed = w
             .engine()
@@ -27,9 +31,9 @@ pub fn shown_machine(w: &Workspace, machine_tab: usize, execution: Option<Execut
         let text = deployed
             .or_else(|| w.machines.iter().find(|m| m.name == name).map(|m| m.definition.clone()))
             .unwrap_or_default();
-        return (name, text);
+        return (name, text, true);
     }
-    w.machines.get(machine_tab).map(|m| (m.name.clone(), m.definition.clone())).unwrap_or_default()
+    w.machines.get(machine_tab).map(|m| (m.name.clone(), m.definition.clone(), false)).unwrap_or_default()
 }
 
 pub fn statuses_of(engine: &Engine, id: ExecutionId) -> BTreeMap<String, StateStatus> {
@@ -47,8 +51,8 @@ pub fn GraphView() -> Html {
     let zoom = use_state(|| None::<f64>);
     let (name, text, statuses) = {
         let w = ws.read();
-        let (name, text) = shown_machine(&w, ui.machine, ui.execution);
-        let statuses = ui.execution.map(|id| statuses_of(w.engine(), id)).unwrap_or_default();
+        let (name, text, of_run) = shown_machine(&w, ui.machine, ui.execution);
+        let statuses = ui.execution.filter(|_| of_run).map(|id| statuses_of(w.engine(), id)).unwrap_or_default();
         (name, text, statuses)
     };
     // Keep the last good layout while the definition is being typed and does not parse.

@@ -85,10 +85,10 @@ pub fn Inspector() -> Html {
                     }
                 }
                 { for children.into_iter().map(|(cid, label)| {
-                    let ui = ui.clone();
+                    let (ui, ws) = (ui.clone(), ws.clone());
                     html! {
                         <button class="link child-link" data-testid="open-child"
-                            onclick={Callback::from(move |_| ui.dispatch(Action::SelectExecution(Some(cid))))}>
+                            onclick={Callback::from(move |_| crate::hooks::select_execution(&ws, &ui, cid, None))}>
                             { format!("Open child execution {label} →") }
                         </button>
                     }

@@ -96,9 +96,9 @@ fn TokenRow(props: &TokenRowProps) -> Html {
         })
     };
     let on_open = {
-        let (ui, id) = (ui.clone(), t.execution);
+        let (ui, ws, id) = (ui.clone(), ws.clone(), t.execution);
         let state = t.state.clone();
-        Callback::from(move |_| ui.dispatch(Action::SelectExecutionState(id, Some(state.clone()))))
+        Callback::from(move |_| crate::hooks::select_execution(&ws, &ui, id, Some(state.clone())))
     };
     let (err_lines, err_msg) = json_error_line(&output);
     let text_input = |h: &UseStateHandle<String>| {

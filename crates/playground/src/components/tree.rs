@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::components::graph_view::find_exec;
 use crate::context::use_workspace;
-use crate::state::{use_ui, Action};
+use crate::state::use_ui;
 
 pub fn status_class(status: &str) -> &'static str {
     match status {
@@ -73,13 +73,7 @@ pub fn ExecutionsTree() -> Html {
     let ui = use_ui();
     let on_select = {
         let (ui, ws) = (ui.clone(), ws.clone());
-        Callback::from(move |id: ExecutionId| {
-            let machine = find_exec(ws.read().engine(), id).map(|e| e.machine_name.clone());
-            ui.dispatch(Action::SelectExecution(Some(id)));
-            if let Some(i) = machine.and_then(|m| ws.read().machine_index(&m)) {
-                ui.dispatch(Action::SelectMachine(i));
-            }
-        })
+        Callback::from(move |id: ExecutionId| crate::hooks::select_execution(&ws, &ui, id, None))
     };
     let w = ws.read();
     let engine = w.engine();
@@ -128,13 +122,7 @@ pub fn Breadcrumb() -> Html {
             let next_via = chain.get(i + 1).and_then(|n| n.2.clone());
             let go = {
                 let via = next_via.clone();
-                Callback::from(move |_| {
-                    let machine = find_exec(ws2.read().engine(), eid).map(|e| e.machine_name.clone());
-                    if let Some(i) = machine.and_then(|m| ws2.read().machine_index(&m)) {
-                        ui2.dispatch(Action::SelectMachine(i));
-                    }
-                    ui2.dispatch(Action::SelectExecutionState(eid, via.clone()));
-                })
+                Callback::from(move |_| crate::hooks::select_execution(&ws2, &ui2, eid, via.clone()))
             };
             html! {
                 <>

@@ -153,6 +153,12 @@ fn detail_str(details: &Value, key: &str, field: &str) -> Option<String> {
 
 /// The stages of the latest run of `state` (its last `…StateEntered`).
 pub fn state_io(events: &[HistoryEvent], state: &str) -> StateIo {
+    state_io_run(events, state, None)
+}
+
+/// The stages of run `run` (0-based, in history order; `None` for the latest) of `state`: Map
+/// iterations and loops enter the same state many times.
+pub fn state_io_run(events: &[HistoryEvent], state: &str, run: Option<usize>) -> StateIo {
     let mut io = StateIo::default();
     let entries: Vec<usize> = events
         .iter()
@@ -161,7 +167,7 @@ pub fn state_io(events: &[HistoryEvent], state: &str) -> StateIo {
         .map(|(i, _)| i)
         .collect();
     io.runs = entries.len();
-    let Some(&start) = entries.last() else { return io };
+    let Some(&start) = run.and_then(|r| entries.get(r)).or(entries.last()) else { return io };
     let entered = &events[start];
     io.entered_id = Some(entered.id);
     io.input = detail_str(&entered.details, "stateEnteredEventDetails", "input");
@@ -328,6 +334,8 @@ mod tests {
         assert_eq!(io.retries, 1);
         assert_eq!(io.error.as_deref(), Some("E"));
         assert_eq!(state_io(&h, "Other"), StateIo::default());
+        assert_eq!(state_io_run(&h, "T", Some(0)), io);
+        assert_eq!(state_io_run(&h, "T", Some(5)), io, "an unknown run falls back to the latest");
     }
 
     #[test]

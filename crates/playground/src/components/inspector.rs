@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::components::graph_view::find_exec;
 use crate::components::tree::{status_class, status_label};
 use crate::context::use_workspace;
-use crate::history::{format_clock, format_elapsed, pretty, state_io, state_statuses};
+use crate::history::{format_clock, format_elapsed, pretty, state_io_run, state_statuses};
 use crate::state::{use_ui, Action};
 
 fn block(title: &str, testid: &str, body: Option<String>) -> Html {
@@ -26,6 +26,12 @@ fn block(title: &str, testid: &str, body: Option<String>) -> Html {
 pub fn Inspector() -> Html {
     let ws = use_workspace();
     let ui = use_ui();
+    // Which run of the selected state to show (`None`: the latest); reset when the state changes.
+    let run = use_state(|| None::<usize>);
+    {
+        let run = run.clone();
+        use_effect_with((ui.state.clone(), ui.execution), move |_| run.set(None));
+    }
     let w = ws.read();
     let engine = w.engine();
     let Some(exec) = ui.execution.and_then(|id| find_exec(engine, id)) else {
@@ -40,7 +46,16 @@ pub fn Inspector() -> Html {
     let status = exec.status.as_str();
 
     if let Some(state) = ui.state.clone() {
-        let io = state_io(&exec.history, &state);
+        let io = state_io_run(&exec.history, &state, *run);
+        let shown_run = run.unwrap_or(io.runs.saturating_sub(1)).min(io.runs.saturating_sub(1));
+        let go_run = |delta: isize| {
+            let run = run.clone();
+            let runs = io.runs;
+            Callback::from(move |_| {
+                let next = (shown_run as isize + delta).clamp(0, runs.saturating_sub(1) as isize) as usize;
+                run.set(Some(next));
+            })
+        };
         let waiting: Vec<String> =
             crate::workspace::outside_tasks(engine).into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
         let st = state_statuses(&exec.history, &waiting).get(&state).copied();
@@ -67,8 +82,15 @@ pub fn Inspector() -> Html {
                 if io.runs == 0 {
                     <p class="empty">{ "This state has not run in this execution." }</p>
                 } else {
+                    if io.runs > 1 {
+                        <div class="run-picker" data-testid="run-picker">
+                            <button data-testid="run-prev" disabled={shown_run == 0} onclick={go_run(-1)}>{ "‹" }</button>
+                            <span>{ format!("Run {} of {}", shown_run + 1, io.runs) }</span>
+                            <button data-testid="run-next" disabled={shown_run + 1 >= io.runs} onclick={go_run(1)}>{ "›" }</button>
+                            <span class="muted small">{ "(Map iterations and loops enter a state many times)" }</span>
+                        </div>
+                    }
                     <p class="muted">
-                        { if io.runs > 1 { format!("Latest of {} runs. ", io.runs) } else { String::new() } }
                         { if io.retries > 0 { format!("{} retr{}. ", io.retries, if io.retries == 1 { "y" } else { "ies" }) } else { String::new() } }
                         { io.resource.clone().map(|r| format!("Resource: {r}")).unwrap_or_default() }
                     </p>

@@ -29,7 +29,10 @@ pub fn is_expression(text: &str) -> bool {
 
 /// The expression inside `{% ... %}`, as AWS quotes it in error causes.
 pub fn expression_text(text: &str) -> &str {
-    text.strip_prefix("{%").and_then(|t| t.strip_suffix("%}")).unwrap_or(text).trim()
+    text.strip_prefix("{%")
+        .and_then(|t| t.strip_suffix("%}"))
+        .unwrap_or(text)
+        .trim()
 }
 
 /// Evaluates a JSONata template: every string of the form `{% expr %}` (at any depth inside
@@ -115,11 +118,17 @@ pub fn unexpected_type(text: &str, field: &str, expected: &str, value: &Value) -
 
 /// The cause AWS gives when a field's expression returned nothing.
 pub fn returned_nothing(text: &str, field: &str) -> StatesError {
-    query_error(format!("{} returned nothing (undefined).", subject(text, field)))
+    query_error(format!(
+        "{} returned nothing (undefined).",
+        subject(text, field)
+    ))
 }
 
 fn subject(text: &str, field: &str) -> String {
-    format!("The JSONata expression '{}' specified for the field '{field}'", expression_text(text))
+    format!(
+        "The JSONata expression '{}' specified for the field '{field}'",
+        expression_text(text)
+    )
 }
 
 fn query_error(cause: String) -> StatesError {
@@ -170,10 +179,20 @@ struct Session<'a> {
 
 impl<'a> Session<'a> {
     fn new(states: &'a Value, vars: &'a Map<String, Value>) -> Self {
-        Self { states_json: states, states: None, vars, converted: Vec::new() }
+        Self {
+            states_json: states,
+            states: None,
+            vars,
+            converted: Vec::new(),
+        }
     }
 
-    fn template(&mut self, value: &Value, path: &mut String, env: &mut QueryEnv) -> Result<Value, StatesError> {
+    fn template(
+        &mut self,
+        value: &Value,
+        path: &mut String,
+        env: &mut QueryEnv,
+    ) -> Result<Value, StatesError> {
         match value {
             Value::String(s) if is_expression(s) => match self.expression(s, path, env)? {
                 Some(v) => Ok(v),
@@ -211,13 +230,26 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn expression(&mut self, text: &str, field: &str, env: &mut QueryEnv) -> Result<Option<Value>, StatesError> {
+    fn expression(
+        &mut self,
+        text: &str,
+        field: &str,
+        env: &mut QueryEnv,
+    ) -> Result<Option<Value>, StatesError> {
         let threw = |e: Error| {
-            query_error(format!("{} threw an error during evaluation. {}: {}", subject(text, field), e.code, e.message))
+            query_error(format!(
+                "{} threw an error during evaluation. {}: {}",
+                subject(text, field),
+                e.code,
+                e.message
+            ))
         };
         let expression = compile(expression_text(text)).map_err(threw)?;
         self.prepare(&expression);
-        let states = self.states.as_ref().filter(|_| expression.mentions("states"));
+        let states = self
+            .states
+            .as_ref()
+            .filter(|_| expression.mentions("states"));
         let mut bindings: Vec<(&str, &JValue)> = Vec::with_capacity(self.converted.len() + 1);
         for (name, value) in &self.converted {
             if expression.mentions(name) && name != "states" {
@@ -229,7 +261,10 @@ impl<'a> Session<'a> {
         }
         let rng = &mut *env.rng;
         let mut draw = || rng.next_f64();
-        let mut jenv = Env { now_millis: env.now_millis, random: &mut draw };
+        let mut jenv = Env {
+            now_millis: env.now_millis,
+            random: &mut draw,
+        };
         // AWS evaluates with no input document: `$` and bare field names find nothing.
         let outcome = FUNCTIONS
             .with(|functions| expression.evaluate_prepared(None, &bindings, &mut jenv, functions))
@@ -237,9 +272,10 @@ impl<'a> Session<'a> {
         match outcome {
             Outcome::Value(v) => Ok(Some(v)),
             Outcome::Undefined => Ok(None),
-            Outcome::Function => {
-                Err(query_error(format!("{} returned an unsupported result type.", subject(text, field))))
-            }
+            Outcome::Function => Err(query_error(format!(
+                "{} returned an unsupported result type.",
+                subject(text, field)
+            ))),
         }
     }
 
@@ -271,22 +307,39 @@ fn aws_functions() -> Functions {
 }
 
 fn argument_error(index: usize, function: &str) -> Error {
-    Error::new("T0410", format!("Argument {index} of function \"{function}\" does not match function signature"))
+    Error::new(
+        "T0410",
+        format!("Argument {index} of function \"{function}\" does not match function signature"),
+    )
 }
 
 fn number_arg(args: &[Option<Value>], index: usize, function: &str) -> Result<f64, Error> {
-    args.get(index).cloned().flatten().and_then(|v| v.as_f64()).ok_or_else(|| argument_error(index + 1, function))
+    args.get(index)
+        .cloned()
+        .flatten()
+        .and_then(|v| v.as_f64())
+        .ok_or_else(|| argument_error(index + 1, function))
 }
 
 fn integer_arg(args: &[Option<Value>], index: usize, function: &str) -> Result<i64, Error> {
     let n = number_arg(args, index, function)?;
     if n.fract() != 0.0 || n.abs() > 9_007_199_254_740_991.0 {
-        return Err(Error::new("T0410", format!("Argument {} of function \"{function}\" must be an integer", index + 1)));
+        return Err(Error::new(
+            "T0410",
+            format!(
+                "Argument {} of function \"{function}\" must be an integer",
+                index + 1
+            ),
+        ));
     }
     Ok(n as i64)
 }
 
-fn string_arg<'v>(args: &'v [Option<Value>], index: usize, function: &str) -> Result<&'v str, Error> {
+fn string_arg<'v>(
+    args: &'v [Option<Value>],
+    index: usize,
+    function: &str,
+) -> Result<&'v str, Error> {
     match args.get(index) {
         Some(Some(Value::String(s))) => Ok(s),
         _ => Err(argument_error(index + 1, function)),
@@ -310,9 +363,15 @@ fn partition(args: &[Option<Value>], _: &mut Env) -> Result<Option<Value>, Error
     };
     let size = integer_arg(args, 1, "partition")?;
     if size <= 0 {
-        return Err(Error::new("T0410", "Argument 2 of function \"partition\" must be a positive integer"));
+        return Err(Error::new(
+            "T0410",
+            "Argument 2 of function \"partition\" must be a positive integer",
+        ));
     }
-    let chunks = items.chunks(size as usize).map(|c| Value::Array(c.to_vec())).collect();
+    let chunks = items
+        .chunks(size as usize)
+        .map(|c| Value::Array(c.to_vec()))
+        .collect();
     Ok(Some(Value::Array(chunks)))
 }
 
@@ -327,9 +386,16 @@ fn range(args: &[Option<Value>], _: &mut Env) -> Result<Option<Value>, Error> {
     let end = integer_arg(args, 1, "range")?;
     let step = integer_arg(args, 2, "range")?;
     if step == 0 {
-        return Err(Error::new("T0410", "Argument 3 of function \"range\" must not be zero"));
+        return Err(Error::new(
+            "T0410",
+            "Argument 3 of function \"range\" must not be zero",
+        ));
     }
-    let count = if (end - start).signum() * step.signum() < 0 { 0 } else { (end - start) / step + 1 };
+    let count = if (end - start).signum() * step.signum() < 0 {
+        0
+    } else {
+        (end - start) / step + 1
+    };
     if count > RANGE_LIMIT {
         return Err(Error::new(
             "D2014",
@@ -365,7 +431,9 @@ fn hash(args: &[Option<Value>], _: &mut Env) -> Result<Option<Value>, Error> {
             ))
         }
     };
-    Ok(Some(Value::String(digest.iter().map(|b| format!("{b:02x}")).collect())))
+    Ok(Some(Value::String(
+        digest.iter().map(|b| format!("{b:02x}")).collect(),
+    )))
 }
 
 /// `$random([seed])`: without a seed, the engine's generator; with one, the first double of
@@ -409,7 +477,14 @@ fn uuid(args: &[Option<Value>], env: &mut Env) -> Result<Option<Value>, Error> {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let text = format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32]);
+    let text = format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    );
     Ok(Some(Value::String(text)))
 }
 
@@ -417,8 +492,12 @@ fn uuid(args: &[Option<Value>], env: &mut Env) -> Result<Option<Value>, Error> {
 fn parse(args: &[Option<Value>], _: &mut Env) -> Result<Option<Value>, Error> {
     arity(args, 1, "parse")?;
     let text = string_arg(args, 0, "parse")?;
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::new("D3140", format!("The argument of function \"parse\" is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            "D3140",
+            format!("The argument of function \"parse\" is not valid JSON: {e}"),
+        )
+    })?;
     // Through JSONata's number form, so `1.0` comes back as `1` like any other number.
     Ok(stepwise_jsonata::to_json(&from_json(&value)))
 }
@@ -434,9 +513,14 @@ mod tests {
     }
 
     fn run_at(template: Value, field: &str, vars: Value) -> Result<Value, StatesError> {
-        let Value::Object(vars) = vars else { panic!("vars must be an object") };
+        let Value::Object(vars) = vars else {
+            panic!("vars must be an object")
+        };
         let mut rng = SplitMix64(7);
-        let mut env = QueryEnv { now_millis: 1_700_000_000_000, rng: &mut rng };
+        let mut env = QueryEnv {
+            now_millis: 1_700_000_000_000,
+            rng: &mut rng,
+        };
         evaluate_template_at(&template, field, &states(), &vars, &mut env)
     }
 
@@ -512,8 +596,12 @@ mod tests {
         );
         // Without a field, the path starts below the template.
         let mut rng = SplitMix64(1);
-        let mut env = QueryEnv { now_millis: 0, rng: &mut rng };
-        let e = evaluate_template(&json!({"x": "{% $no %}"}), &states(), &Map::new(), &mut env).unwrap_err();
+        let mut env = QueryEnv {
+            now_millis: 0,
+            rng: &mut rng,
+        };
+        let e = evaluate_template(&json!({"x": "{% $no %}"}), &states(), &Map::new(), &mut env)
+            .unwrap_err();
         assert!(e.cause.unwrap().contains("for the field 'x'"));
     }
 
@@ -538,29 +626,55 @@ mod tests {
             e.cause.unwrap(),
             "The JSONata expression '$ItemsVar' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'string' for value: \"string\""
         );
-        let e = unexpected_type("{% {'foo': 'bar'} %}", "Items", "array", &json!({"foo": "bar"}));
-        assert!(e.cause.unwrap().ends_with("Expected 'array', but was 'object' for value: {\"foo\":\"bar\"}"));
+        let e = unexpected_type(
+            "{% {'foo': 'bar'} %}",
+            "Items",
+            "array",
+            &json!({"foo": "bar"}),
+        );
+        assert!(e
+            .cause
+            .unwrap()
+            .ends_with("Expected 'array', but was 'object' for value: {\"foo\":\"bar\"}"));
     }
 
     #[test]
     fn no_input_document_only_states_and_variables() {
-        assert_eq!(cause(expr("$")).contains("returned nothing"), true);
-        assert_eq!(cause(expr("input")).contains("returned nothing"), true);
+        assert!(cause(expr("$")).contains("returned nothing"));
+        assert!(cause(expr("input")).contains("returned nothing"));
         assert_eq!(expr("$states.context.Execution.Name").unwrap(), json!("x"));
-        assert_eq!(run_at(json!("{% $v * 2 %}"), "Output", json!({"v": 21})).unwrap(), json!(42));
+        assert_eq!(
+            run_at(json!("{% $v * 2 %}"), "Output", json!({"v": 21})).unwrap(),
+            json!(42)
+        );
     }
 
     #[test]
     fn expression_fields() {
         let mut rng = SplitMix64(3);
-        let mut env = QueryEnv { now_millis: 0, rng: &mut rng };
+        let mut env = QueryEnv {
+            now_millis: 0,
+            rng: &mut rng,
+        };
         let vars = Map::new();
         let s = states();
-        assert_eq!(evaluate_expression("{% $states.input.a = 1 %}", &s, &vars, &mut env).unwrap(), Some(json!(true)));
-        assert_eq!(evaluate_expression("{% $none %}", &s, &vars, &mut env).unwrap(), None);
-        assert_eq!(evaluate_expression("literal", &s, &vars, &mut env).unwrap(), Some(json!("literal")));
-        let e = evaluate_expression_at("{% 1 + %}", "TimeoutSeconds", &s, &vars, &mut env).unwrap_err();
-        assert!(e.cause.unwrap().starts_with("The JSONata expression '1 +' specified for the field 'TimeoutSeconds' threw"));
+        assert_eq!(
+            evaluate_expression("{% $states.input.a = 1 %}", &s, &vars, &mut env).unwrap(),
+            Some(json!(true))
+        );
+        assert_eq!(
+            evaluate_expression("{% $none %}", &s, &vars, &mut env).unwrap(),
+            None
+        );
+        assert_eq!(
+            evaluate_expression("literal", &s, &vars, &mut env).unwrap(),
+            Some(json!("literal"))
+        );
+        let e =
+            evaluate_expression_at("{% 1 + %}", "TimeoutSeconds", &s, &vars, &mut env).unwrap_err();
+        assert!(e.cause.unwrap().starts_with(
+            "The JSONata expression '1 +' specified for the field 'TimeoutSeconds' threw"
+        ));
     }
 
     #[test]
@@ -571,12 +685,20 @@ mod tests {
             ("$partition([0, 1, 2], 2)", json!([[0, 1], [2]])),
             ("$partition([0, 1, 2, 3], 4)", json!([[0, 1, 2, 3]])),
             ("$partition([0, 1], 5)", json!([[0, 1]])),
-            ("$partition([1,2,3,4,5,6,7,8,9], 3)", json!([[1, 2, 3], [4, 5, 6], [7, 8, 9]])),
+            (
+                "$partition([1,2,3,4,5,6,7,8,9], 3)",
+                json!([[1, 2, 3], [4, 5, 6], [7, 8, 9]]),
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(expr(text).unwrap(), expected, "{text}");
         }
-        for bad in ["$partition([1], 0)", "$partition([1], 1.5)", "$partition([1], 'a')", "$partition()"] {
+        for bad in [
+            "$partition([1], 0)",
+            "$partition([1], 1.5)",
+            "$partition([1], 'a')",
+            "$partition()",
+        ] {
             assert!(cause(expr(bad)).contains("T0410"), "{bad}");
         }
     }
@@ -604,13 +726,25 @@ mod tests {
         let cases = [
             ("MD5", "5d41402abc4b2a76b9719d911017c592"),
             ("SHA-1", "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"),
-            ("SHA-256", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"),
+            (
+                "SHA-256",
+                "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+            ),
         ];
         for (algorithm, digest) in cases {
-            assert_eq!(expr(&format!("$hash('hello', '{algorithm}')")).unwrap(), json!(digest));
+            assert_eq!(
+                expr(&format!("$hash('hello', '{algorithm}')")).unwrap(),
+                json!(digest)
+            );
         }
-        assert_eq!(expr("$length($hash('hello', 'SHA-384'))").unwrap(), json!(96));
-        assert_eq!(expr("$length($hash('hello', 'SHA-512'))").unwrap(), json!(128));
+        assert_eq!(
+            expr("$length($hash('hello', 'SHA-384'))").unwrap(),
+            json!(96)
+        );
+        assert_eq!(
+            expr("$length($hash('hello', 'SHA-512'))").unwrap(),
+            json!(128)
+        );
         assert!(cause(expr("$hash('hello', 'SHA-3')")).contains("T0410"));
         assert!(cause(expr("$hash(1, 'MD5')")).contains("T0410"));
     }
@@ -638,20 +772,28 @@ mod tests {
             ("$parse('1')", json!(1)),
             ("$parse('1.1')", json!(1.1)),
             ("$parse('\"HelloWorld\"')", json!("HelloWorld")),
-            ("$parse('{\"Arg1\": 1, \"Arg2\": []}')", json!({"Arg1": 1, "Arg2": []})),
+            (
+                "$parse('{\"Arg1\": 1, \"Arg2\": []}')",
+                json!({"Arg1": 1, "Arg2": []}),
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(expr(text).unwrap(), expected, "{text}");
         }
         assert!(cause(expr("$parse('{')")).contains("threw an error during evaluation"));
-        assert!(cause(expr("$eval('1 + 1')")).ends_with("T1006: Attempted to invoke a non-function"));
+        assert!(
+            cause(expr("$eval('1 + 1')")).ends_with("T1006: Attempted to invoke a non-function")
+        );
     }
 
     #[test]
     fn clock_and_numbers() {
         assert_eq!(expr("$millis()").unwrap(), json!(1_700_000_000_000i64));
         assert_eq!(expr("$now()").unwrap(), json!("2023-11-14T22:13:20.000Z"));
-        assert_eq!(expr("$sum([34.45 * 2, 21.67])").unwrap().to_string(), "90.57000000000001");
+        assert_eq!(
+            expr("$sum([34.45 * 2, 21.67])").unwrap().to_string(),
+            "90.57000000000001"
+        );
         assert_eq!(expr("858383.0").unwrap().to_string(), "858383");
         assert_eq!(expr("$number('2')").unwrap().to_string(), "2");
     }

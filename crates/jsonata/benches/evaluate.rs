@@ -55,14 +55,24 @@ fn bench(c: &mut Criterion) {
         let region = from_json(&vars["region"]);
         let bindings = [("states", &states), ("region", &region)];
         b.iter(|| {
-            let mut env = Env { now_millis: 0, random: &mut random };
-            expression.evaluate_prepared(None, black_box(&bindings), &mut env, &functions).unwrap()
+            let mut env = Env {
+                now_millis: 0,
+                random: &mut random,
+            };
+            expression
+                .evaluate_prepared(None, black_box(&bindings), &mut env, &functions)
+                .unwrap()
         })
     });
     c.bench_function("evaluate arguments (serde values in and out)", |b| {
         b.iter(|| {
-            let mut env = Env { now_millis: 0, random: &mut random };
-            expression.evaluate(None, black_box(&vars), &mut env).unwrap()
+            let mut env = Env {
+                now_millis: 0,
+                random: &mut random,
+            };
+            expression
+                .evaluate(None, black_box(&vars), &mut env)
+                .unwrap()
         })
     });
 }

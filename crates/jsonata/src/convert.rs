@@ -13,7 +13,10 @@ pub fn from_json(value: &Value) -> JValue {
         Value::String(s) => JValue::string(s.as_str()),
         Value::Array(items) => {
             let flat = !items.iter().any(Value::is_array);
-            JValue::Array(JArray::new_flat(items.iter().map(from_json).collect(), flat))
+            JValue::Array(JArray::new_flat(
+                items.iter().map(from_json).collect(),
+                flat,
+            ))
         }
         Value::Object(map) => {
             JValue::object(map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
@@ -32,9 +35,12 @@ pub fn to_json(value: &JValue) -> Option<Value> {
         JValue::Bool(b) => Some(Value::Bool(*b)),
         JValue::Number(n) => Some(number(*n)),
         JValue::String(s) => Some(Value::String(s.to_string())),
-        JValue::Array(items) => {
-            Some(Value::Array(items.iter().map(|v| to_json(v).unwrap_or(Value::Null)).collect()))
-        }
+        JValue::Array(items) => Some(Value::Array(
+            items
+                .iter()
+                .map(|v| to_json(v).unwrap_or(Value::Null))
+                .collect(),
+        )),
         JValue::Object(map) => {
             let mut out = Map::with_capacity(map.len());
             for (k, v) in map.iter() {
@@ -64,7 +70,7 @@ pub fn number(n: f64) -> Value {
     if n.fract() == 0.0 {
         // Exactly representable range of i64/u64; beyond it the float prints in exponent form,
         // as JavaScript does from 1e21 on.
-        if n >= -9_223_372_036_854_775_808.0 && n < 9_223_372_036_854_775_808.0 {
+        if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&n) {
             return Value::Number((n as i64).into());
         }
         if n > 0.0 && n < 18_446_744_073_709_551_616.0 {

@@ -16,20 +16,66 @@ pub(crate) const STEP_FUNCTION: &str = "__stepwise_step";
 
 /// Built-ins that never call a function back, so a tail call to one cannot continue a loop.
 const PLAIN_BUILTINS: &[&str] = &[
-    "string", "length", "substring", "substringBefore", "substringAfter", "uppercase",
-    "lowercase", "trim", "pad", "contains", "split", "join", "number", "abs", "floor", "ceil",
-    "round", "power", "sqrt", "formatNumber", "formatBase", "formatInteger", "parseInteger", "sum",
-    "max", "min", "average", "count", "append", "reverse", "distinct", "keys", "lookup", "spread",
-    "merge", "exists", "boolean", "not", "type", "base64encode", "base64decode",
-    "encodeUrlComponent", "encodeUrl", "decodeUrlComponent", "decodeUrl", "fromMillis",
-    "toMillis", "zip", "error", "assert",
+    "string",
+    "length",
+    "substring",
+    "substringBefore",
+    "substringAfter",
+    "uppercase",
+    "lowercase",
+    "trim",
+    "pad",
+    "contains",
+    "split",
+    "join",
+    "number",
+    "abs",
+    "floor",
+    "ceil",
+    "round",
+    "power",
+    "sqrt",
+    "formatNumber",
+    "formatBase",
+    "formatInteger",
+    "parseInteger",
+    "sum",
+    "max",
+    "min",
+    "average",
+    "count",
+    "append",
+    "reverse",
+    "distinct",
+    "keys",
+    "lookup",
+    "spread",
+    "merge",
+    "exists",
+    "boolean",
+    "not",
+    "type",
+    "base64encode",
+    "base64decode",
+    "encodeUrlComponent",
+    "encodeUrl",
+    "decodeUrlComponent",
+    "decodeUrl",
+    "fromMillis",
+    "toMillis",
+    "zip",
+    "error",
+    "assert",
 ];
 
 /// Makes every thunk body count itself; true if there was any.
 pub(crate) fn instrument(node: &mut AstNode) -> bool {
     let mut rebound = Vec::new();
     collect_bound_names(node, &mut rebound);
-    let mut walker = Walker { rebound, found: false };
+    let mut walker = Walker {
+        rebound,
+        found: false,
+    };
     walker.walk(node);
     walker.found
 }
@@ -38,7 +84,11 @@ pub(crate) fn instrument(node: &mut AstNode) -> bool {
 /// not reach the built-in.
 fn collect_bound_names(node: &AstNode, out: &mut Vec<String>) {
     match node {
-        AstNode::Binary { op: BinaryOp::ColonEqual, lhs, rhs } => {
+        AstNode::Binary {
+            op: BinaryOp::ColonEqual,
+            lhs,
+            rhs,
+        } => {
             if let AstNode::Variable(name) = lhs.as_ref() {
                 out.push(name.clone());
             }
@@ -69,12 +119,22 @@ impl Walker {
                     && !self.rebound.iter().any(|n| n == name)
             }
             AstNode::Call { .. } => false,
-            AstNode::Conditional { then_branch, else_branch, .. } => {
+            AstNode::Conditional {
+                then_branch,
+                else_branch,
+                ..
+            } => {
                 self.only_plain_tail_calls(then_branch)
-                    && else_branch.as_ref().is_none_or(|e| self.only_plain_tail_calls(e))
+                    && else_branch
+                        .as_ref()
+                        .is_none_or(|e| self.only_plain_tail_calls(e))
             }
             AstNode::Block(items) => items.last().is_none_or(|e| self.only_plain_tail_calls(e)),
-            AstNode::Binary { op: BinaryOp::ColonEqual, rhs, .. } => self.only_plain_tail_calls(rhs),
+            AstNode::Binary {
+                op: BinaryOp::ColonEqual,
+                rhs,
+                ..
+            } => self.only_plain_tail_calls(rhs),
             _ => true,
         }
     }
@@ -103,7 +163,11 @@ impl Walker {
 }
 
 fn counter_call() -> AstNode {
-    AstNode::Function { name: STEP_FUNCTION.to_owned(), args: Vec::new(), is_builtin: true }
+    AstNode::Function {
+        name: STEP_FUNCTION.to_owned(),
+        args: Vec::new(),
+        is_builtin: true,
+    }
 }
 
 fn children_mut(node: &mut AstNode, mut f: impl FnMut(&mut AstNode)) {
@@ -124,13 +188,13 @@ fn children_mut(node: &mut AstNode, mut f: impl FnMut(&mut AstNode)) {
             f(rhs);
         }
         AstNode::Unary { operand, .. } => f(operand),
-        AstNode::Function { args, .. } => args.iter_mut().for_each(|a| f(a)),
+        AstNode::Function { args, .. } => args.iter_mut().for_each(&mut f),
         AstNode::Call { procedure, args } => {
             f(procedure);
-            args.iter_mut().for_each(|a| f(a));
+            args.iter_mut().for_each(&mut f);
         }
         AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => {
-            items.iter_mut().for_each(|a| f(a));
+            items.iter_mut().for_each(&mut f);
         }
         AstNode::Object(pairs) => {
             for (k, v) in pairs {
@@ -145,7 +209,11 @@ fn children_mut(node: &mut AstNode, mut f: impl FnMut(&mut AstNode)) {
                 f(v);
             }
         }
-        AstNode::Conditional { condition, then_branch, else_branch } => {
+        AstNode::Conditional {
+            condition,
+            then_branch,
+            else_branch,
+        } => {
             f(condition);
             f(then_branch);
             if let Some(e) = else_branch {
@@ -159,7 +227,11 @@ fn children_mut(node: &mut AstNode, mut f: impl FnMut(&mut AstNode)) {
                 f(term);
             }
         }
-        AstNode::Transform { location, update, delete } => {
+        AstNode::Transform {
+            location,
+            update,
+            delete,
+        } => {
             f(location);
             f(update);
             if let Some(d) = delete {
@@ -189,13 +261,13 @@ fn children(node: &AstNode, mut f: impl FnMut(&AstNode)) {
             f(rhs);
         }
         AstNode::Unary { operand, .. } => f(operand),
-        AstNode::Function { args, .. } => args.iter().for_each(|a| f(a)),
+        AstNode::Function { args, .. } => args.iter().for_each(&mut f),
         AstNode::Call { procedure, args } => {
             f(procedure);
-            args.iter().for_each(|a| f(a));
+            args.iter().for_each(&mut f);
         }
         AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => {
-            items.iter().for_each(|a| f(a));
+            items.iter().for_each(&mut f);
         }
         AstNode::Object(pairs) => {
             for (k, v) in pairs {
@@ -210,7 +282,11 @@ fn children(node: &AstNode, mut f: impl FnMut(&AstNode)) {
                 f(v);
             }
         }
-        AstNode::Conditional { condition, then_branch, else_branch } => {
+        AstNode::Conditional {
+            condition,
+            then_branch,
+            else_branch,
+        } => {
             f(condition);
             f(then_branch);
             if let Some(e) = else_branch {
@@ -224,7 +300,11 @@ fn children(node: &AstNode, mut f: impl FnMut(&AstNode)) {
                 f(term);
             }
         }
-        AstNode::Transform { location, update, delete } => {
+        AstNode::Transform {
+            location,
+            update,
+            delete,
+        } => {
             f(location);
             f(update);
             if let Some(d) = delete {

@@ -29,7 +29,9 @@ pub struct Functions {
 impl std::fmt::Debug for Functions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names: Vec<&str> = self.entries.iter().map(|(n, _)| n.as_str()).collect();
-        f.debug_struct("Functions").field("names", &names).field("max_depth", &self.max_depth)
+        f.debug_struct("Functions")
+            .field("names", &names)
+            .field("max_depth", &self.max_depth)
             .field("max_tail_calls", &self.max_tail_calls)
             .finish()
     }
@@ -126,11 +128,12 @@ impl Functions {
             evaluator
                 .register_fn_override(name.clone(), move |args: &[JValue]| {
                     let args: Vec<Option<Value>> = args.iter().map(to_json).collect();
-                    let result = slot
-                        .with(|env| function(&args, env))
-                        .unwrap_or_else(|| {
-                            Err(Error::new("D3001", "host function called outside an evaluation"))
-                        });
+                    let result = slot.with(|env| function(&args, env)).unwrap_or_else(|| {
+                        Err(Error::new(
+                            "D3001",
+                            "host function called outside an evaluation",
+                        ))
+                    });
                     match result {
                         Ok(Some(value)) => Ok(from_json(&value)),
                         Ok(None) => Ok(JValue::Undefined),
@@ -195,7 +198,10 @@ fn now(args: &[Option<Value>], env: &mut Env) -> Result<Option<Value>, Error> {
     }
     // Formatting is `$fromMillis`'s job; hand it the fixed instant.
     let ms = Some(Value::from(millis));
-    let [picture, tz] = [args.first().cloned().flatten(), args.get(1).cloned().flatten()];
+    let [picture, tz] = [
+        args.first().cloned().flatten(),
+        args.get(1).cloned().flatten(),
+    ];
     builtin("$fromMillis($a, $b, $c)", &[ms, picture, tz])
 }
 
@@ -209,7 +215,9 @@ fn builtin(text: &str, args: &[Option<Value>]) -> Result<Option<Value>, Error> {
         }
     }
     let mut evaluator = Evaluator::with_context(context);
-    let result = evaluator.evaluate(&expr, &JValue::Undefined).map_err(crate::evaluation_error)?;
+    let result = evaluator
+        .evaluate(&expr, &JValue::Undefined)
+        .map_err(crate::evaluation_error)?;
     Ok(to_json(&result))
 }
 
@@ -223,7 +231,10 @@ fn to_millis(args: &[Option<Value>], env: &mut Env) -> Result<Option<Value>, Err
     else {
         return builtin(
             "$toMillis($a, $b)",
-            &[args.first().cloned().flatten(), args.get(1).cloned().flatten()],
+            &[
+                args.first().cloned().flatten(),
+                args.get(1).cloned().flatten(),
+            ],
         );
     };
     let present = picture_components(picture);
@@ -235,16 +246,27 @@ fn to_millis(args: &[Option<Value>], env: &mut Env) -> Result<Option<Value>, Err
     } else {
         &['Y', 'M', 'D', 'H', 'm', 's']
     };
-    let missing: Vec<char> = order.iter().copied().take_while(|c| !present.contains(c)).collect();
+    let missing: Vec<char> = order
+        .iter()
+        .copied()
+        .take_while(|c| !present.contains(c))
+        .collect();
     // Week-date pictures are refused by jsonata-core whatever the clock says.
     let week_date = present.iter().any(|c| "XxWwF".contains(*c));
     if missing.is_empty() || present.is_empty() || week_date {
-        return builtin("$toMillis($a, $b)", &[Some(timestamp.clone().into()), Some(picture.clone().into())]);
+        return builtin(
+            "$toMillis($a, $b)",
+            &[Some(timestamp.clone().into()), Some(picture.clone().into())],
+        );
     }
     let millis = env.now_millis;
     let (y, mo, d) = civil_from_days(millis.div_euclid(86_400_000));
     let ms_of_day = millis.rem_euclid(86_400_000);
-    let (h, mi, s) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1000 % 60);
+    let (h, mi, s) = (
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1000 % 60,
+    );
     let (mut pic, mut ts) = (String::new(), String::new());
     for c in missing {
         let (marker, value) = match c {
@@ -252,7 +274,14 @@ fn to_millis(args: &[Option<Value>], env: &mut Env) -> Result<Option<Value>, Err
             'M' => ("[M01]", format!("{mo:02}")),
             'D' => ("[D01]", format!("{d:02}")),
             'H' => ("[H01]", format!("{h:02}")),
-            'P' => ("[P]", if h < 12 { "am".to_owned() } else { "pm".to_owned() }),
+            'P' => (
+                "[P]",
+                if h < 12 {
+                    "am".to_owned()
+                } else {
+                    "pm".to_owned()
+                },
+            ),
             'h' => ("[h]", format!("{}", if h % 12 == 0 { 12 } else { h % 12 })),
             'm' => ("[m01]", format!("{mi:02}")),
             _ => ("[s01]", format!("{s:02}")),
@@ -302,7 +331,11 @@ pub fn iso8601(millis: i64) -> String {
     let (h, rest) = (ms_of_day / 3_600_000, ms_of_day % 3_600_000);
     let (min, rest) = (rest / 60_000, rest % 60_000);
     let (s, ms) = (rest / 1000, rest % 1000);
-    let year = if (0..=9999).contains(&y) { format!("{y:04}") } else { format!("{y:+07}") };
+    let year = if (0..=9999).contains(&y) {
+        format!("{y:04}")
+    } else {
+        format!("{y:+07}")
+    };
     format!("{year}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{ms:03}Z")
 }
 

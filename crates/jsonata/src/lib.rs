@@ -22,8 +22,8 @@ use jsonata_core::parser::{self, ParserError};
 use serde_json::{Map, Value};
 
 pub use convert::{from_json, number as number_value, to_json};
-pub use jsonata_core::value::JValue;
 pub use host::{Functions, HostFunction};
+pub use jsonata_core::value::JValue;
 
 /// A JSONata error with its code (`S0201`, `T2001`, `D3030`, `U1001`, ...) kept apart from the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +35,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code: code.into(), message: message.into(), position: None }
+        Self {
+            code: code.into(),
+            message: message.into(),
+            position: None,
+        }
     }
 }
 
@@ -98,7 +102,9 @@ pub struct Expression {
 
 impl std::fmt::Debug for Expression {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Expression").field("text", &self.text).finish()
+        f.debug_struct("Expression")
+            .field("text", &self.text)
+            .finish()
     }
 }
 
@@ -106,7 +112,12 @@ impl Expression {
     pub fn compile(text: &str) -> Result<Self, Error> {
         let mut ast = parser::parse(text).map_err(parse_error)?;
         let counted = guard::instrument(&mut ast);
-        Ok(Self { text: text.to_owned(), ast, names: variable_names(text), counted })
+        Ok(Self {
+            text: text.to_owned(),
+            ast,
+            names: variable_names(text),
+            counted,
+        })
     }
 
     /// The source text this expression was compiled from.
@@ -153,8 +164,10 @@ impl Expression {
         for (name, value) in bindings {
             context.bind((*name).to_owned(), (*value).clone());
         }
-        let options =
-            EvaluatorOptions { max_stack_depth: Some(functions.max_depth()), ..Default::default() };
+        let options = EvaluatorOptions {
+            max_stack_depth: Some(functions.max_depth()),
+            ..Default::default()
+        };
         let mut evaluator = Evaluator::with_options(context, options);
         let data = input.cloned().unwrap_or(JValue::Undefined);
         if self.counted {
@@ -176,7 +189,9 @@ impl Expression {
         }
         let result = host::with_env(env, |slot| {
             functions.install(&mut evaluator, slot, |name| self.mentions(name))?;
-            evaluator.evaluate(&self.ast, &data).map_err(evaluation_error)
+            evaluator
+                .evaluate(&self.ast, &data)
+                .map_err(evaluation_error)
         })?;
         Ok(convert::outcome(&result))
     }
@@ -223,7 +238,10 @@ fn split_code(text: &str, fallback: &str) -> Error {
         Some(i) => Error::new(&text[i..i + 5], text[i + 6..].trim_start()),
         None => Error::new(fallback, text),
     };
-    if let Some((_, text)) = REFERENCE_MESSAGES.iter().find(|(code, _)| *code == error.code) {
+    if let Some((_, text)) = REFERENCE_MESSAGES
+        .iter()
+        .find(|(code, _)| *code == error.code)
+    {
         error.message = (*text).to_owned();
     }
     error
@@ -243,11 +261,26 @@ fn parse_error(e: ParserError) -> Error {
 const REFERENCE_MESSAGES: &[(&str, &str)] = &[
     ("T1006", "Attempted to invoke a non-function"),
     ("T1008", "Attempted to partially apply a non-function"),
-    ("T2003", "The left side of the range operator (..) must evaluate to an integer"),
-    ("T2004", "The right side of the range operator (..) must evaluate to an integer"),
-    ("D3010", "Second argument of replace function cannot be an empty string"),
-    ("D3138", "The $single() function expected exactly 1 matching result.  Instead it matched more."),
-    ("D3139", "The $single() function expected exactly 1 matching result.  Instead it matched 0."),
+    (
+        "T2003",
+        "The left side of the range operator (..) must evaluate to an integer",
+    ),
+    (
+        "T2004",
+        "The right side of the range operator (..) must evaluate to an integer",
+    ),
+    (
+        "D3010",
+        "Second argument of replace function cannot be an empty string",
+    ),
+    (
+        "D3138",
+        "The $single() function expected exactly 1 matching result.  Instead it matched more.",
+    ),
+    (
+        "D3139",
+        "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
+    ),
 ];
 
 pub(crate) fn evaluation_error(e: EvaluatorError) -> Error {

@@ -8,8 +8,13 @@ fn counter() -> impl FnMut() -> f64 {
 
 fn eval_with(text: &str, input: Option<Value>, bindings: Value) -> Result<Option<Value>, Error> {
     let mut random = counter();
-    let mut env = Env { now_millis: 1_700_000_000_123, random: &mut random };
-    let Value::Object(bindings) = bindings else { panic!("bindings must be an object") };
+    let mut env = Env {
+        now_millis: 1_700_000_000_123,
+        random: &mut random,
+    };
+    let Value::Object(bindings) = bindings else {
+        panic!("bindings must be an object")
+    };
     Expression::compile(text)?.evaluate(input.as_ref(), &bindings, &mut env)
 }
 
@@ -46,15 +51,35 @@ fn sum_and_average_add_left_to_right_like_javascript() {
         let value = eval(text).unwrap().unwrap();
         assert_eq!(value.as_f64(), Some(*expected), "{text}");
     }
-    assert_eq!(eval("$sum([34.45 * 2, 21.67])").unwrap().unwrap().to_string(), "90.57000000000001");
+    assert_eq!(
+        eval("$sum([34.45 * 2, 21.67])")
+            .unwrap()
+            .unwrap()
+            .to_string(),
+        "90.57000000000001"
+    );
 }
 
 #[test]
 fn input_and_bindings() {
     let input = json!({"a": {"b": [1, 2, 3]}});
-    assert_eq!(eval_with("a.b[1]", Some(input.clone()), json!({})).unwrap(), Some(json!(2)));
-    assert_eq!(eval_with("$x + 1", None, json!({"x": 41})).unwrap(), Some(json!(42)));
-    assert_eq!(eval_with("$states.input.a", None, json!({"states": {"input": {"a": "z"}}})).unwrap(), Some(json!("z")));
+    assert_eq!(
+        eval_with("a.b[1]", Some(input.clone()), json!({})).unwrap(),
+        Some(json!(2))
+    );
+    assert_eq!(
+        eval_with("$x + 1", None, json!({"x": 41})).unwrap(),
+        Some(json!(42))
+    );
+    assert_eq!(
+        eval_with(
+            "$states.input.a",
+            None,
+            json!({"states": {"input": {"a": "z"}}})
+        )
+        .unwrap(),
+        Some(json!("z"))
+    );
     // No input at all: paths find nothing.
     assert_eq!(eval_with("a", None, json!({})).unwrap(), None);
     assert_eq!(eval_with("$", None, json!({})).unwrap(), None);
@@ -64,9 +89,15 @@ fn input_and_bindings() {
 fn undefined_and_functions_have_no_json_value() {
     assert_eq!(eval("$nothing").unwrap(), None);
     assert_eq!(eval("function($x){$x}").unwrap(), None);
-    assert_eq!(eval("{'a': 1, 'b': $nothing, 'f': $sum}").unwrap(), Some(json!({"a": 1})));
+    assert_eq!(
+        eval("{'a': 1, 'b': $nothing, 'f': $sum}").unwrap(),
+        Some(json!({"a": 1}))
+    );
     let mut random = counter();
-    let mut env = Env { now_millis: 0, random: &mut random };
+    let mut env = Env {
+        now_millis: 0,
+        random: &mut random,
+    };
     let outcome = Expression::compile("$uppercase")
         .unwrap()
         .evaluate_prepared(None, &[], &mut env, &Functions::standard())
@@ -76,16 +107,31 @@ fn undefined_and_functions_have_no_json_value() {
 
 #[test]
 fn clock_comes_from_the_environment() {
-    assert_eq!(eval("$millis()").unwrap(), Some(json!(1_700_000_000_123i64)));
-    assert_eq!(eval("$now()").unwrap(), Some(json!("2023-11-14T22:13:20.123Z")));
-    assert_eq!(eval("$now('[Y0001]-[M01]-[D01]')").unwrap(), Some(json!("2023-11-14")));
-    assert_eq!(eval("$now('[H01]:[m01]', '+0100')").unwrap(), Some(json!("23:13")));
+    assert_eq!(
+        eval("$millis()").unwrap(),
+        Some(json!(1_700_000_000_123i64))
+    );
+    assert_eq!(
+        eval("$now()").unwrap(),
+        Some(json!("2023-11-14T22:13:20.123Z"))
+    );
+    assert_eq!(
+        eval("$now('[Y0001]-[M01]-[D01]')").unwrap(),
+        Some(json!("2023-11-14"))
+    );
+    assert_eq!(
+        eval("$now('[H01]:[m01]', '+0100')").unwrap(),
+        Some(json!("23:13"))
+    );
     // A time without a date is taken to be on the environment's day.
     assert_eq!(
         eval("$toMillis('13:45', '[H]:[m]')").unwrap(),
         Some(json!(1_699_969_500_000i64))
     );
-    assert_eq!(eval("$toMillis('2020-01-02', '[Y]-[M]-[D]')").unwrap(), Some(json!(1_577_923_200_000i64)));
+    assert_eq!(
+        eval("$toMillis('2020-01-02', '[Y]-[M]-[D]')").unwrap(),
+        Some(json!(1_577_923_200_000i64))
+    );
 }
 
 #[test]
@@ -104,10 +150,16 @@ fn iso8601_matches_javascript() {
 
 #[test]
 fn randomness_comes_from_the_environment() {
-    assert_eq!(eval("[$random(), $random()]").unwrap(), Some(json!([0.25, 0.5])));
+    assert_eq!(
+        eval("[$random(), $random()]").unwrap(),
+        Some(json!([0.25, 0.5]))
+    );
     // Inside-out Fisher-Yates with draws 0.25, 0.5, 0.75, 0.125: the first three stay, the
     // fourth swaps with the first.
-    assert_eq!(eval("$shuffle([1, 2, 3, 4])").unwrap(), Some(json!([4, 2, 3, 1])));
+    assert_eq!(
+        eval("$shuffle([1, 2, 3, 4])").unwrap(),
+        Some(json!([4, 2, 3, 1]))
+    );
     assert_eq!(eval("$random(1)").unwrap_err().code, "T0410");
 }
 
@@ -124,7 +176,10 @@ fn errors_carry_their_codes() {
     for (text, code) in cases {
         let error = eval(text).unwrap_err();
         assert_eq!(error.code, *code, "{text}: {error}");
-        assert!(!error.message.is_empty() && !error.message.starts_with(code), "{error:?}");
+        assert!(
+            !error.message.is_empty() && !error.message.starts_with(code),
+            "{error:?}"
+        );
     }
     assert_eq!(
         eval("$undefinedFunction()").unwrap_err().message,
@@ -143,7 +198,10 @@ fn runaway_expressions_stop_with_u1001() {
     ];
     for text in cases {
         let mut random = counter();
-        let mut env = Env { now_millis: 0, random: &mut random };
+        let mut env = Env {
+            now_millis: 0,
+            random: &mut random,
+        };
         let mut functions = Functions::standard();
         functions.set_max_tail_calls(10_000);
         let error = Expression::compile(text)
@@ -153,7 +211,8 @@ fn runaway_expressions_stop_with_u1001() {
         assert_eq!(error.code, "U1001", "{text}: {error}");
     }
     // A long but finite tail-recursive loop stays within the default budget.
-    let sum = "($loop := function($i, $acc){ $i = 0 ? $acc : $loop($i - 1, $acc + $i) }; $loop(5000, 0))";
+    let sum =
+        "($loop := function($i, $acc){ $i = 0 ? $acc : $loop($i - 1, $acc + $i) }; $loop(5000, 0))";
     assert_eq!(eval(sum).unwrap(), Some(json!(12_502_500)));
 }
 
@@ -161,14 +220,22 @@ fn runaway_expressions_stop_with_u1001() {
 fn host_functions_and_withdrawn_builtins() {
     let mut functions = Functions::standard();
     functions.define("twice", |args, _| {
-        let n = args.first().cloned().flatten().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let n = args
+            .first()
+            .cloned()
+            .flatten()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
         Ok(Some(convert::number(n * 2.0)))
     });
     functions.define("draw", |_, env| Ok(Some(convert::number((env.random)()))));
     functions.define("fails", |_, _| Err(Error::new("D9999", "it failed")));
     functions.withdraw("eval");
     let mut random = counter();
-    let mut env = Env { now_millis: 0, random: &mut random };
+    let mut env = Env {
+        now_millis: 0,
+        random: &mut random,
+    };
     let mut run = |text: &str| {
         Expression::compile(text)
             .unwrap()
@@ -179,13 +246,19 @@ fn host_functions_and_withdrawn_builtins() {
     assert_eq!(run("[1,2].$twice($)").unwrap(), Some(json!([2, 4])));
     assert_eq!(run("$draw()").unwrap(), Some(json!(0.25)));
     let error = run("$fails()").unwrap_err();
-    assert_eq!((error.code.as_str(), error.message.as_str()), ("D9999", "it failed"));
+    assert_eq!(
+        (error.code.as_str(), error.message.as_str()),
+        ("D9999", "it failed")
+    );
     let error = run("$eval('1 + 1')").unwrap_err();
     assert_eq!(error.code, "T1006");
 }
 
 #[test]
 fn variable_names_are_found_in_the_text() {
-    assert_eq!(variable_names("$a + $bc.$d($e_1) & '$f'"), ["a", "bc", "d", "e_1", "f"]);
+    assert_eq!(
+        variable_names("$a + $bc.$d($e_1) & '$f'"),
+        ["a", "bc", "d", "e_1", "f"]
+    );
     assert_eq!(variable_names("$ + $$"), Vec::<String>::new());
 }

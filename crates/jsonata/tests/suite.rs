@@ -22,11 +22,17 @@ struct Case {
 
 fn load_cases(dir: &Path) -> Vec<Case> {
     let mut cases = Vec::new();
-    let mut groups: Vec<PathBuf> =
-        fs::read_dir(dir.join("groups")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut groups: Vec<PathBuf> = fs::read_dir(dir.join("groups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     groups.sort();
     for group_dir in groups {
-        let group = group_dir.file_name().unwrap().to_string_lossy().into_owned();
+        let group = group_dir
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let mut files: Vec<PathBuf> = fs::read_dir(&group_dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -43,7 +49,11 @@ fn load_cases(dir: &Path) -> Vec<Case> {
                     // any Rust string) cannot hold: counted, and failed.
                     let mut body = Map::new();
                     body.insert("unreadable".into(), Value::String(e.to_string()));
-                    cases.push(Case { group: group.clone(), name: stem, body });
+                    cases.push(Case {
+                        group: group.clone(),
+                        name: stem,
+                        body,
+                    });
                     continue;
                 }
             };
@@ -53,13 +63,23 @@ fn load_cases(dir: &Path) -> Vec<Case> {
             };
             let many = bodies.len() > 1;
             for (i, body) in bodies.into_iter().enumerate() {
-                let Value::Object(mut body) = body else { panic!("{}: not an object", file.display()) };
+                let Value::Object(mut body) = body else {
+                    panic!("{}: not an object", file.display())
+                };
                 if let Some(Value::String(expr_file)) = body.get("expr-file").cloned() {
                     let expr = fs::read_to_string(group_dir.join(expr_file)).unwrap();
                     body.insert("expr".into(), Value::String(expr));
                 }
-                let name = if many { format!("{stem}[{i}]") } else { stem.clone() };
-                cases.push(Case { group: group.clone(), name, body });
+                let name = if many {
+                    format!("{stem}[{i}]")
+                } else {
+                    stem.clone()
+                };
+                cases.push(Case {
+                    group: group.clone(),
+                    name,
+                    body,
+                });
             }
         }
     }
@@ -85,7 +105,9 @@ fn same(a: &Value, b: &Value, unordered: bool) -> bool {
             }
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w, false)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same(v, w, false)))
         }
         _ => a == b,
     }
@@ -104,7 +126,10 @@ fn run(case: &Case, datasets: &Path) -> Result<(), String> {
     if let Some(why) = body.get("unreadable") {
         return Err(format!("case file unreadable in Rust: {why}"));
     }
-    let expr = body.get("expr").and_then(Value::as_str).ok_or("no expression")?;
+    let expr = body
+        .get("expr")
+        .and_then(Value::as_str)
+        .ok_or("no expression")?;
     let input = match (body.get("data"), body.get("dataset")) {
         (Some(data), _) => Some(data.clone()),
         (None, Some(Value::String(name))) => {
@@ -131,13 +156,19 @@ fn run(case: &Case, datasets: &Path) -> Result<(), String> {
         state ^= state << 17;
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
-    let mut env = Env { now_millis: 1_700_000_000_000, random: &mut random };
+    let mut env = Env {
+        now_millis: 1_700_000_000_000,
+        random: &mut random,
+    };
 
     let outcome = Expression::compile(expr).and_then(|compiled| {
         let input = input.as_ref().map(from_json);
         compiled.evaluate_prepared(input.as_ref(), &bound, &mut env, &functions)
     });
-    let unordered = body.get("unordered").and_then(Value::as_bool).unwrap_or(false);
+    let unordered = body
+        .get("unordered")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     match (expected_code(body), outcome) {
         (Some(code), Err(e)) if e.code == code => Ok(()),
         (Some(code), Err(e)) => Err(format!("expected {code}, got error {e}")),
@@ -195,5 +226,8 @@ fn official_suite() {
     }
     let rate = 100.0 * passed as f64 / total as f64;
     println!("\nJSONata suite: {passed} of {total} cases pass ({rate:.2}%)");
-    assert!(rate >= FLOOR_PERCENT, "pass rate {rate:.2}% is below the floor of {FLOOR_PERCENT}%");
+    assert!(
+        rate >= FLOOR_PERCENT,
+        "pass rate {rate:.2}% is below the floor of {FLOOR_PERCENT}%"
+    );
 }

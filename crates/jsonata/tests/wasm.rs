@@ -8,13 +8,17 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 fn eval(text: &str) -> Result<Option<serde_json::Value>, stepwise_jsonata::Error> {
     let mut random = || 0.5;
-    let mut env = Env { now_millis: 0, random: &mut random };
+    let mut env = Env {
+        now_millis: 0,
+        random: &mut random,
+    };
     Expression::compile(text)?.evaluate(None, &Map::new(), &mut env)
 }
 
 #[wasm_bindgen_test]
 fn deep_recursion_ends_with_u1001() {
-    let error = eval("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))").unwrap_err();
+    let error =
+        eval("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))").unwrap_err();
     assert_eq!(error.code, "U1001");
     let error = eval("($inf := function(){ $inf() }; $inf())").unwrap_err();
     assert_eq!(error.code, "U1001");

@@ -47,7 +47,7 @@ pub fn statuses_of(engine: &Engine, id: ExecutionId) -> BTreeMap<String, StateSt
 pub fn GraphView() -> Html {
     let ws = use_workspace();
     let ui = use_ui();
-    // `None` fits the graph in the panel (never enlarging it); `Some(z)` is a fixed zoom.
+    // `None` fits the graph to the panel's width (never enlarging it); `Some(z)` is a fixed zoom.
     let zoom = use_state(|| None::<f64>);
     let (name, text, statuses) = {
         let w = ws.read();
@@ -91,7 +91,9 @@ pub fn GraphView() -> Html {
         html! { <button data-testid={testid} {title} {onclick}>{ label }</button> }
     };
     let (svg_w, svg_h, svg_style) = match z {
-        None => ("100%".to_string(), "100%".to_string(), format!("max-width:{}px;max-height:{}px", layout.width, layout.height)),
+        // Fit the width (never enlarging) and scroll vertically: a tall machine squeezed into
+        // the panel's height would be unreadable.
+        None => ("100%".to_string(), "auto".to_string(), format!("max-width:{}px;height:auto", layout.width)),
         Some(z) => ((layout.width * z).to_string(), (layout.height * z).to_string(), String::new()),
     };
 
@@ -201,7 +203,7 @@ pub fn GraphView() -> Html {
                 { zoom_btn("−", 1.0 / 1.2, "zoom-out", "Zoom out") }
                 <span class="zoom">{ z.map(|z| format!("{:.0}%", z * 100.0)).unwrap_or_else(|| "Fit".into()) }</span>
                 { zoom_btn("+", 1.2, "zoom-in", "Zoom in") }
-                { zoom_btn("Fit", 0.0, "zoom-fit", "Fit the graph in the panel") }
+                { zoom_btn("Fit", 0.0, "zoom-fit", "Fit the graph to the panel's width") }
                 { zoom_btn("1:1", 1.0, "zoom-reset", "Actual size") }
             </div>
             <div class="graph-scroll" onclick={Callback::from(move |_| ui_clear.dispatch(Action::SelectState(None)))}>

@@ -5,6 +5,7 @@ mod export;
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+use std::io::Write;
 use std::process::ExitCode;
 use stepwise_engine::{conformance, Engine, EngineConfig, Idle};
 
@@ -176,7 +177,10 @@ fn conformance_cmd(args: &[String]) -> Result<ExitCode, String> {
             }
         };
         let r = conformance::run_case(&case);
-        println!("{}", serde_json::to_string(&r).unwrap_or_default());
+        // A closed pipe (`| head`) ends the listing quietly instead of panicking.
+        if writeln!(std::io::stdout(), "{}", serde_json::to_string(&r).unwrap_or_default()).is_err() {
+            return Ok(ExitCode::SUCCESS);
+        }
         results.push(r);
     }
     let tally = conformance::tally(&results);

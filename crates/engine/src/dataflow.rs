@@ -56,9 +56,10 @@ pub struct Jsonata<'a> {
 }
 
 impl Jsonata<'_> {
-    pub fn template(&self, tpl: &Value, rng: &mut dyn Random) -> Result<Value, StatesError> {
+    /// A template for the state field `field` (`Output`, `Arguments`, ...), which causes name.
+    pub fn template(&self, tpl: &Value, field: &str, rng: &mut dyn Random) -> Result<Value, StatesError> {
         let mut env = QueryEnv { now_millis: self.now_millis, rng };
-        query::evaluate_template(tpl, self.states, self.vars, &mut env)
+        query::evaluate_template_at(tpl, field, self.states, self.vars, &mut env)
     }
 
     /// A field that must produce a value (Items, TimeoutSeconds, Condition, ...).
@@ -66,20 +67,14 @@ impl Jsonata<'_> {
         match v {
             Value::String(s) if query::is_expression(s) => {
                 let mut env = QueryEnv { now_millis: self.now_millis, rng };
-                query::evaluate_expression(s, self.states, self.vars, &mut env)?.ok_or_else(|| {
-                    let inner = s.trim().trim_start_matches("{%").trim_end_matches("%}").trim();
-                    StatesError::new(
-                        names::QUERY_EVALUATION_ERROR,
-                        format!("The JSONata expression '{inner}' specified for the field '{field}' returned nothing (undefined)."),
-                    )
-                })
+                query::evaluate_expression_at(s, field, self.states, self.vars, &mut env)?.ok_or_else(|| query::returned_nothing(s, field))
             }
-            other => self.template(other, rng),
+            other => self.template(other, field, rng),
         }
     }
 
     pub fn assign(&self, tpl: &Template, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
-        match self.template(&tpl.raw, rng)? {
+        match self.template(&tpl.raw, "Assign", rng)? {
             Value::Object(m) => Ok(m),
             _ => Err(StatesError::new(names::QUERY_EVALUATION_ERROR, "Assign must be a JSON object")),
         }

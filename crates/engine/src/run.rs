@@ -280,7 +280,9 @@ impl Engine {
             Kind::Map(_) => self.start_map(exec, frame, st),
         };
         if let Err(e) = result {
-            self.handle_error(exec, frame, e);
+            // AWS marks a Map that could not evaluate its items as failed before giving up.
+            let fail_event = matches!(st.kind, Kind::Map(_)).then_some("MapStateFailed");
+            self.handle_error_with(exec, frame, e, fail_event);
         }
     }
 
@@ -322,7 +324,7 @@ impl Engine {
         if st.is_jsonata() {
             let (out, assign) = self.jsonata_eval(exec, frame, Some(&result), None, |j, rng| {
                 let out = match &st.common.output {
-                    Some(o) => j.template(o, rng)?,
+                    Some(o) => j.template(o, "Output", rng)?,
                     None => result.clone(),
                 };
                 let assign = st.common.assign.as_ref().map(|a| j.assign(a, rng)).transpose()?;
@@ -369,7 +371,7 @@ impl Engine {
         let eff = self.effective_input(exec, frame, st)?;
         let out = if st.is_jsonata() {
             match &st.common.output {
-                Some(o) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(o, rng))?,
+                Some(o) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(o, "Output", rng))?,
                 None => eff,
             }
         } else {
@@ -417,7 +419,7 @@ impl Engine {
         let (out, assign) = if st.is_jsonata() {
             self.jsonata_eval(exec, frame, None, None, |j, rng| {
                 let out = match output_tpl {
-                    Some(o) => j.template(o, rng)?,
+                    Some(o) => j.template(o, "Output", rng)?,
                     None => eff.clone(),
                 };
                 let assign = assign_tpl.map(|a| j.assign(a, rng)).transpose()?;
@@ -506,7 +508,7 @@ impl Engine {
         let (out, assign) = if st.is_jsonata() {
             self.jsonata_eval(exec, frame, None, None, |j, rng| {
                 let out = match &st.common.output {
-                    Some(o) => j.template(o, rng)?,
+                    Some(o) => j.template(o, "Output", rng)?,
                     None => eff.clone(),
                 };
                 let assign = st.common.assign.as_ref().map(|a| j.assign(a, rng)).transpose()?;
@@ -666,7 +668,7 @@ impl Engine {
                 let res = if st.is_jsonata() {
                     self.jsonata_eval(exec, frame, None, Some(&err_out), |j, rng| {
                         let out = match &c.output {
-                            Some(o) => j.template(o, rng)?,
+                            Some(o) => j.template(o, "Output", rng)?,
                             None => err_out.clone(),
                         };
                         let assign = c.assign.as_ref().map(|a| j.assign(a, rng)).transpose()?;
@@ -690,9 +692,9 @@ impl Engine {
                 }
                 return;
             }
-        } else if let Some(ty) = fail_event {
-            self.emit_raw(exec, Some(frame), ty, Value::Null, Some(st.name.clone()));
         }
+        // States.Runtime reaches here directly: it ends the execution without the state's own
+        // failure event.
         self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
         self.schedule(exec, frame);
     }
@@ -773,7 +775,7 @@ impl Engine {
         let eff = self.effective_input(exec, frame, st)?;
         let params = if st.is_jsonata() {
             match &st.common.arguments {
-                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, rng))?,
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, "Arguments", rng))?,
                 None => eff.clone(),
             }
         } else {
@@ -1189,14 +1191,8 @@ impl Engine {
                 Some(i) => {
                     let v = self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(i, "Items", rng))?;
                     if !v.is_array() {
-                        let text = match i {
-                            Value::String(s) => s.trim().trim_start_matches("{%").trim_end_matches("%}").trim().to_owned(),
-                            other => other.to_string(),
-                        };
-                        return Err(StatesError::new(
-                            names::QUERY_EVALUATION_ERROR,
-                            format!("The JSONata expression '{text}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {v}", json_type(&v)),
-                        ));
+                        let text = i.as_str().map_or_else(|| i.to_string(), str::to_owned);
+                        return Err(stepwise_asl::query::unexpected_type(&text, "Items", "array", &v));
                     }
                     v
                 }
@@ -1326,7 +1322,7 @@ impl Engine {
                 let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
                 let r = {
                     let jn = Jsonata { states: &states, vars: &vars, now_millis: self.now };
-                    jn.template(&sel.raw, &mut self.rng)
+                    jn.template(&sel.raw, "ItemSelector", &mut self.rng)
                 };
                 self.frame_mut(exec, frame).vars = vars;
                 r
@@ -1392,7 +1388,7 @@ impl Engine {
         let eff = self.effective_input(exec, frame, st)?;
         let eff = if st.is_jsonata() {
             match &st.common.arguments {
-                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, rng))?,
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, "Arguments", rng))?,
                 None => eff,
             }
         } else {
@@ -1579,17 +1575,6 @@ fn nesting_exceeds(v: &Value, limit: usize) -> bool {
         }
     }
     false
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 fn compact(v: &Value) -> String {

@@ -93,8 +93,9 @@ pub fn GraphView() -> Html {
     let (svg_w, svg_h, svg_style) = match z {
         // Fit the width (never enlarging) and scroll vertically: a tall machine squeezed into
         // the panel's height would be unreadable.
-        None => ("100%".to_string(), "auto".to_string(), format!("max-width:{}px;height:auto", layout.width)),
-        Some(z) => ((layout.width * z).to_string(), (layout.height * z).to_string(), String::new()),
+        // (No height attribute: the viewBox's aspect ratio gives it.)
+        None => ("100%".to_string(), None, format!("max-width:{}px;height:auto", layout.width)),
+        Some(z) => ((layout.width * z).to_string(), Some((layout.height * z).to_string()), String::new()),
     };
 
     let edges: Html = layout

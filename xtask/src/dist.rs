@@ -86,14 +86,37 @@ fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, typescript: bool) -> Res
     run(&mut cmd)
 }
 
+/// `wasm-opt -Oz` in place. binaryen's npm build takes a minute or more on a large module, so the
+/// result is kept next to a copy of its input and reused while wasm-bindgen's output is unchanged.
 fn optimize(wasm: &Path) -> Result<()> {
+    let binaryen = setup::installed_npm_version(&util::npm_dir(), "binaryen").unwrap_or_default();
+    let cache = util::target_dir().join(format!("xtask/wasm-opt-{binaryen}"));
+    let name = wasm
+        .file_name()
+        .expect("a file")
+        .to_string_lossy()
+        .into_owned();
+    let (cached_in, cached_out) = (
+        cache.join(format!("{name}.in")),
+        cache.join(format!("{name}.out")),
+    );
+    let input = std::fs::read(wasm).map_err(|e| format!("reading {}: {e}", wasm.display()))?;
+    if cached_out.is_file() && std::fs::read(&cached_in).is_ok_and(|old| old == input) {
+        println!("{name}: unchanged since the last build, reusing its wasm-opt output");
+        return util::copy_file(&cached_out, wasm);
+    }
     let tmp = wasm.with_extension("opt.wasm");
     run(Command::new(setup::wasm_opt())
         .arg("-Oz")
         .arg(wasm)
         .arg("-o")
         .arg(&tmp))?;
-    std::fs::rename(&tmp, wasm).map_err(|e| format!("replacing {}: {e}", wasm.display()))
+    std::fs::rename(&tmp, wasm).map_err(|e| format!("replacing {}: {e}", wasm.display()))?;
+    // A failure to cache only costs the next build time.
+    let _ = std::fs::create_dir_all(&cache)
+        .and_then(|()| std::fs::write(&cached_in, &input))
+        .and_then(|()| std::fs::copy(wasm, &cached_out).map(drop));
+    Ok(())
 }
 
 /// `[workspace.package] version`, so the npm package carries the crates' version.

@@ -193,7 +193,7 @@ fn pinned_npm_packages(manifest: &str) -> Vec<(String, String)> {
     found
 }
 
-fn installed_npm_version(dir: &Path, name: &str) -> Option<String> {
+pub fn installed_npm_version(dir: &Path, name: &str) -> Option<String> {
     let text =
         std::fs::read_to_string(dir.join("node_modules").join(name).join("package.json")).ok()?;
     // The first top-level "version" key; package.json files put it near the top, before any nested one.

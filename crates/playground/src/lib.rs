@@ -22,10 +22,10 @@
 //! | `run-controls`, `entry-select`, `start`, `step`, `run`, `run-to-end`, `pause`, `reset`, `speed`, `run-progress` | run controls |
 //! | `clock`, `next-timer`, `advance-timer`, `advance-by-input`, `advance-by`, `counts` | virtual clock |
 //! | `timeline` (range input), `timeline-pos` | step backwards/forwards |
-//! | `graph` (`data-machine`), `state-<state name>` (`data-status`: Not reached, In progress, Waiting for callback, Succeeded, Failed, Caught error, Cancelled), `zoom-in`, `zoom-out`, `zoom-fit`, `zoom-reset` | graph |
+//! | `graph` (`data-machine`), `state-<state name>` (`data-status`: Not reached, In progress, Waiting for callback, Succeeded, Failed, Caught error, Cancelled), `zoom-in`, `zoom-out`, `zoom-fit`, `zoom-reset`, `graph-as-run` | graph |
 //! | `breadcrumb`, `crumb-<i>` (ancestors, 0 = root), `crumb-current` | execution path above the graph |
 //! | `executions`, `exec-<machine name>` (`data-status`: RUNNING, SUCCEEDED, ...; `data-exec-name`) | executions tree |
-//! | `inspector`, `exec-status`, `exec-input`, `exec-output`, `exec-error`, `inspector-state`, `inspector-state-status`, `run-picker`, `run-prev`, `run-next`, `io-input`, `io-parameters`, `io-result`, `io-output`, `io-assigned`, `io-error`, `open-child` | inspector |
+//! | `inspector`, `stop-execution`, `exec-status`, `exec-input`, `exec-output`, `exec-error`, `inspector-state`, `inspector-state-status`, `run-picker`, `run-prev`, `run-next`, `io-input`, `io-parameters`, `io-result`, `io-output`, `io-assigned`, `io-error`, `open-child` | inspector |
 //! | `tab-history`, `tab-tokens`, `tab-mocks` | bottom tabs |
 //! | `history`, `history-filter`, `history-count`, `history-viewport`, `history-row` (`data-event-type`), `history-detail` | event history |
 //! | `tokens`, `pending-token` (`data-state`), `token-output` (textarea), `send-success`, `send-heartbeat`, `failure-error`, `failure-cause`, `send-failure` | pending tokens |

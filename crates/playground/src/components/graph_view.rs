@@ -69,6 +69,13 @@ pub fn GraphView() -> Html {
         None => last_good.borrow().as_ref().filter(|(n, _)| *n == name).map(|(_, l)| l.clone()),
     };
     let stale = layout.is_some() && serde_json::from_str::<serde_json::Value>(&text).is_err();
+    // The run used the definition deployed at its start; say so when the editor has moved on.
+    let as_run = {
+        let w = ws.read();
+        ui.execution.is_some()
+            && w.machines.get(ui.machine).is_some_and(|m| m.name == name && m.definition != text)
+            && !statuses.is_empty()
+    };
 
     let Some(layout) = layout else {
         return html! {
@@ -200,6 +207,7 @@ pub fn GraphView() -> Html {
             <div class="toolbar">
                 <strong>{ name.clone() }</strong>
                 if stale { <span class="stale" title="The definition does not parse: showing the last valid graph">{ "(last valid graph)" }</span> }
+                if as_run { <span class="stale" data-testid="graph-as-run" title="The definition was edited after this execution started: the graph shows the version it ran">{ "(as run; edited since)" }</span> }
                 <span class="spacer" />
                 { zoom_btn("−", 1.0 / 1.2, "zoom-out", "Zoom out") }
                 <span class="zoom">{ z.map(|z| format!("{:.0}%", z * 100.0)).unwrap_or_else(|| "Fit".into()) }</span>

@@ -120,9 +120,23 @@ pub fn Inspector() -> Html {
     }
 
     let duration = exec.stop_millis.map(|s| format_elapsed(s - exec.start_millis));
+    let on_stop = {
+        let (ws, ui, arn) = (ws.clone(), ui.clone(), exec.arn.clone());
+        Callback::from(move |_| {
+            if let Err(e) = ws.update(|w| w.stop(&arn)) {
+                ui.dispatch(Action::Notify(crate::state::Level::Error, e));
+            }
+        })
+    };
     html! {
         <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
-            <h2>{ "Execution " }<span class={status_class(status)} data-testid="exec-status">{ status_label(status) }</span></h2>
+            <h2>
+                { "Execution " }<span class={status_class(status)} data-testid="exec-status">{ status_label(status) }</span>
+                if status == "RUNNING" {
+                    <span class="spacer" />
+                    <button class="danger" data-testid="stop-execution" title="StopExecution (aborts it and the children it waits for)" onclick={on_stop}>{ "Stop" }</button>
+                }
+            </h2>
             <dl class="facts">
                 <dt>{ "Machine" }</dt><dd>{ exec.machine_name.clone() }</dd>
                 <dt>{ "Name" }</dt><dd class="mono">{ exec.name.clone() }</dd>

@@ -7,9 +7,14 @@ use std::time::Instant;
 
 pub type Result<T> = std::result::Result<T, String>;
 
-/// The workspace root: xtask sits one level below it, wherever the clone is.
+/// The workspace root: xtask sits one level below it. `cargo run` names xtask's folder at run
+/// time; the path compiled in is only a fallback, since a binary built in another clone that
+/// shares the target dir would otherwise work on that clone.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask has a parent")
         .to_path_buf()

@@ -138,6 +138,9 @@ pub struct State {
     pub name: String,
     pub kind: Kind,
     pub common: Common,
+    /// Whether anything in the state can read the context object (`$$`, `$states.context`):
+    /// the engine builds it only for such states.
+    pub uses_context: bool,
 }
 
 impl State {
@@ -466,7 +469,9 @@ impl State {
             }
             other => return Err(format!("unknown state type '{other}'")),
         };
-        Ok(State { name: name.to_owned(), kind, common })
+        let text = v.to_string();
+        let uses_context = text.contains("$$") || text.contains("context");
+        Ok(State { name: name.to_owned(), kind, common, uses_context })
     }
 }
 

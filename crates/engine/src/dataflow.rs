@@ -82,10 +82,10 @@ impl Jsonata<'_> {
 }
 
 /// The `$states` variable of JSONata mode.
-pub fn states_value(input: &Value, context: &Value, result: Option<&Value>, error_output: Option<&Value>) -> Value {
+pub fn states_value(input: Value, context: Value, result: Option<&Value>, error_output: Option<&Value>) -> Value {
     let mut m = Map::new();
-    m.insert("input".into(), input.clone());
-    m.insert("context".into(), context.clone());
+    m.insert("input".into(), input);
+    m.insert("context".into(), context);
     if let Some(r) = result {
         m.insert("result".into(), r.clone());
     }

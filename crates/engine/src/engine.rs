@@ -331,6 +331,7 @@ impl Engine {
             parent,
             depth,
             frames: vec![root],
+            free_frames: Vec::new(),
         });
         let exec = id.0 as usize;
         self.emit_raw(

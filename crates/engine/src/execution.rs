@@ -76,6 +76,8 @@ pub struct Execution {
     pub parent: Option<ParentLink>,
     pub depth: u32,
     pub(crate) frames: Vec<Frame>,
+    /// Dead Map/Parallel frames ready for reuse, so long Maps do not grow `frames` forever.
+    pub(crate) free_frames: Vec<usize>,
 }
 
 impl Execution {

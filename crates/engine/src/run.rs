@@ -175,6 +175,9 @@ impl Engine {
         let e = &self.executions[exec];
         let f = &e.frames[frame];
         let st = &resolve(&e.definition, &f.scope).list[f.state];
+        if !st.uses_context {
+            return Value::Null;
+        }
         let mut state = Map::new();
         state.insert("Name".into(), json!(st.name));
         state.insert("EnteredTime".into(), json!(crate::clock::iso8601(f.entered_millis)));
@@ -300,7 +303,7 @@ impl Engine {
     fn jsonata_eval<T>(&mut self, exec: usize, frame: usize, result: Option<&Value>, error_output: Option<&Value>, f: impl FnOnce(&Jsonata, &mut dyn Random) -> T) -> T {
         let ctx = self.context(exec, frame, None);
         let input = self.frame(exec, frame).state_input.clone();
-        let states = states_value(&input, &ctx, result, error_output);
+        let states = states_value(input, ctx, result, error_output);
         let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
         let out = {
             let j = Jsonata { states: &states, vars: &vars, now_millis: self.now };
@@ -338,8 +341,16 @@ impl Engine {
             None => None,
         };
         let combined = dataflow::apply_result_path(&st.common.result_path, &raw, result)?;
-        let out = self.scope_eval(exec, frame, &combined, None, |s, _| dataflow::select(&st.common.output_path, s))?;
+        let out = self.output_path(exec, frame, st, combined)?;
         Ok((out, assign))
+    }
+
+    /// OutputPath over a value the state owns (no copy when it is `$`).
+    fn output_path(&mut self, exec: usize, frame: usize, st: &State, value: Value) -> Res<Value> {
+        match &st.common.output_path {
+            stepwise_asl::model::PathField::Default => Ok(value),
+            field => self.scope_eval(exec, frame, &value, None, |s, _| dataflow::select(field, s)),
+        }
     }
 
     fn go_exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
@@ -375,7 +386,7 @@ impl Engine {
                 None => eff,
             }
         } else {
-            self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&st.common.output_path, s))?
+            self.output_path(exec, frame, st, eff)?
         };
         self.go_exit(exec, frame, out, Transition::End, None);
         Ok(())
@@ -430,7 +441,7 @@ impl Engine {
                 Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
                 None => None,
             };
-            let out = self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&st.common.output_path, s))?;
+            let out = self.output_path(exec, frame, st, eff)?;
             (out, assign)
         };
         self.go_exit(exec, frame, out, Transition::Next(next), assign);
@@ -519,7 +530,7 @@ impl Engine {
                 Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
                 None => None,
             };
-            (self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&st.common.output_path, s))?, assign)
+            (self.output_path(exec, frame, st, eff)?, assign)
         };
         self.frame_mut(exec, frame).phase = Phase::Exit { output: out, next: Self::transition_of(st), assign };
         self.schedule_at(due, exec, frame);
@@ -756,10 +767,15 @@ impl Engine {
 
     fn retire(&mut self, exec: usize, frame: usize) {
         let f = self.frame_mut(exec, frame);
+        let was_dead = matches!(f.phase, Phase::Dead);
         f.phase = Phase::Dead;
         f.generation += 1;
         f.vars = Map::new();
         f.state_input = Value::Null;
+        f.effective_input = Value::Null;
+        if !was_dead && !matches!(f.role, FrameRole::Root) {
+            self.executions[exec].free_frames.push(frame);
+        }
     }
 
     // ---- tasks ------------------------------------------------------------------------
@@ -1308,7 +1324,9 @@ impl Engine {
         }
         let i = j.next_index;
         let raw_item = j.items[i].clone();
-        let eff = self.frame(exec, frame).effective_input.clone();
+        // Borrowed out of the frame for the evaluation: cloning the Map's whole input for every
+        // iteration made large Maps quadratic.
+        let eff = std::mem::take(&mut self.frame_mut(exec, frame).effective_input);
         let item = match &m.item_selector {
             Some(sel) if st.is_jsonata() => {
                 let ctx = {
@@ -1318,7 +1336,7 @@ impl Engine {
                     }
                     c
                 };
-                let states = states_value(&self.frame(exec, frame).state_input.clone(), &ctx, None, None);
+                let states = states_value(self.frame(exec, frame).state_input.clone(), ctx, None, None);
                 let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
                 let r = {
                     let jn = Jsonata { states: &states, vars: &vars, now_millis: self.now };
@@ -1330,6 +1348,7 @@ impl Engine {
             Some(sel) => self.scope_eval(exec, frame, &eff, Some((i, &raw_item)), |s, rng| dataflow::template(sel, s, rng)),
             None => Ok(raw_item.clone()),
         };
+        self.frame_mut(exec, frame).effective_input = eff;
         let item = match item {
             Ok(v) => v,
             Err(e) => {
@@ -1372,14 +1391,17 @@ impl Engine {
 
     /// Frames are reused once dead so that long Map runs do not grow the frame list forever.
     fn add_frame(&mut self, exec: usize, mut f: Frame) -> usize {
-        let frames = &mut self.executions[exec].frames;
-        if let Some(i) = frames.iter().position(|x| matches!(x.phase, Phase::Dead) && matches!(x.role, FrameRole::Iteration { .. } | FrameRole::Branch { .. })) {
-            f.generation = frames[i].generation + 1;
-            frames[i] = f;
-            i
-        } else {
-            frames.push(f);
-            frames.len() - 1
+        let e = &mut self.executions[exec];
+        match e.free_frames.pop() {
+            Some(i) => {
+                f.generation = e.frames[i].generation + 1;
+                e.frames[i] = f;
+                i
+            }
+            None => {
+                e.frames.push(f);
+                e.frames.len() - 1
+            }
         }
     }
 

@@ -20,11 +20,20 @@ pub fn select(field: &PathField, scope: &Scope) -> Result<Value, StatesError> {
 }
 
 /// ResultPath: where the result goes inside the state's raw input.
-pub fn apply_result_path(field: &ResultPathField, raw_input: &Value, result: Value) -> Result<Value, StatesError> {
+pub fn apply_result_path(field: &ResultPathField, raw_input: Value, result: Value) -> Result<Value, StatesError> {
     match field {
         ResultPathField::Default => Ok(result),
-        ResultPathField::Null => Ok(raw_input.clone()),
-        ResultPathField::Path(p) => p.assign(raw_input.clone(), result).map_err(|m| StatesError::runtime(m)),
+        ResultPathField::Null => Ok(raw_input),
+        ResultPathField::Path(p) => p.assign(raw_input, result).map_err(StatesError::runtime),
+    }
+}
+
+/// `InputPath`/`OutputPath` absent or `$`: the value passes unchanged (and need not be copied).
+pub fn is_identity(field: &PathField) -> bool {
+    match field {
+        PathField::Default => true,
+        PathField::Path(p) => p.text() == "$",
+        PathField::Null => false,
     }
 }
 

@@ -126,6 +126,8 @@ pub struct Engine {
     pub(crate) emitted: Vec<(ExecutionId, u64)>,
     /// Invalid tasks tokens that were once valid (to tell TaskDoesNotExist from InvalidToken).
     pub(crate) spent_tokens: BTreeMap<String, ()>,
+    /// Execution ARN → id, so that starting the n-th child does not scan the n-1 before it.
+    pub(crate) by_arn: BTreeMap<String, ExecutionId>,
 }
 
 impl Engine {
@@ -142,6 +144,7 @@ impl Engine {
             mocks: Mocks::default(),
             emitted: Vec::new(),
             spent_tokens: BTreeMap::new(),
+            by_arn: BTreeMap::new(),
         }
     }
 
@@ -257,11 +260,12 @@ impl Engine {
     }
 
     pub fn execution_by_arn(&self, arn: &str) -> Option<ExecutionId> {
-        self.executions.iter().find(|e| e.arn == arn).map(|e| e.id)
+        self.by_arn.get(arn).copied()
     }
 
+    /// The executions this one started (or that name it in `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`).
     pub fn children(&self, id: ExecutionId) -> Vec<ExecutionId> {
-        self.executions.iter().filter(|e| e.parent.as_ref().map(|p| p.execution) == Some(id)).map(|e| e.id).collect()
+        self.executions[id.0 as usize].children.clone()
     }
 
     pub fn start_execution(&mut self, machine_arn: &str, name: Option<&str>, input_text: Option<&str>) -> Result<ExecutionId, ApiError> {
@@ -287,7 +291,7 @@ impl Engine {
             None => stepwise_asl::scope::uuid_v4(&mut self.rng),
         };
         let arn = format!("arn:aws:states:{}:{}:execution:{}:{name}", self.config.region, self.config.account, machine.name);
-        if let Some(existing) = self.executions.iter().find(|e| e.arn == arn) {
+        if let Some(existing) = self.by_arn.get(&arn).map(|id| &self.executions[id.0 as usize]) {
             // AWS: the same name with the same input on a running execution is idempotent.
             if existing.is_running() && existing.input == input {
                 return Ok(existing.id);
@@ -311,6 +315,10 @@ impl Engine {
             Some(ParentLink { execution: pid, state_name: None, waiting_frame: None, pattern_sync2: false })
         });
         let id = ExecutionId(self.executions.len() as u32);
+        self.by_arn.insert(arn.clone(), id);
+        if let Some(p) = &parent {
+            self.executions[p.execution.0 as usize].children.push(id);
+        }
         let def = machine.definition.clone();
         let root = Frame::new(Vec::new(), FrameRole::Root, def.states.start_at, input.clone(), Map::new());
         self.executions.push(Execution {
@@ -332,6 +340,7 @@ impl Engine {
             depth,
             frames: vec![root],
             free_frames: Vec::new(),
+            children: Vec::new(),
         });
         let exec = id.0 as usize;
         self.emit_raw(

@@ -78,6 +78,7 @@ pub struct Execution {
     pub(crate) frames: Vec<Frame>,
     /// Dead Map/Parallel frames ready for reuse, so long Maps do not grow `frames` forever.
     pub(crate) free_frames: Vec<usize>,
+    pub(crate) children: Vec<ExecutionId>,
 }
 
 impl Execution {

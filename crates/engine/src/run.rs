@@ -315,11 +315,14 @@ impl Engine {
 
     /// JSONPath: InputPath. JSONata: the raw input.
     fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Value> {
-        let input = self.frame(exec, frame).state_input.clone();
-        if st.is_jsonata() {
-            return Ok(input);
+        if st.is_jsonata() || dataflow::is_identity(&st.common.input_path) {
+            return Ok(self.frame(exec, frame).state_input.clone());
         }
-        self.scope_eval(exec, frame, &input, None, |s, _| dataflow::select(&st.common.input_path, s))
+        // Borrowed out of the frame for the evaluation, to select without copying it first.
+        let input = std::mem::take(&mut self.frame_mut(exec, frame).state_input);
+        let out = self.scope_eval(exec, frame, &input, None, |s, _| dataflow::select(&st.common.input_path, s));
+        self.frame_mut(exec, frame).state_input = input;
+        out
     }
 
     /// ResultPath + OutputPath (JSONPath) or Output (JSONata), then Assign: what a state hands on.
@@ -335,22 +338,26 @@ impl Engine {
             })?;
             return Ok((out, assign));
         }
-        let raw = self.frame(exec, frame).state_input.clone();
         let assign = match &st.common.assign {
             Some(a) => Some(self.scope_eval(exec, frame, &result, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
             None => None,
         };
-        let combined = dataflow::apply_result_path(&st.common.result_path, &raw, result)?;
+        // The raw input is needed only when the result goes inside it or replaces nothing.
+        let raw = match st.common.result_path {
+            stepwise_asl::model::ResultPathField::Default => Value::Null,
+            _ => self.frame(exec, frame).state_input.clone(),
+        };
+        let combined = dataflow::apply_result_path(&st.common.result_path, raw, result)?;
         let out = self.output_path(exec, frame, st, combined)?;
         Ok((out, assign))
     }
 
     /// OutputPath over a value the state owns (no copy when it is `$`).
     fn output_path(&mut self, exec: usize, frame: usize, st: &State, value: Value) -> Res<Value> {
-        match &st.common.output_path {
-            stepwise_asl::model::PathField::Default => Ok(value),
-            field => self.scope_eval(exec, frame, &value, None, |s, _| dataflow::select(field, s)),
+        if dataflow::is_identity(&st.common.output_path) {
+            return Ok(value);
         }
+        self.scope_eval(exec, frame, &value, None, |s, _| dataflow::select(&st.common.output_path, s))
     }
 
     fn go_exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
@@ -691,7 +698,7 @@ impl Engine {
                         Some(a) => self.scope_eval(exec, frame, &err_out, None, |s, rng| dataflow::assign_jsonpath(a, s, rng)).map(Some),
                         None => Ok(None),
                     };
-                    assign.and_then(|a| dataflow::apply_result_path(&c.result_path, &raw, err_out.clone()).map(|o| (o, a)))
+                    assign.and_then(|a| dataflow::apply_result_path(&c.result_path, raw, err_out.clone()).map(|o| (o, a)))
                 };
                 match res {
                     Ok((out, assign)) => self.go_exit(exec, frame, out, Transition::Next(c.next.clone()), assign),
@@ -1163,13 +1170,13 @@ impl Engine {
 
     /// Stops the `.sync` children of an execution (or of one of its frames) that still run.
     pub(crate) fn stop_children_of(&mut self, exec: usize, frame: Option<usize>) {
-        let pid = self.executions[exec].id;
-        let kids: Vec<String> = self
-            .executions
+        let kids: Vec<String> = self.executions[exec]
+            .children
             .iter()
+            .map(|c| &self.executions[c.0 as usize])
             .filter(|c| c.is_running())
             .filter(|c| {
-                c.parent.as_ref().is_some_and(|l| l.execution == pid && l.waiting_frame.is_some_and(|(f, _)| frame.is_none_or(|x| x == f)))
+                c.parent.as_ref().is_some_and(|l| l.waiting_frame.is_some_and(|(f, _)| frame.is_none_or(|x| x == f)))
             })
             .map(|c| c.arn.clone())
             .collect();

@@ -141,6 +141,9 @@ pub struct State {
     /// Whether anything in the state can read the context object (`$$`, `$states.context`):
     /// the engine builds it only for such states.
     pub uses_context: bool,
+    /// Whether it may read the execution input through the context object. Copying a large
+    /// input into every context made Maps of child executions quadratic.
+    pub context_needs_input: bool,
 }
 
 impl State {
@@ -471,8 +474,29 @@ impl State {
         };
         let text = v.to_string();
         let uses_context = text.contains("$$") || text.contains("context");
-        Ok(State { name: name.to_owned(), kind, common, uses_context })
+        let context_needs_input = uses_context && may_read_execution_input(&text);
+        Ok(State { name: name.to_owned(), kind, common, uses_context, context_needs_input })
     }
+}
+
+/// Conservative: false only when every reference to the context (`$$`, `$states.context`)
+/// names a part other than the execution input.
+fn may_read_execution_input(text: &str) -> bool {
+    const OTHER_PARTS: [&str; 9] = [
+        ".Execution.Id", ".Execution.Name", ".Execution.StartTime", ".Execution.RoleArn",
+        ".Execution.RedriveCount", ".State", ".Task", ".Map", ".StateMachine",
+    ];
+    for marker in ["$$", "context"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(marker) {
+            let after = &rest[i + marker.len()..];
+            if !OTHER_PARTS.iter().any(|p| after.starts_with(p)) {
+                return true;
+            }
+            rest = after;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -508,6 +532,16 @@ mod tests {
             _ => panic!("expected a Map"),
         }
         assert!(m.common.parameters.is_none());
+    }
+
+    #[test]
+    fn knows_which_states_read_the_execution_input() {
+        assert!(!may_read_execution_input(r#"{"id.$":"$$.Execution.Id","t.$":"$$.Task.Token"}"#));
+        assert!(may_read_execution_input(r#"{"in.$":"$$.Execution.Input"}"#));
+        assert!(may_read_execution_input(r#"{"all.$":"$$"}"#));
+        assert!(may_read_execution_input(r#"{"e.$":"$$.Execution"}"#));
+        assert!(may_read_execution_input(r#"{"x":"{% $states.context %}"}"#));
+        assert!(!may_read_execution_input(r#"{"x":"{% $states.context.State.Name %}"}"#));
     }
 
     #[test]

@@ -341,6 +341,7 @@ impl Engine {
             frames: vec![root],
             free_frames: Vec::new(),
             children: Vec::new(),
+            issued_tokens: Vec::new(),
         });
         let exec = id.0 as usize;
         self.emit_raw(
@@ -690,10 +691,10 @@ impl Engine {
             f.generation += 1;
             f.phase = Phase::Dead;
         }
-        let dead: Vec<String> = self.tokens.iter().filter(|(_, t)| t.exec == exec).map(|(k, _)| k.clone()).collect();
-        for k in dead {
-            self.tokens.remove(&k);
-            self.spent_tokens.insert(k, ());
+        for k in std::mem::take(&mut self.executions[exec].issued_tokens) {
+            if self.tokens.remove(&k).is_some() {
+                self.spent_tokens.insert(k, ());
+            }
         }
         self.stop_children_of(exec, None);
         self.notify_parent(exec);

@@ -79,6 +79,8 @@ pub struct Execution {
     /// Dead Map/Parallel frames ready for reuse, so long Maps do not grow `frames` forever.
     pub(crate) free_frames: Vec<usize>,
     pub(crate) children: Vec<ExecutionId>,
+    /// Tokens this execution issued, revoked together when it ends.
+    pub(crate) issued_tokens: Vec<String>,
 }
 
 impl Execution {

@@ -184,9 +184,10 @@ impl Engine {
         if matches!(st.kind, Kind::Task(_)) {
             state.insert("RetryCount".into(), json!(f.retry_count));
         }
+        let input = if st.context_needs_input { e.input.clone() } else { Value::Null };
         let mut ctx = json!({
             "Execution": {
-                "Id": e.arn, "Input": e.input, "StartTime": crate::clock::iso8601(e.start_millis),
+                "Id": e.arn, "Input": input, "StartTime": crate::clock::iso8601(e.start_millis),
                 "Name": e.name, "RoleArn": self.config.role_arn, "RedriveCount": 0,
             },
             "StateMachine": {"Id": e.machine_arn, "Name": e.machine_name},
@@ -925,6 +926,7 @@ impl Engine {
                             t.token = Some(token.clone());
                             t.manual = true;
                         }
+                        self.executions[exec].issued_tokens.push(token.clone());
                         self.tokens.insert(token, TokenRef { exec, frame, gen, kind: PendingKind::Manual });
                         Phase::TaskWaiting
                     }
@@ -950,6 +952,7 @@ impl Engine {
         );
         let gen = self.frame(exec, frame).generation;
         if let Some(token) = self.frame(exec, frame).task.as_ref().and_then(|t| t.token.clone()) {
+            self.executions[exec].issued_tokens.push(token.clone());
             self.tokens.insert(token, TokenRef { exec, frame, gen, kind: PendingKind::Callback });
         }
         self.frame_mut(exec, frame).phase = Phase::TaskWaiting;

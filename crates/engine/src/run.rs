@@ -970,6 +970,7 @@ impl Engine {
             }
         }
         self.frame_mut(exec, frame).generation += 1;
+        let timed_out = matches!(outcome, TaskOutcome::TimedOut(_));
         let outcome = match outcome {
             TaskOutcome::Succeeded(v) if v.to_string().len() > self.config.limits.max_payload_bytes => {
                 let who = if lambda { r.clone() } else { rt.clone() };
@@ -997,38 +998,24 @@ impl Engine {
                     Err(e) => self.handle_error(exec, frame, e),
                 }
             }
-            TaskOutcome::Failed(e) => {
+            TaskOutcome::Failed(e) | TaskOutcome::TimedOut(e) => {
                 let mut d = Map::new();
-                if !e.error.is_empty() || lambda {
+                if !e.error.is_empty() || lambda || timed_out {
                     d.insert("error".into(), json!(e.error));
                 }
                 if let Some(c) = &e.cause {
                     d.insert("cause".into(), json!(c));
                 }
-                let (ty, key) = if lambda {
-                    ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
-                } else {
+                let (ty, key) = match (lambda, timed_out) {
+                    (true, false) => ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"),
+                    (true, true) => ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails"),
+                    (false, false) => ("TaskFailed", "taskFailedEventDetails"),
+                    (false, true) => ("TaskTimedOut", "taskTimedOutEventDetails"),
+                };
+                if !lambda {
                     d.insert("resource".into(), json!(r));
                     d.insert("resourceType".into(), json!(rt));
-                    ("TaskFailed", "taskFailedEventDetails")
-                };
-                self.emit_raw(exec, Some(frame), ty, json!({ key: d }), Some(name));
-                self.stop_child_of_task(&task);
-                self.handle_error(exec, frame, e);
-            }
-            TaskOutcome::TimedOut(e) => {
-                let mut d = Map::new();
-                d.insert("error".into(), json!(e.error));
-                if let Some(c) = &e.cause {
-                    d.insert("cause".into(), json!(c));
                 }
-                let (ty, key) = if lambda {
-                    ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails")
-                } else {
-                    d.insert("resource".into(), json!(r));
-                    d.insert("resourceType".into(), json!(rt));
-                    ("TaskTimedOut", "taskTimedOutEventDetails")
-                };
                 self.emit_raw(exec, Some(frame), ty, json!({ key: d }), Some(name));
                 self.stop_child_of_task(&task);
                 self.handle_error(exec, frame, e);

@@ -239,28 +239,10 @@ pub fn format_elapsed(ms: i64) -> String {
     }
 }
 
-/// A UTC timestamp `2025-01-01 00:00:05.000` for the virtual clock.
+/// A UTC timestamp `2025-01-01 00:00:05.000` for the virtual clock (the engine's ISO format,
+/// made easier to read).
 pub fn format_clock(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let rem = ms.rem_euclid(86_400_000);
-    // Civil-from-days (Howard Hinnant's algorithm), so we need no date crate for a clock.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{:03}",
-        rem / 3_600_000,
-        (rem / 60_000) % 60,
-        (rem / 1000) % 60,
-        rem % 1000
-    )
+    stepwise_engine::clock::iso8601(ms).replace('T', " ").trim_end_matches('Z').to_owned()
 }
 
 #[cfg(test)]

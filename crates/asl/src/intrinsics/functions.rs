@@ -27,16 +27,7 @@ fn arg_value<'a>(arg: &'a Arg, scope: &Scope<'a>, rng: &mut dyn Random) -> Res<C
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+use crate::json::type_name;
 
 fn ordinal(i: usize) -> &'static str {
     ["first", "second", "third"].get(i).copied().unwrap_or("next")

@@ -221,7 +221,7 @@ fn drive(engine: &mut Engine, workload: Workload) -> Result<(), String> {
 
 /// Answers every pending `.waitForTaskToken` task with `{"ok": true, "id": <the item's id>}`.
 fn answer_tokens(engine: &mut Engine) -> Result<usize, String> {
-    let pending = engine.pending_tasks();
+    let pending: Vec<_> = engine.pending_tasks().into_iter().filter(|t| t.kind != PendingKind::ChildExecution).collect();
     for task in &pending {
         if task.kind != PendingKind::Callback {
             return Err(format!("unexpected pending task: state {} resource {} kind {:?} input {}", task.state_name, task.resource, task.kind, task.input));

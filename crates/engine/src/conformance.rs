@@ -82,7 +82,7 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
         // Answer newly issued tokens, in the order the corpus lists them per state.
         let mut acted = false;
         for p in engine.pending_tasks() {
-            if answered.contains_key(&p.token) || p.kind != crate::PendingKind::Callback {
+            if answered.contains_key(&p.token) || p.kind == crate::PendingKind::Manual {
                 continue;
             }
             answered.insert(p.token.clone(), ());

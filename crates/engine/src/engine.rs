@@ -48,8 +48,11 @@ pub enum Idle {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum PendingKind {
-    /// A `.waitForTaskToken` task (or a `.sync` task's own token).
+    /// A `.waitForTaskToken` task.
     Callback,
+    /// A `.sync` / `.sync:2` task waiting for its child execution; it also accepts its own
+    /// token, as AWS's does, but normally the child's end completes it.
+    ChildExecution,
     /// A task with no mock: complete it by hand with the token.
     Manual,
 }

@@ -952,8 +952,12 @@ impl Engine {
         );
         let gen = self.frame(exec, frame).generation;
         if let Some(token) = self.frame(exec, frame).task.as_ref().and_then(|t| t.token.clone()) {
+            let kind = match resource.pattern() {
+                Pattern::Sync | Pattern::Sync2 => PendingKind::ChildExecution,
+                _ => PendingKind::Callback,
+            };
             self.executions[exec].issued_tokens.push(token.clone());
-            self.tokens.insert(token, TokenRef { exec, frame, gen, kind: PendingKind::Callback });
+            self.tokens.insert(token, TokenRef { exec, frame, gen, kind });
         }
         self.frame_mut(exec, frame).phase = Phase::TaskWaiting;
     }

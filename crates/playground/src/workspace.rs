@@ -570,7 +570,7 @@ impl Workspace {
 
 pub fn outside_tasks(engine: &Engine) -> Vec<PendingTask> {
     let mut tasks = engine.pending_tasks();
-    tasks.retain(|t| !t.resource.starts_with("arn:aws:states:::states:startExecution.sync"));
+    tasks.retain(|t| t.kind != stepwise_engine::PendingKind::ChildExecution);
     tasks
 }
 

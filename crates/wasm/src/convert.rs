@@ -278,6 +278,7 @@ pub fn pending_tasks(tasks: &[PendingTask]) -> Value {
                 "kind".into(),
                 json!(match t.kind {
                     PendingKind::Callback => "Callback",
+                    PendingKind::ChildExecution => "ChildExecution",
                     PendingKind::Manual => "Manual",
                 }),
             );

@@ -62,7 +62,7 @@ export interface SendTaskHeartbeatInput { taskToken: string }
 export interface PendingTask {
   taskToken: string; executionArn: string; stateName: string; resource: string;
   /** `Callback`: a `.waitForTaskToken` task; `Manual`: a task with no mock, completed by hand. */
-  kind: "Callback" | "Manual";
+  kind: "Callback" | "ChildExecution" | "Manual";
   /** JSON text: what the task sent (its resolved Parameters/Arguments). */
   input: string;
   since: string; heartbeatDeadline?: string; timeoutDeadline?: string;

@@ -144,6 +144,27 @@ pub fn chromium() -> Result<()> {
     })
 }
 
+/// cfn-lint (PyPI) in a virtual environment under `.tools/`, for the export tests. Returns the
+/// executable.
+pub fn cfn_lint() -> Result<PathBuf> {
+    const VERSION: &str = "1.58.0";
+    let venv = util::root().join(".tools").join("cfn-venv");
+    let exe = venv.join("bin").join("cfn-lint");
+    let stamp = venv.join("stepwise-cfn-lint-version");
+    if exe.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(VERSION) {
+        return Ok(exe);
+    }
+    step(&format!("install cfn-lint {VERSION} (PyPI, into .tools/cfn-venv)"), || {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+        run(Command::new(venv.join("bin").join("pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("cfn-lint=={VERSION}")))?;
+        std::fs::write(&stamp, VERSION).map_err(|e| format!("writing {}: {e}", stamp.display()))?;
+        Ok(())
+    })?;
+    Ok(exe)
+}
+
 /// The npm packages pinned in `tests/e2e/package.json` (exact versions, with its lockfile).
 pub fn npm_tools() -> Result<()> {
     let dir = util::npm_dir();

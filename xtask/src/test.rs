@@ -106,7 +106,10 @@ fn run_layer(layer: Layer) -> Result<Outcome> {
 }
 
 fn native() -> Result<Outcome> {
+    // The export tests lint generated CloudFormation with cfn-lint when it is there.
+    let cfn_lint = setup::cfn_lint()?;
     let mut cmd = setup::cargo();
+    cmd.env("STEPWISE_CFN_LINT", cfn_lint);
     // --no-fail-fast: every test binary runs, so the counts cover all of them.
     cmd.args(["test", "--workspace", "--no-fail-fast"]);
     for package in WASM_ONLY_PACKAGES {

@@ -1,4 +1,5 @@
-//! Lints every fixture's templates (CloudFormation and SAM, JSON and YAML) with cfn-lint.
+//! Lints the templates of every fixture and every built-in playground example (CloudFormation
+//! and SAM, JSON and YAML) with cfn-lint. `cargo xtask test` installs cfn-lint and sets the variable.
 //!
 //! Runs only when `STEPWISE_CFN_LINT` names the cfn-lint executable, e.g.
 //! `python3 -m venv .tools/cfn-venv && .tools/cfn-venv/bin/pip install cfn-lint` then
@@ -13,7 +14,7 @@ use stepwise_export::{export, to_json, to_yaml, Format, Options};
 
 fn write_templates(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for (stem, ws) in common::fixtures() {
+    for (stem, ws) in common::fixtures().into_iter().chain(common::gallery()) {
         for (format, tag) in [(Format::CloudFormation, "cfn"), (Format::Sam, "sam")] {
             let t = export(
                 &ws,
@@ -46,7 +47,7 @@ fn templates_pass_cfn_lint() {
     });
     std::fs::create_dir_all(&dir).unwrap();
     let files = write_templates(&dir);
-    assert_eq!(files.len(), common::fixtures().len() * 4);
+    assert_eq!(files.len(), (common::fixtures().len() + common::gallery().len()) * 4);
     let out = Command::new(&cfn_lint)
         // Informational findings are advice, not defects; errors and warnings fail the test.
         .args([

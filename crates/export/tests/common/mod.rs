@@ -27,6 +27,25 @@ pub fn fixtures() -> Vec<(String, Workspace)> {
         .collect()
 }
 
+/// The playground's built-in examples (`www/examples/*.json`, workspace files), by file stem.
+pub fn gallery() -> Vec<(String, Workspace)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/examples");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("www/examples")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p.file_stem().is_some_and(|s| s != "index"))
+        .collect();
+    entries.sort();
+    entries
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read example");
+            let ws = Workspace::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (format!("example-{}", p.file_stem().unwrap().to_string_lossy()), ws)
+        })
+        .collect()
+}
+
 pub fn fixture(stem: &str) -> Workspace {
     fixtures()
         .into_iter()

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::export_dialog::ExportDialog;
 use crate::components::graph_view::GraphView;
 use crate::components::header::{Gallery, Header, ShareDialog};
 use crate::components::history_table::HistoryTable;
@@ -144,6 +145,7 @@ fn Shell() -> Html {
             </main>
             <Gallery />
             <ShareDialog />
+            <ExportDialog />
         </div>
     }
 }

@@ -223,6 +223,7 @@ pub fn use_shortcuts(ws: WorkspaceHandle, ui: UiHandle) {
                     "Escape" => {
                         ui.dispatch(Action::ShowGallery(false));
                         ui.dispatch(Action::ShowShare(None));
+                        ui.dispatch(Action::ShowExport(false));
                         true
                     }
                     _ => false,

@@ -12,9 +12,10 @@
 //! | selector | what |
 //! | --- | --- |
 //! | `#app`, `[data-testid=app]` | the root element the app renders |
-//! | `header`: `examples`, `new-workspace`, `import`, `import-file`, `export`, `share`, `theme` | header buttons (`import-file` is the hidden `<input type=file>`) |
+//! | `header`: `examples`, `new-workspace`, `import`, `import-file`, `export` (workspace file), `export-open`, `share`, `theme` | header buttons (`import-file` is the hidden `<input type=file>`) |
 //! | `gallery`, `example-<file stem>` (e.g. `example-wait-for-task-token`), `gallery-close` | examples dialog |
 //! | `share-dialog`, `share-link` | share link dialog and its text field |
+//! | `export-open` (header button "Export to AWS"), `export-dialog`, `export-format` (select: `cloudformation`, `sam`), `export-yaml` (checkbox: checked YAML, unchecked JSON), `export-template` (the generated text), `export-error` (why nothing could be generated), `export-download`, `export-copy`, `export-command` (the `aws cloudformation deploy` line), `export-close` | "Export to AWS" dialog |
 //! | `notice` | the message bar (info or error) |
 //! | `machines-panel`, `machine-tab-<name>`, `machine-add`, `machine-rename`, `machine-rename-input`, `machine-duplicate`, `machine-delete`, `format` | machines panel |
 //! | `definition` (textarea), `definition-editor`, `diagnostics`, `diagnostic` (each item), `diagnostics-ok` | definition editor and its diagnostics |
@@ -35,6 +36,7 @@
 //! `t` advance to the next timer, `Escape` close dialogs.
 
 pub mod app;
+pub mod aws_export;
 pub mod components;
 pub mod context;
 pub mod examples;

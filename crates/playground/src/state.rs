@@ -52,6 +52,8 @@ pub struct UiState {
     pub notice: Option<(Level, String)>,
     pub gallery: bool,
     pub share_link: Option<String>,
+    /// The "Export to AWS" dialog is open.
+    pub export: bool,
 }
 
 impl Default for UiState {
@@ -72,6 +74,7 @@ impl Default for UiState {
             notice: None,
             gallery: false,
             share_link: None,
+            export: false,
         }
     }
 }
@@ -97,6 +100,7 @@ pub enum Action {
     DismissNotice,
     ShowGallery(bool),
     ShowShare(Option<String>),
+    ShowExport(bool),
     /// A new workspace was loaded: drop every selection.
     Loaded,
 }
@@ -155,6 +159,7 @@ impl Reducible for UiState {
             Action::DismissNotice => s.notice = None,
             Action::ShowGallery(b) => s.gallery = b,
             Action::ShowShare(l) => s.share_link = l,
+            Action::ShowExport(b) => s.export = b,
             Action::Loaded => {
                 s.machine = 0;
                 s.entry = None;

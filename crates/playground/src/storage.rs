@@ -59,10 +59,15 @@ pub fn clear_fragment() {
     }
 }
 
-/// Offers `text` as a download named `name`.
+/// Offers JSON `text` as a download named `name`.
 pub fn download(name: &str, text: &str) -> Result<(), String> {
+    download_as(name, text, "application/json")
+}
+
+/// Offers `text` of media type `mime` as a download named `name`.
+pub fn download_as(name: &str, text: &str, mime: &str) -> Result<(), String> {
     use wasm_bindgen::JsCast;
-    let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
+    let blob = gloo::file::Blob::new_with_options(text, Some(mime));
     let url = gloo::file::ObjectUrl::from(blob);
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement =

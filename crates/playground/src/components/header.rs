@@ -1,4 +1,4 @@
-//! The header: examples gallery, new/import/export, share link, theme, shortcuts help.
+//! The header: examples gallery, new/import/export, export to AWS, share link, theme, shortcuts help.
 
 use gloo::file::callbacks::FileReader;
 use web_sys::HtmlInputElement;
@@ -92,6 +92,10 @@ pub fn Header() -> Html {
             }
         })
     };
+    let on_aws = {
+        let ui = ui.clone();
+        Callback::from(move |_| ui.dispatch(Action::ShowExport(true)))
+    };
     let on_theme = {
         let ui = ui.clone();
         Callback::from(move |_| ui.dispatch(Action::ToggleTheme))
@@ -109,6 +113,7 @@ pub fn Header() -> Html {
             <input type="file" accept=".json,application/json" class="hidden" ref={file_input}
                 data-testid="import-file" onchange={on_import} />
             <button data-testid="export" onclick={on_export}>{ "Export" }</button>
+            <button data-testid="export-open" title="CloudFormation or SAM template of these machines" onclick={on_aws}>{ "Export to AWS" }</button>
             <button data-testid="share" onclick={on_share}>{ "Share link" }</button>
             <button data-testid="theme" title="Light / dark theme" aria-label="Toggle theme" onclick={on_theme}>
                 { if ui.theme == Theme::Dark { "☀" } else { "☾" } }

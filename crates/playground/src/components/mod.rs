@@ -2,6 +2,7 @@
 //! through `use_ui()`, and changes them only through their verbs and actions.
 
 pub mod editor;
+pub mod export_dialog;
 pub mod graph_view;
 pub mod header;
 pub mod history_table;

@@ -204,6 +204,9 @@ pub(crate) struct Frame {
     pub index_path: Vec<u32>,
     /// Events of silent frames (Distributed Map iterations) stay out of the history.
     pub silent: bool,
+    /// The JSON text of the value the next `Enter` receives, when the previous state's exit
+    /// already serialized it (saves one serialization per transition).
+    pub next_input_text: Option<String>,
 }
 
 impl Frame {
@@ -227,6 +230,7 @@ impl Frame {
             join: None,
             index_path: Vec::new(),
             silent: false,
+            next_input_text: None,
         }
     }
 }

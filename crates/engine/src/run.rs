@@ -252,7 +252,11 @@ impl Engine {
             Kind::Parallel(_) => "ParallelStateEntered",
             Kind::Map(_) => "MapStateEntered",
         };
-        let details = json!({"stateEnteredEventDetails": {"input": payload_text(&input), "inputDetails": truncated_false(), "name": st.name}});
+        let text = match self.frame_mut(exec, frame).next_input_text.take() {
+            Some(t) => Value::String(t),
+            None => payload_text(&input),
+        };
+        let details = json!({"stateEnteredEventDetails": {"input": text, "inputDetails": truncated_false(), "name": st.name}});
         let name = st.name.clone();
         let retries = st.common.retry.len();
         let id = self.emit_raw(exec, Some(frame), ty, details, Some(name));
@@ -599,6 +603,7 @@ impl Engine {
             d.insert("assignedVariablesDetails".into(), truncated_false());
         }
         d.insert("name".into(), json!(st.name));
+        let reuse = matches!(next, Transition::Next(_)).then(|| text.clone());
         d.insert("output".into(), Value::String(text));
         d.insert("outputDetails".into(), truncated_false());
         let name = st.name.clone();
@@ -620,6 +625,7 @@ impl Engine {
                 let f = self.frame_mut(exec, frame);
                 f.state = target;
                 f.phase = Phase::Enter(output);
+                f.next_input_text = reuse;
             }
             Transition::End => self.frame_mut(exec, frame).phase = Phase::Finish(Ok(output)),
         }

@@ -147,6 +147,11 @@ fn npm_manifest(version: &str) -> String {
   "main": "stepwise_wasm.js",
   "module": "stepwise_wasm.js",
   "types": "stepwise_wasm.d.ts",
+  "exports": {{
+    ".": {{ "types": "./stepwise_wasm.d.ts", "default": "./stepwise_wasm.js" }},
+    "./stepwise_wasm_bg.wasm": "./stepwise_wasm_bg.wasm",
+    "./package.json": "./package.json"
+  }},
   "files": ["stepwise_wasm_bg.wasm", "stepwise_wasm.js", "stepwise_wasm.d.ts", "stepwise_wasm_bg.wasm.d.ts"],
   "sideEffects": ["./snippets/*"]
 }}

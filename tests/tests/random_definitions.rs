@@ -14,12 +14,12 @@ fn random_value(rng: &mut SplitMix64, depth: u32) -> Value {
         0 => Value::Null,
         1 => json!(rng.next_u64() % 100),
         2 => json!(pick(rng, &["a", "b", "x"]).to_string()),
-        3 => json!(rng.next_u64() % 2 == 0),
+        3 => json!(rng.next_u64().is_multiple_of(2)),
         4 => Value::Array((0..rng.next_u64() % 4).map(|_| random_value(rng, depth + 1)).collect()),
         _ => {
             let mut m = Map::new();
             for k in ["a", "b", "items", "n"] {
-                if rng.next_u64() % 2 == 0 {
+                if rng.next_u64().is_multiple_of(2) {
                     m.insert(k.into(), random_value(rng, depth + 1));
                 }
             }
@@ -33,7 +33,7 @@ fn random_states(rng: &mut SplitMix64, n: usize, depth: u32) -> Value {
     let mut states = Map::new();
     for i in 0..n {
         let next = |rng: &mut SplitMix64| format!("S{}", rng.next_u64() % n as u64);
-        let end = rng.next_u64() % 3 == 0;
+        let end = rng.next_u64().is_multiple_of(3);
         let mut s = match rng.next_u64() % if depth > 1 { 6 } else { 8 } {
             0 => {
                 let result = random_value(rng, 0);

@@ -5,7 +5,6 @@
 use serde_json::{Map, Value};
 use stepwise_asl::error::names;
 use stepwise_asl::model::{PathField, ResultPathField, Template};
-use stepwise_asl::path::JsonPath;
 use stepwise_asl::query::{self, QueryEnv};
 use stepwise_asl::scope::{Random, Scope};
 use stepwise_asl::{payload, StatesError};
@@ -104,8 +103,4 @@ pub fn states_value(input: Value, context: Value, result: Option<&Value>, error_
     Value::Object(m)
 }
 
-/// Reads a number-valued path (`SecondsPath`, `TimeoutSecondsPath`, ...).
-pub fn path_value(p: &JsonPath, scope: &Scope) -> Option<Value> {
-    p.select(scope)
-}
 

@@ -147,7 +147,6 @@ pub(crate) struct Join {
     pub children: Vec<usize>,
     pub failure: Option<StatesError>,
     pub last_iteration_event: u64,
-    pub batched: bool,
     pub distributed: bool,
     /// An error found while starting that AWS reports only after `MapStateStarted`.
     pub start_error: Option<StatesError>,

@@ -157,8 +157,7 @@ impl Engine {
         true
     }
 
-    fn here(&self, exec: usize, frame: usize) -> Here {
-        let _ = frame;
+    fn here(&self, exec: usize) -> Here {
         Here { def: self.executions[exec].definition.clone() }
     }
 
@@ -239,7 +238,7 @@ impl Engine {
     // ---- entering and leaving states ---------------------------------------------------
 
     fn enter(&mut self, exec: usize, frame: usize, input: Value) {
-        let h = self.here(exec, frame);
+        let h = self.here(exec);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
         let st = h.state(&scope, idx);
         let ty: &'static str = match st.kind {
@@ -274,7 +273,7 @@ impl Engine {
 
     /// Does the state's own work after it was entered (or re-runs a retried Map/Parallel).
     fn start_state(&mut self, exec: usize, frame: usize) {
-        let h = self.here(exec, frame);
+        let h = self.here(exec);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
         let st = h.state(&scope, idx);
         let result = match &st.kind {
@@ -461,7 +460,7 @@ impl Engine {
     }
 
     /// A number from a literal, a `…Path` or a JSONata expression.
-    fn dynamic_value(&mut self, exec: usize, frame: usize, st: &State, d: &Dynamic, field: &str, input: &Value) -> Res<Value> {
+    fn dynamic_value(&mut self, exec: usize, frame: usize, d: &Dynamic, field: &str, input: &Value) -> Res<Value> {
         match d {
             Dynamic::Literal(v) => Ok(v.clone()),
             Dynamic::Expression(text) => {
@@ -469,7 +468,6 @@ impl Engine {
                 self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(&v, field, rng))
             }
             Dynamic::Path(p) => {
-                let _ = st;
                 self.scope_eval(exec, frame, input, None, |s, _| p.select(s)).ok_or_else(|| {
                     StatesError::runtime(format!(
                         "The JSONPath '{}' specified for the field '{field}Path' could not be found in the input '{}'",
@@ -485,7 +483,7 @@ impl Engine {
         let eff = self.effective_input(exec, frame, st)?;
         let due = match w {
             Wait::Seconds(d) => {
-                let v = self.dynamic_value(exec, frame, st, d, "Seconds", &eff)?;
+                let v = self.dynamic_value(exec, frame, d, "Seconds", &eff)?;
                 let path_text = match d {
                     Dynamic::Path(p) => p.text().to_owned(),
                     _ => String::new(),
@@ -507,7 +505,7 @@ impl Engine {
                 self.now + secs * 1000
             }
             Wait::Timestamp(d) => {
-                let v = self.dynamic_value(exec, frame, st, d, "Timestamp", &eff)?;
+                let v = self.dynamic_value(exec, frame, d, "Timestamp", &eff)?;
                 let parsed = v.as_str().and_then(crate::clock::parse_iso8601);
                 match (parsed, d) {
                     (Some(t), _) => t.max(self.now),
@@ -554,7 +552,7 @@ impl Engine {
         let input = self.frame(exec, frame).state_input.clone();
         let field = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<String>> {
             let Some(d) = d else { return Ok(None) };
-            let v = this.dynamic_value(exec, frame, st, d, name, &input)?;
+            let v = this.dynamic_value(exec, frame, d, name, &input)?;
             match v {
                 Value::String(s) => Ok(Some(s)),
                 Value::Null => Ok(None),
@@ -569,7 +567,7 @@ impl Engine {
     }
 
     fn exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
-        let h = self.here(exec, frame);
+        let h = self.here(exec);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
         let st = h.state(&scope, idx);
         if nesting_exceeds(&output, MAX_NESTING) {
@@ -642,7 +640,7 @@ impl Engine {
     /// AWS starts a retried Map or Parallel again without marking it failed.
     fn handle_error_with(&mut self, exec: usize, frame: usize, e: StatesError, fail_event: Option<&'static str>) {
         let e = self.located(exec, frame, e);
-        let h = self.here(exec, frame);
+        let h = self.here(exec);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
         let st = h.state(&scope, idx);
         if e.error == names::QUERY_EVALUATION_ERROR {
@@ -752,7 +750,7 @@ impl Engine {
                 }
             },
             FrameRole::Iteration { parent, index } => {
-                let h = self.here(exec, parent);
+                let h = self.here(exec);
                 let pf = self.frame(exec, parent);
                 let map_name = h.state(&pf.scope, pf.state).name.clone();
                 let child_last = self.frame(exec, frame).last_event;
@@ -816,7 +814,7 @@ impl Engine {
         };
         let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
             let Some(d) = d else { return Ok(None) };
-            let v = this.dynamic_value(exec, frame, st, d, name, &eff)?;
+            let v = this.dynamic_value(exec, frame, d, name, &eff)?;
             as_seconds(&v).filter(|s| *s > 0).map(Some).ok_or_else(|| {
                 StatesError::runtime(format!("The {name} field must be a positive integer, got: {v}"))
             })
@@ -999,7 +997,7 @@ impl Engine {
                     ("TaskSucceeded", json!({"taskSucceededEventDetails": {"output": payload_text(&v), "outputDetails": truncated_false(), "resource": r, "resourceType": rt}}))
                 };
                 self.emit_raw(exec, Some(frame), details.0, details.1, Some(name));
-                let h = self.here(exec, frame);
+                let h = self.here(exec);
                 let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
                 let st = h.state(&scope, idx);
                 let res = self.after_result(exec, frame, st, v);
@@ -1187,9 +1185,9 @@ impl Engine {
 
     // ---- Map and Parallel ----------------------------------------------------------------
 
-    fn number_field(&mut self, exec: usize, frame: usize, st: &State, d: &Option<Dynamic>, field: &str, input: &Value) -> Res<Option<f64>> {
+    fn number_field(&mut self, exec: usize, frame: usize, d: &Option<Dynamic>, field: &str, input: &Value) -> Res<Option<f64>> {
         let Some(d) = d else { return Ok(None) };
-        let v = self.dynamic_value(exec, frame, st, d, field, input)?;
+        let v = self.dynamic_value(exec, frame, d, field, input)?;
         match (&v, d) {
             (Value::Number(n), _) => Ok(n.as_f64()),
             // AWS accepts numbers written as strings ("1") in these fields.
@@ -1229,11 +1227,11 @@ impl Engine {
             let name = if st.is_jsonata() { names::QUERY_EVALUATION_ERROR } else { names::RUNTIME };
             return Err(StatesError::new(name, msg));
         };
-        let maxc = self.number_field(exec, frame, st, &m.max_concurrency, "MaxConcurrency", &eff)?.unwrap_or(0.0);
+        let maxc = self.number_field(exec, frame, &m.max_concurrency, "MaxConcurrency", &eff)?.unwrap_or(0.0);
         // AWS reads the tolerated-failure settings only after the Map has started.
         let tolerance = (|| {
-            let c = self.number_field(exec, frame, st, &m.tolerated_failure_count, "ToleratedFailureCount", &eff)?;
-            let p = self.number_field(exec, frame, st, &m.tolerated_failure_percentage, "ToleratedFailurePercentage", &eff)?;
+            let c = self.number_field(exec, frame, &m.tolerated_failure_count, "ToleratedFailureCount", &eff)?;
+            let p = self.number_field(exec, frame, &m.tolerated_failure_percentage, "ToleratedFailurePercentage", &eff)?;
             if c.is_some_and(|c| c < 0.0) {
                 return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."));
             }
@@ -1246,9 +1244,9 @@ impl Engine {
             Ok((c, p)) => (c, p, None),
             Err(e) => (None, None, Some(e)),
         };
-        let (items, batched) = match &m.item_batcher {
-            Some(b) => (self.batch(exec, frame, b, items, &eff)?, true),
-            None => (items, false),
+        let items = match &m.item_batcher {
+            Some(b) => self.batch(exec, frame, b, items, &eff)?,
+            None => items,
         };
         let n = items.len();
         self.frame_mut(exec, frame).effective_input = eff;
@@ -1266,7 +1264,6 @@ impl Engine {
             children: Vec::new(),
             failure: None,
             last_iteration_event: 0,
-            batched,
             distributed: m.distributed,
             start_error,
         });
@@ -1297,7 +1294,7 @@ impl Engine {
 
     fn map_started(&mut self, exec: usize, frame: usize) {
         let (len, name) = {
-            let h = self.here(exec, frame);
+            let h = self.here(exec);
             let f = self.frame(exec, frame);
             (f.join.as_ref().map_or(0, |j| j.items.len()), h.state(&f.scope, f.state).name.clone())
         };
@@ -1321,7 +1318,7 @@ impl Engine {
     }
 
     fn map_launch(&mut self, exec: usize, frame: usize) {
-        let h = self.here(exec, frame);
+        let h = self.here(exec);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
         let st = h.state(&scope, idx);
         let Kind::Map(m) = &st.kind else { unreachable!() };
@@ -1442,7 +1439,6 @@ impl Engine {
             children: Vec::new(),
             failure: None,
             last_iteration_event: 0,
-            batched: false,
             distributed: false,
             start_error: None,
         });
@@ -1452,7 +1448,7 @@ impl Engine {
     }
 
     fn parallel_started(&mut self, exec: usize, frame: usize) {
-        let h = self.here(exec, frame);
+        let h = self.here(exec);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
         let st = h.state(&scope, idx);
         let Kind::Parallel(p) = &st.kind else { unreachable!() };
@@ -1554,7 +1550,7 @@ impl Engine {
     }
 
     fn join_done(&mut self, exec: usize, frame: usize) {
-        let h = self.here(exec, frame);
+        let h = self.here(exec);
         let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
         let st = h.state(&scope, idx);
         let Some(j) = self.frame_mut(exec, frame).join.take() else { return };
@@ -1577,7 +1573,6 @@ impl Engine {
             self.emit_raw(exec, Some(frame), ok_ty, Value::Null, Some(st.name.clone()));
         }
         let results: Vec<Value> = j.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
-        let _ = j.batched;
         match self.after_result(exec, frame, st, Value::Array(results)) {
             Ok((out, assign)) => self.go_exit(exec, frame, out, Self::transition_of(st), assign),
             Err(e) => self.handle_error(exec, frame, e),

@@ -214,3 +214,25 @@ fn map_fans_out_to_children_with_sync2() {
     assert_eq!(out[3], json!({"out": {"greeting": "Hello World"}}));
     assert_eq!(e.children(id).len(), 20);
 }
+
+#[test]
+fn a_failing_iteration_aborts_its_running_siblings_and_their_children() {
+    let slow = json!({"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}});
+    let p = json!({"StartAt": "Fan", "States": {"Fan": {
+        "Type": "Map", "ItemsPath": "$.items",
+        "ItemProcessor": {"StartAt": "Pick", "States": {
+            "Pick": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Boom"}], "Default": "Child"},
+            "Boom": {"Type": "Fail", "Error": "Boom"},
+            "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+                      "Parameters": {"StateMachineArn": machine_arn("Slow")}, "End": true}}},
+        "End": true}}});
+    let mut e = engine_with(&[("Slow", slow), ("Parent", p)]);
+    let id = start(&mut e, "Parent", json!({"items": [1, 2, 0]}));
+    assert_eq!(e.execution(id).error.as_deref(), Some("Boom"));
+    let types = event_types(&e, id);
+    assert_eq!(types.iter().filter(|t| **t == "MapIterationAborted").count(), 2, "{types:?}");
+    assert!(types.contains(&"MapStateFailed"));
+    for child in e.children(id) {
+        assert_eq!(e.execution(child).status, ExecutionStatus::Aborted);
+    }
+}

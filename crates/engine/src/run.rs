@@ -1536,6 +1536,13 @@ impl Engine {
             if alive && belongs {
                 self.abort_children(exec, c);
                 self.stop_children_of(exec, Some(c));
+                // AWS records the end of each Map iteration that a failing sibling cut short.
+                if let FrameRole::Iteration { index, .. } = self.frame(exec, c).role {
+                    let pf = self.frame(exec, frame);
+                    let map_name = self.here(exec).state(&pf.scope, pf.state).name.clone();
+                    let details = json!({"mapIterationAbortedEventDetails": {"index": index, "name": map_name}});
+                    self.emit_raw(exec, Some(c), "MapIterationAborted", details, Some(map_name));
+                }
                 let dead: Vec<String> = self.tokens.iter().filter(|(_, t)| t.exec == exec && t.frame == c).map(|(k, _)| k.clone()).collect();
                 for k in dead {
                     self.tokens.remove(&k);

@@ -14,5 +14,8 @@ pub mod query;
 pub mod scope;
 pub mod validate;
 
+#[cfg(test)]
+mod test_data;
+
 pub use error::StatesError;
 pub use scope::{Random, Scope};

@@ -236,3 +236,15 @@ fn a_failing_iteration_aborts_its_running_siblings_and_their_children() {
         assert_eq!(e.execution(child).status, ExecutionStatus::Aborted);
     }
 }
+
+#[test]
+fn an_execution_keeps_the_definition_it_started_with() {
+    let mut e = engine_with(&[("HelloWorld", hello_world())]);
+    let first = start(&mut e, "HelloWorld", json!({}));
+    let changed = json!({"StartAt": "Bye", "States": {"Bye": {"Type": "Succeed"}}});
+    e.update_state_machine(&machine_arn("HelloWorld"), &changed.to_string()).unwrap();
+    let run = e.execution(first);
+    assert_eq!(serde_json::from_str::<Value>(&run.definition_text).unwrap(), hello_world());
+    let described = e.describe_state_machine(&machine_arn("HelloWorld")).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(described["definition"].as_str().unwrap()).unwrap(), changed);
+}

@@ -21,7 +21,8 @@ use stepwise_asl::StatesError;
 pub struct Machine {
     pub name: String,
     pub arn: String,
-    pub definition_text: String,
+    /// Shared with the executions started from this version of the machine.
+    pub definition_text: Arc<str>,
     pub definition: Arc<Definition>,
     pub creation_millis: i64,
 }
@@ -187,14 +188,14 @@ impl Engine {
         let arn = self.machine_arn(name);
         let definition = self.compile(definition_text)?;
         if let Some(existing) = self.machines.get(&arn) {
-            if existing.definition_text == definition_text {
+            if &*existing.definition_text == definition_text {
                 return Ok(arn);
             }
             return Err(ApiError::new(names::STATE_MACHINE_ALREADY_EXISTS, format!("State Machine Already Exists: '{arn}'")));
         }
         self.machines.insert(
             arn.clone(),
-            Machine { name: name.to_owned(), arn: arn.clone(), definition_text: definition_text.to_owned(), definition, creation_millis: self.now },
+            Machine { name: name.to_owned(), arn: arn.clone(), definition_text: definition_text.into(), definition, creation_millis: self.now },
         );
         Ok(arn)
     }
@@ -203,7 +204,7 @@ impl Engine {
         let definition = self.compile(definition_text)?;
         let m = self.machines.get_mut(arn).ok_or_else(|| machine_missing(arn))?;
         m.definition = definition;
-        m.definition_text = definition_text.to_owned();
+        m.definition_text = definition_text.into();
         Ok(())
     }
 
@@ -225,7 +226,7 @@ impl Engine {
             "stateMachineArn": m.arn,
             "name": m.name,
             "status": "ACTIVE",
-            "definition": m.definition_text,
+            "definition": &*m.definition_text,
             "roleArn": self.config.role_arn,
             "type": "STANDARD",
             "creationDate": iso8601(m.creation_millis),
@@ -331,6 +332,7 @@ impl Engine {
             machine_arn: machine.arn.clone(),
             machine_name: machine.name.clone(),
             definition: def.clone(),
+            definition_text: machine.definition_text.clone(),
             input: input.clone(),
             status: ExecutionStatus::Running,
             start_millis: self.now,

@@ -65,6 +65,8 @@ pub struct Execution {
     pub machine_arn: String,
     pub machine_name: String,
     pub definition: Arc<Definition>,
+    /// The definition as it was when this execution started (the machine may change since).
+    pub definition_text: Arc<str>,
     pub input: Value,
     pub status: ExecutionStatus,
     pub start_millis: i64,

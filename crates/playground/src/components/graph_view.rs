@@ -9,7 +9,7 @@ use crate::context::use_workspace;
 use crate::graph::{layout_text, EdgeKind, Layout, END_ID, START_ID};
 use crate::history::{state_statuses, StateStatus};
 use crate::state::{use_ui, Action};
-use crate::workspace::{machine_arn, Workspace};
+use crate::workspace::Workspace;
 
 pub fn find_exec(engine: &Engine, id: ExecutionId) -> Option<&Execution> {
     engine.executions().iter().find(|e| e.id == id)
@@ -22,16 +22,7 @@ pub fn shown_machine(w: &Workspace, machine_tab: usize, execution: Option<Execut
     let tab_name = w.machines.get(machine_tab).map(|m| m.name.as_str());
     let exec = execution.and_then(|id| find_exec(w.engine(), id)).filter(|e| tab_name.is_none_or(|n| n == e.machine_name));
     if let Some(exec) = exec {
-        let name = exec.machine_name.clone();
-        let deployed = w
-            .engine()
-            .describe_state_machine(&machine_arn(&name))
-            .ok()
-            .and_then(|d| d.get("definition").and_then(|v| v.as_str()).map(str::to_string));
-        let text = deployed
-            .or_else(|| w.machines.iter().find(|m| m.name == name).map(|m| m.definition.clone()))
-            .unwrap_or_default();
-        return (name, text, true);
+        return (exec.machine_name.clone(), exec.definition_text.to_string(), true);
     }
     w.machines.get(machine_tab).map(|m| (m.name.clone(), m.definition.clone(), false)).unwrap_or_default()
 }

@@ -170,148 +170,79 @@ fn counter_call() -> AstNode {
     }
 }
 
-fn children_mut(node: &mut AstNode, mut f: impl FnMut(&mut AstNode)) {
-    match node {
-        AstNode::Lambda { body, .. } => f(body),
-        AstNode::Path { steps } => {
-            for step in steps {
-                f(&mut step.node);
-                for stage in &mut step.stages {
-                    if let Stage::Filter(filter) = stage {
-                        f(filter);
+/// Calls `$f` on every direct child of `$node`; written once for the shared and the mutable
+/// walk (`$iter` is `iter` or `iter_mut`, `$($r)*` is `&` or `&mut`).
+macro_rules! for_each_child {
+    ($node:expr, $f:ident, $iter:ident, $($r:tt)*) => {
+        match $node {
+            AstNode::Lambda { body, .. } => $f(body),
+            AstNode::Path { steps } => {
+                for step in steps {
+                    $f($($r)* step.node);
+                    for stage in $($r)* step.stages {
+                        if let Stage::Filter(filter) = stage {
+                            $f(filter);
+                        }
                     }
                 }
             }
-        }
-        AstNode::Binary { lhs, rhs, .. } => {
-            f(lhs);
-            f(rhs);
-        }
-        AstNode::Unary { operand, .. } => f(operand),
-        AstNode::Function { args, .. } => args.iter_mut().for_each(&mut f),
-        AstNode::Call { procedure, args } => {
-            f(procedure);
-            args.iter_mut().for_each(&mut f);
-        }
-        AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => {
-            items.iter_mut().for_each(&mut f);
-        }
-        AstNode::Object(pairs) => {
-            for (k, v) in pairs {
-                f(k);
-                f(v);
+            AstNode::Binary { lhs, rhs, .. } => {
+                $f(lhs);
+                $f(rhs);
             }
-        }
-        AstNode::ObjectTransform { input, pattern } => {
-            f(input);
-            for (k, v) in pattern {
-                f(k);
-                f(v);
+            AstNode::Unary { operand, .. } => $f(operand),
+            AstNode::Function { args, .. } => args.$iter().for_each(&mut $f),
+            AstNode::Call { procedure, args } => {
+                $f(procedure);
+                args.$iter().for_each(&mut $f);
             }
-        }
-        AstNode::Conditional {
-            condition,
-            then_branch,
-            else_branch,
-        } => {
-            f(condition);
-            f(then_branch);
-            if let Some(e) = else_branch {
-                f(e);
+            AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => {
+                items.$iter().for_each(&mut $f);
             }
-        }
-        AstNode::FunctionApplication(inner) => f(inner),
-        AstNode::Sort { input, terms } => {
-            f(input);
-            for (term, _) in terms {
-                f(term);
+            AstNode::Object(pairs) => {
+                for (k, v) in pairs {
+                    $f(k);
+                    $f(v);
+                }
             }
-        }
-        AstNode::Transform {
-            location,
-            update,
-            delete,
-        } => {
-            f(location);
-            f(update);
-            if let Some(d) = delete {
-                f(d);
+            AstNode::ObjectTransform { input, pattern } => {
+                $f(input);
+                for (k, v) in pattern {
+                    $f(k);
+                    $f(v);
+                }
             }
+            AstNode::Conditional { condition, then_branch, else_branch } => {
+                $f(condition);
+                $f(then_branch);
+                if let Some(e) = else_branch {
+                    $f(e);
+                }
+            }
+            AstNode::FunctionApplication(inner) => $f(inner),
+            AstNode::Sort { input, terms } => {
+                $f(input);
+                for (term, _) in terms {
+                    $f(term);
+                }
+            }
+            AstNode::Transform { location, update, delete } => {
+                $f(location);
+                $f(update);
+                if let Some(d) = delete {
+                    $f(d);
+                }
+            }
+            // Leaves.
+            _ => {}
         }
-        // Leaves.
-        _ => {}
-    }
+    };
+}
+
+fn children_mut(node: &mut AstNode, mut f: impl FnMut(&mut AstNode)) {
+    for_each_child!(node, f, iter_mut, &mut)
 }
 
 fn children(node: &AstNode, mut f: impl FnMut(&AstNode)) {
-    match node {
-        AstNode::Lambda { body, .. } => f(body),
-        AstNode::Path { steps } => {
-            for step in steps {
-                f(&step.node);
-                for stage in &step.stages {
-                    if let Stage::Filter(filter) = stage {
-                        f(filter);
-                    }
-                }
-            }
-        }
-        AstNode::Binary { lhs, rhs, .. } => {
-            f(lhs);
-            f(rhs);
-        }
-        AstNode::Unary { operand, .. } => f(operand),
-        AstNode::Function { args, .. } => args.iter().for_each(&mut f),
-        AstNode::Call { procedure, args } => {
-            f(procedure);
-            args.iter().for_each(&mut f);
-        }
-        AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => {
-            items.iter().for_each(&mut f);
-        }
-        AstNode::Object(pairs) => {
-            for (k, v) in pairs {
-                f(k);
-                f(v);
-            }
-        }
-        AstNode::ObjectTransform { input, pattern } => {
-            f(input);
-            for (k, v) in pattern {
-                f(k);
-                f(v);
-            }
-        }
-        AstNode::Conditional {
-            condition,
-            then_branch,
-            else_branch,
-        } => {
-            f(condition);
-            f(then_branch);
-            if let Some(e) = else_branch {
-                f(e);
-            }
-        }
-        AstNode::FunctionApplication(inner) => f(inner),
-        AstNode::Sort { input, terms } => {
-            f(input);
-            for (term, _) in terms {
-                f(term);
-            }
-        }
-        AstNode::Transform {
-            location,
-            update,
-            delete,
-        } => {
-            f(location);
-            f(update);
-            if let Some(d) = delete {
-                f(d);
-            }
-        }
-        // Leaves.
-        _ => {}
-    }
+    for_each_child!(node, f, iter, &)
 }

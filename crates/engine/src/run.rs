@@ -11,23 +11,11 @@ use crate::resources::{Pattern, Resource};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use stepwise_asl::error::names;
-use stepwise_asl::model::{Definition, Dynamic, Kind, State, Transition, Wait};
+use stepwise_asl::model::{Definition, Dynamic, Kind, State, Template, Transition, Wait};
 use stepwise_asl::scope::{Random, Scope};
 use stepwise_asl::StatesError;
 
 type Res<T> = Result<T, StatesError>;
-
-/// Everything needed to evaluate expressions of one frame's current state, detached from
-/// `&mut Engine` so that evaluation can borrow the generator mutably.
-struct Here {
-    def: Arc<Definition>,
-}
-
-impl Here {
-    fn state(&self, scope: &[(u32, u32)], idx: usize) -> &State {
-        &resolve(&self.def, scope).list[idx]
-    }
-}
 
 /// What a Catcher hands on. A failure reported without an error name (SendTaskFailure with
 /// neither field) shows both fields as null, as AWS does.
@@ -157,8 +145,25 @@ impl Engine {
         true
     }
 
-    fn here(&self, exec: usize) -> Here {
-        Here { def: self.executions[exec].definition.clone() }
+    /// The execution's definition, held apart from `&mut self` so that a state can be read
+    /// while the engine changes.
+    fn here(&self, exec: usize) -> Arc<Definition> {
+        self.executions[exec].definition.clone()
+    }
+
+    /// The state a frame is in, borrowed from the execution's definition (held by the caller, so
+    /// that the engine stays free to change while the state is read).
+    fn current<'d>(&self, def: &'d Definition, exec: usize, frame: usize) -> &'d State {
+        let f = self.frame(exec, frame);
+        &resolve(def, &f.scope).list[f.state]
+    }
+
+    /// Where the states of branch `branch` of this frame's Map/Parallel state live.
+    fn child_scope(&self, exec: usize, frame: usize, branch: u32) -> crate::execution::ScopePath {
+        let f = self.frame(exec, frame);
+        let mut scope = f.scope.clone();
+        scope.push((f.state as u32, branch));
+        scope
     }
 
     fn frame(&self, exec: usize, frame: usize) -> &Frame {
@@ -239,8 +244,7 @@ impl Engine {
 
     fn enter(&mut self, exec: usize, frame: usize, input: Value) {
         let h = self.here(exec);
-        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
-        let st = h.state(&scope, idx);
+        let st = self.current(&h, exec, frame);
         let ty: &'static str = match st.kind {
             Kind::Pass { .. } => "PassStateEntered",
             Kind::Task(_) => "TaskStateEntered",
@@ -274,8 +278,7 @@ impl Engine {
     /// Does the state's own work after it was entered (or re-runs a retried Map/Parallel).
     fn start_state(&mut self, exec: usize, frame: usize) {
         let h = self.here(exec);
-        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
-        let st = h.state(&scope, idx);
+        let st = self.current(&h, exec, frame);
         let result = match &st.kind {
             Kind::Pass { result } => self.start_pass(exec, frame, st, result.as_ref()),
             Kind::Choice(_) => self.start_choice(exec, frame, st),
@@ -354,6 +357,34 @@ impl Engine {
         let combined = dataflow::apply_result_path(&st.common.result_path, raw, result)?;
         let out = self.output_path(exec, frame, st, combined)?;
         Ok((out, assign))
+    }
+
+    /// Output and Assign of a state that produces no result of its own (Choice, Wait): JSONata
+    /// templates over `$states.input`, or OutputPath and a JSONPath Assign over the effective input.
+    fn without_result(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        eff: Value,
+        output: Option<&Value>,
+        assign: Option<&Template>,
+    ) -> Res<(Value, Option<Map<String, Value>>)> {
+        if st.is_jsonata() {
+            return self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                let out = match output {
+                    Some(o) => j.template(o, "Output", rng)?,
+                    None => eff,
+                };
+                let assign = assign.map(|a| j.assign(a, rng)).transpose()?;
+                Ok((out, assign))
+            });
+        }
+        let assigned = match assign {
+            Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
+            None => None,
+        };
+        Ok((self.output_path(exec, frame, st, eff)?, assigned))
     }
 
     /// OutputPath over a value the state owns (no copy when it is `$`).
@@ -438,23 +469,7 @@ impl Engine {
                 None => return Err(StatesError::without_cause(names::NO_CHOICE_MATCHED)),
             },
         };
-        let (out, assign) = if st.is_jsonata() {
-            self.jsonata_eval(exec, frame, None, None, |j, rng| {
-                let out = match output_tpl {
-                    Some(o) => j.template(o, "Output", rng)?,
-                    None => eff.clone(),
-                };
-                let assign = assign_tpl.map(|a| j.assign(a, rng)).transpose()?;
-                Ok::<_, StatesError>((out, assign))
-            })?
-        } else {
-            let assign = match assign_tpl {
-                Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
-                None => None,
-            };
-            let out = self.output_path(exec, frame, st, eff)?;
-            (out, assign)
-        };
+        let (out, assign) = self.without_result(exec, frame, st, eff, output_tpl, assign_tpl)?;
         self.go_exit(exec, frame, out, Transition::Next(next), assign);
         Ok(())
     }
@@ -526,22 +541,7 @@ impl Engine {
                 }
             }
         };
-        let (out, assign) = if st.is_jsonata() {
-            self.jsonata_eval(exec, frame, None, None, |j, rng| {
-                let out = match &st.common.output {
-                    Some(o) => j.template(o, "Output", rng)?,
-                    None => eff.clone(),
-                };
-                let assign = st.common.assign.as_ref().map(|a| j.assign(a, rng)).transpose()?;
-                Ok::<_, StatesError>((out, assign))
-            })?
-        } else {
-            let assign = match &st.common.assign {
-                Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
-                None => None,
-            };
-            (self.output_path(exec, frame, st, eff)?, assign)
-        };
+        let (out, assign) = self.without_result(exec, frame, st, eff, st.common.output.as_ref(), st.common.assign.as_ref())?;
         self.frame_mut(exec, frame).phase = Phase::Exit { output: out, next: Self::transition_of(st), assign };
         self.schedule_at(due, exec, frame);
         Ok(())
@@ -568,8 +568,7 @@ impl Engine {
 
     fn exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
         let h = self.here(exec);
-        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
-        let st = h.state(&scope, idx);
+        let st = self.current(&h, exec, frame);
         if nesting_exceeds(&output, MAX_NESTING) {
             let e = StatesError::runtime(format!("The state output is nested deeper than {MAX_NESTING} levels."));
             self.handle_error(exec, frame, e);
@@ -614,7 +613,7 @@ impl Engine {
         }
         match next {
             Transition::Next(n) => {
-                let Some(&target) = resolve(&h.def, &scope).by_name.get(&n) else {
+                let Some(&target) = resolve(&h, &self.frame(exec, frame).scope).by_name.get(&n) else {
                     let e = StatesError::runtime(format!("Missing transition target: '{n}'"));
                     self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
                     self.schedule(exec, frame);
@@ -641,8 +640,7 @@ impl Engine {
     fn handle_error_with(&mut self, exec: usize, frame: usize, e: StatesError, fail_event: Option<&'static str>) {
         let e = self.located(exec, frame, e);
         let h = self.here(exec);
-        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
-        let st = h.state(&scope, idx);
+        let st = self.current(&h, exec, frame);
         if e.error == names::QUERY_EVALUATION_ERROR {
             let mut d = Map::new();
             d.insert("error".into(), json!(e.error));
@@ -751,8 +749,7 @@ impl Engine {
             },
             FrameRole::Iteration { parent, index } => {
                 let h = self.here(exec);
-                let pf = self.frame(exec, parent);
-                let map_name = h.state(&pf.scope, pf.state).name.clone();
+                let map_name = self.current(&h, exec, parent).name.clone();
                 let child_last = self.frame(exec, frame).last_event;
                 let ty = if result.is_ok() { "MapIterationSucceeded" } else { "MapIterationFailed" };
                 let key = if result.is_ok() { "mapIterationSucceededEventDetails" } else { "mapIterationFailedEventDetails" };
@@ -998,8 +995,7 @@ impl Engine {
                 };
                 self.emit_raw(exec, Some(frame), details.0, details.1, Some(name));
                 let h = self.here(exec);
-                let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
-                let st = h.state(&scope, idx);
+                let st = self.current(&h, exec, frame);
                 let res = self.after_result(exec, frame, st, v);
                 match res {
                     Ok((out, assign)) => self.go_exit(exec, frame, out, Self::transition_of(st), assign),
@@ -1295,8 +1291,8 @@ impl Engine {
     fn map_started(&mut self, exec: usize, frame: usize) {
         let (len, name) = {
             let h = self.here(exec);
-            let f = self.frame(exec, frame);
-            (f.join.as_ref().map_or(0, |j| j.items.len()), h.state(&f.scope, f.state).name.clone())
+            let len = self.frame(exec, frame).join.as_ref().map_or(0, |j| j.items.len());
+            (len, self.current(&h, exec, frame).name.clone())
         };
         self.emit_raw(exec, Some(frame), "MapStateStarted", json!({"mapStateStartedEventDetails": {"length": len}}), Some(name.clone()));
         let (start_error, distributed) = match self.frame_mut(exec, frame).join.as_mut() {
@@ -1319,8 +1315,7 @@ impl Engine {
 
     fn map_launch(&mut self, exec: usize, frame: usize) {
         let h = self.here(exec);
-        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
-        let st = h.state(&scope, idx);
+        let st = self.current(&h, exec, frame);
         let Kind::Map(m) = &st.kind else { unreachable!() };
         let Some(j) = self.frame(exec, frame).join.as_ref() else { return };
         if j.next_index >= j.items.len() || j.running >= j.max_concurrency || j.failure.is_some() {
@@ -1370,8 +1365,7 @@ impl Engine {
         } else {
             self.emit_raw(exec, Some(frame), "MapIterationStarted", json!({"mapIterationStartedEventDetails": {"index": i, "name": map_name}}), Some(map_name))
         };
-        let mut child_scope = scope.clone();
-        child_scope.push((idx as u32, 0));
+        let child_scope = self.child_scope(exec, frame, 0);
         let vars = self.frame(exec, frame).vars.clone();
         let mut child = Frame::new(child_scope, FrameRole::Iteration { parent: frame, index: i }, m.processor.start_at, item, vars);
         child.item = Some((i, raw_item));
@@ -1449,15 +1443,13 @@ impl Engine {
 
     fn parallel_started(&mut self, exec: usize, frame: usize) {
         let h = self.here(exec);
-        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
-        let st = h.state(&scope, idx);
+        let st = self.current(&h, exec, frame);
         let Kind::Parallel(p) = &st.kind else { unreachable!() };
         self.emit_raw(exec, Some(frame), "ParallelStateStarted", Value::Null, Some(st.name.clone()));
         let eff = self.frame(exec, frame).effective_input.clone();
         let started = self.frame(exec, frame).last_event;
         for (b, branch) in p.branches.iter().enumerate() {
-            let mut child_scope = scope.clone();
-            child_scope.push((idx as u32, b as u32));
+            let child_scope = self.child_scope(exec, frame, b as u32);
             let vars = self.frame(exec, frame).vars.clone();
             let mut child = Frame::new(child_scope, FrameRole::Branch { parent: frame, index: b }, branch.start_at, eff.clone(), vars);
             child.last_event = started;
@@ -1538,8 +1530,8 @@ impl Engine {
                 self.stop_children_of(exec, Some(c));
                 // AWS records the end of each Map iteration that a failing sibling cut short.
                 if let FrameRole::Iteration { index, .. } = self.frame(exec, c).role {
-                    let pf = self.frame(exec, frame);
-                    let map_name = self.here(exec).state(&pf.scope, pf.state).name.clone();
+                    let h = self.here(exec);
+                    let map_name = self.current(&h, exec, frame).name.clone();
                     let details = json!({"mapIterationAbortedEventDetails": {"index": index, "name": map_name}});
                     self.emit_raw(exec, Some(c), "MapIterationAborted", details, Some(map_name));
                 }
@@ -1558,8 +1550,7 @@ impl Engine {
 
     fn join_done(&mut self, exec: usize, frame: usize) {
         let h = self.here(exec);
-        let (scope, idx) = (self.frame(exec, frame).scope.clone(), self.frame(exec, frame).state);
-        let st = h.state(&scope, idx);
+        let st = self.current(&h, exec, frame);
         let Some(j) = self.frame_mut(exec, frame).join.take() else { return };
         let (ok_ty, fail_ty) = if j.is_map { ("MapStateSucceeded", "MapStateFailed") } else { ("ParallelStateSucceeded", "ParallelStateFailed") };
         if j.last_iteration_event > 0 && j.is_map {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
 use stepwise_asl::model::Definition;
 use stepwise_asl::scope::SplitMix64;
-use stepwise_asl::validate::{self, Diagnostic};
+use stepwise_asl::validate;
 use stepwise_asl::StatesError;
 
 /// A registered state machine.
@@ -655,10 +655,6 @@ impl Engine {
 
     pub fn advance_clock(&mut self, millis: i64) {
         self.now += millis.max(0);
-    }
-
-    pub fn validate(definition_text: &str) -> Vec<Diagnostic> {
-        validate::validate_text(definition_text)
     }
 
     // ---- history helpers ------------------------------------------------------------------

@@ -34,7 +34,7 @@ pub fn to_json(value: &JValue) -> Option<Value> {
         JValue::Null => Some(Value::Null),
         JValue::Bool(b) => Some(Value::Bool(*b)),
         JValue::Number(n) => Some(number(*n)),
-        JValue::String(s) => Some(Value::String(s.to_string())),
+        JValue::String(s) => Some(Value::String(String::from(&**s))),
         JValue::Array(items) => Some(Value::Array(
             items
                 .iter()

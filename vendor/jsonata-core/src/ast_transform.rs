@@ -30,7 +30,7 @@
 // Functions are referenced by NAME throughout this file — line numbers rot.
 
 use crate::ast::{AstNode, BinaryOp, PathStep, Stage};
-use std::collections::HashMap;
+use crate::fast_maps::HashMap;
 use thiserror::Error;
 
 #[derive(Error, Debug)]
@@ -409,7 +409,7 @@ impl AncestryState {
     fn new() -> Self {
         AncestryState {
             next_label: 0,
-            aliases: HashMap::new(),
+            aliases: HashMap::default(),
         }
     }
 

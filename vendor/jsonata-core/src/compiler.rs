@@ -20,7 +20,7 @@ pub(crate) struct BytecodeCompiler {
     const_pool: Vec<JValue>,
     string_pool: Vec<String>,
     /// Reverse index for interning: string → pool index.
-    string_intern: std::collections::HashMap<String, u16>,
+    string_intern: crate::fast_maps::HashMap<String, u16>,
     /// Fallback expressions for `EvalFallback` instructions.
     /// Contains `CompiledExpr` variants too complex to lower to flat bytecode.
     fallback_exprs: Vec<CompiledExpr>,
@@ -35,7 +35,7 @@ impl BytecodeCompiler {
             instrs: Vec::with_capacity(32),
             const_pool: Vec::new(),
             string_pool: Vec::new(),
-            string_intern: std::collections::HashMap::new(),
+            string_intern: crate::fast_maps::HashMap::default(),
             fallback_exprs: Vec::new(),
             sub_programs: Vec::new(),
         }

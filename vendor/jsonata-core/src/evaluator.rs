@@ -8,13 +8,13 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use crate::fast_maps::{HashMap, HashSet};
 use std::time::Instant;
 
 use crate::ast::{AstNode, BinaryOp, PathStep, Stage};
 use crate::parser;
 use crate::value::{flattens_in_step, with_stack, JArray, JValue};
-use indexmap::IndexMap;
+use crate::fast_maps::IndexMap;
 use std::rc::Rc;
 use thiserror::Error;
 
@@ -171,7 +171,7 @@ fn shaped_get<'a>(
 fn build_shape_cache(first_element: &JValue) -> Option<ShapeCache> {
     match first_element {
         JValue::Object(obj) => {
-            let mut cache = HashMap::with_capacity(obj.len());
+            let mut cache = HashMap::with_capacity_and_hasher(obj.len(), Default::default());
             for (idx, (key, _)) in obj.iter().enumerate() {
                 cache.insert(key.clone(), idx);
             }
@@ -1144,7 +1144,7 @@ fn clone_outer_vars<'a>(
     capacity: usize,
 ) -> HashMap<&'a str, &'a JValue> {
     vars.map(|v| v.iter().map(|(&k, v)| (k, *v)).collect())
-        .unwrap_or_else(|| HashMap::with_capacity(capacity))
+        .unwrap_or_else(|| HashMap::with_capacity_and_hasher(capacity, Default::default()))
 }
 
 /// Evaluate one compiled node, applying jsonata-js's generic unwrap to its
@@ -1349,7 +1349,7 @@ fn eval_compiled_node(
                 Cow::Borrowed(_) => shape,
                 Cow::Owned(_) => None,
             };
-            let mut result = IndexMap::with_capacity(fields.len());
+            let mut result = IndexMap::with_capacity_and_hasher(fields.len(), Default::default());
             for (key, expr) in fields {
                 let value =
                     eval_compiled_inner(expr, &context, vars, ctx, shape, options, start_time)?;
@@ -2892,7 +2892,7 @@ impl StoredLambda {
             body: AstNode::Null,
             compiled_body: None,
             signature: None,
-            captured_env: HashMap::new(),
+            captured_env: HashMap::default(),
             captured_data: None,
             thunk: false,
             self_name: None,
@@ -3112,7 +3112,7 @@ impl Scope {
             token,
             holders,
             inside: 0,
-            refs: HashMap::new(),
+            refs: HashMap::default(),
             functions: Vec::new(),
             containers: Vec::new(),
         };
@@ -3137,7 +3137,7 @@ impl Scope {
 
     fn new(id: u64, barrier: Option<usize>) -> Self {
         Scope {
-            bindings: HashMap::new(),
+            bindings: HashMap::default(),
             id,
             barrier,
             tco: false,
@@ -3624,7 +3624,7 @@ fn reduce_tuple_stream(group: &[JValue]) -> IndexMap<String, JValue> {
             }
         }
     }
-    let mut result: IndexMap<String, JValue> = IndexMap::new();
+    let mut result: IndexMap<String, JValue> = IndexMap::default();
     for tuple in group {
         if let JValue::Object(obj) = tuple {
             for (k, v) in obj.iter() {
@@ -3652,7 +3652,7 @@ fn unwrap_tuple_output_level(value: JValue) -> JValue {
             .map(unwrap_tuple_output)
             .unwrap_or(JValue::Undefined),
         JValue::Object(obj) => {
-            let mut new_map = IndexMap::with_capacity(obj.len());
+            let mut new_map = IndexMap::with_capacity_and_hasher(obj.len(), Default::default());
             for (k, v) in obj.iter() {
                 new_map.insert(k.clone(), unwrap_tuple_output(v.clone()));
             }
@@ -3852,7 +3852,7 @@ fn duplicate_literal_key(pairs: &[(AstNode, AstNode)]) -> Option<&str> {
     if pairs.len() <= 16 {
         return (1..pairs.len()).find_map(|i| key(i).filter(|k| (0..i).any(|j| key(j) == Some(k))));
     }
-    let mut seen = HashSet::with_capacity(pairs.len());
+    let mut seen = HashSet::with_capacity_and_hasher(pairs.len(), Default::default());
     (0..pairs.len()).find_map(|i| key(i).filter(|k| !seen.insert(*k)))
 }
 
@@ -4497,7 +4497,7 @@ pub struct Evaluator {
 #[derive(Default)]
 struct StepBodies {
     last: Option<(u64, Option<Rc<CompiledBody>>)>,
-    others: HashMap<u64, Option<Rc<CompiledBody>>, std::hash::BuildHasherDefault<StepIdHasher>>,
+    others: std::collections::HashMap<u64, Option<Rc<CompiledBody>>, std::hash::BuildHasherDefault<StepIdHasher>>,
 }
 
 /// The cached entries are dropped all at once when there are this many,
@@ -4565,7 +4565,7 @@ impl Evaluator {
             tail_apply_input: None,
             options: EvaluatorOptions::default(),
             start_time: None,
-            host_fns: HashMap::new(),
+            host_fns: HashMap::default(),
             step_bodies: StepBodies::default(),
         }
     }
@@ -4581,7 +4581,7 @@ impl Evaluator {
             tail_apply_input: None,
             options: EvaluatorOptions::default(),
             start_time: None,
-            host_fns: HashMap::new(),
+            host_fns: HashMap::default(),
             step_bodies: StepBodies::default(),
         }
     }
@@ -4599,7 +4599,7 @@ impl Evaluator {
             tail_apply_input: None,
             options,
             start_time: None,
-            host_fns: HashMap::new(),
+            host_fns: HashMap::default(),
             step_bodies: StepBodies::default(),
         }
     }
@@ -5432,7 +5432,7 @@ impl Evaluator {
                 // reduces it tuple by tuple, so it makes no group and gives `{}`
                 // (#215).
                 if items.is_empty() && Self::groups_tuple_stream(input) {
-                    return Ok(JValue::object(IndexMap::new()));
+                    return Ok(JValue::object(IndexMap::default()));
                 }
                 let items = if items.is_empty() {
                     vec![JValue::Undefined]
@@ -5492,7 +5492,7 @@ impl Evaluator {
                     // groups maps key -> (grouped_data, expr_index), in first-seen
                     // order. When multiple items have same key, their data is
                     // appended together
-                    let mut groups: IndexMap<String, (Vec<JValue>, usize)> = IndexMap::new();
+                    let mut groups: IndexMap<String, (Vec<JValue>, usize)> = IndexMap::default();
 
                     for item in &items {
                         // In reduce mode evaluate the key against `@` with tuple keys
@@ -5548,7 +5548,7 @@ impl Evaluator {
                     }
 
                     // Phase 2: Evaluate value expression for each group
-                    let mut result = IndexMap::new();
+                    let mut result = IndexMap::default();
 
                     for (key, (grouped_data, expr_index)) in groups {
                         // Get the value expression for this group
@@ -6015,7 +6015,7 @@ impl Evaluator {
         };
         let first = lambda(
             call(F, AstNode::Variable(X.to_string())),
-            HashMap::from([(F.to_string(), f)]),
+            HashMap::from_iter([(F.to_string(), f)]),
             DefScope {
                 internal: true,
                 opaque: true,
@@ -6026,7 +6026,7 @@ impl Evaluator {
         // Its body names only what it captured.
         lambda(
             call(G, call(F, AstNode::Variable(X.to_string()))),
-            HashMap::from([(F.to_string(), first), (G.to_string(), g)]),
+            HashMap::from_iter([(F.to_string(), first), (G.to_string(), g)]),
             DefScope::AT_CALLER,
             // g's call is a tail call, as in jsonata-js.
             true,
@@ -6337,7 +6337,7 @@ impl Evaluator {
         Ok(items
             .into_iter()
             .map(|item| {
-                let mut wrapper = IndexMap::new();
+                let mut wrapper = IndexMap::default();
                 wrapper.insert("@".to_string(), item);
                 wrapper.insert("__tuple__".to_string(), JValue::Bool(true));
                 JValue::object(wrapper)
@@ -6594,7 +6594,7 @@ impl Evaluator {
             }
             let context = object_context(data);
             let build = |ev: &mut Self| -> Result<JValue, EvaluatorError> {
-                let mut result = IndexMap::with_capacity(pairs.len());
+                let mut result = IndexMap::with_capacity_and_hasher(pairs.len(), Default::default());
                 for (key, value) in pairs {
                     let AstNode::String(key) = key else {
                         unreachable!("all keys are literals")
@@ -6620,7 +6620,7 @@ impl Evaluator {
 
         let items = group_items(data);
         // Each key's pair and the items grouped under it, in first-seen order.
-        let mut groups: IndexMap<String, (usize, Vec<JValue>)> = IndexMap::new();
+        let mut groups: IndexMap<String, (usize, Vec<JValue>)> = IndexMap::default();
         for item in items.iter() {
             for (pair_index, (key, _)) in pairs.iter().enumerate() {
                 let key = if keys_read_dollar {
@@ -6644,7 +6644,7 @@ impl Evaluator {
                 }
             }
         }
-        let mut result = IndexMap::with_capacity(groups.len());
+        let mut result = IndexMap::with_capacity_and_hasher(groups.len(), Default::default());
         for (key, (pair_index, group)) in groups {
             let context = group_context(&group);
             let value = &pairs[pair_index].1;
@@ -7503,7 +7503,7 @@ impl Evaluator {
             items
                 .into_iter()
                 .map(|item| {
-                    let mut wrapper = IndexMap::new();
+                    let mut wrapper = IndexMap::default();
                     wrapper.insert("@".to_string(), item);
                     wrapper.insert("__tuple__".to_string(), JValue::Bool(true));
                     Rc::new(crate::value::JMap::from(wrapper))
@@ -7574,7 +7574,7 @@ impl Evaluator {
                             JValue::Object(o) if is_tuple_object(o) => tuple_focus_value(&other),
                             _ => other,
                         };
-                        let mut m = IndexMap::new();
+                        let mut m = IndexMap::default();
                         m.insert("@".to_string(), value);
                         if let Some(index_var) = &step.index_var {
                             m.insert(format!("${}", index_var), JValue::from(ss as i64));
@@ -8427,7 +8427,7 @@ impl Evaluator {
                         None
                     };
 
-                    let mut result = IndexMap::new();
+                    let mut result = IndexMap::default();
                     for (key, value) in obj.iter() {
                         // hofFuncArgs shaping (see hof_object_call_args)
                         let call_args =
@@ -8576,7 +8576,7 @@ impl Evaluator {
                                 {
                                     let param_name = params[0].as_str();
                                     let mut result = Vec::with_capacity(arr.len());
-                                    let mut vars = HashMap::new();
+                                    let mut vars = HashMap::default();
                                     for item in arr.iter() {
                                         vars.insert(param_name, item);
                                         let mapped = eval_compiled(
@@ -8603,7 +8603,7 @@ impl Evaluator {
                                         let call_data =
                                             stored.captured_data.as_ref().unwrap_or(data);
                                         let mut result = Vec::with_capacity(arr.len());
-                                        let mut vars: HashMap<&str, &JValue> = HashMap::new();
+                                        let mut vars: HashMap<&str, &JValue> = HashMap::default();
                                         for item in arr.iter() {
                                             vars.insert(param_name, item);
                                             let mapped = eval_compiled(
@@ -8702,7 +8702,7 @@ impl Evaluator {
                         if let Some(compiled) = self.compile_in_scope(body, Some(&var_refs)) {
                             let param_name = params[0].as_str();
                             let mut result = Vec::with_capacity(items.len() / 2);
-                            let mut vars = HashMap::new();
+                            let mut vars = HashMap::default();
                             for item in items.iter() {
                                 vars.insert(param_name, item);
                                 let pred_result = eval_compiled(
@@ -8733,7 +8733,7 @@ impl Evaluator {
                                 let param_name = stored.params[0].as_str();
                                 let call_data = stored.captured_data.as_ref().unwrap_or(data);
                                 let mut result = Vec::with_capacity(items.len() / 2);
-                                let mut vars: HashMap<&str, &JValue> = HashMap::new();
+                                let mut vars: HashMap<&str, &JValue> = HashMap::default();
                                 for item in items.iter() {
                                     vars.insert(param_name, item);
                                     let pred_result = eval_compiled(
@@ -8862,7 +8862,7 @@ impl Evaluator {
                             let item_name = params[1].as_str();
                             for item in items[start_idx..].iter() {
                                 let vars: HashMap<&str, &JValue> =
-                                    HashMap::from([(acc_name, &accumulator), (item_name, item)]);
+                                    HashMap::from_iter([(acc_name, &accumulator), (item_name, item)]);
                                 accumulator = eval_compiled(
                                     &compiled,
                                     data,
@@ -8883,7 +8883,7 @@ impl Evaluator {
                                     let item_param = stored.params[1].as_str();
                                     let call_data = stored.captured_data.as_ref().unwrap_or(data);
                                     for item in items[start_idx..].iter() {
-                                        let vars: HashMap<&str, &JValue> = HashMap::from([
+                                        let vars: HashMap<&str, &JValue> = HashMap::from_iter([
                                             (acc_param, &accumulator),
                                             (item_param, item),
                                         ]);
@@ -9383,7 +9383,7 @@ impl Evaluator {
             // Otherwise, recursively process children to find and transform targets
             match value {
                 JValue::Object(map) => {
-                    let mut new_map = IndexMap::new();
+                    let mut new_map = IndexMap::default();
                     for (k, v) in map.iter() {
                         new_map.insert(
                             k.clone(),
@@ -10151,7 +10151,7 @@ impl Evaluator {
             },
             compiled_body: None,
             signature: None,
-            captured_env: HashMap::from([
+            captured_env: HashMap::from_iter([
                 (NEXT.to_string(), JValue::builtin(REGEX_NEXT)),
                 (RE.to_string(), regex.clone()),
                 (TEXT.to_string(), JValue::string(text)),
@@ -10212,7 +10212,7 @@ impl Evaluator {
             let JValue::Object(match_obj) = &current else {
                 break;
             };
-            let mut result_obj = IndexMap::with_capacity(3);
+            let mut result_obj = IndexMap::with_capacity_and_hasher(3, Default::default());
             for (from, to) in [("match", "match"), ("start", "index"), ("groups", "groups")] {
                 if let Some(value) = match_obj.get(from) {
                     result_obj.insert(to.to_string(), value.clone());
@@ -10508,9 +10508,9 @@ impl Evaluator {
     ) -> HashMap<String, JValue> {
         let free_vars = Self::collect_free_variables(body, params);
         if free_vars.is_empty() {
-            return HashMap::new();
+            return HashMap::default();
         }
-        let mut result = HashMap::new();
+        let mut result = HashMap::default();
         for var_name in &free_vars {
             if let Some(value) = self.context.lookup(var_name) {
                 result.insert(var_name.clone(), value.clone());
@@ -10522,7 +10522,7 @@ impl Evaluator {
     /// Collect all free variables in an AST node that are not bound by the given params.
     /// A "free variable" is one that is referenced but not defined within the expression.
     fn collect_free_variables(body: &AstNode, params: &[String]) -> HashSet<String> {
-        let mut free_vars = HashSet::new();
+        let mut free_vars = HashSet::default();
         let bound: HashSet<&str> = params.iter().map(|s| s.as_str()).collect();
         Self::collect_free_vars_walk(body, &bound, &mut free_vars);
         free_vars
@@ -11546,7 +11546,7 @@ impl Evaluator {
             body: AstNode::Null, // Inert: invocation dispatches on `partial`
             compiled_body: None,
             signature: None,
-            captured_env: HashMap::new(),
+            captured_env: HashMap::default(),
             captured_data: None, // Targets evaluate against the call-site data
             thunk: false,
             self_name: None,
@@ -12118,7 +12118,7 @@ mod tests {
         ]);
         let result = evaluator.evaluate(&expr, &data).unwrap();
         // Whole number literals are preserved as integers
-        let mut expected = IndexMap::new();
+        let mut expected = IndexMap::default();
         expected.insert("name".to_string(), JValue::string("Alice"));
         expected.insert("age".to_string(), JValue::Number(30.0));
         assert_eq!(result, JValue::object(expected));
@@ -12327,7 +12327,7 @@ mod tests {
 
         let mut evaluator = Evaluator::new();
         let ast = parse(r#"$uppercase("hello")"#).unwrap();
-        let empty = JValue::object(IndexMap::new());
+        let empty = JValue::object(IndexMap::default());
         let result = evaluator.evaluate(&ast, &empty).unwrap();
         assert_eq!(result, JValue::string("HELLO"));
     }
@@ -12338,7 +12338,7 @@ mod tests {
 
         let mut evaluator = Evaluator::new();
         let ast = parse("$sum([1, 2, 3, 4, 5])").unwrap();
-        let empty = JValue::object(IndexMap::new());
+        let empty = JValue::object(IndexMap::default());
         let result = evaluator.evaluate(&ast, &empty).unwrap();
         assert_eq!(result, JValue::Number(15.0));
     }
@@ -12349,7 +12349,7 @@ mod tests {
 
         let mut evaluator = Evaluator::new();
         let ast = parse(r#"$length($lowercase("HELLO"))"#).unwrap();
-        let empty = JValue::object(IndexMap::new());
+        let empty = JValue::object(IndexMap::default());
         let result = evaluator.evaluate(&ast, &empty).unwrap();
         // length() returns an integer, not a float
         assert_eq!(result, JValue::Number(5.0));

@@ -5,7 +5,7 @@
 #![allow(clippy::approx_constant)]
 
 use crate::value::{with_stack, JValue};
-use indexmap::IndexMap;
+use crate::fast_maps::IndexMap;
 use std::borrow::Cow;
 use thiserror::Error;
 
@@ -636,7 +636,7 @@ pub mod string {
         /// `Evaluator::call_regex`). Needs `utf16_span`.
         pub fn to_object(&self) -> JValue {
             let (start, end) = self.utf16_span.expect("the cursor counts UTF-16 offsets");
-            let mut obj = IndexMap::with_capacity(4);
+            let mut obj = IndexMap::with_capacity_and_hasher(4, Default::default());
             obj.insert("match".to_string(), JValue::string(self.text));
             obj.insert("start".to_string(), JValue::from(start as i64));
             obj.insert("end".to_string(), JValue::from(end as i64));
@@ -789,7 +789,7 @@ pub mod string {
         let mut current = matches.next_match()?;
         while let Some(found) = current {
             let (index, _) = found.utf16_span.expect("counting UTF-16 offsets");
-            let mut match_obj = IndexMap::with_capacity(3);
+            let mut match_obj = IndexMap::with_capacity_and_hasher(3, Default::default());
             match_obj.insert("match".to_string(), JValue::string(found.text));
             match_obj.insert("index".to_string(), JValue::from(index as i64));
             match_obj.insert("groups".to_string(), found.groups_value());
@@ -2008,7 +2008,7 @@ pub mod object {
         let pairs: Vec<JValue> = obj
             .iter()
             .map(|(k, v)| {
-                let mut pair = IndexMap::new();
+                let mut pair = IndexMap::default();
                 pair.insert(k.clone(), v.clone());
                 JValue::object(pair)
             })
@@ -2018,7 +2018,7 @@ pub mod object {
 
     /// $merge(objects) - Merge multiple objects
     pub fn merge(objects: &[JValue]) -> Result<JValue, FunctionError> {
-        let mut result = IndexMap::new();
+        let mut result = IndexMap::default();
 
         for obj in objects {
             #[cfg(feature = "python")]
@@ -2634,7 +2634,7 @@ mod tests {
 
     #[test]
     fn test_spread() {
-        let mut obj = IndexMap::new();
+        let mut obj = IndexMap::default();
         obj.insert("a".to_string(), JValue::from(1i64));
         obj.insert("b".to_string(), JValue::from(2i64));
 
@@ -2673,11 +2673,11 @@ mod tests {
 
     #[test]
     fn test_merge() {
-        let mut obj1 = IndexMap::new();
+        let mut obj1 = IndexMap::default();
         obj1.insert("a".to_string(), JValue::from(1i64));
         obj1.insert("b".to_string(), JValue::from(2i64));
 
-        let mut obj2 = IndexMap::new();
+        let mut obj2 = IndexMap::default();
         obj2.insert("b".to_string(), JValue::from(3i64));
         obj2.insert("c".to_string(), JValue::from(4i64));
 

@@ -150,6 +150,18 @@ mod signature;
 pub mod value;
 mod vm;
 
+/// The maps and sets of the evaluator, hashed with foldhash at a fixed seed
+/// (vendored change). Upstream used std's SipHash with a per-process random
+/// seed: lookups by field and variable name dominated small evaluations, and
+/// nothing here needs protection from chosen-key flooding.
+pub mod fast_maps {
+    pub type State = foldhash::fast::FixedState;
+    pub type HashMap<K, V> = std::collections::HashMap<K, V, State>;
+    pub type HashSet<K> = std::collections::HashSet<K, State>;
+    /// The map inside `JValue::Object`.
+    pub type IndexMap<K, V> = indexmap::IndexMap<K, V, State>;
+}
+
 pub use expression::Expression;
 
 // Opt-in faster global allocator; small-allocation throughput is the floor

@@ -5,7 +5,7 @@
 
 use crate::ast::{AstNode, BinaryOp, PathStep, Stage, StepId, UnaryOp};
 use crate::signature::SignatureError;
-use std::collections::HashSet;
+use crate::fast_maps::HashSet;
 use thiserror::Error;
 
 /// Parser errors
@@ -1245,7 +1245,7 @@ impl Parser {
             focus_bind_first: false,
             in_dot_rhs: false,
             deferred_focus: false,
-            quoted_steps: HashSet::new(),
+            quoted_steps: HashSet::default(),
         })
     }
 

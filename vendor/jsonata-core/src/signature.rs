@@ -166,6 +166,31 @@ pub struct Parameter {
     /// Regex fragment (without the '-'-induced trailing '?') used to test
     /// whether the context value's type is compatible, when `context` is true.
     context_regex: Option<String>,
+    /// The type symbols `regex` accepts at one position, as a bit set
+    /// (`symbol_bit`). Matching against these instead of running the regex
+    /// keeps a regex search off every builtin call (vendored change).
+    class: u32,
+}
+
+/// Bit of a type symbol (`a`..`z`) in a `Parameter::class` set.
+fn symbol_bit(symbol: u8) -> u32 {
+    if symbol.is_ascii_lowercase() {
+        1 << (symbol - b'a')
+    } else {
+        0
+    }
+}
+
+/// The symbol set of a one-position regex fragment as `base_regex` writes
+/// them: one symbol (`f`) or a bracketed class (`[sm]`), with any `?`/`+`
+/// quantifier ignored.
+fn fragment_class(fragment: &str) -> u32 {
+    let base = fragment.trim_end_matches(['?', '+']);
+    let inner = base
+        .strip_prefix('[')
+        .and_then(|b| b.strip_suffix(']'))
+        .unwrap_or(base);
+    inner.bytes().fold(0, |set, c| set | symbol_bit(c))
 }
 
 impl Parameter {
@@ -301,6 +326,7 @@ impl Signature {
                 _ => {}
             }
 
+            let class = fragment_class(&regex);
             params.push(Parameter {
                 param_type,
                 optional,
@@ -308,6 +334,7 @@ impl Signature {
                 repeatable,
                 context,
                 context_regex,
+                class,
             });
         }
 
@@ -491,11 +518,52 @@ impl Signature {
     ) -> Result<(Vec<JValue>, usize), SignatureError> {
         self.validate_arg_count(args.len())?;
 
-        let supplied_sig: String = args.iter().map(type_symbol).collect();
-
-        let captures = match self.full_regex.captures(&supplied_sig) {
-            Some(c) => c,
-            None => return Err(self.arg_type_mismatch_error(&supplied_sig)),
+        // One symbol per argument, matched against the parameters' symbol
+        // sets the way the anchored `full_regex` would match it, without a
+        // regex search. Signatures have a handful of parameters and calls a
+        // handful of arguments, so both fit on the stack.
+        let mut symbols = [0u8; 16];
+        let mut spans = [0usize; 16];
+        let fast = args.len() <= symbols.len() && self.params.len() <= spans.len();
+        let matched_spans: Option<&[usize]> = if fast {
+            for (slot, arg) in symbols.iter_mut().zip(args) {
+                *slot = type_symbol(arg) as u8;
+            }
+            let found = self.match_spans(0, &symbols[..args.len()], &mut spans);
+            #[cfg(debug_assertions)]
+            {
+                let supplied: String = args.iter().map(type_symbol).collect();
+                let by_regex = self.full_regex.captures(&supplied).map(|c| {
+                    (1..=self.params.len())
+                        .map(|i| c.get(i).map_or(0, |m| m.len()))
+                        .collect::<Vec<_>>()
+                });
+                debug_assert_eq!(
+                    by_regex.as_deref(),
+                    found.then_some(&spans[..self.params.len()]),
+                    "signature matcher disagrees with {} on {supplied:?}",
+                    self.full_regex.as_str()
+                );
+            }
+            found.then_some(&spans[..self.params.len()])
+        } else {
+            None
+        };
+        let regex_spans: Vec<usize>;
+        let spans: &[usize] = match matched_spans {
+            Some(spans) => spans,
+            None => {
+                let supplied_sig: String = args.iter().map(type_symbol).collect();
+                match (fast, self.full_regex.captures(&supplied_sig)) {
+                    (false, Some(c)) => {
+                        regex_spans = (1..=self.params.len())
+                            .map(|i| c.get(i).map_or(0, |m| m.len()))
+                            .collect();
+                        &regex_spans
+                    }
+                    _ => return Err(self.arg_type_mismatch_error(&supplied_sig)),
+                }
+            }
         };
 
         let mut coerced_args = Vec::with_capacity(args.len());
@@ -503,17 +571,17 @@ impl Signature {
         let mut context_substitutions = 0usize;
 
         for (i, param) in self.params.iter().enumerate() {
-            let matched = captures.get(i + 1).map(|m| m.as_str()).unwrap_or("");
+            let matched_len = spans[i];
 
-            if matched.is_empty() {
+            if matched_len == 0 {
                 let arg = args.get(arg_index).cloned().unwrap_or(JValue::Undefined);
 
                 if param.context {
-                    let context_symbol = type_symbol(context).to_string();
-                    let context_regex_str = param.context_regex.as_deref().unwrap_or("");
-                    let context_re = Regex::new(&format!("^{}$", context_regex_str))
-                        .map_err(|e| SignatureError::InvalidSignature(e.to_string()))?;
-                    if context_re.is_match(&context_symbol) {
+                    // `context_regex` is a one-position fragment, so matching
+                    // `^fragment$` against the one symbol is a set test.
+                    let context_class =
+                        fragment_class(param.context_regex.as_deref().unwrap_or(""));
+                    if context_class & symbol_bit(type_symbol(context) as u8) != 0 {
                         coerced_args.push(context.clone());
                         context_substitutions += 1;
                     } else {
@@ -537,8 +605,9 @@ impl Signature {
                 continue;
             }
 
-            for single in matched.chars() {
+            for _ in 0..matched_len {
                 let arg = args.get(arg_index).cloned().unwrap_or(JValue::Undefined);
+                let single = type_symbol(&arg);
 
                 let resolved = if let ParamType::Array(elem_type) = &param.param_type {
                     if single == 'm' {
@@ -574,6 +643,40 @@ impl Signature {
         }
 
         Ok((coerced_args, context_substitutions))
+    }
+
+    /// Matches `symbols` (from parameter `index` on) the way the anchored
+    /// `full_regex` does: parameters in order, `?` and `+` greedy, giving back
+    /// one position at a time on failure -- the leftmost-first (Perl-style)
+    /// match whose groups the regex reports. Fills `spans` with how many
+    /// symbols each parameter took.
+    fn match_spans(&self, index: usize, symbols: &[u8], spans: &mut [usize]) -> bool {
+        let Some(param) = self.params.get(index) else {
+            return symbols.is_empty();
+        };
+        let fits = symbols
+            .iter()
+            .take_while(|&&s| param.class & symbol_bit(s) != 0)
+            .count();
+        let (most, least) = if param.repeatable {
+            (fits, 1)
+        } else if param.optional {
+            (fits.min(1), 0)
+        } else {
+            (fits.min(1), 1)
+        };
+        let mut take = most;
+        while take >= least {
+            spans[index] = take;
+            if self.match_spans(index + 1, &symbols[take..], spans) {
+                return true;
+            }
+            if take == 0 {
+                break;
+            }
+            take -= 1;
+        }
+        false
     }
 
     /// Build an ArgumentTypeMismatch error identifying roughly which argument
@@ -808,7 +911,7 @@ mod tests {
 /// Signatures are parsed once on first use: parsing builds a regex, which is far
 /// too expensive to repeat per call.
 pub(crate) fn builtin_signature(name: &str) -> Option<&'static Signature> {
-    static CACHE: std::sync::OnceLock<std::collections::HashMap<&'static str, Signature>> =
+    static CACHE: std::sync::OnceLock<crate::fast_maps::HashMap<&'static str, Signature>> =
         std::sync::OnceLock::new();
     CACHE
         .get_or_init(|| {

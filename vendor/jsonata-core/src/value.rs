@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 
-use indexmap::IndexMap;
+use crate::fast_maps::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
@@ -1263,7 +1263,7 @@ impl<'de> Visitor<'de> for JValueVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JValue, A::Error> {
-        let mut m = IndexMap::with_capacity(map.size_hint().unwrap_or(0));
+        let mut m = IndexMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
         while let Some((k, v)) = map.next_entry()? {
             m.insert(k, v);
         }
@@ -1432,7 +1432,7 @@ macro_rules! jvalue {
     // Object
     ({ $($key:tt : $val:tt),* $(,)? }) => {
         {
-            let mut map = indexmap::IndexMap::new();
+            let mut map = crate::fast_maps::IndexMap::default();
             $(
                 map.insert(($key).to_string(), jvalue!($val));
             )*
@@ -1468,7 +1468,7 @@ mod tests {
         }
 
         // Object clone should be O(1)
-        let mut map = IndexMap::new();
+        let mut map = IndexMap::default();
         map.insert("x".to_string(), JValue::from(1i64));
         let obj = JValue::object(map);
         let obj2 = obj.clone();
@@ -1496,7 +1496,7 @@ mod tests {
         assert!(JValue::Number(42.0).is_number());
         assert!(JValue::string("hello").is_string());
         assert!(JValue::array(vec![]).is_array());
-        assert!(JValue::object(IndexMap::new()).is_object());
+        assert!(JValue::object(IndexMap::default()).is_object());
         let lambda = JValue::Lambda(Rc::new(crate::evaluator::StoredLambda::test_stub()));
         assert!(lambda.is_lambda());
         assert!(lambda.is_function());
@@ -1759,7 +1759,7 @@ mod tests {
             value = if i % 2 == 0 {
                 JValue::array(vec![JValue::from(1i64), value])
             } else {
-                let mut map = IndexMap::new();
+                let mut map = IndexMap::default();
                 map.insert("a".to_string(), value);
                 JValue::object(map)
             };

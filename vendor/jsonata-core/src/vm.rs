@@ -17,7 +17,7 @@
 //!   positional access on subsequent hits.
 
 use std::cell::Cell;
-use std::collections::HashMap;
+use crate::fast_maps::HashMap;
 
 use crate::evaluator::{
     check_loop_timeout, check_sequence_length, eval_compiled, object_context,
@@ -499,7 +499,7 @@ fn run_inner(
                 let n = *n as usize;
                 let start = stack.len().saturating_sub(n * 2);
                 let pairs: Vec<JValue> = stack.drain(start..).collect();
-                let mut obj = indexmap::IndexMap::new();
+                let mut obj = crate::fast_maps::IndexMap::default();
                 for chunk in pairs.chunks(2) {
                     if let [JValue::String(k), val] = chunk {
                         if !val.is_undefined() {

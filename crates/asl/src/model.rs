@@ -135,7 +135,7 @@ pub struct Common {
 
 #[derive(Clone, Debug)]
 pub struct State {
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     pub kind: Kind,
     pub common: Common,
     /// Whether anything in the state can read the context object (`$$`, `$states.context`):
@@ -475,7 +475,7 @@ impl State {
         let text = v.to_string();
         let uses_context = text.contains("$$") || text.contains("context");
         let context_needs_input = uses_context && may_read_execution_input(&text);
-        Ok(State { name: name.to_owned(), kind, common, uses_context, context_needs_input })
+        Ok(State { name: name.into(), kind, common, uses_context, context_needs_input })
     }
 }
 
@@ -521,7 +521,7 @@ mod tests {
             }
         });
         let d = Definition::from_value(&def).unwrap();
-        assert_eq!(d.states.start().name, "P");
+        assert_eq!(&*d.states.start().name, "P");
         assert_eq!(d.states.list.len(), 8);
         let t = d.states.get("T").unwrap();
         assert_eq!(t.common.retry[0].max_attempts, 3);

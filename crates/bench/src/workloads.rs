@@ -241,7 +241,7 @@ pub fn last_events(engine: &Engine, id: ExecutionId, count: usize) -> String {
     let mut out = format!("{} status {} error {:?} cause {:?}; last events:", e.arn, e.status.as_str(), e.error, e.cause);
     let from = e.history.len().saturating_sub(count);
     for ev in &e.history[from..] {
-        let mut details = ev.details.to_string();
+        let mut details = ev.to_aws_json(true).to_string();
         if details.len() > 300 {
             let mut cut = 300;
             while !details.is_char_boundary(cut) {

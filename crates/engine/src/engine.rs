@@ -5,7 +5,7 @@ use crate::api::{check_name, names, ApiError};
 use crate::clock::iso8601;
 use crate::config::EngineConfig;
 use crate::execution::{Execution, ExecutionId, ExecutionStatus, Frame, FrameRole, ParentLink, Phase, TaskOutcome};
-use crate::history::HistoryEvent;
+use crate::history::{payload_text, Details, Field, HistoryEvent};
 use crate::mocks::Mocks;
 use serde_json::{json, Map, Value};
 use std::cmp::Reverse;
@@ -353,11 +353,7 @@ impl Engine {
             exec,
             None,
             "ExecutionStarted",
-            json!({"executionStartedEventDetails": {
-                "input": input.to_string(),
-                "inputDetails": {"truncated": false},
-                "roleArn": self.config.role_arn,
-            }}),
+            Details::new("executionStartedEventDetails").payload("input", payload_text(&input)).text("roleArn", self.config.role_arn.as_str()),
             None,
         );
         self.executions[exec].frames[0].last_event = 0;
@@ -374,14 +370,8 @@ impl Engine {
         if !self.executions[exec].is_running() {
             return Ok(());
         }
-        let mut d = Map::new();
-        if let Some(e) = error {
-            d.insert("error".into(), json!(e));
-        }
-        if let Some(c) = cause {
-            d.insert("cause".into(), json!(c));
-        }
-        self.emit_raw(exec, None, "ExecutionAborted", json!({"executionAbortedEventDetails": d}), None);
+        let d = Details::new("executionAbortedEventDetails").maybe("error", error.map(Field::text)).maybe("cause", cause.map(Field::text));
+        self.emit_raw(exec, None, "ExecutionAborted", d, None);
         self.end_execution(exec, ExecutionStatus::Aborted, None, error.map(str::to_owned), cause.map(str::to_owned));
         Ok(())
     }
@@ -542,7 +532,7 @@ impl Engine {
                     token: token.clone(),
                     execution: e.id,
                     execution_arn: e.arn.clone(),
-                    state_name: st.name.clone(),
+                    state_name: st.name.to_string(),
                     resource,
                     input: task.parameters.clone(),
                     since_millis: f.entered_millis,
@@ -661,7 +651,7 @@ impl Engine {
 
     /// Appends an event to an execution. `frame` (when given) provides and records the
     /// previous event id.
-    pub(crate) fn emit_raw(&mut self, exec: usize, frame: Option<usize>, ty: &'static str, details: Value, state_name: Option<String>) -> u64 {
+    pub(crate) fn emit_raw(&mut self, exec: usize, frame: Option<usize>, ty: &'static str, details: Details, state_name: Option<Arc<str>>) -> u64 {
         let e = &mut self.executions[exec];
         if frame.is_some_and(|f| e.frames[f].silent) {
             return e.frames[frame.unwrap_or(0)].last_event;
@@ -669,7 +659,7 @@ impl Engine {
         let id = e.history.len() as u64 + 1;
         let (prev, scope) = match frame {
             Some(f) => (e.frames[f].last_event, e.frames[f].index_path.clone()),
-            None => (e.history.last().map_or(0, |h| h.id), Vec::new()),
+            None => (e.history.last().map_or(0, |h| h.id), Arc::from([])),
         };
         e.history.push(HistoryEvent { id, previous_event_id: prev, timestamp_millis: self.now, event_type: ty, details, state_name, scope });
         if let Some(f) = frame {

@@ -202,12 +202,12 @@ pub(crate) struct Frame {
     pub task: Option<TaskRun>,
     pub join: Option<Join>,
     /// Map iteration / Parallel branch indexes from the top level, for the UI.
-    pub index_path: Vec<u32>,
+    pub index_path: Arc<[u32]>,
     /// Events of silent frames (Distributed Map iterations) stay out of the history.
     pub silent: bool,
     /// The JSON text of the value the next `Enter` receives, when the previous state's exit
     /// already serialized it (saves one serialization per transition).
-    pub next_input_text: Option<String>,
+    pub next_input_text: Option<Arc<str>>,
 }
 
 impl Frame {
@@ -229,7 +229,7 @@ impl Frame {
             generation: 0,
             task: None,
             join: None,
-            index_path: Vec::new(),
+            index_path: Arc::from([]),
             silent: false,
             next_input_text: None,
         }

@@ -1,6 +1,12 @@
-//! History events as AWS's GetExecutionHistory returns them.
+//! History events, kept compact while an execution runs and shown as AWS's
+//! GetExecutionHistory JSON only when someone reads them.
+//!
+//! Recording is on the hot path of every transition, so an event holds its details as a short
+//! list of typed fields: names and payload texts are shared (`Arc<str>`) with the engine instead
+//! of copied, and no JSON map is built until `to_aws_json`.
 
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEvent {
@@ -9,13 +15,12 @@ pub struct HistoryEvent {
     pub timestamp_millis: i64,
     /// AWS's event type (`PassStateEntered`, `TaskScheduled`, ...).
     pub event_type: &'static str,
-    /// The `<kind>EventDetails` object keyed by its AWS name, or `Value::Null` for events without one.
-    pub details: Value,
+    pub details: Details,
     /// The state the event belongs to, for UIs (AWS puts it only in some details).
-    pub state_name: Option<String>,
+    pub state_name: Option<Arc<str>>,
     /// Which Map iteration / Parallel branch the event happened in, outermost first
     /// (`[index]` per level); empty at the top level. UIs use it to colour nested graphs.
-    pub scope: Vec<u32>,
+    pub scope: Arc<[u32]>,
 }
 
 impl HistoryEvent {
@@ -26,38 +31,196 @@ impl HistoryEvent {
         o.insert("previousEventId".into(), json!(self.previous_event_id));
         o.insert("timestamp".into(), json!(crate::clock::iso8601(self.timestamp_millis)));
         o.insert("type".into(), json!(self.event_type));
-        if let Value::Object(d) = &self.details {
-            for (k, v) in d {
-                let mut v = v.clone();
-                if !include_data {
-                    strip_data(&mut v);
+        if !self.details.is_empty() {
+            o.insert(self.details.key.into(), self.details.body(include_data));
+        }
+        Value::Object(o)
+    }
+}
+
+/// One `<kind>EventDetails` object: AWS's key for it and its fields in AWS's order. An event
+/// without details has an empty key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Details {
+    key: &'static str,
+    fields: Vec<(&'static str, Field)>,
+}
+
+/// A detail field's value, as the engine had it when the event happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Field {
+    Text(Arc<str>),
+    Int(i64),
+    /// A payload's JSON text (`input`, `output`, `parameters`). AWS pairs it with a
+    /// `<name>Details` object, and leaves it out when execution data is not included.
+    Payload(Arc<str>),
+    /// A payload AWS shows without a `<name>Details` sibling (TaskScheduled's `parameters`).
+    BarePayload(Arc<str>),
+    /// `assignedVariables`: each variable with its value as JSON text.
+    Variables(Vec<(String, String)>),
+    Json(Value),
+}
+
+impl Field {
+    pub fn text(s: impl Into<Arc<str>>) -> Field {
+        Field::Text(s.into())
+    }
+}
+
+impl Details {
+    pub fn none() -> Self {
+        Details::default()
+    }
+
+    /// Starts the details object `key` (`stateEnteredEventDetails`, ...).
+    pub fn new(key: &'static str) -> Self {
+        Details { key, fields: Vec::with_capacity(4) }
+    }
+
+    pub fn text(mut self, name: &'static str, value: impl Into<Arc<str>>) -> Self {
+        self.fields.push((name, Field::Text(value.into())));
+        self
+    }
+
+    pub fn int(mut self, name: &'static str, value: i64) -> Self {
+        self.fields.push((name, Field::Int(value)));
+        self
+    }
+
+    pub fn payload(mut self, name: &'static str, json_text: Arc<str>) -> Self {
+        self.fields.push((name, Field::Payload(json_text)));
+        self
+    }
+
+    pub fn json(mut self, name: &'static str, value: Value) -> Self {
+        self.fields.push((name, Field::Json(value)));
+        self
+    }
+
+    pub fn field(mut self, name: &'static str, value: Field) -> Self {
+        self.fields.push((name, value));
+        self
+    }
+
+    /// Adds a field only when there is a value for it.
+    pub fn maybe(self, name: &'static str, value: Option<Field>) -> Self {
+        match value {
+            Some(v) => self.field(name, v),
+            None => self,
+        }
+    }
+
+    /// AWS's key for this object; empty when the event has no details.
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.key.is_empty()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// A text or payload field as a string (payloads as their JSON text).
+    pub fn str(&self, name: &str) -> Option<&str> {
+        match self.get(name)? {
+            Field::Text(s) | Field::Payload(s) | Field::BarePayload(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The object's body as AWS shows it.
+    pub fn body(&self, include_data: bool) -> Value {
+        let mut o = Map::new();
+        for (name, value) in &self.fields {
+            match value {
+                Field::Text(s) => {
+                    o.insert((*name).into(), Value::String(s.to_string()));
                 }
-                o.insert(k.clone(), v);
+                Field::Int(i) => {
+                    o.insert((*name).into(), json!(i));
+                }
+                Field::Payload(text) => {
+                    // `includeExecutionData: false` removes inputs and outputs, as AWS does.
+                    if include_data {
+                        o.insert((*name).into(), Value::String(text.to_string()));
+                    }
+                    o.insert(format!("{name}Details"), json!({"truncated": false}));
+                }
+                Field::BarePayload(text) => {
+                    if include_data {
+                        o.insert((*name).into(), Value::String(text.to_string()));
+                    }
+                }
+                Field::Variables(vars) => {
+                    let shown: Map<String, Value> = vars.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+                    o.insert((*name).into(), Value::Object(shown));
+                    o.insert(format!("{name}Details"), json!({"truncated": false}));
+                }
+                Field::Json(v) => {
+                    o.insert((*name).into(), v.clone());
+                }
             }
         }
         Value::Object(o)
     }
-
-    /// The detail object's body (without its `<kind>EventDetails` key).
-    pub fn detail_body(&self) -> Option<&Map<String, Value>> {
-        self.details.as_object()?.values().next()?.as_object()
-    }
 }
 
-/// `includeExecutionData: false` removes inputs and outputs, as AWS does.
-fn strip_data(v: &mut Value) {
-    if let Value::Object(o) = v {
-        for k in ["input", "output", "parameters"] {
-            o.remove(k);
+/// A payload as history records it: its compact JSON text.
+pub fn payload_text(v: &Value) -> Arc<str> {
+    Arc::from(v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(details: Details) -> HistoryEvent {
+        HistoryEvent {
+            id: 2,
+            previous_event_id: 1,
+            timestamp_millis: 0,
+            event_type: "PassStateExited",
+            details,
+            state_name: Some("A".into()),
+            scope: Arc::from([]),
         }
     }
-}
 
-/// Payloads in history details are JSON text, as in AWS.
-pub fn payload_text(v: &Value) -> Value {
-    Value::String(v.to_string())
-}
+    #[test]
+    fn renders_payloads_with_their_details_and_strips_them_without_data() {
+        let d = Details::new("stateExitedEventDetails")
+            .field("assignedVariables", Field::Variables(vec![("x".into(), "1".into())]))
+            .text("name", "A")
+            .payload("output", Arc::from(r#"{"a":1}"#));
+        let full = event(d).to_aws_json(true);
+        assert_eq!(
+            full["stateExitedEventDetails"],
+            json!({
+                "assignedVariables": {"x": "1"}, "assignedVariablesDetails": {"truncated": false},
+                "name": "A", "output": "{\"a\":1}", "outputDetails": {"truncated": false}
+            })
+        );
+        let keys: Vec<&String> = full["stateExitedEventDetails"].as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["assignedVariables", "assignedVariablesDetails", "name", "output", "outputDetails"]);
+        let bare = event(Details::new("stateExitedEventDetails").text("name", "A").payload("output", Arc::from("1"))).to_aws_json(false);
+        assert_eq!(bare["stateExitedEventDetails"], json!({"name": "A", "outputDetails": {"truncated": false}}));
+    }
 
-pub fn truncated_false() -> Value {
-    json!({"truncated": false})
+    #[test]
+    fn an_event_without_details_has_only_the_common_fields() {
+        let v = event(Details::none()).to_aws_json(true);
+        assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["id", "previousEventId", "timestamp", "type"]);
+    }
+
+    #[test]
+    fn fields_read_back_by_name() {
+        let d = Details::new("taskScheduledEventDetails").payload("parameters", Arc::from("{}")).int("timeoutInSeconds", 5);
+        assert_eq!(d.str("parameters"), Some("{}"));
+        assert_eq!(d.get("timeoutInSeconds"), Some(&Field::Int(5)));
+        assert_eq!(d.str("missing"), None);
+        assert_eq!(d.key(), "taskScheduledEventDetails");
+    }
 }

@@ -5,7 +5,7 @@
 use crate::dataflow::{self, states_value, Jsonata};
 use crate::engine::{Engine, PendingKind, TokenRef, Work};
 use crate::execution::{resolve, ExecutionStatus, Frame, FrameRole, Join, ParentLink, Phase, TaskOutcome, TaskRun};
-use crate::history::{payload_text, truncated_false};
+use crate::history::{payload_text, Details, Field};
 use crate::mocks::MockAnswer;
 use crate::resources::{Pattern, Resource};
 use serde_json::{json, Map, Value};
@@ -96,7 +96,7 @@ impl Engine {
                 if !self.executions[exec].is_running() {
                     return None;
                 }
-                self.emit_raw(exec, None, "ExecutionTimedOut", json!({"executionTimedOutEventDetails": {"error": names::TIMEOUT}}), None);
+                self.emit_raw(exec, None, "ExecutionTimedOut", Details::new("executionTimedOutEventDetails").text("error", names::TIMEOUT), None);
                 self.end_execution(exec, ExecutionStatus::TimedOut, None, Some(names::TIMEOUT.into()), None);
                 Some(exec)
             }
@@ -140,7 +140,8 @@ impl Engine {
             return false;
         }
         let cause = format!("The execution reached the maximum number of history events ({limit}).");
-        self.emit_raw(exec, None, "ExecutionFailed", json!({"executionFailedEventDetails": {"error": names::RUNTIME, "cause": cause}}), None);
+        let d = Details::new("executionFailedEventDetails").text("error", names::RUNTIME).text("cause", cause.as_str());
+        self.emit_raw(exec, None, "ExecutionFailed", d, None);
         self.end_execution(exec, ExecutionStatus::Failed, None, Some(names::RUNTIME.into()), Some(cause));
         true
     }
@@ -183,7 +184,7 @@ impl Engine {
             return Value::Null;
         }
         let mut state = Map::new();
-        state.insert("Name".into(), json!(st.name));
+        state.insert("Name".into(), Value::String(st.name.to_string()));
         state.insert("EnteredTime".into(), json!(crate::clock::iso8601(f.entered_millis)));
         if matches!(st.kind, Kind::Task(_)) {
             state.insert("RetryCount".into(), json!(f.retry_count));
@@ -256,10 +257,10 @@ impl Engine {
             Kind::Map(_) => "MapStateEntered",
         };
         let text = match self.frame_mut(exec, frame).next_input_text.take() {
-            Some(t) => Value::String(t),
+            Some(t) => t,
             None => payload_text(&input),
         };
-        let details = json!({"stateEnteredEventDetails": {"input": text, "inputDetails": truncated_false(), "name": st.name}});
+        let details = Details::new("stateEnteredEventDetails").payload("input", text).text("name", st.name.clone());
         let name = st.name.clone();
         let retries = st.common.retry.len();
         let id = self.emit_raw(exec, Some(frame), ty, details, Some(name));
@@ -574,7 +575,7 @@ impl Engine {
             self.handle_error(exec, frame, e);
             return;
         }
-        let text = output.to_string();
+        let text = payload_text(&output);
         if text.len() > self.config.limits.max_payload_bytes {
             let e = StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
@@ -593,18 +594,10 @@ impl Engine {
             Kind::Parallel(_) => "ParallelStateExited",
             Kind::Map(_) => "MapStateExited",
         };
-        let mut d = Map::new();
-        if let Some(a) = &assign {
-            let shown: Map<String, Value> = a.iter().map(|(k, v)| (k.clone(), Value::String(v.to_string()))).collect();
-            d.insert("assignedVariables".into(), Value::Object(shown));
-            d.insert("assignedVariablesDetails".into(), truncated_false());
-        }
-        d.insert("name".into(), json!(st.name));
+        let assigned = assign.as_ref().map(|a| Field::Variables(a.iter().map(|(k, v)| (k.clone(), v.to_string())).collect()));
         let reuse = matches!(next, Transition::Next(_)).then(|| text.clone());
-        d.insert("output".into(), Value::String(text));
-        d.insert("outputDetails".into(), truncated_false());
-        let name = st.name.clone();
-        self.emit_raw(exec, Some(frame), ty, json!({ "stateExitedEventDetails": d }), Some(name));
+        let d = Details::new("stateExitedEventDetails").maybe("assignedVariables", assigned).text("name", st.name.clone()).payload("output", text);
+        self.emit_raw(exec, Some(frame), ty, d, Some(st.name.clone()));
         if let Some(a) = assign {
             let vars = &mut self.frame_mut(exec, frame).vars;
             for (k, v) in a {
@@ -642,13 +635,11 @@ impl Engine {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
         if e.error == names::QUERY_EVALUATION_ERROR {
-            let mut d = Map::new();
-            d.insert("error".into(), json!(e.error));
-            if let Some(c) = &e.cause {
-                d.insert("cause".into(), json!(c));
-            }
-            d.insert("state".into(), json!(st.name));
-            self.emit_raw(exec, Some(frame), "EvaluationFailed", json!({ "evaluationFailedEventDetails": d }), Some(st.name.clone()));
+            let d = Details::new("evaluationFailedEventDetails")
+                .text("error", e.error.as_str())
+                .maybe("cause", e.cause.as_deref().map(Field::text))
+                .text("state", st.name.clone());
+            self.emit_raw(exec, Some(frame), "EvaluationFailed", d, Some(st.name.clone()));
         }
         if e.error != names::RUNTIME {
             // Retry: the first retrier whose ErrorEquals matches decides.
@@ -682,7 +673,7 @@ impl Engine {
                 }
             }
             if let Some(ty) = fail_event {
-                self.emit_raw(exec, Some(frame), ty, Value::Null, Some(st.name.clone()));
+                self.emit_raw(exec, Some(frame), ty, Details::none(), Some(st.name.clone()));
             }
             if let Some(c) = st.common.catch.iter().find(|c| error_matches(&c.error_equals, &e)) {
                 let err_out = error_output(&e);
@@ -729,20 +720,16 @@ impl Engine {
                         exec,
                         Some(frame),
                         "ExecutionSucceeded",
-                        json!({"executionSucceededEventDetails": {"output": payload_text(&out), "outputDetails": truncated_false()}}),
+                        Details::new("executionSucceededEventDetails").payload("output", payload_text(&out)),
                         None,
                     );
                     self.end_execution(exec, ExecutionStatus::Succeeded, Some(out), None, None);
                 }
                 Err(e) => {
-                    let mut d = Map::new();
-                    if !e.error.is_empty() {
-                        d.insert("error".into(), json!(e.error));
-                    }
-                    if let Some(c) = &e.cause {
-                        d.insert("cause".into(), json!(c));
-                    }
-                    self.emit_raw(exec, Some(frame), "ExecutionFailed", json!({ "executionFailedEventDetails": d }), None);
+                    let d = Details::new("executionFailedEventDetails")
+                        .maybe("error", (!e.error.is_empty()).then(|| Field::text(e.error.as_str())))
+                        .maybe("cause", e.cause.as_deref().map(Field::text));
+                    self.emit_raw(exec, Some(frame), "ExecutionFailed", d, None);
                     let err = if e.error.is_empty() { None } else { Some(e.error) };
                     self.end_execution(exec, ExecutionStatus::Failed, None, err, e.cause);
                 }
@@ -753,7 +740,8 @@ impl Engine {
                 let child_last = self.frame(exec, frame).last_event;
                 let ty = if result.is_ok() { "MapIterationSucceeded" } else { "MapIterationFailed" };
                 let key = if result.is_ok() { "mapIterationSucceededEventDetails" } else { "mapIterationFailedEventDetails" };
-                let id = self.emit_raw(exec, Some(frame), ty, json!({ key: {"index": index, "name": map_name} }), Some(map_name));
+                let d = Details::new(key).int("index", index as i64).text("name", map_name.clone());
+                let id = self.emit_raw(exec, Some(frame), ty, d, Some(map_name));
                 self.frame_mut(exec, parent).last_event = child_last;
                 if let Some(j) = self.frame_mut(exec, parent).join.as_mut() {
                     j.last_iteration_event = id;
@@ -835,7 +823,7 @@ impl Engine {
         s
     }
 
-    fn task_meta(&self, exec: usize, frame: usize) -> (Resource, String, Option<Value>) {
+    fn task_meta(&self, exec: usize, frame: usize) -> (Resource, Arc<str>, Option<Value>) {
         let e = &self.executions[exec];
         let f = &e.frames[frame];
         let st = &resolve(&e.definition, &f.scope).list[f.state];
@@ -848,33 +836,24 @@ impl Engine {
         let task = self.frame(exec, frame).task.clone().unwrap_or_default();
         let (ty, details) = match &resource {
             Resource::LambdaFunction(arn) => {
-                let mut d = Map::new();
-                d.insert("input".into(), payload_text(&task.parameters));
-                d.insert("inputDetails".into(), truncated_false());
-                d.insert("resource".into(), json!(arn));
-                if let Some(t) = task.timeout_seconds {
-                    d.insert("timeoutInSeconds".into(), json!(t));
-                }
-                ("LambdaFunctionScheduled", json!({ "lambdaFunctionScheduledEventDetails": d }))
+                let d = Details::new("lambdaFunctionScheduledEventDetails")
+                    .payload("input", payload_text(&task.parameters))
+                    .text("resource", arn.as_str())
+                    .maybe("timeoutInSeconds", task.timeout_seconds.map(|t| Field::Int(t as i64)));
+                ("LambdaFunctionScheduled", d)
             }
             _ => {
                 let (rt, r) = resource.event_names();
-                let mut d = Map::new();
-                d.insert("parameters".into(), payload_text(&task.parameters));
-                d.insert("region".into(), json!(self.config.region));
-                d.insert("resource".into(), json!(r));
-                d.insert("resourceType".into(), json!(rt));
-                if let Some(t) = task.timeout_seconds {
-                    d.insert("timeoutInSeconds".into(), json!(t));
-                }
-                if let Some(h) = task.heartbeat_seconds {
-                    d.insert("heartbeatInSeconds".into(), json!(h));
-                }
-                if let Some(c) = credentials {
-                    let role = c.get("RoleArn").cloned().unwrap_or(Value::Null);
-                    d.insert("taskCredentials".into(), json!({ "roleArn": role }));
-                }
-                ("TaskScheduled", json!({ "taskScheduledEventDetails": d }))
+                let role = credentials.map(|c| Field::Json(json!({ "roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null) })));
+                let d = Details::new("taskScheduledEventDetails")
+                    .field("parameters", Field::BarePayload(payload_text(&task.parameters)))
+                    .text("region", self.config.region.as_str())
+                    .text("resource", r)
+                    .text("resourceType", rt)
+                    .maybe("timeoutInSeconds", task.timeout_seconds.map(|t| Field::Int(t as i64)))
+                    .maybe("heartbeatInSeconds", task.heartbeat_seconds.map(|h| Field::Int(h as i64)))
+                    .maybe("taskCredentials", role);
+                ("TaskScheduled", d)
             }
         };
         self.emit_raw(exec, Some(frame), ty, details, Some(name));
@@ -885,10 +864,10 @@ impl Engine {
     fn task_started(&mut self, exec: usize, frame: usize) {
         let (resource, name, _) = self.task_meta(exec, frame);
         let (ty, details) = match &resource {
-            Resource::LambdaFunction(_) => ("LambdaFunctionStarted", Value::Null),
+            Resource::LambdaFunction(_) => ("LambdaFunctionStarted", Details::none()),
             _ => {
                 let (rt, r) = resource.event_names();
-                ("TaskStarted", json!({"taskStartedEventDetails": {"resource": r, "resourceType": rt}}))
+                ("TaskStarted", Details::new("taskStartedEventDetails").text("resource", r).text("resourceType", rt))
             }
         };
         self.emit_raw(exec, Some(frame), ty, details, Some(name.clone()));
@@ -948,7 +927,7 @@ impl Engine {
             exec,
             Some(frame),
             "TaskSubmitted",
-            json!({"taskSubmittedEventDetails": {"output": payload_text(&out), "outputDetails": truncated_false(), "resource": r, "resourceType": rt}}),
+            Details::new("taskSubmittedEventDetails").payload("output", payload_text(&out)).text("resource", r).text("resourceType", rt),
             Some(name),
         );
         let gen = self.frame(exec, frame).generation;
@@ -976,8 +955,13 @@ impl Engine {
         }
         self.frame_mut(exec, frame).generation += 1;
         let timed_out = matches!(outcome, TaskOutcome::TimedOut(_));
+        // Serialized once: for the size limit and for the history.
+        let result_text = match &outcome {
+            TaskOutcome::Succeeded(v) => Some(payload_text(v)),
+            _ => None,
+        };
         let outcome = match outcome {
-            TaskOutcome::Succeeded(v) if v.to_string().len() > self.config.limits.max_payload_bytes => {
+            TaskOutcome::Succeeded(_) if result_text.as_ref().is_some_and(|t| t.len() > self.config.limits.max_payload_bytes) => {
                 let who = if lambda { r.clone() } else { rt.clone() };
                 TaskOutcome::Failed(StatesError::new(
                     names::DATA_LIMIT_EXCEEDED,
@@ -988,10 +972,12 @@ impl Engine {
         };
         match outcome {
             TaskOutcome::Succeeded(v) => {
+                let text = result_text.unwrap_or_else(|| payload_text(&v));
                 let details = if lambda {
-                    ("LambdaFunctionSucceeded", json!({"lambdaFunctionSucceededEventDetails": {"output": payload_text(&v), "outputDetails": truncated_false()}}))
+                    ("LambdaFunctionSucceeded", Details::new("lambdaFunctionSucceededEventDetails").payload("output", text))
                 } else {
-                    ("TaskSucceeded", json!({"taskSucceededEventDetails": {"output": payload_text(&v), "outputDetails": truncated_false(), "resource": r, "resourceType": rt}}))
+                    let d = Details::new("taskSucceededEventDetails").payload("output", text).text("resource", r).text("resourceType", rt);
+                    ("TaskSucceeded", d)
                 };
                 self.emit_raw(exec, Some(frame), details.0, details.1, Some(name));
                 let h = self.here(exec);
@@ -1003,24 +989,19 @@ impl Engine {
                 }
             }
             TaskOutcome::Failed(e) | TaskOutcome::TimedOut(e) => {
-                let mut d = Map::new();
-                if !e.error.is_empty() || lambda || timed_out {
-                    d.insert("error".into(), json!(e.error));
-                }
-                if let Some(c) = &e.cause {
-                    d.insert("cause".into(), json!(c));
-                }
                 let (ty, key) = match (lambda, timed_out) {
                     (true, false) => ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"),
                     (true, true) => ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails"),
                     (false, false) => ("TaskFailed", "taskFailedEventDetails"),
                     (false, true) => ("TaskTimedOut", "taskTimedOutEventDetails"),
                 };
+                let mut d = Details::new(key)
+                    .maybe("error", (!e.error.is_empty() || lambda || timed_out).then(|| Field::text(e.error.as_str())))
+                    .maybe("cause", e.cause.as_deref().map(Field::text));
                 if !lambda {
-                    d.insert("resource".into(), json!(r));
-                    d.insert("resourceType".into(), json!(rt));
+                    d = d.text("resource", r).text("resourceType", rt);
                 }
-                self.emit_raw(exec, Some(frame), ty, json!({ key: d }), Some(name));
+                self.emit_raw(exec, Some(frame), ty, d, Some(name));
                 self.stop_child_of_task(&task);
                 self.handle_error(exec, frame, e);
             }
@@ -1294,7 +1275,7 @@ impl Engine {
             let len = self.frame(exec, frame).join.as_ref().map_or(0, |j| j.items.len());
             (len, self.current(&h, exec, frame).name.clone())
         };
-        self.emit_raw(exec, Some(frame), "MapStateStarted", json!({"mapStateStartedEventDetails": {"length": len}}), Some(name.clone()));
+        self.emit_raw(exec, Some(frame), "MapStateStarted", Details::new("mapStateStartedEventDetails").int("length", len as i64), Some(name.clone()));
         let (start_error, distributed) = match self.frame_mut(exec, frame).join.as_mut() {
             Some(j) => (j.start_error.take(), j.distributed),
             None => (None, false),
@@ -1307,7 +1288,7 @@ impl Engine {
             let machine = self.executions[exec].machine_name.clone();
             let run_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
             let arn = format!("arn:aws:states:{}:{}:mapRun:{machine}/{name}:{run_id}", self.config.region, self.config.account);
-            self.emit_raw(exec, Some(frame), "MapRunStarted", json!({"mapRunStartedEventDetails": {"mapRunArn": arn}}), Some(name));
+            self.emit_raw(exec, Some(frame), "MapRunStarted", Details::new("mapRunStartedEventDetails").text("mapRunArn", arn), Some(name));
         }
         self.frame_mut(exec, frame).phase = if len == 0 { Phase::JoinDone } else { Phase::MapLaunch };
         self.schedule(exec, frame);
@@ -1363,7 +1344,8 @@ impl Engine {
         let started = if m.distributed {
             self.frame(exec, frame).last_event
         } else {
-            self.emit_raw(exec, Some(frame), "MapIterationStarted", json!({"mapIterationStartedEventDetails": {"index": i, "name": map_name}}), Some(map_name))
+            let d = Details::new("mapIterationStartedEventDetails").int("index", i as i64).text("name", map_name.clone());
+            self.emit_raw(exec, Some(frame), "MapIterationStarted", d, Some(map_name))
         };
         let child_scope = self.child_scope(exec, frame, 0);
         let vars = self.frame(exec, frame).vars.clone();
@@ -1373,8 +1355,7 @@ impl Engine {
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.
         child.silent = self.frame(exec, frame).silent || m.distributed;
-        child.index_path = self.frame(exec, frame).index_path.clone();
-        child.index_path.push(i as u32);
+        child.index_path = self.frame(exec, frame).index_path.iter().copied().chain([i as u32]).collect();
         let cid = self.add_frame(exec, child);
         if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
             j.children.push(cid);
@@ -1445,7 +1426,7 @@ impl Engine {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
         let Kind::Parallel(p) = &st.kind else { unreachable!() };
-        self.emit_raw(exec, Some(frame), "ParallelStateStarted", Value::Null, Some(st.name.clone()));
+        self.emit_raw(exec, Some(frame), "ParallelStateStarted", Details::none(), Some(st.name.clone()));
         let eff = self.frame(exec, frame).effective_input.clone();
         let started = self.frame(exec, frame).last_event;
         for (b, branch) in p.branches.iter().enumerate() {
@@ -1453,8 +1434,7 @@ impl Engine {
             let vars = self.frame(exec, frame).vars.clone();
             let mut child = Frame::new(child_scope, FrameRole::Branch { parent: frame, index: b }, branch.start_at, eff.clone(), vars);
             child.last_event = started;
-            child.index_path = self.frame(exec, frame).index_path.clone();
-            child.index_path.push(b as u32);
+            child.index_path = self.frame(exec, frame).index_path.iter().copied().chain([b as u32]).collect();
             let cid = self.add_frame(exec, child);
             if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
                 j.children.push(cid);
@@ -1532,7 +1512,7 @@ impl Engine {
                 if let FrameRole::Iteration { index, .. } = self.frame(exec, c).role {
                     let h = self.here(exec);
                     let map_name = self.current(&h, exec, frame).name.clone();
-                    let details = json!({"mapIterationAbortedEventDetails": {"index": index, "name": map_name}});
+                    let details = Details::new("mapIterationAbortedEventDetails").int("index", index as i64).text("name", map_name.clone());
                     self.emit_raw(exec, Some(c), "MapIterationAborted", details, Some(map_name));
                 }
                 let dead: Vec<String> = self.tokens.iter().filter(|(_, t)| t.exec == exec && t.frame == c).map(|(k, _)| k.clone()).collect();
@@ -1558,17 +1538,17 @@ impl Engine {
         }
         if let Some(e) = j.failure {
             if j.distributed {
-                self.emit_raw(exec, Some(frame), "MapRunFailed", Value::Null, Some(st.name.clone()));
+                self.emit_raw(exec, Some(frame), "MapRunFailed", Details::none(), Some(st.name.clone()));
             }
             self.handle_error_with(exec, frame, e, Some(fail_ty));
             return;
         }
         if j.distributed {
-            self.emit_raw(exec, Some(frame), "MapRunSucceeded", Value::Null, Some(st.name.clone()));
+            self.emit_raw(exec, Some(frame), "MapRunSucceeded", Details::none(), Some(st.name.clone()));
         }
         // AWS records no success event for a Parallel state, only its exit.
         if j.is_map {
-            self.emit_raw(exec, Some(frame), ok_ty, Value::Null, Some(st.name.clone()));
+            self.emit_raw(exec, Some(frame), ok_ty, Details::none(), Some(st.name.clone()));
         }
         let results: Vec<Value> = j.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
         match self.after_result(exec, frame, st, Value::Array(results)) {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+use stepwise_engine::history::{Details, Field};
 use stepwise_engine::HistoryEvent;
 
 /// The console's state colours, in increasing precedence when a state ran several times
@@ -48,12 +49,10 @@ pub fn event_state(e: &HistoryEvent) -> Option<&str> {
     if let Some(n) = e.state_name.as_deref() {
         return Some(n);
     }
-    for key in ["stateEnteredEventDetails", "stateExitedEventDetails"] {
-        if let Some(n) = e.details.get(key).and_then(|d| d.get("name")).and_then(Value::as_str) {
-            return Some(n);
-        }
+    match e.details.key() {
+        "stateEnteredEventDetails" | "stateExitedEventDetails" => e.details.str("name"),
+        _ => None,
     }
-    None
 }
 
 fn is_failure(event_type: &str) -> bool {
@@ -65,7 +64,7 @@ fn is_failure(event_type: &str) -> bool {
 pub fn state_statuses(events: &[HistoryEvent], waiting: &[String]) -> BTreeMap<String, StateStatus> {
     struct Open {
         name: String,
-        scope: Vec<u32>,
+        scope: std::sync::Arc<[u32]>,
         errored: bool,
     }
     let mut open: Vec<Open> = Vec::new();
@@ -143,11 +142,14 @@ pub struct StateIo {
     pub events: Vec<u64>,
 }
 
-fn detail_str(details: &Value, key: &str, field: &str) -> Option<String> {
-    let v = details.get(key)?.get(field)?;
-    Some(match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+fn detail_str(details: &Details, key: &str, field: &str) -> Option<String> {
+    if details.key() != key {
+        return None;
+    }
+    Some(match details.get(field)? {
+        Field::Text(s) | Field::Payload(s) | Field::BarePayload(s) => s.to_string(),
+        Field::Int(i) => i.to_string(),
+        Field::Variables(_) | Field::Json(_) => details.body(true).get(field)?.to_string(),
     })
 }
 
@@ -204,13 +206,9 @@ pub fn state_io_run(events: &[HistoryEvent], state: &str, run: Option<usize>) ->
         } else if is_failure(t) {
             // Whatever the details key is called (taskFailedEventDetails, mapStateFailed…),
             // it carries error and cause.
-            if let Some(obj) = e.details.as_object() {
-                for d in obj.values() {
-                    if let Some(err) = d.get("error").and_then(Value::as_str) {
-                        io.error = Some(err.to_string());
-                        io.cause = d.get("cause").and_then(Value::as_str).map(str::to_string);
-                    }
-                }
+            if let Some(err) = e.details.str("error") {
+                io.error = Some(err.to_string());
+                io.cause = e.details.str("cause").map(str::to_string);
             }
         }
     }
@@ -251,37 +249,37 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
-    use serde_json::json;
+    use std::sync::Arc;
 
-    fn ev(id: u64, t: &'static str, state: Option<&str>, scope: &[u32], details: Value) -> HistoryEvent {
+    fn ev(id: u64, t: &'static str, state: Option<&str>, scope: &[u32], details: Details) -> HistoryEvent {
         HistoryEvent {
             id,
             previous_event_id: id.saturating_sub(1),
             timestamp_millis: id as i64,
             event_type: t,
             details,
-            state_name: state.map(str::to_string),
-            scope: scope.to_vec(),
+            state_name: state.map(Into::into),
+            scope: scope.into(),
         }
     }
 
     #[test]
     fn statuses_follow_the_console() {
         let h = vec![
-            ev(1, "ExecutionStarted", None, &[], json!({})),
-            ev(2, "TaskStateEntered", Some("T"), &[], json!({"stateEnteredEventDetails":{"name":"T","input":"{}"}})),
-            ev(3, "TaskScheduled", Some("T"), &[], json!({})),
-            ev(4, "TaskFailed", Some("T"), &[], json!({"taskFailedEventDetails":{"error":"E","cause":"c"}})),
-            ev(5, "PassStateEntered", Some("Handle"), &[], json!({})),
-            ev(6, "PassStateExited", Some("Handle"), &[], json!({})),
-            ev(7, "TaskStateEntered", Some("Wait"), &[], json!({})),
+            ev(1, "ExecutionStarted", None, &[], Details::none()),
+            ev(2, "TaskStateEntered", Some("T"), &[], Details::new("stateEnteredEventDetails").text("name", "T").payload("input", Arc::from("{}"))),
+            ev(3, "TaskScheduled", Some("T"), &[], Details::none()),
+            ev(4, "TaskFailed", Some("T"), &[], Details::new("taskFailedEventDetails").text("error", "E").text("cause", "c")),
+            ev(5, "PassStateEntered", Some("Handle"), &[], Details::none()),
+            ev(6, "PassStateExited", Some("Handle"), &[], Details::none()),
+            ev(7, "TaskStateEntered", Some("Wait"), &[], Details::none()),
         ];
         let s = state_statuses(&h, &["Wait".to_string()]);
         assert_eq!(s["T"], StateStatus::Caught);
         assert_eq!(s["Handle"], StateStatus::Succeeded);
         assert_eq!(s["Wait"], StateStatus::Waiting);
         let mut failed = h.clone();
-        failed.push(ev(8, "ExecutionFailed", None, &[], json!({})));
+        failed.push(ev(8, "ExecutionFailed", None, &[], Details::none()));
         assert_eq!(state_statuses(&failed, &[])["Wait"], StateStatus::Failed);
         let s = state_statuses(&h[..3], &[]);
         assert_eq!(s["T"], StateStatus::InProgress);
@@ -290,9 +288,9 @@ mod tests {
     #[test]
     fn map_iterations_take_the_worst_status() {
         let h = vec![
-            ev(1, "PassStateEntered", Some("I"), &[0], json!({})),
-            ev(2, "PassStateExited", Some("I"), &[0], json!({})),
-            ev(3, "PassStateEntered", Some("I"), &[1], json!({})),
+            ev(1, "PassStateEntered", Some("I"), &[0], Details::none()),
+            ev(2, "PassStateExited", Some("I"), &[0], Details::none()),
+            ev(3, "PassStateEntered", Some("I"), &[1], Details::none()),
         ];
         assert_eq!(state_statuses(&h, &[])["I"], StateStatus::InProgress);
     }
@@ -300,12 +298,12 @@ mod tests {
     #[test]
     fn state_io_collects_the_stages_of_the_latest_run() {
         let h = vec![
-            ev(1, "TaskStateEntered", Some("T"), &[], json!({"stateEnteredEventDetails":{"name":"T","input":"{\"a\":1}"}})),
-            ev(2, "TaskScheduled", Some("T"), &[], json!({"taskScheduledEventDetails":{"parameters":"{\"p\":1}","resource":"r"}})),
-            ev(3, "TaskFailed", Some("T"), &[], json!({"taskFailedEventDetails":{"error":"E","cause":"c"}})),
-            ev(4, "TaskScheduled", Some("T"), &[], json!({"taskScheduledEventDetails":{"parameters":"{\"p\":2}","resource":"r"}})),
-            ev(5, "TaskSucceeded", Some("T"), &[], json!({"taskSucceededEventDetails":{"output":"{\"r\":1}"}})),
-            ev(6, "TaskStateExited", Some("T"), &[], json!({"stateExitedEventDetails":{"name":"T","output":"{\"o\":1}"}})),
+            ev(1, "TaskStateEntered", Some("T"), &[], Details::new("stateEnteredEventDetails").text("name", "T").payload("input", Arc::from(r#"{"a":1}"#))),
+            ev(2, "TaskScheduled", Some("T"), &[], Details::new("taskScheduledEventDetails").field("parameters", Field::BarePayload(Arc::from(r#"{"p":1}"#))).text("resource", "r")),
+            ev(3, "TaskFailed", Some("T"), &[], Details::new("taskFailedEventDetails").text("error", "E").text("cause", "c")),
+            ev(4, "TaskScheduled", Some("T"), &[], Details::new("taskScheduledEventDetails").field("parameters", Field::BarePayload(Arc::from(r#"{"p":2}"#))).text("resource", "r")),
+            ev(5, "TaskSucceeded", Some("T"), &[], Details::new("taskSucceededEventDetails").payload("output", Arc::from(r#"{"r":1}"#))),
+            ev(6, "TaskStateExited", Some("T"), &[], Details::new("stateExitedEventDetails").text("name", "T").payload("output", Arc::from(r#"{"o":1}"#))),
         ];
         let io = state_io(&h, "T");
         assert_eq!(io.runs, 1);

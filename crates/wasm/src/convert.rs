@@ -256,7 +256,7 @@ pub fn step_report(engine: &Engine, report: &StepReport) -> Value {
             if let Some(event) = event {
                 o.insert("type".into(), json!(event.event_type));
                 if let Some(state) = &event.state_name {
-                    o.insert("stateName".into(), json!(state));
+                    o.insert("stateName".into(), Value::String(state.to_string()));
                 }
             }
             Value::Object(o)

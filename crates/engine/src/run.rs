@@ -268,7 +268,7 @@ impl Engine {
         let f = self.frame_mut(exec, frame);
         f.entered_event = id;
         f.entered_millis = now;
-        f.state_input = input;
+        f.state_input = Arc::new(input);
         f.retry_count = 0;
         f.retry_attempts = vec![0; retries];
         f.task = None;
@@ -310,7 +310,7 @@ impl Engine {
 
     fn jsonata_eval<T>(&mut self, exec: usize, frame: usize, result: Option<&Value>, error_output: Option<&Value>, f: impl FnOnce(&Jsonata, &mut dyn Random) -> T) -> T {
         let ctx = self.context(exec, frame, None);
-        let input = self.frame(exec, frame).state_input.clone();
+        let input = Value::clone(&self.frame(exec, frame).state_input);
         let states = states_value(input, ctx, result, error_output);
         let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
         let out = {
@@ -322,15 +322,29 @@ impl Engine {
     }
 
     /// JSONPath: InputPath. JSONata: the raw input.
-    fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Value> {
+    ///
+    /// Shared with the frame while the state may read its raw input again; handed over when it
+    /// will not, so that a state passing its input on never copies it.
+    fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Arc<Value>> {
         if st.is_jsonata() || dataflow::is_identity(&st.common.input_path) {
-            return Ok(self.frame(exec, frame).state_input.clone());
+            let f = self.frame_mut(exec, frame);
+            if reads_raw_input_later(st) {
+                return Ok(f.state_input.clone());
+            }
+            return Ok(std::mem::take(&mut f.state_input));
         }
-        // Borrowed out of the frame for the evaluation, to select without copying it first.
-        let input = std::mem::take(&mut self.frame_mut(exec, frame).state_input);
+        let input = self.frame(exec, frame).state_input.clone();
         let out = self.scope_eval(exec, frame, &input, None, |s, _| dataflow::select(&st.common.input_path, s));
-        self.frame_mut(exec, frame).state_input = input;
-        out
+        out.map(Arc::new)
+    }
+
+    /// The state's raw input for ResultPath, taken from the frame when nothing reads it later.
+    fn raw_input(&mut self, exec: usize, frame: usize, st: &State) -> Value {
+        let f = self.frame_mut(exec, frame);
+        if can_retry_or_catch(st) {
+            return Value::clone(&f.state_input);
+        }
+        Arc::unwrap_or_clone(std::mem::take(&mut f.state_input))
     }
 
     /// ResultPath + OutputPath (JSONPath) or Output (JSONata), then Assign: what a state hands on.
@@ -353,7 +367,7 @@ impl Engine {
         // The raw input is needed only when the result goes inside it or replaces nothing.
         let raw = match st.common.result_path {
             stepwise_asl::model::ResultPathField::Default => Value::Null,
-            _ => self.frame(exec, frame).state_input.clone(),
+            _ => self.raw_input(exec, frame, st),
         };
         let combined = dataflow::apply_result_path(&st.common.result_path, raw, result)?;
         let out = self.output_path(exec, frame, st, combined)?;
@@ -408,13 +422,14 @@ impl Engine {
     fn start_pass(&mut self, exec: usize, frame: usize, st: &State, result: Option<&Value>) -> Res<()> {
         let eff = self.effective_input(exec, frame, st)?;
         let value = if st.is_jsonata() {
-            eff
+            Arc::unwrap_or_clone(eff)
+        } else if let Some(r) = result {
+            r.clone()
         } else {
-            let after_params = match &st.common.parameters {
+            match &st.common.parameters {
                 Some(p) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(p, s, rng))?,
-                None => eff,
-            };
-            result.cloned().unwrap_or(after_params)
+                None => Arc::unwrap_or_clone(eff),
+            }
         };
         let (out, assign) = self.finish_output(exec, frame, st, value)?;
         self.go_exit(exec, frame, out, Self::transition_of(st), assign);
@@ -426,10 +441,10 @@ impl Engine {
         let out = if st.is_jsonata() {
             match &st.common.output {
                 Some(o) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(o, "Output", rng))?,
-                None => eff,
+                None => Arc::unwrap_or_clone(eff),
             }
         } else {
-            self.output_path(exec, frame, st, eff)?
+            self.output_path(exec, frame, st, Arc::unwrap_or_clone(eff))?
         };
         self.go_exit(exec, frame, out, Transition::End, None);
         Ok(())
@@ -470,7 +485,7 @@ impl Engine {
                 None => return Err(StatesError::without_cause(names::NO_CHOICE_MATCHED)),
             },
         };
-        let (out, assign) = self.without_result(exec, frame, st, eff, output_tpl, assign_tpl)?;
+        let (out, assign) = self.without_result(exec, frame, st, Arc::unwrap_or_clone(eff), output_tpl, assign_tpl)?;
         self.go_exit(exec, frame, out, Transition::Next(next), assign);
         Ok(())
     }
@@ -542,7 +557,7 @@ impl Engine {
                 }
             }
         };
-        let (out, assign) = self.without_result(exec, frame, st, eff, st.common.output.as_ref(), st.common.assign.as_ref())?;
+        let (out, assign) = self.without_result(exec, frame, st, Arc::unwrap_or_clone(eff), st.common.output.as_ref(), st.common.assign.as_ref())?;
         self.frame_mut(exec, frame).phase = Phase::Exit { output: out, next: Self::transition_of(st), assign };
         self.schedule_at(due, exec, frame);
         Ok(())
@@ -687,7 +702,7 @@ impl Engine {
                         Ok::<_, StatesError>((out, assign))
                     })
                 } else {
-                    let raw = self.frame(exec, frame).state_input.clone();
+                    let raw = Value::clone(&self.frame(exec, frame).state_input);
                     let assign = match &c.assign {
                         Some(a) => self.scope_eval(exec, frame, &err_out, None, |s, rng| dataflow::assign_jsonpath(a, s, rng)).map(Some),
                         None => Ok(None),
@@ -768,7 +783,7 @@ impl Engine {
         f.phase = Phase::Dead;
         f.generation += 1;
         f.vars = Map::new();
-        f.state_input = Value::Null;
+        f.state_input = Arc::default();
         f.effective_input = Value::Null;
         if !was_dead && !matches!(f.role, FrameRole::Root) {
             self.executions[exec].free_frames.push(frame);
@@ -789,12 +804,12 @@ impl Engine {
         let params = if st.is_jsonata() {
             match &st.common.arguments {
                 Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, "Arguments", rng))?,
-                None => eff.clone(),
+                None => Value::clone(&eff),
             }
         } else {
             match &st.common.parameters {
                 Some(p) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(p, s, rng))?,
-                None => eff.clone(),
+                None => Value::clone(&eff),
             }
         };
         let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
@@ -1194,7 +1209,7 @@ impl Engine {
                     }
                     v
                 }
-                None => eff.clone(),
+                None => Value::clone(&eff),
             }
         } else {
             self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&m.items_path, s))?
@@ -1226,7 +1241,7 @@ impl Engine {
             None => items,
         };
         let n = items.len();
-        self.frame_mut(exec, frame).effective_input = eff;
+        self.frame_mut(exec, frame).effective_input = Arc::unwrap_or_clone(eff);
         self.frame_mut(exec, frame).join = Some(Join {
             is_map: true,
             items,
@@ -1303,7 +1318,11 @@ impl Engine {
             return;
         }
         let i = j.next_index;
-        let raw_item = j.items[i].clone();
+        // Each item is launched once (a retried Map computes its items again), so it moves out.
+        let raw_item = match self.frame_mut(exec, frame).join.as_mut() {
+            Some(j) => std::mem::take(&mut j.items[i]),
+            None => return,
+        };
         // Borrowed out of the frame for the evaluation: cloning the Map's whole input for every
         // iteration made large Maps quadratic.
         let eff = std::mem::take(&mut self.frame_mut(exec, frame).effective_input);
@@ -1316,7 +1335,7 @@ impl Engine {
                     }
                     c
                 };
-                let states = states_value(self.frame(exec, frame).state_input.clone(), ctx, None, None);
+                let states = states_value(Value::clone(&self.frame(exec, frame).state_input), ctx, None, None);
                 let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
                 let r = {
                     let jn = Jsonata { states: &states, vars: &vars, now_millis: self.now };
@@ -1326,7 +1345,7 @@ impl Engine {
                 r
             }
             Some(sel) => self.scope_eval(exec, frame, &eff, Some((i, &raw_item)), |s, rng| dataflow::template(sel, s, rng)),
-            None => Ok(raw_item.clone()),
+            None => Ok(raw_item),
         };
         self.frame_mut(exec, frame).effective_input = eff;
         let item = match item {
@@ -1350,7 +1369,6 @@ impl Engine {
         let child_scope = self.child_scope(exec, frame, 0);
         let vars = self.frame(exec, frame).vars.clone();
         let mut child = Frame::new(child_scope, FrameRole::Iteration { parent: frame, index: i }, m.processor.start_at, item, vars);
-        child.item = Some((i, raw_item));
         child.last_event = started;
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.
@@ -1390,12 +1408,12 @@ impl Engine {
         let eff = if st.is_jsonata() {
             match &st.common.arguments {
                 Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, "Arguments", rng))?,
-                None => eff,
+                None => Arc::unwrap_or_clone(eff),
             }
         } else {
             match &st.common.parameters {
                 Some(t) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(t, s, rng))?,
-                None => eff,
+                None => Arc::unwrap_or_clone(eff),
             }
         };
         let n = p.branches.len();
@@ -1564,6 +1582,18 @@ impl Engine {
 const MAX_NESTING: usize = 200;
 
 /// Iterative, so that checking a deep value cannot itself overflow the stack.
+/// Whether a Retry or a Catch may need the state's raw input after its own work failed.
+fn can_retry_or_catch(st: &State) -> bool {
+    !st.common.retry.is_empty() || !st.common.catch.is_empty()
+}
+
+/// Whether anything reads the state's raw input after its effective input is made: ResultPath
+/// puts the result inside it, a Retry starts over from it, a Catch puts the error inside it,
+/// and JSONata reads it as `$states.input`.
+fn reads_raw_input_later(st: &State) -> bool {
+    st.is_jsonata() || can_retry_or_catch(st) || !matches!(st.common.result_path, stepwise_asl::model::ResultPathField::Default)
+}
+
 fn nesting_exceeds(v: &Value, limit: usize) -> bool {
     let mut stack: Vec<(&Value, usize)> = vec![(v, 0)];
     while let Some((v, d)) = stack.pop() {

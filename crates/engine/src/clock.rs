@@ -11,12 +11,30 @@ pub fn iso8601(millis: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+    if !(0..=9999).contains(&y) {
+        return format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z", rem / 3600, (rem % 3600) / 60, rem % 60);
+    }
+    // Timestamps are written for every context object and history read: digits by hand,
+    // without the formatting machinery.
+    let mut out = [0u8; 24];
+    let mut put = |at: usize, value: i64, width: usize| {
+        let mut v = value;
+        for i in (0..width).rev() {
+            out[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, y, 4);
+    put(5, m as i64, 2);
+    put(8, d as i64, 2);
+    put(11, rem / 3600, 2);
+    put(14, (rem % 3600) / 60, 2);
+    put(17, rem % 60, 2);
+    put(20, ms, 3);
+    for (at, c) in [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'.'), (23, b'Z')] {
+        out[at] = c;
+    }
+    out.iter().map(|&b| b as char).collect()
 }
 
 /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
@@ -101,6 +119,10 @@ mod tests {
         assert_eq!(parse_iso8601("2025-01-01T00:00:00Z"), Some(DEFAULT_EPOCH_MILLIS));
         assert_eq!(parse_iso8601("2025-01-01T02:00:00.5+02:00"), Some(DEFAULT_EPOCH_MILLIS + 500));
         assert_eq!(parse_iso8601("2024-02-29T12:34:56.789Z").map(iso8601).as_deref(), Some("2024-02-29T12:34:56.789Z"));
+        assert_eq!(iso8601(-1), "1969-12-31T23:59:59.999Z");
+        assert_eq!(iso8601(253_402_300_799_999), "9999-12-31T23:59:59.999Z");
+        // Beyond four-digit years the general formatter takes over.
+        assert_eq!(iso8601(253_402_300_800_000), "10000-01-01T00:00:00.000Z");
         for bad in ["", "2025-01-01", "2025-13-01T00:00:00Z", "2025-01-01T00:00:00", "x025-01-01T00:00:00Z"] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }

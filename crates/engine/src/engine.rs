@@ -283,8 +283,9 @@ impl Engine {
 
     pub(crate) fn start_with_value(&mut self, machine_arn: &str, name: Option<&str>, input: Value, parent: Option<ParentLink>) -> Result<ExecutionId, ApiError> {
         let machine = self.machines.get(machine_arn).ok_or_else(|| machine_missing(machine_arn))?.clone();
-        let input_size = input.to_string().len();
-        if input_size > self.config.limits.max_payload_bytes {
+        // Serialized once: for the size limit and for the ExecutionStarted event.
+        let input_text = payload_text(&input);
+        if input_text.len() > self.config.limits.max_payload_bytes {
             return Err(ApiError::new(names::INVALID_EXECUTION_INPUT, format!("Input exceeds the maximum size of {} bytes", self.config.limits.max_payload_bytes)));
         }
         let name = match name {
@@ -353,7 +354,7 @@ impl Engine {
             exec,
             None,
             "ExecutionStarted",
-            Details::new("executionStartedEventDetails").payload("input", payload_text(&input)).text("roleArn", self.config.role_arn.as_str()),
+            Details::new("executionStartedEventDetails").payload("input", input_text).text("roleArn", self.config.role_arn.as_str()),
             None,
         );
         self.executions[exec].frames[0].last_event = 0;

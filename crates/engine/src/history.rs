@@ -57,8 +57,9 @@ pub enum Field {
     /// A payload AWS shows without a `<name>Details` sibling (TaskScheduled's `parameters`).
     BarePayload(Arc<str>),
     /// `assignedVariables`: each variable with its value as JSON text.
-    Variables(Vec<(String, String)>),
-    Json(Value),
+    Variables(Box<[(String, String)]>),
+    /// Boxed to keep every field small: detail lists are allocated for every event.
+    Json(Box<Value>),
 }
 
 impl Field {
@@ -93,7 +94,7 @@ impl Details {
     }
 
     pub fn json(mut self, name: &'static str, value: Value) -> Self {
-        self.fields.push((name, Field::Json(value)));
+        self.fields.push((name, Field::Json(Box::new(value))));
         self
     }
 
@@ -160,7 +161,7 @@ impl Details {
                     o.insert(format!("{name}Details"), json!({"truncated": false}));
                 }
                 Field::Json(v) => {
-                    o.insert((*name).into(), v.clone());
+                    o.insert((*name).into(), Value::clone(v));
                 }
             }
         }
@@ -168,9 +169,10 @@ impl Details {
     }
 }
 
-/// A payload as history records it: its compact JSON text.
+/// A payload as history records it: its compact JSON text. (`serde_json::to_string` writes
+/// into a byte buffer; `Value`'s `Display` goes through `fmt::Write` and is markedly slower.)
 pub fn payload_text(v: &Value) -> Arc<str> {
-    Arc::from(v.to_string())
+    Arc::from(serde_json::to_string(v).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -192,7 +194,7 @@ mod tests {
     #[test]
     fn renders_payloads_with_their_details_and_strips_them_without_data() {
         let d = Details::new("stateExitedEventDetails")
-            .field("assignedVariables", Field::Variables(vec![("x".into(), "1".into())]))
+            .field("assignedVariables", Field::Variables(Box::new([("x".into(), "1".into())])))
             .text("name", "A")
             .payload("output", Arc::from(r#"{"a":1}"#));
         let full = event(d).to_aws_json(true);

@@ -859,7 +859,7 @@ impl Engine {
             }
             _ => {
                 let (rt, r) = resource.event_names();
-                let role = credentials.map(|c| Field::Json(json!({ "roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null) })));
+                let role = credentials.map(|c| Field::Json(Box::new(json!({ "roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null) }))));
                 let d = Details::new("taskScheduledEventDetails")
                     .field("parameters", Field::BarePayload(payload_text(&task.parameters)))
                     .text("region", self.config.region.as_str())

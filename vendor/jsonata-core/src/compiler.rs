@@ -181,6 +181,13 @@ impl BytecodeCompiler {
                 }
             }
 
+            // `$var.a.b...`: evaluated by `eval_compiled`, which applies the
+            // steps to the variable's value by the path rules.
+            CompiledExpr::VarFieldPath { .. } => {
+                let idx = self.add_fallback(expr.clone());
+                self.emit(Instr::EvalFallback(idx));
+            }
+
             // ── Arithmetic ───────────────────────────────────────────
             CompiledExpr::Arithmetic { op, lhs, rhs } => {
                 self.compile_expr(lhs);

@@ -275,6 +275,16 @@ pub(crate) enum CompiledExpr {
         steps: Vec<CompiledStep>,
         from_dollar: bool,
     },
+    /// `$var.a.b...` over a lambda parameter (HOF mode only, where `var` is
+    /// one of the allowed variables): the field steps applied to the
+    /// variable's value as `$.a.b...` applies them to the input, which is how
+    /// the tree-walker applies the steps after a leading variable. Vendored
+    /// change: upstream left every such path, the usual shape of a callback
+    /// body (`function($i){ $i.sku }`), to the tree-walker.
+    VarFieldPath {
+        var: String,
+        steps: Vec<CompiledStep>,
+    },
 
     /// Call a pure, side-effect-free builtin with compiled arguments.
     /// Only builtins in COMPILABLE_BUILTINS are allowed here.
@@ -394,7 +404,7 @@ fn compiled_builtin_names(expr: &CompiledExpr, out: &mut Vec<&'static str>) {
                 compiled_builtin_names(e, out);
             }
         }
-        CompiledExpr::FieldPath { steps, .. } => {
+        CompiledExpr::FieldPath { steps, .. } | CompiledExpr::VarFieldPath { steps, .. } => {
             for step in steps {
                 if let Some(filter) = &step.filter {
                     compiled_builtin_names(filter, out);
@@ -583,7 +593,7 @@ fn compiled_expr_node_count_exceeds(expr: &CompiledExpr, limit: usize) -> bool {
             // ── Compound ──────────────────────────────────────────────
             CompiledExpr::ObjectConstruct(pairs) => pairs.iter().any(|(_, v)| walk(v, budget)),
             CompiledExpr::ArrayConstruct(elems) => elems.iter().any(|(e, _)| walk(e, budget)),
-            CompiledExpr::FieldPath { steps, .. } => {
+            CompiledExpr::FieldPath { steps, .. } | CompiledExpr::VarFieldPath { steps, .. } => {
                 for step in steps.iter() {
                     // Each step interns its field name into `string_pool` in
                     // `compiler.rs` regardless of whether it has a filter -
@@ -1387,6 +1397,16 @@ fn eval_compiled_node(
         CompiledExpr::FieldPath { steps, from_dollar } => {
             compiled_eval_field_path(steps, *from_dollar, data, vars, ctx, options, start_time)
         }
+        CompiledExpr::VarFieldPath { var, steps } => {
+            match vars.and_then(|vars| vars.get(var.as_str())) {
+                Some(value) => {
+                    compiled_eval_field_path(steps, true, value, vars, ctx, options, start_time)
+                }
+                // Only allowed variables compile, and the caller supplies
+                // each; an absent one reads as VariableLookup reads it.
+                None => Ok(JValue::Undefined),
+            }
+        }
 
         // BuiltinCall: evaluate all args, dispatch to pure builtin.
         CompiledExpr::BuiltinCall { name, args } => {
@@ -1983,8 +2003,24 @@ fn try_compile_path(
     //   `$.field...`  → starts from current data (drop the leading `$` step)
     //   `$var.field`  → variable-prefixed paths: not compiled yet, fall back to tree-walker
     //   `field...`    → starts from current data
+    let mut from_var: Option<&String> = None;
     let (field_steps, from_dollar): (&[crate::ast::PathStep], bool) = match &steps[0].node {
         AstNode::Variable(var) if var.is_empty() && steps[0].stages.is_empty() => {
+            (&steps[1..], true)
+        }
+        // `$param.a...` in HOF mode: a lambda parameter, supplied through
+        // the vars map, followed by plain field steps (checked below).
+        AstNode::Variable(var)
+            if steps.len() > 1
+                && allowed_vars.is_some_and(|allowed| allowed.contains(&var.as_str()))
+                && steps[0].stages.is_empty()
+                && steps[0].focus.is_none()
+                && steps[0].index_var.is_none()
+                && steps[0].ancestor_label.is_none()
+                && !steps[0].is_tuple
+                && !steps[0].inner_tuple =>
+        {
+            from_var = Some(var);
             (&steps[1..], true)
         }
         AstNode::Variable(_) => return None,
@@ -2030,6 +2066,13 @@ fn try_compile_path(
             }
             _ => return None,
         }
+    }
+
+    if let Some(var) = from_var {
+        return Some(CompiledExpr::VarFieldPath {
+            var: var.clone(),
+            steps: compiled_steps,
+        });
     }
 
     if compiled_steps.is_empty() {
@@ -3259,7 +3302,17 @@ pub struct Context {
     /// The most frames the stack has held, for tests that bound it.
     #[cfg(test)]
     peak_depth: usize,
+    /// Emptied binding maps of popped frames, handed to the next frames
+    /// pushed so that a function call does not allocate a fresh map each
+    /// time (vendored change).
+    spare_bindings: Vec<HashMap<String, JValue>>,
 }
+
+/// How many emptied binding maps `Context` keeps, and the largest capacity it
+/// keeps one with: enough for nested calls, without holding on to the map
+/// of an unusually large frame.
+const SPARE_BINDINGS: usize = 16;
+const SPARE_BINDINGS_CAPACITY: usize = 64;
 
 impl Context {
     pub fn new() -> Self {
@@ -3272,6 +3325,7 @@ impl Context {
             callback_base: None,
             #[cfg(test)]
             peak_depth: 1,
+            spare_bindings: Vec::new(),
         }
     }
 
@@ -3281,7 +3335,12 @@ impl Context {
         id
     }
 
-    fn push_frame(&mut self, scope: Scope) {
+    fn push_frame(&mut self, mut scope: Scope) {
+        if scope.bindings.capacity() == 0 {
+            if let Some(spare) = self.spare_bindings.pop() {
+                scope.bindings = spare;
+            }
+        }
         self.scope_stack.push(scope);
         #[cfg(test)]
         {
@@ -3489,7 +3548,15 @@ impl Context {
     /// Pop the top scope from the stack
     fn pop_scope(&mut self) {
         if self.scope_stack.len() > 1 {
-            self.scope_stack.pop();
+            if let Some(mut scope) = self.scope_stack.pop() {
+                let keep = self.spare_bindings.len() < SPARE_BINDINGS
+                    && scope.bindings.capacity() <= SPARE_BINDINGS_CAPACITY;
+                if keep {
+                    let mut bindings = std::mem::take(&mut scope.bindings);
+                    bindings.clear();
+                    self.spare_bindings.push(bindings);
+                }
+            }
         }
     }
 

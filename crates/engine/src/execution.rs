@@ -208,6 +208,11 @@ pub(crate) struct Frame {
     /// The JSON text of the value the next `Enter` receives, when the previous state's exit
     /// already serialized it (saves one serialization per transition).
     pub next_input_text: Option<Arc<str>>,
+    /// The JSON text of the current state's input, as its Entered event recorded it.
+    pub input_text: Option<Arc<str>>,
+    /// Set when the state hands on its input unchanged (a Choice, Wait or Succeed without
+    /// paths): its Exited event reuses `input_text` instead of serializing the same value again.
+    pub output_is_input: bool,
 }
 
 impl Frame {
@@ -231,6 +236,8 @@ impl Frame {
             index_path: Arc::from([]),
             silent: false,
             next_input_text: None,
+            input_text: None,
+            output_is_input: false,
         }
     }
 }

@@ -75,7 +75,7 @@ impl Details {
 
     /// Starts the details object `key` (`stateEnteredEventDetails`, ...).
     pub fn new(key: &'static str) -> Self {
-        Details { key, fields: Vec::with_capacity(4) }
+        Details { key, fields: Vec::with_capacity(2) }
     }
 
     pub fn text(mut self, name: &'static str, value: impl Into<Arc<str>>) -> Self {

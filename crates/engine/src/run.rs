@@ -260,6 +260,7 @@ impl Engine {
             Some(t) => t,
             None => payload_text(&input),
         };
+        self.frame_mut(exec, frame).input_text = Some(text.clone());
         let details = Details::new("stateEnteredEventDetails").payload("input", text).text("name", st.name.clone());
         let name = st.name.clone();
         let retries = st.common.retry.len();
@@ -273,6 +274,7 @@ impl Engine {
         f.retry_attempts = vec![0; retries];
         f.task = None;
         f.join = None;
+        f.output_is_input = false;
         self.start_state(exec, frame);
     }
 
@@ -399,7 +401,15 @@ impl Engine {
             Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
             None => None,
         };
+        self.note_passthrough(exec, frame, st);
         Ok((self.output_path(exec, frame, st, eff)?, assigned))
+    }
+
+    /// A JSONPath state whose InputPath and OutputPath are both `$` outputs exactly its input.
+    fn note_passthrough(&mut self, exec: usize, frame: usize, st: &State) {
+        if dataflow::is_identity(&st.common.input_path) && dataflow::is_identity(&st.common.output_path) {
+            self.frame_mut(exec, frame).output_is_input = true;
+        }
     }
 
     /// OutputPath over a value the state owns (no copy when it is `$`).
@@ -444,6 +454,7 @@ impl Engine {
                 None => Arc::unwrap_or_clone(eff),
             }
         } else {
+            self.note_passthrough(exec, frame, st);
             self.output_path(exec, frame, st, Arc::unwrap_or_clone(eff))?
         };
         self.go_exit(exec, frame, out, Transition::End, None);
@@ -590,7 +601,9 @@ impl Engine {
             self.handle_error(exec, frame, e);
             return;
         }
-        let text = payload_text(&output);
+        let f = self.frame_mut(exec, frame);
+        let reused = if std::mem::take(&mut f.output_is_input) { f.input_text.clone() } else { None };
+        let text = reused.unwrap_or_else(|| payload_text(&output));
         if text.len() > self.config.limits.max_payload_bytes {
             let e = StatesError::new(
                 names::DATA_LIMIT_EXCEEDED,
@@ -831,9 +844,14 @@ impl Engine {
     }
 
     pub(crate) fn new_token(&mut self) -> String {
-        let mut s = String::from("AQB");
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(3 + 6 * 16);
+        s.push_str("AQB");
         for _ in 0..6 {
-            s.push_str(&format!("{:016x}", self.rng.next_u64()));
+            let word = self.rng.next_u64();
+            for shift in (0..16).rev() {
+                s.push(HEX[((word >> (shift * 4)) & 0xf) as usize] as char);
+            }
         }
         s
     }

@@ -64,3 +64,44 @@ fn compiled_callback_paths_match_the_tree_walker() {
         }
     }
 }
+
+/// `$v.a.b...` over plain objects walks them directly (our vendored change); `($v).a.b...` always
+/// takes jsonata-core's general path loop. Both must agree whatever `$v` holds.
+#[test]
+fn variable_paths_match_the_general_path_loop() {
+    let values = [
+        json!({"a": {"b": {"c": 1}}}),
+        json!({"a": {"b": {"c": [1, 2]}}}),
+        json!({"a": {"b": [{"c": 1}, {"c": [2, 3]}, {"d": 4}]}}),
+        json!({"a": [{"b": {"c": 1}}, {"b": {"c": 2}}]}),
+        json!({"a": {"b": null}}),
+        json!({"a": {"b": "text"}}),
+        json!({"a": {}}),
+        json!({}),
+        json!([{"a": {"b": {"c": 5}}}, {"a": {"b": {"c": 6}}}]),
+        json!([[{"a": {"b": {"c": 7}}}]]),
+        json!("text"),
+        json!(null),
+    ];
+    let paths = ["a", "a.b", "a.b.c", "a.b.c.d", "a.x.c", "b"];
+    for value in &values {
+        let mut bindings = Map::new();
+        bindings.insert("v".into(), value.clone());
+        for path in paths {
+            let direct = format!("$v.{path}");
+            let general = format!("($v).{path}");
+            let run = |text: &str| {
+                let expression = Expression::compile(text).map_err(|e| e.to_string())?;
+                let mut random = || 0.5;
+                let mut env = Env {
+                    now_millis: 0,
+                    random: &mut random,
+                };
+                expression
+                    .evaluate(None, &bindings, &mut env)
+                    .map_err(|e| e.to_string())
+            };
+            assert_eq!(run(&direct), run(&general), "{direct} over {value}");
+        }
+    }
+}

@@ -4290,6 +4290,33 @@ fn collect_step_results(mut results: Vec<JValue>, last_step: bool) -> JValue {
 /// `collect_step_results` for a step with one result, without building the
 /// one-item sequence: a value that is not an array stands for it (the path
 /// loop takes it as one item, and the generic unwrap would return it).
+/// The value `obj.f1.f2...` reaches when every step is a plain field step
+/// (`AstNode::Name`, checked by the caller) and every value before the last
+/// is a plain object (not a tuple wrapper); `Undefined` once a field is
+/// missing. `None` when a value on the way is anything else, which the
+/// general path loop must handle.
+fn walk_plain_objects(obj: &Rc<crate::value::JMap>, steps: &[PathStep]) -> Option<JValue> {
+    if is_tuple_object(obj) {
+        return None;
+    }
+    let mut current: &crate::value::JMap = obj;
+    let (last, inner) = steps.split_last()?;
+    for step in inner {
+        let AstNode::Name(field) = &step.node else {
+            return None;
+        };
+        match current.get(field) {
+            Some(JValue::Object(next)) if !is_tuple_object(next) => current = next,
+            None => return Some(JValue::Undefined),
+            Some(_) => return None,
+        }
+    }
+    let AstNode::Name(field) = &last.node else {
+        return None;
+    };
+    Some(current.get(field).cloned().unwrap_or(JValue::Undefined))
+}
+
 fn collect_single_step_result(value: JValue, last_step: bool) -> JValue {
     match value {
         JValue::Array(arr) if last_step && !arr.sequence => JValue::Array(arr),
@@ -6172,21 +6199,27 @@ impl Evaluator {
         }
 
         // `$var.field` over an object variable, common in lambda bodies: the
-        // general loop's answer without its machinery.
-        if let [var_step, field_step] = steps {
-            if let (AstNode::Variable(name), AstNode::Name(field)) =
-                (&var_step.node, &field_step.node)
-            {
-                let plain =
-                    |step: &PathStep| step.stages.is_empty() && !Self::step_creates_tuple(step);
+        // general loop's answer without its machinery. Vendored change: also
+        // `$var.a.b.c` (`$states.input.order.id`), while every value on the
+        // way is a plain object -- each step then has one item, and the
+        // general loop gives the last field's value the same way. Anything
+        // else on the way (an array, a scalar) takes the general loop, which
+        // only repeats the lookups made here.
+        if let [var_step, field_steps @ ..] = steps {
+            let plain =
+                |step: &PathStep| step.stages.is_empty() && !Self::step_creates_tuple(step);
+            let fields_plain = !field_steps.is_empty()
+                && field_steps
+                    .iter()
+                    .all(|step| plain(step) && matches!(step.node, AstNode::Name(_)));
+            if let AstNode::Variable(name) = &var_step.node {
                 if !name.is_empty()
+                    && fields_plain
                     && plain(var_step)
-                    && plain(field_step)
                     && !matches!(data, JValue::Object(obj) if is_tuple_object(obj))
                 {
                     if let Some(JValue::Object(obj)) = self.context.lookup(name) {
-                        if !is_tuple_object(obj) {
-                            let value = obj.get(field).cloned().unwrap_or(JValue::Undefined);
+                        if let Some(value) = walk_plain_objects(obj, field_steps) {
                             return Ok((collect_single_step_result(value, true), false));
                         }
                     }

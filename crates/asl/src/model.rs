@@ -64,6 +64,8 @@ pub enum Transition {
 pub struct Template {
     pub raw: Value,
     pub compiled: Option<CompiledTemplate>,
+    /// Whether evaluating it can read the context object: the engine builds `$$` only then.
+    pub reads_context: bool,
 }
 
 impl Template {
@@ -72,7 +74,9 @@ impl Template {
             QueryLanguage::JsonPath => Some(CompiledTemplate::compile(raw)?),
             QueryLanguage::Jsonata => None,
         };
-        Ok(Template { raw: raw.clone(), compiled })
+        let text = raw.to_string();
+        let reads_context = text.contains("$$") || text.contains("context");
+        Ok(Template { raw: raw.clone(), compiled, reads_context })
     }
 }
 

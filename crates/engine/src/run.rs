@@ -299,8 +299,18 @@ impl Engine {
         }
     }
 
-    fn scope_eval<T>(&mut self, exec: usize, frame: usize, input: &Value, item: Option<(usize, &Value)>, f: impl FnOnce(&Scope, &mut dyn Random) -> T) -> T {
-        let ctx = self.context(exec, frame, item);
+    /// Evaluates JSONPath-mode work over `input`; `reads_context` says whether it may read `$$`
+    /// (building the context object is a good part of a transition's cost).
+    fn scope_eval<T>(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        input: &Value,
+        item: Option<(usize, &Value)>,
+        reads_context: bool,
+        f: impl FnOnce(&Scope, &mut dyn Random) -> T,
+    ) -> T {
+        let ctx = if reads_context { self.context(exec, frame, item) } else { Value::Null };
         let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
         let out = {
             let scope = Scope { input, context: &ctx, vars: &vars };
@@ -336,7 +346,7 @@ impl Engine {
             return Ok(std::mem::take(&mut f.state_input));
         }
         let input = self.frame(exec, frame).state_input.clone();
-        let out = self.scope_eval(exec, frame, &input, None, |s, _| dataflow::select(&st.common.input_path, s));
+        let out = self.scope_eval(exec, frame, &input, None, path_reads_context(&st.common.input_path), |s, _| dataflow::select(&st.common.input_path, s));
         out.map(Arc::new)
     }
 
@@ -363,7 +373,7 @@ impl Engine {
             return Ok((out, assign));
         }
         let assign = match &st.common.assign {
-            Some(a) => Some(self.scope_eval(exec, frame, &result, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
+            Some(a) => Some(self.scope_eval(exec, frame, &result, None, a.reads_context, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
             None => None,
         };
         // The raw input is needed only when the result goes inside it or replaces nothing.
@@ -398,7 +408,7 @@ impl Engine {
             });
         }
         let assigned = match assign {
-            Some(a) => Some(self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
+            Some(a) => Some(self.scope_eval(exec, frame, &eff, None, a.reads_context, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
             None => None,
         };
         self.note_passthrough(exec, frame, st);
@@ -417,7 +427,7 @@ impl Engine {
         if dataflow::is_identity(&st.common.output_path) {
             return Ok(value);
         }
-        self.scope_eval(exec, frame, &value, None, |s, _| dataflow::select(&st.common.output_path, s))
+        self.scope_eval(exec, frame, &value, None, path_reads_context(&st.common.output_path), |s, _| dataflow::select(&st.common.output_path, s))
     }
 
     fn go_exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
@@ -437,7 +447,7 @@ impl Engine {
             r.clone()
         } else {
             match &st.common.parameters {
-                Some(p) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(p, s, rng))?,
+                Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
                 None => Arc::unwrap_or_clone(eff),
             }
         };
@@ -467,7 +477,7 @@ impl Engine {
         let mut chosen = None;
         for (i, branch) in choice.choices.iter().enumerate() {
             let hit = match &branch.rule {
-                stepwise_asl::model::ChoiceCondition::Rule(r) => self.scope_eval(exec, frame, &eff, None, |s, _| r.evaluate(s))?,
+                stepwise_asl::model::ChoiceCondition::Rule(r) => self.scope_eval(exec, frame, &eff, None, st.uses_context, |s, _| r.evaluate(s))?,
                 stepwise_asl::model::ChoiceCondition::Jsonata(c) => {
                     let v = self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(c, "Condition", rng))?;
                     match v {
@@ -510,7 +520,7 @@ impl Engine {
                 self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(&v, field, rng))
             }
             Dynamic::Path(p) => {
-                self.scope_eval(exec, frame, input, None, |s, _| p.select(s)).ok_or_else(|| {
+                self.scope_eval(exec, frame, input, None, p.text().starts_with("$$"), |s, _| p.select(s)).ok_or_else(|| {
                     StatesError::runtime(format!(
                         "The JSONPath '{}' specified for the field '{field}Path' could not be found in the input '{}'",
                         p.text(),
@@ -717,7 +727,7 @@ impl Engine {
                 } else {
                     let raw = Value::clone(&self.frame(exec, frame).state_input);
                     let assign = match &c.assign {
-                        Some(a) => self.scope_eval(exec, frame, &err_out, None, |s, rng| dataflow::assign_jsonpath(a, s, rng)).map(Some),
+                        Some(a) => self.scope_eval(exec, frame, &err_out, None, a.reads_context, |s, rng| dataflow::assign_jsonpath(a, s, rng)).map(Some),
                         None => Ok(None),
                     };
                     assign.and_then(|a| dataflow::apply_result_path(&c.result_path, raw, err_out.clone()).map(|o| (o, a)))
@@ -821,7 +831,7 @@ impl Engine {
             }
         } else {
             match &st.common.parameters {
-                Some(p) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(p, s, rng))?,
+                Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
                 None => Value::clone(&eff),
             }
         };
@@ -1044,7 +1054,7 @@ impl Engine {
     /// ResultSelector, then ResultPath/OutputPath or Output, then Assign.
     fn after_result(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map<String, Value>>)> {
         let selected = match (&st.common.result_selector, st.is_jsonata()) {
-            (Some(rs), false) => self.scope_eval(exec, frame, &result, None, |s, rng| dataflow::template(rs, s, rng))?,
+            (Some(rs), false) => self.scope_eval(exec, frame, &result, None, rs.reads_context, |s, rng| dataflow::template(rs, s, rng))?,
             _ => result,
         };
         self.finish_output(exec, frame, st, selected)
@@ -1230,7 +1240,7 @@ impl Engine {
                 None => Value::clone(&eff),
             }
         } else {
-            self.scope_eval(exec, frame, &eff, None, |s, _| dataflow::select(&m.items_path, s))?
+            self.scope_eval(exec, frame, &eff, None, path_reads_context(&m.items_path), |s, _| dataflow::select(&m.items_path, s))?
         };
         let Value::Array(items) = items_value else {
             let msg = format!("Map state input must be an array but was: {}", compact(&items_value));
@@ -1286,7 +1296,7 @@ impl Engine {
     fn batch(&mut self, exec: usize, frame: usize, b: &Value, items: Vec<Value>, eff: &Value) -> Res<Vec<Value>> {
         let max_items = b.get("MaxItemsPerBatch").and_then(Value::as_u64).unwrap_or(items.len().max(1) as u64).max(1) as usize;
         let batch_input = match b.get("BatchInput") {
-            Some(t) => Some(self.scope_eval(exec, frame, eff, None, |s, rng| dataflow::template_value(t, s, rng))?),
+            Some(t) => Some(self.scope_eval(exec, frame, eff, None, true, |s, rng| dataflow::template_value(t, s, rng))?),
             None => None,
         };
         Ok(items
@@ -1362,7 +1372,7 @@ impl Engine {
                 self.frame_mut(exec, frame).vars = vars;
                 r
             }
-            Some(sel) => self.scope_eval(exec, frame, &eff, Some((i, &raw_item)), |s, rng| dataflow::template(sel, s, rng)),
+            Some(sel) => self.scope_eval(exec, frame, &eff, Some((i, &raw_item)), sel.reads_context, |s, rng| dataflow::template(sel, s, rng)),
             None => Ok(raw_item),
         };
         self.frame_mut(exec, frame).effective_input = eff;
@@ -1430,7 +1440,7 @@ impl Engine {
             }
         } else {
             match &st.common.parameters {
-                Some(t) => self.scope_eval(exec, frame, &eff, None, |s, rng| dataflow::template(t, s, rng))?,
+                Some(t) => self.scope_eval(exec, frame, &eff, None, t.reads_context, |s, rng| dataflow::template(t, s, rng))?,
                 None => Arc::unwrap_or_clone(eff),
             }
         };
@@ -1600,6 +1610,11 @@ impl Engine {
 const MAX_NESTING: usize = 200;
 
 /// Iterative, so that checking a deep value cannot itself overflow the stack.
+/// Whether an InputPath/OutputPath/ItemsPath reads the context object.
+fn path_reads_context(field: &stepwise_asl::model::PathField) -> bool {
+    matches!(field, stepwise_asl::model::PathField::Path(p) if p.text().starts_with("$$"))
+}
+
 /// Whether a Retry or a Catch may need the state's raw input after its own work failed.
 fn can_retry_or_catch(st: &State) -> bool {
     !st.common.retry.is_empty() || !st.common.catch.is_empty()

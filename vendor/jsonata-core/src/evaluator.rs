@@ -2441,9 +2441,16 @@ pub(crate) fn validate_builtin_args(
             break;
         }
     }
+    let trimmed = end < args.len();
     let args = &args[..end];
-    match sig.validate_and_coerce_counted(args, context) {
-        Ok((mut coerced, context_substitutions)) => {
+    match sig.validate_and_coerce_lazily(args, context) {
+        Ok((coerced, context_substitutions)) => {
+            // Unchanged, and nothing trimmed: the padding below would be
+            // trimmed off again, leaving the arguments as they are.
+            if !trimmed && context_substitutions == 0 && coerced.is_unchanged() {
+                return Ok(None);
+            }
+            let mut coerced = coerced.into_vec();
             // Validation returns one entry per *parameter*, padding absent
             // optional ones with Undefined. The arms decide whether an optional
             // was supplied from `args.len()`, so a padded tail makes

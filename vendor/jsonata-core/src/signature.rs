@@ -149,6 +149,56 @@ fn type_symbol(value: &JValue) -> char {
     }
 }
 
+/// The argument list a signature check gives, built only from the first entry
+/// that differs from the arguments (vendored change: most calls change
+/// nothing, and copying the arguments was an allocation per builtin call).
+pub(crate) struct CoercedArgs<'a> {
+    args: &'a [JValue],
+    /// `None` while entry `j` is `args[j]` for every `j < len` (`Undefined`
+    /// past the end of `args`: padding for absent optional parameters).
+    built: Option<Vec<JValue>>,
+    len: usize,
+}
+
+impl CoercedArgs<'_> {
+    /// Appends argument `index` (`Undefined` past the end).
+    fn push_arg(&mut self, index: usize) {
+        if self.built.is_none() && self.len == index {
+            self.len += 1;
+            return;
+        }
+        let value = self.args.get(index).cloned().unwrap_or(JValue::Undefined);
+        self.push_other(value);
+    }
+
+    /// Appends a value that is not the argument at this position.
+    fn push_other(&mut self, value: JValue) {
+        let (args, len) = (self.args, self.len);
+        let built = self.built.get_or_insert_with(|| {
+            let mut built = Vec::with_capacity(args.len().max(len + 1));
+            built.extend((0..len).map(|j| args.get(j).cloned().unwrap_or(JValue::Undefined)));
+            built
+        });
+        built.push(value);
+        self.len += 1;
+    }
+
+    /// True when the list is the arguments followed by `Undefined` padding
+    /// (if any).
+    pub(crate) fn is_unchanged(&self) -> bool {
+        self.built.is_none() && self.len >= self.args.len()
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<JValue> {
+        match self.built {
+            Some(built) => built,
+            None => (0..self.len)
+                .map(|j| self.args.get(j).cloned().unwrap_or(JValue::Undefined))
+                .collect(),
+        }
+    }
+}
+
 /// Function parameter definition
 #[derive(Debug, Clone)]
 pub struct Parameter {
@@ -516,6 +566,18 @@ impl Signature {
         args: &[JValue],
         context: &JValue,
     ) -> Result<(Vec<JValue>, usize), SignatureError> {
+        let (coerced, substitutions) = self.validate_and_coerce_lazily(args, context)?;
+        Ok((coerced.into_vec(), substitutions))
+    }
+
+    /// As `validate_and_coerce_counted`, with the coerced list left unbuilt
+    /// while it equals `args` (followed by `Undefined` padding), which is the
+    /// usual case: the caller can then use `args` without a copy.
+    pub(crate) fn validate_and_coerce_lazily<'a>(
+        &self,
+        args: &'a [JValue],
+        context: &JValue,
+    ) -> Result<(CoercedArgs<'a>, usize), SignatureError> {
         self.validate_arg_count(args.len())?;
 
         // One symbol per argument, matched against the parameters' symbol
@@ -566,7 +628,11 @@ impl Signature {
             }
         };
 
-        let mut coerced_args = Vec::with_capacity(args.len());
+        let mut coerced_args = CoercedArgs {
+            args,
+            built: None,
+            len: 0,
+        };
         let mut arg_index = 0usize;
         let mut context_substitutions = 0usize;
 
@@ -574,15 +640,13 @@ impl Signature {
             let matched_len = spans[i];
 
             if matched_len == 0 {
-                let arg = args.get(arg_index).cloned().unwrap_or(JValue::Undefined);
-
                 if param.context {
                     // `context_regex` is a one-position fragment, so matching
                     // `^fragment$` against the one symbol is a set test.
                     let context_class =
                         fragment_class(param.context_regex.as_deref().unwrap_or(""));
                     if context_class & symbol_bit(type_symbol(context) as u8) != 0 {
-                        coerced_args.push(context.clone());
+                        coerced_args.push_other(context.clone());
                         context_substitutions += 1;
                     } else {
                         return Err(SignatureError::ContextTypeMismatch {
@@ -599,20 +663,24 @@ impl Signature {
                     // how jsonata-js gets `$count(missing)` = 0 and
                     // `$exists(missing)` = false from the same validator that
                     // rejects `$abs(null)`.
-                    coerced_args.push(arg);
+                    coerced_args.push_arg(arg_index);
                     arg_index += 1;
                 }
                 continue;
             }
 
             for _ in 0..matched_len {
-                let arg = args.get(arg_index).cloned().unwrap_or(JValue::Undefined);
-                let single = type_symbol(&arg);
+                let undefined = JValue::Undefined;
+                let arg = args.get(arg_index).unwrap_or(&undefined);
+                let single = type_symbol(arg);
 
-                let resolved = if let ParamType::Array(elem_type) = &param.param_type {
+                // Only a non-array value for an array parameter changes: it
+                // becomes a one-item array. (An `m` there is the undefined
+                // argument itself.)
+                if let ParamType::Array(elem_type) = &param.param_type {
                     if single == 'm' {
-                        JValue::Undefined
-                    } else if let JValue::Array(arr) = &arg {
+                        coerced_args.push_arg(arg_index);
+                    } else if let JValue::Array(arr) = arg {
                         if let Some(expected_elem) = elem_type {
                             if !arr.is_empty() && !arr.iter().all(|v| expected_elem.matches(v)) {
                                 return Err(SignatureError::ArrayTypeMismatch {
@@ -621,23 +689,21 @@ impl Signature {
                                 });
                             }
                         }
-                        arg.clone()
+                        coerced_args.push_arg(arg_index);
                     } else {
                         if let Some(expected_elem) = elem_type {
-                            if !expected_elem.matches(&arg) {
+                            if !expected_elem.matches(arg) {
                                 return Err(SignatureError::ArrayTypeMismatch {
                                     index: arg_index + 1,
                                     expected: Self::type_name(expected_elem),
                                 });
                             }
                         }
-                        JValue::array(vec![arg.clone()])
+                        coerced_args.push_other(JValue::array(vec![arg.clone()]));
                     }
                 } else {
-                    arg.clone()
-                };
-
-                coerced_args.push(resolved);
+                    coerced_args.push_arg(arg_index);
+                }
                 arg_index += 1;
             }
         }

@@ -876,25 +876,28 @@ impl Engine {
 
     fn task_scheduled(&mut self, exec: usize, frame: usize) {
         let (resource, name, credentials) = self.task_meta(exec, frame);
-        let task = self.frame(exec, frame).task.clone().unwrap_or_default();
+        let (parameters_text, timeout_seconds, heartbeat_seconds) = match &self.frame(exec, frame).task {
+            Some(t) => (payload_text(&t.parameters), t.timeout_seconds, t.heartbeat_seconds),
+            None => (payload_text(&Value::Null), None, None),
+        };
         let (ty, details) = match &resource {
             Resource::LambdaFunction(arn) => {
                 let d = Details::new("lambdaFunctionScheduledEventDetails")
-                    .payload("input", payload_text(&task.parameters))
+                    .payload("input", parameters_text)
                     .text("resource", arn.as_str())
-                    .maybe("timeoutInSeconds", task.timeout_seconds.map(|t| Field::Int(t as i64)));
+                    .maybe("timeoutInSeconds", timeout_seconds.map(|t| Field::Int(t as i64)));
                 ("LambdaFunctionScheduled", d)
             }
             _ => {
                 let (rt, r) = resource.event_names();
                 let role = credentials.map(|c| Field::Json(Box::new(json!({ "roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null) }))));
                 let d = Details::new("taskScheduledEventDetails")
-                    .field("parameters", Field::BarePayload(payload_text(&task.parameters)))
+                    .field("parameters", Field::BarePayload(parameters_text))
                     .text("region", self.config.region.as_str())
                     .text("resource", r)
                     .text("resourceType", rt)
-                    .maybe("timeoutInSeconds", task.timeout_seconds.map(|t| Field::Int(t as i64)))
-                    .maybe("heartbeatInSeconds", task.heartbeat_seconds.map(|h| Field::Int(h as i64)))
+                    .maybe("timeoutInSeconds", timeout_seconds.map(|t| Field::Int(t as i64)))
+                    .maybe("heartbeatInSeconds", heartbeat_seconds.map(|h| Field::Int(h as i64)))
                     .maybe("taskCredentials", role);
                 ("TaskScheduled", d)
             }
@@ -928,10 +931,17 @@ impl Engine {
         if let Some(d) = heartbeat_at {
             self.push(d, Work::Heartbeat { exec, frame, gen, deadline: d });
         }
-        let params = self.frame(exec, frame).task.as_ref().map(|t| t.parameters.clone()).unwrap_or(Value::Null);
         let pattern = resource.pattern();
         let next = match &resource {
-            Resource::StartExecution(p) => self.start_child(exec, frame, &name, &params, *p),
+            Resource::StartExecution(p) => {
+                // Lent out of the frame while the child starts; a retry sends the same request again.
+                let params = self.frame_mut(exec, frame).task.as_mut().map(|t| std::mem::take(&mut t.parameters)).unwrap_or_default();
+                let next = self.start_child(exec, frame, &name, &params, *p);
+                if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
+                    t.parameters = params;
+                }
+                next
+            }
             _ => {
                 let machine = self.executions[exec].machine_name.clone();
                 let answer = self.mocks.next_answer(&machine, &name, exec as u32);
@@ -990,10 +1000,10 @@ impl Engine {
         let (rt, r) = resource.event_names();
         let lambda = matches!(resource, Resource::LambdaFunction(_));
         // Whatever happens next, this attempt's timers, token and child are done with.
-        let task = self.frame(exec, frame).task.clone().unwrap_or_default();
-        if let Some(t) = &task.token {
-            if self.tokens.remove(t).is_some() {
-                self.spent_tokens.insert(t.clone(), ());
+        let (token, child) = self.frame(exec, frame).task.as_ref().map_or((None, None), |t| (t.token.clone(), t.child));
+        if let Some(t) = token {
+            if self.tokens.remove(&t).is_some() {
+                self.spent_tokens.insert(t, ());
             }
         }
         self.frame_mut(exec, frame).generation += 1;
@@ -1045,7 +1055,7 @@ impl Engine {
                     d = d.text("resource", r).text("resourceType", rt);
                 }
                 self.emit_raw(exec, Some(frame), ty, d, Some(name));
-                self.stop_child_of_task(&task);
+                self.stop_child(child);
                 self.handle_error(exec, frame, e);
             }
         }
@@ -1060,8 +1070,8 @@ impl Engine {
         self.finish_output(exec, frame, st, selected)
     }
 
-    fn stop_child_of_task(&mut self, task: &TaskRun) {
-        if let Some(child) = task.child {
+    fn stop_child(&mut self, child: Option<crate::ExecutionId>) {
+        if let Some(child) = child {
             let c = child.0 as usize;
             if self.executions[c].is_running() {
                 let arn = self.executions[c].arn.clone();

@@ -463,6 +463,35 @@ pub(crate) struct CompiledBody {
     builtins: Box<[&'static str]>,
 }
 
+/// A function value's compiled body, made the first time the fast path asks
+/// for it (vendored change). Compiling is a pure function of the body,
+/// parameters, signature and thunk flag, which a `StoredLambda` never changes;
+/// most function values (an inline callback that an inlined `$map` applies
+/// from its syntax, say) are never asked, and compiling each one as it was
+/// made cost as much as several calls.
+#[derive(Clone, Debug)]
+pub(crate) struct LazyBody(std::cell::OnceCell<Option<CompiledBody>>);
+
+impl LazyBody {
+    /// Compiled on first use, by `CompiledBody::compile`.
+    fn pending() -> Self {
+        LazyBody(std::cell::OnceCell::new())
+    }
+
+    /// Never takes the compiled fast path.
+    pub(crate) fn none() -> Self {
+        LazyBody(std::cell::OnceCell::from(None))
+    }
+
+    fn get(&self, stored: &StoredLambda) -> Option<&CompiledBody> {
+        self.0
+            .get_or_init(|| {
+                CompiledBody::compile(&stored.body, &stored.params, &stored.signature, stored.thunk)
+            })
+            .as_ref()
+    }
+}
+
 impl CompiledBody {
     /// Compile a function body for the fast path. A signature (which coerces
     /// and checks arguments) or a tail call needs the full evaluator.
@@ -2906,7 +2935,7 @@ pub struct StoredLambda {
     /// Pre-compiled body for use in tight inner loops (HOF fast path).
     /// `None` if the body is not compilable (transform, partial-app, thunk, etc.).
     /// Only usable through `Evaluator::usable_compiled_body`.
-    pub(crate) compiled_body: Option<CompiledBody>,
+    pub(crate) compiled_body: LazyBody,
     pub signature: Option<String>,
     /// Captured environment bindings for closures: a by-value snapshot of the
     /// free variables at definition time (this engine's long-standing capture
@@ -2940,7 +2969,7 @@ impl StoredLambda {
         StoredLambda {
             params: Vec::new(),
             body: AstNode::Null,
-            compiled_body: None,
+            compiled_body: LazyBody::none(),
             signature: None,
             captured_env: HashMap::default(),
             captured_data: None,
@@ -5746,7 +5775,7 @@ impl Evaluator {
                 let stored_lambda = StoredLambda {
                     params: params.clone(),
                     body: (**body).clone(),
-                    compiled_body: CompiledBody::compile(body, params, signature, *thunk),
+                    compiled_body: LazyBody::pending(),
                     signature: signature.clone(),
                     captured_env: self.capture_environment_for(body, params),
                     captured_data: Some(data.clone()),
@@ -5834,7 +5863,7 @@ impl Evaluator {
                 let transform_lambda = StoredLambda {
                     params: vec![TRANSFORM_INPUT.to_string()],
                     body,
-                    compiled_body: None, // Transform is not a pure compilable expr
+                    compiled_body: LazyBody::none(), // Transform is not a pure compilable expr
                     signature: None,
                     captured_env,
                     captured_data: None, // Transform takes $ as parameter
@@ -6103,7 +6132,7 @@ impl Evaluator {
             JValue::Lambda(Rc::new(StoredLambda {
                 params: vec![X.to_string()],
                 body,
-                compiled_body: None,
+                compiled_body: LazyBody::none(),
                 signature: None,
                 captured_env,
                 captured_data: None,
@@ -7923,7 +7952,7 @@ impl Evaluator {
                 let stored_lambda = StoredLambda {
                     params: params.clone(),
                     body: (**body).clone(),
-                    compiled_body: CompiledBody::compile(body, params, signature, *thunk),
+                    compiled_body: LazyBody::pending(),
                     signature: signature.clone(),
                     captured_env,
                     captured_data: Some(data.clone()),
@@ -9562,7 +9591,7 @@ impl Evaluator {
                 None => Rc::new(StoredLambda {
                     params: params.to_vec(),
                     body: body.clone(),
-                    compiled_body: None, // Thunks use TCO, not the compiled fast path
+                    compiled_body: LazyBody::none(), // Thunks use TCO, not the compiled fast path
                     signature: signature.cloned(),
                     captured_env: captured_env.cloned().unwrap_or_default(),
                     captured_data: captured_data.cloned(),
@@ -9863,7 +9892,7 @@ impl Evaluator {
                     let stored_lambda = StoredLambda {
                         params: params.clone(),
                         body: (**body).clone(),
-                        compiled_body: CompiledBody::compile(body, params, signature, *thunk),
+                        compiled_body: LazyBody::pending(),
                         signature: signature.clone(),
                         captured_env,
                         captured_data: Some(data.clone()),
@@ -10256,7 +10285,7 @@ impl Evaluator {
                     .collect(),
                 is_builtin: false,
             },
-            compiled_body: None,
+            compiled_body: LazyBody::none(),
             signature: None,
             captured_env: HashMap::from_iter([
                 (NEXT.to_string(), JValue::builtin(REGEX_NEXT)),
@@ -10592,7 +10621,7 @@ impl Evaluator {
     /// defined -- by what it captured, its own name, or a binding made since
     /// in its defining scope -- as its body would resolve it.
     fn usable_compiled_body<'a>(&self, stored: &'a StoredLambda) -> Option<&'a CompiledExpr> {
-        let body = stored.compiled_body.as_ref()?;
+        let body = stored.compiled_body.get(stored)?;
         let unshadowed = body.builtins.iter().all(|&name| {
             if stored.self_name.as_deref() == Some(name) {
                 return false;
@@ -11651,7 +11680,7 @@ impl Evaluator {
         let stored_lambda = StoredLambda {
             params: param_names,
             body: AstNode::Null, // Inert: invocation dispatches on `partial`
-            compiled_body: None,
+            compiled_body: LazyBody::none(),
             signature: None,
             captured_env: HashMap::default(),
             captured_data: None, // Targets evaluate against the call-site data

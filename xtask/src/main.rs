@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask serve` and `cargo xtask test` set up everything they need on a
 //! fresh machine (wasm target, wasm-bindgen-cli, Chromium, npm tools) and then do their job.
 
+mod bench;
 mod dist;
 mod serve;
 mod setup;
@@ -16,6 +17,7 @@ usage: cargo xtask <command>
   test [--only LAYER]  run every test layer (native, wasm, conformance, e2e) and print the total;
                        LAYER is one of them, or several separated by commas
   build                build dist/ only
+  bench [ARGS]         native and wasm benchmark tables (crates/bench; --quick for a short run)
   setup                install the missing tools only";
 
 fn main() -> ExitCode {
@@ -71,6 +73,7 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
             no_more(rest)?;
             dist::build().map(|_| true)
         }
+        "bench" => bench::bench(rest).map(|_| true),
         "setup" => {
             no_more(rest)?;
             setup::wasm_target()?;

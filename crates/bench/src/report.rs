@@ -36,6 +36,9 @@ pub fn default_cases() -> Vec<Case> {
 pub struct Options {
     /// Runs per case; the table shows the median wall time.
     pub repeat: usize,
+    /// Unmeasured runs before them: a JIT (V8 tiers wasm up while it runs) must not be timed
+    /// half-compiled.
+    pub warmup: usize,
     /// Only these workloads (all when empty).
     pub only: Vec<Workload>,
     /// Skip cases above this size.
@@ -48,12 +51,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { repeat: 3, only: Vec::new(), max_n: usize::MAX, n: None, raised: false }
+        Options { repeat: 3, warmup: 2, only: Vec::new(), max_n: usize::MAX, n: None, raised: false }
     }
 }
 
 impl Options {
-    /// Parses `--repeat R`, `--only a,b`, `--max-n N`, `--quick` (= `--max-n 5000 --repeat 1`),
+    /// Parses `--repeat R`, `--warmup W`, `--only a,b`, `--max-n N`, `--quick` (= `--max-n 5000 --repeat 1 --warmup 0`),
     /// `--n N` (one size instead of the defaults) and `--raised` (with `--n`: lift the quotas).
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let mut o = Options::default();
@@ -62,19 +65,21 @@ impl Options {
             let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
             match a.as_str() {
                 "--repeat" => o.repeat = value("--repeat")?.parse().map_err(|e| format!("--repeat: {e}"))?,
+                "--warmup" => o.warmup = value("--warmup")?.parse().map_err(|e| format!("--warmup: {e}"))?,
                 "--max-n" => o.max_n = value("--max-n")?.parse().map_err(|e| format!("--max-n: {e}"))?,
                 "--n" => o.n = Some(value("--n")?.parse().map_err(|e| format!("--n: {e}"))?),
                 "--raised" => o.raised = true,
                 "--quick" => {
                     o.max_n = 5_000;
                     o.repeat = 1;
+                    o.warmup = 0;
                 }
                 "--only" => {
                     for name in value("--only")?.split(',') {
                         o.only.push(Workload::parse(name.trim()).ok_or_else(|| format!("unknown workload {name:?}"))?);
                     }
                 }
-                other => return Err(format!("unknown argument {other:?} (use --repeat R, --only loop,map, --max-n N, --quick, --n N, --raised)")),
+                other => return Err(format!("unknown argument {other:?} (use --repeat R, --warmup W, --only loop,map, --max-n N, --quick, --n N, --raised)")),
             }
         }
         if o.repeat == 0 {
@@ -113,9 +118,13 @@ impl Row {
     }
 }
 
-/// Runs one case `repeat` times; every run is checked, so a wrong result is an error, not a figure.
-pub fn measure(case: Case, repeat: usize, now_ms: &dyn Fn() -> f64) -> Result<Row, WorkloadError> {
+/// Runs one case `warmup` times unmeasured, then `repeat` times measured; every run is checked,
+/// so a wrong result is an error, not a figure.
+pub fn measure(case: Case, warmup: usize, repeat: usize, now_ms: &dyn Fn() -> f64) -> Result<Row, WorkloadError> {
     let limits = if case.raised { raised_limits() } else { Limits::default() };
+    for _ in 0..warmup {
+        Prepared::new(case.workload, case.n, config_with(limits.clone()))?.execute()?.verify()?;
+    }
     let mut walls = Vec::with_capacity(repeat);
     let mut peak = 0;
     let mut counts = Counts::default();
@@ -164,7 +173,7 @@ pub fn render_row(rows: &[Row], row: &Row) -> String {
     )
 }
 
-pub const LEGEND: &str = "wall ms: median of the runs, StartExecution to the end of the run (engine setup and output checks excluded), \
+pub const LEGEND: &str = "wall ms: median of the measured runs (after the unmeasured warm-up runs), StartExecution to the end of the run (engine setup and output checks excluded), \
 history recorded. limits: AWS = default quotas (25,000 events, 256 KiB payloads, 10,000 executions); raised = \
 max_history_events, max_payload_bytes and max_executions lifted for N = 10,000. peak MiB: live heap high-water mark \
 during the run above the heap before it. ratio: wall time per transition relative to the smallest N of the \
@@ -190,7 +199,7 @@ pub fn run_table(options: &Options, now_ms: &dyn Fn() -> f64, print: &mut dyn Fn
     print(HEADER);
     print(RULE);
     for case in options.cases() {
-        match measure(case, options.repeat, now_ms) {
+        match measure(case, options.warmup, options.repeat, now_ms) {
             Ok(row) => {
                 rows.push(row);
                 let last = rows.last().cloned();

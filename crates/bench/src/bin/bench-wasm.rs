@@ -85,7 +85,7 @@ fn run() -> Result<ExitCode, String> {
     let status = Command::new("node")
         .arg(&runner)
         .arg(&glue)
-        .args([options.repeat, max_n, mask as usize, options.n.unwrap_or(0), usize::from(options.raised)].map(|v| v.to_string()))
+        .args([options.repeat, max_n, mask as usize, options.n.unwrap_or(0), usize::from(options.raised), options.warmup].map(|v| v.to_string()))
         .status()
         .map_err(|e| format!("cannot run node: {e}"))?;
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })

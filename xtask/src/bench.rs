@@ -1,18 +1,13 @@
-// `cargo xtask bench [ARGS...]`: the native benchmark table, then the same table from wasm under
-// Node. ARGS go to both (`--quick`, `--only loop,map`, `--repeat R`, `--max-n N`, `--n N`,
-// `--raised`). To wire it (xtask is not mine to edit):
-//   1. save this file as `xtask/src/bench.rs` and add `mod bench;` in `xtask/src/main.rs`;
-//   2. in `dispatch`, add the arm
-//          "bench" => bench::bench(rest).map(|_| true),
-//   3. in USAGE, add the line
-//          bench [ARGS]         native + wasm benchmark tables (crates/bench; --quick for a short run)
-// It uses only `util::{run, step, Result}` and `setup::{cargo, wasm_target}` as they are today.
+//! `cargo xtask bench [ARGS...]`: the native benchmark table, then the same table from the wasm
+//! build under Node. ARGS go to both (`--quick`, `--only loop,map`, `--repeat R`, `--warmup W`,
+//! `--max-n N`, `--n N`, `--raised`); see crates/bench/README.md.
 
 use crate::setup;
 use crate::util::{run, step, Result};
 
 pub fn bench(args: &[String]) -> Result<()> {
     setup::wasm_target()?;
+    setup::wasm_bindgen()?;
     step("native benchmark table (bench-report)", || {
         run(setup::cargo()
             .args(["run", "-p", "stepwise-bench", "--profile", "bench", "--bin", "bench-report", "--"])

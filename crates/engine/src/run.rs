@@ -633,7 +633,8 @@ impl Engine {
             Kind::Map(_) => "MapStateExited",
         };
         let assigned = assign.as_ref().map(|a| Field::Variables(a.iter().map(|(k, v)| (k.clone(), v.to_string())).collect()));
-        let reuse = matches!(next, Transition::Next(_)).then(|| text.clone());
+        // The next state's Entered event (or the execution's end) records the same text.
+        let reuse = text.clone();
         let d = Details::new("stateExitedEventDetails").maybe("assignedVariables", assigned).text("name", st.name.clone()).payload("output", text);
         self.emit_raw(exec, Some(frame), ty, d, Some(st.name.clone()));
         if let Some(a) = assign {
@@ -653,9 +654,13 @@ impl Engine {
                 let f = self.frame_mut(exec, frame);
                 f.state = target;
                 f.phase = Phase::Enter(output);
-                f.next_input_text = reuse;
+                f.next_input_text = Some(reuse);
             }
-            Transition::End => self.frame_mut(exec, frame).phase = Phase::Finish(Ok(output)),
+            Transition::End => {
+                let f = self.frame_mut(exec, frame);
+                f.phase = Phase::Finish(Ok(output));
+                f.next_input_text = Some(reuse);
+            }
         }
         self.schedule(exec, frame);
     }
@@ -754,11 +759,12 @@ impl Engine {
         match role {
             FrameRole::Root => match result {
                 Ok(out) => {
+                    let output_text = self.frame_mut(exec, frame).next_input_text.take().unwrap_or_else(|| payload_text(&out));
                     self.emit_raw(
                         exec,
                         Some(frame),
                         "ExecutionSucceeded",
-                        Details::new("executionSucceededEventDetails").payload("output", payload_text(&out)),
+                        Details::new("executionSucceededEventDetails").payload("output", output_text),
                         None,
                     );
                     self.end_execution(exec, ExecutionStatus::Succeeded, Some(out), None, None);

@@ -35,7 +35,15 @@ fn compiled_callback_paths_match_the_tree_walker() {
         "nested": [[{"a": {"b": 1}}], [{"a": {"b": 2}}, {"a": {"b": 3}}]],
         "single": {"a": {"b": {"c": 1}}}
     });
-    let arrays = ["items", "nested", "items.a", "single", "items[0]", "nested[0]", "missing"];
+    let arrays = [
+        "items",
+        "nested",
+        "items.a",
+        "single",
+        "items[0]",
+        "nested[0]",
+        "missing",
+    ];
     let bodies = [
         "$v.a",
         "$v.a.b",

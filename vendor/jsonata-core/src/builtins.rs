@@ -155,7 +155,13 @@ pub(crate) fn builtin_spec(name: &str) -> Option<&'static BuiltinSpec> {
     static INDEX: std::sync::OnceLock<crate::fast_maps::HashMap<&'static str, usize>> =
         std::sync::OnceLock::new();
     INDEX
-        .get_or_init(|| BUILTINS.iter().enumerate().map(|(i, s)| (s.name, i)).collect())
+        .get_or_init(|| {
+            BUILTINS
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name, i))
+                .collect()
+        })
         .get(name)
         .map(|&i| &BUILTINS[i])
 }

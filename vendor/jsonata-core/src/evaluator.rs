@@ -6,15 +6,15 @@
 #![allow(clippy::too_many_arguments)]
 #![allow(clippy::manual_strip)]
 
+use crate::fast_maps::{HashMap, HashSet};
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use crate::fast_maps::{HashMap, HashSet};
 use std::time::Instant;
 
 use crate::ast::{AstNode, BinaryOp, PathStep, Stage};
+use crate::fast_maps::IndexMap;
 use crate::parser;
 use crate::value::{flattens_in_step, with_stack, JArray, JValue};
-use crate::fast_maps::IndexMap;
 use std::rc::Rc;
 use thiserror::Error;
 
@@ -486,7 +486,12 @@ impl LazyBody {
     fn get(&self, stored: &StoredLambda) -> Option<&CompiledBody> {
         self.0
             .get_or_init(|| {
-                CompiledBody::compile(&stored.body, &stored.params, &stored.signature, stored.thunk)
+                CompiledBody::compile(
+                    &stored.body,
+                    &stored.params,
+                    &stored.signature,
+                    stored.thunk,
+                )
             })
             .as_ref()
     }
@@ -4627,7 +4632,11 @@ pub struct Evaluator {
 #[derive(Default)]
 struct StepBodies {
     last: Option<(u64, Option<Rc<CompiledBody>>)>,
-    others: std::collections::HashMap<u64, Option<Rc<CompiledBody>>, std::hash::BuildHasherDefault<StepIdHasher>>,
+    others: std::collections::HashMap<
+        u64,
+        Option<Rc<CompiledBody>>,
+        std::hash::BuildHasherDefault<StepIdHasher>,
+    >,
 }
 
 /// The cached entries are dropped all at once when there are this many,
@@ -6242,8 +6251,7 @@ impl Evaluator {
         // else on the way (an array, a scalar) takes the general loop, which
         // only repeats the lookups made here.
         if let [var_step, field_steps @ ..] = steps {
-            let plain =
-                |step: &PathStep| step.stages.is_empty() && !Self::step_creates_tuple(step);
+            let plain = |step: &PathStep| step.stages.is_empty() && !Self::step_creates_tuple(step);
             let fields_plain = !field_steps.is_empty()
                 && field_steps
                     .iter()
@@ -6730,7 +6738,8 @@ impl Evaluator {
             }
             let context = object_context(data);
             let build = |ev: &mut Self| -> Result<JValue, EvaluatorError> {
-                let mut result = IndexMap::with_capacity_and_hasher(pairs.len(), Default::default());
+                let mut result =
+                    IndexMap::with_capacity_and_hasher(pairs.len(), Default::default());
                 for (key, value) in pairs {
                     let AstNode::String(key) = key else {
                         unreachable!("all keys are literals")
@@ -8997,8 +9006,10 @@ impl Evaluator {
                             let acc_name = params[0].as_str();
                             let item_name = params[1].as_str();
                             for item in items[start_idx..].iter() {
-                                let vars: HashMap<&str, &JValue> =
-                                    HashMap::from_iter([(acc_name, &accumulator), (item_name, item)]);
+                                let vars: HashMap<&str, &JValue> = HashMap::from_iter([
+                                    (acc_name, &accumulator),
+                                    (item_name, item),
+                                ]);
                                 accumulator = eval_compiled(
                                     &compiled,
                                     data,

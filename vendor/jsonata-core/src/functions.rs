@@ -4,8 +4,8 @@
 #![allow(clippy::explicit_counter_loop)]
 #![allow(clippy::approx_constant)]
 
-use crate::value::{with_stack, JValue};
 use crate::fast_maps::IndexMap;
+use crate::value::{with_stack, JValue};
 use std::borrow::Cow;
 use thiserror::Error;
 

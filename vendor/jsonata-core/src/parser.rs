@@ -4,8 +4,8 @@
 #![allow(clippy::approx_constant)]
 
 use crate::ast::{AstNode, BinaryOp, PathStep, Stage, StepId, UnaryOp};
-use crate::signature::SignatureError;
 use crate::fast_maps::HashSet;
+use crate::signature::SignatureError;
 use thiserror::Error;
 
 /// Parser errors

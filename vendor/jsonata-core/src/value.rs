@@ -1263,7 +1263,8 @@ impl<'de> Visitor<'de> for JValueVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JValue, A::Error> {
-        let mut m = IndexMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
+        let mut m =
+            IndexMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
         while let Some((k, v)) = map.next_entry()? {
             m.insert(k, v);
         }

@@ -16,8 +16,8 @@
 //! - Inline shape caches (per-`GetField` `Cell`) amortise IndexMap hash lookups to O(1)
 //!   positional access on subsequent hits.
 
-use std::cell::Cell;
 use crate::fast_maps::HashMap;
+use std::cell::Cell;
 
 use crate::evaluator::{
     check_loop_timeout, check_sequence_length, eval_compiled, object_context,

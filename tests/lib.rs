@@ -20,16 +20,10 @@ pub fn engine_with(machines: &[(&str, Value)]) -> Engine {
 
 /// Runs until the engine waits for the outside world or everything finished, jumping over timers.
 pub fn settle(engine: &mut Engine) -> Idle {
-    for _ in 0..10_000 {
-        match engine.run_until_idle(100_000) {
-            Idle::WaitingForTimer(_) => {
-                engine.advance_to_next_timer();
-            }
-            Idle::BudgetSpent => {}
-            other => return other,
-        }
+    match engine.settle(10_000_000) {
+        Idle::BudgetSpent => panic!("the engine did not settle"),
+        other => other,
     }
-    panic!("the engine did not settle")
 }
 
 /// Starts `name` with `input` and settles.

@@ -565,6 +565,13 @@ impl Engine {
     /// Performs the next unit of work that is due now: one history event (occasionally more,
     /// when it also starts a child execution). `None` when nothing is due.
     pub fn step(&mut self) -> Option<StepReport> {
+        let exec = self.step_quietly()?;
+        Some(StepReport { execution: ExecutionId(exec as u32), events: std::mem::take(&mut self.emitted) })
+    }
+
+    /// One step without handing out a report (the event list is reused, not given away):
+    /// the execution whose history grew, `None` when nothing is due now.
+    fn step_quietly(&mut self) -> Option<usize> {
         loop {
             let due = self.queue.peek()?.0.due;
             if due > self.now {
@@ -574,7 +581,7 @@ impl Engine {
             self.emitted.clear();
             if let Some(exec) = self.apply(q.work) {
                 if !self.emitted.is_empty() {
-                    return Some(StepReport { execution: ExecutionId(exec as u32), events: std::mem::take(&mut self.emitted) });
+                    return Some(exec);
                 }
             }
         }
@@ -583,7 +590,7 @@ impl Engine {
     /// Steps until nothing is due now, or `budget` steps were taken.
     pub fn run_until_idle(&mut self, budget: usize) -> Idle {
         for _ in 0..budget {
-            if self.step().is_none() {
+            if self.step_quietly().is_none() {
                 return self.idle_reason();
             }
         }
@@ -592,6 +599,24 @@ impl Engine {
         } else {
             self.idle_reason()
         }
+    }
+
+    /// Runs until only the outside world can move things on, or nothing runs any more, jumping
+    /// the virtual clock over waits and timeouts; `BudgetSpent` after `max_steps` steps. (A host
+    /// that answers task tokens itself must answer them before it lets timers fire: it steps
+    /// with `run_until_idle` instead.)
+    pub fn settle(&mut self, max_steps: usize) -> Idle {
+        for _ in 0..max_steps {
+            if self.step_quietly().is_none() {
+                match self.idle_reason() {
+                    Idle::WaitingForTimer(_) => {
+                        self.advance_to_next_timer();
+                    }
+                    other => return other,
+                }
+            }
+        }
+        self.idle()
     }
 
     /// Why nothing would happen if stepping stopped now (`BudgetSpent` when work is due).

@@ -440,15 +440,19 @@ impl Engine {
     }
 
     fn start_pass(&mut self, exec: usize, frame: usize, st: &State, result: Option<&Value>) -> Res<()> {
-        let eff = self.effective_input(exec, frame, st)?;
-        let value = if st.is_jsonata() {
-            Arc::unwrap_or_clone(eff)
-        } else if let Some(r) = result {
-            r.clone()
-        } else {
-            match &st.common.parameters {
-                Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
-                None => Arc::unwrap_or_clone(eff),
+        // The effective input is released at the end of this block, before ResultPath runs:
+        // while it lives, the frame's raw input is shared and would be copied to take the result.
+        let value = {
+            let eff = self.effective_input(exec, frame, st)?;
+            if st.is_jsonata() {
+                Arc::unwrap_or_clone(eff)
+            } else if let Some(r) = result {
+                r.clone()
+            } else {
+                match &st.common.parameters {
+                    Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
+                    None => Arc::unwrap_or_clone(eff),
+                }
             }
         };
         let (out, assign) = self.finish_output(exec, frame, st, value)?;

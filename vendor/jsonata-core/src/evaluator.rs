@@ -3988,6 +3988,17 @@ fn hof_callback_index(name: &str, arg_count: usize) -> Option<usize> {
     }
 }
 
+/// The value `evaluate_builtin_call` checks in place of an inline function
+/// that a higher-order builtin applies from its syntax: a function, as the
+/// signature check requires, never called. One per thread, so that it costs
+/// a reference count rather than an allocation.
+fn inline_callback_stand_in() -> JValue {
+    thread_local! {
+        static STAND_IN: JValue = JValue::builtin("inline callback");
+    }
+    STAND_IN.with(JValue::clone)
+}
+
 /// The builtin name a regex match's `next` calls (see `Evaluator::call_regex`).
 /// It is only ever bound inside `next`, and holds a space, so no expression
 /// can name it.
@@ -8383,8 +8394,21 @@ impl Evaluator {
             }
         }
 
+        // An inline function passed to a higher-order builtin is applied from
+        // its syntax by the builtin's arm (`apply_function(&args[i], ..)`);
+        // its value would only be looked at by the signature check, which
+        // asks no more than that it is a function. Making the value (capturing
+        // the environment, copying the body) and dropping it again cost more
+        // than a call of it, so a stand-in function value takes its place
+        // (vendored change). Making a function value has no other effect.
+        let inline_callback = hof_callback_index(name, args.len())
+            .filter(|&i| matches!(args.get(i), Some(AstNode::Lambda { .. })));
         let mut evaluated_args = Vec::with_capacity(args.len());
-        for arg in args {
+        for (i, arg) in args.iter().enumerate() {
+            if Some(i) == inline_callback {
+                evaluated_args.push(inline_callback_stand_in());
+                continue;
+            }
             evaluated_args.push(self.evaluate_internal(arg, data)?);
         }
 

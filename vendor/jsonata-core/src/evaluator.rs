@@ -3358,7 +3358,14 @@ const SPARE_BINDINGS_CAPACITY: usize = 64;
 impl Context {
     pub fn new() -> Self {
         Context {
-            scope_stack: vec![Scope::new(0, None)],
+            // Room for a few frames from the start: the first push (every
+            // evaluation makes one) otherwise reallocates the whole stack
+            // of these large frames (vendored change).
+            scope_stack: {
+                let mut stack = Vec::with_capacity(8);
+                stack.push(Scope::new(0, None));
+                stack
+            },
             parent_data: None,
             ctx_id: NEXT_CONTEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             next_scope_id: 1,

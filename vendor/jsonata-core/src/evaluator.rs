@@ -4637,10 +4637,17 @@ pub struct Evaluator {
     /// position (`$name(...)`). Empty for the overwhelming majority of
     /// evaluators, which pay nothing. See `register_fn`/`register_fn_override`.
     host_fns: HashMap<String, Rc<dyn HostFn>>,
-    /// Compiled bodies of the object-constructor and `.(expr)` steps this
-    /// evaluator has run, by `PathStep::id` (`None`: does not compile), so a
-    /// step compiles once per evaluator rather than each time it runs (#197).
-    step_bodies: StepBodies,
+}
+
+thread_local! {
+    /// Compiled bodies of the object-constructor and `.(expr)` steps run on
+    /// this thread, by `PathStep::id` (`None`: does not compile), so a step
+    /// compiles once rather than each time it runs (#197). Vendored change:
+    /// upstream kept one cache per `Evaluator`, and a host that makes an
+    /// evaluator per evaluation compiled every step again each time. Step ids
+    /// are unique in the process and compiling reads nothing but the node, so
+    /// an entry is good for any evaluator; `MAX_STEP_BODIES` bounds the cache.
+    static STEP_BODIES: std::cell::RefCell<StepBodies> = std::cell::RefCell::new(StepBodies::default());
 }
 
 /// The compiled-step cache: the step looked up last, which is the one asked
@@ -4723,7 +4730,6 @@ impl Evaluator {
             options: EvaluatorOptions::default(),
             start_time: None,
             host_fns: HashMap::default(),
-            step_bodies: StepBodies::default(),
         }
     }
 
@@ -4739,7 +4745,6 @@ impl Evaluator {
             options: EvaluatorOptions::default(),
             start_time: None,
             host_fns: HashMap::default(),
-            step_bodies: StepBodies::default(),
         }
     }
 
@@ -4757,7 +4762,6 @@ impl Evaluator {
             options,
             start_time: None,
             host_fns: HashMap::default(),
-            step_bodies: StepBodies::default(),
         }
     }
 
@@ -10638,7 +10642,7 @@ impl Evaluator {
     }
 
     /// The compiled body of an object constructor or `.(expr)` step, if it
-    /// may run right here: compiled the first time this evaluator runs the
+    /// may run right here: compiled the first time this thread runs the
     /// step and kept by its id (#197), which is safe because compiling reads
     /// nothing but the node. A function's body is a clone of the steps in the
     /// expression, with the same ids, so all its calls share the entry.
@@ -10651,9 +10655,11 @@ impl Evaluator {
             AstNode::FunctionApplication(expr) => &**expr,
             _ => return None,
         };
-        let compiled = self
-            .step_bodies
-            .get_or_compile(step.id.get(), || CompiledBody::compile_step(body))?;
+        let compiled = STEP_BODIES.with(|cache| {
+            cache
+                .borrow_mut()
+                .get_or_compile(step.id.get(), || CompiledBody::compile_step(body))
+        })?;
         self.builtins_unshadowed_here(&compiled.builtins)
             .then_some(compiled)
     }
@@ -13046,7 +13052,7 @@ mod tests {
                 panic!("expected an array, got {result:?}")
             };
             assert_eq!(rows.len(), 10000);
-            let cached = evaluator.step_bodies.len();
+            let cached = STEP_BODIES.with(|cache| cache.borrow().len());
             assert!(cached > 0 && cached <= MAX_STEP_BODIES + 1, "{cached}");
         }
 

@@ -262,3 +262,20 @@ fn variable_names_are_found_in_the_text() {
     );
     assert_eq!(variable_names("$ + $$"), Vec::<String>::new());
 }
+
+/// `$uppercase`/`$lowercase` map ASCII text in place (a vendored jsonata-core change) and
+/// anything else by Unicode's full mapping, as JavaScript does.
+#[test]
+fn case_mapping_of_ascii_and_unicode_text() {
+    let cases: &[(&str, &str)] = &[
+        ("$uppercase('a-1 bC')", "A-1 BC"),
+        ("$lowercase('A-1 Bc')", "a-1 bc"),
+        ("$uppercase('')", ""),
+        ("$uppercase('straße')", "STRASSE"),
+        ("$lowercase('ÀÉ Ω')", "àé ω"),
+        ("$uppercase('ǆ')", "Ǆ"),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(eval(text).unwrap(), Some(json!(expected)), "{text}");
+    }
+}

@@ -36,8 +36,8 @@ pub fn default_cases() -> Vec<Case> {
 pub struct Options {
     /// Runs per case; the table shows the median wall time.
     pub repeat: usize,
-    /// Unmeasured runs before them: a JIT (V8 tiers wasm up while it runs) must not be timed
-    /// half-compiled.
+    /// Unmeasured runs before them, at least this many and for at least `WARMUP_MS`: a JIT (V8
+    /// tiers wasm up while it runs) must not be timed half-compiled.
     pub warmup: usize,
     /// Only these workloads (all when empty).
     pub only: Vec<Workload>,
@@ -118,12 +118,19 @@ impl Row {
     }
 }
 
-/// Runs one case `warmup` times unmeasured, then `repeat` times measured; every run is checked,
-/// so a wrong result is an error, not a figure.
+/// How long warm-up runs go on at least (when `warmup` > 0): V8 compiles hot wasm functions with
+/// its optimizing tier only after they have run for a while, which short runs do not reach.
+pub const WARMUP_MS: f64 = 250.0;
+
+/// Runs one case unmeasured (`warmup` times and `WARMUP_MS` at least), then `repeat` times
+/// measured; every run is checked, so a wrong result is an error, not a figure.
 pub fn measure(case: Case, warmup: usize, repeat: usize, now_ms: &dyn Fn() -> f64) -> Result<Row, WorkloadError> {
     let limits = if case.raised { raised_limits() } else { Limits::default() };
-    for _ in 0..warmup {
+    let warm_start = now_ms();
+    let mut warm_runs = 0;
+    while warm_runs < warmup || (warmup > 0 && now_ms() - warm_start < WARMUP_MS && warm_runs < 10_000) {
         Prepared::new(case.workload, case.n, config_with(limits.clone()))?.execute()?.verify()?;
+        warm_runs += 1;
     }
     let mut walls = Vec::with_capacity(repeat);
     let mut peak = 0;
@@ -173,7 +180,7 @@ pub fn render_row(rows: &[Row], row: &Row) -> String {
     )
 }
 
-pub const LEGEND: &str = "wall ms: median of the measured runs (after the unmeasured warm-up runs), StartExecution to the end of the run (engine setup and output checks excluded), \
+pub const LEGEND: &str = "wall ms: median of the measured runs (after unmeasured warm-up runs: 2 and 250 ms at least), StartExecution to the end of the run (engine setup and output checks excluded), \
 history recorded. limits: AWS = default quotas (25,000 events, 256 KiB payloads, 10,000 executions); raised = \
 max_history_events, max_payload_bytes and max_executions lifted for N = 10,000. peak MiB: live heap high-water mark \
 during the run above the heap before it. ratio: wall time per transition relative to the smallest N of the \

@@ -162,7 +162,8 @@ pub(crate) enum Phase {
     Exit { output: Value, next: Transition, assign: Option<Map<String, Value>> },
     TaskScheduled,
     TaskStarted,
-    TaskSubmitted(Value),
+    /// The task was handed over; the JSON text of what the service answered (for history).
+    TaskSubmitted(Arc<str>),
     /// Waiting for a child execution, a token or a hand-made answer.
     TaskWaiting,
     TaskDone(TaskOutcome),

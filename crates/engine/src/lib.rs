@@ -28,6 +28,7 @@ pub mod history;
 pub mod mocks;
 pub mod resources;
 mod run;
+mod start_response;
 
 pub use api::ApiError;
 pub use config::{EngineConfig, Limits};

@@ -6,6 +6,7 @@ use crate::dataflow::{self, states_value, Jsonata};
 use crate::engine::{Engine, PendingKind, TokenRef, Work};
 use crate::execution::{resolve, ExecutionStatus, Frame, FrameRole, Join, ParentLink, Phase, TaskOutcome, TaskRun};
 use crate::history::{payload_text, Details, Field};
+use crate::start_response::StartResponse;
 use crate::mocks::MockAnswer;
 use crate::resources::{Pattern, Resource};
 use serde_json::{json, Map, Value};
@@ -957,8 +958,8 @@ impl Engine {
                 let answer = self.mocks.next_answer(&machine, &name, exec as u32);
                 match (answer, pattern) {
                     (Some(MockAnswer::Throw { error, cause }), _) => Phase::TaskDone(TaskOutcome::Failed(StatesError { error, cause })),
-                    (Some(MockAnswer::Return(v)), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(v),
-                    (None | Some(MockAnswer::Hang), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(json!({})),
+                    (Some(MockAnswer::Return(v)), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(payload_text(&v)),
+                    (None | Some(MockAnswer::Hang), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(Arc::from("{}")),
                     (Some(MockAnswer::Return(v)), _) => Phase::TaskDone(TaskOutcome::Succeeded(v)),
                     (Some(MockAnswer::Hang), _) => Phase::TaskWaiting,
                     (None, _) => {
@@ -983,14 +984,14 @@ impl Engine {
         }
     }
 
-    fn task_submitted(&mut self, exec: usize, frame: usize, out: Value) {
+    fn task_submitted(&mut self, exec: usize, frame: usize, out: Arc<str>) {
         let (resource, name, _) = self.task_meta(exec, frame);
         let (rt, r) = resource.event_names();
         self.emit_raw(
             exec,
             Some(frame),
             "TaskSubmitted",
-            Details::new("taskSubmittedEventDetails").payload("output", payload_text(&out)).text("resource", r).text("resourceType", rt),
+            Details::new("taskSubmittedEventDetails").payload("output", out).text("resource", r).text("resourceType", rt),
             Some(name),
         );
         let gen = self.frame(exec, frame).generation;
@@ -1118,39 +1119,24 @@ impl Engine {
                 if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
                     t.child = Some(child);
                 }
-                let resp = self.start_response(child);
-                match pattern {
-                    Pattern::RequestResponse => Phase::TaskDone(TaskOutcome::Succeeded(resp)),
-                    _ => Phase::TaskSubmitted(resp),
-                }
+                self.start_response(child, pattern)
             }
         }
     }
 
-    /// What StartExecution answers, with the SDK metadata AWS's integration adds.
-    fn start_response(&mut self, child: crate::ExecutionId) -> Value {
-        let e = &self.executions[child.0 as usize];
-        let (arn, start) = (e.arn.clone(), e.start_millis);
+    /// What StartExecution answered: the task's result for a request-response call, else only
+    /// the text its TaskSubmitted event records.
+    fn start_response(&mut self, child: crate::ExecutionId, pattern: Pattern) -> Phase {
         let request_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
         let date = http_date(self.now);
+        let e = &self.executions[child.0 as usize];
         // The length AWS reports is that of its JSON response body: the ARN plus a fixed frame.
-        let length = (arn.len() + 92).to_string();
-        json!({
-            "ExecutionArn": arn,
-            "SdkHttpMetadata": {
-                "AllHttpHeaders": {
-                    "x-amzn-RequestId": [request_id], "connection": ["keep-alive"], "Content-Length": [length],
-                    "Date": [date], "Content-Type": ["application/x-amz-json-1.0"],
-                },
-                "HttpHeaders": {
-                    "connection": "keep-alive", "Content-Length": length, "Content-Type": "application/x-amz-json-1.0",
-                    "Date": date, "x-amzn-RequestId": request_id,
-                },
-                "HttpStatusCode": 200,
-            },
-            "SdkResponseMetadata": {"RequestId": request_id},
-            "StartDate": start,
-        })
+        let length = (e.arn.len() + 92).to_string();
+        let response = StartResponse::new(&e.arn, e.start_millis, &request_id, &date, &length);
+        match pattern {
+            Pattern::RequestResponse => Phase::TaskDone(TaskOutcome::Succeeded(serde_json::to_value(&response).unwrap_or_default())),
+            _ => Phase::TaskSubmitted(Arc::from(serde_json::to_string(&response).unwrap_or_default())),
+        }
     }
 
     /// The child's DescribeExecution as the `.sync` integrations return it.

@@ -145,9 +145,81 @@ pub struct State {
     /// Whether anything in the state can read the context object (`$$`, `$states.context`):
     /// the engine builds it only for such states.
     pub uses_context: bool,
-    /// Whether it may read the execution input through the context object. Copying a large
-    /// input into every context made Maps of child executions quadratic.
-    pub context_needs_input: bool,
+    /// Which parts of the context object it can read: the engine builds only those (copying a
+    /// large execution input into every context made Maps of child executions quadratic, and
+    /// building all of `$$` for a `$$.Task.Token` was a good part of a task's cost).
+    pub context_fields: ContextFields,
+}
+
+/// A leaf of the context object (`$$`) that a state can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContextField {
+    ExecutionId,
+    ExecutionInput,
+    ExecutionStartTime,
+    ExecutionName,
+    ExecutionRoleArn,
+    ExecutionRedriveCount,
+    StateMachineId,
+    StateMachineName,
+    StateName,
+    StateEnteredTime,
+    StateRetryCount,
+    TaskToken,
+    MapItem,
+}
+
+/// A set of context leaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContextFields(u32);
+
+impl ContextFields {
+    pub const NONE: ContextFields = ContextFields(0);
+    pub const ALL: ContextFields = ContextFields(u32::MAX);
+
+    pub fn has(self, f: ContextField) -> bool {
+        self.0 & (1 << f as u32) != 0
+    }
+
+    fn with(self, f: ContextField) -> ContextFields {
+        ContextFields(self.0 | (1 << f as u32))
+    }
+
+    /// Reads every reference to the context in a state's JSON text (`$$...` in JSONPath,
+    /// `$states.context...` in JSONata). Conservative: a reference that is not one of the
+    /// known leaves (`$$`, `$$.Execution`, `$$['Task']`, a key merely named "context", ...)
+    /// means everything.
+    pub fn of_text(text: &str) -> ContextFields {
+        use ContextField::*;
+        const LEAVES: [(&str, ContextField); 13] = [
+            (".Execution.Id", ExecutionId),
+            (".Execution.Input", ExecutionInput),
+            (".Execution.StartTime", ExecutionStartTime),
+            (".Execution.Name", ExecutionName),
+            (".Execution.RoleArn", ExecutionRoleArn),
+            (".Execution.RedriveCount", ExecutionRedriveCount),
+            (".StateMachine.Id", StateMachineId),
+            (".StateMachine.Name", StateMachineName),
+            (".State.Name", StateName),
+            (".State.EnteredTime", StateEnteredTime),
+            (".State.RetryCount", StateRetryCount),
+            (".Task.Token", TaskToken),
+            (".Map.Item", MapItem),
+        ];
+        let mut fields = ContextFields::NONE;
+        for marker in ["$$", "context"] {
+            let mut rest = text;
+            while let Some(i) = rest.find(marker) {
+                let after = &rest[i + marker.len()..];
+                match LEAVES.iter().find(|(path, _)| after.starts_with(path)) {
+                    Some((_, leaf)) => fields = fields.with(*leaf),
+                    None => return ContextFields::ALL,
+                }
+                rest = after;
+            }
+        }
+        fields
+    }
 }
 
 impl State {
@@ -478,29 +550,9 @@ impl State {
         };
         let text = v.to_string();
         let uses_context = text.contains("$$") || text.contains("context");
-        let context_needs_input = uses_context && may_read_execution_input(&text);
-        Ok(State { name: name.into(), kind, common, uses_context, context_needs_input })
+        let context_fields = if uses_context { ContextFields::of_text(&text) } else { ContextFields::NONE };
+        Ok(State { name: name.into(), kind, common, uses_context, context_fields })
     }
-}
-
-/// Conservative: false only when every reference to the context (`$$`, `$states.context`)
-/// names a part other than the execution input.
-fn may_read_execution_input(text: &str) -> bool {
-    const OTHER_PARTS: [&str; 9] = [
-        ".Execution.Id", ".Execution.Name", ".Execution.StartTime", ".Execution.RoleArn",
-        ".Execution.RedriveCount", ".State", ".Task", ".Map", ".StateMachine",
-    ];
-    for marker in ["$$", "context"] {
-        let mut rest = text;
-        while let Some(i) = rest.find(marker) {
-            let after = &rest[i + marker.len()..];
-            if !OTHER_PARTS.iter().any(|p| after.starts_with(p)) {
-                return true;
-            }
-            rest = after;
-        }
-    }
-    false
 }
 
 #[cfg(test)]
@@ -539,13 +591,24 @@ mod tests {
     }
 
     #[test]
-    fn knows_which_states_read_the_execution_input() {
-        assert!(!may_read_execution_input(r#"{"id.$":"$$.Execution.Id","t.$":"$$.Task.Token"}"#));
-        assert!(may_read_execution_input(r#"{"in.$":"$$.Execution.Input"}"#));
-        assert!(may_read_execution_input(r#"{"all.$":"$$"}"#));
-        assert!(may_read_execution_input(r#"{"e.$":"$$.Execution"}"#));
-        assert!(may_read_execution_input(r#"{"x":"{% $states.context %}"}"#));
-        assert!(!may_read_execution_input(r#"{"x":"{% $states.context.State.Name %}"}"#));
+    fn knows_which_parts_of_the_context_a_state_reads() {
+        use ContextField::*;
+        let f = ContextFields::of_text(r#"{"id.$":"$$.Execution.Id","t.$":"$$.Task.Token"}"#);
+        assert!(f.has(ExecutionId) && f.has(TaskToken));
+        assert!(!f.has(ExecutionInput) && !f.has(StateName) && !f.has(MapItem));
+        assert!(ContextFields::of_text(r#"{"in.$":"$$.Execution.Input.order"}"#).has(ExecutionInput));
+        let f = ContextFields::of_text(r#"{"x":"{% $states.context.State.Name %}"}"#);
+        assert!(f.has(StateName) && !f.has(ExecutionInput));
+        assert!(ContextFields::of_text(r#"{"i.$":"$$.Map.Item.Value.id"}"#).has(MapItem));
+        for everything in [
+            r#"{"all.$":"$$"}"#,
+            r#"{"e.$":"$$.Execution"}"#,
+            r#"{"e.$":"$$['Execution']['Id']"}"#,
+            r#"{"x":"{% $states.context %}"}"#,
+            r#"{"contextual":1,"id.$":"$$.Execution.Id"}"#,
+        ] {
+            assert_eq!(ContextFields::of_text(everything), ContextFields::ALL, "{everything}");
+        }
     }
 
     #[test]

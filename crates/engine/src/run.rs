@@ -176,36 +176,62 @@ impl Engine {
         &mut self.executions[exec].frames[frame]
     }
 
-    /// The context object (`$$`) of a frame's current state.
+    /// The context object (`$$`) of a frame's current state, with the parts the state can read
+    /// (all of them unless its definition names only particular leaves).
     pub(crate) fn context(&self, exec: usize, frame: usize, item: Option<(usize, &Value)>) -> Value {
+        use stepwise_asl::model::ContextField as F;
         let e = &self.executions[exec];
         let f = &e.frames[frame];
         let st = &resolve(&e.definition, &f.scope).list[f.state];
         if !st.uses_context {
             return Value::Null;
         }
-        let mut state = Map::new();
-        state.insert("Name".into(), Value::String(st.name.to_string()));
-        state.insert("EnteredTime".into(), json!(crate::clock::iso8601(f.entered_millis)));
-        if matches!(st.kind, Kind::Task(_)) {
-            state.insert("RetryCount".into(), json!(f.retry_count));
+        let need = st.context_fields;
+        // Keys are inserted in AWS's order, so that `$$` or `$$.Execution` read whole print as AWS's do.
+        let part = |leaves: &[(F, &str, &dyn Fn() -> Value)]| -> Option<Value> {
+            let mut m = Map::new();
+            for (leaf, key, value) in leaves {
+                if need.has(*leaf) {
+                    m.insert((*key).into(), value());
+                }
+            }
+            (!m.is_empty()).then_some(Value::Object(m))
+        };
+        let mut ctx = Map::new();
+        let execution = part(&[
+            (F::ExecutionId, "Id", &|| json!(e.arn)),
+            (F::ExecutionInput, "Input", &|| e.input.clone()),
+            (F::ExecutionStartTime, "StartTime", &|| json!(crate::clock::iso8601(e.start_millis))),
+            (F::ExecutionName, "Name", &|| json!(e.name)),
+            (F::ExecutionRoleArn, "RoleArn", &|| json!(self.config.role_arn)),
+            (F::ExecutionRedriveCount, "RedriveCount", &|| json!(0)),
+        ]);
+        let machine = part(&[(F::StateMachineId, "Id", &|| json!(e.machine_arn)), (F::StateMachineName, "Name", &|| json!(e.machine_name))]);
+        let is_task = matches!(st.kind, Kind::Task(_));
+        let state = part(&[
+            (F::StateName, "Name", &|| Value::String(st.name.to_string())),
+            (F::StateEnteredTime, "EnteredTime", &|| json!(crate::clock::iso8601(f.entered_millis))),
+        ]);
+        for (key, value) in [("Execution", execution), ("StateMachine", machine), ("State", state)] {
+            if let Some(v) = value {
+                ctx.insert(key.into(), v);
+            }
         }
-        let input = if st.context_needs_input { e.input.clone() } else { Value::Null };
-        let mut ctx = json!({
-            "Execution": {
-                "Id": e.arn, "Input": input, "StartTime": crate::clock::iso8601(e.start_millis),
-                "Name": e.name, "RoleArn": self.config.role_arn, "RedriveCount": 0,
-            },
-            "StateMachine": {"Id": e.machine_arn, "Name": e.machine_name},
-            "State": Value::Object(state),
-        });
-        if let Some(t) = f.task.as_ref().and_then(|t| t.token.as_ref()) {
-            ctx["Task"] = json!({ "Token": t });
+        if is_task && need.has(F::StateRetryCount) {
+            let state = ctx.entry("State").or_insert_with(|| Value::Object(Map::new()));
+            if let Some(o) = state.as_object_mut() {
+                o.insert("RetryCount".into(), json!(f.retry_count));
+            }
         }
-        if let Some((i, v)) = item {
-            ctx["Map"] = json!({"Item": {"Index": i, "Value": v}});
+        if need.has(F::TaskToken) {
+            if let Some(t) = f.task.as_ref().and_then(|t| t.token.as_ref()) {
+                ctx.insert("Task".into(), json!({ "Token": t }));
+            }
         }
-        ctx
+        if let (true, Some((i, v))) = (need.has(F::MapItem), item) {
+            ctx.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+        }
+        Value::Object(ctx)
     }
 
     /// Prefixes runtime causes the way AWS does, naming the state and its entered event.

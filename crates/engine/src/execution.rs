@@ -123,6 +123,8 @@ pub(crate) enum TaskOutcome {
 /// A task in flight: what the timers and the outside world need to find it again.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TaskRun {
+    /// The state's resource, parsed when the attempt started.
+    pub resource: Option<Arc<crate::resources::TaskResource>>,
     pub token: Option<String>,
     pub child: Option<ExecutionId>,
     pub heartbeat_seconds: Option<u64>,

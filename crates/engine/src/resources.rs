@@ -1,5 +1,7 @@
 //! Task resources: what a `Resource` ARN asks for and how AWS names it in history events.
 
+use std::sync::Arc;
+
 /// The integration pattern of a service integration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pattern {
@@ -54,15 +56,31 @@ impl Resource {
     }
 
     /// `resourceType` and `resource` of Task* history events.
-    pub fn event_names(&self) -> (String, String) {
+    pub fn event_names(&self) -> (Arc<str>, Arc<str>) {
         match self {
-            Resource::StartExecution(p) => ("states".into(), format!("startExecution{}", suffix(*p))),
-            Resource::Service { resource_type, resource, .. } => (resource_type.clone(), resource.clone()),
+            Resource::StartExecution(p) => ("states".into(), format!("startExecution{}", suffix(*p)).into()),
+            Resource::Service { resource_type, resource, .. } => (resource_type.as_str().into(), resource.as_str().into()),
             Resource::LambdaFunction(a) | Resource::Other(a) => {
                 let kind = if a.contains(":activity:") { "activity" } else { "lambda" };
-                (kind.into(), a.clone())
+                (kind.into(), a.as_str().into())
             }
         }
+    }
+}
+
+/// A Task's resource, read once per attempt, with the names its history events carry.
+#[derive(Debug)]
+pub struct TaskResource {
+    pub kind: Resource,
+    pub resource_type: Arc<str>,
+    pub resource: Arc<str>,
+}
+
+impl TaskResource {
+    pub fn parse(arn: &str) -> Arc<TaskResource> {
+        let kind = Resource::parse(arn);
+        let (resource_type, resource) = kind.event_names();
+        Arc::new(TaskResource { kind, resource_type, resource })
     }
 }
 
@@ -102,7 +120,7 @@ mod tests {
             ("arn:aws:states:::lambda:invoke", ("lambda", "invoke")),
         ];
         for (arn, (t, r)) in cases {
-            assert_eq!(Resource::parse(arn).event_names(), (t.to_owned(), r.to_owned()), "{arn}");
+            assert_eq!(Resource::parse(arn).event_names(), (t.into(), r.into()), "{arn}");
         }
         assert_eq!(Resource::parse("arn:aws:states:::states:startExecution.waitForTaskToken").pattern(), Pattern::WaitForTaskToken);
         assert!(matches!(Resource::parse("arn:aws:lambda:us-east-1:1:function:f"), Resource::LambdaFunction(_)));

@@ -8,7 +8,7 @@ use crate::execution::{resolve, ExecutionStatus, Frame, FrameRole, Join, ParentL
 use crate::history::{payload_text, Details, Field};
 use crate::start_response::StartResponse;
 use crate::mocks::MockAnswer;
-use crate::resources::{Pattern, Resource};
+use crate::resources::{Pattern, Resource, TaskResource};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use stepwise_asl::error::names;
@@ -854,12 +854,12 @@ impl Engine {
 
     fn start_task(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
         let Kind::Task(task) = &st.kind else { unreachable!() };
-        let resource = Resource::parse(&task.resource);
-        let token = match resource.pattern() {
+        let resource = TaskResource::parse(&task.resource);
+        let token = match resource.kind.pattern() {
             Pattern::WaitForTaskToken | Pattern::Sync | Pattern::Sync2 => Some(self.new_token()),
             Pattern::RequestResponse => None,
         };
-        self.frame_mut(exec, frame).task = Some(TaskRun { token, ..TaskRun::default() });
+        self.frame_mut(exec, frame).task = Some(TaskRun { token, resource: Some(resource), ..TaskRun::default() });
         let eff = self.effective_input(exec, frame, st)?;
         let params = if st.is_jsonata() {
             match &st.common.arguments {
@@ -903,21 +903,23 @@ impl Engine {
         s
     }
 
-    fn task_meta(&self, exec: usize, frame: usize) -> (Resource, Arc<str>, Option<Value>) {
+    /// The task's resource (parsed when the attempt started) and its state's name.
+    fn task_meta(&self, exec: usize, frame: usize) -> (Arc<TaskResource>, Arc<str>) {
         let e = &self.executions[exec];
         let f = &e.frames[frame];
         let st = &resolve(&e.definition, &f.scope).list[f.state];
         let Kind::Task(t) = &st.kind else { unreachable!("task phases only run on Task states") };
-        (Resource::parse(&t.resource), st.name.clone(), t.credentials.clone())
+        let resource = f.task.as_ref().and_then(|run| run.resource.clone()).unwrap_or_else(|| TaskResource::parse(&t.resource));
+        (resource, st.name.clone())
     }
 
     fn task_scheduled(&mut self, exec: usize, frame: usize) {
-        let (resource, name, credentials) = self.task_meta(exec, frame);
+        let (resource, name) = self.task_meta(exec, frame);
         let (parameters_text, timeout_seconds, heartbeat_seconds) = match &self.frame(exec, frame).task {
             Some(t) => (payload_text(&t.parameters), t.timeout_seconds, t.heartbeat_seconds),
             None => (payload_text(&Value::Null), None, None),
         };
-        let (ty, details) = match &resource {
+        let (ty, details) = match &resource.kind {
             Resource::LambdaFunction(arn) => {
                 let d = Details::new("lambdaFunctionScheduledEventDetails")
                     .payload("input", parameters_text)
@@ -926,8 +928,14 @@ impl Engine {
                 ("LambdaFunctionScheduled", d)
             }
             _ => {
-                let (rt, r) = resource.event_names();
-                let role = credentials.map(|c| Field::Json(Box::new(json!({ "roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null) }))));
+                let (rt, r) = (resource.resource_type.clone(), resource.resource.clone());
+                let role = {
+                    let h = self.here(exec);
+                    match &self.current(&h, exec, frame).kind {
+                        Kind::Task(t) => t.credentials.as_ref().map(|c| Field::Json(Box::new(json!({ "roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null) })))),
+                        _ => None,
+                    }
+                };
                 let d = Details::new("taskScheduledEventDetails")
                     .field("parameters", Field::BarePayload(parameters_text))
                     .text("region", self.config.region.as_str())
@@ -945,12 +953,12 @@ impl Engine {
     }
 
     fn task_started(&mut self, exec: usize, frame: usize) {
-        let (resource, name, _) = self.task_meta(exec, frame);
-        let (ty, details) = match &resource {
+        let (resource, name) = self.task_meta(exec, frame);
+        let (ty, details) = match &resource.kind {
             Resource::LambdaFunction(_) => ("LambdaFunctionStarted", Details::none()),
             _ => {
-                let (rt, r) = resource.event_names();
-                ("TaskStarted", Details::new("taskStartedEventDetails").text("resource", r).text("resourceType", rt))
+                let d = Details::new("taskStartedEventDetails").text("resource", resource.resource.clone()).text("resourceType", resource.resource_type.clone());
+                ("TaskStarted", d)
             }
         };
         self.emit_raw(exec, Some(frame), ty, details, Some(name.clone()));
@@ -968,8 +976,8 @@ impl Engine {
         if let Some(d) = heartbeat_at {
             self.push(d, Work::Heartbeat { exec, frame, gen, deadline: d });
         }
-        let pattern = resource.pattern();
-        let next = match &resource {
+        let pattern = resource.kind.pattern();
+        let next = match &resource.kind {
             Resource::StartExecution(p) => {
                 // Lent out of the frame while the child starts; a retry sends the same request again.
                 let params = self.frame_mut(exec, frame).task.as_mut().map(|t| std::mem::take(&mut t.parameters)).unwrap_or_default();
@@ -1011,8 +1019,8 @@ impl Engine {
     }
 
     fn task_submitted(&mut self, exec: usize, frame: usize, out: Arc<str>) {
-        let (resource, name, _) = self.task_meta(exec, frame);
-        let (rt, r) = resource.event_names();
+        let (resource, name) = self.task_meta(exec, frame);
+        let (rt, r) = (resource.resource_type.clone(), resource.resource.clone());
         self.emit_raw(
             exec,
             Some(frame),
@@ -1022,7 +1030,7 @@ impl Engine {
         );
         let gen = self.frame(exec, frame).generation;
         if let Some(token) = self.frame(exec, frame).task.as_ref().and_then(|t| t.token.clone()) {
-            let kind = match resource.pattern() {
+            let kind = match resource.kind.pattern() {
                 Pattern::Sync | Pattern::Sync2 => PendingKind::ChildExecution,
                 _ => PendingKind::Callback,
             };
@@ -1033,9 +1041,9 @@ impl Engine {
     }
 
     fn task_done(&mut self, exec: usize, frame: usize, outcome: TaskOutcome) {
-        let (resource, name, _) = self.task_meta(exec, frame);
-        let (rt, r) = resource.event_names();
-        let lambda = matches!(resource, Resource::LambdaFunction(_));
+        let (resource, name) = self.task_meta(exec, frame);
+        let (rt, r) = (resource.resource_type.clone(), resource.resource.clone());
+        let lambda = matches!(resource.kind, Resource::LambdaFunction(_));
         // Whatever happens next, this attempt's timers, token and child are done with.
         let (token, child) = self.frame(exec, frame).task.as_ref().map_or((None, None), |t| (t.token.clone(), t.child));
         if let Some(t) = token {

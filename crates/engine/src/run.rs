@@ -1176,7 +1176,8 @@ impl Engine {
     /// The child's DescribeExecution as the `.sync` integrations return it.
     pub(crate) fn describe_for_parent(&self, child: usize, sync2: bool) -> Value {
         let e = &self.executions[child];
-        let mut o = Map::new();
+        // Sized for all of its keys: growing a map rehashes every key.
+        let mut o = Map::with_capacity(16);
         let as_text = |v: &Value| if sync2 { v.clone() } else { Value::String(v.to_string()) };
         if let Some(c) = &e.cause {
             o.insert("Cause".into(), json!(c));

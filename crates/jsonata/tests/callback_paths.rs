@@ -6,6 +6,14 @@ use serde_json::{json, Map, Value};
 use stepwise_jsonata::{Env, Expression};
 
 fn evaluate(text: &str, input: &Value) -> Result<Option<Value>, String> {
+    evaluate_with(text, Some(input), &Map::new())
+}
+
+fn evaluate_with(
+    text: &str,
+    input: Option<&Value>,
+    bindings: &Map<String, Value>,
+) -> Result<Option<Value>, String> {
     let expression = Expression::compile(text).map_err(|e| e.to_string())?;
     let mut random = || 0.5;
     let mut env = Env {
@@ -13,7 +21,7 @@ fn evaluate(text: &str, input: &Value) -> Result<Option<Value>, String> {
         random: &mut random,
     };
     expression
-        .evaluate(Some(input), &Map::new(), &mut env)
+        .evaluate(input, bindings, &mut env)
         .map_err(|e| e.to_string())
 }
 
@@ -98,18 +106,11 @@ fn variable_paths_match_the_general_path_loop() {
         for path in paths {
             let direct = format!("$v.{path}");
             let general = format!("($v).{path}");
-            let run = |text: &str| {
-                let expression = Expression::compile(text).map_err(|e| e.to_string())?;
-                let mut random = || 0.5;
-                let mut env = Env {
-                    now_millis: 0,
-                    random: &mut random,
-                };
-                expression
-                    .evaluate(None, &bindings, &mut env)
-                    .map_err(|e| e.to_string())
-            };
-            assert_eq!(run(&direct), run(&general), "{direct} over {value}");
+            assert_eq!(
+                evaluate_with(&direct, None, &bindings),
+                evaluate_with(&general, None, &bindings),
+                "{direct} over {value}"
+            );
         }
     }
 }

@@ -36,6 +36,10 @@ pub fn HistoryTable() -> Html {
     let ui = use_ui();
     let scroll = use_state(|| (0.0f64, 400.0f64));
     let follow = use_state(|| true);
+    // Where the viewport was at the last scroll event: only a move up (the user reading back)
+    // stops following. A scroll event that arrives late, after more rows were added below,
+    // looks "not at the bottom" but is no reason to stop.
+    let last_top = use_mut_ref(|| 0.0f64);
     let viewport = use_node_ref();
 
     let w = ws.read();
@@ -62,7 +66,7 @@ pub fn HistoryTable() -> Html {
         let (viewport, scroll) = (viewport.clone(), scroll.clone());
         let n = rows.len();
         let following = *follow && ui.event.is_none();
-        use_effect_with((n, following), move |(_, following)| {
+        use_effect_with((n, following, ui.execution), move |(_, following, _)| {
             if *following {
                 if let Some(el) = viewport.cast::<HtmlElement>() {
                     let h = el.client_height() as f64;
@@ -86,13 +90,19 @@ pub fn HistoryTable() -> Html {
     let top_of = |r: usize| r as f64 * ROW_H + if expanded_row.is_some_and(|e| r > e) { DETAIL_H } else { 0.0 };
 
     let onscroll = {
-        let (scroll, follow) = (scroll.clone(), follow.clone());
+        let (scroll, follow, last_top) = (scroll.clone(), follow.clone(), last_top.clone());
         Callback::from(move |e: Event| {
             let el: HtmlElement = e.target_unchecked_into();
             let (top, h, sh) = (el.scroll_top() as f64, el.client_height() as f64, el.scroll_height() as f64);
             scroll.set((top, h));
-            // Keep following new events only while the user is at the bottom.
-            follow.set(top + h >= sh - ROW_H * 1.5);
+            let moved_up = top + 1.0 < *last_top.borrow();
+            *last_top.borrow_mut() = top;
+            // Follow new events while the user stays at the bottom; stop when they scroll up.
+            if moved_up && top + h < sh - ROW_H * 1.5 {
+                follow.set(false);
+            } else if top + h >= sh - ROW_H * 1.5 {
+                follow.set(true);
+            }
         })
     };
 

@@ -123,6 +123,9 @@ pub struct Engine {
     pub(crate) rng: SplitMix64,
     pub(crate) machines: BTreeMap<String, Machine>,
     pub(crate) executions: Vec<Execution>,
+    /// How many executions are running, kept so that asking whether anything runs does not
+    /// scan every execution (hosts ask after each batch of steps).
+    running: usize,
     pub(crate) queue: BinaryHeap<Reverse<Queued>>,
     pub(crate) tokens: BTreeMap<String, TokenRef>,
     pub(crate) mocks: Mocks,
@@ -143,6 +146,7 @@ impl Engine {
             config,
             machines: BTreeMap::new(),
             executions: Vec::new(),
+            running: 0,
             queue: BinaryHeap::new(),
             tokens: BTreeMap::new(),
             mocks: Mocks::default(),
@@ -326,6 +330,7 @@ impl Engine {
         }
         let def = machine.definition.clone();
         let root = Frame::new(Vec::new(), FrameRole::Root, def.states.start_at, input.clone(), Map::new());
+        self.running += 1;
         self.executions.push(Execution {
             id,
             arn,
@@ -628,7 +633,7 @@ impl Engine {
     }
 
     fn idle_reason(&self) -> Idle {
-        if !self.executions.iter().any(Execution::is_running) {
+        if self.running == 0 {
             return Idle::Finished;
         }
         match self.next_timer() {
@@ -699,6 +704,9 @@ impl Engine {
     /// stopped and a waiting parent told.
     pub(crate) fn end_execution(&mut self, exec: usize, status: ExecutionStatus, output: Option<Value>, error: Option<String>, cause: Option<String>) {
         let e = &mut self.executions[exec];
+        if e.is_running() && status != ExecutionStatus::Running {
+            self.running -= 1;
+        }
         e.status = status;
         e.stop_millis = Some(self.now);
         e.output = output;

@@ -44,14 +44,22 @@ pub fn uuid_v4(rng: &mut dyn Random) -> String {
     bytes[8..].copy_from_slice(&b);
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(36);
-    for (i, b) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
+    for (i, group) in [&bytes[0..4], &bytes[4..6], &bytes[6..8], &bytes[8..10], &bytes[10..16]].into_iter().enumerate() {
+        if i > 0 {
             out.push('-');
         }
+        push_hex(&mut out, group);
+    }
+    out
+}
+
+/// Appends `bytes` as lowercase hex digits. UUIDs and task tokens are made on every task and
+/// child execution: digit by digit, without the formatting machinery.
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
         out.push(HEX[(b >> 4) as usize] as char);
         out.push(HEX[(b & 0x0f) as usize] as char);
     }
-    out
 }

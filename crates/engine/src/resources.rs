@@ -1,5 +1,6 @@
 //! Task resources: what a `Resource` ARN asks for and how AWS names it in history events.
 
+use crate::history::Details;
 use std::sync::Arc;
 
 /// The integration pattern of a service integration.
@@ -81,6 +82,11 @@ impl TaskResource {
         let kind = Resource::parse(arn);
         let (resource_type, resource) = kind.event_names();
         Arc::new(TaskResource { kind, resource_type, resource })
+    }
+
+    /// Adds the `resource` and `resourceType` fields every Task* event ends with.
+    pub fn named(&self, details: Details) -> Details {
+        details.text("resource", self.resource.clone()).text("resourceType", self.resource_type.clone())
     }
 }
 

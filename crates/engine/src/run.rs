@@ -551,7 +551,7 @@ impl Engine {
                 self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(&v, field, rng))
             }
             Dynamic::Path(p) => {
-                self.scope_eval(exec, frame, input, None, p.text().starts_with("$$"), |s, _| p.select(s)).ok_or_else(|| {
+                self.scope_eval(exec, frame, input, None, p.reads_context(), |s, _| p.select(s)).ok_or_else(|| {
                     StatesError::runtime(format!(
                         "The JSONPath '{}' specified for the field '{field}Path' could not be found in the input '{}'",
                         p.text(),
@@ -891,14 +891,10 @@ impl Engine {
     }
 
     pub(crate) fn new_token(&mut self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut s = String::with_capacity(3 + 6 * 16);
         s.push_str("AQB");
         for _ in 0..6 {
-            let word = self.rng.next_u64();
-            for shift in (0..16).rev() {
-                s.push(HEX[((word >> (shift * 4)) & 0xf) as usize] as char);
-            }
+            stepwise_asl::scope::push_hex(&mut s, &self.rng.next_u64().to_be_bytes());
         }
         s
     }
@@ -928,7 +924,6 @@ impl Engine {
                 ("LambdaFunctionScheduled", d)
             }
             _ => {
-                let (rt, r) = (resource.resource_type.clone(), resource.resource.clone());
                 let role = {
                     let h = self.here(exec);
                     match &self.current(&h, exec, frame).kind {
@@ -938,9 +933,9 @@ impl Engine {
                 };
                 let d = Details::new("taskScheduledEventDetails")
                     .field("parameters", Field::BarePayload(parameters_text))
-                    .text("region", self.config.region.as_str())
-                    .text("resource", r)
-                    .text("resourceType", rt)
+                    .text("region", self.config.region.as_str());
+                let d = resource
+                    .named(d)
                     .maybe("timeoutInSeconds", timeout_seconds.map(|t| Field::Int(t as i64)))
                     .maybe("heartbeatInSeconds", heartbeat_seconds.map(|h| Field::Int(h as i64)))
                     .maybe("taskCredentials", role);
@@ -957,8 +952,7 @@ impl Engine {
         let (ty, details) = match &resource.kind {
             Resource::LambdaFunction(_) => ("LambdaFunctionStarted", Details::none()),
             _ => {
-                let d = Details::new("taskStartedEventDetails").text("resource", resource.resource.clone()).text("resourceType", resource.resource_type.clone());
-                ("TaskStarted", d)
+                ("TaskStarted", resource.named(Details::new("taskStartedEventDetails")))
             }
         };
         self.emit_raw(exec, Some(frame), ty, details, Some(name.clone()));
@@ -1020,14 +1014,8 @@ impl Engine {
 
     fn task_submitted(&mut self, exec: usize, frame: usize, out: Arc<str>) {
         let (resource, name) = self.task_meta(exec, frame);
-        let (rt, r) = (resource.resource_type.clone(), resource.resource.clone());
-        self.emit_raw(
-            exec,
-            Some(frame),
-            "TaskSubmitted",
-            Details::new("taskSubmittedEventDetails").payload("output", out).text("resource", r).text("resourceType", rt),
-            Some(name),
-        );
+        let d = resource.named(Details::new("taskSubmittedEventDetails").payload("output", out));
+        self.emit_raw(exec, Some(frame), "TaskSubmitted", d, Some(name));
         let gen = self.frame(exec, frame).generation;
         if let Some(token) = self.frame(exec, frame).task.as_ref().and_then(|t| t.token.clone()) {
             let kind = match resource.kind.pattern() {
@@ -1042,7 +1030,6 @@ impl Engine {
 
     fn task_done(&mut self, exec: usize, frame: usize, outcome: TaskOutcome) {
         let (resource, name) = self.task_meta(exec, frame);
-        let (rt, r) = (resource.resource_type.clone(), resource.resource.clone());
         let lambda = matches!(resource.kind, Resource::LambdaFunction(_));
         // Whatever happens next, this attempt's timers, token and child are done with.
         let (token, child) = self.frame(exec, frame).task.as_ref().map_or((None, None), |t| (t.token.clone(), t.child));
@@ -1060,7 +1047,7 @@ impl Engine {
         };
         let outcome = match outcome {
             TaskOutcome::Succeeded(_) if result_text.as_ref().is_some_and(|t| t.len() > self.config.limits.max_payload_bytes) => {
-                let who = if lambda { r.clone() } else { rt.clone() };
+                let who = if lambda { &resource.resource } else { &resource.resource_type };
                 TaskOutcome::Failed(StatesError::new(
                     names::DATA_LIMIT_EXCEEDED,
                     format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit."),
@@ -1074,8 +1061,7 @@ impl Engine {
                 let details = if lambda {
                     ("LambdaFunctionSucceeded", Details::new("lambdaFunctionSucceededEventDetails").payload("output", text))
                 } else {
-                    let d = Details::new("taskSucceededEventDetails").payload("output", text).text("resource", r).text("resourceType", rt);
-                    ("TaskSucceeded", d)
+                    ("TaskSucceeded", resource.named(Details::new("taskSucceededEventDetails").payload("output", text)))
                 };
                 self.emit_raw(exec, Some(frame), details.0, details.1, Some(name));
                 let h = self.here(exec);
@@ -1097,7 +1083,7 @@ impl Engine {
                     .maybe("error", (!e.error.is_empty() || lambda || timed_out).then(|| Field::text(e.error.as_str())))
                     .maybe("cause", e.cause.as_deref().map(Field::text));
                 if !lambda {
-                    d = d.text("resource", r).text("resourceType", rt);
+                    d = resource.named(d);
                 }
                 self.emit_raw(exec, Some(frame), ty, d, Some(name));
                 self.stop_child(child);
@@ -1653,7 +1639,7 @@ const MAX_NESTING: usize = 200;
 /// Iterative, so that checking a deep value cannot itself overflow the stack.
 /// Whether an InputPath/OutputPath/ItemsPath reads the context object.
 fn path_reads_context(field: &stepwise_asl::model::PathField) -> bool {
-    matches!(field, stepwise_asl::model::PathField::Path(p) if p.text().starts_with("$$"))
+    matches!(field, stepwise_asl::model::PathField::Path(p) if p.reads_context())
 }
 
 /// Whether a Retry or a Catch may need the state's raw input after its own work failed.

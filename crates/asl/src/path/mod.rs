@@ -144,6 +144,11 @@ impl JsonPath {
         &self.root
     }
 
+    /// Whether evaluating it reads the context object (`$$...`).
+    pub fn reads_context(&self) -> bool {
+        self.root == Root::Context
+    }
+
     /// True when the path names at most one node (Jayway's "definite" path).
     pub fn is_definite(&self) -> bool {
         self.shape == Shape::Definite

@@ -74,8 +74,7 @@ impl Template {
             QueryLanguage::JsonPath => Some(CompiledTemplate::compile(raw)?),
             QueryLanguage::Jsonata => None,
         };
-        let text = raw.to_string();
-        let reads_context = text.contains("$$") || text.contains("context");
+        let reads_context = ContextFields::of_text(&raw.to_string()) != ContextFields::NONE;
         Ok(Template { raw: raw.clone(), compiled, reads_context })
     }
 }
@@ -142,9 +141,6 @@ pub struct State {
     pub name: std::sync::Arc<str>,
     pub kind: Kind,
     pub common: Common,
-    /// Whether anything in the state can read the context object (`$$`, `$states.context`):
-    /// the engine builds it only for such states.
-    pub uses_context: bool,
     /// Which parts of the context object it can read: the engine builds only those (copying a
     /// large execution input into every context made Maps of child executions quadratic, and
     /// building all of `$$` for a `$$.Task.Token` was a good part of a task's cost).
@@ -223,6 +219,12 @@ impl ContextFields {
 }
 
 impl State {
+    /// Whether anything in the state can read the context object (`$$`, `$states.context`):
+    /// the engine builds it only for such states.
+    pub fn uses_context(&self) -> bool {
+        self.context_fields != ContextFields::NONE
+    }
+
     pub fn type_name(&self) -> &'static str {
         match &self.kind {
             Kind::Pass { .. } => "Pass",
@@ -549,9 +551,8 @@ impl State {
             other => return Err(format!("unknown state type '{other}'")),
         };
         let text = v.to_string();
-        let uses_context = text.contains("$$") || text.contains("context");
-        let context_fields = if uses_context { ContextFields::of_text(&text) } else { ContextFields::NONE };
-        Ok(State { name: name.into(), kind, common, uses_context, context_fields })
+        let context_fields = ContextFields::of_text(&text);
+        Ok(State { name: name.into(), kind, common, context_fields })
     }
 }
 

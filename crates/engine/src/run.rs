@@ -183,7 +183,7 @@ impl Engine {
         let e = &self.executions[exec];
         let f = &e.frames[frame];
         let st = &resolve(&e.definition, &f.scope).list[f.state];
-        if !st.uses_context {
+        if !st.uses_context() {
             return Value::Null;
         }
         let need = st.context_fields;
@@ -508,7 +508,7 @@ impl Engine {
         let mut chosen = None;
         for (i, branch) in choice.choices.iter().enumerate() {
             let hit = match &branch.rule {
-                stepwise_asl::model::ChoiceCondition::Rule(r) => self.scope_eval(exec, frame, &eff, None, st.uses_context, |s, _| r.evaluate(s))?,
+                stepwise_asl::model::ChoiceCondition::Rule(r) => self.scope_eval(exec, frame, &eff, None, st.uses_context(), |s, _| r.evaluate(s))?,
                 stepwise_asl::model::ChoiceCondition::Jsonata(c) => {
                     let v = self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(c, "Condition", rng))?;
                     match v {

@@ -78,24 +78,16 @@ impl Details {
         Details { key, fields: Vec::with_capacity(2) }
     }
 
-    pub fn text(mut self, name: &'static str, value: impl Into<Arc<str>>) -> Self {
-        self.fields.push((name, Field::Text(value.into())));
-        self
+    pub fn text(self, name: &'static str, value: impl Into<Arc<str>>) -> Self {
+        self.field(name, Field::text(value))
     }
 
-    pub fn int(mut self, name: &'static str, value: i64) -> Self {
-        self.fields.push((name, Field::Int(value)));
-        self
+    pub fn int(self, name: &'static str, value: i64) -> Self {
+        self.field(name, Field::Int(value))
     }
 
-    pub fn payload(mut self, name: &'static str, json_text: Arc<str>) -> Self {
-        self.fields.push((name, Field::Payload(json_text)));
-        self
-    }
-
-    pub fn json(mut self, name: &'static str, value: Value) -> Self {
-        self.fields.push((name, Field::Json(Box::new(value))));
-        self
+    pub fn payload(self, name: &'static str, json_text: Arc<str>) -> Self {
+        self.field(name, Field::Payload(json_text))
     }
 
     pub fn field(mut self, name: &'static str, value: Field) -> Self {

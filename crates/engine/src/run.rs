@@ -188,39 +188,31 @@ impl Engine {
         }
         let need = st.context_fields;
         // Keys are inserted in AWS's order, so that `$$` or `$$.Execution` read whole print as AWS's do.
-        let part = |leaves: &[(F, &str, &dyn Fn() -> Value)]| -> Option<Value> {
-            let mut m = Map::new();
-            for (leaf, key, value) in leaves {
-                if need.has(*leaf) {
-                    m.insert((*key).into(), value());
-                }
-            }
+        let part = |leaves: &[(bool, &str, &dyn Fn() -> Value)]| -> Option<Value> {
+            let m: Map<String, Value> = leaves.iter().filter(|(wanted, ..)| *wanted).map(|(_, key, value)| ((*key).into(), value())).collect();
             (!m.is_empty()).then_some(Value::Object(m))
         };
-        let mut ctx = Map::new();
         let execution = part(&[
-            (F::ExecutionId, "Id", &|| json!(e.arn)),
-            (F::ExecutionInput, "Input", &|| e.input.clone()),
-            (F::ExecutionStartTime, "StartTime", &|| json!(crate::clock::iso8601(e.start_millis))),
-            (F::ExecutionName, "Name", &|| json!(e.name)),
-            (F::ExecutionRoleArn, "RoleArn", &|| json!(self.config.role_arn)),
-            (F::ExecutionRedriveCount, "RedriveCount", &|| json!(0)),
+            (need.has(F::ExecutionId), "Id", &|| json!(e.arn)),
+            (need.has(F::ExecutionInput), "Input", &|| e.input.clone()),
+            (need.has(F::ExecutionStartTime), "StartTime", &|| json!(crate::clock::iso8601(e.start_millis))),
+            (need.has(F::ExecutionName), "Name", &|| json!(e.name)),
+            (need.has(F::ExecutionRoleArn), "RoleArn", &|| json!(self.config.role_arn)),
+            (need.has(F::ExecutionRedriveCount), "RedriveCount", &|| json!(0)),
         ]);
-        let machine = part(&[(F::StateMachineId, "Id", &|| json!(e.machine_arn)), (F::StateMachineName, "Name", &|| json!(e.machine_name))]);
-        let is_task = matches!(st.kind, Kind::Task(_));
+        let machine = part(&[
+            (need.has(F::StateMachineId), "Id", &|| json!(e.machine_arn)),
+            (need.has(F::StateMachineName), "Name", &|| json!(e.machine_name)),
+        ]);
         let state = part(&[
-            (F::StateName, "Name", &|| Value::String(st.name.to_string())),
-            (F::StateEnteredTime, "EnteredTime", &|| json!(crate::clock::iso8601(f.entered_millis))),
+            (need.has(F::StateName), "Name", &|| Value::String(st.name.to_string())),
+            (need.has(F::StateEnteredTime), "EnteredTime", &|| json!(crate::clock::iso8601(f.entered_millis))),
+            (matches!(st.kind, Kind::Task(_)) && need.has(F::StateRetryCount), "RetryCount", &|| json!(f.retry_count)),
         ]);
+        let mut ctx = Map::new();
         for (key, value) in [("Execution", execution), ("StateMachine", machine), ("State", state)] {
             if let Some(v) = value {
                 ctx.insert(key.into(), v);
-            }
-        }
-        if is_task && need.has(F::StateRetryCount) {
-            let state = ctx.entry("State").or_insert_with(|| Value::Object(Map::new()));
-            if let Some(o) = state.as_object_mut() {
-                o.insert("RetryCount".into(), json!(f.retry_count));
             }
         }
         if need.has(F::TaskToken) {

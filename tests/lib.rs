@@ -1,6 +1,6 @@
 //! Shared helpers for the integration tests in `tests/tests/`.
 
-use serde_json::Value;
+use stepwise_json::Value;
 use stepwise_engine::{Engine, EngineConfig, ExecutionId, Idle};
 
 pub const REGION_ACCOUNT: &str = "us-east-1:123456789012";

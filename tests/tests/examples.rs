@@ -1,7 +1,7 @@
 //! Every built-in example of the playground (`www/examples/`) is valid ASL and runs: it ends,
 //! or waits only for a person (task tokens completed by hand in the playground).
 
-use serde_json::Value;
+use stepwise_json::Value;
 use stepwise_engine::{Engine, EngineConfig, ExecutionStatus, Idle, PendingKind};
 
 fn examples() -> Vec<(String, Value)> {

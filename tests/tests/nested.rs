@@ -1,7 +1,7 @@
 //! Step Functions starting Step Functions: the four integration patterns, errors, timeouts,
 //! stop propagation, the parent link and the recursion guard.
 
-use serde_json::{json, Value};
+use stepwise_json::{json, Value};
 use stepwise_engine::{ExecutionStatus, Idle};
 use stepwise_tests::*;
 

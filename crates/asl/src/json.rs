@@ -1,6 +1,6 @@
 //! Small facts about JSON values that several layers word the same way in their messages.
 
-use serde_json::Value;
+use stepwise_json::Value;
 
 /// The JSON type name AWS prints in causes (`null`, `boolean`, `number`, `string`, `array`, `object`).
 pub fn type_name(v: &Value) -> &'static str {

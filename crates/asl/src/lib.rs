@@ -1,6 +1,6 @@
 //! The Amazon States Language, as AWS Step Functions reads and evaluates it.
 //!
-//! Pure functions over `serde_json::Value`: no I/O, no clock, no randomness of its own
+//! Pure functions over `stepwise_json::Value` (shared, copy-on-write JSON): no I/O, no clock, no randomness of its own
 //! (randomness comes in through [`scope::Random`], supplied by the engine).
 
 pub mod choice;

@@ -5,7 +5,7 @@
 
 use crate::path::JsonPath;
 use crate::payload::CompiledTemplate;
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl Template {
     }
 }
 
-fn template(o: &Map<String, Value>, key: &str, ql: QueryLanguage) -> Result<Option<Template>, String> {
+fn template(o: &Map, key: &str, ql: QueryLanguage) -> Result<Option<Template>, String> {
     o.get(key).map(|v| Template::new(v, ql)).transpose()
 }
 
@@ -324,11 +324,11 @@ pub struct MapState {
     pub distributed: bool,
 }
 
-fn obj<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>, String> {
+fn obj<'a>(v: &'a Value, what: &str) -> Result<&'a Map, String> {
     v.as_object().ok_or_else(|| format!("{what} must be a JSON object"))
 }
 
-fn opt_str(o: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+fn opt_str(o: &Map, key: &str) -> Result<Option<String>, String> {
     match o.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -340,7 +340,7 @@ fn path(text: &str) -> Result<JsonPath, String> {
     JsonPath::parse(text).map_err(|e| format!("invalid JSONPath '{text}': {e}"))
 }
 
-fn path_field(o: &Map<String, Value>, key: &str) -> Result<PathField, String> {
+fn path_field(o: &Map, key: &str) -> Result<PathField, String> {
     match o.get(key) {
         None => Ok(PathField::Default),
         Some(Value::Null) => Ok(PathField::Null),
@@ -349,7 +349,7 @@ fn path_field(o: &Map<String, Value>, key: &str) -> Result<PathField, String> {
     }
 }
 
-fn result_path_field(o: &Map<String, Value>) -> Result<ResultPathField, String> {
+fn result_path_field(o: &Map) -> Result<ResultPathField, String> {
     match o.get("ResultPath") {
         None => Ok(ResultPathField::Default),
         Some(Value::Null) => Ok(ResultPathField::Null),
@@ -359,7 +359,7 @@ fn result_path_field(o: &Map<String, Value>) -> Result<ResultPathField, String> 
 }
 
 /// A literal field, its `…Path` variant, or (JSONata) a `{% %}` string.
-fn dynamic(o: &Map<String, Value>, key: &str) -> Result<Option<Dynamic>, String> {
+fn dynamic(o: &Map, key: &str) -> Result<Option<Dynamic>, String> {
     let path_key = format!("{key}Path");
     if let Some(v) = o.get(&path_key) {
         let s = v.as_str().ok_or_else(|| format!("{path_key} must be a string"))?;
@@ -381,7 +381,7 @@ fn error_list(v: Option<&Value>) -> Result<Vec<String>, String> {
         .collect()
 }
 
-fn retriers(o: &Map<String, Value>) -> Result<Vec<Retrier>, String> {
+fn retriers(o: &Map) -> Result<Vec<Retrier>, String> {
     let Some(list) = o.get("Retry") else { return Ok(Vec::new()) };
     let list = list.as_array().ok_or("Retry must be an array")?;
     list.iter()
@@ -401,7 +401,7 @@ fn retriers(o: &Map<String, Value>) -> Result<Vec<Retrier>, String> {
         .collect()
 }
 
-fn catchers(o: &Map<String, Value>, ql: QueryLanguage) -> Result<Vec<Catcher>, String> {
+fn catchers(o: &Map, ql: QueryLanguage) -> Result<Vec<Catcher>, String> {
     let Some(list) = o.get("Catch") else { return Ok(Vec::new()) };
     let list = list.as_array().ok_or("Catch must be an array")?;
     list.iter()
@@ -438,7 +438,7 @@ impl Definition {
 }
 
 impl States {
-    fn from_object(o: &Map<String, Value>, ql: QueryLanguage) -> Result<Self, String> {
+    fn from_object(o: &Map, ql: QueryLanguage) -> Result<Self, String> {
         let start = opt_str(o, "StartAt")?.ok_or("StartAt is required")?;
         let states = o.get("States").and_then(Value::as_object).ok_or("States must be an object")?;
         let mut list = Vec::with_capacity(states.len());
@@ -559,7 +559,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use stepwise_json::json;
 
     #[test]
     fn parses_every_state_type() {

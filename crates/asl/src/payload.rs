@@ -11,7 +11,7 @@ use crate::{
     path::JsonPath,
     scope::{Random, Scope},
 };
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 
 pub use crate::intrinsics::path_not_found_cause;
 
@@ -100,7 +100,7 @@ fn eval_node(node: &Node, scope: &Scope, rng: &mut dyn Random) -> Result<Value, 
             }
             Ok(Value::Object(out))
         }
-        Node::Array(items) => items.iter().map(|n| eval_node(n, scope, rng)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+        Node::Array(items) => items.iter().map(|n| eval_node(n, scope, rng)).collect::<Result<_, _>>().map(Value::Array),
         Node::Path { field, path } => match path.select_cow(scope) {
             Some(v) => Ok(v.into_owned()),
             None => Err(StatesError::runtime(path_not_found_cause(path.text(), Some(field), scope.input))),
@@ -120,7 +120,7 @@ pub fn evaluate(template: &Value, scope: &Scope, rng: &mut dyn Random) -> Result
 mod tests {
     use super::*;
     use crate::{error::names, scope::SplitMix64};
-    use serde_json::json;
+    use stepwise_json::json;
 
     fn eval_with(template: &Value, input: &Value) -> Result<Value, StatesError> {
         let mut vars = Map::new();
@@ -207,7 +207,7 @@ mod tests {
             let leaf = prop_oneof![Just(Value::Null), any::<i32>().prop_map(Value::from), text.prop_map(Value::String)];
             leaf.prop_recursive(3, 24, 4, |inner| {
                 prop_oneof![
-                    prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                    prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
                     prop::collection::btree_map("[a-c]{1,2}(\\.\\$)?", inner, 0..4)
                         .prop_map(|m| Value::Object(m.into_iter().collect())),
                 ]

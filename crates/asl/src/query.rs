@@ -8,7 +8,7 @@
 
 use crate::error::{names, StatesError};
 use crate::scope::Random;
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -49,7 +49,7 @@ pub fn expression_text(text: &str) -> &str {
 pub fn evaluate_template(
     template: &Value,
     states: &Value,
-    vars: &Map<String, Value>,
+    vars: &Map,
     env: &mut QueryEnv,
 ) -> Result<Value, StatesError> {
     evaluate_template_at(template, "", states, vars, env)
@@ -62,7 +62,7 @@ pub fn evaluate_template_at(
     template: &Value,
     field: &str,
     states: &Value,
-    vars: &Map<String, Value>,
+    vars: &Map,
     env: &mut QueryEnv,
 ) -> Result<Value, StatesError> {
     if !contains_expression(template) {
@@ -79,7 +79,7 @@ pub fn evaluate_template_at(
 pub fn evaluate_expression(
     text: &str,
     states: &Value,
-    vars: &Map<String, Value>,
+    vars: &Map,
     env: &mut QueryEnv,
 ) -> Result<Option<Value>, StatesError> {
     evaluate_expression_at(text, "", states, vars, env)
@@ -90,7 +90,7 @@ pub fn evaluate_expression_at(
     text: &str,
     field: &str,
     states: &Value,
-    vars: &Map<String, Value>,
+    vars: &Map,
     env: &mut QueryEnv,
 ) -> Result<Option<Value>, StatesError> {
     if !is_expression(text) {
@@ -166,12 +166,12 @@ fn compile(text: &str) -> Result<Rc<Expression>, Error> {
 struct Session<'a> {
     states_json: &'a Value,
     states: Option<JValue>,
-    vars: &'a Map<String, Value>,
+    vars: &'a Map,
     converted: Vec<(String, JValue)>,
 }
 
 impl<'a> Session<'a> {
-    fn new(states: &'a Value, vars: &'a Map<String, Value>) -> Self {
+    fn new(states: &'a Value, vars: &'a Map) -> Self {
         Self {
             states_json: states,
             states: None,
@@ -217,7 +217,7 @@ impl<'a> Session<'a> {
                     path.truncate(len);
                     out.push(evaluated?);
                 }
-                Ok(Value::Array(out))
+                Ok(Value::Array(out.into()))
             }
             other => Ok(other.clone()),
         }
@@ -363,7 +363,7 @@ fn partition(args: &[Option<Value>], _: &mut Env) -> Result<Option<Value>, Error
     }
     let chunks = items
         .chunks(size as usize)
-        .map(|c| Value::Array(c.to_vec()))
+        .map(|c| Value::Array(c.to_vec().into()))
         .collect();
     Ok(Some(Value::Array(chunks)))
 }
@@ -399,7 +399,7 @@ fn range(args: &[Option<Value>], _: &mut Env) -> Result<Option<Value>, Error> {
     Ok(match items.len() {
         0 => None,
         1 => items.pop(),
-        _ => Some(Value::Array(items)),
+        _ => Some(Value::Array(items.into())),
     })
 }
 
@@ -499,7 +499,7 @@ fn parse(args: &[Option<Value>], _: &mut Env) -> Result<Option<Value>, Error> {
 mod tests {
     use super::*;
     use crate::scope::SplitMix64;
-    use serde_json::json;
+    use stepwise_json::json;
 
     fn states() -> Value {
         json!({"input": {"a": 1, "list": [1, 2, 3], "name": "Ada"}, "context": {"Execution": {"Name": "x"}}})

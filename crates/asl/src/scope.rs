@@ -1,6 +1,6 @@
 //! What an expression can see while it is evaluated.
 
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 
 /// The values an expression of a state may read: the state's (effective) input, the context
 /// object (`$$`) and the variables in scope (`$name`).
@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 pub struct Scope<'a> {
     pub input: &'a Value,
     pub context: &'a Value,
-    pub vars: &'a Map<String, Value>,
+    pub vars: &'a Map,
 }
 
 /// A source of randomness owned by the engine (seeded, so runs are reproducible).

@@ -4,7 +4,7 @@
 //! checks the outcome against what the workload implies, so a fast but wrong engine never
 //! produces a figure.
 
-use serde_json::{json, Value};
+use stepwise_json::{json, Value};
 use std::fmt;
 use stepwise_engine::{Engine, EngineConfig, ExecutionId, ExecutionStatus, Idle, Limits, PendingKind};
 
@@ -304,10 +304,10 @@ impl Finished {
 pub fn expected_output(workload: Workload, n: usize) -> Value {
     match workload {
         Workload::Loop => json!({ "i": n, "n": n }),
-        Workload::Map => Value::Array((0..n).map(|i| json!({ "id": i, "label": format!("item {i} of g{}", i % 7) })).collect()),
+        Workload::Map => (0..n).map(|i| json!({ "id": i, "label": format!("item {i} of g{}", i % 7) })).collect(),
         // `.sync:2` hands the child's output over as JSON; the ResultSelector keeps only it.
-        Workload::Nested => Value::Array((0..n).map(|i| json!({ "out": { "id": i, "done": true } })).collect()),
-        Workload::Callback => Value::Array((0..n).map(|i| json!({ "ok": true, "id": i })).collect()),
+        Workload::Nested => (0..n).map(|i| json!({ "out": { "id": i, "done": true } })).collect(),
+        Workload::Callback => (0..n).map(|i| json!({ "ok": true, "id": i })).collect(),
         // Every state puts {doc, meta, step, pick[, names]} at $.last; the last state (S19,
         // odd) has no `names`.
         Workload::Dataflow => {

@@ -3,7 +3,7 @@
 
 mod export;
 
-use serde_json::{json, Value};
+use stepwise_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::io::Write;
 use std::process::ExitCode;
@@ -102,7 +102,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                     .iter()
                     .map(|p| json!({"token": p.token, "execution": p.execution_arn, "state": p.state_name, "input": p.input}))
                     .collect();
-                eprintln!("waiting for the outside world: {}", Value::Array(pending));
+                eprintln!("waiting for the outside world: {}", Value::from(pending));
             }
         }
     }

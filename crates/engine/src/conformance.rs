@@ -4,7 +4,7 @@
 
 use crate::{Engine, EngineConfig, ExecutionStatus, Idle};
 use serde::Serialize;
-use serde_json::{json, Value};
+use stepwise_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// What one case produced, and whether it matched.
@@ -71,7 +71,7 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
     let callbacks: BTreeMap<String, Vec<Value>> = case
         .get("callbacks")
         .and_then(Value::as_object)
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_array().cloned().unwrap_or_default())).collect())
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_array().map(|a| a.to_vec()).unwrap_or_default())).collect())
         .unwrap_or_default();
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     let mut answered: BTreeMap<String, ()> = BTreeMap::new();

@@ -2,7 +2,7 @@
 //! ResultSelector → ResultPath → OutputPath, or in JSONata mode Arguments → Output, plus Assign.
 //! Each stage is a plain function so the engine and the UI (inspector) share them.
 
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 use stepwise_asl::error::names;
 use stepwise_asl::model::{PathField, ResultPathField, Template};
 use stepwise_asl::query::{self, QueryEnv};
@@ -50,7 +50,7 @@ pub fn template_value(tpl: &Value, scope: &Scope, rng: &mut dyn Random) -> Resul
 }
 
 /// JSONPath-mode Assign: a payload template whose top-level keys are variable names.
-pub fn assign_jsonpath(tpl: &Template, scope: &Scope, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
+pub fn assign_jsonpath(tpl: &Template, scope: &Scope, rng: &mut dyn Random) -> Result<Map, StatesError> {
     match template(tpl, scope, rng)? {
         Value::Object(m) => Ok(m),
         _ => Err(StatesError::runtime("Assign must be a JSON object")),
@@ -59,7 +59,7 @@ pub fn assign_jsonpath(tpl: &Template, scope: &Scope, rng: &mut dyn Random) -> R
 
 pub struct Jsonata<'a> {
     pub states: &'a Value,
-    pub vars: &'a Map<String, Value>,
+    pub vars: &'a Map,
     pub now_millis: i64,
 }
 
@@ -81,7 +81,7 @@ impl Jsonata<'_> {
         }
     }
 
-    pub fn assign(&self, tpl: &Template, rng: &mut dyn Random) -> Result<Map<String, Value>, StatesError> {
+    pub fn assign(&self, tpl: &Template, rng: &mut dyn Random) -> Result<Map, StatesError> {
         match self.template(&tpl.raw, "Assign", rng)? {
             Value::Object(m) => Ok(m),
             _ => Err(StatesError::new(names::QUERY_EVALUATION_ERROR, "Assign must be a JSON object")),

@@ -7,7 +7,7 @@ use crate::config::EngineConfig;
 use crate::execution::{Execution, ExecutionId, ExecutionStatus, Frame, FrameRole, ParentLink, Phase, TaskOutcome};
 use crate::history::{payload_text, Details, Field, HistoryEvent};
 use crate::mocks::Mocks;
-use serde_json::{json, Map, Value};
+use stepwise_json::{json, Map, Value};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;

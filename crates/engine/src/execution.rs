@@ -5,7 +5,7 @@
 //! `run.rs`, one history event per step.
 
 use crate::history::HistoryEvent;
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 use std::sync::Arc;
 use stepwise_asl::model::{Definition, States, Transition};
 use stepwise_asl::StatesError;
@@ -161,7 +161,7 @@ pub(crate) enum Phase {
     /// Emit `<Type>StateEntered` for `state` with this input, then start its work.
     Enter(Value),
     /// Emit `<Type>StateExited`, assign variables, follow the transition.
-    Exit { output: Value, next: Transition, assign: Option<Map<String, Value>> },
+    Exit { output: Value, next: Transition, assign: Option<Map> },
     TaskScheduled,
     TaskStarted,
     /// The task was handed over; the JSON text of what the service answered (for history).
@@ -191,7 +191,7 @@ pub(crate) struct Frame {
     pub role: FrameRole,
     pub state: usize,
     pub phase: Phase,
-    pub vars: Map<String, Value>,
+    pub vars: Map,
     pub last_event: u64,
     pub entered_event: u64,
     pub entered_millis: i64,
@@ -219,7 +219,7 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
-    pub fn new(scope: ScopePath, role: FrameRole, state: usize, input: Value, vars: Map<String, Value>) -> Self {
+    pub fn new(scope: ScopePath, role: FrameRole, state: usize, input: Value, vars: Map) -> Self {
         Frame {
             scope,
             role,

@@ -5,7 +5,7 @@
 //! list of typed fields: names and payload texts are shared (`Arc<str>`) with the engine instead
 //! of copied, and no JSON map is built until `to_aws_json`.
 
-use serde_json::{json, Map, Value};
+use stepwise_json::{json, Map, Value};
 use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -148,7 +148,7 @@ impl Details {
                     }
                 }
                 Field::Variables(vars) => {
-                    let shown: Map<String, Value> = vars.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+                    let shown: Map = vars.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
                     o.insert((*name).into(), Value::Object(shown));
                     o.insert(format!("{name}Details"), json!({"truncated": false}));
                 }
@@ -161,10 +161,10 @@ impl Details {
     }
 }
 
-/// A payload as history records it: its compact JSON text. (`serde_json::to_string` writes
-/// into a byte buffer; `Value`'s `Display` goes through `fmt::Write` and is markedly slower.)
+/// A payload as history records it: its compact JSON text (shared with the value's own
+/// remembered text when it is large, see `stepwise_json`).
 pub fn payload_text(v: &Value) -> Arc<str> {
-    Arc::from(serde_json::to_string(v).unwrap_or_default())
+    v.to_json_text()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //! assert_eq!(engine.run_until_idle(1000), Idle::Finished);
 //! let run = engine.execution(id);
 //! assert_eq!(run.status.as_str(), "SUCCEEDED");
-//! assert_eq!(run.output, Some(serde_json::json!("hi")));
+//! assert_eq!(run.output, Some(stepwise_json::json!("hi")));
 //! let types: Vec<_> = run.history.iter().map(|e| e.event_type).collect();
 //! assert_eq!(types, ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
 //! ```

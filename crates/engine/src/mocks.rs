@@ -2,7 +2,7 @@
 //! table: the Step Functions Local mock-config file and the simpler per-state lists of the
 //! conformance corpus. A task without an answer waits to be completed by hand.
 
-use serde_json::Value;
+use stepwise_json::Value;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -107,7 +107,7 @@ impl Mocks {
 }
 
 /// `"0"`, `"1-2"` keyed responses become a list by invocation number.
-fn expand_ranges(resp: &serde_json::Map<String, Value>) -> Result<Vec<MockAnswer>, String> {
+fn expand_ranges(resp: &stepwise_json::Map) -> Result<Vec<MockAnswer>, String> {
     let mut slots: BTreeMap<usize, MockAnswer> = BTreeMap::new();
     for (key, v) in resp {
         let (a, b) = match key.split_once('-') {
@@ -129,7 +129,7 @@ fn expand_ranges(resp: &serde_json::Map<String, Value>) -> Result<Vec<MockAnswer
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use stepwise_json::json;
 
     #[test]
     fn mock_config_ranges_and_counting() {

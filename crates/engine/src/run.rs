@@ -9,7 +9,7 @@ use crate::history::{payload_text, Details, Field};
 use crate::start_response::StartResponse;
 use crate::mocks::MockAnswer;
 use crate::resources::{Pattern, Resource, TaskResource};
-use serde_json::{json, Map, Value};
+use stepwise_json::{json, Map, Value};
 use std::sync::Arc;
 use stepwise_asl::error::names;
 use stepwise_asl::model::{Definition, Dynamic, Kind, State, Template, Transition, Wait};
@@ -189,7 +189,7 @@ impl Engine {
         let need = st.context_fields;
         // Keys are inserted in AWS's order, so that `$$` or `$$.Execution` read whole print as AWS's do.
         let part = |leaves: &[(bool, &str, &dyn Fn() -> Value)]| -> Option<Value> {
-            let m: Map<String, Value> = leaves.iter().filter(|(wanted, ..)| *wanted).map(|(_, key, value)| ((*key).into(), value())).collect();
+            let m: Map = leaves.iter().filter(|(wanted, ..)| *wanted).map(|(_, key, value)| ((*key).into(), value())).collect();
             (!m.is_empty()).then_some(Value::Object(m))
         };
         let execution = part(&[
@@ -379,7 +379,7 @@ impl Engine {
     }
 
     /// ResultPath + OutputPath (JSONPath) or Output (JSONata), then Assign: what a state hands on.
-    fn finish_output(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map<String, Value>>)> {
+    fn finish_output(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map>)> {
         if st.is_jsonata() {
             let (out, assign) = self.jsonata_eval(exec, frame, Some(&result), None, |j, rng| {
                 let out = match &st.common.output {
@@ -415,7 +415,7 @@ impl Engine {
         eff: Value,
         output: Option<&Value>,
         assign: Option<&Template>,
-    ) -> Res<(Value, Option<Map<String, Value>>)> {
+    ) -> Res<(Value, Option<Map>)> {
         if st.is_jsonata() {
             return self.jsonata_eval(exec, frame, None, None, |j, rng| {
                 let out = match output {
@@ -449,7 +449,7 @@ impl Engine {
         self.scope_eval(exec, frame, &value, None, path_reads_context(&st.common.output_path), |s, _| dataflow::select(&st.common.output_path, s))
     }
 
-    fn go_exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
+    fn go_exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map>) {
         self.frame_mut(exec, frame).phase = Phase::Exit { output, next, assign };
         self.schedule(exec, frame);
     }
@@ -626,7 +626,7 @@ impl Engine {
         Ok(())
     }
 
-    fn exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map<String, Value>>) {
+    fn exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map>) {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
         if nesting_exceeds(&output, MAX_NESTING) {
@@ -1085,7 +1085,7 @@ impl Engine {
     }
 
     /// ResultSelector, then ResultPath/OutputPath or Output, then Assign.
-    fn after_result(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map<String, Value>>)> {
+    fn after_result(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map>)> {
         let selected = match (&st.common.result_selector, st.is_jsonata()) {
             (Some(rs), false) => self.scope_eval(exec, frame, &result, None, rs.reads_context, |s, rng| dataflow::template(rs, s, rng))?,
             _ => result,
@@ -1146,7 +1146,7 @@ impl Engine {
         let length = (e.arn.len() + 92).to_string();
         let response = StartResponse::new(&e.arn, e.start_millis, &request_id, &date, &length);
         match pattern {
-            Pattern::RequestResponse => Phase::TaskDone(TaskOutcome::Succeeded(serde_json::to_value(&response).unwrap_or_default())),
+            Pattern::RequestResponse => Phase::TaskDone(TaskOutcome::Succeeded(Value::from(serde_json::to_value(&response).unwrap_or_default()))),
             _ => Phase::TaskSubmitted(Arc::from(serde_json::to_string(&response).unwrap_or_default())),
         }
     }
@@ -1266,6 +1266,7 @@ impl Engine {
             let name = if st.is_jsonata() { names::QUERY_EVALUATION_ERROR } else { names::RUNTIME };
             return Err(StatesError::new(name, msg));
         };
+        let items = items.into_vec();
         let maxc = self.number_field(exec, frame, &m.max_concurrency, "MaxConcurrency", &eff)?.unwrap_or(0.0);
         // AWS reads the tolerated-failure settings only after the Map has started.
         let tolerance = (|| {
@@ -1325,7 +1326,7 @@ impl Engine {
                 if let Some(bi) = &batch_input {
                     o.insert("BatchInput".into(), bi.clone());
                 }
-                o.insert("Items".into(), Value::Array(c.to_vec()));
+                o.insert("Items".into(), Value::from(c.to_vec()));
                 Value::Object(o)
             })
             .collect())
@@ -1616,7 +1617,7 @@ impl Engine {
             self.emit_raw(exec, Some(frame), ok_ty, Details::none(), Some(st.name.clone()));
         }
         let results: Vec<Value> = j.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
-        match self.after_result(exec, frame, st, Value::Array(results)) {
+        match self.after_result(exec, frame, st, Value::from(results)) {
             Ok((out, assign)) => self.go_exit(exec, frame, out, Self::transition_of(st), assign),
             Err(e) => self.handle_error(exec, frame, e),
         }

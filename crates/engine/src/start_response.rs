@@ -91,7 +91,7 @@ impl<'a> StartResponse<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use stepwise_json::json;
 
     #[test]
     fn text_and_value_have_aws_keys_in_aws_order() {

@@ -2,7 +2,7 @@
 //! a conditional and a `$map` over the input.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use serde_json::{json, Map, Value};
+use stepwise_json::{json, Map, Value};
 use std::hint::black_box;
 use stepwise_jsonata::{from_json, Env, Expression, Functions};
 

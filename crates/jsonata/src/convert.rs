@@ -2,7 +2,7 @@
 
 use crate::Outcome;
 use jsonata_core::value::{JArray, JValue};
-use serde_json::{Map, Number, Value};
+use stepwise_json::{Map, Number, Value};
 
 /// Converts a JSON value for evaluation (once; the result is cheap to clone).
 pub fn from_json(value: &Value) -> JValue {

@@ -5,7 +5,7 @@ use crate::convert::{from_json, to_json};
 use crate::{Env, Error, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TAIL_CALLS};
 use jsonata_core::evaluator::{Evaluator, EvaluatorError};
 use jsonata_core::value::JValue;
-use serde_json::Value;
+use stepwise_json::Value;
 use std::cell::Cell;
 use std::ptr::NonNull;
 use std::rc::Rc;
@@ -357,7 +357,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 fn shuffle(args: &[Option<Value>], env: &mut Env) -> Result<Option<Value>, Error> {
     let items = match args.first() {
         None | Some(None) => return Ok(None),
-        Some(Some(Value::Array(items))) => items.clone(),
+        Some(Some(Value::Array(items))) => items.to_vec(),
         Some(Some(other)) => vec![other.clone()],
     };
     let mut result: Vec<Value> = Vec::with_capacity(items.len());
@@ -370,5 +370,5 @@ fn shuffle(args: &[Option<Value>], env: &mut Env) -> Result<Option<Value>, Error
             result.push(moved);
         }
     }
-    Ok(Some(Value::Array(result)))
+    Ok(Some(Value::Array(result.into())))
 }

@@ -19,7 +19,7 @@ mod host;
 use jsonata_core::ast::AstNode;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptions};
 use jsonata_core::parser::{self, ParserError};
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 
 pub use convert::{from_json, number as number_value, to_json};
 pub use host::{Functions, HostFunction};
@@ -137,7 +137,7 @@ impl Expression {
     pub fn evaluate(
         &self,
         input: Option<&Value>,
-        bindings: &Map<String, Value>,
+        bindings: &Map,
         env: &mut Env,
     ) -> Result<Option<Value>, Error> {
         let input = input.map(from_json);

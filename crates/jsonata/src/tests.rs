@@ -1,5 +1,5 @@
 use super::*;
-use serde_json::json;
+use stepwise_json::json;
 
 fn counter() -> impl FnMut() -> f64 {
     let mut draws = [0.25, 0.5, 0.75, 0.125].into_iter().cycle();

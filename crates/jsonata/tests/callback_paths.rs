@@ -2,7 +2,7 @@
 //! jsonata-core's compiled fast path (our vendored change); the same body declared with a
 //! signature runs on the tree-walker. Both must give the same result for every shape of value.
 
-use serde_json::{json, Map, Value};
+use stepwise_json::{json, Map, Value};
 use stepwise_jsonata::{Env, Expression};
 
 fn evaluate(text: &str, input: &Value) -> Result<Option<Value>, String> {
@@ -12,7 +12,7 @@ fn evaluate(text: &str, input: &Value) -> Result<Option<Value>, String> {
 fn evaluate_with(
     text: &str,
     input: Option<&Value>,
-    bindings: &Map<String, Value>,
+    bindings: &Map,
 ) -> Result<Option<Value>, String> {
     let expression = Expression::compile(text).map_err(|e| e.to_string())?;
     let mut random = || 0.5;

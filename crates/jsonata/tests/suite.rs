@@ -1,7 +1,7 @@
 //! Runs the official JSONata test suite (`shared/jsonata-suite`, format in its README) and reports
 //! the pass rate per group and overall. Skips with a message when the suite is not there.
 
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ fn suite_dir() -> PathBuf {
 struct Case {
     group: String,
     name: String,
-    body: Map<String, Value>,
+    body: Map,
 }
 
 fn load_cases(dir: &Path) -> Vec<Case> {
@@ -58,7 +58,7 @@ fn load_cases(dir: &Path) -> Vec<Case> {
                 }
             };
             let bodies = match value {
-                Value::Array(items) => items,
+                Value::Array(items) => items.into_vec(),
                 other => vec![other],
             };
             let many = bodies.len() > 1;
@@ -113,7 +113,7 @@ fn same(a: &Value, b: &Value, unordered: bool) -> bool {
     }
 }
 
-fn expected_code(body: &Map<String, Value>) -> Option<String> {
+fn expected_code(body: &Map) -> Option<String> {
     if let Some(Value::String(code)) = body.get("code") {
         return Some(code.clone());
     }

@@ -2,11 +2,11 @@
 //! and cannot grow: recursion stops with U1001 instead of overrunning the stack.
 #![cfg(target_arch = "wasm32")]
 
-use serde_json::Map;
+use stepwise_json::Map;
 use stepwise_jsonata::{Env, Expression};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn eval(text: &str) -> Result<Option<serde_json::Value>, stepwise_jsonata::Error> {
+fn eval(text: &str) -> Result<Option<stepwise_json::Value>, stepwise_jsonata::Error> {
     let mut random = || 0.5;
     let mut env = Env {
         now_millis: 0,
@@ -27,5 +27,5 @@ fn deep_recursion_ends_with_u1001() {
 #[wasm_bindgen_test]
 fn recursion_within_the_limit_completes() {
     let value = eval("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(120))").unwrap();
-    assert_eq!(value, Some(serde_json::json!(120)));
+    assert_eq!(value, Some(stepwise_json::json!(120)));
 }

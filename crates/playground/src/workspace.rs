@@ -7,7 +7,7 @@
 //! A tick is one engine event (one `step`) or one outside command (start, timer, token).
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use stepwise_json::Value;
 use stepwise_engine::{Engine, EngineConfig, ExecutionId, PendingTask};
 
 pub const REGION: &str = "us-east-1";
@@ -589,7 +589,7 @@ fn deploy(engine: &mut Engine, machines: &[(String, String)], mocks: Option<&Val
         }
     }
     // An empty config (not `{}`, which the engine refuses) clears earlier mocks.
-    let empty = serde_json::json!({"StateMachines": {}, "MockedResponses": {}});
+    let empty = stepwise_json::json!({"StateMachines": {}, "MockedResponses": {}});
     if let Err(e) = engine.set_mock_config(mocks.unwrap_or(&empty)) {
         errors.push(("⟨mocks⟩".into(), format!("the mocks were refused: {e}")));
     }
@@ -711,7 +711,7 @@ mod tests {
         assert_eq!(run_all(&mut w).end, FrameEnd::Finished);
         let parent = w.engine().execution(id);
         assert_eq!(parent.status.as_str(), "SUCCEEDED");
-        assert_eq!(parent.output, Some(serde_json::json!({"approved": true})));
+        assert_eq!(parent.output, Some(stepwise_json::json!({"approved": true})));
     }
 
     #[test]
@@ -805,6 +805,6 @@ mod tests {
         assert!(w.advance_to_next_timer().unwrap());
         assert_eq!(w.engine().now_millis() - t0, 5_000);
         run_all(&mut w);
-        assert_eq!(w.engine().executions()[0].output, Some(serde_json::json!({"path": "Top > Middle > Leaf"})));
+        assert_eq!(w.engine().executions()[0].output, Some(stepwise_json::json!({"path": "Top > Middle > Leaf"})));
     }
 }

@@ -120,7 +120,7 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "MockConfig")] config: JsValue,
     ) -> Result<(), JsValue> {
         let text = request::<JsonText>(config, "setMockConfig")?.into_text();
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        let value: stepwise_json::Value = serde_json::from_str(&text).map_err(|e| {
             convert::invalid_argument(format!("setMockConfig: the config is not JSON: {e}"))
         })?;
         api(self.engine.set_mock_config(&value))

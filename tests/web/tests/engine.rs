@@ -1,7 +1,7 @@
 //! The engine in headless Chromium: the AWS-recorded corpus and the determinism golden file
 //! must give the same answers here as natively.
 
-use serde_json::Value;
+use stepwise_json::Value;
 use stepwise_engine::conformance;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 

@@ -17,7 +17,7 @@ pub use matches::WildcardPattern;
 pub use timestamp::{parse_timestamp, Timestamp};
 
 use crate::{error::StatesError, path::JsonPath, scope::Scope};
-use serde_json::{Number, Value};
+use stepwise_json::{Number, Value};
 use std::cmp::Ordering;
 
 /// A Choice rule compiled from its JSON (the `Next`, `Comment`, `Assign` and `Output` fields of a

@@ -1,5 +1,5 @@
 use super::*;
-use serde_json::{json, Map};
+use stepwise_json::{json, Map};
 use std::path::PathBuf;
 
 fn eval_with(rule: Value, input: Value) -> Result<bool, StatesError> {
@@ -266,7 +266,7 @@ mod properties {
         ];
         leaf.prop_recursive(5, 48, 5, move |inner| {
             prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
                 prop::collection::vec((keys.clone(), inner), 0..4).prop_map(|kv| Value::Object(kv.into_iter().collect())),
             ]
         })

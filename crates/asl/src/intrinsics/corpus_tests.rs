@@ -8,7 +8,7 @@ use crate::{
     scope::{Scope, SplitMix64},
     StatesError,
 };
-use serde_json::{json, Map, Value};
+use stepwise_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 
 fn cases_dir() -> PathBuf {
@@ -55,7 +55,7 @@ fn value_matches(expected: &Value, got: &Value, wildcards: &[String]) -> bool {
 const PASS_FIELDS: [&str; 8] = ["Type", "End", "Comment", "InputPath", "Parameters", "Result", "ResultPath", "OutputPath"];
 
 /// The one Pass state of a JSONPath machine this harness can run, with its name.
-fn single_pass_state(def: &Value) -> Option<(&str, &Map<String, Value>)> {
+fn single_pass_state(def: &Value) -> Option<(&str, &Map)> {
     if def.get("QueryLanguage").is_some_and(|q| q != "JSONPath") {
         return None;
     }
@@ -68,7 +68,7 @@ fn single_pass_state(def: &Value) -> Option<(&str, &Map<String, Value>)> {
     (state.get("Type")? == "Pass" && state.keys().all(|k| PASS_FIELDS.contains(&k.as_str()))).then_some((name, state))
 }
 
-fn run_pass(state: &Map<String, Value>, input: &Value, context: &Value) -> Result<Value, StatesError> {
+fn run_pass(state: &Map, input: &Value, context: &Value) -> Result<Value, StatesError> {
     let vars = Map::new();
     let path_field = |name: &str| -> Result<Option<JsonPath>, StatesError> {
         match state.get(name) {

@@ -4,7 +4,7 @@
 use super::{parse::format_pieces, Arg, Call, EvalError, Function, Piece};
 use crate::scope::{uuid_v4, Random, Scope};
 use base64::Engine as _;
-use serde_json::{Map, Number, Value};
+use stepwise_json::{Map, Number, Value};
 use std::borrow::Cow;
 
 /// Strings that Base64Encode/Base64Decode/Hash accept, in characters.
@@ -47,7 +47,7 @@ fn want_array<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v Vec<
     }
 }
 
-fn want_object<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v Map<String, Value>> {
+fn want_object<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v Map> {
     match args[i].as_ref() {
         Value::Object(o) => Ok(o),
         other => fail(f, format_args!("the {} argument must be a JSON object, but was {}", ordinal(i), type_name(other))),
@@ -80,7 +80,7 @@ fn want_rounded(f: Function, args: &[Cow<Value>], i: usize) -> Res<i64> {
 }
 
 fn short(v: &Value) -> String {
-    let text = serde_json::to_string(v).unwrap_or_default();
+    let text = v.to_json_string();
     if text.chars().count() > 100 {
         format!("{}...", text.chars().take(100).collect::<String>())
     } else {
@@ -106,7 +106,7 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
                 Err(e) => fail(f, format_args!("the string is not valid JSON ({e})")),
             }
         }
-        Function::JsonToString => Ok(Value::String(serde_json::to_string(&args[0]).unwrap_or_default())),
+        Function::JsonToString => Ok(Value::String(args[0].to_json_string())),
         Function::Array => Ok(Value::Array(args.into_iter().map(Cow::into_owned).collect())),
         Function::ArrayPartition => {
             let items = want_array(f, &args, 0)?;
@@ -114,7 +114,7 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
             if size <= 0 {
                 return fail(f, format_args!("the chunk size must be a positive integer, but was {size}"));
             }
-            Ok(Value::Array(items.chunks(size as usize).map(|c| Value::Array(c.to_vec())).collect()))
+            Ok(Value::Array(items.chunks(size as usize).map(|c| Value::Array(c.to_vec().into())).collect()))
         }
         Function::ArrayContains => {
             let items = want_array(f, &args, 0)?;
@@ -156,7 +156,7 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
                     out.push(v.clone());
                 }
             }
-            Ok(Value::Array(out))
+            Ok(Value::Array(out.into()))
         }
         Function::Base64Encode => {
             let s = want_str(f, &args, 0)?;

@@ -11,7 +11,7 @@ use crate::{
     path::JsonPath,
     scope::{Random, Scope},
 };
-use serde_json::Value;
+use stepwise_json::Value;
 
 /// A parsed intrinsic function call, compiled once and evaluated many times.
 #[derive(Clone, Debug)]
@@ -134,7 +134,7 @@ impl EvalError {
 /// CausePath, intrinsic arguments): `The JSONPath '$.x' specified for the field 'x.$' could not
 /// be found in the input '{"a":1}'` (the state's input as compact JSON).
 pub fn path_not_found_cause(path: &str, field: Option<&str>, input: &Value) -> String {
-    let input = serde_json::to_string(input).unwrap_or_default();
+    let input = input.to_json_string();
     match field {
         Some(f) => format!("The JSONPath '{path}' specified for the field '{f}' could not be found in the input '{input}'"),
         None => format!("The JSONPath '{path}' could not be found in the input '{input}'"),

@@ -4,7 +4,7 @@
 
 use super::{Arg, Call, Function, Piece};
 use crate::path::JsonPath;
-use serde_json::Value;
+use stepwise_json::Value;
 
 /// AWS allows up to 10 nested intrinsic functions in one field.
 pub(super) const MAX_NESTING: usize = 10;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::scope::SplitMix64;
-use serde_json::{json, Map};
+use stepwise_json::{json, Map};
 
 fn run(text: &str, input: &Value) -> Result<Value, StatesError> {
     let mut vars = Map::new();

@@ -1,7 +1,7 @@
 //! Evaluation of compiled paths with Jayway's semantics, as AWS runs them.
 
 use super::{Cmp, Expr, Func, Operand, Rel, Sel, Seg};
-use serde_json::{Map, Number, Value};
+use stepwise_json::{Map, Number, Value};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
@@ -368,7 +368,7 @@ pub(super) fn explain_missing(segs: &[Seg], root: Option<&Value>, whole: &str) -
                 other => {
                     return format!(
                         "Filter: [{idx}] can only be applied to arrays. Current context is: {}",
-                        serde_json::to_string(other).unwrap_or_default()
+                        other.to_json_string()
                     )
                 }
             },

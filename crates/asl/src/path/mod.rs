@@ -12,7 +12,7 @@ mod eval;
 mod parse;
 
 use crate::scope::Scope;
-use serde_json::{Map, Value};
+use stepwise_json::{Map, Value};
 use std::borrow::Cow;
 
 /// A JSONPath compiled once (per state, per machine) and evaluated many times.
@@ -245,7 +245,7 @@ impl JsonPath {
         let last = self.segs.len().saturating_sub(1);
         for (i, seg) in self.segs.iter().enumerate() {
             let step_err = |cur: &Value, step: &str| {
-                format!("Unable to apply step \"{step}\" to input {}", serde_json::to_string(cur).unwrap_or_default())
+                format!("Unable to apply step \"{step}\" to input {}", cur.to_json_string())
             };
             match seg {
                 Seg::Child(Sel::Name(name)) => {
@@ -254,10 +254,10 @@ impl JsonPath {
                         map.insert(name.clone(), value.take().unwrap_or(Value::Null));
                         break;
                     }
-                    cur = map.entry(name.clone()).or_insert_with(|| Value::Object(Map::new()));
+                    cur = map.get_or_insert_with(name, || Value::Object(Map::new()));
                 }
                 Seg::Child(Sel::Index(idx)) => {
-                    let len = cur.as_array().map(Vec::len);
+                    let len = cur.as_array().map(|a| a.len());
                     let pos = len.and_then(|n| eval::resolve_index(*idx, n));
                     let Some(pos) = pos else { return Err(step_err(cur, &idx.to_string())) };
                     let Value::Array(items) = cur else { return Err(step_err(cur, &idx.to_string())) };

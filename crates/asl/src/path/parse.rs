@@ -3,7 +3,7 @@
 //! trailing function such as `.length()`.
 
 use super::{Cmp, Expr, Func, Operand, Root, Sel, Seg};
-use serde_json::Value;
+use stepwise_json::Value;
 
 /// Nesting bound for filters (parenthesised groups, nested `@` paths), so hostile input can
 /// neither overflow the stack nor take long to reject.
@@ -398,7 +398,7 @@ impl<'a> Parser<'a> {
                         self.expect(b',')?;
                     }
                 }
-                Ok(Operand::Value(Value::Array(items)))
+                Ok(Operand::Value(Value::Array(items.into())))
             }
             _ => Ok(Operand::Value(self.literal()?)),
         }

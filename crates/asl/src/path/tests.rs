@@ -1,5 +1,5 @@
 use super::*;
-use serde_json::json;
+use stepwise_json::json;
 
 fn shared(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel)
@@ -190,7 +190,7 @@ mod props {
         ];
         leaf.prop_recursive(4, 32, 4, |inner| {
             prop_oneof![
-                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
                 prop::collection::btree_map("[a-c]{1,2}", inner, 0..4)
                     .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]

@@ -301,7 +301,7 @@ pub(crate) fn choice(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lan
                     query_language::wrong_language_field(ctx, &rp, "Condition", lang, Lang::Jsonata);
                     continue;
                 }
-                if let Err(e) = ChoiceRule::parse_detailed(rule) {
+                if let Err(e) = ChoiceRule::parse_detailed(&stepwise_json::Value::from(rule)) {
                     let at = format!("{rp}{}", e.pointer);
                     ctx.schema_at(&rp, &at, e.message);
                 }

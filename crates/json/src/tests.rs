@@ -1,0 +1,88 @@
+use crate::{Map, Value};
+use std::sync::Arc;
+
+fn big_doc() -> Value {
+    let records: Vec<serde_json::Value> = (0..60)
+        .map(|i| serde_json::json!({"name": format!("user{i}"), "tags": ["a\"b", "c\\d", "é\n"], "score": i as f64 / 3.0, "id": -i}))
+        .collect();
+    json!({"doc": {"records": records}, "meta": {"n": 60}})
+}
+
+#[test]
+fn text_is_serde_jsons_text() {
+    for v in [
+        big_doc(),
+        json!(null),
+        json!([]),
+        json!({}),
+        json!({"a": [1, -2, 3.5, 1e300, 0.1, u64::MAX], "b": "\u{1}\u{1f}\u{7f}\"\\/ü😀\t\r\n\u{8}\u{c}", "c": {"d": true, "e": false}}),
+    ] {
+        let expected = serde_json::to_string(&serde_json::Value::from(&v)).unwrap();
+        assert_eq!(v.to_json_string(), expected);
+        assert_eq!(&*v.to_json_text(), expected);
+        assert_eq!(serde_json::to_string(&v).unwrap(), expected, "Serialize agrees");
+        assert_eq!(v.to_string(), expected, "Display agrees");
+    }
+}
+
+#[test]
+fn parses_what_serde_json_parses_and_keeps_key_order() {
+    let text = r#"{"z":1,"a":[1.5,{"y":null,"b":"x"}],"m":-0.0,"big":18446744073709551615}"#;
+    let v: Value = text.parse().unwrap();
+    assert_eq!(v.to_json_string(), serde_json::from_str::<serde_json::Value>(text).unwrap().to_string());
+    assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["z", "a", "m", "big"]);
+}
+
+#[test]
+fn clones_share_and_changes_copy_on_write() {
+    let a = big_doc();
+    let mut b = a.clone();
+    assert!(a["doc"].as_object().unwrap().ptr_eq(b["doc"].as_object().unwrap()));
+    b.as_object_mut().unwrap().get_mut("meta").unwrap().as_object_mut().unwrap().insert("n".into(), json!(0));
+    assert_eq!(a["meta"]["n"], json!(60), "the original is unchanged");
+    assert_eq!(b["meta"]["n"], json!(0));
+    assert!(a["doc"].as_object().unwrap().ptr_eq(b["doc"].as_object().unwrap()), "untouched subtrees stay shared");
+}
+
+#[test]
+fn remembered_text_is_forgotten_on_change() {
+    let doc = big_doc()["doc"].clone();
+    let holder = json!({"x": 1});
+    let mut outer = holder.clone();
+    outer.as_object_mut().unwrap().insert("doc".into(), doc.clone());
+    let first = outer.to_json_text();
+    let again = outer.to_json_text();
+    assert!(Arc::ptr_eq(&first, &again), "the whole text is remembered");
+    // `doc` is shared by `outer` and the local, so its text was remembered too.
+    let mut changed = doc.clone();
+    changed.as_object_mut().unwrap().get_mut("records").unwrap().as_array_mut().unwrap()[0] = json!("replaced");
+    assert!(changed.to_json_string().starts_with(r#"{"records":["replaced","#));
+    assert_eq!(doc.to_json_string(), serde_json::Value::from(&doc).to_string());
+    let mut outer2 = outer.clone();
+    outer2.as_object_mut().unwrap().insert("x".into(), json!(2));
+    assert!(outer2.to_json_string().starts_with(r#"{"x":2,"#));
+    assert_eq!(outer.to_json_string(), *first);
+}
+
+#[test]
+fn map_keeps_order_on_remove_and_replace() {
+    let mut m: Map = [("a", 1), ("b", 2), ("c", 3)].into_iter().map(|(k, v)| (k.to_owned(), json!(v))).collect();
+    m.insert("a".into(), json!(9));
+    m.remove("b");
+    assert_eq!(Value::Object(m).to_json_string(), r#"{"a":9,"c":3}"#);
+}
+
+#[test]
+fn accessors_follow_serde_json() {
+    let v = json!({"a": [10, {"b~/c": "x"}]});
+    assert_eq!(v.pointer("/a/1/b~0~1c"), Some(&json!("x")));
+    assert_eq!(v.pointer("/a/01"), None);
+    assert_eq!(v["a"][0], json!(10));
+    assert!(v["missing"]["deeper"].is_null());
+    assert_eq!(v.get("a").and_then(|a| a.get(1)).and_then(|o| o.get("b~/c")), Some(&json!("x")));
+    let mut n = Value::Null;
+    n["k"] = json!(true);
+    assert_eq!(n, json!({"k": true}));
+    assert_eq!(json!(3), 3i64);
+    assert_eq!(json!("s"), "s");
+}

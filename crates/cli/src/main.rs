@@ -138,7 +138,7 @@ fn validate(args: &[String]) -> Result<ExitCode, String> {
     let path = args.first().ok_or(USAGE)?;
     let diags = stepwise_engine::validate(&read(path)?);
     let ok = stepwise_asl::validate::is_valid(&diags);
-    println!("{}", serde_json::to_string_pretty(&json!({"result": if ok {"OK"} else {"FAIL"}, "diagnostics": diags})).unwrap_or_default());
+    println!("{}", serde_json::to_string_pretty(&serde_json::json!({"result": if ok {"OK"} else {"FAIL"}, "diagnostics": diags})).unwrap_or_default());
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

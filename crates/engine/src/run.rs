@@ -1156,7 +1156,7 @@ impl Engine {
         let e = &self.executions[child];
         // Sized for all of its keys: growing a map rehashes every key.
         let mut o = Map::with_capacity(16);
-        let as_text = |v: &Value| if sync2 { v.clone() } else { Value::String(v.to_string()) };
+        let as_text = |v: &Value| if sync2 { v.clone() } else { Value::String(v.to_json_string()) };
         if let Some(c) = &e.cause {
             o.insert("Cause".into(), json!(c));
         }
@@ -1165,11 +1165,11 @@ impl Engine {
         }
         o.insert("ExecutionArn".into(), json!(e.arn));
         o.insert("Input".into(), as_text(&e.input));
-        o.insert("InputDetails".into(), json!({"Included": true}));
+        o.insert("InputDetails".into(), included());
         o.insert("Name".into(), json!(e.name));
         if let Some(out) = &e.output {
             o.insert("Output".into(), as_text(out));
-            o.insert("OutputDetails".into(), json!({"Included": true}));
+            o.insert("OutputDetails".into(), included());
         }
         if e.status == ExecutionStatus::Succeeded {
             o.insert("RedriveCount".into(), json!(0));
@@ -1663,7 +1663,13 @@ fn nesting_exceeds(v: &Value, limit: usize) -> bool {
 }
 
 fn compact(v: &Value) -> String {
-    v.to_string()
+    v.to_json_string()
+}
+
+/// `{"Included": true}`, which every DescribeExecution result carries twice: one shared value.
+fn included() -> Value {
+    static INCLUDED: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    INCLUDED.get_or_init(|| json!({"Included": true})).clone()
 }
 
 /// RFC 7231 date, as AWS puts in the `Date` header.

@@ -17,6 +17,7 @@ mod serde_impl;
 mod text;
 
 pub use array::Array;
+pub use convert::ToValue;
 pub use map::Map;
 pub use serde_json::Number;
 
@@ -34,11 +35,60 @@ pub enum Value {
     Object(Map),
 }
 
-/// `serde_json::json!` syntax, producing a [`Value`].
+/// A [`Value`] from JSON-like syntax, as `serde_json::json!`: `null`, `true`, arrays, objects
+/// with literal or parenthesised keys, and any Rust expression that converts into a `Value`
+/// (borrowed, as serde_json does; interpolated `Value`s are shared, not copied). Built directly, without a detour through
+/// `serde_json::Value`.
 #[macro_export]
 macro_rules! json {
-    ($($tt:tt)+) => {
-        $crate::Value::from(::serde_json::json!($($tt)+))
+    (null) => { $crate::Value::Null };
+    (true) => { $crate::Value::Bool(true) };
+    (false) => { $crate::Value::Bool(false) };
+    ([]) => { $crate::Value::Array($crate::Array::new()) };
+    ([ $($tt:tt)+ ]) => { $crate::Value::Array($crate::Array::from($crate::__json_items!(@ [] [] $($tt)+))) };
+    ({}) => { $crate::Value::Object($crate::Map::new()) };
+    ({ $($tt:tt)+ }) => {{
+        let mut object = $crate::Map::new();
+        $crate::__json_members!(@key object [] $($tt)+);
+        $crate::Value::Object(object)
+    }};
+    ($other:expr) => { $crate::ToValue::to_value(&$other) };
+}
+
+/// Array items for [`json!`]: gathers tokens up to each top-level comma.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __json_items {
+    (@ [$($done:expr),*] []) => { vec![$($done),*] };
+    (@ [$($done:expr),*] [$($item:tt)+]) => { vec![$($done,)* $crate::json!($($item)+)] };
+    (@ [$($done:expr),*] [$($item:tt)+] , $($rest:tt)*) => {
+        $crate::__json_items!(@ [$($done,)* $crate::json!($($item)+)] [] $($rest)*)
+    };
+    (@ [$($done:expr),*] [$($item:tt)*] $next:tt $($rest:tt)*) => {
+        $crate::__json_items!(@ [$($done),*] [$($item)* $next] $($rest)*)
+    };
+}
+
+/// Object members for [`json!`]: a key up to its colon, a value up to the next top-level comma.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __json_members {
+    (@key $object:ident []) => {};
+    (@key $object:ident [$($key:tt)+] : $($rest:tt)*) => {
+        $crate::__json_members!(@value $object [$($key)+] [] $($rest)*)
+    };
+    (@key $object:ident [$($key:tt)*] $next:tt $($rest:tt)*) => {
+        $crate::__json_members!(@key $object [$($key)* $next] $($rest)*)
+    };
+    (@value $object:ident [$($key:tt)+] [$($value:tt)+]) => {
+        $object.insert(::std::string::String::from($($key)+), $crate::json!($($value)+));
+    };
+    (@value $object:ident [$($key:tt)+] [$($value:tt)+] , $($rest:tt)*) => {
+        $object.insert(::std::string::String::from($($key)+), $crate::json!($($value)+));
+        $crate::__json_members!(@key $object [] $($rest)*);
+    };
+    (@value $object:ident [$($key:tt)+] [$($value:tt)*] $next:tt $($rest:tt)*) => {
+        $crate::__json_members!(@value $object [$($key)+] [$($value)* $next] $($rest)*)
     };
 }
 

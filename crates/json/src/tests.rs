@@ -86,3 +86,23 @@ fn accessors_follow_serde_json() {
     assert_eq!(json!(3), 3i64);
     assert_eq!(json!("s"), "s");
 }
+
+#[test]
+fn json_macro_builds_what_serde_json_builds() {
+    let name = String::from("n");
+    let shared = json!({"deep": [1, 2, 3]});
+    let v = json!({
+        "a": null, "b": [true, false, -1, 2.5, "s", [], {}],
+        "c": { "name": name, "len": name.len(), "calc": 2 + 3 * 4, "none": Option::<i64>::None },
+        (format!("k{}", 1)): shared,
+        "t": [ {"x": 1}, [1, [2]], ],
+    });
+    let expected = serde_json::json!({
+        "a": null, "b": [true, false, -1, 2.5, "s", [], {}],
+        "c": { "name": "n", "len": 1, "calc": 14, "none": null },
+        "k1": {"deep": [1, 2, 3]},
+        "t": [ {"x": 1}, [1, [2]] ],
+    });
+    assert_eq!(v, expected);
+    assert!(v["k1"].as_object().unwrap().ptr_eq(shared.as_object().unwrap()), "interpolated values are shared");
+}

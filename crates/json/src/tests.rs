@@ -106,3 +106,19 @@ fn json_macro_builds_what_serde_json_builds() {
     assert_eq!(v, expected);
     assert!(v["k1"].as_object().unwrap().ptr_eq(shared.as_object().unwrap()), "interpolated values are shared");
 }
+
+#[test]
+fn strings_escape_as_serde_json_at_every_position() {
+    let pieces = ["a", "\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "é", "😀", " ", "~", "\t", "/"];
+    // Every piece at every offset of a long run, so both the 8-byte scan and the tail see it.
+    for piece in pieces {
+        for offset in 0..20 {
+            let s = format!("{}{piece}{}", "x".repeat(offset), "y".repeat(19 - offset));
+            let mut out = String::new();
+            crate::text::write_string(&s, &mut out);
+            assert_eq!(out, serde_json::to_string(&s).unwrap(), "{s:?}");
+        }
+    }
+    let mixed: String = (0u32..600).filter_map(char::from_u32).collect();
+    assert_eq!(json!(mixed.clone()).to_json_string(), serde_json::to_string(&mixed).unwrap());
+}

@@ -31,9 +31,10 @@ impl Value {
         if let Some(text) = cache.and_then(|c| c.get()) {
             return text.clone();
         }
-        let mut out = String::new();
-        write_value(self, &mut out);
-        let text: Arc<str> = Arc::from(out);
+        let text: Arc<str> = with_scratch(|buf| {
+            write_value(self, buf);
+            Arc::from(buf.as_str())
+        });
         if let Some(cache) = cache.filter(|_| text.len() >= REMEMBER_FROM) {
             let _ = cache.set(text.clone());
         }
@@ -46,6 +47,26 @@ impl Value {
         write_value(self, &mut out);
         out
     }
+}
+
+/// Writes into a reused buffer, so that making a text costs one exact allocation instead of a
+/// string grown (and copied) step by step.
+fn with_scratch<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            let r = f(&mut buf);
+            // One huge payload should not pin its size for the rest of the session.
+            if buf.capacity() > 1 << 20 {
+                *buf = String::new();
+            }
+            r
+        }
+        Err(_) => f(&mut String::new()),
+    })
 }
 
 fn write_value(v: &Value, out: &mut String) {
@@ -113,40 +134,77 @@ fn remember(cache: &TextCache, owners: usize, text: &str) {
 }
 
 fn write_number(n: &serde_json::Number, out: &mut String) {
-    use std::fmt::Write;
-    // `Number`'s Display is serde_json's own serializer formatting (itoa, and the shortest
-    // round-tripping float), so numbers read back exactly as they were.
-    let _ = write!(out, "{n}");
+    if let Some(i) = n.as_i64() {
+        out.push_str(itoa::Buffer::new().format(i));
+    } else if let Some(u) = n.as_u64() {
+        out.push_str(itoa::Buffer::new().format(u));
+    } else {
+        use std::fmt::Write;
+        // `Number`'s Display is serde_json's own float formatting (shortest round-tripping form).
+        let _ = write!(out, "{n}");
+    }
+}
+
+/// For each byte, its escape letter (`u` for `\u00xx`), or 0 when it is written as is.
+static ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        table[i] = b'u';
+        i += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Whether any of 8 bytes needs escaping: a control character, `"` or `\` (word-at-a-time test,
+/// as most strings need no escape at all and are copied whole).
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (below_space | has_zero(word ^ (ONES * b'"' as u64)) | has_zero(word ^ (ONES * b'\\' as u64))) != 0
 }
 
 /// A JSON string literal with serde_json's escapes: `"`, `\`, and control characters
 /// (`\b \t \n \f \r`, others as `\u00xx`); everything else, non-ASCII included, as is.
 pub(crate) fn write_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escape: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 0xf) as usize] as char);
-        } else {
-            out.push_str(escape);
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 8 <= bytes.len() {
+            let word = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
         }
-        start = i + 1;
+        let b = bytes[i];
+        let escape = ESCAPE[b as usize];
+        if escape != 0 {
+            out.push_str(&s[start..i]);
+            out.push('\\');
+            if escape == b'u' {
+                out.push_str("u00");
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 0xf) as usize] as char);
+            } else {
+                out.push(escape as char);
+            }
+            start = i + 1;
+        }
+        i += 1;
     }
     out.push_str(&s[start..]);
     out.push('"');

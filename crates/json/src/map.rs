@@ -5,12 +5,23 @@ use crate::Value;
 use foldhash::fast::FixedState;
 use std::sync::Arc;
 
-type Entries = indexmap::IndexMap<String, Value, FixedState>;
+// Most objects a workflow moves are small: below this many members they are a plain vector,
+// searched in order (no hash table to allocate, no key to hash); larger ones get an index.
+const SMALL: usize = 12;
+
+type Index = indexmap::IndexMap<String, Value, FixedState>;
 
 // A fixed seed keeps runs reproducible; the keys are the user's own data in their own browser,
 // so hash flooding is not a threat worth a slower hash.
 const HASHER: FixedState = FixedState::with_seed(0x5374_6570_7769_7365);
-static EMPTY: Entries = Entries::with_hasher(HASHER);
+
+#[derive(Clone)]
+enum Entries {
+    Small(Vec<(String, Value)>),
+    Large(Index),
+}
+
+static EMPTY: Entries = Entries::Small(Vec::new());
 
 /// An object's members in insertion order (the order AWS prints them in). Cloning shares them;
 /// the first change to a shared map copies its members (not their children).
@@ -31,6 +42,85 @@ impl Clone for Node {
     }
 }
 
+impl Entries {
+    fn with_capacity(n: usize) -> Self {
+        if n <= SMALL {
+            Entries::Small(Vec::with_capacity(n))
+        } else {
+            Entries::Large(Index::with_capacity_and_hasher(n, HASHER))
+        }
+    }
+    fn len(&self) -> usize {
+        match self {
+            Entries::Small(v) => v.len(),
+            Entries::Large(m) => m.len(),
+        }
+    }
+    fn position(&self, key: &str) -> Option<usize> {
+        match self {
+            Entries::Small(v) => v.iter().position(|(k, _)| k == key),
+            Entries::Large(m) => m.get_index_of(key),
+        }
+    }
+    fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Entries::Small(v) => v.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Entries::Large(m) => m.get(key),
+        }
+    }
+    fn get_index(&self, i: usize) -> Option<(&String, &Value)> {
+        match self {
+            Entries::Small(v) => v.get(i).map(|(k, v)| (k, v)),
+            Entries::Large(m) => m.get_index(i),
+        }
+    }
+    fn value_mut(&mut self, i: usize) -> &mut Value {
+        match self {
+            Entries::Small(v) => &mut v[i].1,
+            Entries::Large(m) => &mut m[i],
+        }
+    }
+    fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        if let Some(i) = self.position(&key) {
+            return Some(std::mem::replace(self.value_mut(i), value));
+        }
+        match self {
+            Entries::Small(v) if v.len() < SMALL => v.push((key, value)),
+            Entries::Small(v) => {
+                let mut index = Index::with_capacity_and_hasher(v.len() * 2, HASHER);
+                index.extend(std::mem::take(v));
+                index.insert(key, value);
+                *self = Entries::Large(index);
+            }
+            Entries::Large(m) => {
+                m.insert(key, value);
+            }
+        }
+        None
+    }
+    fn remove_entry(&mut self, key: &str) -> Option<(String, Value)> {
+        match self {
+            Entries::Small(v) => {
+                let i = v.iter().position(|(k, _)| k == key)?;
+                Some(v.remove(i))
+            }
+            Entries::Large(m) => m.shift_remove_entry(key),
+        }
+    }
+    fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
+        match self {
+            Entries::Small(v) => v.retain_mut(|(k, v)| keep(k, v)),
+            Entries::Large(m) => m.retain(keep),
+        }
+    }
+    fn sort_keys(&mut self) {
+        match self {
+            Entries::Small(v) => v.sort_by(|a, b| a.0.cmp(&b.0)),
+            Entries::Large(m) => m.sort_keys(),
+        }
+    }
+}
+
 impl Map {
     pub fn new() -> Self {
         Map { node: None }
@@ -40,7 +130,7 @@ impl Map {
         if n == 0 {
             return Map::new();
         }
-        Map::from_entries(Entries::with_capacity_and_hasher(n, HASHER))
+        Map::from_entries(Entries::with_capacity(n))
     }
 
     fn from_entries(entries: Entries) -> Self {
@@ -53,7 +143,7 @@ impl Map {
 
     /// The members for changing: copied first if shared, and the remembered text forgotten.
     fn entries_mut(&mut self) -> &mut Entries {
-        let node = self.node.get_or_insert_with(|| Arc::new(Node { entries: Entries::with_hasher(HASHER), text: TextCache::default() }));
+        let node = self.node.get_or_insert_with(|| Arc::new(Node { entries: Entries::with_capacity(0), text: TextCache::default() }));
         let node = Arc::make_mut(node);
         node.text = TextCache::default();
         &mut node.entries
@@ -76,25 +166,20 @@ impl Map {
         self.entries().len()
     }
     pub fn is_empty(&self) -> bool {
-        self.entries().is_empty()
+        self.len() == 0
     }
     pub fn get(&self, key: &str) -> Option<&Value> {
-        if self.node.is_none() {
-            return None;
-        }
         self.entries().get(key)
     }
     pub fn get_key_value(&self, key: &str) -> Option<(&String, &Value)> {
-        self.entries().get_key_value(key)
+        self.entries().position(key).and_then(|i| self.get_index(i))
     }
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        if !self.contains_key(key) {
-            return None;
-        }
-        self.entries_mut().get_mut(key)
+        let i = self.entries().position(key)?;
+        Some(self.entries_mut().value_mut(i))
     }
     pub fn get_index(&self, i: usize) -> Option<(&String, &Value)> {
         self.entries().get_index(i)
@@ -102,15 +187,16 @@ impl Map {
 
     /// Inserts or replaces (keeping the key's position, like `serde_json`'s ordered map).
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        if self.node.is_none() {
+            // A first member: room for a few more, as objects are usually built member by member.
+            *self = Map::with_capacity(4);
+        }
         self.entries_mut().insert(key, value)
     }
 
     /// Removes a member, keeping the others in order (as `serde_json` does with `preserve_order`).
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        if !self.contains_key(key) {
-            return None;
-        }
-        self.entries_mut().shift_remove(key)
+        self.remove_entry(key).map(|(_, v)| v)
     }
     pub fn shift_remove(&mut self, key: &str) -> Option<Value> {
         self.remove(key)
@@ -119,7 +205,7 @@ impl Map {
         if !self.contains_key(key) {
             return None;
         }
-        self.entries_mut().shift_remove_entry(key)
+        self.entries_mut().remove_entry(key)
     }
 
     pub fn clear(&mut self) {
@@ -138,38 +224,143 @@ impl Map {
 
     /// The value at `key`, inserted as `null` when absent.
     pub(crate) fn entry_or_null(&mut self, key: &str) -> &mut Value {
-        let entries = self.entries_mut();
-        if !entries.contains_key(key) {
-            entries.insert(key.to_owned(), Value::Null);
-        }
-        entries.get_mut(key).expect("just inserted")
+        self.get_or_insert_with(key, || Value::Null)
     }
 
     /// The value at `key`, inserted from `default` when absent.
     pub fn get_or_insert_with(&mut self, key: &str, default: impl FnOnce() -> Value) -> &mut Value {
-        let entries = self.entries_mut();
-        if !entries.contains_key(key) {
-            entries.insert(key.to_owned(), default());
-        }
-        entries.get_mut(key).expect("just inserted")
+        let i = match self.entries().position(key) {
+            Some(i) => i,
+            None => {
+                let entries = self.entries_mut();
+                entries.insert(key.to_owned(), default());
+                entries.len() - 1
+            }
+        };
+        self.entries_mut().value_mut(i)
     }
 
-    pub fn iter(&self) -> indexmap::map::Iter<'_, String, Value> {
-        self.entries().iter()
+    pub fn iter(&self) -> Iter<'_> {
+        match self.entries() {
+            Entries::Small(v) => Iter::Small(v.iter()),
+            Entries::Large(m) => Iter::Large(m.iter()),
+        }
     }
-    pub fn iter_mut(&mut self) -> indexmap::map::IterMut<'_, String, Value> {
-        self.entries_mut().iter_mut()
+    pub fn iter_mut(&mut self) -> IterMut<'_> {
+        match self.entries_mut() {
+            Entries::Small(v) => IterMut::Small(v.iter_mut()),
+            Entries::Large(m) => IterMut::Large(m.iter_mut()),
+        }
     }
-    pub fn keys(&self) -> indexmap::map::Keys<'_, String, Value> {
-        self.entries().keys()
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.iter().map(|(k, _)| k)
     }
-    pub fn values(&self) -> indexmap::map::Values<'_, String, Value> {
-        self.entries().values()
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.iter().map(|(_, v)| v)
     }
-    pub fn values_mut(&mut self) -> indexmap::map::ValuesMut<'_, String, Value> {
-        self.entries_mut().values_mut()
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
+        self.iter_mut().map(|(_, v)| v)
     }
 }
+
+/// The members of a [`Map`], in order.
+pub enum Iter<'a> {
+    Small(std::slice::Iter<'a, (String, Value)>),
+    Large(indexmap::map::Iter<'a, String, Value>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a String, &'a Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Small(i) => i.next().map(|(k, v)| (k, v)),
+            Iter::Large(i) => i.next(),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Iter::Small(i) => i.size_hint(),
+            Iter::Large(i) => i.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for Iter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Small(i) => i.next_back().map(|(k, v)| (k, v)),
+            Iter::Large(i) => i.next_back(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+/// The members of a [`Map`], in order, values writable.
+pub enum IterMut<'a> {
+    Small(std::slice::IterMut<'a, (String, Value)>),
+    Large(indexmap::map::IterMut<'a, String, Value>),
+}
+
+impl<'a> Iterator for IterMut<'a> {
+    type Item = (&'a String, &'a mut Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            IterMut::Small(i) => i.next().map(|(k, v)| (&*k, v)),
+            IterMut::Large(i) => i.next(),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            IterMut::Small(i) => i.size_hint(),
+            IterMut::Large(i) => i.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for IterMut<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            IterMut::Small(i) => i.next_back().map(|(k, v)| (&*k, v)),
+            IterMut::Large(i) => i.next_back(),
+        }
+    }
+}
+
+impl ExactSizeIterator for IterMut<'_> {}
+
+/// The members of a [`Map`] moved out, in order.
+pub enum IntoIter {
+    Small(std::vec::IntoIter<(String, Value)>),
+    Large(indexmap::map::IntoIter<String, Value>),
+}
+
+impl Iterator for IntoIter {
+    type Item = (String, Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            IntoIter::Small(i) => i.next(),
+            IntoIter::Large(i) => i.next(),
+        }
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            IntoIter::Small(i) => i.size_hint(),
+            IntoIter::Large(i) => i.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for IntoIter {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            IntoIter::Small(i) => i.next_back(),
+            IntoIter::Large(i) => i.next_back(),
+        }
+    }
+}
+
+impl ExactSizeIterator for IntoIter {}
 
 impl PartialEq for Map {
     fn eq(&self, other: &Map) -> bool {
@@ -185,28 +376,31 @@ impl std::fmt::Debug for Map {
 
 impl FromIterator<(String, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        let mut entries = Entries::with_hasher(HASHER);
-        entries.extend(iter);
-        if entries.is_empty() {
-            Map::new()
-        } else {
-            Map::from_entries(entries)
-        }
+        let mut map = Map::new();
+        map.extend(iter);
+        map
     }
 }
 
 impl Extend<(String, Value)> for Map {
     fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
         let mut iter = iter.into_iter().peekable();
-        if iter.peek().is_some() {
-            self.entries_mut().extend(iter);
+        if iter.peek().is_none() {
+            return;
+        }
+        if self.node.is_none() {
+            *self = Map::with_capacity(iter.size_hint().0);
+        }
+        let entries = self.entries_mut();
+        for (k, v) in iter {
+            entries.insert(k, v);
         }
     }
 }
 
 impl<'a> IntoIterator for &'a Map {
     type Item = (&'a String, &'a Value);
-    type IntoIter = indexmap::map::Iter<'a, String, Value>;
+    type IntoIter = Iter<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
@@ -214,7 +408,7 @@ impl<'a> IntoIterator for &'a Map {
 
 impl<'a> IntoIterator for &'a mut Map {
     type Item = (&'a String, &'a mut Value);
-    type IntoIter = indexmap::map::IterMut<'a, String, Value>;
+    type IntoIter = IterMut<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter_mut()
     }
@@ -222,14 +416,17 @@ impl<'a> IntoIterator for &'a mut Map {
 
 impl IntoIterator for Map {
     type Item = (String, Value);
-    type IntoIter = indexmap::map::IntoIter<String, Value>;
+    type IntoIter = IntoIter;
     /// The members, moved out when this map is their only owner, copied otherwise.
     fn into_iter(self) -> Self::IntoIter {
         let entries = match self.node {
-            None => Entries::with_hasher(HASHER),
+            None => Entries::Small(Vec::new()),
             Some(node) => Arc::try_unwrap(node).map_or_else(|shared| shared.entries.clone(), |n| n.entries),
         };
-        entries.into_iter()
+        match entries {
+            Entries::Small(v) => IntoIter::Small(v.into_iter()),
+            Entries::Large(m) => IntoIter::Large(m.into_iter()),
+        }
     }
 }
 

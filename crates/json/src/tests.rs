@@ -122,3 +122,32 @@ fn strings_escape_as_serde_json_at_every_position() {
     let mixed: String = (0u32..600).filter_map(char::from_u32).collect();
     assert_eq!(json!(mixed.clone()).to_json_string(), serde_json::to_string(&mixed).unwrap());
 }
+
+#[test]
+fn maps_small_and_large_behave_alike() {
+    // Through the switch from a vector to an index (and back to order checks after removals).
+    for n in [0usize, 1, 5, 12, 13, 40] {
+        let mut m = Map::new();
+        let mut model = serde_json::Map::new();
+        for i in 0..n {
+            m.insert(format!("k{}", (i * 7) % n.max(1)), json!(i));
+            model.insert(format!("k{}", (i * 7) % n.max(1)), serde_json::json!(i));
+        }
+        m.insert("k0".into(), json!("again"));
+        model.insert("k0".into(), serde_json::json!("again"));
+        for gone in ["k3", "k1", "absent"] {
+            assert_eq!(m.remove(gone).is_some(), model.shift_remove(gone).is_some());
+        }
+        let v = Value::Object(m.clone());
+        assert_eq!(v, serde_json::Value::Object(model.clone()), "n = {n}");
+        assert_eq!(v.to_json_string(), serde_json::Value::Object(model.clone()).to_string());
+        assert_eq!(m.len(), model.len());
+        assert_eq!(m.get_index(0).map(|(k, _)| k.clone()), model.keys().next().cloned());
+        if let Some(x) = m.get_mut("k2") {
+            *x = json!("changed");
+        }
+        assert!(m.get("k2").is_none_or(|x| *x == json!("changed")));
+        assert_eq!(m.clone().into_iter().count(), m.iter().count());
+        assert_eq!(m.keys().rev().next(), model.keys().next_back());
+    }
+}

@@ -655,7 +655,7 @@ impl Engine {
             Kind::Parallel(_) => "ParallelStateExited",
             Kind::Map(_) => "MapStateExited",
         };
-        let assigned = assign.as_ref().map(|a| Field::Variables(a.iter().map(|(k, v)| (k.clone(), v.to_string())).collect()));
+        let assigned = assign.as_ref().map(|a| Field::Variables(a.iter().map(|(k, v)| (k.clone(), v.to_json_string())).collect()));
         // The next state's Entered event (or the execution's end) records the same text.
         let reuse = text.clone();
         let d = Details::new("stateExitedEventDetails").maybe("assignedVariables", assigned).text("name", st.name.clone()).payload("output", text);

@@ -270,13 +270,13 @@ fn canonical(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::String(k.clone()).to_string());
+                Value::String(k.clone()).write_json(out);
                 out.push(':');
                 canonical(item, out);
             }
             out.push('}');
         }
-        other => out.push_str(&other.to_string()),
+        other => other.write_json(out),
     }
 }
 

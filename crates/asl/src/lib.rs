@@ -6,7 +6,6 @@
 pub mod choice;
 pub mod error;
 pub mod intrinsics;
-pub mod json;
 pub mod model;
 pub mod path;
 pub mod payload;

@@ -102,7 +102,7 @@ pub fn evaluate_expression_at(
 /// The cause AWS gives when a field's expression returned a value of the wrong type:
 /// `... returned an unexpected result type. Expected 'array', but was 'string' for value: "s"`.
 pub fn unexpected_type(text: &str, field: &str, expected: &str, value: &Value) -> StatesError {
-    let actual = crate::json::type_name(value);
+    let actual = value.type_name();
     query_error(format!(
         "{} returned an unexpected result type. Expected '{expected}', but was '{actual}' for value: {value}",
         subject(text, field)

@@ -268,7 +268,7 @@ impl std::ops::IndexMut<&str> for Value {
         }
         match self {
             Value::Object(m) => m.entry_or_null(key),
-            other => panic!("cannot index a JSON {} with a key", text::kind(other)),
+            other => panic!("cannot index a JSON {} with a key", other.type_name()),
         }
     }
 }

@@ -86,20 +86,16 @@ fn write_array(a: &Array, out: &mut String) {
         out.push_str("[]");
         return;
     };
-    if let Some(text) = node.text.get() {
-        out.push_str(text);
-        return;
-    }
-    let start = out.len();
-    out.push('[');
-    for (i, item) in a.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+    write_remembered(&node.text, Arc::strong_count(node), out, |out| {
+        out.push('[');
+        for (i, item) in a.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_value(item, out);
         }
-        write_value(item, out);
-    }
-    out.push(']');
-    remember(&node.text, Arc::strong_count(node), &out[start..]);
+        out.push(']');
+    });
 }
 
 fn write_object(m: &Map, out: &mut String) {
@@ -107,22 +103,29 @@ fn write_object(m: &Map, out: &mut String) {
         out.push_str("{}");
         return;
     };
-    if let Some(text) = node.text.get() {
+    write_remembered(&node.text, Arc::strong_count(node), out, |out| {
+        out.push('{');
+        for (i, (k, v)) in m.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_string(k, out);
+            out.push(':');
+            write_value(v, out);
+        }
+        out.push('}');
+    });
+}
+
+/// A container's remembered text, or its text written by `write` (and remembered if worth it).
+fn write_remembered(cache: &TextCache, owners: usize, out: &mut String, write: impl FnOnce(&mut String)) {
+    if let Some(text) = cache.get() {
         out.push_str(text);
         return;
     }
     let start = out.len();
-    out.push('{');
-    for (i, (k, v)) in m.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_string(k, out);
-        out.push(':');
-        write_value(v, out);
-    }
-    out.push('}');
-    remember(&node.text, Arc::strong_count(node), &out[start..]);
+    write(out);
+    remember(cache, owners, &out[start..]);
 }
 
 /// Only shared containers are worth remembering: an unshared one is usually about to be changed
@@ -210,14 +213,17 @@ pub(crate) fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// The JSON type's name, for messages.
-pub(crate) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+impl Value {
+    /// The JSON type's name as AWS prints it in causes (`null`, `boolean`, `number`, `string`,
+    /// `array`, `object`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
     }
 }

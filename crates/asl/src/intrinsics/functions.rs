@@ -27,7 +27,6 @@ fn arg_value<'a>(arg: &'a Arg, scope: &Scope<'a>, rng: &mut dyn Random) -> Res<C
     }
 }
 
-use crate::json::type_name;
 
 fn ordinal(i: usize) -> &'static str {
     ["first", "second", "third"].get(i).copied().unwrap_or("next")
@@ -36,21 +35,21 @@ fn ordinal(i: usize) -> &'static str {
 fn want_str<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v str> {
     match args[i].as_ref() {
         Value::String(s) => Ok(s),
-        other => fail(f, format_args!("the {} argument must be a string, but was {}", ordinal(i), type_name(other))),
+        other => fail(f, format_args!("the {} argument must be a string, but was {}", ordinal(i), other.type_name())),
     }
 }
 
 fn want_array<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v Vec<Value>> {
     match args[i].as_ref() {
         Value::Array(a) => Ok(a),
-        other => fail(f, format_args!("the {} argument must be an array, but was {}", ordinal(i), type_name(other))),
+        other => fail(f, format_args!("the {} argument must be an array, but was {}", ordinal(i), other.type_name())),
     }
 }
 
 fn want_object<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v Map> {
     match args[i].as_ref() {
         Value::Object(o) => Ok(o),
-        other => fail(f, format_args!("the {} argument must be a JSON object, but was {}", ordinal(i), type_name(other))),
+        other => fail(f, format_args!("the {} argument must be a JSON object, but was {}", ordinal(i), other.type_name())),
     }
 }
 
@@ -197,7 +196,7 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
             match args[2].as_ref() {
                 Value::Bool(false) => {}
                 Value::Bool(true) => return fail(f, "deep merging is not supported: the third argument must be false"),
-                other => return fail(f, format_args!("the third argument must be a boolean, but was {}", type_name(other))),
+                other => return fail(f, format_args!("the third argument must be a boolean, but was {}", other.type_name())),
             }
             let mut out = a.clone();
             for (k, v) in b {

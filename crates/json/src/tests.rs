@@ -151,3 +151,134 @@ fn maps_small_and_large_behave_alike() {
         assert_eq!(m.keys().rev().next(), model.keys().next_back());
     }
 }
+
+mod properties {
+    use crate::Value;
+    use proptest::prelude::*;
+
+    fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            (-1e6f64..1e6).prop_map(serde_json::Value::from),
+            "[a-c\"\\\\\n é]{0,12}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 16, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..16).prop_map(serde_json::Value::Array),
+                prop::collection::vec(("[a-p]{1,2}", inner), 0..20)
+                    .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// One change somewhere in a value, made the same way on both representations.
+    #[derive(Debug, Clone)]
+    enum Change {
+        Insert(Vec<usize>, String, serde_json::Value),
+        Remove(Vec<usize>, usize),
+        Push(Vec<usize>, serde_json::Value),
+    }
+
+    fn arb_change() -> impl Strategy<Value = Change> {
+        let route = prop::collection::vec(0usize..20, 0..4);
+        prop_oneof![
+            (route.clone(), "[a-p]{1,2}", arb_json()).prop_map(|(r, k, v)| Change::Insert(r, k, v)),
+            (route.clone(), 0usize..20).prop_map(|(r, i)| Change::Remove(r, i)),
+            (route, arb_json()).prop_map(|(r, v)| Change::Push(r, v)),
+        ]
+    }
+
+    fn descend_model<'a>(mut v: &'a mut serde_json::Value, route: &[usize]) -> &'a mut serde_json::Value {
+        for &i in route {
+            let len = match &*v {
+                serde_json::Value::Array(a) => a.len(),
+                serde_json::Value::Object(m) => m.len(),
+                _ => 0,
+            };
+            if len == 0 {
+                break;
+            }
+            v = match v {
+                serde_json::Value::Array(a) => &mut a[i % len],
+                serde_json::Value::Object(m) => m.values_mut().nth(i % len).expect("in range"),
+                _ => unreachable!(),
+            };
+        }
+        v
+    }
+
+    fn descend<'a>(mut v: &'a mut Value, route: &[usize]) -> &'a mut Value {
+        for &i in route {
+            let len = match &*v {
+                Value::Array(a) => a.len(),
+                Value::Object(m) => m.len(),
+                _ => 0,
+            };
+            if len == 0 {
+                break;
+            }
+            v = match v {
+                Value::Array(a) => &mut a[i % len],
+                Value::Object(m) => m.values_mut().nth(i % len).expect("in range"),
+                _ => unreachable!(),
+            };
+        }
+        v
+    }
+
+    fn apply(ours: &mut Value, model: &mut serde_json::Value, change: &Change) {
+        match change {
+            Change::Insert(route, key, value) => {
+                if let (Value::Object(m), serde_json::Value::Object(mm)) = (descend(ours, route), descend_model(model, route)) {
+                    m.insert(key.clone(), Value::from(value.clone()));
+                    mm.insert(key.clone(), value.clone());
+                }
+            }
+            Change::Remove(route, i) => match (descend(ours, route), descend_model(model, route)) {
+                (Value::Object(m), serde_json::Value::Object(mm)) if !mm.is_empty() => {
+                    let key = mm.keys().nth(i % mm.len()).expect("in range").clone();
+                    m.remove(&key);
+                    mm.shift_remove(&key);
+                }
+                (Value::Array(a), serde_json::Value::Array(aa)) if !aa.is_empty() => {
+                    a.remove(i % aa.len());
+                    aa.remove(i % aa.len());
+                }
+                _ => {}
+            },
+            Change::Push(route, value) => {
+                if let (Value::Array(a), serde_json::Value::Array(aa)) = (descend(ours, route), descend_model(model, route)) {
+                    a.push(Value::from(value.clone()));
+                    aa.push(value.clone());
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Text and parse agree with serde_json, and changing a copy (whose containers may carry
+        /// remembered text) never shows in the original nor leaves stale text in the copy.
+        #[test]
+        fn copies_change_independently_and_text_never_goes_stale(start in arb_json(), changes in prop::collection::vec(arb_change(), 1..8)) {
+            let original = Value::from(start.clone());
+            let text = start.to_string();
+            prop_assert_eq!(original.to_json_string(), text.clone());
+            prop_assert_eq!(text.parse::<Value>().unwrap(), original.clone());
+            let mut ours = original.clone();
+            let mut model = start.clone();
+            // Shared containers with text remembered, before and between the changes.
+            let _ = (original.to_json_text(), ours.to_json_text());
+            for change in &changes {
+                apply(&mut ours, &mut model, change);
+                prop_assert_eq!(&*ours.to_json_text(), model.to_string());
+                prop_assert_eq!(ours.to_json_string(), model.to_string());
+            }
+            prop_assert_eq!(&*original.to_json_text(), text);
+            prop_assert_eq!(serde_json::Value::from(&ours), model);
+        }
+    }
+}

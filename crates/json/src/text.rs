@@ -12,7 +12,11 @@ use std::sync::{Arc, OnceLock};
 pub(crate) type TextCache = OnceLock<Arc<str>>;
 
 /// Below this size walking a container is as cheap as copying its remembered text.
+#[cfg(not(test))]
 const REMEMBER_FROM: usize = 1024;
+/// Tests remember almost everything, so that stale text would show up in small values.
+#[cfg(test)]
+const REMEMBER_FROM: usize = 8;
 
 impl Value {
     /// Appends the compact JSON text of this value (the same bytes `serde_json::to_string` makes).

@@ -444,7 +444,7 @@ impl States {
         let mut list = Vec::with_capacity(states.len());
         let mut by_name = BTreeMap::new();
         for (name, sv) in states {
-            by_name.insert(name.clone(), list.len());
+            by_name.insert(name.to_string(), list.len());
             list.push(State::from_value(name, sv, ql)?);
         }
         let start_at = *by_name.get(&start).ok_or_else(|| format!("StartAt '{start}' is not a state"))?;

@@ -11,7 +11,7 @@ use crate::{
     path::JsonPath,
     scope::{Random, Scope},
 };
-use stepwise_json::{Map, Value};
+use stepwise_json::{Key, Map, Value};
 
 pub use crate::intrinsics::path_not_found_cause;
 
@@ -24,7 +24,7 @@ pub struct CompiledTemplate {
 #[derive(Clone, Debug)]
 enum Node {
     Literal(Value),
-    Object(Vec<(String, Node)>),
+    Object(Vec<(Key, Node)>),
     Array(Vec<Node>),
     /// `field` is the template's key as written (`x.$`), for error causes.
     Path { field: String, path: JsonPath },
@@ -68,7 +68,7 @@ fn compile_node(v: &Value) -> Result<Node, String> {
             let mut fields = Vec::with_capacity(map.len());
             for (k, child) in map {
                 match k.strip_suffix(".$") {
-                    Some(name) => fields.push((name.to_owned(), compile_dynamic(k, child)?)),
+                    Some(name) => fields.push((name.into(), compile_dynamic(k, child)?)),
                     None => fields.push((k.clone(), compile_node(child)?)),
                 }
             }

@@ -279,7 +279,7 @@ impl<'a> Session<'a> {
         }
         for (name, value) in self.vars {
             if expression.mentions(name) && !self.converted.iter().any(|(n, _)| n == name) {
-                self.converted.push((name.clone(), from_json(value)));
+                self.converted.push((name.to_string(), from_json(value)));
             }
         }
     }

@@ -71,7 +71,7 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
     let callbacks: BTreeMap<String, Vec<Value>> = case
         .get("callbacks")
         .and_then(Value::as_object)
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_array().map(|a| a.to_vec()).unwrap_or_default())).collect())
+        .map(|o| o.iter().map(|(k, v)| (k.to_string(), v.as_array().map(|a| a.to_vec()).unwrap_or_default())).collect())
         .unwrap_or_default();
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     let mut answered: BTreeMap<String, ()> = BTreeMap::new();
@@ -259,8 +259,8 @@ impl Matcher<'_> {
                 Err(_) => false,
             },
             (Value::Object(e), Value::Object(a)) => {
-                let keys_e: Vec<&String> = e.keys().filter(|k| !self.skip.contains(k)).collect();
-                let keys_a: Vec<&String> = a.keys().filter(|k| !self.skip.contains(k)).collect();
+                let keys_e: Vec<&str> = e.keys().map(|k| k.as_str()).filter(|k| !self.skip.iter().any(|s| s == k)).collect();
+                let keys_a: Vec<&str> = a.keys().map(|k| k.as_str()).filter(|k| !self.skip.iter().any(|s| s == k)).collect();
                 keys_e.len() == keys_a.len() && keys_e.iter().all(|k| a.get(*k).is_some_and(|av| self.matches(&e[*k], av)))
             }
             (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| self.matches(x, y)),

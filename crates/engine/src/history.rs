@@ -140,7 +140,7 @@ impl Details {
                     if include_data {
                         o.insert((*name).into(), Value::String(text.to_string()));
                     }
-                    o.insert(format!("{name}Details"), json!({"truncated": false}));
+                    o.insert(format!("{name}Details").into(), json!({"truncated": false}));
                 }
                 Field::BarePayload(text) => {
                     if include_data {
@@ -150,7 +150,7 @@ impl Details {
                 Field::Variables(vars) => {
                     let shown: Map = vars.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
                     o.insert((*name).into(), Value::Object(shown));
-                    o.insert(format!("{name}Details"), json!({"truncated": false}));
+                    o.insert(format!("{name}Details").into(), json!({"truncated": false}));
                 }
                 Field::Json(v) => {
                     o.insert((*name).into(), Value::clone(v));
@@ -197,7 +197,7 @@ mod tests {
                 "name": "A", "output": "{\"a\":1}", "outputDetails": {"truncated": false}
             })
         );
-        let keys: Vec<&String> = full["stateExitedEventDetails"].as_object().unwrap().keys().collect();
+        let keys: Vec<&str> = full["stateExitedEventDetails"].as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(keys, ["assignedVariables", "assignedVariablesDetails", "name", "output", "outputDetails"]);
         let bare = event(Details::new("stateExitedEventDetails").text("name", "A").payload("output", Arc::from("1"))).to_aws_json(false);
         assert_eq!(bare["stateExitedEventDetails"], json!({"name": "A", "outputDetails": {"truncated": false}}));

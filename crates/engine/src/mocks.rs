@@ -63,7 +63,7 @@ impl Mocks {
         for (state, list) in o {
             let list = list.as_array().ok_or_else(|| format!("mocks for '{state}' must be a list"))?;
             let answers = list.iter().map(MockAnswer::from_json).collect::<Result<Vec<_>, _>>()?;
-            states.insert(state.clone(), answers);
+            states.insert(state.to_string(), answers);
         }
         self.table.insert(machine.to_owned(), states);
         self.counting.insert(machine.to_owned(), Counting::Global);
@@ -84,10 +84,10 @@ impl Mocks {
             for (state, response_name) in case {
                 let rn = response_name.as_str().ok_or_else(|| format!("{machine}.{state}: expected a response name"))?;
                 let resp = responses.get(rn).and_then(Value::as_object).ok_or_else(|| format!("MockedResponses has no '{rn}'"))?;
-                states.insert(state.clone(), expand_ranges(resp)?);
+                states.insert(state.to_string(), expand_ranges(resp)?);
             }
-            mocks.table.insert(machine.clone(), states);
-            mocks.counting.insert(machine.clone(), Counting::PerExecution);
+            mocks.table.insert(machine.to_string(), states);
+            mocks.counting.insert(machine.to_string(), Counting::PerExecution);
         }
         Ok(mocks)
     }

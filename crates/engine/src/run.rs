@@ -189,7 +189,7 @@ impl Engine {
         let need = st.context_fields;
         // Keys are inserted in AWS's order, so that `$$` or `$$.Execution` read whole print as AWS's do.
         let part = |leaves: &[(bool, &str, &dyn Fn() -> Value)]| -> Option<Value> {
-            let m: Map = leaves.iter().filter(|(wanted, ..)| *wanted).map(|(_, key, value)| ((*key).into(), value())).collect();
+            let m: Map = leaves.iter().filter(|(wanted, ..)| *wanted).map(|(_, key, value)| (stepwise_json::Key::from(*key), value())).collect();
             (!m.is_empty()).then_some(Value::Object(m))
         };
         let execution = part(&[
@@ -655,7 +655,7 @@ impl Engine {
             Kind::Parallel(_) => "ParallelStateExited",
             Kind::Map(_) => "MapStateExited",
         };
-        let assigned = assign.as_ref().map(|a| Field::Variables(a.iter().map(|(k, v)| (k.clone(), v.to_json_string())).collect()));
+        let assigned = assign.as_ref().map(|a| Field::Variables(a.iter().map(|(k, v)| (k.to_string(), v.to_json_string())).collect()));
         // The next state's Entered event (or the execution's end) records the same text.
         let reuse = text.clone();
         let d = Details::new("stateExitedEventDetails").maybe("assignedVariables", assigned).text("name", st.name.clone()).payload("output", text);

@@ -30,7 +30,7 @@ impl From<&Value> for serde_json::Value {
             Value::Number(n) => serde_json::Value::Number(n.clone()),
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::Array(a) => serde_json::Value::Array(a.iter().map(serde_json::Value::from).collect()),
-            Value::Object(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v))).collect()),
+            Value::Object(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(v))).collect()),
         }
     }
 }
@@ -143,8 +143,8 @@ impl FromIterator<Value> for Value {
     }
 }
 
-impl FromIterator<(String, Value)> for Value {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+impl<K: Into<crate::Key>> FromIterator<(K, Value)> for Value {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
         Value::Object(iter.into_iter().collect())
     }
 }
@@ -180,7 +180,7 @@ impl PartialEq<serde_json::Value> for Value {
             (Value::Number(a), serde_json::Value::Number(b)) => a == b,
             (Value::String(a), serde_json::Value::String(b)) => a == b,
             (Value::Array(a), serde_json::Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y),
-            (Value::Object(a), serde_json::Value::Object(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v == w)),
+            (Value::Object(a), serde_json::Value::Object(b)) => a.len() == b.len() && a.iter().all(|(k, v)| b.get(k.as_str()).is_some_and(|w| v == w)),
             _ => false,
         }
     }

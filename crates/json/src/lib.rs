@@ -18,7 +18,7 @@ mod text;
 
 pub use array::Array;
 pub use convert::ToValue;
-pub use map::Map;
+pub use map::{Key, Map};
 pub use serde_json::Number;
 
 use std::fmt;
@@ -81,10 +81,10 @@ macro_rules! __json_members {
         $crate::__json_members!(@key $object [$($key)* $next] $($rest)*)
     };
     (@value $object:ident [$($key:tt)+] [$($value:tt)+]) => {
-        $object.insert(::std::string::String::from($($key)+), $crate::json!($($value)+));
+        $object.insert($crate::Key::from($($key)+), $crate::json!($($value)+));
     };
     (@value $object:ident [$($key:tt)+] [$($value:tt)+] , $($rest:tt)*) => {
-        $object.insert(::std::string::String::from($($key)+), $crate::json!($($value)+));
+        $object.insert($crate::Key::from($($key)+), $crate::json!($($value)+));
         $crate::__json_members!(@key $object [] $($rest)*);
     };
     (@value $object:ident [$($key:tt)+] [$($value:tt)*] $next:tt $($rest:tt)*) => {

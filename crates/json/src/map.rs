@@ -2,6 +2,10 @@
 
 use crate::text::TextCache;
 use crate::Value;
+
+/// An object's key. Keys are short as a rule (`id`, `StateMachineArn`): up to 23 bytes they
+/// live inline, without an allocation of their own, and a longer one is shared when copied.
+pub type Key = smol_str::SmolStr;
 use foldhash::fast::FixedState;
 use std::sync::Arc;
 
@@ -9,7 +13,7 @@ use std::sync::Arc;
 // searched in order (no hash table to allocate, no key to hash); larger ones get an index.
 const SMALL: usize = 12;
 
-type Index = indexmap::IndexMap<String, Value, FixedState>;
+type Index = indexmap::IndexMap<Key, Value, FixedState>;
 
 // A fixed seed keeps runs reproducible; the keys are the user's own data in their own browser,
 // so hash flooding is not a threat worth a slower hash.
@@ -17,7 +21,7 @@ const HASHER: FixedState = FixedState::with_seed(0x5374_6570_7769_7365);
 
 #[derive(Clone)]
 enum Entries {
-    Small(Vec<(String, Value)>),
+    Small(Vec<(Key, Value)>),
     Large(Index),
 }
 
@@ -68,7 +72,7 @@ impl Entries {
             Entries::Large(m) => m.get(key),
         }
     }
-    fn get_index(&self, i: usize) -> Option<(&String, &Value)> {
+    fn get_index(&self, i: usize) -> Option<(&Key, &Value)> {
         match self {
             Entries::Small(v) => v.get(i).map(|(k, v)| (k, v)),
             Entries::Large(m) => m.get_index(i),
@@ -80,7 +84,7 @@ impl Entries {
             Entries::Large(m) => &mut m[i],
         }
     }
-    fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+    fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
         if let Some(i) = self.position(&key) {
             return Some(std::mem::replace(self.value_mut(i), value));
         }
@@ -98,7 +102,7 @@ impl Entries {
         }
         None
     }
-    fn remove_entry(&mut self, key: &str) -> Option<(String, Value)> {
+    fn remove_entry(&mut self, key: &str) -> Option<(Key, Value)> {
         match self {
             Entries::Small(v) => {
                 let i = v.iter().position(|(k, _)| k == key)?;
@@ -107,7 +111,7 @@ impl Entries {
             Entries::Large(m) => m.shift_remove_entry(key),
         }
     }
-    fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
+    fn retain(&mut self, mut keep: impl FnMut(&Key, &mut Value) -> bool) {
         match self {
             Entries::Small(v) => v.retain_mut(|(k, v)| keep(k, v)),
             Entries::Large(m) => m.retain(keep),
@@ -171,7 +175,7 @@ impl Map {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.entries().get(key)
     }
-    pub fn get_key_value(&self, key: &str) -> Option<(&String, &Value)> {
+    pub fn get_key_value(&self, key: &str) -> Option<(&Key, &Value)> {
         self.entries().position(key).and_then(|i| self.get_index(i))
     }
     pub fn contains_key(&self, key: &str) -> bool {
@@ -181,12 +185,12 @@ impl Map {
         let i = self.entries().position(key)?;
         Some(self.entries_mut().value_mut(i))
     }
-    pub fn get_index(&self, i: usize) -> Option<(&String, &Value)> {
+    pub fn get_index(&self, i: usize) -> Option<(&Key, &Value)> {
         self.entries().get_index(i)
     }
 
     /// Inserts or replaces (keeping the key's position, like `serde_json`'s ordered map).
-    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
         if self.node.is_none() {
             // A first member: room for a few more, as objects are usually built member by member.
             *self = Map::with_capacity(4);
@@ -201,7 +205,7 @@ impl Map {
     pub fn shift_remove(&mut self, key: &str) -> Option<Value> {
         self.remove(key)
     }
-    pub fn remove_entry(&mut self, key: &str) -> Option<(String, Value)> {
+    pub fn remove_entry(&mut self, key: &str) -> Option<(Key, Value)> {
         if !self.contains_key(key) {
             return None;
         }
@@ -211,7 +215,7 @@ impl Map {
     pub fn clear(&mut self) {
         self.node = None;
     }
-    pub fn retain(&mut self, keep: impl FnMut(&String, &mut Value) -> bool) {
+    pub fn retain(&mut self, keep: impl FnMut(&Key, &mut Value) -> bool) {
         self.entries_mut().retain(keep);
     }
     pub fn sort_keys(&mut self) {
@@ -233,7 +237,7 @@ impl Map {
             Some(i) => i,
             None => {
                 let entries = self.entries_mut();
-                entries.insert(key.to_owned(), default());
+                entries.insert(Key::from(key), default());
                 entries.len() - 1
             }
         };
@@ -252,7 +256,7 @@ impl Map {
             Entries::Large(m) => IterMut::Large(m.iter_mut()),
         }
     }
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + ExactSizeIterator {
         self.iter().map(|(k, _)| k)
     }
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
@@ -265,12 +269,12 @@ impl Map {
 
 /// The members of a [`Map`], in order.
 pub enum Iter<'a> {
-    Small(std::slice::Iter<'a, (String, Value)>),
-    Large(indexmap::map::Iter<'a, String, Value>),
+    Small(std::slice::Iter<'a, (Key, Value)>),
+    Large(indexmap::map::Iter<'a, Key, Value>),
 }
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a Key, &'a Value);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             Iter::Small(i) => i.next().map(|(k, v)| (k, v)),
@@ -298,12 +302,12 @@ impl ExactSizeIterator for Iter<'_> {}
 
 /// The members of a [`Map`], in order, values writable.
 pub enum IterMut<'a> {
-    Small(std::slice::IterMut<'a, (String, Value)>),
-    Large(indexmap::map::IterMut<'a, String, Value>),
+    Small(std::slice::IterMut<'a, (Key, Value)>),
+    Large(indexmap::map::IterMut<'a, Key, Value>),
 }
 
 impl<'a> Iterator for IterMut<'a> {
-    type Item = (&'a String, &'a mut Value);
+    type Item = (&'a Key, &'a mut Value);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             IterMut::Small(i) => i.next().map(|(k, v)| (&*k, v)),
@@ -331,12 +335,12 @@ impl ExactSizeIterator for IterMut<'_> {}
 
 /// The members of a [`Map`] moved out, in order.
 pub enum IntoIter {
-    Small(std::vec::IntoIter<(String, Value)>),
-    Large(indexmap::map::IntoIter<String, Value>),
+    Small(std::vec::IntoIter<(Key, Value)>),
+    Large(indexmap::map::IntoIter<Key, Value>),
 }
 
 impl Iterator for IntoIter {
-    type Item = (String, Value);
+    type Item = (Key, Value);
     fn next(&mut self) -> Option<Self::Item> {
         match self {
             IntoIter::Small(i) => i.next(),
@@ -374,16 +378,16 @@ impl std::fmt::Debug for Map {
     }
 }
 
-impl FromIterator<(String, Value)> for Map {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+impl<K: Into<Key>> FromIterator<(K, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
         let mut map = Map::new();
         map.extend(iter);
         map
     }
 }
 
-impl Extend<(String, Value)> for Map {
-    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
+impl<K: Into<Key>> Extend<(K, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, iter: I) {
         let mut iter = iter.into_iter().peekable();
         if iter.peek().is_none() {
             return;
@@ -393,13 +397,13 @@ impl Extend<(String, Value)> for Map {
         }
         let entries = self.entries_mut();
         for (k, v) in iter {
-            entries.insert(k, v);
+            entries.insert(k.into(), v);
         }
     }
 }
 
 impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a String, &'a Value);
+    type Item = (&'a Key, &'a Value);
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
@@ -407,7 +411,7 @@ impl<'a> IntoIterator for &'a Map {
 }
 
 impl<'a> IntoIterator for &'a mut Map {
-    type Item = (&'a String, &'a mut Value);
+    type Item = (&'a Key, &'a mut Value);
     type IntoIter = IterMut<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter_mut()
@@ -415,7 +419,7 @@ impl<'a> IntoIterator for &'a mut Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Value);
+    type Item = (Key, Value);
     type IntoIter = IntoIter;
     /// The members, moved out when this map is their only owner, copied otherwise.
     fn into_iter(self) -> Self::IntoIter {

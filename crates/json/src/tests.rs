@@ -130,7 +130,7 @@ fn maps_small_and_large_behave_alike() {
         let mut m = Map::new();
         let mut model = serde_json::Map::new();
         for i in 0..n {
-            m.insert(format!("k{}", (i * 7) % n.max(1)), json!(i));
+            m.insert(format!("k{}", (i * 7) % n.max(1)).into(), json!(i));
             model.insert(format!("k{}", (i * 7) % n.max(1)), serde_json::json!(i));
         }
         m.insert("k0".into(), json!("again"));
@@ -142,13 +142,13 @@ fn maps_small_and_large_behave_alike() {
         assert_eq!(v, serde_json::Value::Object(model.clone()), "n = {n}");
         assert_eq!(v.to_json_string(), serde_json::Value::Object(model.clone()).to_string());
         assert_eq!(m.len(), model.len());
-        assert_eq!(m.get_index(0).map(|(k, _)| k.clone()), model.keys().next().cloned());
+        assert_eq!(m.get_index(0).map(|(k, _)| k.to_string()), model.keys().next().cloned());
         if let Some(x) = m.get_mut("k2") {
             *x = json!("changed");
         }
         assert!(m.get("k2").is_none_or(|x| *x == json!("changed")));
         assert_eq!(m.clone().into_iter().count(), m.iter().count());
-        assert_eq!(m.keys().rev().next(), model.keys().next_back());
+        assert_eq!(m.keys().next_back().map(|k| k.as_str()), model.keys().next_back().map(|k| k.as_str()));
     }
 }
 
@@ -232,7 +232,7 @@ mod properties {
         match change {
             Change::Insert(route, key, value) => {
                 if let (Value::Object(m), serde_json::Value::Object(mm)) = (descend(ours, route), descend_model(model, route)) {
-                    m.insert(key.clone(), Value::from(value.clone()));
+                    m.insert(key.into(), Value::from(value.clone()));
                     mm.insert(key.clone(), value.clone());
                 }
             }

@@ -19,7 +19,7 @@ pub fn from_json(value: &Value) -> JValue {
             ))
         }
         Value::Object(map) => {
-            JValue::object(map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
+            JValue::object(map.iter().map(|(k, v)| (k.to_string(), from_json(v))).collect())
         }
     }
 }
@@ -45,7 +45,7 @@ pub fn to_json(value: &JValue) -> Option<Value> {
             let mut out = Map::with_capacity(map.len());
             for (k, v) in map.iter() {
                 if let Some(v) = to_json(v) {
-                    out.insert(k.clone(), v);
+                    out.insert(k.as_str().into(), v);
                 }
             }
             Some(Value::Object(out))

@@ -140,7 +140,7 @@ fn run(case: &Case, datasets: &Path) -> Result<(), String> {
         _ => None,
     };
     let bindings: Vec<(String, stepwise_jsonata::JValue)> = match body.get("bindings") {
-        Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect(),
+        Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.to_string(), from_json(v))).collect(),
         _ => Vec::new(),
     };
     let bound: Vec<(&str, &stepwise_jsonata::JValue)> =

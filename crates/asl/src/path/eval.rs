@@ -34,7 +34,7 @@ pub(super) fn names_object(node: &Value, names: &[String]) -> Option<Value> {
     let mut out = Map::new();
     for n in names {
         if let Some(v) = obj.get(n) {
-            out.insert(n.clone(), v.clone());
+            out.insert(n.as_str().into(), v.clone());
         }
     }
     Some(Value::Object(out))
@@ -287,7 +287,7 @@ pub(super) fn apply_func(f: Func, v: &Value) -> Option<Value> {
         }
         Func::Min => number(nums()?.into_iter().fold(f64::INFINITY, f64::min)),
         Func::Max => number(nums()?.into_iter().fold(f64::NEG_INFINITY, f64::max)),
-        Func::Keys => Some(Value::Array(v.as_object()?.keys().cloned().map(Value::String).collect())),
+        Func::Keys => Some(Value::Array(v.as_object()?.keys().map(|k| Value::String(k.to_string())).collect())),
         Func::First => v.as_array()?.first().cloned(),
         Func::Last => v.as_array()?.last().cloned(),
     }

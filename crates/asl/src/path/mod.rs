@@ -251,7 +251,7 @@ impl JsonPath {
                 Seg::Child(Sel::Name(name)) => {
                     let Value::Object(map) = cur else { return Err(step_err(cur, name)) };
                     if i == last {
-                        map.insert(name.clone(), value.take().unwrap_or(Value::Null));
+                        map.insert(name.as_str().into(), value.take().unwrap_or(Value::Null));
                         break;
                     }
                     cur = map.get_or_insert_with(name, || Value::Object(Map::new()));

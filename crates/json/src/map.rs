@@ -2,14 +2,14 @@
 
 use crate::text::TextCache;
 use crate::Value;
+use foldhash::fast::FixedState;
+use std::sync::Arc;
 
 /// An object's key. Keys are short as a rule (`id`, `StateMachineArn`): up to 23 bytes they
 /// live inline, without an allocation of their own, and a longer one is shared when copied.
 pub type Key = smol_str::SmolStr;
-use foldhash::fast::FixedState;
-use std::sync::Arc;
 
-// Most objects a workflow moves are small: below this many members they are a plain vector,
+// Most objects a workflow moves are small: up to this many members they are a plain vector,
 // searched in order (no hash table to allocate, no key to hash); larger ones get an index.
 const SMALL: usize = 12;
 

@@ -261,7 +261,7 @@ impl Matcher<'_> {
             (Value::Object(e), Value::Object(a)) => {
                 let keys_e: Vec<&str> = e.keys().map(|k| k.as_str()).filter(|k| !self.skip.iter().any(|s| s == k)).collect();
                 let keys_a: Vec<&str> = a.keys().map(|k| k.as_str()).filter(|k| !self.skip.iter().any(|s| s == k)).collect();
-                keys_e.len() == keys_a.len() && keys_e.iter().all(|k| a.get(*k).is_some_and(|av| self.matches(&e[*k], av)))
+                keys_e.len() == keys_a.len() && keys_e.iter().all(|k| a.get(k).is_some_and(|av| self.matches(&e[*k], av)))
             }
             (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| self.matches(x, y)),
             (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),

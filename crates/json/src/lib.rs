@@ -37,8 +37,8 @@ pub enum Value {
 
 /// A [`Value`] from JSON-like syntax, as `serde_json::json!`: `null`, `true`, arrays, objects
 /// with literal or parenthesised keys, and any Rust expression that converts into a `Value`
-/// (borrowed, as serde_json does; interpolated `Value`s are shared, not copied). Built directly, without a detour through
-/// `serde_json::Value`.
+/// (borrowed, as serde_json does; interpolated `Value`s are shared, not copied). Built
+/// directly, without a detour through `serde_json::Value`.
 #[macro_export]
 macro_rules! json {
     (null) => { $crate::Value::Null };

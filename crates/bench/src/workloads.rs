@@ -340,14 +340,14 @@ pub fn first_difference(expected: &Value, actual: &Value, at: &str) -> String {
                 .unwrap_or_else(|| format!("{at}: equal"))
         }
         (Value::Object(a), Value::Object(b)) => {
-            if let Some(k) = a.keys().find(|k| !b.contains_key(*k)) {
+            if let Some(k) = a.keys().find(|k| !b.contains_key(k)) {
                 return format!("{at}: key {k:?} missing in {}", clip(actual));
             }
-            if let Some(k) = b.keys().find(|k| !a.contains_key(*k)) {
+            if let Some(k) = b.keys().find(|k| !a.contains_key(k)) {
                 return format!("{at}: unexpected key {k:?} in {}", clip(actual));
             }
             a.iter()
-                .find(|(k, v)| b.get(*k) != Some(*v))
+                .find(|(k, v)| b.get(k) != Some(*v))
                 .map(|(k, v)| first_difference(v, &b[k], &format!("{at}.{k}")))
                 .unwrap_or_else(|| format!("{at}: equal"))
         }

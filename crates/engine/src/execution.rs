@@ -165,7 +165,7 @@ pub(crate) enum Phase {
     TaskScheduled,
     TaskStarted,
     /// The task was handed over; the JSON text of what the service answered (for history).
-    TaskSubmitted(Arc<str>),
+    TaskSubmitted(crate::history::Payload),
     /// Waiting for a child execution, a token or a hand-made answer.
     TaskWaiting,
     TaskDone(TaskOutcome),

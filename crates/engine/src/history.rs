@@ -5,8 +5,9 @@
 //! list of typed fields: names and payload texts are shared (`Arc<str>`) with the engine instead
 //! of copied, and no JSON map is built until `to_aws_json`.
 
-use stepwise_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::sync::Arc;
+use stepwise_json::{json, Map, Value};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistoryEvent {
@@ -51,9 +52,9 @@ pub struct Details {
 pub enum Field {
     Text(Arc<str>),
     Int(i64),
-    /// A payload's JSON text (`input`, `output`, `parameters`). AWS pairs it with a
-    /// `<name>Details` object, and leaves it out when execution data is not included.
-    Payload(Arc<str>),
+    /// A payload (`input`, `output`, `parameters`). AWS pairs it with a `<name>Details`
+    /// object, and leaves it out when execution data is not included.
+    Payload(Payload),
     /// A payload AWS shows without a `<name>Details` sibling (TaskScheduled's `parameters`).
     BarePayload(Arc<str>),
     /// `assignedVariables`: each variable with its value as JSON text.
@@ -65,6 +66,43 @@ pub enum Field {
 impl Field {
     pub fn text(s: impl Into<Arc<str>>) -> Field {
         Field::Text(s.into())
+    }
+}
+
+/// A payload as an event keeps it.
+#[derive(Clone, Debug)]
+pub enum Payload {
+    /// Its JSON text, shared with the engine (or with a value's remembered text).
+    Text(Arc<str>),
+    /// A payload only history shows and no size limit applies to, kept as the few facts it is
+    /// made of and written out when the event is read (a StartExecution response: hundreds of
+    /// bytes of SDK metadata per child execution, from an ARN, a request id and two dates).
+    Deferred(Arc<dyn DeferredJson>),
+}
+
+/// What a [`Payload::Deferred`] is made from: writes its compact JSON text.
+pub trait DeferredJson: std::fmt::Debug + Send + Sync {
+    fn json_text(&self) -> String;
+}
+
+impl Payload {
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Payload::Text(t) => Cow::Borrowed(t),
+            Payload::Deferred(d) => Cow::Owned(d.json_text()),
+        }
+    }
+}
+
+impl From<Arc<str>> for Payload {
+    fn from(text: Arc<str>) -> Self {
+        Payload::Text(text)
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Payload) -> bool {
+        self.text() == other.text()
     }
 }
 
@@ -86,8 +124,8 @@ impl Details {
         self.field(name, Field::Int(value))
     }
 
-    pub fn payload(self, name: &'static str, json_text: Arc<str>) -> Self {
-        self.field(name, Field::Payload(json_text))
+    pub fn payload(self, name: &'static str, payload: impl Into<Payload>) -> Self {
+        self.field(name, Field::Payload(payload.into()))
     }
 
     pub fn field(mut self, name: &'static str, value: Field) -> Self {
@@ -116,10 +154,19 @@ impl Details {
         self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
-    /// A text or payload field as a string (payloads as their JSON text).
+    /// A text field (`name`, `error`, `resource`, ...).
     pub fn str(&self, name: &str) -> Option<&str> {
         match self.get(name)? {
-            Field::Text(s) | Field::Payload(s) | Field::BarePayload(s) => Some(s),
+            Field::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A payload field's JSON text (`input`, `output`, `parameters`).
+    pub fn json_text(&self, name: &str) -> Option<Cow<'_, str>> {
+        match self.get(name)? {
+            Field::BarePayload(s) => Some(Cow::Borrowed(s)),
+            Field::Payload(p) => Some(p.text()),
             _ => None,
         }
     }
@@ -135,10 +182,10 @@ impl Details {
                 Field::Int(i) => {
                     o.insert((*name).into(), json!(i));
                 }
-                Field::Payload(text) => {
+                Field::Payload(payload) => {
                     // `includeExecutionData: false` removes inputs and outputs, as AWS does.
                     if include_data {
-                        o.insert((*name).into(), Value::String(text.to_string()));
+                        o.insert((*name).into(), Value::String(payload.text().into_owned()));
                     }
                     o.insert(format!("{name}Details").into(), json!({"truncated": false}));
                 }
@@ -212,7 +259,7 @@ mod tests {
     #[test]
     fn fields_read_back_by_name() {
         let d = Details::new("taskScheduledEventDetails").payload("parameters", Arc::from("{}")).int("timeoutInSeconds", 5);
-        assert_eq!(d.str("parameters"), Some("{}"));
+        assert_eq!(d.json_text("parameters").as_deref(), Some("{}"));
         assert_eq!(d.get("timeoutInSeconds"), Some(&Field::Int(5)));
         assert_eq!(d.str("missing"), None);
         assert_eq!(d.key(), "taskScheduledEventDetails");

@@ -5,8 +5,8 @@
 use crate::dataflow::{self, states_value, Jsonata};
 use crate::engine::{Engine, PendingKind, TokenRef, Work};
 use crate::execution::{resolve, ExecutionStatus, Frame, FrameRole, Join, ParentLink, Phase, TaskOutcome, TaskRun};
-use crate::history::{payload_text, Details, Field};
-use crate::start_response::StartResponse;
+use crate::history::{payload_text, Details, Field, Payload};
+use crate::start_response::StartAnswer;
 use crate::mocks::MockAnswer;
 use crate::resources::{Pattern, Resource, TaskResource};
 use stepwise_json::{json, Map, Value};
@@ -978,8 +978,8 @@ impl Engine {
                 let answer = self.mocks.next_answer(&machine, &name, exec as u32);
                 match (answer, pattern) {
                     (Some(MockAnswer::Throw { error, cause }), _) => Phase::TaskDone(TaskOutcome::Failed(StatesError { error, cause })),
-                    (Some(MockAnswer::Return(v)), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(payload_text(&v)),
-                    (None | Some(MockAnswer::Hang), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(Arc::from("{}")),
+                    (Some(MockAnswer::Return(v)), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(payload_text(&v).into()),
+                    (None | Some(MockAnswer::Hang), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(Payload::Text(Arc::from("{}"))),
                     (Some(MockAnswer::Return(v)), _) => Phase::TaskDone(TaskOutcome::Succeeded(v)),
                     (Some(MockAnswer::Hang), _) => Phase::TaskWaiting,
                     (None, _) => {
@@ -1004,7 +1004,7 @@ impl Engine {
         }
     }
 
-    fn task_submitted(&mut self, exec: usize, frame: usize, out: Arc<str>) {
+    fn task_submitted(&mut self, exec: usize, frame: usize, out: Payload) {
         let (resource, name) = self.task_meta(exec, frame);
         let d = resource.named(Details::new("taskSubmittedEventDetails").payload("output", out));
         self.emit_raw(exec, Some(frame), "TaskSubmitted", d, Some(name));
@@ -1136,18 +1136,19 @@ impl Engine {
         }
     }
 
-    /// What StartExecution answered: the task's result for a request-response call, else only
-    /// the text its TaskSubmitted event records.
+    /// What StartExecution answered: the task's result for a request-response call, else what
+    /// its TaskSubmitted event records (written out only if someone reads the event).
     fn start_response(&mut self, child: crate::ExecutionId, pattern: Pattern) -> Phase {
-        let request_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
-        let date = http_date(self.now);
         let e = &self.executions[child.0 as usize];
-        // The length AWS reports is that of its JSON response body: the ARN plus a fixed frame.
-        let length = (e.arn.len() + 92).to_string();
-        let response = StartResponse::new(&e.arn, e.start_millis, &request_id, &date, &length);
+        let answer = StartAnswer {
+            request_id: stepwise_asl::scope::uuid_v4(&mut self.rng),
+            execution_arn: e.arn.clone(),
+            start_millis: e.start_millis,
+            answered_millis: self.now,
+        };
         match pattern {
-            Pattern::RequestResponse => Phase::TaskDone(TaskOutcome::Succeeded(Value::from(serde_json::to_value(&response).unwrap_or_default()))),
-            _ => Phase::TaskSubmitted(Arc::from(serde_json::to_string(&response).unwrap_or_default())),
+            Pattern::RequestResponse => Phase::TaskDone(TaskOutcome::Succeeded(answer.value())),
+            _ => Phase::TaskSubmitted(Payload::Deferred(Arc::new(answer))),
         }
     }
 
@@ -1672,12 +1673,3 @@ fn included() -> Value {
     INCLUDED.get_or_init(|| json!({"Included": true})).clone()
 }
 
-/// RFC 7231 date, as AWS puts in the `Date` header.
-fn http_date(millis: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let iso = crate::clock::iso8601(millis);
-    let day = DAYS[(millis.div_euclid(86_400_000)).rem_euclid(7) as usize];
-    let month: usize = iso[5..7].parse().unwrap_or(1);
-    format!("{day}, {} {} {} {} GMT", &iso[8..10], MONTHS[month - 1], &iso[0..4], &iso[11..19])
-}

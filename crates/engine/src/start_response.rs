@@ -1,11 +1,43 @@
 //! What the `states:startExecution` integration answers: StartExecution's response with the SDK
 //! metadata AWS's integration adds, keys in AWS's order.
 //!
-//! A typed shape rather than a `json!` map: for `.sync`, `.sync:2` and `.waitForTaskToken` only
-//! the history reads it, so it is serialized straight to text without building (and hashing,
-//! and dropping) a map per child execution.
+//! For `.sync`, `.sync:2` and `.waitForTaskToken` only the history shows it (TaskSubmitted's
+//! output), so an execution keeps [`StartAnswer`], the few facts it is made of, and the typed
+//! shape below is serialized only when someone reads the event.
 
+use crate::history::DeferredJson;
 use serde::Serialize;
+use stepwise_json::Value;
+
+/// What one StartExecution call answered, kept small until it is shown.
+#[derive(Debug)]
+pub(crate) struct StartAnswer {
+    pub request_id: String,
+    pub execution_arn: String,
+    pub start_millis: i64,
+    /// When the call was answered (the `Date` header).
+    pub answered_millis: i64,
+}
+
+impl StartAnswer {
+    fn with_response<R>(&self, f: impl FnOnce(&StartResponse<'_>) -> R) -> R {
+        let date = http_date(self.answered_millis);
+        // The length AWS reports is that of its JSON response body: the ARN plus a fixed frame.
+        let length = (self.execution_arn.len() + 92).to_string();
+        f(&StartResponse::new(&self.execution_arn, self.start_millis, &self.request_id, &date, &length))
+    }
+
+    /// The response as the task's result (request-response calls).
+    pub fn value(&self) -> Value {
+        self.with_response(|r| Value::from(serde_json::to_value(r).unwrap_or_default()))
+    }
+}
+
+impl DeferredJson for StartAnswer {
+    fn json_text(&self) -> String {
+        self.with_response(|r| serde_json::to_string(r).unwrap_or_default())
+    }
+}
 
 #[derive(Serialize)]
 pub(crate) struct StartResponse<'a> {
@@ -86,6 +118,16 @@ impl<'a> StartResponse<'a> {
             start_date,
         }
     }
+}
+
+/// RFC 7231 date, as AWS puts in the `Date` header.
+fn http_date(millis: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let iso = crate::clock::iso8601(millis);
+    let day = DAYS[(millis.div_euclid(86_400_000)).rem_euclid(7) as usize];
+    let month: usize = iso[5..7].parse().unwrap_or(1);
+    format!("{day}, {} {} {} {} GMT", &iso[8..10], MONTHS[month - 1], &iso[0..4], &iso[11..19])
 }
 
 #[cfg(test)]

@@ -147,7 +147,8 @@ fn detail_str(details: &Details, key: &str, field: &str) -> Option<String> {
         return None;
     }
     Some(match details.get(field)? {
-        Field::Text(s) | Field::Payload(s) | Field::BarePayload(s) => s.to_string(),
+        Field::Text(s) | Field::BarePayload(s) => s.to_string(),
+        Field::Payload(p) => p.text().into_owned(),
         Field::Int(i) => i.to_string(),
         Field::Variables(_) | Field::Json(_) => details.body(true).get(field)?.to_string(),
     })

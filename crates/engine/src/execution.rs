@@ -195,8 +195,7 @@ pub(crate) struct Frame {
     pub last_event: u64,
     pub entered_event: u64,
     pub entered_millis: i64,
-    /// Shared so that a state reading its input without changing it never copies it.
-    pub state_input: Arc<Value>,
+    pub state_input: Value,
     pub effective_input: Value,
     pub retry_count: u32,
     pub retry_attempts: Vec<u32>,
@@ -229,7 +228,7 @@ impl Frame {
             last_event: 0,
             entered_event: 0,
             entered_millis: 0,
-            state_input: Arc::default(),
+            state_input: Value::Null,
             effective_input: Value::Null,
             retry_count: 0,
             retry_attempts: Vec::new(),

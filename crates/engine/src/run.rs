@@ -288,7 +288,7 @@ impl Engine {
         let f = self.frame_mut(exec, frame);
         f.entered_event = id;
         f.entered_millis = now;
-        f.state_input = Arc::new(input);
+        f.state_input = input;
         f.retry_count = 0;
         f.retry_attempts = vec![0; retries];
         f.task = None;
@@ -341,7 +341,7 @@ impl Engine {
 
     fn jsonata_eval<T>(&mut self, exec: usize, frame: usize, result: Option<&Value>, error_output: Option<&Value>, f: impl FnOnce(&Jsonata, &mut dyn Random) -> T) -> T {
         let ctx = self.context(exec, frame, None);
-        let input = Value::clone(&self.frame(exec, frame).state_input);
+        let input = self.frame(exec, frame).state_input.clone();
         let states = states_value(input, ctx, result, error_output);
         let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
         let out = {
@@ -352,30 +352,14 @@ impl Engine {
         out
     }
 
-    /// JSONPath: InputPath. JSONata: the raw input.
-    ///
-    /// Shared with the frame while the state may read its raw input again; handed over when it
-    /// will not, so that a state passing its input on never copies it.
-    fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Arc<Value>> {
-        if st.is_jsonata() || dataflow::is_identity(&st.common.input_path) {
-            let f = self.frame_mut(exec, frame);
-            if reads_raw_input_later(st) {
-                return Ok(f.state_input.clone());
-            }
-            return Ok(std::mem::take(&mut f.state_input));
-        }
+    /// JSONPath: InputPath. JSONata: the raw input. (Values share their contents, so handing
+    /// the raw input on copies nothing.)
+    fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Value> {
         let input = self.frame(exec, frame).state_input.clone();
-        let out = self.scope_eval(exec, frame, &input, None, path_reads_context(&st.common.input_path), |s, _| dataflow::select(&st.common.input_path, s));
-        out.map(Arc::new)
-    }
-
-    /// The state's raw input for ResultPath, taken from the frame when nothing reads it later.
-    fn raw_input(&mut self, exec: usize, frame: usize, st: &State) -> Value {
-        let f = self.frame_mut(exec, frame);
-        if can_retry_or_catch(st) {
-            return Value::clone(&f.state_input);
+        if st.is_jsonata() || dataflow::is_identity(&st.common.input_path) {
+            return Ok(input);
         }
-        Arc::unwrap_or_clone(std::mem::take(&mut f.state_input))
+        self.scope_eval(exec, frame, &input, None, path_reads_context(&st.common.input_path), |s, _| dataflow::select(&st.common.input_path, s))
     }
 
     /// ResultPath + OutputPath (JSONPath) or Output (JSONata), then Assign: what a state hands on.
@@ -398,7 +382,7 @@ impl Engine {
         // The raw input is needed only when the result goes inside it or replaces nothing.
         let raw = match st.common.result_path {
             stepwise_asl::model::ResultPathField::Default => Value::Null,
-            _ => self.raw_input(exec, frame, st),
+            _ => self.frame(exec, frame).state_input.clone(),
         };
         let combined = dataflow::apply_result_path(&st.common.result_path, raw, result)?;
         let out = self.output_path(exec, frame, st, combined)?;
@@ -459,19 +443,15 @@ impl Engine {
     }
 
     fn start_pass(&mut self, exec: usize, frame: usize, st: &State, result: Option<&Value>) -> Res<()> {
-        // The effective input is released at the end of this block, before ResultPath runs:
-        // while it lives, the frame's raw input is shared and would be copied to take the result.
-        let value = {
-            let eff = self.effective_input(exec, frame, st)?;
-            if st.is_jsonata() {
-                Arc::unwrap_or_clone(eff)
-            } else if let Some(r) = result {
-                r.clone()
-            } else {
-                match &st.common.parameters {
-                    Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
-                    None => Arc::unwrap_or_clone(eff),
-                }
+        let eff = self.effective_input(exec, frame, st)?;
+        let value = if st.is_jsonata() {
+            eff
+        } else if let Some(r) = result {
+            r.clone()
+        } else {
+            match &st.common.parameters {
+                Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
+                None => eff,
             }
         };
         let (out, assign) = self.finish_output(exec, frame, st, value)?;
@@ -484,11 +464,11 @@ impl Engine {
         let out = if st.is_jsonata() {
             match &st.common.output {
                 Some(o) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(o, "Output", rng))?,
-                None => Arc::unwrap_or_clone(eff),
+                None => eff,
             }
         } else {
             self.note_passthrough(exec, frame, st);
-            self.output_path(exec, frame, st, Arc::unwrap_or_clone(eff))?
+            self.output_path(exec, frame, st, eff)?
         };
         self.go_exit(exec, frame, out, Transition::End, None);
         Ok(())
@@ -529,7 +509,7 @@ impl Engine {
                 None => return Err(StatesError::without_cause(names::NO_CHOICE_MATCHED)),
             },
         };
-        let (out, assign) = self.without_result(exec, frame, st, Arc::unwrap_or_clone(eff), output_tpl, assign_tpl)?;
+        let (out, assign) = self.without_result(exec, frame, st, eff, output_tpl, assign_tpl)?;
         self.go_exit(exec, frame, out, Transition::Next(next), assign);
         Ok(())
     }
@@ -601,7 +581,7 @@ impl Engine {
                 }
             }
         };
-        let (out, assign) = self.without_result(exec, frame, st, Arc::unwrap_or_clone(eff), st.common.output.as_ref(), st.common.assign.as_ref())?;
+        let (out, assign) = self.without_result(exec, frame, st, eff, st.common.output.as_ref(), st.common.assign.as_ref())?;
         self.frame_mut(exec, frame).phase = Phase::Exit { output: out, next: Self::transition_of(st), assign };
         self.schedule_at(due, exec, frame);
         Ok(())
@@ -753,7 +733,7 @@ impl Engine {
                         Ok::<_, StatesError>((out, assign))
                     })
                 } else {
-                    let raw = Value::clone(&self.frame(exec, frame).state_input);
+                    let raw = self.frame(exec, frame).state_input.clone();
                     let assign = match &c.assign {
                         Some(a) => self.scope_eval(exec, frame, &err_out, None, a.reads_context, |s, rng| dataflow::assign_jsonpath(a, s, rng)).map(Some),
                         None => Ok(None),
@@ -835,7 +815,7 @@ impl Engine {
         f.phase = Phase::Dead;
         f.generation += 1;
         f.vars = Map::new();
-        f.state_input = Arc::default();
+        f.state_input = Value::Null;
         f.effective_input = Value::Null;
         if !was_dead && !matches!(f.role, FrameRole::Root) {
             self.executions[exec].free_frames.push(frame);
@@ -1290,7 +1270,7 @@ impl Engine {
             None => items,
         };
         let n = items.len();
-        self.frame_mut(exec, frame).effective_input = Arc::unwrap_or_clone(eff);
+        self.frame_mut(exec, frame).effective_input = eff;
         self.frame_mut(exec, frame).join = Some(Join {
             is_map: true,
             items,
@@ -1384,7 +1364,7 @@ impl Engine {
                     }
                     c
                 };
-                let states = states_value(Value::clone(&self.frame(exec, frame).state_input), ctx, None, None);
+                let states = states_value(self.frame(exec, frame).state_input.clone(), ctx, None, None);
                 let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
                 let r = {
                     let jn = Jsonata { states: &states, vars: &vars, now_millis: self.now };
@@ -1457,12 +1437,12 @@ impl Engine {
         let eff = if st.is_jsonata() {
             match &st.common.arguments {
                 Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, "Arguments", rng))?,
-                None => Arc::unwrap_or_clone(eff),
+                None => eff,
             }
         } else {
             match &st.common.parameters {
                 Some(t) => self.scope_eval(exec, frame, &eff, None, t.reads_context, |s, rng| dataflow::template(t, s, rng))?,
-                None => Arc::unwrap_or_clone(eff),
+                None => eff,
             }
         };
         let n = p.branches.len();
@@ -1636,17 +1616,6 @@ fn path_reads_context(field: &stepwise_asl::model::PathField) -> bool {
     matches!(field, stepwise_asl::model::PathField::Path(p) if p.reads_context())
 }
 
-/// Whether a Retry or a Catch may need the state's raw input after its own work failed.
-fn can_retry_or_catch(st: &State) -> bool {
-    !st.common.retry.is_empty() || !st.common.catch.is_empty()
-}
-
-/// Whether anything reads the state's raw input after its effective input is made: ResultPath
-/// puts the result inside it, a Retry starts over from it, a Catch puts the error inside it,
-/// and JSONata reads it as `$states.input`.
-fn reads_raw_input_later(st: &State) -> bool {
-    st.is_jsonata() || can_retry_or_catch(st) || !matches!(st.common.result_path, stepwise_asl::model::ResultPathField::Default)
-}
 
 fn nesting_exceeds(v: &Value, limit: usize) -> bool {
     let mut stack: Vec<(&Value, usize)> = vec![(v, 0)];

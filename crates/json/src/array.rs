@@ -1,9 +1,9 @@
 //! A JSON array: shared until changed.
 
+use crate::shared::Shared;
 use crate::text::TextCache;
 use crate::Value;
 use std::ops::{Deref, DerefMut};
-use std::sync::Arc;
 
 static EMPTY: Vec<Value> = Vec::new();
 
@@ -11,49 +11,30 @@ static EMPTY: Vec<Value> = Vec::new();
 /// array (through `DerefMut`) copies its items (not their children) and forgets its text.
 #[derive(Clone, Default)]
 pub struct Array {
-    // `None` is the empty array, which allocates nothing.
-    node: Option<Arc<Node>>,
-}
-
-pub(crate) struct Node {
-    items: Vec<Value>,
-    pub(crate) text: TextCache,
-}
-
-impl Clone for Node {
-    fn clone(&self) -> Self {
-        Node { items: self.items.clone(), text: TextCache::default() }
-    }
+    items: Shared<Vec<Value>>,
 }
 
 impl Array {
     pub fn new() -> Self {
-        Array { node: None }
+        Array { items: Shared::empty() }
     }
 
     pub fn with_capacity(n: usize) -> Self {
         Array::from(Vec::with_capacity(n))
     }
 
-    pub(crate) fn node(&self) -> Option<&Arc<Node>> {
-        self.node.as_ref()
+    pub(crate) fn text(&self) -> Option<(&TextCache, usize)> {
+        self.items.text()
     }
 
     /// Whether both are the same shared items (a cheap test that implies equality).
     pub fn ptr_eq(&self, other: &Array) -> bool {
-        match (&self.node, &other.node) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
+        self.items.ptr_eq(&other.items)
     }
 
     /// The items as an owned vector: moved out when this array is their only owner.
     pub fn into_vec(self) -> Vec<Value> {
-        match self.node {
-            None => Vec::new(),
-            Some(node) => Arc::try_unwrap(node).map_or_else(|shared| shared.items.clone(), |n| n.items),
-        }
+        self.items.into_contents().unwrap_or_default()
     }
 }
 
@@ -62,23 +43,20 @@ impl From<Vec<Value>> for Array {
         if items.capacity() == 0 {
             return Array::new();
         }
-        Array { node: Some(Arc::new(Node { items, text: TextCache::default() })) }
+        Array { items: Shared::new(items) }
     }
 }
 
 impl Deref for Array {
     type Target = Vec<Value>;
     fn deref(&self) -> &Vec<Value> {
-        self.node.as_deref().map_or(&EMPTY, |n| &n.items)
+        self.items.get().unwrap_or(&EMPTY)
     }
 }
 
 impl DerefMut for Array {
     fn deref_mut(&mut self) -> &mut Vec<Value> {
-        let node = self.node.get_or_insert_with(|| Arc::new(Node { items: Vec::new(), text: TextCache::default() }));
-        let node = Arc::make_mut(node);
-        node.text = TextCache::default();
-        &mut node.items
+        self.items.make_mut(Vec::new)
     }
 }
 

@@ -14,6 +14,7 @@ mod array;
 mod convert;
 mod map;
 mod serde_impl;
+mod shared;
 mod text;
 
 pub use array::Array;

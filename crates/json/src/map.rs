@@ -1,9 +1,9 @@
 //! A JSON object: insertion-ordered, shared until changed.
 
+use crate::shared::Shared;
 use crate::text::TextCache;
 use crate::Value;
 use foldhash::fast::FixedState;
-use std::sync::Arc;
 
 /// An object's key. Keys are short as a rule (`id`, `StateMachineArn`): up to 23 bytes they
 /// live inline, without an allocation of their own, and a longer one is shared when copied.
@@ -31,19 +31,8 @@ static EMPTY: Entries = Entries::Small(Vec::new());
 /// the first change to a shared map copies its members (not their children).
 #[derive(Clone, Default)]
 pub struct Map {
-    // `None` is the empty object: `Map::new()` allocates nothing, as many never get a member.
-    node: Option<Arc<Node>>,
-}
-
-pub(crate) struct Node {
-    entries: Entries,
-    pub(crate) text: TextCache,
-}
-
-impl Clone for Node {
-    fn clone(&self) -> Self {
-        Node { entries: self.entries.clone(), text: TextCache::default() }
-    }
+    // Empty until a first member: `Map::new()` allocates nothing, as many never get one.
+    entries: Shared<Entries>,
 }
 
 impl Entries {
@@ -127,43 +116,32 @@ impl Entries {
 
 impl Map {
     pub fn new() -> Self {
-        Map { node: None }
+        Map { entries: Shared::empty() }
     }
 
     pub fn with_capacity(n: usize) -> Self {
         if n == 0 {
             return Map::new();
         }
-        Map::from_entries(Entries::with_capacity(n))
-    }
-
-    fn from_entries(entries: Entries) -> Self {
-        Map { node: Some(Arc::new(Node { entries, text: TextCache::default() })) }
+        Map { entries: Shared::new(Entries::with_capacity(n)) }
     }
 
     fn entries(&self) -> &Entries {
-        self.node.as_deref().map_or(&EMPTY, |n| &n.entries)
+        self.entries.get().unwrap_or(&EMPTY)
     }
 
     /// The members for changing: copied first if shared, and the remembered text forgotten.
     fn entries_mut(&mut self) -> &mut Entries {
-        let node = self.node.get_or_insert_with(|| Arc::new(Node { entries: Entries::with_capacity(0), text: TextCache::default() }));
-        let node = Arc::make_mut(node);
-        node.text = TextCache::default();
-        &mut node.entries
+        self.entries.make_mut(|| Entries::with_capacity(0))
     }
 
-    pub(crate) fn node(&self) -> Option<&Arc<Node>> {
-        self.node.as_ref()
+    pub(crate) fn text(&self) -> Option<(&TextCache, usize)> {
+        self.entries.text()
     }
 
     /// Whether both are the same shared members (a cheap test that implies equality).
     pub fn ptr_eq(&self, other: &Map) -> bool {
-        match (&self.node, &other.node) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
+        self.entries.ptr_eq(&other.entries)
     }
 
     pub fn len(&self) -> usize {
@@ -191,7 +169,7 @@ impl Map {
 
     /// Inserts or replaces (keeping the key's position, like `serde_json`'s ordered map).
     pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
-        if self.node.is_none() {
+        if self.entries.get().is_none() {
             // A first member: room for a few more, as objects are usually built member by member.
             *self = Map::with_capacity(4);
         }
@@ -213,7 +191,7 @@ impl Map {
     }
 
     pub fn clear(&mut self) {
-        self.node = None;
+        self.entries = Shared::empty();
     }
     pub fn retain(&mut self, keep: impl FnMut(&Key, &mut Value) -> bool) {
         self.entries_mut().retain(keep);
@@ -392,7 +370,7 @@ impl<K: Into<Key>> Extend<(K, Value)> for Map {
         if iter.peek().is_none() {
             return;
         }
-        if self.node.is_none() {
+        if self.entries.get().is_none() {
             *self = Map::with_capacity(iter.size_hint().0);
         }
         let entries = self.entries_mut();
@@ -423,10 +401,7 @@ impl IntoIterator for Map {
     type IntoIter = IntoIter;
     /// The members, moved out when this map is their only owner, copied otherwise.
     fn into_iter(self) -> Self::IntoIter {
-        let entries = match self.node {
-            None => Entries::Small(Vec::new()),
-            Some(node) => Arc::try_unwrap(node).map_or_else(|shared| shared.entries.clone(), |n| n.entries),
-        };
+        let entries = self.entries.into_contents().unwrap_or_else(|| Entries::Small(Vec::new()));
         match entries {
             Entries::Small(v) => IntoIter::Small(v.into_iter()),
             Entries::Large(m) => IntoIter::Large(m.into_iter()),

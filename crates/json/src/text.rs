@@ -28,8 +28,8 @@ impl Value {
     /// shared text again while the container is unchanged.
     pub fn to_json_text(&self) -> Arc<str> {
         let cache = match self {
-            Value::Object(m) => m.node().map(|n| &n.text),
-            Value::Array(a) => a.node().map(|n| &n.text),
+            Value::Object(m) => m.text().map(|(cache, _)| cache),
+            Value::Array(a) => a.text().map(|(cache, _)| cache),
             _ => None,
         };
         if let Some(text) = cache.and_then(|c| c.get()) {
@@ -86,11 +86,11 @@ fn write_value(v: &Value, out: &mut String) {
 }
 
 fn write_array(a: &Array, out: &mut String) {
-    let Some(node) = a.node() else {
+    let Some((cache, owners)) = a.text() else {
         out.push_str("[]");
         return;
     };
-    write_remembered(&node.text, Arc::strong_count(node), out, |out| {
+    write_remembered(cache, owners, out, |out| {
         out.push('[');
         for (i, item) in a.iter().enumerate() {
             if i > 0 {
@@ -103,11 +103,11 @@ fn write_array(a: &Array, out: &mut String) {
 }
 
 fn write_object(m: &Map, out: &mut String) {
-    let Some(node) = m.node() else {
+    let Some((cache, owners)) = m.text() else {
         out.push_str("{}");
         return;
     };
-    write_remembered(&node.text, Arc::strong_count(node), out, |out| {
+    write_remembered(cache, owners, out, |out| {
         out.push('{');
         for (i, (k, v)) in m.iter().enumerate() {
             if i > 0 {

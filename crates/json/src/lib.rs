@@ -21,6 +21,7 @@ pub use array::Array;
 pub use convert::ToValue;
 pub use map::{Key, Map};
 pub use serde_json::Number;
+pub use text::write_string;
 
 use std::fmt;
 

@@ -182,7 +182,7 @@ fn needs_escape(word: u64) -> bool {
 
 /// A JSON string literal with serde_json's escapes: `"`, `\`, and control characters
 /// (`\b \t \n \f \r`, others as `\u00xx`); everything else, non-ASCII included, as is.
-pub(crate) fn write_string(s: &str, out: &mut String) {
+pub fn write_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');

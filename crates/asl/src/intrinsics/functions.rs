@@ -269,7 +269,7 @@ fn canonical(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                Value::String(k.to_string()).write_json(out);
+                stepwise_json::write_string(k, out);
                 out.push(':');
                 canonical(item, out);
             }

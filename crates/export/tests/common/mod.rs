@@ -11,27 +11,19 @@ pub fn fixtures_dir() -> PathBuf {
 
 /// Every fixture workspace, by file stem, in name order.
 pub fn fixtures() -> Vec<(String, Workspace)> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
-        .expect("fixtures dir")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    entries.sort();
-    entries
-        .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("read fixture");
-            let ws = Workspace::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (p.file_stem().unwrap().to_string_lossy().into_owned(), ws)
-        })
-        .collect()
+    workspaces_in(fixtures_dir(), "")
 }
 
 /// The playground's built-in examples (`www/examples/*.json`, workspace files), by file stem.
 pub fn gallery() -> Vec<(String, Workspace)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/examples");
+    workspaces_in(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/examples"), "example-")
+}
+
+/// The workspace files of `dir` (`index.json`, a gallery's table of contents, is not one), named
+/// `prefix` + file stem, in name order.
+fn workspaces_in(dir: PathBuf, prefix: &str) -> Vec<(String, Workspace)> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("www/examples")
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json") && p.file_stem().is_some_and(|s| s != "index"))
         .collect();
@@ -39,9 +31,9 @@ pub fn gallery() -> Vec<(String, Workspace)> {
     entries
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("read example");
+            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             let ws = Workspace::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (format!("example-{}", p.file_stem().unwrap().to_string_lossy()), ws)
+            (format!("{prefix}{}", p.file_stem().unwrap().to_string_lossy()), ws)
         })
         .collect()
 }

@@ -836,12 +836,12 @@ impl Engine {
         let params = if st.is_jsonata() {
             match &st.common.arguments {
                 Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, "Arguments", rng))?,
-                None => Value::clone(&eff),
+                None => eff.clone(),
             }
         } else {
             match &st.common.parameters {
                 Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
-                None => Value::clone(&eff),
+                None => eff.clone(),
             }
         };
         let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
@@ -945,13 +945,8 @@ impl Engine {
         let pattern = resource.kind.pattern();
         let next = match &resource.kind {
             Resource::StartExecution(p) => {
-                // Lent out of the frame while the child starts; a retry sends the same request again.
-                let params = self.frame_mut(exec, frame).task.as_mut().map(|t| std::mem::take(&mut t.parameters)).unwrap_or_default();
-                let next = self.start_child(exec, frame, &name, &params, *p);
-                if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
-                    t.parameters = params;
-                }
-                next
+                let params = self.frame(exec, frame).task.as_ref().map(|t| t.parameters.clone()).unwrap_or_default();
+                self.start_child(exec, frame, &name, &params, *p)
             }
             _ => {
                 let machine = self.executions[exec].machine_name.clone();
@@ -1237,13 +1232,13 @@ impl Engine {
                     }
                     v
                 }
-                None => Value::clone(&eff),
+                None => eff.clone(),
             }
         } else {
             self.scope_eval(exec, frame, &eff, None, path_reads_context(&m.items_path), |s, _| dataflow::select(&m.items_path, s))?
         };
         let Value::Array(items) = items_value else {
-            let msg = format!("Map state input must be an array but was: {}", compact(&items_value));
+            let msg = format!("Map state input must be an array but was: {}", items_value.to_json_string());
             let name = if st.is_jsonata() { names::QUERY_EVALUATION_ERROR } else { names::RUNTIME };
             return Err(StatesError::new(name, msg));
         };
@@ -1352,9 +1347,7 @@ impl Engine {
             Some(j) => std::mem::take(&mut j.items[i]),
             None => return,
         };
-        // Borrowed out of the frame for the evaluation: cloning the Map's whole input for every
-        // iteration made large Maps quadratic.
-        let eff = std::mem::take(&mut self.frame_mut(exec, frame).effective_input);
+        let eff = self.frame(exec, frame).effective_input.clone();
         let item = match &m.item_selector {
             Some(sel) if st.is_jsonata() => {
                 let ctx = {
@@ -1376,7 +1369,6 @@ impl Engine {
             Some(sel) => self.scope_eval(exec, frame, &eff, Some((i, &raw_item)), sel.reads_context, |s, rng| dataflow::template(sel, s, rng)),
             None => Ok(raw_item),
         };
-        self.frame_mut(exec, frame).effective_input = eff;
         let item = match item {
             Ok(v) => v,
             Err(e) => {
@@ -1610,13 +1602,12 @@ impl Engine {
 /// is small); JSON parsers, AWS's included, refuse such depths too.
 const MAX_NESTING: usize = 200;
 
-/// Iterative, so that checking a deep value cannot itself overflow the stack.
 /// Whether an InputPath/OutputPath/ItemsPath reads the context object.
 fn path_reads_context(field: &stepwise_asl::model::PathField) -> bool {
     matches!(field, stepwise_asl::model::PathField::Path(p) if p.reads_context())
 }
 
-
+/// Iterative, so that checking a deep value cannot itself overflow the stack.
 fn nesting_exceeds(v: &Value, limit: usize) -> bool {
     let mut stack: Vec<(&Value, usize)> = vec![(v, 0)];
     while let Some((v, d)) = stack.pop() {
@@ -1630,10 +1621,6 @@ fn nesting_exceeds(v: &Value, limit: usize) -> bool {
         }
     }
     false
-}
-
-fn compact(v: &Value) -> String {
-    v.to_json_string()
 }
 
 /// `{"Included": true}`, which every DescribeExecution result carries twice: one shared value.

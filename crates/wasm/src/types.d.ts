@@ -61,7 +61,9 @@ export interface SendTaskFailureInput { taskToken: string; error?: string; cause
 export interface SendTaskHeartbeatInput { taskToken: string }
 export interface PendingTask {
   taskToken: string; executionArn: string; stateName: string; resource: string;
-  /** `Callback`: a `.waitForTaskToken` task; `Manual`: a task with no mock, completed by hand. */
+  /** `Callback`: a `.waitForTaskToken` task; `ChildExecution`: a `.sync`/`.sync:2` task waiting
+   *  for its child execution (its token is accepted too); `Manual`: a task with no mock,
+   *  completed by hand. */
   kind: "Callback" | "ChildExecution" | "Manual";
   /** JSON text: what the task sent (its resolved Parameters/Arguments). */
   input: string;

@@ -1,5 +1,4 @@
-//! Bundles the AWS-recorded conformance corpus (`../shared/conformance/cases`, next to the
-//! repository) into one JSON array, so the browser tests can run it without file access.
+//! Bundles the AWS-recorded conformance corpus (`tests/corpus/conformance/cases`) into one JSON array, so the browser tests can run it without file access.
 //! When the corpus is absent the bundle is empty and the corpus test says so.
 
 use std::path::{Path, PathBuf};
@@ -19,7 +18,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let cases = manifest.join("../../../shared/conformance/cases");
+    let cases = manifest.join("../corpus/conformance/cases");
     println!("cargo:rerun-if-changed={}", cases.display());
     let mut files = Vec::new();
     collect(&cases, &mut files);

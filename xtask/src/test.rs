@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::setup::{self, CHROMEDRIVER, WASM_TARGET};
 use crate::util::{self, run_tee, secs, step, Result};
 
-/// Conformance cases (of `../shared/conformance/cases`) that must pass; raise it as the engine
+/// Conformance cases (of `tests/corpus/conformance/cases`) that must pass; raise it as the engine
 /// improves so that a regression fails CI.
 pub const CONFORMANCE_FLOOR: usize = 790;
 
@@ -198,16 +198,12 @@ fn count_before(text: &str, word: &str) -> Option<usize> {
 
 fn conformance() -> Result<Outcome> {
     let root = util::root();
-    let cases = "../shared/conformance/cases";
+    let cases = "tests/corpus/conformance/cases";
     if !root.join(cases).is_dir() {
-        println!(
-            "WARNING: {} does not exist: the conformance layer is skipped",
+        return Err(format!(
+            "{} does not exist: the corpus belongs to the repository",
             root.join(cases).display()
-        );
-        return Ok(Outcome {
-            note: format!("skipped: no {cases}"),
-            ..Outcome::default()
-        });
+        ));
     }
     let mut cmd = setup::cargo();
     cmd.args([

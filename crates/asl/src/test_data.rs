@@ -1,18 +1,13 @@
-//! Where the AWS-recorded test data lives: `../shared` next to the repository, or the folder
-//! named by `STEPWISE_SHARED`. Tests built on it skip, saying so, when it is absent, so that a
-//! checkout without the data still builds and tests everything else.
+//! Where the test corpora live: `tests/corpus/` of this repository (copied from the team's shared
+//! data, see its README), or the folder named by `STEPWISE_CORPUS`.
 
 use std::path::PathBuf;
 
-pub(crate) fn shared() -> Option<PathBuf> {
-    let dir = match std::env::var_os("STEPWISE_SHARED") {
+/// The corpus folder: it holds `conformance/`, `validation-external/`, `jsonata-suite/` and
+/// `jsonpath/`.
+pub(crate) fn corpus() -> PathBuf {
+    match std::env::var_os("STEPWISE_CORPUS") {
         Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("test data not found at {}: skipped", dir.display());
-        None
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus"),
     }
 }

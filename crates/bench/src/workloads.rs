@@ -1,4 +1,4 @@
-//! The benchmark workloads of `/work/shared/bench` (copied under `crates/bench/workloads/` so that
+//! The benchmark workloads of the team's shared benchmark data (copied under `crates/bench/workloads/` so that
 //! they build anywhere): each one registers its machines on a fresh engine, starts one execution,
 //! drives it to the end the way a host would (work queue, virtual timers, task tokens) and then
 //! checks the outcome against what the workload implies, so a fast but wrong engine never

@@ -1,5 +1,5 @@
 //! The conformance runner: runs one case of the AWS-recorded corpus (format in
-//! `shared/conformance/README.md`) and judges the result with the corpus' matching rules.
+//! `tests/corpus/conformance/README.md`) and judges the result with the corpus' matching rules.
 //! Used by `stepwise conformance`, by the native test suite and by the browser tests.
 
 use crate::{Engine, EngineConfig, ExecutionStatus, Idle};

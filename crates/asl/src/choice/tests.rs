@@ -180,22 +180,12 @@ fn strings_compare_by_utf16_code_units() {
     assert_eq!(eval_with(json!({"Variable": "$.a", "StringGreaterThan": "\u{1F600}"}), input), Ok(true));
 }
 
-/// Where the conformance data lives: `STEPWISE_SHARED` or the workspace's sibling `shared/`.
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("STEPWISE_SHARED") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    }
-}
 
 /// Runs every Choice-operator case of the conformance corpus: each case's Choice state picks a
 /// branch (a Pass state whose `Result` names it) and AWS's recorded output shows which one ran.
 #[test]
 fn conformance_choice_operators() {
-    if crate::test_data::shared().is_none() {
-        return;
-    }
-    let dir = shared_dir().join("conformance/cases/choice_operators");
+    let dir = crate::test_data::corpus().join("conformance/cases/choice_operators");
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("conformance cases at {}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -3,7 +3,7 @@
 //! variables (`$name`).
 //!
 //! Written here rather than wrapping a crate: AWS evaluates Jayway's dialect, and the RFC 9535
-//! crates (`serde_json_path`, `jsonpath-rust`) both scored 49/58 on `shared/jsonpath/cases.json`
+//! crates (`serde_json_path`, `jsonpath-rust`) both scored 49/58 on `tests/corpus/jsonpath/cases.json`
 //! (they reject AWS's own `$.['def ghi']` and `$.detail-type`, match scalars in filters, lack
 //! `.length()`, `in`, `=~`), have no notion of `$$`/`$var` roots, of Jayway's error texts or of
 //! writing a value at a path (ResultPath).

@@ -2,12 +2,6 @@ use super::*;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("STEPWISE_SHARED") {
-        Some(p) => PathBuf::from(p),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    }
-}
 
 fn errors(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
     diags.iter().filter(|d| d.severity == Severity::Error).collect()
@@ -16,10 +10,7 @@ fn errors(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
 /// AWS's own answers for 12 definitions: codes, severities, locations and messages must match.
 #[test]
 fn aws_validation_cases() {
-    if crate::test_data::shared().is_none() {
-        return;
-    }
-    let path = shared_dir().join("conformance/validation/cases.json");
+    let path = crate::test_data::corpus().join("conformance/validation/cases.json");
     let cases: Value = serde_json::from_slice(&std::fs::read(&path).expect("validation cases")).expect("JSON");
     let cases = cases.as_array().expect("array");
     assert_eq!(cases.len(), 12);
@@ -81,11 +72,8 @@ fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Every definition of the conformance corpus ran on AWS, so none may have an error here.
 #[test]
 fn corpus_definitions_have_no_errors() {
-    if crate::test_data::shared().is_none() {
-        return;
-    }
     let mut files = Vec::new();
-    corpus_files(&shared_dir().join("conformance/cases"), &mut files);
+    corpus_files(&crate::test_data::corpus().join("conformance/cases"), &mut files);
     let mut checked = 0;
     let mut failures = Vec::new();
     let mut warnings: std::collections::BTreeMap<String, usize> = Default::default();

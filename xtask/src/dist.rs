@@ -17,11 +17,12 @@ pub fn build() -> Result<PathBuf> {
     let dist = util::dist_dir();
 
     step(
-        "cargo build (wasm32, release): playground and JS API",
+        "cargo build (wasm32, profile web): playground and JS API",
         || {
             run(setup::cargo().args([
                 "build",
-                "--release",
+                "--profile",
+                "web",
                 "--target",
                 WASM_TARGET,
                 "-p",
@@ -31,7 +32,7 @@ pub fn build() -> Result<PathBuf> {
             ]))
         },
     )?;
-    let out = util::target_dir().join(WASM_TARGET).join("release");
+    let out = util::target_dir().join(WASM_TARGET).join("web");
 
     step("wasm-bindgen + wasm-opt", || {
         if dist.exists() {

@@ -9,7 +9,7 @@ use crate::{
     StatesError,
 };
 use stepwise_json::{json, Map, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn cases_dir() -> PathBuf {
     crate::test_data::corpus().join("conformance/cases")

@@ -54,6 +54,14 @@ pub fn run(args: &[String]) -> Result<String, String> {
         ..Options::default()
     };
     let template = export(&workspace, &options).map_err(|e| e.to_string())?;
+    // What the template leaves to review (wildcard grants marked `TodoReviewPermissions`,
+    // ARNs outside the workspace...) is said on stderr too, never only inside the template.
+    let todo = template
+        .pointer("/Metadata/Stepwise/Todo")
+        .and_then(|t| t.as_array());
+    for note in todo.into_iter().flatten().filter_map(|n| n.as_str()) {
+        eprintln!("stepwise export: review: {note}");
+    }
     if json {
         Ok(to_json(&template))
     } else {

@@ -3,6 +3,49 @@
 /// 2025-01-01T00:00:00Z, the default start of the virtual clock.
 pub const DEFAULT_EPOCH_MILLIS: i64 = 1_735_689_600_000;
 
+/// The last instant a JS `Date` can show (8.64e15 ms, in the year 275760). The clock and every
+/// timer stay within it, so that each timestamp the engine hands out can be shown.
+pub const MAX_MILLIS: i64 = 8_640_000_000_000_000;
+
+/// AWS's maximum run time of a Standard execution, one year: past it the execution times out.
+pub const MAX_EXECUTION_MILLIS: i64 = 365 * 86_400_000;
+
+/// AWS's bound on Wait's `Seconds`, a task's `TimeoutSeconds`/`HeartbeatSeconds` and a
+/// retrier's `IntervalSeconds`, also when a path or an expression supplies the value.
+pub const MAX_SECONDS: i64 = 99_999_999;
+
+/// AWS's bound on a retrier's `MaxDelaySeconds`. A back-off without `MaxDelaySeconds` grows
+/// without end (`BackoffRate` 2 doubles it each attempt); it stops here, which is already longer
+/// than an execution may run.
+pub const MAX_RETRY_DELAY_SECONDS: f64 = 31_622_400.0;
+
+/// The instant `millis` after `now`, never past what a JS `Date` can show.
+pub fn later(now: i64, millis: i64) -> i64 {
+    now.saturating_add(millis.max(0)).min(MAX_MILLIS)
+}
+
+/// A retry's back-off in whole milliseconds: `interval × rate^attempts`, at most
+/// `max_delay` (or [`MAX_RETRY_DELAY_SECONDS`]); `jitter` (in `[0, 1)`) scales it when the
+/// retrier asks for full jitter. Huge rates and attempt counts give the bound, never an overflow.
+pub fn retry_delay_millis(
+    interval: f64,
+    rate: f64,
+    attempts: u32,
+    max_delay: Option<f64>,
+    jitter: Option<f64>,
+) -> i64 {
+    let cap = max_delay.map_or(MAX_RETRY_DELAY_SECONDS, |m| m.min(MAX_RETRY_DELAY_SECONDS));
+    let mut delay = interval * rate.powi(attempts.min(i32::MAX as u32) as i32);
+    if delay.is_nan() {
+        delay = 0.0;
+    }
+    delay = delay.min(cap);
+    if let Some(j) = jitter {
+        delay *= j;
+    }
+    (delay.max(0.0) * 1000.0).round() as i64
+}
+
 /// Formats virtual milliseconds as AWS prints timestamps in context objects and API answers
 /// (`2025-01-01T00:00:00.000Z`).
 pub fn iso8601(millis: i64) -> String {
@@ -126,5 +169,30 @@ mod tests {
         for bad in ["", "2025-01-01", "2025-13-01T00:00:00Z", "2025-01-01T00:00:00", "x025-01-01T00:00:00Z"] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn timers_stay_within_a_js_date() {
+        assert_eq!(
+            later(DEFAULT_EPOCH_MILLIS, 1000),
+            DEFAULT_EPOCH_MILLIS + 1000
+        );
+        assert_eq!(later(MAX_MILLIS - 5, i64::MAX), MAX_MILLIS);
+        assert_eq!(later(DEFAULT_EPOCH_MILLIS, -7), DEFAULT_EPOCH_MILLIS);
+        assert!(iso8601(MAX_MILLIS).starts_with("275760-09-13"));
+    }
+
+    #[test]
+    fn retry_back_off_is_bounded() {
+        assert_eq!(retry_delay_millis(1.0, 2.0, 3, None, None), 8_000);
+        assert_eq!(retry_delay_millis(3.0, 2.0, 10, Some(5.0), None), 5_000);
+        assert_eq!(retry_delay_millis(2.0, 1.5, 1, None, Some(0.5)), 1_500);
+        // BackoffRate 2 after 10,000 attempts, or 1e300 after one: the bound, not year 285,428,806
+        // nor a wrapped-around zero.
+        let cap = (MAX_RETRY_DELAY_SECONDS * 1000.0) as i64;
+        assert_eq!(retry_delay_millis(1.0, 2.0, 10_000, None, None), cap);
+        assert_eq!(retry_delay_millis(1.0, 1e300, 2, None, None), cap);
+        assert_eq!(retry_delay_millis(1.0, 1e300, 2, Some(60.0), None), 60_000);
+        assert_eq!(retry_delay_millis(0.0, f64::INFINITY, 1, None, None), 0);
     }
 }

@@ -37,6 +37,11 @@ pub struct Limits {
     pub max_executions: usize,
     /// How deep `states:startExecution*` may nest.
     pub max_nesting_depth: u32,
+    /// AWS's limits on workflow variables: one variable, everything one `Assign` sets, and all
+    /// the variables an execution stores (as JSON text, in bytes).
+    pub max_variable_bytes: usize,
+    pub max_assign_bytes: usize,
+    pub max_stored_variable_bytes: usize,
 }
 
 impl Default for Limits {
@@ -47,6 +52,9 @@ impl Default for Limits {
             max_definition_bytes: 1024 * 1024,
             max_executions: 10_000,
             max_nesting_depth: 32,
+            max_variable_bytes: 256 * 1024,
+            max_assign_bytes: 256 * 1024,
+            max_stored_variable_bytes: 10 * 1024 * 1024,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! methods mirror the Step Functions API; nothing moves until `step()` or the clock is asked to.
 
 use crate::api::{check_name, names, ApiError};
-use crate::clock::iso8601;
+use crate::clock::{self, iso8601};
 use crate::config::EngineConfig;
 use crate::execution::{Execution, ExecutionId, ExecutionStatus, Frame, FrameRole, ParentLink, Phase, TaskOutcome};
 use crate::history::{payload_text, Details, Field, HistoryEvent};
@@ -78,8 +78,19 @@ pub(crate) enum Work {
     Advance { exec: usize, frame: usize, gen: u64 },
     TaskTimeout { exec: usize, frame: usize, gen: u64 },
     Heartbeat { exec: usize, frame: usize, gen: u64, deadline: i64 },
-    ExecutionTimeout { exec: usize },
+    ExecutionTimeout { exec: usize, deadline: Deadline },
     Complete { exec: usize, frame: usize, gen: u64, outcome: TaskOutcome },
+}
+
+/// Why an execution's time runs out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Deadline {
+    /// The definition's `TimeoutSeconds`.
+    TimeoutSeconds,
+    /// AWS's maximum execution time. Only a backstop: it fires when the clock passes it, but
+    /// alone it does not count as a pending timer, so an execution that waits for the outside
+    /// world is not timed out by `settle` jumping a year ahead.
+    MaxDuration,
 }
 
 #[derive(Clone, Debug)]
@@ -140,7 +151,7 @@ pub struct Engine {
 impl Engine {
     pub fn new(config: EngineConfig) -> Self {
         Engine {
-            now: config.epoch_millis,
+            now: config.epoch_millis.clamp(-clock::MAX_MILLIS, clock::MAX_MILLIS),
             seq: 0,
             rng: SplitMix64(config.seed),
             config,
@@ -363,8 +374,13 @@ impl Engine {
             None,
         );
         self.executions[exec].frames[0].last_event = 0;
-        if let Some(t) = def.timeout_seconds {
-            self.push(self.now + t as i64 * 1000, Work::ExecutionTimeout { exec });
+        let max_due = clock::later(self.now, clock::MAX_EXECUTION_MILLIS);
+        let timeout_due = def.timeout_seconds.map(|t| clock::later(self.now, (t as i64).saturating_mul(1000)));
+        if let Some(due) = timeout_due {
+            self.push(due, Work::ExecutionTimeout { exec, deadline: Deadline::TimeoutSeconds });
+        }
+        if timeout_due.is_none_or(|t| t > max_due) {
+            self.push(max_due, Work::ExecutionTimeout { exec, deadline: Deadline::MaxDuration });
         }
         self.schedule(exec, 0);
         Ok(id)
@@ -503,7 +519,7 @@ impl Engine {
         let frame = &mut self.executions[t.exec].frames[t.frame];
         if let Some(task) = frame.task.as_mut() {
             if let Some(h) = task.heartbeat_seconds {
-                let deadline = now + h as i64 * 1000;
+                let deadline = clock::later(now, h as i64 * 1000);
                 task.heartbeat_deadline = Some(deadline);
                 let gen = frame.generation;
                 self.push(deadline, Work::Heartbeat { exec: t.exec, frame: t.frame, gen, deadline });
@@ -642,9 +658,16 @@ impl Engine {
         }
     }
 
-    /// The virtual instant of the next pending timer that still matters.
+    /// The virtual instant of the next pending timer that still matters. An execution's
+    /// maximum-duration backstop counts only when some other timer is pending: it comes first if
+    /// it is earlier.
     pub fn next_timer(&self) -> Option<i64> {
-        self.queue.iter().filter(|q| self.is_live(&q.0.work)).map(|q| q.0.due).min()
+        let (mut timer, mut backstop) = (None::<i64>, None::<i64>);
+        for q in self.queue.iter().filter(|q| self.is_live(&q.0.work)) {
+            let slot = if matches!(q.0.work, Work::ExecutionTimeout { deadline: Deadline::MaxDuration, .. }) { &mut backstop } else { &mut timer };
+            *slot = Some(slot.map_or(q.0.due, |t| t.min(q.0.due)));
+        }
+        timer.map(|t| backstop.map_or(t, |b| b.min(t)))
     }
 
     fn is_live(&self, w: &Work) -> bool {
@@ -658,7 +681,7 @@ impl Engine {
                 alive(*exec, *frame, *gen)
                     && self.executions[*exec].frames[*frame].task.as_ref().and_then(|t| t.heartbeat_deadline) == Some(*deadline)
             }
-            Work::ExecutionTimeout { exec } => self.executions[*exec].is_running(),
+            Work::ExecutionTimeout { exec, .. } => self.executions[*exec].is_running(),
         }
     }
 
@@ -674,8 +697,10 @@ impl Engine {
         }
     }
 
+    /// Moves the clock forward by `millis` (negative counts as zero), never past what a JS
+    /// `Date` can show.
     pub fn advance_clock(&mut self, millis: i64) {
-        self.now += millis.max(0);
+        self.now = clock::later(self.now, millis);
     }
 
     // ---- history helpers ------------------------------------------------------------------

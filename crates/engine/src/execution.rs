@@ -192,6 +192,10 @@ pub(crate) struct Frame {
     pub state: usize,
     pub phase: Phase,
     pub vars: Map,
+    /// The size of `vars` as JSON text, for AWS's limit on the variables an execution stores.
+    pub var_bytes: usize,
+    /// Set while the state leaves through a Catcher: an error on that way out is final.
+    pub exiting_catcher: bool,
     pub last_event: u64,
     pub entered_event: u64,
     pub entered_millis: i64,
@@ -225,6 +229,8 @@ impl Frame {
             state,
             phase: Phase::Enter(input),
             vars,
+            var_bytes: 0,
+            exiting_catcher: false,
             last_event: 0,
             entered_event: 0,
             entered_millis: 0,

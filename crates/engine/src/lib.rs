@@ -29,6 +29,7 @@ pub mod mocks;
 pub mod resources;
 mod run;
 mod start_response;
+mod variables;
 
 pub use api::ApiError;
 pub use config::{EngineConfig, Limits};

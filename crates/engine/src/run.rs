@@ -2,12 +2,14 @@
 //! AWS's history events. Every phase edge is in `advance`; the per-state work is in the
 //! `start_*` functions; errors go through `handle_error` (Retry, then Catch, then failure).
 
+use crate::clock::{self, MAX_SECONDS};
 use crate::dataflow::{self, states_value, Jsonata};
-use crate::engine::{Engine, PendingKind, TokenRef, Work};
+use crate::engine::{Deadline, Engine, PendingKind, TokenRef, Work};
 use crate::execution::{resolve, ExecutionStatus, Frame, FrameRole, Join, ParentLink, Phase, TaskOutcome, TaskRun};
 use crate::history::{payload_text, Details, Field, Payload};
 use crate::start_response::StartAnswer;
 use crate::mocks::MockAnswer;
+use crate::variables;
 use crate::resources::{Pattern, Resource, TaskResource};
 use stepwise_json::{json, Map, Value};
 use std::sync::Arc;
@@ -17,6 +19,9 @@ use stepwise_asl::scope::{Random, Scope};
 use stepwise_asl::StatesError;
 
 type Res<T> = Result<T, StatesError>;
+
+/// The cause of an execution that outlived AWS's maximum execution time.
+const MAX_DURATION_CAUSE: &str = "The execution ran longer than the maximum execution time of 1 year (31536000 seconds).";
 
 /// What a Catcher hands on. A failure reported without an error name (SendTaskFailure with
 /// neither field) shows both fields as null, as AWS does.
@@ -93,12 +98,16 @@ impl Engine {
                 self.advance(exec, frame);
                 Some(exec)
             }
-            Work::ExecutionTimeout { exec } => {
+            Work::ExecutionTimeout { exec, deadline } => {
                 if !self.executions[exec].is_running() {
                     return None;
                 }
-                self.emit_raw(exec, None, "ExecutionTimedOut", Details::new("executionTimedOutEventDetails").text("error", names::TIMEOUT), None);
-                self.end_execution(exec, ExecutionStatus::TimedOut, None, Some(names::TIMEOUT.into()), None);
+                // AWS: past the maximum execution time an execution fails with States.Timeout,
+                // as one whose TimeoutSeconds elapsed; the cause tells the two apart.
+                let cause = (deadline == Deadline::MaxDuration).then_some(MAX_DURATION_CAUSE);
+                let d = Details::new("executionTimedOutEventDetails").text("error", names::TIMEOUT).maybe("cause", cause.map(Field::text));
+                self.emit_raw(exec, None, "ExecutionTimedOut", d, None);
+                self.end_execution(exec, ExecutionStatus::TimedOut, None, Some(names::TIMEOUT.into()), cause.map(str::to_owned));
                 Some(exec)
             }
             Work::Complete { exec, frame, gen, outcome } => {
@@ -545,7 +554,8 @@ impl Engine {
                 };
                 let secs = match &v {
                     Value::Number(n) if n.as_i64().is_some() => n.as_i64().unwrap_or(0),
-                    Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => n.as_f64().unwrap_or(0.0) as i64,
+                    // Beyond i64 a number is no long value (1e300 once wrapped around to "now").
+                    Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e18) => n.as_f64().unwrap_or(0.0) as i64,
                     _ if matches!(d, Dynamic::Expression(_)) => {
                         return Err(StatesError::new(names::QUERY_EVALUATION_ERROR, format!("The Seconds field must be a non-negative integer, got: {v}")))
                     }
@@ -557,7 +567,18 @@ impl Engine {
                     }
                     return Err(StatesError::runtime(format!("The SecondsPath parameter references a negative value: {path_text} == {v}")));
                 }
-                self.now + secs * 1000
+                if secs > MAX_SECONDS {
+                    if matches!(d, Dynamic::Expression(_)) {
+                        return Err(StatesError::new(
+                            names::QUERY_EVALUATION_ERROR,
+                            format!("The Seconds field must be an integer from 0 to {MAX_SECONDS}, got: {v}"),
+                        ));
+                    }
+                    return Err(StatesError::runtime(format!(
+                        "The SecondsPath parameter references a value greater than the maximum of {MAX_SECONDS} seconds: {path_text} == {v}"
+                    )));
+                }
+                clock::later(self.now, secs * 1000)
             }
             Wait::Timestamp(d) => {
                 let v = self.dynamic_value(exec, frame, d, "Timestamp", &eff)?;
@@ -609,9 +630,20 @@ impl Engine {
     fn exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map>) {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
+        // An error here, on the way out of a Catcher, is not caught again: the same Catcher
+        // would take it and fail the same way, for ever.
+        let caught = std::mem::take(&mut self.frame_mut(exec, frame).exiting_catcher);
+        let fail = |this: &mut Self, e: StatesError| {
+            if caught {
+                this.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
+                this.schedule(exec, frame);
+            } else {
+                this.handle_error(exec, frame, e);
+            }
+        };
         if nesting_exceeds(&output, MAX_NESTING) {
             let e = StatesError::runtime(format!("The state output is nested deeper than {MAX_NESTING} levels."));
-            self.handle_error(exec, frame, e);
+            fail(self, e);
             return;
         }
         let f = self.frame_mut(exec, frame);
@@ -622,9 +654,22 @@ impl Engine {
                 names::DATA_LIMIT_EXCEEDED,
                 format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", st.name),
             );
-            self.handle_error(exec, frame, e);
+            fail(self, e);
             return;
         }
+        let checked = match &assign {
+            Some(a) => {
+                let f = self.frame(exec, frame);
+                match variables::check(&st.name, a, &f.vars, f.var_bytes, &self.config.limits) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        fail(self, e);
+                        return;
+                    }
+                }
+            }
+            None => None,
+        };
         let ty: &'static str = match st.kind {
             Kind::Pass { .. } => "PassStateExited",
             Kind::Task(_) => "TaskStateExited",
@@ -635,16 +680,20 @@ impl Engine {
             Kind::Parallel(_) => "ParallelStateExited",
             Kind::Map(_) => "MapStateExited",
         };
-        let assigned = assign.as_ref().map(|a| Field::Variables(a.iter().map(|(k, v)| (k.to_string(), v.to_json_string())).collect()));
+        let (assigned, stored_bytes) = match checked {
+            Some(c) => (Some(Field::Variables(c.texts)), Some(c.stored_bytes)),
+            None => (None, None),
+        };
         // The next state's Entered event (or the execution's end) records the same text.
         let reuse = text.clone();
         let d = Details::new("stateExitedEventDetails").maybe("assignedVariables", assigned).text("name", st.name.clone()).payload("output", text);
         self.emit_raw(exec, Some(frame), ty, d, Some(st.name.clone()));
         if let Some(a) = assign {
-            let vars = &mut self.frame_mut(exec, frame).vars;
+            let f = self.frame_mut(exec, frame);
             for (k, v) in a {
-                vars.insert(k, v);
+                f.vars.insert(k, v);
             }
+            f.var_bytes = stored_bytes.unwrap_or(f.var_bytes);
         }
         match next {
             Transition::Next(n) => {
@@ -693,13 +742,8 @@ impl Engine {
                 let r = &st.common.retry[ri];
                 let attempts = self.frame(exec, frame).retry_attempts.get(ri).copied().unwrap_or(0);
                 if attempts < r.max_attempts {
-                    let mut delay = r.interval_seconds * r.backoff_rate.powi(attempts as i32);
-                    if let Some(max) = r.max_delay_seconds {
-                        delay = delay.min(max);
-                    }
-                    if r.jitter_full {
-                        delay *= self.rng.next_f64();
-                    }
+                    let jitter = r.jitter_full.then(|| self.rng.next_f64());
+                    let delay = clock::retry_delay_millis(r.interval_seconds, r.backoff_rate, attempts, r.max_delay_seconds, jitter);
                     let f = self.frame_mut(exec, frame);
                     if let Some(a) = f.retry_attempts.get_mut(ri) {
                         *a += 1;
@@ -713,7 +757,7 @@ impl Engine {
                         // The parameters are evaluated again only when the state is entered again;
                         // a retry re-sends the same request.
                     }
-                    let due = self.now + (delay * 1000.0).round() as i64;
+                    let due = clock::later(self.now, delay);
                     self.schedule_at(due, exec, frame);
                     return;
                 }
@@ -741,7 +785,10 @@ impl Engine {
                     assign.and_then(|a| dataflow::apply_result_path(&c.result_path, raw, err_out.clone()).map(|o| (o, a)))
                 };
                 match res {
-                    Ok((out, assign)) => self.go_exit(exec, frame, out, Transition::Next(c.next.clone()), assign),
+                    Ok((out, assign)) => {
+                        self.frame_mut(exec, frame).exiting_catcher = true;
+                        self.go_exit(exec, frame, out, Transition::Next(c.next.clone()), assign)
+                    }
                     Err(e2) => {
                         let e2 = self.located(exec, frame, e2);
                         self.frame_mut(exec, frame).phase = Phase::Finish(Err(e2));
@@ -815,6 +862,7 @@ impl Engine {
         f.phase = Phase::Dead;
         f.generation += 1;
         f.vars = Map::new();
+        f.var_bytes = 0;
         f.state_input = Value::Null;
         f.effective_input = Value::Null;
         if !was_dead && !matches!(f.role, FrameRole::Root) {
@@ -847,9 +895,13 @@ impl Engine {
         let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
             let Some(d) = d else { return Ok(None) };
             let v = this.dynamic_value(exec, frame, d, name, &eff)?;
-            as_seconds(&v).filter(|s| *s > 0).map(Some).ok_or_else(|| {
-                StatesError::runtime(format!("The {name} field must be a positive integer, got: {v}"))
-            })
+            match as_seconds(&v) {
+                Some(s) if s > MAX_SECONDS as u64 => {
+                    Err(StatesError::runtime(format!("The {name} field must be at most {MAX_SECONDS} seconds, got: {v}")))
+                }
+                Some(s) if s > 0 => Ok(Some(s)),
+                _ => Err(StatesError::runtime(format!("The {name} field must be a positive integer, got: {v}"))),
+            }
         };
         let timeout = seconds(self, &task.timeout, "TimeoutSeconds")?;
         let heartbeat = seconds(self, &task.heartbeat, "HeartbeatSeconds")?;
@@ -932,8 +984,8 @@ impl Engine {
         let now = self.now;
         let gen = self.frame(exec, frame).generation;
         let task = self.frame_mut(exec, frame).task.get_or_insert_with(TaskRun::default);
-        let timeout_at = task.timeout_seconds.map(|t| now + t as i64 * 1000);
-        let heartbeat_at = task.heartbeat_seconds.map(|h| now + h as i64 * 1000);
+        let timeout_at = task.timeout_seconds.map(|t| clock::later(now, t as i64 * 1000));
+        let heartbeat_at = task.heartbeat_seconds.map(|h| clock::later(now, h as i64 * 1000));
         task.timeout_deadline = timeout_at;
         task.heartbeat_deadline = heartbeat_at;
         if let Some(t) = timeout_at {
@@ -1390,6 +1442,7 @@ impl Engine {
         let child_scope = self.child_scope(exec, frame, 0);
         let vars = self.frame(exec, frame).vars.clone();
         let mut child = Frame::new(child_scope, FrameRole::Iteration { parent: frame, index: i }, m.processor.start_at, item, vars);
+        child.var_bytes = self.frame(exec, frame).var_bytes;
         child.last_event = started;
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.
@@ -1472,6 +1525,7 @@ impl Engine {
             let child_scope = self.child_scope(exec, frame, b as u32);
             let vars = self.frame(exec, frame).vars.clone();
             let mut child = Frame::new(child_scope, FrameRole::Branch { parent: frame, index: b }, branch.start_at, eff.clone(), vars);
+            child.var_bytes = self.frame(exec, frame).var_bytes;
             child.last_event = started;
             child.index_path = self.frame(exec, frame).index_path.iter().copied().chain([b as u32]).collect();
             let cid = self.add_frame(exec, child);
@@ -1600,7 +1654,7 @@ impl Engine {
 /// How deep a state's output may nest. A loop that wraps its input again and again would
 /// otherwise grow values until serializing or dropping them overflows the stack (the browser's
 /// is small); JSON parsers, AWS's included, refuse such depths too.
-const MAX_NESTING: usize = 200;
+pub(crate) const MAX_NESTING: usize = 200;
 
 /// Whether an InputPath/OutputPath/ItemsPath reads the context object.
 fn path_reads_context(field: &stepwise_asl::model::PathField) -> bool {
@@ -1608,7 +1662,7 @@ fn path_reads_context(field: &stepwise_asl::model::PathField) -> bool {
 }
 
 /// Iterative, so that checking a deep value cannot itself overflow the stack.
-fn nesting_exceeds(v: &Value, limit: usize) -> bool {
+pub(crate) fn nesting_exceeds(v: &Value, limit: usize) -> bool {
     let mut stack: Vec<(&Value, usize)> = vec![(v, 0)];
     while let Some((v, d)) = stack.pop() {
         if d > limit {

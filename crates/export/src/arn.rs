@@ -121,14 +121,22 @@ pub fn policy_arn(service: &str, region: Part<'_>, account: Part<'_>, resource: 
         return Value::String(format!("arn:aws:{service}:{r}:{a}:{resource}"));
     }
     let region = match region {
-        Part::Stack => "${AWS::Region}",
-        Part::Literal(r) => r,
+        Part::Stack => "${AWS::Region}".into(),
+        Part::Literal(r) => sub_literal(r),
     };
     let account = match account {
-        Part::Stack => "${AWS::AccountId}",
-        Part::Literal(a) => a,
+        Part::Stack => "${AWS::AccountId}".into(),
+        Part::Literal(a) => sub_literal(a),
     };
+    let (service, resource) = (sub_literal(service), sub_literal(resource));
     json!({ "Fn::Sub": format!("arn:${{AWS::Partition}}:{service}:{region}:{account}:{resource}") })
+}
+
+/// Text from a definition, made literal inside an `Fn::Sub` string: CloudFormation would read
+/// `${Name}` as a variable (and refuse the template when no such parameter exists), while
+/// `${!Name}` stands for the literal `${Name}`.
+pub fn sub_literal(text: &str) -> String {
+    text.replace("${", "${!")
 }
 
 /// Characters that can continue an ARN once `arn:` has been seen inside a longer string
@@ -261,6 +269,31 @@ mod tests {
         assert_eq!(
             policy_arn("sqs", Part::Literal("eu-west-1"), Part::Stack, "q"),
             json!({"Fn::Sub": "arn:${AWS::Partition}:sqs:eu-west-1:${AWS::AccountId}:q"})
+        );
+    }
+
+    #[test]
+    fn definition_text_stays_literal_in_fn_sub() {
+        assert_eq!(sub_literal("function:${Evil.Arn}"), "function:${!Evil.Arn}");
+        assert_eq!(sub_literal("plain$text{}"), "plain$text{}");
+        assert_eq!(
+            policy_arn(
+                "lambda",
+                Part::Stack,
+                Part::Literal("${Acct}"),
+                "function:${X}"
+            ),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${!Acct}:function:${!X}"})
+        );
+        // Without Fn::Sub the text is literal already.
+        assert_eq!(
+            policy_arn(
+                "lambda",
+                Part::Literal("r"),
+                Part::Literal("a"),
+                "function:${X}"
+            ),
+            json!("arn:aws:lambda:r:a:function:${X}")
         );
     }
 }

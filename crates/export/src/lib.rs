@@ -489,17 +489,17 @@ impl Rewriter<'_> {
             return Some(key.clone());
         }
         let region = if region_hit {
-            "${AWS::Region}"
+            "${AWS::Region}".into()
         } else {
-            a.region
+            arn::sub_literal(a.region)
         };
         let account = if account_hit {
-            "${AWS::AccountId}"
+            "${AWS::AccountId}".into()
         } else {
-            a.account
+            arn::sub_literal(a.account)
         };
         let sub = json!({"Fn::Sub": format!(
-            "arn:${{AWS::Partition}}:{}:{region}:{account}:{}", a.service, a.resource)});
+            "arn:${{AWS::Partition}}:{}:{region}:{account}:{}", arn::sub_literal(a.service), arn::sub_literal(a.resource))});
         let last = a
             .resource
             .rsplit([':', '/'])

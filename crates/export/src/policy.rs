@@ -185,17 +185,26 @@ fn map_state(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
             "s3:ListMultipartUploadParts",
             "s3:AbortMultipartUpload",
         ];
+        let writer_path = format!("{path} (ResultWriter)");
         let prefix = match param(params, "Prefix") {
             Param::Static(p) => format!("{}/", p.trim_end_matches('/')),
             Param::Missing => String::new(),
             Param::Dynamic => "*/".into(),
+            Param::Wildcard(p) => {
+                out.review(
+                    &actions,
+                    s3_arn("*"),
+                    wildcard_note(ctx.machine, &writer_path, "Prefix", p),
+                );
+                return;
+            }
         };
         match param(params, "Bucket") {
             Param::Static(bucket) => out.allow(&actions, s3_arn(&format!("{bucket}/{prefix}*"))),
-            _ => out.review(
+            p => out.review(
                 &actions,
                 s3_arn("*"),
-                dynamic_note(ctx.machine, &format!("{path} (ResultWriter)"), "Bucket"),
+                unscoped_note(ctx.machine, &writer_path, "Bucket", &p),
             ),
         }
     }
@@ -204,8 +213,16 @@ fn map_state(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
 /// A parameter's value as the definition fixes it, if it does.
 enum Param<'a> {
     Static(&'a str),
+    /// Fixed, but with an IAM wildcard in it: scoping a grant to it would grant every resource
+    /// it matches, so it is treated like a value known only at run time (marked for review).
+    Wildcard(&'a str),
     Dynamic,
     Missing,
+}
+
+/// IAM reads `*` and `?` in a Resource as wildcards.
+fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
 }
 
 fn is_jsonata(s: &str) -> bool {
@@ -217,6 +234,7 @@ fn param<'a>(params: Option<&'a Value>, key: &str) -> Param<'a> {
     match params {
         None => Param::Missing,
         Some(Value::Object(m)) => match m.get(key) {
+            Some(Value::String(s)) if !is_jsonata(s) && has_wildcard(s) => Param::Wildcard(s),
             Some(Value::String(s)) if !is_jsonata(s) => Param::Static(s),
             Some(_) => Param::Dynamic,
             None if m.contains_key(&format!("{key}.$")) => Param::Dynamic,
@@ -243,6 +261,13 @@ fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
         return;
     };
     let params = state.get("Arguments").or_else(|| state.get("Parameters"));
+    if has_wildcard(resource) {
+        // `aws-sdk:*:*` would otherwise become `*:*` on `*`: refused, the role gets nothing.
+        out.note(format!(
+            "{m}: Task \"{path}\": Resource {resource} contains an IAM wildcard (* or ?); no permission is granted for it, add what the task really calls"
+        ));
+        return;
+    }
     let Some(arn) = parse_arn(resource) else {
         out.review(
             &["*"],
@@ -284,6 +309,11 @@ fn credentials(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) 
     };
     match param(Some(creds), "RoleArn") {
         Param::Static(role) => out.allow(&["sts:AssumeRole"], json!(role)),
+        Param::Wildcard(role) => out.review(
+            &["sts:AssumeRole"],
+            json!("*"),
+            wildcard_note(ctx.machine, path, "Credentials.RoleArn", role),
+        ),
         _ => out.review(
             &["sts:AssumeRole"],
             json!("*"),
@@ -319,10 +349,10 @@ fn integration(
                     format!("{m}: Task \"{path}\": QueueUrl {url} is not an SQS queue URL"),
                 ),
             },
-            _ => out.review(
+            p => out.review(
                 &["sqs:SendMessage"],
                 json!("*"),
-                dynamic_note(m, path, "QueueUrl"),
+                unscoped_note(m, path, "QueueUrl", &p),
             ),
         },
         ("sns", "publish") => match param(params, "TopicArn") {
@@ -342,10 +372,10 @@ fn integration(
                     format!("{m}: Task \"{path}\": TopicArn {topic} is not an SNS topic ARN"),
                 ),
             },
-            Param::Dynamic => out.review(
+            p @ (Param::Dynamic | Param::Wildcard(_)) => out.review(
                 &["sns:Publish"],
                 json!("*"),
-                dynamic_note(m, path, "TopicArn"),
+                unscoped_note(m, path, "TopicArn", &p),
             ),
             // Publishing to TargetArn or PhoneNumber: the AWS guide grants "*" for these.
             Param::Missing => out.review(
@@ -360,10 +390,10 @@ fn integration(
             let iam_action = format!("dynamodb:{}", pascal(action));
             match param(params, "TableName") {
                 Param::Static(table) => out.allow(&[&iam_action], table_arn(table, ctx)),
-                _ => out.review(
+                p => out.review(
                     &[&iam_action],
                     policy_arn("dynamodb", Part::Stack, Part::Stack, "table/*"),
-                    dynamic_note(m, path, "TableName"),
+                    unscoped_note(m, path, "TableName", &p),
                 ),
             }
         }
@@ -374,6 +404,17 @@ fn integration(
             if sdk_service == "s3" {
                 if let Some(resource) = s3_resource(sdk_action, params) {
                     out.allow(&[&iam], resource);
+                    return;
+                }
+                if let Some(key) = ["Bucket", "Key"]
+                    .into_iter()
+                    .find(|k| matches!(param(params, k), Param::Wildcard(_)))
+                {
+                    out.review(
+                        &[&iam],
+                        json!("*"),
+                        unscoped_note(m, path, key, &param(params, key)),
+                    );
                     return;
                 }
             }
@@ -396,7 +437,7 @@ fn integration(
 
 /// An S3 ARN; literal text inside `Fn::Sub` must not start a `${...}` variable.
 fn s3_arn(path: &str) -> Value {
-    json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{}", path.replace("${", "${!"))})
+    json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:s3:::{}", crate::arn::sub_literal(path))})
 }
 
 /// The S3 resource an S3 call touches when its Bucket (and, for objects, Key) are static:
@@ -410,6 +451,7 @@ fn s3_resource(action: &str, params: Option<&Value>) -> Option<Value> {
     } else if action.contains("Object") || action.contains("Parts") {
         match param(params, "Key") {
             Param::Static(key) => Some(s3_arn(&format!("{bucket}/{key}"))),
+            Param::Wildcard(_) => None,
             _ => Some(s3_arn(&format!("{bucket}/*"))),
         }
     } else {
@@ -442,22 +484,46 @@ fn s3_step(step: &Value, field: &str, path: &str, ctx: &Context<'_>, out: &mut D
         None => out.review(
             &[&iam],
             s3_arn("*"),
-            dynamic_note(ctx.machine, &format!("{path} ({field})"), "Bucket"),
+            s3_note(ctx.machine, &format!("{path} ({field})"), params),
         ),
     }
+}
+
+/// Why an S3 call's resource could not be scoped: a wildcard in Bucket or Key, else a Bucket
+/// known only at run time.
+fn s3_note(machine: &str, path: &str, params: Option<&Value>) -> String {
+    for key in ["Bucket", "Key"] {
+        if let p @ Param::Wildcard(_) = param(params, key) {
+            return unscoped_note(machine, path, key, &p);
+        }
+    }
+    dynamic_note(machine, path, "Bucket")
 }
 
 fn dynamic_note(machine: &str, path: &str, field: &str) -> String {
     format!("{machine}: Task \"{path}\" takes {field} from the execution data; narrow the wildcard to the resources it can be")
 }
 
+fn wildcard_note(machine: &str, path: &str, field: &str, value: &str) -> String {
+    format!("{machine}: Task \"{path}\": {field} \"{value}\" contains an IAM wildcard (* or ?); the exporter does not grant it as written, narrow the marked statement to the resources it means")
+}
+
+/// Why a statement could not be scoped: a wildcard written in the definition, or a value
+/// known only at run time.
+fn unscoped_note(machine: &str, path: &str, field: &str, p: &Param<'_>) -> String {
+    match p {
+        Param::Wildcard(v) => wildcard_note(machine, path, field, v),
+        _ => dynamic_note(machine, path, field),
+    }
+}
+
 fn lambda_invoke(params: Option<&Value>, path: &str, ctx: &Context<'_>, out: &mut Derived) {
     match param(params, "FunctionName") {
         Param::Static(f) => out.allow(&["lambda:InvokeFunction"], function_arn(f, ctx)),
-        _ => out.review(
+        p => out.review(
             &["lambda:InvokeFunction"],
             policy_arn("lambda", Part::Stack, Part::Stack, "function:*"),
-            dynamic_note(ctx.machine, path, "FunctionName"),
+            unscoped_note(ctx.machine, path, "FunctionName", &p),
         ),
     }
 }
@@ -552,16 +618,22 @@ fn start_execution(
         _ => None,
     };
     let Some((arn, name, qualifier)) = child else {
+        let note = unscoped_note(
+            m,
+            path,
+            "StateMachineArn",
+            &param(params, "StateMachineArn"),
+        );
         out.review(
             &["states:StartExecution"],
             policy_arn("states", Part::Stack, Part::Stack, "stateMachine:*"),
-            dynamic_note(m, path, "StateMachineArn"),
+            note.clone(),
         );
         if sync {
             out.review(
                 &["states:DescribeExecution", "states:StopExecution"],
                 policy_arn("states", Part::Stack, Part::Stack, "execution:*"),
-                dynamic_note(m, path, "StateMachineArn"),
+                note,
             );
         }
         return;
@@ -963,5 +1035,111 @@ mod tests {
                 json!("TodoReviewPermissions2")
             ]
         );
+    }
+
+    #[test]
+    fn wildcards_in_definition_values_are_never_granted_as_written() {
+        let task = |resource: &str, params: Value| json!({"Type": "Task", "End": true, "Resource": resource, "Parameters": params});
+        let cases = [
+            (
+                task(
+                    "arn:aws:states:::lambda:invoke",
+                    json!({"FunctionName": "*"}),
+                ),
+                "FunctionName",
+            ),
+            (
+                task(
+                    "arn:aws:states:::lambda:invoke",
+                    json!({"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:pay?"}),
+                ),
+                "FunctionName",
+            ),
+            (
+                task(
+                    "arn:aws:states:::sqs:sendMessage",
+                    json!({"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/*"}),
+                ),
+                "QueueUrl",
+            ),
+            (
+                task(
+                    "arn:aws:states:::sns:publish",
+                    json!({"TopicArn": "arn:aws:sns:*:*:*"}),
+                ),
+                "TopicArn",
+            ),
+            (
+                task(
+                    "arn:aws:states:::dynamodb:putItem",
+                    json!({"TableName": "Orders*"}),
+                ),
+                "TableName",
+            ),
+            (
+                task(
+                    "arn:aws:states:::aws-sdk:s3:getObject",
+                    json!({"Bucket": "*", "Key": "*"}),
+                ),
+                "Bucket",
+            ),
+            (
+                task(
+                    "arn:aws:states:::aws-sdk:s3:putObject",
+                    json!({"Bucket": "b", "Key": "*"}),
+                ),
+                "Key",
+            ),
+            (
+                task(
+                    "arn:aws:states:::states:startExecution",
+                    json!({"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:*"}),
+                ),
+                "StateMachineArn",
+            ),
+            (
+                json!({"Type": "Task", "End": true, "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                    "Credentials": {"RoleArn": "arn:aws:iam::*:role/*"}}),
+                "Credentials.RoleArn",
+            ),
+        ];
+        for (state, field) in cases {
+            let d = derive_one(state.clone());
+            for s in &d.statements {
+                let text = serde_json::to_string(&s.resources).unwrap();
+                assert!(
+                    !text.contains('*') && !text.contains('?'),
+                    "{state}: granted {text}"
+                );
+            }
+            assert!(!d.todo.is_empty(), "{state}: nothing marked for review");
+            assert!(
+                d.notes
+                    .iter()
+                    .any(|n| n.contains("IAM wildcard") && n.contains(field)),
+                "{state}: {:?}",
+                d.notes
+            );
+        }
+    }
+
+    #[test]
+    fn a_wildcard_resource_gets_no_statement_at_all() {
+        for resource in [
+            "arn:aws:states:::aws-sdk:*:*",
+            "arn:aws:states:::lambda:*",
+            "arn:aws:lambda:us-east-1:123456789012:function:*",
+        ] {
+            let d = derive_one(json!({"Type": "Task", "End": true, "Resource": resource}));
+            assert!(
+                d.statements.is_empty() && d.todo.is_empty(),
+                "{resource}: {d:?}"
+            );
+            assert!(
+                d.notes.iter().any(|n| n.contains("IAM wildcard")),
+                "{resource}: {:?}",
+                d.notes
+            );
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! Everything leaves through serde-wasm-bindgen's JSON-compatible serializer, so maps arrive as
 //! plain objects and a missing value is `null`, never a `Map` or `undefined`.
 
+use crate::from_js;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use stepwise_engine::api::names;
@@ -12,7 +13,7 @@ use stepwise_engine::{
     ApiError, Diagnostic, Engine, EngineConfig, ExecutionId, Idle, PendingKind, PendingTask,
     Severity, StepReport,
 };
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// `runUntilIdle()` without a budget: enough for any sane demo, small enough that a machine
 /// looping forever hands control back to the page within a frame or two.
@@ -20,12 +21,14 @@ pub const DEFAULT_BUDGET: u32 = 10_000;
 
 // ---- requests ---------------------------------------------------------------------------
 
-/// Reads a request object; a missing or malformed one is AWS's `ValidationException`.
+/// Reads a request object; a missing or malformed one is AWS's `ValidationException`, an unusable
+/// definition, input or output the operation's own exception (see `from_js`).
 pub fn request<T: for<'de> Deserialize<'de>>(
     value: JsValue,
     operation: &str,
 ) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
+    let fields = from_js::request_fields(&value, operation).map_err(|e| api_error(&e))?;
+    serde_json::from_value(Value::Object(fields)).map_err(|e| {
         api_error(&ApiError::new(
             names::VALIDATION,
             format!("{operation}: invalid request: {e}"),
@@ -34,7 +37,8 @@ pub fn request<T: for<'de> Deserialize<'de>>(
 }
 
 /// Definitions, inputs and outputs are JSON text in AWS's API. A JS string is taken as that text;
-/// any other value (an object, an array, a number) is what the text would parse to.
+/// any other value (an object, an array, a number) is encoded by `JSON.stringify` on the way in,
+/// so here it is always a string.
 #[derive(Deserialize)]
 #[serde(transparent)]
 pub struct JsonText(Value);
@@ -65,12 +69,10 @@ pub fn config(options: JsValue) -> Result<EngineConfig, JsValue> {
     if options.is_null() || options.is_undefined() {
         return Ok(config);
     }
-    // A `Date` has no enumerable fields, so serde would see `{}`: take its instant first.
-    let epoch_js =
-        js_sys::Reflect::get(&options, &JsValue::from_str("epoch")).unwrap_or(JsValue::UNDEFINED);
-    let date_millis = epoch_js
-        .dyn_ref::<js_sys::Date>()
-        .map(js_sys::Date::get_time);
+    // A `Date` arrives as its `toJSON` text; an invalid one as `null`, told apart from a `null`
+    // given on purpose by what the field held.
+    let epoch_was_object =
+        js_sys::Reflect::get(&options, &JsValue::from_str("epoch")).is_ok_and(|v| v.is_object());
     let options: Options = request(options, "new Stepwise")?;
     let invalid = |m: String| {
         api_error(&ApiError::new(
@@ -78,22 +80,20 @@ pub fn config(options: JsValue) -> Result<EngineConfig, JsValue> {
             format!("new Stepwise: {m}"),
         ))
     };
-    let epoch = match (date_millis, options.epoch) {
-        (Some(ms), _) => {
-            Some(whole_millis(ms).ok_or_else(|| invalid("epoch is an invalid Date".into()))?)
-        }
-        (None, None | Some(Value::Null)) => None,
-        (None, Some(Value::Number(n))) => {
+    let epoch = match (epoch_was_object, options.epoch) {
+        (true, None | Some(Value::Null)) => return Err(invalid("epoch is an invalid Date".into())),
+        (_, None | Some(Value::Null)) => None,
+        (_, Some(Value::Number(n))) => {
             Some(n.as_f64().and_then(whole_millis).ok_or_else(|| {
                 invalid(format!("epoch {n} is not a whole number of milliseconds"))
             })?)
         }
-        (None, Some(Value::String(s))) => Some(parse_iso8601(&s).ok_or_else(|| {
+        (_, Some(Value::String(s))) => Some(parse_iso8601(&s).ok_or_else(|| {
             invalid(format!(
                 "epoch '{s}' is not an ISO-8601 timestamp with a zone"
             ))
         })?),
-        (None, Some(other)) => {
+        (_, Some(other)) => {
             return Err(invalid(format!(
                 "epoch must be milliseconds, ISO-8601 text or a Date, not {other}"
             )))

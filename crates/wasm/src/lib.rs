@@ -7,21 +7,23 @@
 //! `name` is AWS's exception name (`ExecutionDoesNotExist`, `InvalidDefinition`, ...).
 
 mod convert;
+mod from_js;
+mod panics;
 
 use convert::{request, to_js, JsonText};
+use stepwise_engine::api::names;
 use stepwise_engine::clock::iso8601;
-use stepwise_engine::Engine;
+use stepwise_engine::{ApiError, Engine};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("types.d.ts");
 
-/// Installs the panic hook once the module is instantiated: a bug in the engine then prints
-/// its message in the console instead of a bare `unreachable` trap.
+/// Installs the panic hook once the module is instantiated: a bug in the engine is then thrown
+/// as an `InternalError` and the module resets itself for the next call (see `panics`).
 #[wasm_bindgen(start)]
 fn start() {
-    #[cfg(feature = "console_error_panic_hook")]
-    console_error_panic_hook::set_once();
+    panics::install();
 }
 
 /// A Step Functions engine on a virtual clock. Nothing happens until `step()`,
@@ -119,7 +121,13 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "MockConfig")] config: JsValue,
     ) -> Result<(), JsValue> {
-        let text = request::<JsonText>(config, "setMockConfig")?.into_text();
+        let text = from_js::json_text(&config, "setMockConfig", "config", names::VALIDATION)
+            .and_then(|t| {
+                t.ok_or_else(|| {
+                    ApiError::new(names::VALIDATION, "setMockConfig: config is required")
+                })
+            })
+            .map_err(|e| convert::api_error(&e))?;
         let value: stepwise_json::Value = serde_json::from_str(&text).map_err(|e| {
             convert::invalid_argument(format!("setMockConfig: the config is not JSON: {e}"))
         })?;

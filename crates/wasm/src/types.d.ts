@@ -98,6 +98,7 @@ export type StepwiseErrorName =
   | "StateMachineDoesNotExist" | "StateMachineAlreadyExists" | "ExecutionDoesNotExist"
   | "ExecutionAlreadyExists" | "ExecutionLimitExceeded" | "TaskDoesNotExist" | "TaskTimedOut"
   | "InvalidToken" | "InvalidOutput" | "InvalidDefinition" | "InvalidName" | "InvalidArn"
-  | "InvalidExecutionInput" | "ValidationException";
-/** What every method throws: `name` is AWS's exception name; `InvalidDefinition` carries `diagnostics`. */
+  | "InvalidExecutionInput" | "ValidationException" | "InternalError";
+/** What every method throws: `name` is AWS's exception name; `InvalidDefinition` carries `diagnostics`.
+ *  `InternalError` is a bug in Stepwise: the module resets itself, and engines made before it are gone. */
 export interface StepwiseError extends Error { name: StepwiseErrorName; diagnostics?: Diagnostic[] }

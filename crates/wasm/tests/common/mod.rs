@@ -3,6 +3,7 @@
 //! and thrown `Error`s out.
 
 mod api;
+mod boundary;
 
 use serde_json::Value;
 use stepwise_wasm::Stepwise;

@@ -155,6 +155,24 @@ fn the_variables_of_an_execution_total_at_most_10_mib() {
 }
 
 #[test]
+fn map_iterations_count_towards_the_execution_total() {
+    // Each iteration stores one 240 KB variable of its own and holds it for a minute: fine
+    // alone, 10.8 MB together. (What finished iterations stored is stored no more.)
+    let iteration = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"v": "{% $pad('', 240000, 'x') %}"}, "Output": 0, "Next": "Hold"},
+        "Hold": {"Type": "Wait", "Seconds": 60, "End": true}}});
+    let def = |n: usize| {
+        json!({"QueryLanguage": "JSONata", "StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Items": format!("{{% [1..{n}] %}}"),
+            "ItemProcessor": iteration.clone(), "End": true}}})
+    };
+    let o = run("var-map", def(45), None, json!({}));
+    assert_eq!(o.json["error"], "States.DataLimitExceeded", "{}", o.json["cause"]);
+    assert!(o.json["cause"].as_str().unwrap().contains("10485760 bytes per execution"), "{}", o.json["cause"]);
+    let o = run("var-map-ok", def(40), None, json!({}));
+    assert_eq!(o.json["status"], "SUCCEEDED", "{}", o.json["cause"]);
+}
+
+#[test]
 fn a_variable_nested_too_deep_fails_like_deep_output() {
     let def = assign_machine(
         json!({"deep": "{% $reduce([1..250], function($acc, $i) { {'a': $acc} }, 0) %}"}),

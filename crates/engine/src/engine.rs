@@ -364,6 +364,7 @@ impl Engine {
             free_frames: Vec::new(),
             children: Vec::new(),
             issued_tokens: Vec::new(),
+            var_bytes: 0,
         });
         let exec = id.0 as usize;
         self.emit_raw(

@@ -83,6 +83,9 @@ pub struct Execution {
     pub(crate) children: Vec<ExecutionId>,
     /// Tokens this execution issued, revoked together when it ends.
     pub(crate) issued_tokens: Vec<String>,
+    /// The size of the variables all its frames store, as JSON text: what AWS's 10 MiB limit
+    /// per execution counts. A Map iteration or Parallel branch adds only what it assigns itself.
+    pub(crate) var_bytes: usize,
 }
 
 impl Execution {
@@ -192,8 +195,10 @@ pub(crate) struct Frame {
     pub state: usize,
     pub phase: Phase,
     pub vars: Map,
-    /// The size of `vars` as JSON text, for AWS's limit on the variables an execution stores.
+    /// The size of `vars` as JSON text, and how much of it the frame inherited from the state
+    /// that started it (counted for the execution once, by that frame).
     pub var_bytes: usize,
+    pub inherited_var_bytes: usize,
     /// Set while the state leaves through a Catcher: an error on that way out is final.
     pub exiting_catcher: bool,
     pub last_event: u64,
@@ -230,6 +235,7 @@ impl Frame {
             phase: Phase::Enter(input),
             vars,
             var_bytes: 0,
+            inherited_var_bytes: 0,
             exiting_catcher: false,
             last_event: 0,
             entered_event: 0,

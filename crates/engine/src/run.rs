@@ -660,7 +660,8 @@ impl Engine {
         let checked = match &assign {
             Some(a) => {
                 let f = self.frame(exec, frame);
-                match variables::check(&st.name, a, &f.vars, f.var_bytes, &self.config.limits) {
+                let sizes = variables::Sizes { frame: f.var_bytes, execution: self.executions[exec].var_bytes };
+                match variables::check(&st.name, a, &f.vars, sizes, &self.config.limits) {
                     Ok(c) => Some(c),
                     Err(e) => {
                         fail(self, e);
@@ -680,8 +681,8 @@ impl Engine {
             Kind::Parallel(_) => "ParallelStateExited",
             Kind::Map(_) => "MapStateExited",
         };
-        let (assigned, stored_bytes) = match checked {
-            Some(c) => (Some(Field::Variables(c.texts)), Some(c.stored_bytes)),
+        let (assigned, sizes) = match checked {
+            Some(c) => (Some(Field::Variables(c.texts)), Some(c.sizes)),
             None => (None, None),
         };
         // The next state's Entered event (or the execution's end) records the same text.
@@ -693,7 +694,10 @@ impl Engine {
             for (k, v) in a {
                 f.vars.insert(k, v);
             }
-            f.var_bytes = stored_bytes.unwrap_or(f.var_bytes);
+            if let Some(sizes) = sizes {
+                f.var_bytes = sizes.frame;
+                self.executions[exec].var_bytes = sizes.execution;
+            }
         }
         match next {
             Transition::Next(n) => {
@@ -862,9 +866,14 @@ impl Engine {
         f.phase = Phase::Dead;
         f.generation += 1;
         f.vars = Map::new();
+        // What the frame assigned itself is no longer stored.
+        let own = f.var_bytes as i64 - std::mem::take(&mut f.inherited_var_bytes) as i64;
         f.var_bytes = 0;
         f.state_input = Value::Null;
         f.effective_input = Value::Null;
+        let total = &mut self.executions[exec].var_bytes;
+        *total = (*total as i64 - own).max(0) as usize;
+        let f = self.frame_mut(exec, frame);
         if !was_dead && !matches!(f.role, FrameRole::Root) {
             self.executions[exec].free_frames.push(frame);
         }
@@ -1443,6 +1452,7 @@ impl Engine {
         let vars = self.frame(exec, frame).vars.clone();
         let mut child = Frame::new(child_scope, FrameRole::Iteration { parent: frame, index: i }, m.processor.start_at, item, vars);
         child.var_bytes = self.frame(exec, frame).var_bytes;
+        child.inherited_var_bytes = child.var_bytes;
         child.last_event = started;
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.
@@ -1526,6 +1536,7 @@ impl Engine {
             let vars = self.frame(exec, frame).vars.clone();
             let mut child = Frame::new(child_scope, FrameRole::Branch { parent: frame, index: b }, branch.start_at, eff.clone(), vars);
             child.var_bytes = self.frame(exec, frame).var_bytes;
+            child.inherited_var_bytes = child.var_bytes;
             child.last_event = started;
             child.index_path = self.frame(exec, frame).index_path.iter().copied().chain([b as u32]).collect();
             let cid = self.add_frame(exec, child);

@@ -9,21 +9,29 @@ use stepwise_asl::error::names;
 use stepwise_asl::StatesError;
 use stepwise_json::{Map, Value};
 
+/// Sizes of stored variables as JSON text: those a frame holds (its own and those it
+/// inherited), and those its whole execution stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Sizes {
+    pub frame: usize,
+    pub execution: usize,
+}
+
 /// An `Assign` that passed the limits: each variable with its JSON text (what the history
-/// records), and the size of the variables the frame stores once it takes effect.
+/// records), and the sizes once it takes effect.
 pub(crate) struct Checked {
     pub texts: Box<[(String, String)]>,
-    pub stored_bytes: usize,
+    pub sizes: Sizes,
 }
 
 /// Checks the values `state` assigns against the limits, given the variables the frame holds
-/// (`stored`, whose JSON texts total `stored_bytes`). Depth is checked before anything is
-/// serialized, so that writing a deep value cannot overflow the stack.
+/// (`stored`) and the sizes stored so far. Depth is checked before anything is serialized, so
+/// that writing a deep value cannot overflow the stack.
 pub(crate) fn check(
     state: &str,
     assign: &Map,
     stored: &Map,
-    stored_bytes: usize,
+    sizes: Sizes,
     limits: &Limits,
 ) -> Result<Checked, StatesError> {
     for (name, v) in assign {
@@ -35,7 +43,7 @@ pub(crate) fn check(
     }
     let mut texts = Vec::with_capacity(assign.len());
     let mut assign_bytes = 0usize;
-    let mut total = stored_bytes;
+    let mut frame = sizes.frame;
     for (name, v) in assign {
         let text = v.to_json_string();
         if text.len() > limits.max_variable_bytes {
@@ -48,7 +56,7 @@ pub(crate) fn check(
         let replaced = stored
             .get(name.as_ref())
             .map_or(0, |old: &Value| old.to_json_string().len());
-        total = total.saturating_sub(replaced) + text.len();
+        frame = frame.saturating_sub(replaced) + text.len();
         texts.push((name.to_string(), text));
     }
     if assign_bytes > limits.max_assign_bytes {
@@ -57,7 +65,10 @@ pub(crate) fn check(
             limits.max_assign_bytes
         )));
     }
-    if total > limits.max_stored_variable_bytes {
+    // The frame's change is the execution's change: inherited variables were counted once,
+    // by the frame that assigned them.
+    let execution = (sizes.execution + frame).saturating_sub(sizes.frame);
+    if execution > limits.max_stored_variable_bytes {
         return Err(too_large(format!(
             "The state '{state}' assigned variables that bring the stored variables to a size exceeding the maximum number of bytes service limit ({} bytes per execution).",
             limits.max_stored_variable_bytes
@@ -65,7 +76,7 @@ pub(crate) fn check(
     }
     Ok(Checked {
         texts: texts.into_boxed_slice(),
-        stored_bytes: total,
+        sizes: Sizes { frame, execution },
     })
 }
 
@@ -85,20 +96,46 @@ mod tests {
         }
     }
 
+    const NONE: Sizes = Sizes {
+        frame: 0,
+        execution: 0,
+    };
+
+    fn cause(r: Result<Checked, StatesError>) -> String {
+        let e = r.err().expect("an error");
+        e.cause.unwrap_or_default()
+    }
+
     #[test]
     fn within_limits_records_texts_and_sizes() {
         let limits = Limits::default();
         let stored = map(json!({"a": "xxxx"}));
-        let c = check("S", &map(json!({"a": 1, "b": [true]})), &stored, 6, &limits).unwrap();
+        let sizes = Sizes {
+            frame: 6,
+            execution: 100,
+        };
+        let c = check(
+            "S",
+            &map(json!({"a": 1, "b": [true]})),
+            &stored,
+            sizes,
+            &limits,
+        )
+        .unwrap();
+        let texts: Vec<(&str, &str)> = c
+            .texts
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(texts, [("a", "1"), ("b", "[true]")]);
+        // "xxxx" (6 bytes) is replaced by 1, and [true] added; the execution changes as much.
         assert_eq!(
-            &*c.texts,
-            &[
-                ("a".to_string(), "1".to_string()),
-                ("b".to_string(), "[true]".to_string())
-            ]
+            c.sizes,
+            Sizes {
+                frame: 1 + 6,
+                execution: 100 - 6 + 7
+            }
         );
-        // "xxxx" (6 bytes) is replaced by 1, and [true] added.
-        assert_eq!(c.stored_bytes, 1 + 6);
     }
 
     #[test]
@@ -106,61 +143,48 @@ mod tests {
         let limits = Limits::default();
         let empty = Map::new();
         let big = "x".repeat(300 * 1024);
-        let e = check("S", &map(json!({"v": big})), &empty, 0, &limits)
+        let e = check("S", &map(json!({"v": big})), &empty, NONE, &limits)
             .err()
             .unwrap();
         assert_eq!(e.error, names::DATA_LIMIT_EXCEEDED);
+        let c = e.cause.unwrap();
         assert!(
-            e.cause.as_deref().unwrap().contains("'v'")
-                && e.cause
-                    .as_deref()
-                    .unwrap()
-                    .contains("262144 bytes for one variable")
+            c.contains("'v'") && c.contains("262144 bytes for one variable"),
+            "{c}"
         );
 
         let half = "x".repeat(150 * 1024);
-        let e = check(
+        let c = cause(check(
             "S",
             &map(json!({"a": half.clone(), "b": half})),
             &empty,
-            0,
+            NONE,
             &limits,
-        )
-        .err()
-        .unwrap();
-        assert!(
-            e.cause.as_deref().unwrap().contains("for one Assign"),
-            "{e:?}"
-        );
+        ));
+        assert!(c.contains("for one Assign"), "{c}");
 
-        let e = check(
+        // Other frames (Map iterations, Parallel branches) already store nearly 10 MiB.
+        let nearly_full = Sizes {
+            frame: 0,
+            execution: 10 * 1024 * 1024 - 3,
+        };
+        let c = cause(check(
             "S",
-            &map(json!({"c": "x"})),
+            &map(json!({"c": "xx"})),
             &empty,
-            10 * 1024 * 1024,
+            nearly_full,
             &limits,
-        )
-        .err()
-        .unwrap();
-        assert!(
-            e.cause
-                .as_deref()
-                .unwrap()
-                .contains("10485760 bytes per execution"),
-            "{e:?}"
-        );
+        ));
+        assert!(c.contains("10485760 bytes per execution"), "{c}");
 
         let mut deep = json!(1);
         for _ in 0..=MAX_NESTING {
             deep = json!([deep]);
         }
-        let e = check("S", &map(json!({"d": deep})), &empty, 0, &limits)
+        let e = check("S", &map(json!({"d": deep})), &empty, NONE, &limits)
             .err()
             .unwrap();
         assert_eq!(e.error, names::RUNTIME);
-        assert!(
-            e.cause.as_deref().unwrap().contains("nested deeper"),
-            "{e:?}"
-        );
+        assert!(e.cause.unwrap().contains("nested deeper"));
     }
 }

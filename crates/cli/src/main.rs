@@ -2,11 +2,13 @@
 //! conformance corpus, or export a workspace to CloudFormation.
 
 mod export;
+mod sources;
 
 use stepwise_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::io::Write;
 use std::process::ExitCode;
+use stepwise_asl::validate::MachineType;
 use stepwise_engine::{conformance, Engine, EngineConfig, Idle};
 
 /// Steps `run` takes at most (one history event each): every execution ends within AWS's history
@@ -14,8 +16,10 @@ use stepwise_engine::{conformance, Engine, EngineConfig, Idle};
 const MAX_STEPS: usize = 50_000_000;
 
 const USAGE: &str = "usage:
-  stepwise run DEFINITION.json [--input JSON|@file] [--machine NAME=FILE]... [--mocks FILE] [--history] [--max-events N]
-  stepwise validate DEFINITION.json
+  stepwise run FILE [--state-machine NAME] [--type STANDARD|EXPRESS] [--input JSON|@file] [--machine NAME=FILE]...
+               [--substitute KEY=VALUE]... [--mocks FILE] [--history] [--max-events N]
+  stepwise validate FILE [--type STANDARD|EXPRESS] [--machine NAME=FILE]... [--substitute KEY=VALUE]...
+    FILE: a definition (.asl.json, .asl.yaml, .yml) or a CloudFormation/SAM template (JSON or YAML)
   stepwise conformance DIR [--verbose]
   stepwise export [--format cloudformation|sam] [--yaml|--json] WORKSPACE.json";
 
@@ -40,23 +44,64 @@ fn main() -> ExitCode {
     }
 }
 
-fn read(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+use sources::read;
+
+/// What `run` and `validate` share: the file, `--machine`, `--substitute` and `--type`.
+#[derive(Default)]
+struct Workspace {
+    file: Option<String>,
+    machines: Vec<(String, String)>,
+    options: stepwise_templates::Options,
+    forced_type: Option<MachineType>,
 }
 
-fn file_stem(path: &str) -> String {
-    Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("Main").to_owned()
+impl Workspace {
+    /// Takes the argument (and its value) if it is one of the shared ones.
+    fn take(&mut self, a: &str, it: &mut std::slice::Iter<'_, String>) -> Result<bool, String> {
+        match a {
+            "--machine" => {
+                let v = it.next().ok_or("--machine needs NAME=FILE")?;
+                let (n, f) = v.split_once('=').ok_or("--machine needs NAME=FILE")?;
+                self.machines.push((n.to_owned(), f.to_owned()));
+            }
+            "--substitute" => sources::parse_substitution(
+                it.next().ok_or("--substitute needs KEY=VALUE")?,
+                &mut self.options.substitutions,
+            )?,
+            "--type" => {
+                self.forced_type = Some(sources::parse_type(
+                    it.next().ok_or("--type needs STANDARD or EXPRESS")?,
+                )?)
+            }
+            other if self.file.is_none() && !other.starts_with("--") => {
+                self.file = Some(other.to_owned())
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The `--machine` files, read.
+    fn named(&self) -> Result<Vec<sources::Loaded>, String> {
+        self.machines
+            .iter()
+            .map(|(n, f)| sources::load_named(n, f, &self.options).map_err(|e| e.to_string()))
+            .collect()
+    }
 }
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
-    let mut definition = None;
+    let mut ws = Workspace::default();
     let mut input = String::from("{}");
-    let mut machines = Vec::new();
     let mut mocks = None;
     let mut history = false;
+    let mut chosen: Option<String> = None;
     let mut config = EngineConfig::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        if ws.take(a, &mut it)? {
+            continue;
+        }
         match a.as_str() {
             "--input" => {
                 let v = it.next().ok_or("--input needs a value")?;
@@ -65,32 +110,69 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                     None => v.clone(),
                 };
             }
-            "--machine" => {
-                let v = it.next().ok_or("--machine needs NAME=FILE")?;
-                let (n, f) = v.split_once('=').ok_or("--machine needs NAME=FILE")?;
-                machines.push((n.to_owned(), read(f)?));
+            "--state-machine" => {
+                chosen = Some(it.next().ok_or("--state-machine needs a name")?.clone())
             }
             "--mocks" => mocks = Some(read(it.next().ok_or("--mocks needs a file")?)?),
             "--history" => history = true,
             "--max-events" => {
                 let n = it.next().ok_or("--max-events needs a number")?;
-                config.limits.max_history_events = n.parse().map_err(|_| format!("bad number {n}"))?;
+                config.limits.max_history_events =
+                    n.parse().map_err(|_| format!("bad number {n}"))?;
             }
-            other if definition.is_none() && !other.starts_with("--") => definition = Some(other.to_owned()),
             other => return Err(format!("unexpected argument {other}\n{USAGE}")),
         }
     }
-    let path = definition.ok_or(USAGE)?;
+    let path = ws.file.clone().ok_or(USAGE)?;
+    ws.options.region = config.region.clone();
+    ws.options.account = config.account.clone();
+    let loaded = sources::load(&path, &ws.options).map_err(|e| e.to_string())?;
+    let target = pick(&loaded, chosen.as_deref())?;
     let mut engine = Engine::new(config);
-    for (n, text) in &machines {
-        engine.create_state_machine(n, text).map_err(|e| api_error(&e))?;
+    let named = ws.named()?;
+    let mut target_arn = None;
+    for (i, l) in named.iter().chain(&loaded).enumerate() {
+        let is_target = i >= named.len() && i - named.len() == target;
+        let machine_type = if is_target {
+            l.machine_type(ws.forced_type)
+        } else {
+            l.machine.machine_type
+        };
+        let forced = is_target.then_some(machine_type);
+        // What validate would refuse is not run: placeholders left in a Resource included.
+        let (file, diags) = sources::check(l, forced, None);
+        let definition = match &l.definition {
+            Ok(d) if stepwise_asl::validate::is_valid(&diags) => d,
+            _ => {
+                sources::print_human(&file, &l.machine.name, &diags);
+                if is_target {
+                    return Err(format!("{}: {} is not valid", file, l.machine.name));
+                }
+                eprintln!("{}: {} is not created", l.declared_in, l.machine.name);
+                continue;
+            }
+        };
+        match engine.create_state_machine_of_type(&l.machine.name, &definition.text, machine_type) {
+            Ok(arn) if is_target => target_arn = Some(arn),
+            Ok(_) => {}
+            Err(e) => {
+                let diags = definition.locate(e.diagnostics.clone());
+                sources::print_human(&definition.file, &l.machine.name, &diags);
+                if is_target || !l.declared_in.eq(&path) {
+                    return Err(api_error(&e));
+                }
+                eprintln!("{}: {} is not created: {e}", l.declared_in, l.machine.name);
+            }
+        }
     }
+    let arn = target_arn.ok_or("no state machine to run")?;
     if let Some(m) = mocks {
         let v: Value = serde_json::from_str(&m).map_err(|e| format!("mocks: {e}"))?;
         engine.set_mock_config(&v).map_err(|e| api_error(&e))?;
     }
-    let arn = engine.create_state_machine(&file_stem(&path), &read(&path)?).map_err(|e| api_error(&e))?;
-    let id = engine.start_execution(&arn, None, Some(&input)).map_err(|e| api_error(&e))?;
+    let id = engine
+        .start_execution(&arn, None, Some(&input))
+        .map_err(|e| api_error(&e))?;
     // Time is virtual: jump over waits and timeouts; stop when only the outside world could help.
     match engine.settle(MAX_STEPS) {
         Idle::Finished => {}
@@ -134,12 +216,82 @@ fn api_error(e: &stepwise_engine::ApiError) -> String {
     s
 }
 
+/// The machine `run` starts: the one `--state-machine` names (name or logical id), else the only one.
+fn pick(loaded: &[sources::Loaded], chosen: Option<&str>) -> Result<usize, String> {
+    let names = || {
+        loaded
+            .iter()
+            .map(|l| l.machine.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match chosen {
+        Some(c) => loaded
+            .iter()
+            .position(|l| l.machine.name == c || l.machine.logical_id.as_deref() == Some(c))
+            .ok_or_else(|| format!("no state machine {c} in the file (it has {})", names())),
+        None if loaded.len() == 1 => Ok(0),
+        None if loaded.is_empty() => Err("the file declares no state machine".to_owned()),
+        None => Err(format!(
+            "the file declares several state machines: choose one with --state-machine NAME ({})",
+            names()
+        )),
+    }
+}
+
 fn validate(args: &[String]) -> Result<ExitCode, String> {
-    let path = args.first().ok_or(USAGE)?;
-    let diags = stepwise_engine::validate(&read(path)?);
-    let ok = stepwise_asl::validate::is_valid(&diags);
-    println!("{}", serde_json::to_string_pretty(&serde_json::json!({"result": if ok {"OK"} else {"FAIL"}, "diagnostics": diags})).unwrap_or_default());
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    let mut ws = Workspace::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if !ws.take(a, &mut it)? {
+            return Err(format!("unexpected argument {a}\n{USAGE}"));
+        }
+    }
+    let path = ws.file.clone().ok_or(USAGE)?;
+    let print =
+        |v: serde_json::Value| println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    let loaded = match sources::load(&path, &ws.options) {
+        Ok(l) => l,
+        // Text that is not YAML is a finding about the file, reported as such.
+        Err(e) if e.pos.is_some() => {
+            let d = e.to_diagnostic();
+            sources::print_human(&path, "-", std::slice::from_ref(&d));
+            print(serde_json::json!({"result": "FAIL", "diagnostics": [d]}));
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let named = ws.named()?;
+    let from_template = loaded.iter().any(|l| l.machine.logical_id.is_some());
+    // The workspace: a template's machines, and those `--machine` adds.
+    let names: Vec<&str> = named
+        .iter()
+        .chain(&loaded)
+        .map(|l| l.machine.name.as_str())
+        .collect();
+    let known = (from_template || !named.is_empty()).then_some(&names[..]);
+    let mut reports = Vec::new();
+    let mut ok = !loaded.is_empty();
+    for l in &loaded {
+        let (file, diags) = sources::check(l, ws.forced_type, known);
+        sources::print_human(&file, &l.machine.name, &diags);
+        ok &= stepwise_asl::validate::is_valid(&diags);
+        reports.push(sources::report(l, &file, &diags, ws.forced_type));
+    }
+    let result = if ok { "OK" } else { "FAIL" };
+    if from_template || loaded.len() != 1 {
+        if loaded.is_empty() {
+            eprintln!("{path}: no AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine in this template");
+        }
+        print(serde_json::json!({"result": result, "machines": reports}));
+    } else {
+        print(serde_json::json!({"result": result, "diagnostics": reports[0]["diagnostics"]}));
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn collect_cases(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use stepwise_asl::model::Definition;
 use stepwise_asl::scope::SplitMix64;
 use stepwise_asl::validate;
+pub use stepwise_asl::validate::MachineType;
 use stepwise_asl::StatesError;
 
 /// A registered state machine.
@@ -25,6 +26,8 @@ pub struct Machine {
     pub definition_text: Arc<str>,
     pub definition: Arc<Definition>,
     pub creation_millis: i64,
+    /// Standard or Express: fixed at creation, as AWS fixes it.
+    pub machine_type: MachineType,
 }
 
 /// What one `step()` did.
@@ -181,11 +184,11 @@ impl Engine {
 
     // ---- state machines ----------------------------------------------------------------
 
-    fn compile(&self, definition_text: &str) -> Result<Arc<Definition>, ApiError> {
+    fn compile(&self, definition_text: &str, machine_type: MachineType) -> Result<Arc<Definition>, ApiError> {
         if definition_text.len() > self.config.limits.max_definition_bytes {
             return Err(ApiError::new(names::INVALID_DEFINITION, "Definition exceeds the maximum size of 1 MB"));
         }
-        let diagnostics = validate::validate_text(definition_text);
+        let diagnostics = validate::validate_text_with(definition_text, &validate::Options { machine_type });
         if !validate::is_valid(&diagnostics) {
             let first = diagnostics.iter().find(|d| d.severity == validate::Severity::Error);
             let msg = first.map(|d| format!("Invalid State Machine Definition: '{}: {}'", d.code, d.message)).unwrap_or_default();
@@ -199,24 +202,31 @@ impl Engine {
     }
 
     pub fn create_state_machine(&mut self, name: &str, definition_text: &str) -> Result<String, ApiError> {
+        self.create_state_machine_of_type(name, definition_text, MachineType::Standard)
+    }
+
+    /// [`Engine::create_state_machine`] for a given type: an Express machine refuses the
+    /// `.sync` and `.waitForTaskToken` integrations when it is created, as AWS does.
+    pub fn create_state_machine_of_type(&mut self, name: &str, definition_text: &str, machine_type: MachineType) -> Result<String, ApiError> {
         check_name(name)?;
         let arn = self.machine_arn(name);
-        let definition = self.compile(definition_text)?;
+        let definition = self.compile(definition_text, machine_type)?;
         if let Some(existing) = self.machines.get(&arn) {
-            if &*existing.definition_text == definition_text {
+            if &*existing.definition_text == definition_text && existing.machine_type == machine_type {
                 return Ok(arn);
             }
             return Err(ApiError::new(names::STATE_MACHINE_ALREADY_EXISTS, format!("State Machine Already Exists: '{arn}'")));
         }
         self.machines.insert(
             arn.clone(),
-            Machine { name: name.to_owned(), arn: arn.clone(), definition_text: definition_text.into(), definition, creation_millis: self.now },
+            Machine { name: name.to_owned(), arn: arn.clone(), definition_text: definition_text.into(), definition, creation_millis: self.now, machine_type },
         );
         Ok(arn)
     }
 
     pub fn update_state_machine(&mut self, arn: &str, definition_text: &str) -> Result<(), ApiError> {
-        let definition = self.compile(definition_text)?;
+        let machine_type = self.machines.get(arn).ok_or_else(|| machine_missing(arn))?.machine_type;
+        let definition = self.compile(definition_text, machine_type)?;
         let m = self.machines.get_mut(arn).ok_or_else(|| machine_missing(arn))?;
         m.definition = definition;
         m.definition_text = definition_text.into();
@@ -243,7 +253,7 @@ impl Engine {
             "status": "ACTIVE",
             "definition": &*m.definition_text,
             "roleArn": self.config.role_arn,
-            "type": "STANDARD",
+            "type": type_name(m.machine_type),
             "creationDate": iso8601(m.creation_millis),
         }))
     }
@@ -252,7 +262,7 @@ impl Engine {
         let list: Vec<Value> = self
             .machines
             .values()
-            .map(|m| json!({"stateMachineArn": m.arn, "name": m.name, "type": "STANDARD", "creationDate": iso8601(m.creation_millis)}))
+            .map(|m| json!({"stateMachineArn": m.arn, "name": m.name, "type": type_name(m.machine_type), "creationDate": iso8601(m.creation_millis)}))
             .collect();
         json!({ "stateMachines": list })
     }
@@ -770,4 +780,12 @@ pub(crate) fn execution_missing(arn: &str) -> ApiError {
         return ApiError::new(names::INVALID_ARN, format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"));
     }
     ApiError::new(names::EXECUTION_DOES_NOT_EXIST, format!("Execution Does Not Exist: '{arn}'"))
+}
+
+/// AWS's spelling of a machine type in API answers.
+fn type_name(t: MachineType) -> &'static str {
+    match t {
+        MachineType::Standard => "STANDARD",
+        MachineType::Express => "EXPRESS",
+    }
 }

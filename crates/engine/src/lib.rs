@@ -33,7 +33,7 @@ mod variables;
 
 pub use api::ApiError;
 pub use config::{EngineConfig, Limits};
-pub use engine::{Engine, Idle, Machine, PendingKind, PendingTask, StepReport};
+pub use engine::{Engine, Idle, Machine, MachineType, PendingKind, PendingTask, StepReport};
 pub use execution::{Execution, ExecutionId, ExecutionStatus, ParentLink};
 pub use history::HistoryEvent;
 pub use stepwise_asl::validate::{Diagnostic, Severity};

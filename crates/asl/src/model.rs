@@ -1,12 +1,60 @@
-//! The typed definition: what the engine runs. Built from a definition that already passed
-//! validation, so errors here are short and structural; the validator explains problems to people.
+//! The typed definition: what the engine runs. The validator builds it as its last check, so
+//! anything refused here is also a diagnostic (with its location), and a definition that
+//! validates can always be created; the validator's own checks come first and explain problems
+//! to people in AWS's words.
 //!
 //! Paths and intrinsics are compiled here once per machine, so running a state never re-parses.
 
-use crate::path::JsonPath;
+use crate::intrinsics::{looks_like_intrinsic, Intrinsic};
+use crate::path::{JsonPath, Root};
 use crate::payload::CompiledTemplate;
 use stepwise_json::{Map, Value};
 use std::collections::BTreeMap;
+
+/// Why a definition cannot be built, and where: `pointer` is a JSON pointer into the definition
+/// (`/States/A/Retry/0/Comment`; empty for the whole definition).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl BuildError {
+    fn new(message: impl Into<String>) -> Self {
+        BuildError { pointer: String::new(), message: message.into() }
+    }
+
+    /// The error of a member `key` of the value this one was found in.
+    fn under(mut self, key: &str) -> Self {
+        let escaped = key.replace('~', "~0").replace('/', "~1");
+        self.pointer = format!("/{escaped}{}", self.pointer);
+        self
+    }
+}
+
+type Built<T> = Result<T, BuildError>;
+
+/// Locates the errors of a member's build.
+trait Under {
+    fn under(self, key: &str) -> Self;
+}
+
+impl<T> Under for Built<T> {
+    fn under(self, key: &str) -> Self {
+        self.map_err(|e| e.under(key))
+    }
+}
+
+/// An error at member `key`.
+fn at<T>(key: &str, message: impl Into<String>) -> Built<T> {
+    Err(BuildError::new(message).under(key))
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueryLanguage {
@@ -15,12 +63,12 @@ pub enum QueryLanguage {
 }
 
 impl QueryLanguage {
-    fn parse(v: Option<&Value>, inherited: QueryLanguage) -> Result<Self, String> {
+    fn parse(v: Option<&Value>, inherited: QueryLanguage) -> Built<Self> {
         match v {
             None => Ok(inherited),
             Some(Value::String(s)) if s == "JSONPath" => Ok(QueryLanguage::JsonPath),
             Some(Value::String(s)) if s == "JSONata" => Ok(QueryLanguage::Jsonata),
-            Some(other) => Err(format!("unknown QueryLanguage {other}")),
+            Some(other) => at("QueryLanguage", format!("unknown QueryLanguage {other}")),
         }
     }
 }
@@ -69,9 +117,9 @@ pub struct Template {
 }
 
 impl Template {
-    fn new(raw: &Value, ql: QueryLanguage) -> Result<Self, String> {
+    fn new(raw: &Value, ql: QueryLanguage) -> Built<Self> {
         let compiled = match ql {
-            QueryLanguage::JsonPath => Some(CompiledTemplate::compile(raw)?),
+            QueryLanguage::JsonPath => Some(CompiledTemplate::compile(raw).map_err(BuildError::new)?),
             QueryLanguage::Jsonata => None,
         };
         let reads_context = ContextFields::of_text(&raw.to_string()) != ContextFields::NONE;
@@ -79,8 +127,8 @@ impl Template {
     }
 }
 
-fn template(o: &Map, key: &str, ql: QueryLanguage) -> Result<Option<Template>, String> {
-    o.get(key).map(|v| Template::new(v, ql)).transpose()
+fn template(o: &Map, key: &str, ql: QueryLanguage) -> Built<Option<Template>> {
+    o.get(key).map(|v| Template::new(v, ql)).transpose().under(key)
 }
 
 /// `InputPath`/`OutputPath`: absent means `$`; `null` means "discard" (`{}`).
@@ -254,11 +302,13 @@ pub enum Kind {
     Map(Box<MapState>),
 }
 
-/// A number given literally, by a path (`…Path`) or by a JSONata expression.
+/// A value given literally, by a path (`…Path`), by an intrinsic function call (a Fail state's
+/// `ErrorPath`/`CausePath`) or by a JSONata expression.
 #[derive(Clone, Debug)]
 pub enum Dynamic {
     Literal(Value),
     Path(JsonPath),
+    Intrinsic(Intrinsic),
     Expression(String),
 }
 
@@ -324,103 +374,125 @@ pub struct MapState {
     pub distributed: bool,
 }
 
-fn obj<'a>(v: &'a Value, what: &str) -> Result<&'a Map, String> {
-    v.as_object().ok_or_else(|| format!("{what} must be a JSON object"))
+fn obj<'a>(v: &'a Value, what: &str) -> Built<&'a Map> {
+    v.as_object().ok_or_else(|| BuildError::new(format!("{what} must be a JSON object")))
 }
 
-fn opt_str(o: &Map, key: &str) -> Result<Option<String>, String> {
+fn opt_str(o: &Map, key: &str) -> Built<Option<String>> {
     match o.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(format!("{key} must be a string")),
+        Some(_) => at(key, format!("{key} must be a string")),
     }
 }
 
-fn path(text: &str) -> Result<JsonPath, String> {
-    JsonPath::parse(text).map_err(|e| format!("invalid JSONPath '{text}': {e}"))
+fn required_str(o: &Map, key: &str, what: &str) -> Built<String> {
+    opt_str(o, key)?.ok_or_else(|| BuildError::new(format!("{what} needs {key}")))
 }
 
-fn path_field(o: &Map, key: &str) -> Result<PathField, String> {
+fn path(text: &str) -> Built<JsonPath> {
+    JsonPath::parse(text).map_err(|e| BuildError::new(format!("invalid JSONPath '{text}': {e}")))
+}
+
+fn path_field(o: &Map, key: &str) -> Built<PathField> {
     match o.get(key) {
         None => Ok(PathField::Default),
         Some(Value::Null) => Ok(PathField::Null),
-        Some(Value::String(s)) => Ok(PathField::Path(path(s)?)),
-        Some(_) => Err(format!("{key} must be a string or null")),
+        Some(Value::String(s)) => Ok(PathField::Path(path(s).under(key)?)),
+        Some(_) => at(key, format!("{key} must be a string or null")),
     }
 }
 
-fn result_path_field(o: &Map) -> Result<ResultPathField, String> {
-    match o.get("ResultPath") {
+/// `ResultPath` writes into the state's input: a reference path from `$`.
+fn result_path_field(o: &Map) -> Built<ResultPathField> {
+    const KEY: &str = "ResultPath";
+    match o.get(KEY) {
         None => Ok(ResultPathField::Default),
         Some(Value::Null) => Ok(ResultPathField::Null),
-        Some(Value::String(s)) => Ok(ResultPathField::Path(path(s)?)),
-        Some(_) => Err("ResultPath must be a string or null".into()),
+        Some(Value::String(s)) => {
+            let p = path(s).under(KEY)?;
+            if *p.root() != Root::Input || !p.is_reference_path() {
+                return at(KEY, format!("ResultPath '{s}' must be a reference path from '$'"));
+            }
+            Ok(ResultPathField::Path(p))
+        }
+        Some(_) => at(KEY, "ResultPath must be a string or null"),
     }
 }
 
 /// A literal field, its `…Path` variant, or (JSONata) a `{% %}` string.
-fn dynamic(o: &Map, key: &str) -> Result<Option<Dynamic>, String> {
+fn dynamic(o: &Map, key: &str) -> Built<Option<Dynamic>> {
     let path_key = format!("{key}Path");
     if let Some(v) = o.get(&path_key) {
-        let s = v.as_str().ok_or_else(|| format!("{path_key} must be a string"))?;
-        return Ok(Some(Dynamic::Path(path(s)?)));
+        let Some(s) = v.as_str() else { return at(&path_key, format!("{path_key} must be a string")) };
+        return Ok(Some(Dynamic::Path(path(s).under(&path_key)?)));
     }
-    match o.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) if crate::query::is_expression(s) => {
-            Ok(Some(Dynamic::Expression(s.clone())))
+    Ok(match o.get(key) {
+        None => None,
+        Some(Value::String(s)) if crate::query::is_expression(s) => Some(Dynamic::Expression(s.clone())),
+        Some(v) => Some(Dynamic::Literal(v.clone())),
+    })
+}
+
+/// As [`dynamic`], where the `…Path` variant may also be an intrinsic function call.
+fn dynamic_or_intrinsic(o: &Map, key: &str) -> Built<Option<Dynamic>> {
+    let path_key = format!("{key}Path");
+    match o.get(&path_key).and_then(Value::as_str) {
+        Some(s) if looks_like_intrinsic(s) => {
+            let call = Intrinsic::parse(s).map_err(BuildError::new).under(&path_key)?;
+            Ok(Some(Dynamic::Intrinsic(call)))
         }
-        Some(v) => Ok(Some(Dynamic::Literal(v.clone()))),
+        _ => dynamic(o, key),
     }
 }
 
-fn error_list(v: Option<&Value>) -> Result<Vec<String>, String> {
-    let arr = v.and_then(Value::as_array).ok_or("ErrorEquals must be a non-empty array")?;
+fn error_list(o: &Map) -> Built<Vec<String>> {
+    const KEY: &str = "ErrorEquals";
+    let Some(arr) = o.get(KEY).and_then(Value::as_array) else { return at(KEY, "ErrorEquals must be a non-empty array") };
     arr.iter()
-        .map(|e| e.as_str().map(str::to_owned).ok_or_else(|| "ErrorEquals holds strings".to_owned()))
+        .map(|e| e.as_str().map(str::to_owned).ok_or_else(|| BuildError::new("ErrorEquals holds strings").under(KEY)))
         .collect()
 }
 
-fn retriers(o: &Map) -> Result<Vec<Retrier>, String> {
-    let Some(list) = o.get("Retry") else { return Ok(Vec::new()) };
-    let list = list.as_array().ok_or("Retry must be an array")?;
-    list.iter()
-        .map(|r| {
-            let r = obj(r, "a Retrier")?;
-            let num = |k: &str, d: f64| r.get(k).and_then(Value::as_f64).unwrap_or(d);
-            Ok(Retrier {
-                error_equals: error_list(r.get("ErrorEquals"))?,
-                interval_seconds: num("IntervalSeconds", 1.0),
-                max_attempts: r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3) as u32,
-                backoff_rate: num("BackoffRate", 2.0),
-                max_delay_seconds: r.get("MaxDelaySeconds").and_then(Value::as_f64),
-                jitter_full: r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL"),
-                comment: opt_str(r, "Comment")?,
-            })
-        })
-        .collect()
+/// Builds each element of the array at `key` (absent: none), locating errors at their index.
+fn each<T>(o: &Map, key: &str, build: impl Fn(&Value) -> Built<T>) -> Built<Vec<T>> {
+    let Some(list) = o.get(key) else { return Ok(Vec::new()) };
+    let Some(list) = list.as_array() else { return at(key, format!("{key} must be an array")) };
+    list.iter().enumerate().map(|(i, v)| build(v).under(&i.to_string()).under(key)).collect()
 }
 
-fn catchers(o: &Map, ql: QueryLanguage) -> Result<Vec<Catcher>, String> {
-    let Some(list) = o.get("Catch") else { return Ok(Vec::new()) };
-    let list = list.as_array().ok_or("Catch must be an array")?;
-    list.iter()
-        .map(|c| {
-            let c = obj(c, "a Catcher")?;
-            Ok(Catcher {
-                error_equals: error_list(c.get("ErrorEquals"))?,
-                next: opt_str(c, "Next")?.ok_or("a Catcher needs Next")?,
-                result_path: result_path_field(c)?,
-                output: c.get("Output").cloned(),
-                assign: template(c, "Assign", ql)?,
-            })
+fn retriers(o: &Map) -> Built<Vec<Retrier>> {
+    each(o, "Retry", |r| {
+        let r = obj(r, "a Retrier")?;
+        let num = |k: &str, d: f64| r.get(k).and_then(Value::as_f64).unwrap_or(d);
+        Ok(Retrier {
+            error_equals: error_list(r)?,
+            interval_seconds: num("IntervalSeconds", 1.0),
+            max_attempts: r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3) as u32,
+            backoff_rate: num("BackoffRate", 2.0),
+            max_delay_seconds: r.get("MaxDelaySeconds").and_then(Value::as_f64),
+            jitter_full: r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL"),
+            comment: opt_str(r, "Comment")?,
         })
-        .collect()
+    })
+}
+
+fn catchers(o: &Map, ql: QueryLanguage) -> Built<Vec<Catcher>> {
+    each(o, "Catch", |c| {
+        let c = obj(c, "a Catcher")?;
+        Ok(Catcher {
+            error_equals: error_list(c)?,
+            next: required_str(c, "Next", "a Catcher")?,
+            result_path: result_path_field(c)?,
+            output: c.get("Output").cloned(),
+            assign: template(c, "Assign", ql)?,
+        })
+    })
 }
 
 impl Definition {
     /// Builds the typed model from definition JSON.
-    pub fn from_value(v: &Value) -> Result<Self, String> {
+    pub fn from_value(v: &Value) -> Result<Self, BuildError> {
         let o = obj(v, "the definition")?;
         let ql = QueryLanguage::parse(o.get("QueryLanguage"), QueryLanguage::JsonPath)?;
         Ok(Definition {
@@ -431,29 +503,29 @@ impl Definition {
         })
     }
 
-    pub fn parse_text(text: &str) -> Result<Self, String> {
-        let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse_text(text: &str) -> Result<Self, BuildError> {
+        let v: Value = serde_json::from_str(text).map_err(|e| BuildError::new(e.to_string()))?;
         Self::from_value(&v)
     }
 }
 
 impl States {
-    fn from_object(o: &Map, ql: QueryLanguage) -> Result<Self, String> {
-        let start = opt_str(o, "StartAt")?.ok_or("StartAt is required")?;
-        let states = o.get("States").and_then(Value::as_object).ok_or("States must be an object")?;
+    fn from_object(o: &Map, ql: QueryLanguage) -> Built<Self> {
+        let start = opt_str(o, "StartAt")?.ok_or_else(|| BuildError::new("StartAt is required"))?;
+        let Some(states) = o.get("States").and_then(Value::as_object) else { return at("States", "States must be an object") };
         let mut list = Vec::with_capacity(states.len());
         let mut by_name = BTreeMap::new();
         for (name, sv) in states {
             by_name.insert(name.to_string(), list.len());
-            list.push(State::from_value(name, sv, ql)?);
+            list.push(State::from_value(name, sv, ql).under(name).under("States")?);
         }
-        let start_at = *by_name.get(&start).ok_or_else(|| format!("StartAt '{start}' is not a state"))?;
+        let Some(&start_at) = by_name.get(&start) else { return at("StartAt", format!("StartAt '{start}' is not a state")) };
         Ok(States { start_at, list, by_name })
     }
 }
 
 impl State {
-    fn from_value(name: &str, v: &Value, inherited: QueryLanguage) -> Result<Self, String> {
+    fn from_value(name: &str, v: &Value, inherited: QueryLanguage) -> Built<Self> {
         let o = obj(v, "a state")?;
         let ql = QueryLanguage::parse(o.get("QueryLanguage"), inherited)?;
         let transition = if o.get("End").and_then(Value::as_bool) == Some(true) {
@@ -477,33 +549,35 @@ impl State {
             retry: retriers(o)?,
             catch: catchers(o, ql)?,
         };
-        let ty = o.get("Type").and_then(Value::as_str).ok_or("Type is required")?;
+        let Some(ty) = o.get("Type").and_then(Value::as_str) else { return at("Type", "Type is required") };
         let kind = match ty {
             "Pass" => Kind::Pass { result: o.get("Result").cloned() },
             "Task" => Kind::Task(Task {
-                resource: opt_str(o, "Resource")?.ok_or("a Task needs Resource")?,
+                resource: required_str(o, "Resource", "a Task")?,
                 timeout: dynamic(o, "TimeoutSeconds")?,
                 heartbeat: dynamic(o, "HeartbeatSeconds")?,
                 credentials: o.get("Credentials").cloned(),
             }),
             "Choice" => {
-                let list = o.get("Choices").and_then(Value::as_array).ok_or("Choices must be an array")?;
-                let choices = list
-                    .iter()
-                    .map(|c| {
-                        let co = obj(c, "a Choice rule")?;
-                        let rule = match co.get("Condition") {
-                            Some(cond) => ChoiceCondition::Jsonata(cond.clone()),
-                            None => ChoiceCondition::Rule(crate::choice::ChoiceRule::parse(c)?),
-                        };
-                        Ok(ChoiceBranch {
-                            rule,
-                            next: opt_str(co, "Next")?.ok_or("a Choice rule needs Next")?,
-                            output: co.get("Output").cloned(),
-                            assign: template(co, "Assign", ql)?,
-                        })
+                if !o.get("Choices").is_some_and(Value::is_array) {
+                    return at("Choices", "Choices must be an array");
+                }
+                let choices = each(o, "Choices", |c| {
+                    let co = obj(c, "a Choice rule")?;
+                    let rule = match co.get("Condition") {
+                        Some(cond) => ChoiceCondition::Jsonata(cond.clone()),
+                        None => ChoiceCondition::Rule(
+                            crate::choice::ChoiceRule::parse_detailed(c)
+                                .map_err(|e| BuildError { pointer: e.pointer.clone(), message: e.to_string() })?,
+                        ),
+                    };
+                    Ok(ChoiceBranch {
+                        rule,
+                        next: required_str(co, "Next", "a Choice rule")?,
+                        output: co.get("Output").cloned(),
+                        assign: template(co, "Assign", ql)?,
                     })
-                    .collect::<Result<Vec<_>, String>>()?;
+                })?;
                 Kind::Choice(Choice { choices, default: opt_str(o, "Default")? })
             }
             "Wait" => {
@@ -512,32 +586,35 @@ impl State {
                 } else if let Some(d) = dynamic(o, "Timestamp")? {
                     Kind::Wait(Wait::Timestamp(d))
                 } else {
-                    return Err("a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath".into());
+                    return Err(BuildError::new("a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath"));
                 }
             }
             "Succeed" => Kind::Succeed,
-            "Fail" => Kind::Fail(Fail { error: dynamic(o, "Error")?, cause: dynamic(o, "Cause")? }),
+            "Fail" => Kind::Fail(Fail { error: dynamic_or_intrinsic(o, "Error")?, cause: dynamic_or_intrinsic(o, "Cause")? }),
             "Parallel" => {
-                let list = o.get("Branches").and_then(Value::as_array).ok_or("Branches must be an array")?;
-                let branches = list
-                    .iter()
-                    .map(|b| States::from_object(obj(b, "a branch")?, ql))
-                    .collect::<Result<Vec<_>, String>>()?;
+                if !o.get("Branches").is_some_and(Value::is_array) {
+                    return at("Branches", "Branches must be an array");
+                }
+                let branches = each(o, "Branches", |b| States::from_object(obj(b, "a branch")?, ql))?;
                 Kind::Parallel(Parallel { branches })
             }
             "Map" => {
-                let proc_v = o.get("ItemProcessor").or_else(|| o.get("Iterator")).ok_or("a Map needs ItemProcessor")?;
-                let po = obj(proc_v, "ItemProcessor")?;
+                let field = if o.contains_key("ItemProcessor") { "ItemProcessor" } else { "Iterator" };
+                let Some(proc_v) = o.get(field) else { return Err(BuildError::new("a Map needs ItemProcessor")) };
+                let po = obj(proc_v, field).under(field)?;
                 let distributed = po
                     .get("ProcessorConfig")
                     .and_then(|c| c.get("Mode"))
                     .and_then(Value::as_str)
                     == Some("DISTRIBUTED");
                 Kind::Map(Box::new(MapState {
-                    processor: States::from_object(po, ql)?,
+                    processor: States::from_object(po, ql).under(field)?,
                     items_path: path_field(o, "ItemsPath")?,
                     items: o.get("Items").cloned(),
-                    item_selector: o.get("ItemSelector").or_else(|| o.get("Parameters")).map(|v| Template::new(v, ql)).transpose()?,
+                    item_selector: match template(o, "ItemSelector", ql)? {
+                        Some(t) => Some(t),
+                        None => template(o, "Parameters", ql)?,
+                    },
                     max_concurrency: dynamic(o, "MaxConcurrency")?,
                     tolerated_failure_count: dynamic(o, "ToleratedFailureCount")?,
                     tolerated_failure_percentage: dynamic(o, "ToleratedFailurePercentage")?,
@@ -548,7 +625,7 @@ impl State {
                     distributed,
                 }))
             }
-            other => return Err(format!("unknown state type '{other}'")),
+            other => return at("Type", format!("unknown state type '{other}'")),
         };
         let text = v.to_string();
         let context_fields = ContextFields::of_text(&text);

@@ -540,6 +540,11 @@ impl Engine {
                     ))
                 })
             }
+            Dynamic::Intrinsic(call) => {
+                let path_field = format!("{field}Path");
+                let reads_context = call.text().contains("$$");
+                self.scope_eval(exec, frame, input, None, reads_context, |s, rng| call.evaluate_in_field(Some(&path_field), s, rng))
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! The JSONPath grammar Step Functions accepts (Jayway's dialect): dot and bracket names, the
-//! `.[` form, dashes in dot names, indexes, unions, slices, wildcards, `..`, filters and a
-//! trailing function such as `.length()`.
+//! `.[` form, dashes in dot names, indexes, unions, slices, wildcards, `..`, filters (whose
+//! unquoted words are strings, as Step Functions accepts them), the `(@.length-N)` script
+//! expression and a trailing function such as `.length()`.
 
 use super::{Cmp, Expr, Func, Operand, Root, Sel, Seg};
 use stepwise_json::Value;
@@ -240,6 +241,7 @@ impl<'a> Parser<'a> {
                 }
             }
             Some(b'0'..=b'9' | b'-' | b':') => self.index_or_slice()?,
+            Some(b'(') => self.script()?,
             _ => return Err(self.err("expected an index, a name, '*' or a filter")),
         };
         self.ws();
@@ -278,6 +280,33 @@ impl<'a> Parser<'a> {
             idx.push(self.int()?);
         }
         Ok(if idx.len() == 1 { Sel::Index(first) } else { Sel::Indexes(idx) })
+    }
+
+    /// A script expression. Step Functions accepts them when a machine is created; the one in
+    /// real use, Goessner's `(@.length-N)` ("the N-th element from the end"), is the negative
+    /// index `-N`. Others cannot be given a meaning without a script engine and are refused.
+    fn script(&mut self) -> Result<Sel, String> {
+        self.expect(b'(')?;
+        self.ws();
+        let start = self.pos;
+        let unsupported = |p: &Self| p.err("the only script expression supported is (@.length-N), N >= 1");
+        if !self.s[self.pos..].starts_with("@.length") {
+            return Err(unsupported(self));
+        }
+        self.pos += "@.length".len();
+        self.ws();
+        if !self.eat(b'-') {
+            self.pos = start;
+            return Err(unsupported(self));
+        }
+        self.ws();
+        let n = self.int()?;
+        self.ws();
+        if n < 1 || !self.eat(b')') {
+            self.pos = start;
+            return Err(unsupported(self));
+        }
+        Ok(Sel::Index(-n))
     }
 
     fn enter(&mut self) -> Result<(), String> {
@@ -418,15 +447,21 @@ impl<'a> Parser<'a> {
                     .map(Value::Number)
                     .map_err(|_| self.err("invalid number"))
             }
-            _ => {
-                for (word, v) in [("true", Value::Bool(true)), ("false", Value::Bool(false)), ("null", Value::Null)] {
-                    if self.s[self.pos..].starts_with(word) {
-                        self.pos += word.len();
-                        return Ok(v);
-                    }
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
+                let start = self.pos;
+                while matches!(self.peek(), Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')) {
+                    self.pos += 1;
                 }
-                Err(self.err("expected a value"))
+                Ok(match &self.s[start..self.pos] {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
+                    "null" => Value::Null,
+                    // An unquoted word (`@.lang == es`): Step Functions creates such machines,
+                    // so it is read as the string it spells.
+                    word => Value::String(word.to_owned()),
+                })
             }
+            _ => Err(self.err("expected a value")),
         }
     }
 

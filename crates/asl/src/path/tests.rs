@@ -98,6 +98,11 @@ fn features_table() {
         ("$.o.y['x','z']", json!({"x": 2, "z": [{"x": 3}]})),
         ("$.o[?(@.x == 1)].x", json!([1])),
         ("$.a[?(@ > 2)]", json!([])),
+        ("$.people[?(@.name == bob)].age", json!([17])),
+        ("$.people[?(@.name in [ann, cy])].name", json!(["ann", "cy"])),
+        ("$.people[?(@.ok == true)].name", json!(["ann"])),
+        ("$.a[(@.length-1)]", json!(5)),
+        ("$.people[( @.length - 2 )].name", json!("bob")),
     ];
     for (text, want) in cases {
         let p = JsonPath::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -110,6 +115,8 @@ fn parse_errors() {
     for bad in [
         "", "a.b", "$.", "$..", "$[", "$[1", "$['a", "$.a[?(@.x >)]", "$.a[?(@.x == 1]", "$.a[1:2:0]",
         "$.a.nosuch()", "$.a.length().b", "$ .a", "$.a[?(@.x =~ /[/)]", "$.a]", "$$$",
+        "$.a[(@.length)]", "$.a[(@.length-0)]", "$.a[(@.length+1)]", "$.a[(1+1)]", "$.a[(@.length-1]",
+        "$.a[?(@.x == trueish.y)]",
     ] {
         assert!(JsonPath::parse(bad).is_err(), "{bad:?} should not parse");
     }
@@ -122,6 +129,7 @@ fn reference_paths() {
         ("$.a.b", true),
         ("$['a b'][0]", true),
         ("$.a[-1]", true),
+        ("$.a[(@.length-1)]", true),
         ("$.a[*]", false),
         ("$..a", false),
         ("$.a[0:1]", false),

@@ -5,19 +5,26 @@
 //! cases, AWS's documented code list, and AWS answers others have recorded); `codes.md` next to
 //! this file describes every code this module emits. Checks live one family per file:
 //! [`schema`] (fields and types per state type), [`transitions`] (targets, reachability,
-//! terminal states), [`paths`] (JSONPath, intrinsics, payload templates), [`query_language`]
-//! (JSONPath vs JSONata fields, JSONata expressions), [`retry_catch`], [`limits`] (timeouts,
-//! Map numbers, Wait, names, size) and [`json_text`] (text that is not JSON).
+//! terminal states), [`paths`] (JSONPath, intrinsics, payload templates), [`resource`] (a Task's
+//! `Resource`), [`query_language`] (JSONPath vs JSONata fields, JSONata expressions),
+//! [`retry_catch`], [`limits`] (timeouts, Map numbers, Wait, names, size) and [`json_text`]
+//! (text that is not JSON). Last, the engine's model is built: validating and creating a machine
+//! are one checker.
 
 mod json_text;
 mod limits;
 mod paths;
 pub mod positions;
 mod query_language;
+mod resource;
 mod retry_catch;
 mod schema;
 mod transitions;
 
+#[cfg(test)]
+mod agreement_tests;
+#[cfg(test)]
+mod external_tests;
 #[cfg(test)]
 mod tests;
 
@@ -113,6 +120,7 @@ pub fn validate_text_with(text: &str, options: &Options) -> Vec<Diagnostic> {
         }
     }
     ctx.check_definition(&value);
+    ctx.check_buildable(&value);
     ctx.finish(Some(&index))
 }
 
@@ -122,7 +130,19 @@ pub fn validate_value_with(definition: &Value, options: &Options) -> Vec<Diagnos
     // The size AWS measures is that of the text; compact JSON is the smallest text there is.
     limits::definition_size(&mut ctx, serde_json::to_string(definition).map(|s| s.len()).unwrap_or(0));
     ctx.check_definition(definition);
+    ctx.check_buildable(definition);
     ctx.finish(None)
+}
+
+/// [`validate_value`], also saying whether the last check (building the engine's model) refused
+/// what every check before it let through: the property tests hold that it never does.
+#[cfg(test)]
+pub(crate) fn validate_value_reporting_build(definition: &Value) -> (Vec<Diagnostic>, Option<crate::model::BuildError>) {
+    let options = Options::default();
+    let mut ctx = Ctx::new(&options);
+    ctx.check_definition(definition);
+    let refused = ctx.check_buildable(definition);
+    (ctx.finish(None), refused)
 }
 
 /// JSONPath or JSONata, as a state sees it.
@@ -216,6 +236,19 @@ impl<'a> Ctx<'a> {
         self.push(Severity::Warning, code, Some(location), None, message);
     }
 
+    /// The last check: the model the engine runs must build. Its refusals are normally caught,
+    /// better worded, by the checks above; any that is not still makes the definition invalid,
+    /// so validating and creating a machine always agree.
+    fn check_buildable(&mut self, definition: &Value) -> Option<crate::model::BuildError> {
+        if self.found.iter().any(|f| f.diagnostic.severity == Severity::Error) {
+            return None;
+        }
+        let error = crate::model::Definition::from_value(&stepwise_json::Value::from(definition)).err()?;
+        let location = if error.pointer.is_empty() { "/".to_owned() } else { error.pointer.clone() };
+        self.schema(&location, error.message.clone());
+        Some(error)
+    }
+
     fn check_definition(&mut self, definition: &Value) {
         let Some(root) = definition.as_object() else {
             self.push(Severity::Error, codes::SCHEMA_VALIDATION_FAILED, None, None, "Definition must be a valid JSON object");
@@ -262,6 +295,7 @@ impl<'a> Ctx<'a> {
         retry_catch::check(self, obj, pointer, kind, lang);
         limits::state(self, obj, pointer, kind, lang);
         match kind {
+            schema::StateType::Task => resource::check(self, obj, pointer),
             schema::StateType::Choice => schema::choice(self, obj, pointer, lang),
             schema::StateType::Parallel => {
                 if let Some(branches) = obj.get("Branches").and_then(Value::as_array) {

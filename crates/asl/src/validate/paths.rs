@@ -7,7 +7,10 @@
 //! under a name without `.$`, and (`PASS_RESULT_IS_STATIC`) about `.$` names in a Pass `Result`.
 
 use super::{child, codes, schema::StateType, Ctx};
-use crate::{intrinsics::Intrinsic, path::JsonPath};
+use crate::{
+    intrinsics::Intrinsic,
+    path::{JsonPath, Root},
+};
 use serde_json::{Map, Value};
 
 /// Which values a path field accepts.
@@ -19,6 +22,9 @@ pub(crate) enum PathKind {
     Reference,
     /// A reference path or an intrinsic function call (ErrorPath, CausePath).
     ReferenceOrIntrinsic,
+    /// A reference path into the state's input, where a result is written (ResultPath): not
+    /// the context object, not a variable.
+    Destination,
 }
 
 /// Checks one path field. `nullable` fields (InputPath, OutputPath, ResultPath) accept `null`.
@@ -43,6 +49,10 @@ pub(crate) fn path_field(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str,
     match JsonPath::parse(text) {
         Err(e) => ctx.schema(&fp, format!("Value must be a valid JSONPath. {e}")),
         Ok(p) if kind != PathKind::Any && !p.is_reference_path() => ctx.schema(&fp, "Value is not a Reference Path"),
+        Ok(p) if kind == PathKind::Destination && *p.root() != Root::Input => ctx.schema(
+            &fp,
+            format!("Value is not a Reference Path: '{field}' writes into the state's input, so it must start with '$' (not '$$' or a variable)"),
+        ),
         Ok(_) => {}
     }
 }
@@ -50,7 +60,7 @@ pub(crate) fn path_field(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str,
 pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind: StateType) {
     path_field(ctx, obj, pointer, "InputPath", PathKind::Any, true);
     path_field(ctx, obj, pointer, "OutputPath", PathKind::Any, true);
-    path_field(ctx, obj, pointer, "ResultPath", PathKind::Reference, true);
+    path_field(ctx, obj, pointer, "ResultPath", PathKind::Destination, true);
     for field in [
         "ItemsPath", "SecondsPath", "TimestampPath", "TimeoutSecondsPath", "HeartbeatSecondsPath",
         "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath",
@@ -60,9 +70,10 @@ pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
     for field in ["ErrorPath", "CausePath"] {
         path_field(ctx, obj, pointer, field, PathKind::ReferenceOrIntrinsic, false);
     }
-    for field in ["Parameters", "ResultSelector", "ItemSelector", "Assign"] {
-        if let Some(v @ Value::Object(_)) = obj.get(field) {
-            template(ctx, v, &child(pointer, field), 0);
+    // Any JSON value is a template: `.$` fields are found in objects at any depth.
+    for field in ["Parameters", "ResultSelector", "ItemSelector", "Assign", "Credentials"] {
+        if let Some(v) = obj.get(field) {
+            whole_template(ctx, field, v, &child(pointer, field));
         }
     }
     for holder in ["ItemReader", "ResultWriter"] {
@@ -90,7 +101,7 @@ pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
         for (i, c) in catchers.iter().enumerate() {
             if let Some(c) = c.as_object() {
                 let ip = super::index(&cp, i);
-                path_field(ctx, c, &ip, "ResultPath", PathKind::Reference, true);
+                path_field(ctx, c, &ip, "ResultPath", PathKind::Destination, true);
                 if let Some(v @ Value::Object(_)) = c.get("Assign") {
                     template(ctx, v, &child(&ip, "Assign"), 0);
                 }
@@ -129,6 +140,21 @@ pub(crate) fn choice_rule_assign(ctx: &mut Ctx, rule: &Map<String, Value>, point
     if let Some(v @ Value::Object(_)) = rule.get("Assign") {
         template(ctx, v, &child(pointer, "Assign"), 0);
     }
+}
+
+/// A template field's value. A string as the whole template is passed on as written, which is
+/// rarely what a path-looking string was meant for.
+fn whole_template(ctx: &mut Ctx, field: &str, value: &Value, pointer: &str) {
+    if let Value::String(s) = value {
+        if looks_dynamic(s) {
+            ctx.warning(
+                codes::NO_DOLLAR,
+                pointer,
+                format!("'{field}' is this literal string, not the value it looks like it selects: write {{\"name.$\": \"{s}\"}} to evaluate it"),
+            );
+        }
+    }
+    template(ctx, value, pointer, 0);
 }
 
 /// A payload template: fields named `x.$` take a path or an intrinsic; others are literal.

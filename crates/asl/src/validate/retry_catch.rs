@@ -26,6 +26,9 @@ pub(crate) fn check(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
                 continue;
             };
             let has_all = error_equals(ctx, entry, &ip);
+            if entry.get("Comment").is_some_and(|c| !c.is_string()) {
+                ctx.schema(&child(&ip, "Comment"), "Value must be a string");
+            }
             if has_all && i + 1 != items.len() {
                 ctx.schema_at(
                     &fp,

@@ -210,7 +210,9 @@ pub(crate) fn state_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &st
         }
     }
     if lang == Lang::JsonPath {
-        for field in ["Parameters", "ResultSelector", "ItemSelector"] {
+        // AWS takes any JSON value as `Parameters` and `ResultSelector` (a string, an array...),
+        // the spec's "MUST be an object" notwithstanding.
+        for field in ["ItemSelector"] {
             if let Some(v) = obj.get(field) {
                 if !v.is_object() {
                     ctx.schema(&child(pointer, field), "Value must be an object");
@@ -233,8 +235,12 @@ pub(crate) fn state_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &st
         {
             ctx.schema(&child(pointer, "Branches"), "Value must be a non-empty array of branches");
         }
-        StateType::Map if at_most_one(ctx, obj, pointer, &["ItemProcessor", "Iterator"]) == 0 => {
-            ctx.schema(pointer, "These fields are required: [ItemProcessor]");
+        StateType::Map => {
+            if at_most_one(ctx, obj, pointer, &["ItemProcessor", "Iterator"]) == 0 {
+                ctx.schema(pointer, "These fields are required: [ItemProcessor]");
+            }
+            // A Map's `Parameters` is the older name of `ItemSelector`.
+            at_most_one(ctx, obj, pointer, &["ItemSelector", "Parameters"]);
         }
         _ => {}
     }

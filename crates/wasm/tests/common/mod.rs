@@ -4,6 +4,7 @@
 
 mod api;
 mod boundary;
+mod limits;
 
 use serde_json::Value;
 use stepwise_wasm::Stepwise;

@@ -5,17 +5,6 @@
 use super::{is_valid, validate_text, Diagnostic, Severity};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-/// The corpus folder: in the repository once it moves there, else next to it in `../shared`.
-fn corpus_dir() -> Option<PathBuf> {
-    let in_repo =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/validation-external");
-    if in_repo.join("labels.json").is_file() {
-        return Some(in_repo);
-    }
-    crate::test_data::shared().map(|s| s.join("validation-external"))
-}
 
 fn first_error(diags: &[Diagnostic]) -> String {
     diags
@@ -34,7 +23,7 @@ fn first_error(diags: &[Diagnostic]) -> String {
 
 #[test]
 fn agrees_with_aws_on_labelled_external_definitions() {
-    let Some(dir) = corpus_dir() else { return };
+    let dir = crate::test_data::corpus().join("validation-external");
     let labels: BTreeMap<String, Value> =
         serde_json::from_slice(&std::fs::read(dir.join("labels.json")).expect("labels.json"))
             .expect("labels JSON");

@@ -18,6 +18,7 @@ const MAX_STEPS: usize = 50_000_000;
 const USAGE: &str = "usage:
   stepwise run FILE [--state-machine NAME] [--type STANDARD|EXPRESS] [--input JSON|@file] [--machine NAME=FILE]...
                [--substitute KEY=VALUE]... [--mocks FILE] [--history] [--max-events N]
+    --history: the execution's events (an Express execution's as CloudWatch Logs records, under \"logs\")
   stepwise validate FILE [--type STANDARD|EXPRESS] [--machine NAME=FILE]... [--substitute KEY=VALUE]...
     FILE: a definition (.asl.json, .asl.yaml, .yml) or a CloudFormation/SAM template (JSON or YAML)
   stepwise conformance DIR [--verbose]
@@ -194,7 +195,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         "output": e.output, "error": e.error, "cause": e.cause,
     });
     out["executions"] = tree(&engine, id);
-    if history {
+    let express = engine.machine(&arn).is_some_and(|m| m.machine_type == MachineType::Express);
+    if history && express {
+        // AWS keeps no history of an Express execution: its events are CloudWatch Logs records.
+        out["logs"] = Value::from(stepwise_engine::express::log_records(e, true));
+    } else if history {
         out["history"] = engine.get_execution_history(&e.arn, false, true).map_err(|e| api_error(&e))?["events"].clone();
     }
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());

@@ -440,3 +440,89 @@ fn machine_files_in_yaml_make_the_workspace() {
     let out = stepwise(&["validate", p]);
     assert_eq!(out.json["diagnostics"], serde_json::json!([]));
 }
+
+#[test]
+fn express_runs_as_express() {
+    let dir = scratch("express");
+    let wait = dir.join("slow.asl.json");
+    std::fs::write(
+        &wait,
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}"#,
+    )
+    .unwrap();
+    let w = wait.to_str().unwrap();
+    // Standard: ten virtual minutes pass and the execution succeeds.
+    let out = stepwise(&["run", w]);
+    assert_eq!(out.json["status"], "SUCCEEDED");
+    // Express: five minutes at most, then States.Timeout; an ARN of the express kind; no
+    // history but CloudWatch Logs records.
+    let out = stepwise(&["run", w, "--type", "EXPRESS", "--history"]);
+    assert_eq!(out.json["status"], "TIMED_OUT", "{}", out.json);
+    assert_eq!(out.json["error"], "States.Timeout");
+    let arn = out.json["executionArn"].as_str().unwrap();
+    assert!(
+        arn.starts_with("arn:aws:states:us-east-1:123456789012:express:slow:"),
+        "{arn}"
+    );
+    assert!(out.json.get("history").is_none());
+    let logs = out.json["logs"].as_array().unwrap();
+    let types: Vec<&str> = logs.iter().map(|r| r["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]
+    );
+    assert_eq!(
+        logs[2]["event_timestamp"]
+            .as_str()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+            - logs[0]["event_timestamp"]
+                .as_str()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap(),
+        300_000
+    );
+    assert_eq!(logs[2]["previous_event_id"], "2");
+    assert_eq!(logs[0]["execution_arn"], arn);
+
+    // Callbacks and .sync are refused when an Express machine is created, with AWS's message.
+    let callback = dir.join("callback.asl.json");
+    std::fs::write(
+        &callback,
+        r#"{"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}}"#,
+    )
+    .unwrap();
+    let c = callback.to_str().unwrap();
+    let out = stepwise(&["validate", c, "--type", "EXPRESS"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Express state machine does not support '.waitForTaskToken'"),
+        "{}",
+        out.json
+    );
+    assert_eq!(stepwise(&["validate", c]).code, 0);
+    let out = stepwise(&["run", c, "--type", "EXPRESS"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("Express state machine does not support"),
+        "{}",
+        out.stderr
+    );
+    // A template's Type: EXPRESS counts the same way.
+    let template = dir.join("template.yaml");
+    std::fs::write(
+        &template,
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Quick:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: EXPRESS\n      DefinitionUri: callback.asl.json\n",
+    )
+    .unwrap();
+    let out = stepwise(&["validate", template.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert_eq!(machine(&out.json, "Quick")["type"], "EXPRESS");
+}

@@ -94,7 +94,13 @@ pub(crate) enum Deadline {
     /// alone it does not count as a pending timer, so an execution that waits for the outside
     /// world is not timed out by `settle` jumping a year ahead.
     MaxDuration,
+    /// The same for an Express execution: five minutes.
+    ExpressMaxDuration,
 }
+
+/// AWS's maximum execution time of an Express workflow: five minutes.
+pub(crate) const EXPRESS_MAX_EXECUTION_MILLIS: i64 = 5 * 60_000;
+pub(crate) const EXPRESS_MAX_DURATION_CAUSE: &str = "The execution ran longer than the maximum execution time of an Express workflow, 5 minutes (300 seconds).";
 
 #[derive(Clone, Debug)]
 pub(crate) struct Queued {
@@ -320,7 +326,14 @@ impl Engine {
             }
             None => stepwise_asl::scope::uuid_v4(&mut self.rng),
         };
-        let arn = format!("arn:aws:states:{}:{}:execution:{}:{name}", self.config.region, self.config.account, machine.name);
+        let express = machine.machine_type == MachineType::Express;
+        let arn = if express {
+            // AWS: Express executions may share a name; each still gets an ARN of its own.
+            let run = stepwise_asl::scope::uuid_v4(&mut self.rng);
+            format!("arn:aws:states:{}:{}:express:{}:{name}:{run}", self.config.region, self.config.account, machine.name)
+        } else {
+            format!("arn:aws:states:{}:{}:execution:{}:{name}", self.config.region, self.config.account, machine.name)
+        };
         if let Some(existing) = self.by_arn.get(&arn).map(|id| &self.executions[id.0 as usize]) {
             // AWS: the same name with the same input on a running execution is idempotent.
             if existing.is_running() && existing.input == input {
@@ -385,13 +398,14 @@ impl Engine {
             None,
         );
         self.executions[exec].frames[0].last_event = 0;
-        let max_due = clock::later(self.now, clock::MAX_EXECUTION_MILLIS);
+        let (max_millis, max_deadline) = if express { (EXPRESS_MAX_EXECUTION_MILLIS, Deadline::ExpressMaxDuration) } else { (clock::MAX_EXECUTION_MILLIS, Deadline::MaxDuration) };
+        let max_due = clock::later(self.now, max_millis);
         let timeout_due = def.timeout_seconds.map(|t| clock::later(self.now, (t as i64).saturating_mul(1000)));
         if let Some(due) = timeout_due {
             self.push(due, Work::ExecutionTimeout { exec, deadline: Deadline::TimeoutSeconds });
         }
         if timeout_due.is_none_or(|t| t > max_due) {
-            self.push(max_due, Work::ExecutionTimeout { exec, deadline: Deadline::MaxDuration });
+            self.push(max_due, Work::ExecutionTimeout { exec, deadline: max_deadline });
         }
         self.schedule(exec, 0);
         Ok(id)
@@ -675,7 +689,7 @@ impl Engine {
     pub fn next_timer(&self) -> Option<i64> {
         let (mut timer, mut backstop) = (None::<i64>, None::<i64>);
         for q in self.queue.iter().filter(|q| self.is_live(&q.0.work)) {
-            let slot = if matches!(q.0.work, Work::ExecutionTimeout { deadline: Deadline::MaxDuration, .. }) { &mut backstop } else { &mut timer };
+            let slot = if matches!(q.0.work, Work::ExecutionTimeout { deadline: Deadline::MaxDuration | Deadline::ExpressMaxDuration, .. }) { &mut backstop } else { &mut timer };
             *slot = Some(slot.map_or(q.0.due, |t| t.min(q.0.due)));
         }
         timer.map(|t| backstop.map_or(t, |b| b.min(t)))

@@ -24,6 +24,7 @@ pub mod conformance;
 pub mod dataflow;
 mod engine;
 mod execution;
+pub mod express;
 pub mod history;
 pub mod mocks;
 pub mod resources;

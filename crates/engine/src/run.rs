@@ -104,7 +104,11 @@ impl Engine {
                 }
                 // AWS: past the maximum execution time an execution fails with States.Timeout,
                 // as one whose TimeoutSeconds elapsed; the cause tells the two apart.
-                let cause = (deadline == Deadline::MaxDuration).then_some(MAX_DURATION_CAUSE);
+                let cause = match deadline {
+                    Deadline::TimeoutSeconds => None,
+                    Deadline::MaxDuration => Some(MAX_DURATION_CAUSE),
+                    Deadline::ExpressMaxDuration => Some(crate::engine::EXPRESS_MAX_DURATION_CAUSE),
+                };
                 let d = Details::new("executionTimedOutEventDetails").text("error", names::TIMEOUT).maybe("cause", cause.map(Field::text));
                 self.emit_raw(exec, None, "ExecutionTimedOut", d, None);
                 self.end_execution(exec, ExecutionStatus::TimedOut, None, Some(names::TIMEOUT.into()), cause.map(str::to_owned));

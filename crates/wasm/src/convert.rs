@@ -27,7 +27,7 @@ pub fn request<T: for<'de> Deserialize<'de>>(
     value: JsValue,
     operation: &str,
 ) -> Result<T, JsValue> {
-    let fields = from_js::request_fields(&value, operation).map_err(|e| api_error(&e))?;
+    let fields = from_js::request_fields::<T>(&value, operation).map_err(|e| api_error(&e))?;
     serde_json::from_value(Value::Object(fields)).map_err(|e| {
         api_error(&ApiError::new(
             names::VALIDATION,

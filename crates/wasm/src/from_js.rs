@@ -6,7 +6,7 @@
 //! `catch`, so a throw comes back as an `Err` instead of unwinding through the module (which
 //! would leave the engine's borrow flag set and the engine unusable):
 //!
-//! - a request object is read one level deep: its own enumerable keys, then each field;
+//! - a request object is read one level deep, and only the fields its operation takes;
 //! - every field that is not a plain string is encoded by the JS engine's own `JSON.stringify`,
 //!   which detects cycles, applies `toJSON`, and has its own stack check for absurd depths
 //!   (a `RangeError` we catch); the text is then parsed by serde_json, whose recursion limit
@@ -18,6 +18,7 @@
 //! Encoding natively and parsing once is also the fast path: one call into JS per field instead of
 //! one per value, as a value-by-value conversion (serde-wasm-bindgen) needs.
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use stepwise_engine::api::names;
 use stepwise_engine::ApiError;
@@ -53,9 +54,14 @@ fn text_error_name(operation: &str, field: &str) -> &'static str {
     }
 }
 
-/// A request object's fields as JSON values, ready for serde. A field whose value is `undefined`
-/// (or has no JSON encoding, like a function) is left out, as `JSON.stringify` leaves it out.
-pub fn request_fields(request: &JsValue, operation: &str) -> Result<Map<String, Value>, ApiError> {
+/// A request object's fields as JSON values, ready for serde to read a `T` from. Only the fields
+/// `T` has are read (other AWS fields are accepted and ignored, as before, but never touched); a
+/// field whose value is `undefined` (or has no JSON encoding, like a function) is left out, as
+/// `JSON.stringify` leaves it out.
+pub fn request_fields<T: for<'de> Deserialize<'de>>(
+    request: &JsValue,
+    operation: &str,
+) -> Result<Map<String, Value>, ApiError> {
     let invalid = |m: String| ApiError::new(names::VALIDATION, format!("{operation}: {m}"));
     if !request.is_object() || request.is_function() {
         return Err(invalid(format!(
@@ -63,12 +69,17 @@ pub fn request_fields(request: &JsValue, operation: &str) -> Result<Map<String, 
             kind(request)
         )));
     }
-    let keys = object_keys(request)
-        .map_err(|e| invalid(format!("listing the request's fields threw {}", thrown(&e))))?;
+    let keys: Vec<String> = match struct_fields::<T>() {
+        Some(fields) => fields.iter().map(|f| (*f).to_owned()).collect(),
+        // Not a plain struct: every own enumerable key (Object.keys gives strings only).
+        None => object_keys(request)
+            .map_err(|e| invalid(format!("listing the request's fields threw {}", thrown(&e))))?
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect(),
+    };
     let mut fields = Map::new();
-    for key in keys.iter() {
-        // Object.keys gives strings only.
-        let Some(key) = key.as_string() else { continue };
+    for key in keys {
         let value = js_sys::Reflect::get(request, &JsValue::from_str(&key))
             .map_err(|e| invalid(format!("reading {key} threw {}", thrown(&e))))?;
         let field = if TEXT_FIELDS.contains(&key.as_str()) {
@@ -81,6 +92,45 @@ pub fn request_fields(request: &JsValue, operation: &str) -> Result<Map<String, 
         }
     }
     Ok(fields)
+}
+
+/// The field names serde asks for when it reads a `T` from a struct, found by letting `T` ask a
+/// deserializer that only listens (the `fields` of `deserialize_struct`); `None` when `T` is not
+/// read as a struct.
+fn struct_fields<T: for<'de> Deserialize<'de>>() -> Option<&'static [&'static str]> {
+    struct Listener<'a>(&'a mut Option<&'static [&'static str]>);
+
+    impl<'de> serde::Deserializer<'de> for Listener<'_> {
+        type Error = serde::de::value::Error;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = Some(fields);
+            Err(serde::de::Error::custom("only listening"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    let mut fields = None;
+    // The error is the listener's own: it refuses every value once it has heard the fields.
+    let _ = T::deserialize(Listener(&mut fields));
+    fields
 }
 
 /// A value as JSON text: a string is the text itself; anything else is what `JSON.stringify`

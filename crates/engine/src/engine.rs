@@ -92,7 +92,8 @@ pub(crate) enum Deadline {
     TimeoutSeconds,
     /// AWS's maximum execution time. Only a backstop: it fires when the clock passes it, but
     /// alone it does not count as a pending timer, so an execution that waits for the outside
-    /// world is not timed out by `settle` jumping a year ahead.
+    /// world is not timed out by `settle` jumping a year ahead. Kept in `Engine::backstops`, not
+    /// in the queue, so that it leaves with its execution instead of lingering for a year.
     MaxDuration,
     /// The same for an Express execution: five minutes.
     ExpressMaxDuration,
@@ -147,6 +148,8 @@ pub struct Engine {
     /// scan every execution (hosts ask after each batch of steps).
     running: usize,
     pub(crate) queue: BinaryHeap<Reverse<Queued>>,
+    /// Each running execution's maximum-duration backstop, by `(due, execution)`.
+    pub(crate) backstops: BTreeMap<(i64, usize), Deadline>,
     pub(crate) tokens: BTreeMap<String, TokenRef>,
     pub(crate) mocks: Mocks,
     /// Events appended during the current step.
@@ -168,6 +171,7 @@ impl Engine {
             executions: Vec::new(),
             running: 0,
             queue: BinaryHeap::new(),
+            backstops: BTreeMap::new(),
             tokens: BTreeMap::new(),
             mocks: Mocks::default(),
             emitted: Vec::new(),
@@ -388,6 +392,7 @@ impl Engine {
             children: Vec::new(),
             issued_tokens: Vec::new(),
             var_bytes: 0,
+            backstop_due: None,
         });
         let exec = id.0 as usize;
         self.emit_raw(
@@ -405,7 +410,8 @@ impl Engine {
             self.push(due, Work::ExecutionTimeout { exec, deadline: Deadline::TimeoutSeconds });
         }
         if timeout_due.is_none_or(|t| t > max_due) {
-            self.push(max_due, Work::ExecutionTimeout { exec, deadline: max_deadline });
+            self.backstops.insert((max_due, exec), max_deadline);
+            self.executions[exec].backstop_due = Some(max_due);
         }
         self.schedule(exec, 0);
         Ok(id)
@@ -619,13 +625,18 @@ impl Engine {
     /// the execution whose history grew, `None` when nothing is due now.
     fn step_quietly(&mut self) -> Option<usize> {
         loop {
-            let due = self.queue.peek()?.0.due;
-            if due > self.now {
-                return None;
-            }
-            let Reverse(q) = self.queue.pop()?;
+            let queued = self.queue.peek().map(|q| q.0.due).filter(|d| *d <= self.now);
+            let backstop = self.first_backstop().filter(|b| b.0 <= self.now);
+            let work = match (queued, backstop) {
+                (None, None) => return None,
+                (q, Some((due, exec, deadline))) if q.is_none_or(|q| due <= q) => {
+                    self.backstops.remove(&(due, exec));
+                    Work::ExecutionTimeout { exec, deadline }
+                }
+                _ => self.queue.pop()?.0.work,
+            };
             self.emitted.clear();
-            if let Some(exec) = self.apply(q.work) {
+            if let Some(exec) = self.apply(work) {
                 if !self.emitted.is_empty() {
                     return Some(exec);
                 }
@@ -640,7 +651,7 @@ impl Engine {
                 return self.idle_reason();
             }
         }
-        if self.queue.peek().is_some_and(|q| q.0.due <= self.now) {
+        if self.queue.peek().is_some_and(|q| q.0.due <= self.now) || self.first_backstop().is_some_and(|b| b.0 <= self.now) {
             Idle::BudgetSpent
         } else {
             self.idle_reason()
@@ -667,7 +678,7 @@ impl Engine {
 
     /// Why nothing would happen if stepping stopped now (`BudgetSpent` when work is due).
     pub fn idle(&self) -> Idle {
-        if self.queue.iter().any(|q| q.0.due <= self.now && self.is_live(&q.0.work)) {
+        if self.queue.iter().any(|q| q.0.due <= self.now && self.is_live(&q.0.work)) || self.first_backstop().is_some_and(|b| b.0 <= self.now) {
             return Idle::BudgetSpent;
         }
         self.idle_reason()
@@ -687,12 +698,13 @@ impl Engine {
     /// maximum-duration backstop counts only when some other timer is pending: it comes first if
     /// it is earlier.
     pub fn next_timer(&self) -> Option<i64> {
-        let (mut timer, mut backstop) = (None::<i64>, None::<i64>);
-        for q in self.queue.iter().filter(|q| self.is_live(&q.0.work)) {
-            let slot = if matches!(q.0.work, Work::ExecutionTimeout { deadline: Deadline::MaxDuration | Deadline::ExpressMaxDuration, .. }) { &mut backstop } else { &mut timer };
-            *slot = Some(slot.map_or(q.0.due, |t| t.min(q.0.due)));
-        }
-        timer.map(|t| backstop.map_or(t, |b| b.min(t)))
+        let timer = self.queue.iter().filter(|q| self.is_live(&q.0.work)).map(|q| q.0.due).min()?;
+        Some(self.first_backstop().map_or(timer, |(due, _, _)| due.min(timer)))
+    }
+
+    /// The earliest maximum-duration backstop: `(due, execution, kind)`.
+    fn first_backstop(&self) -> Option<(i64, usize, Deadline)> {
+        self.backstops.first_key_value().map(|(&(due, exec), &d)| (due, exec, d))
     }
 
     fn is_live(&self, w: &Work) -> bool {
@@ -756,6 +768,11 @@ impl Engine {
         let e = &mut self.executions[exec];
         if e.is_running() && status != ExecutionStatus::Running {
             self.running -= 1;
+        }
+        if status != ExecutionStatus::Running {
+            if let Some(due) = e.backstop_due.take() {
+                self.backstops.remove(&(due, exec));
+            }
         }
         e.status = status;
         e.stop_millis = Some(self.now);

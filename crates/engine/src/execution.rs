@@ -86,6 +86,8 @@ pub struct Execution {
     /// The size of the variables all its frames store, as JSON text: what AWS's 10 MiB limit
     /// per execution counts. A Map iteration or Parallel branch adds only what it assigns itself.
     pub(crate) var_bytes: usize,
+    /// When its maximum-duration backstop fires (its key in `Engine::backstops`).
+    pub(crate) backstop_due: Option<i64>,
 }
 
 impl Execution {

@@ -319,6 +319,11 @@ fn timeout_paths_out_of_range_fail_instead_of_timing_out_at_once() {
         "{}",
         o.json["cause"]
     );
+    let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}}, "HeartbeatSecondsPath": "$.h", "End": true}}});
+    let o = run("heartbeat-path", def, None, json!({"h": 100000000}));
+    assert_eq!(o.json["error"], "States.Runtime", "{}", o.json);
+    assert!(o.json["cause"].as_str().unwrap().contains("HeartbeatSeconds field must be at most"), "{}", o.json["cause"]);
 }
 
 #[test]

@@ -1103,14 +1103,25 @@ mod tests {
                 "Credentials.RoleArn",
             ),
         ];
-        for (state, field) in cases {
+        let map = |reader_bucket: &str, writer: Value| {
+            json!({"Type": "Map", "End": true, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+                "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": reader_bucket, "Key": "k"}},
+                "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": writer}})
+        };
+        // A Distributed Map is granted its own executions (`execution:Parent/*`) and the
+        // result prefix (`out/p/*`) by rule; what it must not get is the written wildcard.
+        let distributed = [
+            (map("in*", json!({"Bucket": "out", "Prefix": "p"})), "Bucket", "in*"),
+            (map("in", json!({"Bucket": "out", "Prefix": "runs/*"})), "Prefix", "runs/*"),
+            (map("in", json!({"Bucket": "out?", "Prefix": "p"})), "Bucket", "out?"),
+        ];
+        let tasks = cases.into_iter().map(|(state, field)| (state, field, ""));
+        for (state, field, written) in tasks.chain(distributed) {
             let d = derive_one(state.clone());
             for s in &d.statements {
                 let text = serde_json::to_string(&s.resources).unwrap();
-                assert!(
-                    !text.contains('*') && !text.contains('?'),
-                    "{state}: granted {text}"
-                );
+                let widened = if written.is_empty() { text.contains(['*', '?']) } else { text.contains(written) };
+                assert!(!widened, "{state}: granted {text}");
             }
             assert!(!d.todo.is_empty(), "{state}: nothing marked for review");
             assert!(

@@ -44,6 +44,7 @@ pub mod graph;
 pub mod highlight;
 pub mod history;
 pub mod hooks;
+pub mod import;
 pub mod share;
 pub mod state;
 pub mod storage;

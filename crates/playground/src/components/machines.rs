@@ -32,6 +32,15 @@ pub fn diagnostics_for(text: &str) -> Vec<Diagnostic> {
     diags
 }
 
+/// [`diagnostics_for`] plus what only the workspace shows: a `states:startExecution` task whose
+/// literal `StateMachineArn` names none of `machine_names` (a warning with the closest name).
+pub fn workspace_diagnostics_for(text: &str, machine_names: &[String]) -> Vec<Diagnostic> {
+    let mut diags = diagnostics_for(text);
+    let known: Vec<&str> = machine_names.iter().map(String::as_str).collect();
+    diags.extend(stepwise_templates::workspace::unknown_machines_in_text(text, &known));
+    diags
+}
+
 /// Puts the caret at the start of `line` (1-based) in the editor with `data-testid` `testid`
 /// and scrolls it into view.
 pub fn reveal_line(testid: &str, line: u32) {
@@ -65,8 +74,8 @@ pub fn MachinesPanel() -> Html {
         (names, index, text)
     };
     let diags = {
-        let text = text.clone();
-        use_memo(text, |t| diagnostics_for(t))
+        let key = (text.clone(), names.clone());
+        use_memo(key, |(t, n)| workspace_diagnostics_for(t, n))
     };
 
     let on_add = {

@@ -1,0 +1,209 @@
+//! What Import makes of a file: a Stepwise workspace (what Export writes), or the state machines
+//! of a definition or template the way users keep them (ASL in JSON or YAML, SAM and
+//! CloudFormation templates), read by `stepwise-templates`. Plain Rust, no UI.
+
+use stepwise_templates::{MachineType, Options, Source};
+
+use crate::workspace::{MachineDoc, Workspace};
+
+/// An imported workspace and what the user should know about it (machines left out, values
+/// only a deployment knows).
+pub struct Imported {
+    pub workspace: Workspace,
+    pub notes: Vec<String>,
+}
+
+/// A JSON object with `machines`: the workspace format.
+fn is_workspace(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("machines").is_some())
+}
+
+/// Reads an imported file named `file_name`.
+pub fn read(file_name: &str, text: &str) -> Result<Imported, String> {
+    if is_workspace(text) {
+        return Workspace::from_json(text).map(|workspace| Imported {
+            workspace,
+            notes: Vec::new(),
+        });
+    }
+    let machines = stepwise_templates::read(file_name, text, &Options::default())
+        .map_err(|e| e.to_string())?;
+    let (mut docs, mut notes) = (Vec::new(), Vec::new());
+    for m in machines {
+        match &m.source {
+            Source::Definition(d) => {
+                let unresolved = d
+                    .diagnostics(&Default::default())
+                    .iter()
+                    .filter(|x| {
+                        x.code == stepwise_templates::UNRESOLVED_PLACEHOLDER
+                            || x.message == "Value is not a valid resource ARN"
+                    })
+                    .count();
+                if unresolved > 0 {
+                    notes.push(format!("{}: {unresolved} value(s) known only at deploy time are left as ${{...}}; fill them in.", m.name));
+                }
+                if m.machine_type == MachineType::Express {
+                    notes.push(format!("{}: an EXPRESS machine in the template.", m.name));
+                }
+                // Pretty text in the editor when the definition is JSON (it is, unless the
+                // template's text is not).
+                let definition = d
+                    .value()
+                    .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                    .unwrap_or_else(|| d.text.clone());
+                docs.push(MachineDoc {
+                    name: m.name.clone(),
+                    definition,
+                });
+            }
+            Source::File { path, .. } => notes.push(format!(
+                "{}: its definition is in {path} (DefinitionUri); import that file to add it.",
+                m.name
+            )),
+            Source::Unavailable(d) => notes.push(format!("{}: {}", m.name, d.message)),
+        }
+    }
+    if docs.is_empty() {
+        let why = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(" "))
+        };
+        return Err(format!(
+            "{file_name} holds no state machine definition to import{why}"
+        ));
+    }
+    Ok(Imported {
+        workspace: Workspace::new(docs, "{}".into(), String::new()),
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage: {Type: String, Default: dev}
+Resources:
+  Parent:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Go
+        States:
+          Go:
+            Type: Task
+            Resource: arn:aws:states:::states:startExecution.sync:2
+            Parameters:
+              StateMachineArn: !Ref Child
+              Input: {stage: !Ref Stage}
+            End: true
+  Child:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineName: !Sub child-${Stage}
+      DefinitionString: !Sub |
+        {\"StartAt\": \"Hi\", \"States\": {\"Hi\": {\"Type\": \"Pass\", \"Result\": \"${Stage}\", \"End\": true}}}
+  Later:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: statemachine/later.asl.yaml
+";
+
+    #[test]
+    fn a_sam_template_becomes_a_workspace_that_runs() {
+        let imported = read("template.yaml", TEMPLATE).unwrap();
+        let names: Vec<&str> = imported
+            .workspace
+            .machines
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(names, ["Parent", "child-dev"]);
+        assert_eq!(imported.notes.len(), 1);
+        assert!(
+            imported.notes[0].contains("statemachine/later.asl.yaml"),
+            "{:?}",
+            imported.notes
+        );
+        let mut ws = imported.workspace;
+        ws.start("Parent").unwrap();
+        ws.run_frame(1_000, true);
+        let e = &ws.engine().executions()[0];
+        assert_eq!(e.status.as_str(), "SUCCEEDED", "{:?}", e.error);
+        // The child is the template's Child, found through `!Ref Child`, with the parameter's default.
+        let output = e.output.as_ref().map(|o| o.to_string()).unwrap_or_default();
+        assert!(output.contains("\"Output\":\"dev\""), "{output}");
+        assert!(output.contains(":child-dev:"), "{output}");
+    }
+
+    #[test]
+    fn yaml_definitions_and_workspaces_and_bad_files() {
+        let imported = read(
+            "flow.asl.yaml",
+            "StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n",
+        )
+        .unwrap();
+        assert_eq!(imported.workspace.machines[0].name, "flow");
+        assert!(imported.workspace.machines[0]
+            .definition
+            .contains("\"StartAt\": \"A\""));
+        let saved = imported.workspace.to_json();
+        assert_eq!(
+            read("stepwise-workspace.json", &saved)
+                .unwrap()
+                .workspace
+                .machines[0]
+                .name,
+            "flow"
+        );
+        let e = read("bad.yaml", "StartAt: [A\n").err().unwrap();
+        assert!(e.starts_with("bad.yaml:"), "{e}");
+        let e = read("t.yaml", "Resources:\n  Q: {Type: AWS::SQS::Queue}\n")
+            .err()
+            .unwrap();
+        assert!(e.contains("no state machine"), "{e}");
+    }
+
+    /// The live warning of the machines panel, on what Import gives and on the gallery.
+    #[test]
+    fn a_start_execution_naming_no_machine_of_the_workspace_is_a_warning() {
+        use crate::components::machines::workspace_diagnostics_for;
+        let parent = r#"{"StartAt": "Go", "States": {"Go": {"Type": "Task", "End": true,
+            "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Chlid", "Input": {}}}}}"#;
+        let names = vec!["Parent".to_owned(), "Child".to_owned()];
+        let diags = workspace_diagnostics_for(parent, &names);
+        let d = diags
+            .iter()
+            .find(|d| d.code == "UNKNOWN_STATE_MACHINE")
+            .expect("a warning");
+        assert_eq!(
+            d.message,
+            "No state machine named 'Chlid' in the workspace: did you mean 'Child'?"
+        );
+        assert_eq!(d.line, Some(3));
+        assert!(stepwise_asl::validate::is_valid(&diags));
+
+        // An imported template's machines find each other; the gallery's examples too.
+        let imported = read("template.yaml", TEMPLATE).unwrap().workspace;
+        let mut workspaces = vec![imported];
+        for e in crate::examples::EXAMPLES {
+            workspaces.push(Workspace::from_json(e.json).unwrap());
+        }
+        for w in workspaces {
+            let names: Vec<String> = w.machines.iter().map(|m| m.name.clone()).collect();
+            for m in &w.machines {
+                let diags = workspace_diagnostics_for(&m.definition, &names);
+                assert!(
+                    !diags.iter().any(|d| d.code == "UNKNOWN_STATE_MACHINE"),
+                    "{}: {diags:?}",
+                    m.name
+                );
+            }
+        }
+    }
+}

@@ -48,11 +48,10 @@ pub fn build() -> Result<PathBuf> {
         )?;
         optimize(&dist.join("playground_bg.wasm"))?;
         let pkg = dist.join("pkg");
-        bindgen(
+        js_api(
+            &root,
             &out.join(format!("{}.wasm", JS_API.replace('-', "_"))),
             &pkg,
-            &JS_API.replace('-', "_"),
-            true,
         )?;
         optimize(&pkg.join("stepwise_wasm_bg.wasm"))?;
         std::fs::write(
@@ -77,6 +76,10 @@ pub fn build() -> Result<PathBuf> {
 }
 
 fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, typescript: bool) -> Result<()> {
+    run(&mut bindgen_command(wasm, out_dir, out_name, typescript))
+}
+
+fn bindgen_command(wasm: &Path, out_dir: &Path, out_name: &str, typescript: bool) -> Command {
     let mut cmd = Command::new("wasm-bindgen");
     cmd.args(["--target", "web", "--out-name", out_name, "--out-dir"])
         .arg(out_dir)
@@ -84,7 +87,28 @@ fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, typescript: bool) -> Res
     if !typescript {
         cmd.arg("--no-typescript");
     }
-    run(&mut cmd)
+    cmd
+}
+
+/// The JS API package: wasm-bindgen's bindings renamed `stepwise_wasm_bindings.*`, behind the
+/// entry point `crates/wasm/js/stepwise_wasm.js`, which guards every call against a trap and
+/// resets the instance with the bindings' `__wbg_reset_state` (hence that flag).
+fn js_api(root: &Path, wasm: &Path, pkg: &Path) -> Result<()> {
+    let name = JS_API.replace('-', "_");
+    run(bindgen_command(wasm, pkg, &name, true).arg("--experimental-reset-state-function"))?;
+    for ext in ["js", "d.ts"] {
+        let (from, to) = (
+            pkg.join(format!("{name}.{ext}")),
+            pkg.join(format!("{name}_bindings.{ext}")),
+        );
+        std::fs::rename(&from, &to)
+            .map_err(|e| format!("renaming {} to {}: {e}", from.display(), to.display()))?;
+        util::copy_file(
+            &root.join(format!("crates/wasm/js/{name}.{ext}")),
+            &pkg.join(format!("{name}.{ext}")),
+        )?;
+    }
+    Ok(())
 }
 
 /// `wasm-opt -Oz` in place. binaryen's npm build takes a minute or more on a large module, so the
@@ -153,7 +177,7 @@ fn npm_manifest(version: &str) -> String {
     "./stepwise_wasm_bg.wasm": "./stepwise_wasm_bg.wasm",
     "./package.json": "./package.json"
   }},
-  "files": ["stepwise_wasm_bg.wasm", "stepwise_wasm.js", "stepwise_wasm.d.ts", "stepwise_wasm_bg.wasm.d.ts"],
+  "files": ["stepwise_wasm_bg.wasm", "stepwise_wasm.js", "stepwise_wasm.d.ts", "stepwise_wasm_bindings.js", "stepwise_wasm_bindings.d.ts", "stepwise_wasm_bg.wasm.d.ts"],
   "sideEffects": ["./snippets/*"]
 }}
 "#
@@ -192,5 +216,7 @@ mod tests {
         let manifest = npm_manifest("1.2.3");
         assert!(manifest.contains("\"version\": \"1.2.3\""));
         assert!(manifest.contains("\"types\": \"stepwise_wasm.d.ts\""));
+        // The entry point imports the bindings: both ship.
+        assert!(manifest.contains("\"stepwise_wasm_bindings.js\""));
     }
 }

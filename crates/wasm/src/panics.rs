@@ -16,7 +16,8 @@
 //! reaches code that could panic, overflow the stack or exhaust memory.
 //!
 //! Traps that are not panics (a stack overflow, an allocation failure) run no Rust code, so they
-//! cannot schedule the reset; keeping them impossible is the job of the input checks and the
+//! cannot schedule the reset: the package's entry point (`js/stepwise_wasm.js`) catches them and
+//! resets the instance itself. Keeping them impossible is the job of the input checks and the
 //! engine's counted budgets.
 
 use wasm_bindgen::JsValue;

@@ -10,8 +10,8 @@ use serde_json::{json, Map, Value};
 use stepwise_engine::api::names;
 use stepwise_engine::clock::{iso8601, parse_iso8601};
 use stepwise_engine::{
-    ApiError, Diagnostic, Engine, EngineConfig, ExecutionId, Idle, PendingKind, PendingTask,
-    Severity, StepReport,
+    ApiError, Diagnostic, Engine, EngineConfig, Idle, PendingKind, PendingTask, Severity,
+    StepReport,
 };
 use wasm_bindgen::JsValue;
 
@@ -298,19 +298,15 @@ pub fn pending_tasks(tasks: &[PendingTask]) -> Value {
 }
 
 /// Executions as a forest: roots in start order, each with the executions it started.
-pub fn execution_tree(engine: &Engine) -> Value {
+///
+/// Built as JS objects without recursion: an execution started by the API is linked to the one
+/// its input names (`AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`), so a page can chain thousands,
+/// and walking or serializing such a chain recursively would overflow the module's stack.
+pub fn execution_tree(engine: &Engine) -> Result<JsValue, JsValue> {
     let executions = engine.executions();
-    // One pass to index children: `Engine::children` scans every execution per call.
-    let mut children: Vec<Vec<ExecutionId>> = vec![Vec::new(); executions.len()];
-    let mut roots = Vec::new();
+    let mut nodes = Vec::with_capacity(executions.len());
+    let mut kids = Vec::with_capacity(executions.len());
     for e in executions {
-        match &e.parent {
-            Some(p) => children[p.execution.0 as usize].push(e.id),
-            None => roots.push(e.id),
-        }
-    }
-    fn node(engine: &Engine, children: &[Vec<ExecutionId>], id: ExecutionId) -> Value {
-        let e = engine.execution(id);
         let mut o = Map::new();
         o.insert("executionArn".into(), json!(e.arn));
         o.insert("name".into(), json!(e.name));
@@ -323,19 +319,29 @@ pub fn execution_tree(engine: &Engine) -> Value {
         if let Some(state) = e.parent.as_ref().and_then(|p| p.state_name.as_ref()) {
             o.insert("startedByState".into(), json!(state));
         }
-        let kids: Vec<Value> = children[id.0 as usize]
-            .iter()
-            .map(|&c| node(engine, children, c))
-            .collect();
-        o.insert("children".into(), Value::Array(kids));
-        Value::Object(o)
+        let node = to_js(&Value::Object(o))?;
+        let children = js_sys::Array::new();
+        // A fresh plain object: setting a field on it cannot fail.
+        let _ = js_sys::Reflect::set(&node, &JsValue::from_str("children"), &children);
+        nodes.push(node);
+        kids.push(children);
     }
-    // Nesting is bounded by the engine's depth limit, so the recursion is too.
-    let list: Vec<Value> = roots
-        .into_iter()
-        .map(|r| node(engine, &children, r))
-        .collect();
-    json!({ "executions": list })
+    // Executions are in start order and a parent starts before its children, so pushing in this
+    // order keeps every list in start order.
+    let roots = js_sys::Array::new();
+    for (e, node) in executions.iter().zip(&nodes) {
+        match e
+            .parent
+            .as_ref()
+            .and_then(|p| kids.get(p.execution.0 as usize))
+        {
+            Some(siblings) => siblings.push(node),
+            None => roots.push(node),
+        };
+    }
+    let tree = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&tree, &JsValue::from_str("executions"), &roots);
+    Ok(tree.into())
 }
 
 /// AWS's ValidateStateMachineDefinition answer: `FAIL` when any diagnostic is an error.

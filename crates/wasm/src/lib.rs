@@ -217,7 +217,7 @@ impl Stepwise {
     /// fire-and-forget, or linked by `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`).
     #[wasm_bindgen(js_name = executionTree, unchecked_return_type = "ExecutionTreeOutput")]
     pub fn execution_tree(&self) -> Result<JsValue, JsValue> {
-        to_js(&convert::execution_tree(&self.engine))
+        convert::execution_tree(&self.engine)
     }
 
     // ---- task tokens ------------------------------------------------------------------------

@@ -438,3 +438,49 @@ fn json_values_keep_their_meaning() {
     run(&mut sw);
     assert_eq!(output(&sw, &e), json!({}));
 }
+
+#[wasm_bindgen_test]
+fn a_chain_of_thousands_of_linked_executions_is_a_tree_not_a_crash() {
+    // Each execution's input names the one before it, so each is the child of the one before:
+    // the tree is as deep as the chain is long.
+    let mut sw = engine();
+    let waiting =
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": true}}});
+    let m = machine(&mut sw, "W", waiting);
+    let mut previous: Option<String> = None;
+    for _ in 0..5000 {
+        let input = match &previous {
+            Some(arn) => json!({"AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": arn}),
+            None => json!({}),
+        };
+        previous = Some(start(&mut sw, &m, input));
+    }
+    let tree = sw.execution_tree().expect("the tree");
+    let mut depth = 0;
+    let mut node = js_sys::Reflect::get(&tree, &"executions".into())
+        .and_then(|roots| js_sys::Reflect::get(&roots, &0.into()))
+        .unwrap();
+    let mut last = String::new();
+    while !node.is_undefined() {
+        depth += 1;
+        last = js_sys::Reflect::get(&node, &"executionArn".into())
+            .unwrap()
+            .as_string()
+            .unwrap();
+        node = js_sys::Reflect::get(&node, &"children".into())
+            .and_then(|kids| js_sys::Reflect::get(&kids, &0.into()))
+            .unwrap();
+    }
+    assert_eq!((depth, Some(last)), (5000, previous));
+    // All of them run: each waits its ten seconds and succeeds.
+    assert_eq!(
+        ok(sw.run_until_idle(Some(100_000)))["idle"],
+        "WaitingForTimer"
+    );
+    sw.advance_clock(10_000.0).unwrap();
+    assert_eq!(
+        ok(sw.run_until_idle(Some(100_000))),
+        json!({"idle": "Finished"})
+    );
+    both_engines_work(&mut sw);
+}

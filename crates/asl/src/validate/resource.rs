@@ -86,8 +86,17 @@ fn lambda_function(function: &str) -> Result<(), String> {
     }
     match qualifier {
         None | Some("$LATEST") => Ok(()),
-        Some(q) if !q.is_empty() && q.len() <= 128 && q.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => Ok(()),
-        Some(q) => Err(format!("'{q}' is not a Lambda version or alias ($LATEST, a number, or letters, digits, '-' and '_')")),
+        Some(q)
+            if !q.is_empty()
+                && q.len() <= 128
+                && q.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Ok(())
+        }
+        Some(q) => Err(format!(
+            "'{q}' is not a Lambda version or alias ($LATEST, a number, or letters, digits, '-' and '_')"
+        )),
     }
 }
 

@@ -5,6 +5,7 @@
 mod api;
 mod boundary;
 mod limits;
+mod validation;
 
 use serde_json::Value;
 use stepwise_wasm::Stepwise;

@@ -203,18 +203,14 @@ fn bounded_string(value: &JsValue) -> Result<Option<String>, u32> {
 /// Why `JSON.stringify` failed, in words: the JS engine's own message says which property closes
 /// a cycle or which BigInt it met; a getter's or `toJSON`'s exception is quoted.
 fn encoding_failure(e: &JsValue) -> String {
-    let is_error_named = |name: &str| {
-        js_sys::Reflect::get(e, &JsValue::from_str("name"))
-            .ok()
-            .and_then(|n| n.as_string())
-            .is_some_and(|n| n == name)
-    };
-    // V8 throws RangeError ("Maximum call stack size exceeded"), SpiderMonkey InternalError
-    // ("too much recursion") when the value is nested too deeply for its stack.
-    if is_error_named("RangeError") || is_error_named("InternalError") {
-        return format!("is nested too deeply to be encoded as JSON ({})", thrown(e));
+    let what = thrown(e);
+    // The JS engine ran out of stack: V8 and JavaScriptCore say "Maximum call stack size
+    // exceeded" (a RangeError, as is V8's "Invalid string length" for a text too long, which is
+    // not about depth), SpiderMonkey "too much recursion" (an InternalError).
+    if what.contains("call stack size") || what.contains("too much recursion") {
+        return format!("is nested too deeply to be encoded as JSON ({what})");
     }
-    format!("cannot be encoded as JSON: {}", thrown(e))
+    format!("cannot be encoded as JSON: {what}")
 }
 
 /// A thrown value in words, read without trusting it: its `name` and `message` are read through

@@ -75,6 +75,19 @@ fn hostile_values() -> Vec<(&'static str, JsValue, &'static [&'static str])> {
             build("return {toJSON() { const o = {}; o.o = o; return o; }};"),
             &["circular"],
         ),
+        (
+            // How an engine out of stack says so, as opposed to any other RangeError.
+            "a stack overflow while encoding",
+            build(
+                "return {toJSON() { throw new RangeError('Maximum call stack size exceeded'); }};",
+            ),
+            &["nested too deeply"],
+        ),
+        (
+            "a text too long for the JS engine",
+            build("return {toJSON() { throw new RangeError('Invalid string length'); }};"),
+            &["cannot be encoded as JSON: RangeError: Invalid string length"],
+        ),
         ("a BigInt", build("return {n: 10n};"), &["BigInt"]),
         (
             "a thrown non-Error",

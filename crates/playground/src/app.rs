@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::export_dialog::ExportDialog;
 use crate::components::graph_view::GraphView;
-use crate::components::header::{Gallery, Header, ShareDialog};
+use crate::components::header::{Gallery, Header, RestoreDialog, ShareDialog, SharedBanner};
 use crate::components::history_table::HistoryTable;
 use crate::components::inspector::Inspector;
 use crate::components::machines::MachinesPanel;
@@ -15,32 +15,16 @@ use crate::components::run::RunControls;
 use crate::components::tokens::{InputEditor, MocksEditor, PendingTokens};
 use crate::components::tree::{Breadcrumb, ExecutionsTree};
 use crate::context::{use_workspace, WorkspaceProvider};
-use crate::hooks::{use_autosave, use_play_loop, use_shortcuts};
+use crate::hooks::{use_autosave, use_branch_notice, use_play_loop, use_shortcuts};
 use crate::state::{use_ui, Action, BottomTab, Level, Theme, UiState};
-use crate::workspace::Workspace;
 
-pub const DEFAULT_EXAMPLE: &str = "wait-for-task-token.json";
+pub use crate::switch::DEFAULT_EXAMPLE;
 const THEME_KEY: &str = "stepwise.theme";
 
-/// The workspace to open: a share link first, then the autosaved one, then the default
-/// example. Returns it with a message for the user, if any.
-pub fn initial_workspace() -> (Workspace, Option<(Level, String)>) {
-    let (from_link, link_msg) = crate::storage::load_fragment();
-    if let Some(w) = from_link {
-        crate::storage::clear_fragment();
-        return (w, link_msg.map(|m| (Level::Info, m)));
-    }
-    let (saved, saved_msg) = crate::storage::load_saved();
-    let msg = link_msg.or(saved_msg).map(|m| (Level::Error, m));
-    if let Some(w) = saved {
-        return (w, msg);
-    }
-    let example = crate::examples::by_file(DEFAULT_EXAMPLE).map(|e| e.json).unwrap_or("");
-    (Workspace::from_json(example).unwrap_or_default(), msg)
-}
-
 fn saved_theme() -> Theme {
-    let stored = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+    let stored = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten());
     match stored.as_deref() {
         Some("dark") => Theme::Dark,
         Some("light") => Theme::Light,
@@ -48,7 +32,11 @@ fn saved_theme() -> Theme {
             let dark = web_sys::window()
                 .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
                 .is_some_and(|m| m.matches());
-            if dark { Theme::Dark } else { Theme::Light }
+            if dark {
+                Theme::Dark
+            } else {
+                Theme::Light
+            }
         }
     }
 }
@@ -56,10 +44,19 @@ fn saved_theme() -> Theme {
 #[function_component]
 pub fn App() -> Html {
     let boot = use_memo((), |_| {
-        let (w, msg) = initial_workspace();
-        (std::cell::RefCell::new(Some(w)), msg)
+        let b = crate::switch::boot();
+        (
+            std::cell::RefCell::new(Some(b.workspace)),
+            b.notice,
+            b.origin,
+        )
     });
-    let ui = use_reducer(|| UiState { notice: boot.1.clone(), theme: saved_theme(), ..UiState::default() });
+    let ui = use_reducer(|| UiState {
+        notice: boot.1.clone(),
+        origin: boot.2,
+        theme: saved_theme(),
+        ..UiState::default()
+    });
     let init = {
         let boot = Rc::clone(&boot);
         Callback::from(move |_| boot.0.borrow_mut().take().unwrap_or_default())
@@ -80,13 +77,17 @@ fn Shell() -> Html {
     use_play_loop(ws.clone(), ui.clone());
     use_autosave(ws.clone(), ui.clone());
     use_shortcuts(ws.clone(), ui.clone());
+    use_branch_notice(ws.clone(), ui.clone());
     let theme = ui.theme;
     use_effect_with(theme, |t| {
         let name = if *t == Theme::Dark { "dark" } else { "light" };
         if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
             let _ = s.set_item(THEME_KEY, name);
         }
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("data-theme", name);
         }
     });
@@ -96,7 +97,9 @@ fn Shell() -> Html {
         let ui2 = ui.clone();
         use_effect_with(ui.notice.clone(), move |n| {
             let timer = n.as_ref().filter(|(l, _)| *l == Level::Info).map(|_| {
-                gloo::timers::callback::Timeout::new(7_000, move || ui2.dispatch(Action::DismissNotice))
+                gloo::timers::callback::Timeout::new(7_000, move || {
+                    ui2.dispatch(Action::DismissNotice)
+                })
             });
             move || drop(timer)
         });
@@ -105,7 +108,7 @@ fn Shell() -> Html {
         let ui = ui.clone();
         html! {
             <div class={classes!("notice", if level == Level::Error { "error" } else { "info" })} role="status" data-testid="notice">
-                <span>{ text }</span>
+                <span title={text.clone()}>{ text }</span>
                 <button class="link" aria-label="Dismiss" onclick={Callback::from(move |_| ui.dispatch(Action::DismissNotice))}>{ "✕" }</button>
             </div>
         }
@@ -121,6 +124,7 @@ fn Shell() -> Html {
     html! {
         <div id="app" class="app" data-theme={if theme == Theme::Dark { "dark" } else { "light" }} data-testid="app">
             <Header />
+            <SharedBanner />
             <div class="notice-slot">{ for notice }</div>
             <main class="layout">
                 <div class="area-editor"><MachinesPanel /></div>
@@ -145,6 +149,7 @@ fn Shell() -> Html {
             </main>
             <Gallery />
             <ShareDialog />
+            <RestoreDialog />
             <ExportDialog />
         </div>
     }

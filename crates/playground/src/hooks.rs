@@ -14,16 +14,17 @@ use crate::state::{Action, BottomTab, Level, Play, UiHandle};
 use crate::storage;
 use crate::workspace::{FrameEnd, Workspace};
 
-/// What Start runs: the chosen entry machine, else the first one.
-pub fn entry_machine(w: &Workspace, ui: &crate::state::UiState) -> Option<String> {
-    ui.entry.clone().filter(|n| w.machine_index(n).is_some()).or_else(|| w.machines.first().map(|m| m.name.clone()))
-}
-
 /// Shows an execution: its machine's tab and graph, and optionally one of its states.
-pub fn select_execution(ws: &WorkspaceHandle, ui: &UiHandle, id: ExecutionId, state: Option<String>) {
+pub fn select_execution(
+    ws: &WorkspaceHandle,
+    ui: &UiHandle,
+    id: ExecutionId,
+    state: Option<String>,
+) {
     let tab = {
         let w = ws.read();
-        crate::components::graph_view::find_exec(w.engine(), id).and_then(|e| w.machine_index(&e.machine_name))
+        crate::components::graph_view::find_exec(w.engine(), id)
+            .and_then(|e| w.machine_index(&e.machine_name))
     };
     if let Some(i) = tab {
         ui.dispatch(Action::SelectMachine(i));
@@ -32,14 +33,20 @@ pub fn select_execution(ws: &WorkspaceHandle, ui: &UiHandle, id: ExecutionId, st
 }
 
 pub fn do_start(ws: &WorkspaceHandle, ui: &UiHandle) {
-    let Some(name) = entry_machine(&ws.read(), ui) else {
-        ui.dispatch(Action::Notify(Level::Error, "There is no state machine to start.".into()));
+    let Some(name) = ws.read().entry_machine() else {
+        ui.dispatch(Action::Notify(
+            Level::Error,
+            "There is no state machine to start.".into(),
+        ));
         return;
     };
     match ws.update(|w| w.start(&name)) {
         Ok(id) => {
             select_execution(ws, ui, id, None);
-            ui.dispatch(Action::Notify(Level::Info, format!("Started {name}. Step with S, run with R.")));
+            ui.dispatch(Action::Notify(
+                Level::Info,
+                format!("Started {name}. Step with S, run with R."),
+            ));
         }
         Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
     }
@@ -51,6 +58,33 @@ fn idle_reason(w: &Workspace) -> String {
     if engine.executions().is_empty() {
         return "Nothing to step: start an execution first.".into();
     }
+    let pending = crate::workspace::outside_tasks(engine);
+    if !pending.is_empty() {
+        let mut msg = match pending.len() {
+            1 => "Waiting for you: answer the task token in Pending tokens (Send success or Send failure).".to_string(),
+            n => format!("Waiting for you: answer the {n} task tokens in Pending tokens (Send success or Send failure)."),
+        };
+        // Jumping to the next timer is what fails an unanswered task: say so instead of
+        // suggesting it.
+        if let Some(t) = engine.next_timer() {
+            let deadline = pending.iter().find_map(|p| {
+                if p.timeout_deadline_millis == Some(t) {
+                    Some("its timeout (States.Timeout)")
+                } else if p.heartbeat_deadline_millis == Some(t) {
+                    Some("its heartbeat deadline (States.HeartbeatTimeout)")
+                } else {
+                    None
+                }
+            });
+            if let Some(what) = deadline {
+                msg.push_str(&format!(
+                    " The next timer, in {}, is {what}: advancing the clock to it fails the task.",
+                    crate::history::format_elapsed(t - engine.now_millis())
+                ));
+            }
+        }
+        return msg;
+    }
     if let Some(t) = engine.next_timer() {
         return format!(
             "Nothing is due now: the next timer fires at {} (in {}). Advance the clock with T.",
@@ -58,11 +92,35 @@ fn idle_reason(w: &Workspace) -> String {
             crate::history::format_elapsed(t - engine.now_millis())
         );
     }
-    let pending = crate::workspace::outside_tasks(engine).len();
-    if pending > 0 {
-        return format!("Waiting for the outside: {pending} task token(s) to complete in Pending tokens.");
+    let running = engine
+        .executions()
+        .iter()
+        .filter(|e| e.status.as_str() == "RUNNING")
+        .count();
+    if running > 0 {
+        return format!(
+            "Nothing is due now and no timer is set, but {running} execution(s) are still running."
+        );
     }
     "Every execution has finished.".into()
+}
+
+/// After seeking: where the timeline stands and what acting from there does.
+pub fn notify_position(ws: &WorkspaceHandle, ui: &UiHandle) {
+    let (pos, total) = ws.read().position();
+    if pos < total {
+        ui.dispatch(Action::Notify(
+            Level::Info,
+            format!(
+                "Looking back at step {pos} of {total}. Stepping or running from here starts a new branch; the rest of this run stays under Branches."
+            ),
+        ));
+    } else {
+        ui.dispatch(Action::Notify(
+            Level::Info,
+            format!("Back at the latest step, {total}."),
+        ));
+    }
 }
 
 pub fn do_step(ws: &WorkspaceHandle, ui: &UiHandle) {
@@ -70,7 +128,7 @@ pub fn do_step(ws: &WorkspaceHandle, ui: &UiHandle) {
         Ok(true) => {}
         Ok(false) => {
             let why = idle_reason(&ws.read());
-            if why.starts_with("Waiting for the outside") {
+            if why.starts_with("Waiting for you") {
                 ui.dispatch(Action::SetBottom(BottomTab::Tokens));
             }
             ui.dispatch(Action::Notify(Level::Info, why));
@@ -105,7 +163,10 @@ fn finish_message(end: FrameEnd, w: &Workspace) -> Option<String> {
 const SLICE_MS: f64 = 12.0;
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 #[hook]
@@ -141,7 +202,11 @@ pub fn use_play_loop(ws: WorkspaceHandle, ui: UiHandle) {
                 let frame = ws.update(|w| w.run_frame(n, true));
                 let spent = now_ms() - t0;
                 // Aim each slice at SLICE_MS whatever the machine's speed.
-                let next = if spent > 0.0 { (n as f64 * SLICE_MS / spent) as usize } else { n * 2 };
+                let next = if spent > 0.0 {
+                    (n as f64 * SLICE_MS / spent) as usize
+                } else {
+                    n * 2
+                };
                 *budget.borrow_mut() = next.clamp(8, 20_000);
                 match finish_message(frame.end, &ws.read()) {
                     None => ui.dispatch(Action::SliceDone(frame.events)),
@@ -160,11 +225,38 @@ pub fn use_play_loop(ws: WorkspaceHandle, ui: UiHandle) {
     });
 }
 
+/// Says so when acting from an earlier step started a new branch.
+#[hook]
+pub fn use_branch_notice(ws: WorkspaceHandle, ui: UiHandle) {
+    let count = ws.read().branches().len();
+    let seen = use_mut_ref(|| count);
+    use_effect_with(count, move |n| {
+        if *n > *seen.borrow() {
+            if let Some(b) = ws.read().branches().last() {
+                let answers = match b.answers {
+                    0 => String::new(),
+                    1 => " and 1 answer by hand".into(),
+                    k => format!(" and {k} answers by hand"),
+                };
+                ui.dispatch(Action::Notify(
+                    Level::Info,
+                    format!(
+                        "You acted from step {}, so this is a new branch. The run you left ({} more steps{answers}) is kept: choose it under Branches, next to the timeline, to restore it.",
+                        b.fork,
+                        b.ticks - b.fork
+                    ),
+                ));
+            }
+        }
+        *seen.borrow_mut() = *n;
+    });
+}
+
 #[hook]
 pub fn use_autosave(ws: WorkspaceHandle, ui: UiHandle) {
     let doc_revision = ws.read().doc_revision;
-    use_effect_with(doc_revision, move |_| {
-        if let Err(e) = storage::save(&ws.read()) {
+    use_effect_with((doc_revision, ui.origin), move |(_, origin)| {
+        if let Err(e) = storage::save(&ws.read(), *origin) {
             ui.dispatch(Action::Notify(Level::Error, e));
         }
     });
@@ -173,7 +265,10 @@ pub fn use_autosave(ws: WorkspaceHandle, ui: UiHandle) {
 fn typing_in_editor(e: &web_sys::KeyboardEvent) -> bool {
     e.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .map(|el| matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT") || el.has_attribute("contenteditable"))
+        .map(|el| {
+            matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
         .unwrap_or(false)
 }
 
@@ -188,50 +283,58 @@ pub fn use_shortcuts(ws: WorkspaceHandle, ui: UiHandle) {
         let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
             // Not passive: a handled shortcut calls preventDefault (so `s` does not also scroll
             // or type anywhere).
-            EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |event| {
-                let Some(e) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                let (ws, ui) = latest.borrow().clone();
-                if e.ctrl_key() || e.meta_key() || e.alt_key() || typing_in_editor(e) {
-                    return;
-                }
-                let handled = match e.key().as_str() {
-                    "s" => {
-                        ui.dispatch(Action::Pause);
-                        do_step(&ws, &ui);
-                        true
+            EventListener::new_with_options(
+                &doc,
+                "keydown",
+                EventListenerOptions::enable_prevent_default(),
+                move |event| {
+                    let Some(e) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    let (ws, ui) = latest.borrow().clone();
+                    if e.ctrl_key() || e.meta_key() || e.alt_key() || typing_in_editor(e) {
+                        return;
                     }
-                    "r" => {
-                        ui.dispatch(Action::Play(Play::Animate));
-                        true
+                    let handled = match e.key().as_str() {
+                        "s" => {
+                            ui.dispatch(Action::Pause);
+                            do_step(&ws, &ui);
+                            true
+                        }
+                        "r" => {
+                            ui.dispatch(Action::Play(Play::Animate));
+                            true
+                        }
+                        "e" => {
+                            ui.dispatch(Action::Play(Play::ToEnd));
+                            true
+                        }
+                        "p" => {
+                            ui.dispatch(Action::Pause);
+                            true
+                        }
+                        "t" => {
+                            do_advance_timer(&ws, &ui);
+                            true
+                        }
+                        "n" => {
+                            do_start(&ws, &ui);
+                            true
+                        }
+                        "Escape" => {
+                            ui.dispatch(Action::ShowGallery(false));
+                            ui.dispatch(Action::ShowShare(None));
+                            ui.dispatch(Action::ShowExport(false));
+                            ui.dispatch(Action::ShowRestore(false));
+                            true
+                        }
+                        _ => false,
+                    };
+                    if handled {
+                        e.prevent_default();
                     }
-                    "e" => {
-                        ui.dispatch(Action::Play(Play::ToEnd));
-                        true
-                    }
-                    "p" => {
-                        ui.dispatch(Action::Pause);
-                        true
-                    }
-                    "t" => {
-                        do_advance_timer(&ws, &ui);
-                        true
-                    }
-                    "n" => {
-                        do_start(&ws, &ui);
-                        true
-                    }
-                    "Escape" => {
-                        ui.dispatch(Action::ShowGallery(false));
-                        ui.dispatch(Action::ShowShare(None));
-                        ui.dispatch(Action::ShowExport(false));
-                        true
-                    }
-                    _ => false,
-                };
-                if handled {
-                    e.prevent_default();
-                }
-            })
+                },
+            )
         });
         move || drop(listener)
     });

@@ -5,7 +5,8 @@
 //! Layout: `workspace.rs` (plain Rust: machines, input, mocks, engine, command log,
 //! checkpoints) · `context.rs` (provider + `use_workspace()` handle) · `state.rs` (UI-only
 //! reducer) · `hooks.rs` (play loop, autosave, shortcuts) · `components/` (one module per
-//! panel) · pure helpers `graph.rs`, `history.rs`, `highlight.rs`, `share.rs`, `storage.rs`.
+//! panel) · pure helpers `graph.rs`, `history.rs`, `highlight.rs`, `share.rs`, `storage.rs`;
+//! `switch.rs` changes the workspace on screen without losing the one it replaces.
 //!
 //! # Stable element ids and `data-testid`s (for tests; keep them when restyling)
 //!
@@ -15,6 +16,8 @@
 //! | `header`: `examples`, `new-workspace`, `import`, `import-file`, `export` (workspace file), `export-open`, `share`, `theme` | header buttons (`import-file` is the hidden `<input type=file>`) |
 //! | `gallery`, `example-<file stem>` (e.g. `example-wait-for-task-token`), `gallery-close` | examples dialog |
 //! | `share-dialog`, `share-link` | share link dialog and its text field |
+//! | `shared-banner`, `shared-keep`, `shared-back` | shown while a workspace opened from a share link is on screen: keep it as yours, or go back to yours |
+//! | `restore` (header button), `restore-dialog`, `restore-item` (each earlier workspace), `restore-open` (its button), `restore-shared` (reopen the shared workspace), `restore-close` | earlier workspaces kept when something replaced them |
 //! | `export-open` (header button "Export to AWS"), `export-dialog`, `export-format` (select: `cloudformation`, `sam`), `export-yaml` (checkbox: checked YAML, unchecked JSON), `export-template` (the generated text), `export-error` (why nothing could be generated), `export-download`, `export-copy`, `export-command` (the `aws cloudformation deploy` line), `export-close` | "Export to AWS" dialog |
 //! | `notice` | the message bar (info or error) |
 //! | `machines-panel`, `machine-tab-<name>`, `machine-add`, `machine-rename`, `machine-rename-input`, `machine-duplicate`, `machine-delete`, `format` | machines panel |
@@ -48,6 +51,7 @@ pub mod import;
 pub mod share;
 pub mod state;
 pub mod storage;
+pub mod switch;
 pub mod workspace;
 
 #[cfg(all(test, target_arch = "wasm32"))]
@@ -60,8 +64,15 @@ pub fn start() {
         let msg = info.to_string();
         web_sys::console::error_1(&msg.clone().into());
         // Make a crash visible instead of leaving a frozen page.
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-            if let Ok(el) = body.owner_document().unwrap_or_else(|| unreachable!()).create_element("div") {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            if let Ok(el) = body
+                .owner_document()
+                .unwrap_or_else(|| unreachable!())
+                .create_element("div")
+            {
                 el.set_class_name("crash");
                 el.set_text_content(Some(&format!("The playground hit a bug and stopped: {msg}. Your work is autosaved; reload the page.")));
                 let _ = body.prepend_with_node_1(&el);

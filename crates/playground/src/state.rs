@@ -4,6 +4,8 @@
 use std::rc::Rc;
 
 use stepwise_engine::ExecutionId;
+
+use crate::storage::Origin;
 use yew::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,8 +38,6 @@ pub enum Level {
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiState {
     pub machine: usize,
-    /// The machine Start runs (by name, so renaming another tab does not change it).
-    pub entry: Option<String>,
     pub execution: Option<ExecutionId>,
     pub state: Option<String>,
     pub event: Option<u64>,
@@ -54,13 +54,16 @@ pub struct UiState {
     pub share_link: Option<String>,
     /// The "Export to AWS" dialog is open.
     pub export: bool,
+    /// Which workspace is on screen (yours or a shared one), hence where autosave writes.
+    pub origin: Origin,
+    /// The Restore dialog is open.
+    pub restore: bool,
 }
 
 impl Default for UiState {
     fn default() -> Self {
         UiState {
             machine: 0,
-            entry: None,
             execution: None,
             state: None,
             event: None,
@@ -75,13 +78,14 @@ impl Default for UiState {
             gallery: false,
             share_link: None,
             export: false,
+            origin: Origin::Local,
+            restore: false,
         }
     }
 }
 
 pub enum Action {
     SelectMachine(usize),
-    SetEntry(String),
     SelectExecution(Option<ExecutionId>),
     /// Select an execution and a state in it (breadcrumb back to the Task that started a child).
     SelectExecutionState(ExecutionId, Option<String>),
@@ -101,6 +105,8 @@ pub enum Action {
     ShowGallery(bool),
     ShowShare(Option<String>),
     ShowExport(bool),
+    ShowRestore(bool),
+    SetOrigin(Origin),
     /// A new workspace was loaded: drop every selection.
     Loaded,
 }
@@ -117,7 +123,6 @@ impl Reducible for UiState {
                 }
                 s.machine = i;
             }
-            Action::SetEntry(name) => s.entry = Some(name),
             Action::SelectExecution(e) => {
                 // Picking an execution (even the current one) shows its overview.
                 if s.execution != e {
@@ -136,7 +141,11 @@ impl Reducible for UiState {
             Action::SelectState(st) => s.state = st,
             Action::ToggleEvent(id) => s.event = if s.event == Some(id) { None } else { Some(id) },
             Action::ToggleTheme => {
-                s.theme = if s.theme == Theme::Light { Theme::Dark } else { Theme::Light };
+                s.theme = if s.theme == Theme::Light {
+                    Theme::Dark
+                } else {
+                    Theme::Light
+                };
             }
             Action::SetTheme(t) => s.theme = t,
             Action::Play(p) => {
@@ -144,7 +153,11 @@ impl Reducible for UiState {
                 s.run_events = 0;
             }
             Action::TogglePlay => {
-                s.playing = if s.playing.is_some() { None } else { Some(Play::Animate) };
+                s.playing = if s.playing.is_some() {
+                    None
+                } else {
+                    Some(Play::Animate)
+                };
                 s.run_events = 0;
             }
             Action::Pause => s.playing = None,
@@ -160,9 +173,10 @@ impl Reducible for UiState {
             Action::ShowGallery(b) => s.gallery = b,
             Action::ShowShare(l) => s.share_link = l,
             Action::ShowExport(b) => s.export = b,
+            Action::ShowRestore(b) => s.restore = b,
+            Action::SetOrigin(o) => s.origin = o,
             Action::Loaded => {
                 s.machine = 0;
-                s.entry = None;
                 s.execution = None;
                 s.state = None;
                 s.event = None;

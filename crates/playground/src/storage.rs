@@ -1,18 +1,49 @@
-//! Autosave in localStorage, import/export as a file, and loading at start-up (share link
-//! first, then the saved workspace, then the first example).
+//! What the browser keeps between page loads, and import/export as a file.
+//!
+//! Three places in localStorage, so that opening a share link, an example or a file never
+//! overwrites what someone typed:
+//! * `KEY`: your own workspace, autosaved while it is on screen;
+//! * `LINK_KEY`: the workspace opened from the latest share link, autosaved while *it* is on
+//!   screen (the page's address is then `#shared`, so a reload comes back to it), with the
+//!   text it was opened with under `LINK_ORIGINAL_KEY` (to tell whether it was edited);
+//! * `PREVIOUS_KEY`: the workspaces that something replaced, newest first, for Restore.
+//!
+//! A stored value that does not load is moved aside under a timestamped key, never deleted.
 
 use gloo::storage::{LocalStorage, Storage};
+use serde::{Deserialize, Serialize};
 
 use crate::workspace::Workspace;
 
 pub const KEY: &str = "stepwise.workspace.v1";
+pub const LINK_KEY: &str = "stepwise.link.v1";
+pub const LINK_ORIGINAL_KEY: &str = "stepwise.link.original.v1";
+pub const PREVIOUS_KEY: &str = "stepwise.previous.v1";
 pub const CORRUPT_PREFIX: &str = "stepwise.workspace.corrupt.";
+/// The address fragment while the shared workspace is on screen.
+pub const SHARED_FRAGMENT: &str = "shared";
 
-pub fn save(w: &Workspace) -> Result<(), String> {
-    let Some(store) = raw_storage() else { return Ok(()) };
-    store
-        .set_item(KEY, &w.to_json())
-        .map_err(|_| "Could not autosave: the browser's storage is full or disabled. Export the workspace to keep it.".to_string())
+/// How many replaced workspaces Restore offers, and how many characters they may take in all
+/// (localStorage holds about 5 MB per site; the rest is for the workspaces themselves).
+pub const MAX_PREVIOUS: usize = 12;
+pub const MAX_PREVIOUS_CHARS: usize = 1_500_000;
+
+/// Which workspace is on screen, hence where autosave writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Your own workspace (`KEY`).
+    Local,
+    /// The workspace from a share link (`LINK_KEY`); yours is left untouched.
+    Link,
+}
+
+impl Origin {
+    pub fn key(self) -> &'static str {
+        match self {
+            Origin::Local => KEY,
+            Origin::Link => LINK_KEY,
+        }
+    }
 }
 
 fn raw_storage() -> Option<web_sys::Storage> {
@@ -21,40 +52,173 @@ fn raw_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
-/// The saved workspace, if any. A stored value that does not load is moved aside under a
-/// timestamped key (so nothing is lost) and reported.
-pub fn load_saved() -> (Option<Workspace>, Option<String>) {
-    let Some(store) = raw_storage() else { return (None, None) };
-    let Ok(Some(text)) = store.get_item(KEY) else { return (None, None) };
+pub fn save(w: &Workspace, origin: Origin) -> Result<(), String> {
+    write(origin.key(), &w.to_json())
+        .then_some(())
+        .ok_or_else(|| "Could not autosave: the browser's storage is full or disabled. Export the workspace to keep it.".to_string())
+}
+
+pub fn read(key: &str) -> Option<String> {
+    raw_storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `text` under `key`; `false` when the browser refused (full or disabled storage).
+pub fn write(key: &str, text: &str) -> bool {
+    match raw_storage() {
+        Some(s) => s.set_item(key, text).is_ok(),
+        None => true,
+    }
+}
+
+pub fn remove(key: &str) {
+    if let Some(s) = raw_storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Moves an unreadable stored value aside under a timestamped key; returns that key.
+fn set_aside(key: &str, text: &str) -> String {
+    let aside = format!("{CORRUPT_PREFIX}{}", js_sys::Date::now() as u64);
+    // Only drop the original once its copy is stored.
+    if write(&aside, text) {
+        remove(key);
+    }
+    aside
+}
+
+/// The workspace stored under `key`, if any. One that does not load is set aside and reported.
+pub fn load(key: &str) -> (Option<Workspace>, Option<String>) {
+    let Some(text) = read(key) else {
+        return (None, None);
+    };
     match Workspace::from_json(&text) {
         Ok(w) => (Some(w), None),
         Err(e) => {
-            let aside = format!("{CORRUPT_PREFIX}{}", js_sys::Date::now() as u64);
-            let _ = store.set_item(&aside, &text);
-            let _ = store.remove_item(KEY);
+            let aside = set_aside(key, &text);
             (None, Some(format!("The saved workspace could not be read ({e}). It was set aside in localStorage as \"{aside}\".")))
         }
     }
 }
 
-/// The workspace in the URL fragment, if the page was opened from a share link.
-pub fn load_fragment() -> (Option<Workspace>, Option<String>) {
-    let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else { return (None, None) };
-    match crate::share::decode_fragment(&hash) {
-        Ok(None) => (None, None),
-        Ok(Some(text)) => match Workspace::from_json(&text) {
-            Ok(w) => (Some(w), Some("Opened the workspace from the shared link.".into())),
-            Err(e) => (None, Some(format!("The shared link holds no usable workspace: {e}"))),
-        },
-        Err(e) => (None, Some(e)),
+/// Your own saved workspace, if any.
+pub fn load_saved() -> (Option<Workspace>, Option<String>) {
+    load(KEY)
+}
+
+/// The shared workspace was changed since it was opened from its link.
+pub fn link_edited() -> bool {
+    match (read(LINK_KEY), read(LINK_ORIGINAL_KEY)) {
+        (Some(now), Some(then)) => now != then,
+        (Some(_), None) => true,
+        _ => false,
     }
 }
 
-/// Drops the `#w=` fragment once loaded, so a reload shows the autosaved (edited) workspace.
-pub fn clear_fragment() {
+/// A workspace that something replaced, kept for Restore.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Previous {
+    /// What replaced it ("Before opening the example …").
+    pub label: String,
+    /// When, in milliseconds since the epoch.
+    pub at: f64,
+    /// The workspace document, as saved.
+    pub workspace: String,
+}
+
+/// The replaced workspaces, newest first. A list that does not parse is set aside.
+pub fn previous() -> (Vec<Previous>, Option<String>) {
+    let Some(text) = read(PREVIOUS_KEY) else {
+        return (Vec::new(), None);
+    };
+    match serde_json::from_str::<Vec<Previous>>(&text) {
+        Ok(list) => (list, None),
+        Err(e) => {
+            let aside = set_aside(PREVIOUS_KEY, &text);
+            (Vec::new(), Some(format!("The list of earlier workspaces could not be read ({e}). It was set aside in localStorage as \"{aside}\".")))
+        }
+    }
+}
+
+/// An unedited example (or nothing at all) need not be kept: the gallery has it.
+fn worth_keeping(text: &str) -> bool {
+    let Ok(w) = Workspace::from_json(text) else {
+        return true;
+    };
+    if w.machines.is_empty() && w.input.trim() == "{}" && w.mocks.trim().is_empty() {
+        return false;
+    }
+    !crate::examples::EXAMPLES
+        .iter()
+        .filter_map(|e| Workspace::from_json(e.json).ok())
+        .any(|e| e.to_json() == text)
+}
+
+/// Keeps `text` (a workspace document) at the top of the list for Restore. An error means it
+/// could not be stored, and the caller must not replace the workspace.
+pub fn push_previous(label: &str, text: &str) -> Result<(), String> {
+    if !worth_keeping(text) {
+        return Ok(());
+    }
+    let (mut list, _) = previous();
+    list.retain(|p| p.workspace != text);
+    list.insert(
+        0,
+        Previous {
+            label: label.to_string(),
+            at: js_sys::Date::now(),
+            workspace: text.to_string(),
+        },
+    );
+    // Oldest first out, but never the one just added.
+    while list.len() > 1
+        && (list.len() > MAX_PREVIOUS
+            || list.iter().map(|p| p.workspace.len()).sum::<usize>() > MAX_PREVIOUS_CHARS)
+    {
+        list.pop();
+    }
+    loop {
+        let body = serde_json::to_string(&list).unwrap_or_default();
+        if write(PREVIOUS_KEY, &body) {
+            return Ok(());
+        }
+        if list.len() <= 1 {
+            return Err("the browser's storage is full or disabled, so the workspace on screen could not be kept for Restore. Export it first.".into());
+        }
+        list.pop();
+    }
+}
+
+/// Removes entry `index` from the list (once it was restored).
+pub fn forget_previous(index: usize) {
+    let (mut list, _) = previous();
+    if index < list.len() {
+        list.remove(index);
+        let _ = write(
+            PREVIOUS_KEY,
+            &serde_json::to_string(&list).unwrap_or_default(),
+        );
+    }
+}
+
+/// The page's address fragment, with its `#`.
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the address fragment without adding a history entry (`None` drops it).
+pub fn set_fragment(fragment: Option<&str>) {
     if let Some(w) = web_sys::window() {
-        if let (Ok(history), Ok(path), Ok(search)) = (w.history(), w.location().pathname(), w.location().search()) {
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{search}")));
+        if let (Ok(history), Ok(path), Ok(search)) =
+            (w.history(), w.location().pathname(), w.location().search())
+        {
+            let hash = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{path}{search}{hash}")),
+            );
         }
     }
 }
@@ -69,9 +233,14 @@ pub fn download_as(name: &str, text: &str, mime: &str) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     let blob = gloo::file::Blob::new_with_options(text, Some(mime));
     let url = gloo::file::ObjectUrl::from(blob);
-    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement =
-        doc.create_element("a").map_err(|_| "cannot create a link")?.dyn_into().map_err(|_| "not a link")?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|_| "cannot create a link")?
+        .dyn_into()
+        .map_err(|_| "not a link")?;
     a.set_href(&url);
     a.set_download(name);
     a.click();

@@ -7,8 +7,8 @@
 //! A tick is one engine event (one `step`) or one outside command (start, timer, token).
 
 use serde::{Deserialize, Serialize};
-use stepwise_json::Value;
 use stepwise_engine::{Engine, EngineConfig, ExecutionId, PendingTask};
+use stepwise_json::Value;
 
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT: &str = "123456789012";
@@ -30,9 +30,11 @@ pub struct MachineDoc {
     pub definition: String,
 }
 
-/// The saved form: `{ "version": 1, "machines": [{ "name", "definition" }], "input", "mocks" }`
-/// (the format `stepwise export` reads). Definitions are written as JSON when they parse and
-/// as text otherwise, so a half-typed definition survives a reload.
+/// The saved form: `{ "version": 1, "machines": [{ "name", "definition" }], "input", "mocks",
+/// "entry" }` (the format `stepwise export` reads). A definition, the input and the mocks are
+/// written as JSON only when that JSON prints back to exactly the text typed; anything else
+/// (other indentation, comments-free but hand-spaced text, a half-typed definition) is
+/// written as the text itself, so a reload or a share link gives back every byte.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SavedWorkspace {
     pub version: u32,
@@ -45,6 +47,9 @@ pub struct SavedWorkspace {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The machine Start runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -61,9 +66,11 @@ fn value_to_text(v: &Value) -> String {
     }
 }
 
+/// The value to save for editor text: its JSON when that prints back byte for byte (so saved
+/// examples stay readable objects), the text as a string otherwise.
 fn text_to_value(text: &str) -> Value {
     match serde_json::from_str::<Value>(text) {
-        Ok(v) if !text.trim().is_empty() => v,
+        Ok(v) if !v.is_string() && value_to_text(&v) == text => v,
         _ => Value::String(text.to_string()),
     }
 }
@@ -74,16 +81,33 @@ type Deployed = (Vec<(String, String)>, Option<Value>);
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Create or update every machine and set the mock config.
-    Deploy { machines: Vec<(String, String)>, mocks: Option<Value> },
-    Start { machine: String, input: String },
+    Deploy {
+        machines: Vec<(String, String)>,
+        mocks: Option<Value>,
+    },
+    Start {
+        machine: String,
+        input: String,
+    },
     /// `n` consecutive engine events.
     Step(usize),
     AdvanceToNextTimer,
     AdvanceBy(i64),
-    SendSuccess { token: String, output: String },
-    SendFailure { token: String, error: String, cause: String },
-    SendHeartbeat { token: String },
-    Stop { execution_arn: String },
+    SendSuccess {
+        token: String,
+        output: String,
+    },
+    SendFailure {
+        token: String,
+        error: String,
+        cause: String,
+    },
+    SendHeartbeat {
+        token: String,
+    },
+    Stop {
+        execution_arn: String,
+    },
 }
 
 impl Command {
@@ -93,6 +117,77 @@ impl Command {
             _ => 1,
         }
     }
+}
+
+impl Command {
+    /// An answer given by hand (a token completed, a heartbeat, a stop, the clock moved), as
+    /// opposed to what the engine does by itself.
+    pub fn by_hand(&self) -> bool {
+        matches!(
+            self,
+            Command::SendSuccess { .. }
+                | Command::SendFailure { .. }
+                | Command::SendHeartbeat { .. }
+                | Command::Stop { .. }
+                | Command::AdvanceBy(_)
+        )
+    }
+}
+
+/// A run the timeline left: acting from an earlier point starts a new branch, and the future
+/// it would have overwritten is kept here, whole, to be put back (which replays it, answers
+/// given by hand included).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    /// The whole command log of that run, its shared past included.
+    pub log: Vec<Command>,
+    /// Ticks it shares with the run that replaced it.
+    pub fork: usize,
+    /// Ticks in all.
+    pub ticks: usize,
+    /// Answers given by hand after the fork.
+    pub answers: usize,
+}
+
+impl Branch {
+    fn new(log: Vec<Command>, fork: usize) -> Self {
+        let ticks = log.iter().map(Command::ticks).sum();
+        let mut start = 0;
+        let mut answers = 0;
+        for c in &log {
+            if start >= fork && c.by_hand() {
+                answers += 1;
+            }
+            start += c.ticks();
+        }
+        Branch {
+            log,
+            fork,
+            ticks,
+            answers,
+        }
+    }
+}
+
+/// At most this many branches are kept (the oldest goes first); each is only a command log.
+pub const MAX_BRANCHES: usize = 50;
+
+/// Ticks two command logs have in common from the start.
+fn common_ticks(a: &[Command], b: &[Command]) -> usize {
+    let mut ticks = 0;
+    for (x, y) in a.iter().zip(b) {
+        match (x, y) {
+            (Command::Step(n), Command::Step(m)) => {
+                ticks += n.min(m);
+                if n != m {
+                    break;
+                }
+            }
+            _ if x == y => ticks += 1,
+            _ => break,
+        }
+    }
+    ticks
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +214,8 @@ pub struct Workspace {
     pub mocks: String,
     pub title: Option<String>,
     pub description: Option<String>,
+    /// The machine Start runs (by name; `None` or a missing name means the first machine).
+    pub entry: Option<String>,
     engine: Engine,
     log: Vec<Command>,
     /// Ticks of the log applied to `engine` (less than the log's total after seeking back).
@@ -126,6 +223,8 @@ pub struct Workspace {
     checkpoints: Vec<(usize, Engine)>,
     checkpoint_every: usize,
     deployed: Option<Deployed>,
+    /// Runs left by acting from an earlier point of the timeline, oldest first.
+    branches: Vec<Branch>,
     /// Bumped on every change; the UI re-renders when it moves.
     pub revision: u64,
     /// Bumped only when what is saved (machines, input, mocks) changes.
@@ -147,12 +246,14 @@ impl Workspace {
             mocks,
             title: None,
             description: None,
+            entry: None,
             checkpoints: vec![(0, engine.clone())],
             engine,
             log: Vec::new(),
             cursor: 0,
             checkpoint_every: CHECKPOINT_EVERY,
             deployed: None,
+            branches: Vec::new(),
             revision: 0,
             doc_revision: 0,
         }
@@ -172,13 +273,21 @@ impl Workspace {
         let machines = saved
             .machines
             .iter()
-            .map(|m| MachineDoc { name: m.name.clone(), definition: value_to_text(&m.definition) })
+            .map(|m| MachineDoc {
+                name: m.name.clone(),
+                definition: value_to_text(&m.definition),
+            })
             .collect();
-        let input = saved.input.as_ref().map(value_to_text).unwrap_or_else(|| "{}".into());
+        let input = saved
+            .input
+            .as_ref()
+            .map(value_to_text)
+            .unwrap_or_else(|| "{}".into());
         let mocks = saved.mocks.as_ref().map(value_to_text).unwrap_or_default();
         let mut ws = Workspace::new(machines, input, mocks);
         ws.title = saved.title;
         ws.description = saved.description;
+        ws.entry = saved.entry;
         Ok(ws)
     }
 
@@ -188,12 +297,16 @@ impl Workspace {
             machines: self
                 .machines
                 .iter()
-                .map(|m| SavedMachine { name: m.name.clone(), definition: text_to_value(&m.definition) })
+                .map(|m| SavedMachine {
+                    name: m.name.clone(),
+                    definition: text_to_value(&m.definition),
+                })
                 .collect(),
             input: (!self.input.trim().is_empty()).then(|| text_to_value(&self.input)),
             mocks: (!self.mocks.trim().is_empty()).then(|| text_to_value(&self.mocks)),
             title: self.title.clone(),
             description: self.description.clone(),
+            entry: self.entry.clone(),
         }
     }
 
@@ -208,6 +321,7 @@ impl Workspace {
         self.mocks = other.mocks;
         self.title = other.title;
         self.description = other.description;
+        self.entry = other.entry;
         self.reset();
         self.doc_changed();
     }
@@ -218,11 +332,18 @@ impl Workspace {
     }
 
     fn unique_name(&self, base: &str) -> String {
-        let base = if base.trim().is_empty() { "Machine" } else { base.trim() };
+        let base = if base.trim().is_empty() {
+            "Machine"
+        } else {
+            base.trim()
+        };
         if !self.machines.iter().any(|m| m.name == base) {
             return base.to_string();
         }
-        (2..).map(|i| format!("{base}{i}")).find(|n| !self.machines.iter().any(|m| &m.name == n)).unwrap_or_default()
+        (2..)
+            .map(|i| format!("{base}{i}"))
+            .find(|n| !self.machines.iter().any(|m| &m.name == n))
+            .unwrap_or_default()
     }
 
     /// Adds a new machine with a one-state definition; returns its index.
@@ -237,7 +358,13 @@ impl Workspace {
     pub fn duplicate_machine(&mut self, index: usize) -> Option<usize> {
         let m = self.machines.get(index)?.clone();
         let name = self.unique_name(&format!("{}Copy", m.name));
-        self.machines.insert(index + 1, MachineDoc { name, definition: m.definition });
+        self.machines.insert(
+            index + 1,
+            MachineDoc {
+                name,
+                definition: m.definition,
+            },
+        );
         self.doc_changed();
         Some(index + 1)
     }
@@ -258,18 +385,46 @@ impl Workspace {
         if name.is_empty() || name.chars().count() > 80 {
             return Err("a state machine name has 1 to 80 characters".into());
         }
-        if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
-            return Err(format!("{c:?} is not allowed in a state machine name (use letters, digits, - and _)"));
+        if let Some(c) = name
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(format!(
+                "{c:?} is not allowed in a state machine name (use letters, digits, - and _)"
+            ));
         }
-        if self.machines.iter().enumerate().any(|(i, m)| i != index && m.name == name) {
+        if self
+            .machines
+            .iter()
+            .enumerate()
+            .any(|(i, m)| i != index && m.name == name)
+        {
             return Err(format!("there is already a machine named {name}"));
         }
         let m = self.machines.get_mut(index).ok_or("no such machine")?;
         if m.name != name {
+            if self.entry.as_deref() == Some(m.name.as_str()) {
+                self.entry = Some(name.to_string());
+            }
             m.name = name.to_string();
             self.doc_changed();
         }
         Ok(())
+    }
+
+    /// What Start runs: the chosen entry machine if it still exists, else the first one.
+    pub fn entry_machine(&self) -> Option<String> {
+        self.entry
+            .clone()
+            .filter(|n| self.machine_index(n).is_some())
+            .or_else(|| self.machines.first().map(|m| m.name.clone()))
+    }
+
+    pub fn set_entry(&mut self, name: &str) {
+        if self.entry.as_deref() != Some(name) && self.machine_index(name).is_some() {
+            self.entry = Some(name.to_string());
+            self.doc_changed();
+        }
     }
 
     pub fn set_definition(&mut self, index: usize, text: String) {
@@ -330,14 +485,79 @@ impl Workspace {
         self.log.clear();
         self.cursor = 0;
         self.deployed = None;
+        self.branches.clear();
         self.revision += 1;
+    }
+
+    pub fn branches(&self) -> &[Branch] {
+        &self.branches
+    }
+
+    /// Puts branch `index` back as the run on the timeline, replayed to its end; the run it
+    /// replaces becomes a branch in turn, so switching never loses either.
+    pub fn restore_branch(&mut self, index: usize) -> Result<(), String> {
+        if index >= self.branches.len() {
+            return Err("there is no such branch".into());
+        }
+        let branch = self.branches.remove(index);
+        let shared = common_ticks(&self.log, &branch.log);
+        let current = std::mem::replace(&mut self.log, branch.log);
+        if current.iter().map(Command::ticks).sum::<usize>() > shared {
+            self.branches.push(Branch::new(current, shared));
+        }
+        // Checkpoints up to the shared ticks hold for both runs; replay the rest.
+        self.checkpoints.retain(|(t, _)| *t <= shared);
+        let (tick, engine) = self
+            .checkpoints
+            .last()
+            .cloned()
+            .unwrap_or_else(|| (0, Engine::new(EngineConfig::default())));
+        self.engine = engine;
+        self.cursor = tick;
+        self.replay_to(self.total_ticks());
+        self.deployed = last_deploy(&self.log);
+        self.revision += 1;
+        Ok(())
+    }
+
+    /// Applies the log from the cursor up to `tick`, keeping checkpoints on the way.
+    fn replay_to(&mut self, tick: usize) {
+        let mut start = 0;
+        let log = std::mem::take(&mut self.log);
+        for cmd in &log {
+            let w = cmd.ticks();
+            let (from, to) = (start.max(self.cursor), (start + w).min(tick));
+            if from < to {
+                match cmd {
+                    Command::Step(_) => {
+                        for _ in from..to {
+                            self.engine.step();
+                            self.cursor += 1;
+                            self.maybe_checkpoint();
+                        }
+                    }
+                    other => {
+                        let _ = apply(&mut self.engine, other);
+                        self.cursor += 1;
+                        self.maybe_checkpoint();
+                    }
+                }
+            }
+            start += w;
+            if start >= tick {
+                break;
+            }
+        }
+        self.log = log;
     }
 
     fn mocks_value(&self) -> Result<Option<Value>, String> {
         if self.mocks.trim().is_empty() {
             return Ok(None);
         }
-        serde_json::from_str(&self.mocks).map(Some).map_err(|e| format!("mocks are not valid JSON: {e}"))
+        serde_json::from_str(&self.mocks)
+            .map(Some)
+            .map_err(|e| format!("mocks are not valid JSON: {e}"))
     }
 
     /// Starts an execution of machine `machine` with the current input, deploying the current
@@ -346,10 +566,18 @@ impl Workspace {
         if self.machine_index(machine).is_none() {
             return Err(format!("there is no machine named {machine}"));
         }
-        let input = if self.input.trim().is_empty() { "{}".to_string() } else { self.input.clone() };
-        serde_json::from_str::<Value>(&input).map_err(|e| format!("the input is not valid JSON: {e}"))?;
-        let machines: Vec<(String, String)> =
-            self.machines.iter().map(|m| (m.name.clone(), m.definition.clone())).collect();
+        let input = if self.input.trim().is_empty() {
+            "{}".to_string()
+        } else {
+            self.input.clone()
+        };
+        serde_json::from_str::<Value>(&input)
+            .map_err(|e| format!("the input is not valid JSON: {e}"))?;
+        let machines: Vec<(String, String)> = self
+            .machines
+            .iter()
+            .map(|m| (m.name.clone(), m.definition.clone()))
+            .collect();
         let mocks = self.mocks_value()?;
         let wanted = (machines.clone(), mocks.clone());
         if self.deployed.as_ref() != Some(&wanted) {
@@ -366,15 +594,23 @@ impl Workspace {
             self.push(Command::Deploy { machines, mocks })?;
             self.deployed = Some(wanted);
         }
-        self.push(Command::Start { machine: machine.to_string(), input })?;
-        self.engine.executions().last().map(|e| e.id).ok_or_else(|| "the execution did not start".to_string())
+        self.push(Command::Start {
+            machine: machine.to_string(),
+            input,
+        })?;
+        self.engine
+            .executions()
+            .last()
+            .map(|e| e.id)
+            .ok_or_else(|| "the execution did not start".to_string())
     }
 
     /// One engine event; `Ok(false)` when nothing is due now.
     pub fn step(&mut self) -> Result<bool, String> {
-        self.truncate_future();
         match self.engine.step() {
             Some(_) => {
+                // Only an actual move branches the timeline (the engine is the same either way).
+                self.truncate_future();
                 self.record_step();
                 self.revision += 1;
                 Ok(true)
@@ -386,13 +622,13 @@ impl Workspace {
     /// Up to `budget` events; with `advance_timers`, waits on timers are skipped by moving the
     /// virtual clock (as "Run to end" does).
     pub fn run_frame(&mut self, budget: usize, advance_timers: bool) -> Frame {
-        self.truncate_future();
         let mut events = 0;
         let end = loop {
             if events >= budget {
                 break FrameEnd::Budget;
             }
             if self.engine.step().is_some() {
+                self.truncate_future();
                 self.record_step();
                 events += 1;
                 continue;
@@ -402,6 +638,7 @@ impl Workspace {
                 // jumping to it would fail the task nobody had a chance to answer.
                 let waiting_outside = !outside_tasks(&self.engine).is_empty();
                 if advance_timers && !waiting_outside {
+                    self.truncate_future();
                     let _ = self.apply_new(Command::AdvanceToNextTimer);
                     continue;
                 }
@@ -411,8 +648,16 @@ impl Workspace {
                     FrameEnd::WaitingForOutside
                 };
             }
-            let running = self.engine.executions().iter().any(|e| e.status.as_str() == "RUNNING");
-            break if running { FrameEnd::WaitingForOutside } else { FrameEnd::Finished };
+            let running = self
+                .engine
+                .executions()
+                .iter()
+                .any(|e| e.status.as_str() == "RUNNING");
+            break if running {
+                FrameEnd::WaitingForOutside
+            } else {
+                FrameEnd::Finished
+            };
         };
         if events > 0 {
             self.revision += 1;
@@ -436,20 +681,32 @@ impl Workspace {
     }
 
     pub fn send_success(&mut self, token: &str, output: &str) -> Result<(), String> {
-        serde_json::from_str::<Value>(output).map_err(|e| format!("the output is not valid JSON: {e}"))?;
-        self.push(Command::SendSuccess { token: token.into(), output: output.into() })
+        serde_json::from_str::<Value>(output)
+            .map_err(|e| format!("the output is not valid JSON: {e}"))?;
+        self.push(Command::SendSuccess {
+            token: token.into(),
+            output: output.into(),
+        })
     }
 
     pub fn send_failure(&mut self, token: &str, error: &str, cause: &str) -> Result<(), String> {
-        self.push(Command::SendFailure { token: token.into(), error: error.into(), cause: cause.into() })
+        self.push(Command::SendFailure {
+            token: token.into(),
+            error: error.into(),
+            cause: cause.into(),
+        })
     }
 
     pub fn send_heartbeat(&mut self, token: &str) -> Result<(), String> {
-        self.push(Command::SendHeartbeat { token: token.into() })
+        self.push(Command::SendHeartbeat {
+            token: token.into(),
+        })
     }
 
     pub fn stop(&mut self, execution_arn: &str) -> Result<(), String> {
-        self.push(Command::Stop { execution_arn: execution_arn.into() })
+        self.push(Command::Stop {
+            execution_arn: execution_arn.into(),
+        })
     }
 
     /// Tasks waiting for the outside world: callbacks and unmocked tasks. A nested
@@ -499,10 +756,16 @@ impl Workspace {
         self.revision += 1;
     }
 
-    /// A new command after seeking back replaces the rest of the log, as typing after an undo.
+    /// A new command after seeking back starts a new branch: the rest of the log is kept in
+    /// `branches` and dropped from the run.
     fn truncate_future(&mut self) {
         if self.cursor == self.total_ticks() {
             return;
+        }
+        self.branches
+            .push(Branch::new(self.log.clone(), self.cursor));
+        if self.branches.len() > MAX_BRANCHES {
+            self.branches.remove(0);
         }
         let mut kept = Vec::new();
         let mut start = 0;
@@ -521,10 +784,7 @@ impl Workspace {
         let cursor = self.cursor;
         self.checkpoints.retain(|(t, _)| *t <= cursor);
         // The deployed definitions may have been applied after the cursor.
-        self.deployed = self.log.iter().rev().find_map(|c| match c {
-            Command::Deploy { machines, mocks } => Some((machines.clone(), mocks.clone())),
-            _ => None,
-        });
+        self.deployed = last_deploy(&self.log);
     }
 
     fn push(&mut self, cmd: Command) -> Result<(), String> {
@@ -568,6 +828,13 @@ impl Workspace {
     }
 }
 
+fn last_deploy(log: &[Command]) -> Option<Deployed> {
+    log.iter().rev().find_map(|c| match c {
+        Command::Deploy { machines, mocks } => Some((machines.clone(), mocks.clone())),
+        _ => None,
+    })
+}
+
 pub fn outside_tasks(engine: &Engine) -> Vec<PendingTask> {
     let mut tasks = engine.pending_tasks();
     tasks.retain(|t| t.kind != stepwise_engine::PendingKind::ChildExecution);
@@ -575,7 +842,11 @@ pub fn outside_tasks(engine: &Engine) -> Vec<PendingTask> {
 }
 
 /// Creates or updates every machine; returns the machines (or `⟨mocks⟩`) that failed.
-fn deploy(engine: &mut Engine, machines: &[(String, String)], mocks: Option<&Value>) -> Vec<(String, String)> {
+fn deploy(
+    engine: &mut Engine,
+    machines: &[(String, String)],
+    mocks: Option<&Value>,
+) -> Vec<(String, String)> {
     let mut errors = Vec::new();
     for (name, text) in machines {
         let arn = machine_arn(name);
@@ -603,9 +874,10 @@ fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
             deploy(engine, machines, mocks.as_ref());
             Ok(())
         }
-        Command::Start { machine, input } => {
-            engine.start_execution(&machine_arn(machine), None, Some(input)).map(|_| ()).map_err(|e| e.to_string())
-        }
+        Command::Start { machine, input } => engine
+            .start_execution(&machine_arn(machine), None, Some(input))
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
         Command::Step(n) => {
             for _ in 0..*n {
                 engine.step();
@@ -621,7 +893,11 @@ fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
             Ok(())
         }
         Command::SendSuccess { token, output } => e(engine.send_task_success(token, output)),
-        Command::SendFailure { token, error, cause } => e(engine.send_task_failure(
+        Command::SendFailure {
+            token,
+            error,
+            cause,
+        } => e(engine.send_task_failure(
             token,
             (!error.is_empty()).then_some(error.as_str()),
             (!cause.is_empty()).then_some(cause.as_str()),
@@ -634,9 +910,9 @@ fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     // In the wasm test run these run in the browser with the rest of the suite.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn example(file: &str) -> Workspace {
         Workspace::from_json(crate::examples::by_file(file).expect("example").json).expect("loads")
@@ -651,7 +927,12 @@ mod tests {
     }
 
     fn status(w: &Workspace, machine: &str) -> Vec<&'static str> {
-        w.engine().executions().iter().filter(|e| e.machine_name == machine).map(|e| e.status.as_str()).collect()
+        w.engine()
+            .executions()
+            .iter()
+            .filter(|e| e.machine_name == machine)
+            .map(|e| e.status.as_str())
+            .collect()
     }
 
     #[test]
@@ -661,8 +942,85 @@ mod tests {
         let back = Workspace::from_json(&w.to_json()).unwrap();
         assert_eq!(back.machines, w.machines);
         assert_eq!(back.input, w.input);
-        assert!(Workspace::from_json("{\"version\":2,\"machines\":[]}").err().unwrap().contains("version 2"));
+        assert!(Workspace::from_json("{\"version\":2,\"machines\":[]}")
+            .err()
+            .unwrap()
+            .contains("version 2"));
         assert!(Workspace::from_json("[]").is_err());
+    }
+
+    #[test]
+    fn saved_text_comes_back_byte_for_byte() {
+        let mut w = example("sync-start.json");
+        let typed = "{\n\t\"StartAt\" : \"A\",\r\n  \"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}}   }\n";
+        w.set_definition(0, typed.into());
+        w.set_input("\"just a string\"".into());
+        w.set_mocks("  {}".into());
+        let back = Workspace::from_json(&w.to_json()).unwrap();
+        assert_eq!(back.machines[0].definition, typed);
+        assert_eq!(back.input, "\"just a string\"");
+        assert_eq!(back.mocks, "  {}");
+        // Text that is exactly the pretty form is saved as JSON, so saved files stay readable.
+        let pretty = serde_json::to_string_pretty(&stepwise_json::json!({"StartAt": "A"})).unwrap();
+        w.set_definition(1, pretty.clone());
+        assert!(w.to_saved().machines[1].definition.is_object());
+        assert_eq!(
+            Workspace::from_json(&w.to_json()).unwrap().machines[1].definition,
+            pretty
+        );
+    }
+
+    #[test]
+    fn the_entry_machine_is_saved_and_follows_a_rename() {
+        let mut w = example("sync-start.json");
+        assert_eq!(w.entry_machine().as_deref(), Some("Parent"));
+        w.set_entry("HelloWorld");
+        w.set_entry("Nobody");
+        assert_eq!(w.entry_machine().as_deref(), Some("HelloWorld"));
+        w.rename_machine(1, "Hello2").unwrap();
+        let back = Workspace::from_json(&w.to_json()).unwrap();
+        assert_eq!(back.entry_machine().as_deref(), Some("Hello2"));
+        w.delete_machine(1);
+        assert_eq!(
+            w.entry_machine().as_deref(),
+            Some("Parent"),
+            "a deleted entry falls back to the first machine"
+        );
+    }
+
+    #[test]
+    fn acting_from_the_past_branches_and_the_old_future_comes_back_with_its_answers() {
+        let mut w = example("approval.json");
+        let id = w.start("Approval").unwrap();
+        run_all(&mut w);
+        let token = w.pending_tasks()[0].token.clone();
+        let before_answer = w.position().0;
+        w.send_success(&token, "{\"approved\": false}").unwrap();
+        run_all(&mut w);
+        let rejected = w.engine().execution(id).clone();
+        assert_eq!(rejected.error.as_deref(), Some("Rejected"));
+        let (end, _) = w.position();
+
+        // Back to before the answer, and answer differently: a new branch.
+        w.seek(before_answer);
+        assert!(w.branches().is_empty(), "seeking alone changes nothing");
+        let token = w.pending_tasks()[0].token.clone();
+        w.send_success(&token, "{\"approved\": true}").unwrap();
+        run_all(&mut w);
+        assert_eq!(w.engine().execution(id).status.as_str(), "SUCCEEDED");
+        assert_eq!(w.branches().len(), 1);
+        let b = &w.branches()[0];
+        assert_eq!((b.fork, b.ticks, b.answers), (before_answer, end, 1));
+
+        // Restoring it replays the old answer; the approved run becomes a branch in turn.
+        w.restore_branch(0).unwrap();
+        assert_eq!(w.position(), (end, end));
+        assert_eq!(w.engine().execution(id).history, rejected.history);
+        assert_eq!(w.branches().len(), 1);
+        assert_eq!(w.branches()[0].fork, before_answer);
+        w.restore_branch(0).unwrap();
+        assert_eq!(w.engine().execution(id).status.as_str(), "SUCCEEDED");
+        assert!(w.restore_branch(5).is_err());
     }
 
     #[test]
@@ -678,7 +1036,13 @@ mod tests {
         assert!(w.rename_machine(0, "").is_err());
         w.rename_machine(0, "Main").unwrap();
         assert!(w.delete_machine(2));
-        assert_eq!(w.machines.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["Main", "MachineCopy"]);
+        assert_eq!(
+            w.machines
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>(),
+            ["Main", "MachineCopy"]
+        );
         let before = w.doc_revision;
         w.set_definition(0, w.machines[0].definition.clone());
         assert_eq!(w.doc_revision, before, "an unchanged text is not a change");
@@ -689,11 +1053,21 @@ mod tests {
         for ex in crate::examples::EXAMPLES {
             let mut w = Workspace::from_json(ex.json).unwrap();
             let entry = w.machines[0].name.clone();
-            w.start(&entry).unwrap_or_else(|e| panic!("{}: {e}", ex.file));
+            w.start(&entry)
+                .unwrap_or_else(|e| panic!("{}: {e}", ex.file));
             let end = run_all(&mut w);
-            assert!(matches!(end.end, FrameEnd::Finished | FrameEnd::WaitingForOutside), "{}: {end:?}", ex.file);
+            assert!(
+                matches!(end.end, FrameEnd::Finished | FrameEnd::WaitingForOutside),
+                "{}: {end:?}",
+                ex.file
+            );
             let root = &w.engine().executions()[0];
-            assert!(root.error.as_deref() != Some("States.Runtime"), "{}: {:?}", ex.file, root.cause);
+            assert!(
+                root.error.as_deref() != Some("States.Runtime"),
+                "{}: {:?}",
+                ex.file,
+                root.cause
+            );
         }
     }
 
@@ -702,16 +1076,24 @@ mod tests {
         let mut w = example("wait-for-task-token.json");
         let id = w.start("Parent").unwrap();
         assert_eq!(run_all(&mut w).end, FrameEnd::WaitingForOutside);
-        assert_eq!(w.engine().children(id).len(), 1, "the child execution exists");
+        assert_eq!(
+            w.engine().children(id).len(),
+            1,
+            "the child execution exists"
+        );
         let pending = w.pending_tasks();
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].state_name, "Start HelloWorld");
         assert!(w.send_success(&pending[0].token, "not json").is_err());
-        w.send_success(&pending[0].token, "{\"approved\": true}").unwrap();
+        w.send_success(&pending[0].token, "{\"approved\": true}")
+            .unwrap();
         assert_eq!(run_all(&mut w).end, FrameEnd::Finished);
         let parent = w.engine().execution(id);
         assert_eq!(parent.status.as_str(), "SUCCEEDED");
-        assert_eq!(parent.output, Some(stepwise_json::json!({"approved": true})));
+        assert_eq!(
+            parent.output,
+            Some(stepwise_json::json!({"approved": true}))
+        );
     }
 
     #[test]
@@ -731,7 +1113,11 @@ mod tests {
         let (end, total) = w.position();
         assert_eq!(end, total);
         let history_at = |w: &Workspace| -> Vec<(u64, &'static str)> {
-            w.engine().executions().iter().flat_map(|e| e.history.iter().map(|h| (h.id, h.event_type))).collect()
+            w.engine()
+                .executions()
+                .iter()
+                .flat_map(|e| e.history.iter().map(|h| (h.id, h.event_type)))
+                .collect()
         };
         let full = history_at(&w);
         let full_count = full.len();
@@ -741,13 +1127,23 @@ mod tests {
             assert_eq!(w.position(), (target, total));
         }
         w.seek(total);
-        assert_eq!(history_at(&w), full, "seeking to the end rebuilds the same run");
-        // A new command after seeking back drops the rest of the log.
+        assert_eq!(
+            history_at(&w),
+            full,
+            "seeking to the end rebuilds the same run"
+        );
+        // A new command after seeking back starts a new branch; the rest is kept aside.
         w.seek(10);
         w.step().unwrap();
         assert_eq!(w.position(), (11, 11));
+        assert_eq!(w.branches().len(), 1);
+        assert_eq!((w.branches()[0].fork, w.branches()[0].ticks), (10, total));
         run_all(&mut w);
-        assert_eq!(history_at(&w).len(), full_count, "the same run, replayed live");
+        assert_eq!(
+            history_at(&w).len(),
+            full_count,
+            "the same run, replayed live"
+        );
     }
 
     #[test]
@@ -785,7 +1181,8 @@ mod tests {
         assert_eq!(pending[0].state_name, "Charge card");
         let io = crate::history::state_io(&w.engine().execution(id).history, "Check stock");
         assert_eq!(io.retries, 1, "the mocked failure was retried once");
-        w.send_success(&pending[0].token, "{\"Payload\": {\"chargeId\": \"ch_1\"}}").unwrap();
+        w.send_success(&pending[0].token, "{\"Payload\": {\"chargeId\": \"ch_1\"}}")
+            .unwrap();
         assert_eq!(run_all(&mut w).end, FrameEnd::Finished);
         let out = w.engine().execution(id).output.clone().unwrap();
         assert_eq!(out["charge"]["chargeId"], "ch_1");
@@ -805,6 +1202,9 @@ mod tests {
         assert!(w.advance_to_next_timer().unwrap());
         assert_eq!(w.engine().now_millis() - t0, 5_000);
         run_all(&mut w);
-        assert_eq!(w.engine().executions()[0].output, Some(stepwise_json::json!({"path": "Top > Middle > Leaf"})));
+        assert_eq!(
+            w.engine().executions()[0].output,
+            Some(stepwise_json::json!({"path": "Top > Middle > Leaf"}))
+        );
     }
 }

@@ -7,10 +7,24 @@ use yew::prelude::*;
 use crate::context::use_workspace;
 use crate::examples;
 use crate::state::{use_ui, Action, Level, Theme};
+use crate::storage::Origin;
 use crate::workspace::Workspace;
 
-fn confirm(msg: &str) -> bool {
-    web_sys::window().and_then(|w| w.confirm_with_message(msg).ok()).unwrap_or(false)
+/// Puts `new` on screen in place of your workspace, which is kept for Restore first.
+fn open_as_local(
+    ws: &crate::context::WorkspaceHandle,
+    ui: &crate::state::UiHandle,
+    new: Workspace,
+    label: &str,
+    done: String,
+) {
+    match crate::switch::replace_local(ws, ui, new, label) {
+        Ok(()) => ui.dispatch(Action::Notify(Level::Info, done)),
+        Err(e) => ui.dispatch(Action::Notify(
+            Level::Error,
+            format!("Nothing was replaced: {e}"),
+        )),
+    }
 }
 
 #[function_component]
@@ -45,29 +59,46 @@ pub fn Header() -> Html {
         let (ws, ui, reader) = (ws.clone(), ui.clone(), reader.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
             input.set_value("");
             let (ws, ui) = (ws.clone(), ui.clone());
             let file = gloo::file::File::from(file);
             let name = file.name();
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |res| match res {
-                Ok(text) => match Workspace::from_json(&text) {
-                    Ok(w) => {
-                        ws.update(|cur| cur.load(w));
-                        ui.dispatch(Action::Loaded);
-                        ui.dispatch(Action::Notify(Level::Info, format!("Imported {name}.")));
-                    }
-                    Err(e) => ui.dispatch(Action::Notify(Level::Error, format!("{name}: {e}"))),
-                },
-                Err(e) => ui.dispatch(Action::Notify(Level::Error, format!("Could not read {name}: {e}"))),
-            }));
+            *reader.borrow_mut() =
+                Some(gloo::file::callbacks::read_as_text(
+                    &file,
+                    move |res| match res {
+                        Ok(text) => match Workspace::from_json(&text) {
+                            Ok(w) => open_as_local(
+                                &ws,
+                                &ui,
+                                w,
+                                &format!("Before you imported {name}"),
+                                format!(
+                                    "Imported {name}. The workspace it replaced is under Restore."
+                                ),
+                            ),
+                            Err(e) => {
+                                ui.dispatch(Action::Notify(Level::Error, format!("{name}: {e}")))
+                            }
+                        },
+                        Err(e) => ui.dispatch(Action::Notify(
+                            Level::Error,
+                            format!("Could not read {name}: {e}"),
+                        )),
+                    },
+                ));
         })
     };
     let on_share = {
         let (ws, ui) = (ws.clone(), ui.clone());
         Callback::from(move |_| {
             let frag = crate::share::encode_fragment(&ws.read().to_json());
-            let Some(loc) = web_sys::window().map(|w| w.location()) else { return };
+            let Some(loc) = web_sys::window().map(|w| w.location()) else {
+                return;
+            };
             let base = format!(
                 "{}{}{}",
                 loc.origin().unwrap_or_default(),
@@ -84,17 +115,24 @@ pub fn Header() -> Html {
     let on_new = {
         let (ws, ui) = (ws.clone(), ui.clone());
         Callback::from(move |_| {
-            if confirm("Start an empty workspace? Export first if you want to keep this one.") {
-                let mut w = Workspace::default();
-                w.add_machine();
-                ws.update(|cur| cur.load(w));
-                ui.dispatch(Action::Loaded);
-            }
+            let mut w = Workspace::default();
+            w.add_machine();
+            open_as_local(
+                &ws,
+                &ui,
+                w,
+                "Before you started a new workspace",
+                "A new workspace. The one it replaced is under Restore.".into(),
+            );
         })
     };
     let on_aws = {
         let ui = ui.clone();
         Callback::from(move |_| ui.dispatch(Action::ShowExport(true)))
+    };
+    let on_restore = {
+        let ui = ui.clone();
+        Callback::from(move |_| ui.dispatch(Action::ShowRestore(true)))
     };
     let on_theme = {
         let ui = ui.clone();
@@ -112,6 +150,7 @@ pub fn Header() -> Html {
             <button data-testid="import" onclick={on_import_click}>{ "Import" }</button>
             <input type="file" accept=".json,application/json" class="hidden" ref={file_input}
                 data-testid="import-file" onchange={on_import} />
+            <button data-testid="restore" title="Workspaces replaced by an example, a file, New or a shared link" onclick={on_restore}>{ "Restore" }</button>
             <button data-testid="export" onclick={on_export}>{ "Export" }</button>
             <button data-testid="export-open" title="CloudFormation or SAM template of these machines" onclick={on_aws}>{ "Export to AWS" }</button>
             <button data-testid="share" onclick={on_share}>{ "Share link" }</button>
@@ -139,12 +178,15 @@ pub fn Gallery() -> Html {
         .map(|(ex, title, desc)| {
             let (ws, ui) = (ws.clone(), ui.clone());
             let file = ex.file;
+            let label = format!("Before you opened the example {title}");
             let onclick = Callback::from(move |_| match Workspace::from_json(ex.json) {
-                Ok(w) => {
-                    ws.update(|cur| cur.load(w));
-                    ui.dispatch(Action::Loaded);
-                    ui.dispatch(Action::Notify(Level::Info, "Example loaded. Press Start (N), then Step (S) or Run (R).".into()));
-                }
+                Ok(w) => open_as_local(
+                    &ws,
+                    &ui,
+                    w,
+                    &label,
+                    "Example loaded. Press Start (N), then Step (S) or Run (R). Your previous workspace is under Restore.".into(),
+                ),
                 Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
             });
             html! {
@@ -161,7 +203,7 @@ pub fn Gallery() -> Html {
                 onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <div class="toolbar"><h2>{ "Examples" }</h2><span class="spacer" />
                     <button data-testid="gallery-close" onclick={close}>{ "Close" }</button></div>
-                <p class="muted">{ "Opening an example replaces the machines, input and mocks of this workspace (export first to keep them)." }</p>
+                <p class="muted">{ "Opening an example replaces the machines, input and mocks on screen; the workspace it replaces is kept under Restore." }</p>
                 <div class="cards">{ cards }</div>
             </div>
         </div>
@@ -171,7 +213,9 @@ pub fn Gallery() -> Html {
 #[function_component]
 pub fn ShareDialog() -> Html {
     let ui = use_ui();
-    let Some(link) = ui.share_link.clone() else { return html! {} };
+    let Some(link) = ui.share_link.clone() else {
+        return html! {};
+    };
     let close = {
         let ui = ui.clone();
         Callback::from(move |_| ui.dispatch(Action::ShowShare(None)))
@@ -182,11 +226,107 @@ pub fn ShareDialog() -> Html {
             <div class="modal small" role="dialog" aria-label="Share link" data-testid="share-dialog"
                 onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                 <h2>{ "Share link" }</h2>
-                <p class="muted">{ "The link holds the machines, input and mocks (compressed, in the part after #, never sent to a server). It was copied to the clipboard if the browser allowed it." }</p>
+                <p class="muted">{ "The link holds the machines, input, mocks and the machine Start runs (compressed, in the part after #, never sent to a server). Opening it shows that workspace beside the opener's own, which it never overwrites. It was copied to the clipboard if the browser allowed it." }</p>
                 <input class="share-link" data-testid="share-link" readonly=true value={link.clone()}
                     onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
                 if long { <p class="field-error">{ format!("This link is {} characters long; some tools cut links that long. Export a file instead.", link.len()) }</p> }
                 <div class="row"><span class="spacer" /><button onclick={close}>{ "Close" }</button></div>
+            </div>
+        </div>
+    }
+}
+
+/// Shown while a workspace opened from a share link is on screen.
+#[function_component]
+pub fn SharedBanner() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    if ui.origin != Origin::Link {
+        return html! {};
+    }
+    let keep = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_| crate::switch::keep_shared(&ws, &ui))
+    };
+    let back = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_| crate::switch::back_to_local(&ws, &ui))
+    };
+    html! {
+        <div class="shared-banner" role="region" aria-label="Shared workspace" data-testid="shared-banner">
+            <span>{ "A shared workspace, opened from a link. Yours is kept as it was; edits here are saved apart." }</span>
+            <span class="spacer" />
+            <button class="primary" data-testid="shared-keep" onclick={keep}>{ "Keep this as my workspace" }</button>
+            <button data-testid="shared-back" onclick={back}>{ "Back to my workspace" }</button>
+        </div>
+    }
+}
+
+fn describe_doc(text: &str) -> String {
+    match Workspace::from_json(text) {
+        Ok(w) if w.machines.is_empty() => "no state machine".into(),
+        Ok(w) => w
+            .machines
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Err(_) => "unreadable".into(),
+    }
+}
+
+/// The workspaces that something replaced, to put one back.
+#[function_component]
+pub fn RestoreDialog() -> Html {
+    let ws = use_workspace();
+    let ui = use_ui();
+    if !ui.restore {
+        return html! {};
+    }
+    let close = {
+        let ui = ui.clone();
+        Callback::from(move |_| ui.dispatch(Action::ShowRestore(false)))
+    };
+    let (list, problem) = crate::storage::previous();
+    let shared = (ui.origin == Origin::Local)
+        .then(|| crate::storage::read(crate::storage::LINK_KEY))
+        .flatten();
+    let rows: Html = list
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (ws, ui) = (ws.clone(), ui.clone());
+            let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(p.at)).to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED);
+            html! {
+                <li class="restore-item" data-testid="restore-item">
+                    <div><strong>{ p.label.clone() }</strong><span class="muted small">{ format!(" · {}", String::from(when)) }</span></div>
+                    <div class="muted small">{ describe_doc(&p.workspace) }</div>
+                    <button data-testid="restore-open" onclick={Callback::from(move |_| crate::switch::restore_previous(&ws, &ui, i))}>{ "Open" }</button>
+                </li>
+            }
+        })
+        .collect();
+    let shared_row = shared.map(|text| {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        html! {
+            <li class="restore-item">
+                <div><strong>{ "The shared workspace opened from a link" }</strong></div>
+                <div class="muted small">{ describe_doc(&text) }</div>
+                <button data-testid="restore-shared" onclick={Callback::from(move |_| crate::switch::reopen_shared(&ws, &ui))}>{ "Open" }</button>
+            </li>
+        }
+    });
+    let empty = list.is_empty() && shared_row.is_none();
+    html! {
+        <div class="modal-backdrop" onclick={close.clone()}>
+            <div class="modal small" role="dialog" aria-label="Restore a workspace" data-testid="restore-dialog"
+                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                <h2>{ "Restore a workspace" }</h2>
+                <p class="muted">{ "Opening an example, a file, New or keeping a shared link keeps the workspace it replaces here (in this browser). Opening one puts the workspace on screen in its place." }</p>
+                if let Some(p) = problem { <p class="field-error">{ p }</p> }
+                if empty { <p class="muted">{ "Nothing has been replaced yet." }</p> }
+                <ul class="restore-list">{ for shared_row }{ rows }</ul>
+                <div class="row"><span class="spacer" /><button data-testid="restore-close" onclick={close}>{ "Close" }</button></div>
             </div>
         </div>
     }

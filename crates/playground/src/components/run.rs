@@ -5,8 +5,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::context::use_workspace;
-use crate::hooks::{do_advance_timer, do_reset, do_start, do_step, entry_machine};
 use crate::history::{format_clock, format_elapsed};
+use crate::hooks::{do_advance_timer, do_reset, do_start, do_step};
 use crate::state::{use_ui, Action, Level, Play};
 
 /// Parses "10s", "5m", "2h", "1d", "250ms" or a bare number of seconds.
@@ -40,8 +40,22 @@ pub fn RunControls() -> Html {
         let names: Vec<String> = w.machines.iter().map(|m| m.name.clone()).collect();
         let (pos, total) = w.position();
         let events: usize = e.executions().iter().map(|x| x.history.len()).sum();
-        let running = e.executions().iter().filter(|x| x.status.as_str() == "RUNNING").count();
-        (names, entry_machine(&w, &ui), e.now_millis(), e.next_timer(), pos, total, events, running, !e.executions().is_empty())
+        let running = e
+            .executions()
+            .iter()
+            .filter(|x| x.status.as_str() == "RUNNING")
+            .count();
+        (
+            names,
+            w.entry_machine(),
+            e.now_millis(),
+            e.next_timer(),
+            pos,
+            total,
+            events,
+            running,
+            !e.executions().is_empty(),
+        )
     };
     let playing = ui.playing;
 
@@ -65,13 +79,20 @@ pub fn RunControls() -> Html {
         Callback::from(move |_: MouseEvent| ui.dispatch(Action::Pause))
     };
     let on_entry = {
-        let ui = ui.clone();
-        Callback::from(move |e: Event| ui.dispatch(Action::SetEntry(e.target_unchecked_into::<HtmlSelectElement>().value())))
+        let ws = ws.clone();
+        Callback::from(move |e: Event| {
+            let name = e.target_unchecked_into::<HtmlSelectElement>().value();
+            ws.update(|w| w.set_entry(&name));
+        })
     };
     let on_speed = {
         let ui = ui.clone();
         Callback::from(move |e: InputEvent| {
-            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u32>() {
+            if let Ok(v) = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse::<u32>()
+            {
                 ui.dispatch(Action::SetSpeed(v));
             }
         })
@@ -79,12 +100,71 @@ pub fn RunControls() -> Html {
     let on_seek = {
         let (ws, ui) = (ws.clone(), ui.clone());
         Callback::from(move |e: InputEvent| {
-            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<usize>() {
+            if let Ok(v) = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse::<usize>()
+            {
                 ui.dispatch(Action::Pause);
                 ws.update(|w| w.seek(v));
+                crate::hooks::notify_position(&ws, &ui);
             }
         })
     };
+    let branch_choice = use_state(|| 0usize);
+    let on_branch_choice = {
+        let branch_choice = branch_choice.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(i) = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse::<usize>()
+            {
+                branch_choice.set(i);
+            }
+        })
+    };
+    let on_branch_restore = {
+        let (ws, ui, branch_choice) = (ws.clone(), ui.clone(), branch_choice.clone());
+        Callback::from(move |_: MouseEvent| {
+            ui.dispatch(Action::Pause);
+            match ws.update(|w| w.restore_branch(*branch_choice)) {
+                Ok(()) => {
+                    branch_choice.set(0);
+                    let (pos, _) = ws.read().position();
+                    ui.dispatch(Action::Notify(
+                        Level::Info,
+                        format!("Branch restored and replayed to step {pos}, answers by hand included. The run it replaced is kept under Branches."),
+                    ));
+                }
+                Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
+            }
+        })
+    };
+    let branches: Vec<String> = ws
+        .read()
+        .branches()
+        .iter()
+        .map(|b| {
+            let answers = match b.answers {
+                0 => String::new(),
+                1 => ", 1 answer by hand".into(),
+                n => format!(", {n} answers by hand"),
+            };
+            format!(
+                "From step {}: {} more steps{answers}",
+                b.fork,
+                b.ticks - b.fork
+            )
+        })
+        .collect();
+    // Newest first in the list.
+    let branch_options: Html = branches
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, label)| html! { <option value={i.to_string()} selected={i == *branch_choice}>{ label.clone() }</option> })
+        .collect();
     let on_advance_by = {
         let (ws, ui, advance_by) = (ws.clone(), ui.clone(), advance_by.clone());
         Callback::from(move |_: MouseEvent| match parse_duration(&advance_by) {
@@ -93,17 +173,26 @@ pub fn RunControls() -> Html {
                     ui.dispatch(Action::Notify(Level::Error, e));
                 }
             }
-            None => ui.dispatch(Action::Notify(Level::Error, format!("{:?} is not a duration (try 10s, 5m, 2h)", *advance_by))),
+            None => ui.dispatch(Action::Notify(
+                Level::Error,
+                format!("{:?} is not a duration (try 10s, 5m, 2h)", *advance_by),
+            )),
         })
     };
     let on_advance_text = {
         let advance_by = advance_by.clone();
-        Callback::from(move |e: InputEvent| advance_by.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            advance_by.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
 
     let progress = match playing {
-        Some(Play::ToEnd) => html! { <span class="progress" data-testid="run-progress" role="status"><span class="spinner" />{ format!("Running… {} events", ui.run_events) }</span> },
-        Some(Play::Animate) => html! { <span class="progress" data-testid="run-progress" role="status"><span class="spinner" />{ "Playing" }</span> },
+        Some(Play::ToEnd) => {
+            html! { <span class="progress" data-testid="run-progress" role="status"><span class="spinner" />{ format!("Running… {} events", ui.run_events) }</span> }
+        }
+        Some(Play::Animate) => {
+            html! { <span class="progress" data-testid="run-progress" role="status"><span class="spinner" />{ "Playing" }</span> }
+        }
         None => html! {},
     };
 
@@ -129,7 +218,7 @@ pub fn RunControls() -> Html {
                 </label>
                 { progress }
                 <span class="spacer" />
-                <span class="muted" data-testid="counts">{ format!("{events} events · {running} running") }</span>
+                <span class="muted" data-testid="counts" title="History events written by every execution (one step can write several)">{ format!("{events} events · {running} running") }</span>
             </div>
             <div class="run-row">
                 <span class="clock" data-testid="clock" title="Virtual clock (UTC)">{ format_clock(now) }</span>
@@ -140,11 +229,19 @@ pub fn RunControls() -> Html {
                 <input class="short" data-testid="advance-by-input" aria-label="Advance the clock by" value={(*advance_by).clone()} oninput={on_advance_text} />
                 <button data-testid="advance-by" title="Advance the clock by this long (10s, 5m, 2h, 1d)" onclick={on_advance_by}>{ "Advance" }</button>
                 <span class="sep" />
-                <span class="timeline" title="Timeline: drag to step backwards and forwards through the run">
+                <span class="timeline" title="Timeline, in steps (one step is one engine move or one outside action, and can write several history events): drag to go backwards and forwards through the run">
                     <input type="range" min="0" max={total.to_string()} value={position.to_string()} disabled={total == 0}
-                        data-testid="timeline" aria-label="Timeline" oninput={on_seek} />
-                    <span class="num" data-testid="timeline-pos">{ format!("{position} / {total}") }</span>
+                        data-testid="timeline" aria-label="Timeline" aria-valuetext={format!("step {position} of {total}")} oninput={on_seek} />
+                    <span class="num" data-testid="timeline-pos">{ format!("step {position} / {total}") }</span>
                 </span>
+                if !branches.is_empty() {
+                    <span class="branches">
+                        <select data-testid="branch-select" aria-label="Branches: runs left by acting from an earlier step" title="Runs left by acting from an earlier step" onchange={on_branch_choice}>
+                            { branch_options }
+                        </select>
+                        <button data-testid="branch-restore" title="Put this run back on the timeline (replays it, answers by hand included)" onclick={on_branch_restore}>{ "Restore branch" }</button>
+                    </span>
+                }
             </div>
         </section>
     }
@@ -153,13 +250,20 @@ pub fn RunControls() -> Html {
 #[cfg(test)]
 mod tests {
     // In the wasm test run these run in the browser with the rest of the suite.
+    use super::parse_duration;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::parse_duration;
 
     #[test]
     fn durations() {
-        for (t, ms) in [("10s", 10_000), ("10", 10_000), ("1.5m", 90_000), ("2h", 7_200_000), ("250ms", 250), (" 1 d ", 86_400_000)] {
+        for (t, ms) in [
+            ("10s", 10_000),
+            ("10", 10_000),
+            ("1.5m", 90_000),
+            ("2h", 7_200_000),
+            ("250ms", 250),
+            (" 1 d ", 86_400_000),
+        ] {
             assert_eq!(parse_duration(t), Some(ms), "{t}");
         }
         for bad in ["", "x", "-1s", "10y", "0"] {

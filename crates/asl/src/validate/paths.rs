@@ -79,7 +79,7 @@ pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
     for holder in ["ItemReader", "ResultWriter"] {
         if let Some(Value::Object(h)) = obj.get(holder) {
             let hp = child(pointer, holder);
-            if let Some(v @ Value::Object(_)) = h.get("Parameters") {
+            if let Some(v) = h.get("Parameters") {
                 template(ctx, v, &child(&hp, "Parameters"), 0);
             }
             if let Some(Value::Object(rc)) = h.get("ReaderConfig") {
@@ -92,7 +92,7 @@ pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
         for field in ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"] {
             path_field(ctx, b, &bp, field, PathKind::Reference, false);
         }
-        if let Some(v @ Value::Object(_)) = b.get("BatchInput") {
+        if let Some(v) = b.get("BatchInput") {
             template(ctx, v, &child(&bp, "BatchInput"), 0);
         }
     }
@@ -102,9 +102,7 @@ pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
             if let Some(c) = c.as_object() {
                 let ip = super::index(&cp, i);
                 path_field(ctx, c, &ip, "ResultPath", PathKind::Destination, true);
-                if let Some(v @ Value::Object(_)) = c.get("Assign") {
-                    template(ctx, v, &child(&ip, "Assign"), 0);
-                }
+                assign(ctx, c, &ip);
             }
         }
     }
@@ -135,10 +133,13 @@ fn has_dollar_field(v: &Value, depth: usize) -> bool {
 /// Deep enough for any real template; deeper values stop being searched instead of recursing on.
 const MAX_DEPTH: usize = 200;
 
-/// A JSONPath-mode `Assign` of a Choice rule: a payload template like any other.
-pub(crate) fn choice_rule_assign(ctx: &mut Ctx, rule: &Map<String, Value>, pointer: &str) {
-    if let Some(v @ Value::Object(_)) = rule.get("Assign") {
-        template(ctx, v, &child(pointer, "Assign"), 0);
+/// The JSONPath-mode `Assign` of a catcher or a Choice rule: a payload template whose members
+/// are the variables, so an object (as a state's own `Assign` must be).
+pub(crate) fn assign(ctx: &mut Ctx, holder: &Map<String, Value>, pointer: &str) {
+    match holder.get("Assign") {
+        Some(v @ Value::Object(_)) => template(ctx, v, &child(pointer, "Assign"), 0),
+        Some(_) => ctx.schema(&child(pointer, "Assign"), "Value must be an object"),
+        None => {}
     }
 }
 

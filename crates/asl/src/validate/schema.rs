@@ -314,7 +314,7 @@ pub(crate) fn choice(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lan
                 if r.contains_key("Output") {
                     query_language::wrong_language_field(ctx, &rp, "Output", lang, Lang::Jsonata);
                 }
-                super::paths::choice_rule_assign(ctx, r, &rp);
+                super::paths::assign(ctx, r, &rp);
             }
             Lang::Jsonata => {
                 for key in r.keys() {

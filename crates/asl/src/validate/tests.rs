@@ -211,6 +211,9 @@ fn checks_table() {
         ("filter with an unquoted word", machine(json!({"A": {"Type": "Pass", "End": true, "Parameters": {"es.$": "$.t[?(@.TargetLanguageCode==es)]"}}})), vec![]),
         ("script expression", machine(json!({"A": {"Type": "Pass", "End": true, "OutputPath": "$[(@.length-1)].bar"}})), vec![]),
         ("intrinsic as ErrorPath", machine(json!({"A": {"Type": "Fail", "ErrorPath": "States.Format('E{}', $.code)", "CausePath": "$.why"}})), vec![]),
+        ("catcher Assign not an object", machine(json!({"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "A", "Assign": 5}]}})), vec![(SVF, E, "/States/A/Catch/0/Assign")]),
+        ("Choice rule Assign not an object", machine(json!({"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsNull": true, "Next": "B", "Assign": []}], "Default": "B"}, "B": pass_end()})), vec![(SVF, E, "/States/A/Choices/0/Assign")]),
+        ("a bad path in an array BatchInput", machine(json!({"A": {"Type": "Map", "End": true, "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": [{"x.$": "nope"}]}, "ItemProcessor": {"StartAt": "X", "States": {"X": pass_end()}}}})), vec![(SVF, E, "/States/A/ItemBatcher/BatchInput/0/x.$")]),
         ("bad top-level TimeoutSeconds", json!({"StartAt": "A", "TimeoutSeconds": 0, "States": {"A": pass_end()}}), vec![(SVF, E, "/TimeoutSeconds")]),
     ];
     let mut failures = Vec::new();

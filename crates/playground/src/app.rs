@@ -104,11 +104,24 @@ fn Shell() -> Html {
             move || drop(timer)
         });
     }
+    let reset = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_: MouseEvent| {
+            crate::hooks::do_reset(&ws, &ui);
+            ui.dispatch(Action::Notify(
+                Level::Info,
+                "Every execution was forgotten: Start runs afresh.".into(),
+            ));
+        })
+    };
     let notice = ui.notice.clone().map(|(level, text)| {
         let ui = ui.clone();
         html! {
             <div class={classes!("notice", if level == Level::Error { "error" } else { "info" })} role="status" data-testid="notice">
                 <span title={text.clone()}>{ text }</span>
+                if ui.notice_reset {
+                    <button data-testid="notice-reset" onclick={reset.clone()}>{ "Reset" }</button>
+                }
                 <button class="link" aria-label="Dismiss" onclick={Callback::from(move |_| ui.dispatch(Action::DismissNotice))}>{ "✕" }</button>
             </div>
         }

@@ -52,6 +52,55 @@ pub fn do_start(ws: &WorkspaceHandle, ui: &UiHandle) {
     }
 }
 
+/// Why execution `e` failed, in words, when it is a repeated execution name: a nested example
+/// that names its child fails the second time it runs, as on AWS.
+pub fn explain_already_exists(e: &stepwise_engine::Execution) -> Option<String> {
+    if !e.error.as_deref()?.contains("ExecutionAlreadyExists") {
+        return None;
+    }
+    // The cause quotes the child's ARN: arn:aws:states:<region>:<account>:execution:<machine>:<name>.
+    let arn = e
+        .cause
+        .as_deref()
+        .and_then(|c| c.split('\'').nth(1))
+        .unwrap_or("");
+    let mut parts = arn.rsplitn(3, ':');
+    let (name, machine) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let what = if name.is_empty() || machine.is_empty() {
+        "a child execution with a name an earlier execution already used".to_string()
+    } else {
+        format!(
+            "{machine} with the execution name \"{name}\", which an earlier execution already used"
+        )
+    };
+    Some(format!(
+        "{} failed because it starts {what}. AWS refuses to start two executions with the same name (ExecutionAlreadyExists), and so does the playground. Reset forgets the earlier executions; or give each child a name of its own, e.g. \"Name.$\": \"States.UUID()\".",
+        e.machine_name
+    ))
+}
+
+/// The explanation above for the latest run (the last execution started by hand), if it applies.
+fn latest_run_hint(w: &Workspace) -> Option<String> {
+    w.engine()
+        .executions()
+        .iter()
+        .rev()
+        .find(|e| e.depth == 0)
+        .and_then(explain_already_exists)
+}
+
+/// Reports why a run stopped: a repeated execution name gets its explanation and a Reset
+/// button, anything else the plain reason.
+fn report_stop(ws: &WorkspaceHandle, ui: &UiHandle, why: String) {
+    if why.starts_with("Waiting for you") {
+        ui.dispatch(Action::SetBottom(BottomTab::Tokens));
+    }
+    match latest_run_hint(&ws.read()) {
+        Some(hint) => ui.dispatch(Action::NotifyWithReset(hint)),
+        None => ui.dispatch(Action::Notify(Level::Info, why)),
+    }
+}
+
 /// Why nothing happened, in words.
 fn idle_reason(w: &Workspace) -> String {
     let engine = w.engine();
@@ -128,10 +177,7 @@ pub fn do_step(ws: &WorkspaceHandle, ui: &UiHandle) {
         Ok(true) => {}
         Ok(false) => {
             let why = idle_reason(&ws.read());
-            if why.starts_with("Waiting for you") {
-                ui.dispatch(Action::SetBottom(BottomTab::Tokens));
-            }
-            ui.dispatch(Action::Notify(Level::Info, why));
+            report_stop(ws, ui, why);
         }
         Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
     }
@@ -182,12 +228,10 @@ pub fn use_play_loop(ws: WorkspaceHandle, ui: UiHandle) {
                 let period = 1000 / (*speed).max(1);
                 Interval::new(period, move || {
                     let frame = ws.update(|w| w.run_frame(1, true));
-                    if let Some(msg) = finish_message(frame.end, &ws.read()) {
+                    let msg = finish_message(frame.end, &ws.read());
+                    if let Some(msg) = msg {
                         ui.dispatch(Action::Pause);
-                        if frame.end == FrameEnd::WaitingForOutside {
-                            ui.dispatch(Action::SetBottom(BottomTab::Tokens));
-                        }
-                        ui.dispatch(Action::Notify(Level::Info, msg));
+                        report_stop(&ws, &ui, msg);
                     }
                 })
             });
@@ -213,10 +257,7 @@ pub fn use_play_loop(ws: WorkspaceHandle, ui: UiHandle) {
                     Some(msg) => {
                         ui.dispatch(Action::SliceDone(frame.events));
                         ui.dispatch(Action::Pause);
-                        if frame.end == FrameEnd::WaitingForOutside {
-                            ui.dispatch(Action::SetBottom(BottomTab::Tokens));
-                        }
-                        ui.dispatch(Action::Notify(Level::Info, msg));
+                        report_stop(&ws, &ui, msg);
                     }
                 }
             })

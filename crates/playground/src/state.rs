@@ -58,6 +58,8 @@ pub struct UiState {
     pub origin: Origin,
     /// The Restore dialog is open.
     pub restore: bool,
+    /// The notice offers Reset (it explains a failure that Reset cures).
+    pub notice_reset: bool,
 }
 
 impl Default for UiState {
@@ -80,6 +82,7 @@ impl Default for UiState {
             export: false,
             origin: Origin::Local,
             restore: false,
+            notice_reset: false,
         }
     }
 }
@@ -101,6 +104,8 @@ pub enum Action {
     SetBottom(BottomTab),
     SetFilter(String),
     Notify(Level, String),
+    /// An error notice with a Reset button.
+    NotifyWithReset(String),
     DismissNotice,
     ShowGallery(bool),
     ShowShare(Option<String>),
@@ -168,8 +173,18 @@ impl Reducible for UiState {
             Action::SetSpeed(v) => s.speed = v.clamp(1, 120),
             Action::SetBottom(t) => s.bottom = t,
             Action::SetFilter(f) => s.filter = f,
-            Action::Notify(l, t) => s.notice = Some((l, t)),
-            Action::DismissNotice => s.notice = None,
+            Action::Notify(l, t) => {
+                s.notice = Some((l, t));
+                s.notice_reset = false;
+            }
+            Action::NotifyWithReset(t) => {
+                s.notice = Some((Level::Error, t));
+                s.notice_reset = true;
+            }
+            Action::DismissNotice => {
+                s.notice = None;
+                s.notice_reset = false;
+            }
             Action::ShowGallery(b) => s.gallery = b,
             Action::ShowShare(l) => s.share_link = l,
             Action::ShowExport(b) => s.export = b,

@@ -128,6 +128,10 @@ pub fn Inspector() -> Html {
             }
         })
     };
+    let on_reset = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_: MouseEvent| crate::hooks::do_reset(&ws, &ui))
+    };
     html! {
         <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
             <h2>
@@ -151,6 +155,10 @@ pub fn Inspector() -> Html {
                 <div class="io-block error" data-testid="exec-error">
                     <h3>{ "Error" }</h3>
                     <pre class="json">{ err }{ exec.cause.clone().map(|c| format!("\n\n{}", pretty(&c))).unwrap_or_default() }</pre>
+                    if let Some(hint) = crate::hooks::explain_already_exists(exec) {
+                        <p class="hint" data-testid="exec-error-hint">{ hint }</p>
+                        <button data-testid="hint-reset" onclick={on_reset.clone()}>{ "Reset" }</button>
+                    }
                 </div>
             }
         </section>

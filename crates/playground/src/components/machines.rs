@@ -41,6 +41,26 @@ pub fn workspace_diagnostics_for(text: &str, machine_names: &[String]) -> Vec<Di
     diags
 }
 
+/// A parse error in AWS's wording ends with `at [Source: (String)"<the whole text>"; line: …]`:
+/// the editor already shows the text and the line, so only the first sentence is listed.
+fn is_source_excerpt(text: &str) -> bool {
+    text.trim_start().starts_with("[Source:")
+}
+
+pub fn short_message(message: &str) -> String {
+    let first = match message.find("[Source:") {
+        Some(i) => message[..i].trim_end().trim_end_matches(" at").trim_end_matches("\n at").trim_end(),
+        None => message,
+    };
+    // Any other message that quotes a long text is cut too: the panel is a few lines high.
+    const MAX: usize = 300;
+    if first.chars().count() > MAX {
+        format!("{}…", first.chars().take(MAX).collect::<String>())
+    } else {
+        first.to_string()
+    }
+}
+
 /// Puts the caret at the start of `line` (1-based) in the editor with `data-testid` `testid`
 /// and scrolls it into view.
 pub fn reveal_line(testid: &str, line: u32) {
@@ -58,6 +78,21 @@ pub fn reveal_line(testid: &str, line: u32) {
     let _ = ta.focus();
     let _ = ta.set_selection_range(offset, offset);
     ta.set_scroll_top(((line.saturating_sub(3)) * 19) as i32);
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_parse_error_is_listed_without_the_text_it_quotes() {
+        let text = "{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}\n";
+        let d = super::diagnostics_for(text).into_iter().next().expect("a diagnostic");
+        let shown = super::short_message(&d.message);
+        assert!(!shown.contains("StartAt") && !shown.is_empty(), "{shown}");
+        assert!(super::short_message(&"x".repeat(1000)).chars().count() <= 301);
+    }
 }
 
 #[function_component]
@@ -199,8 +234,8 @@ pub fn MachinesPanel() -> Html {
                     <li class={classes!("diag", sev)} data-testid="diagnostic" {onclick} title="Show in the editor">
                         <span class="diag-sev">{ if sev == "error" { "✕" } else { "⚠" } }</span>
                         <code class="diag-code">{ d.code.clone() }</code>
-                        <span class="diag-msg">{ d.message.clone() }</span>
-                        <span class="diag-loc">{ at }{ d.location.clone().map(|l| format!(" {l}")).unwrap_or_default() }</span>
+                        <span class="diag-msg">{ short_message(&d.message) }</span>
+                        <span class="diag-loc">{ at }{ d.location.as_deref().filter(|l| !is_source_excerpt(l)).map(|l| format!(" {l}")).unwrap_or_default() }</span>
                     </li>
                 }
             })

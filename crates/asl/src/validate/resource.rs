@@ -23,6 +23,9 @@ pub(crate) fn check(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str) {
 
 /// `Ok` for a resource AWS takes; otherwise what is wrong with it, in a few words.
 fn well_formed(resource: &str) -> Result<(), String> {
+    if resource.chars().any(char::is_whitespace) {
+        return Err(format!("'{resource}' contains blanks"));
+    }
     if resource.contains("${") {
         return placeholders(resource);
     }
@@ -100,7 +103,7 @@ fn lambda_function(function: &str) -> Result<(), String> {
     }
 }
 
-/// RFC 3986's `scheme ":" rest`, with something after the colon and no blanks.
+/// RFC 3986's `scheme ":" rest`, with something after the colon.
 fn is_uri(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once(':') else {
         return false;
@@ -109,7 +112,6 @@ fn is_uri(text: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         && !rest.is_empty()
-        && !text.chars().any(char::is_whitespace)
 }
 
 #[cfg(test)]
@@ -151,6 +153,8 @@ mod tests {
             "1abc:x",
             "foo:",
             "foo: bar",
+            "arn:aws:states:::lambda:invoke ",
+            "arn:aws:lambda:us-east-1:123456789012:function:my function",
         ] {
             assert!(well_formed(bad).is_err(), "{bad}");
         }

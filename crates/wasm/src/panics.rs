@@ -11,14 +11,12 @@
 //!    the trap surface as a bare `RuntimeError: unreachable`.
 //!
 //! Engines created before the panic lived in the old instance's memory, which nothing can vouch
-//! for after a trap: they are gone, and wasm-bindgen refuses calls on them with "Invalid stale
-//! object from previous Wasm instance". Only a bug can get here: every input is checked before it
-//! reaches code that could panic, overflow the stack or exhaust memory.
-//!
-//! Traps that are not panics (a stack overflow, an allocation failure) run no Rust code, so they
-//! cannot schedule the reset: the package's entry point (`js/stepwise_wasm.js`) catches them and
-//! resets the instance itself. Keeping them impossible is the job of the input checks and the
-//! engine's counted budgets.
+//! for after a trap: on their own, wasm-bindgen's bindings refuse calls on them ("Invalid stale
+//! object from previous Wasm instance"). The package's entry point (`js/stepwise_wasm.js`) does
+//! better: it resets the instance at once and rebuilds every engine by replaying its calls. It
+//! also catches the traps that are not panics (a stack overflow, an allocation failure), which run
+//! no Rust code and so cannot schedule the reset. Only a bug can get here: every input is checked
+//! before it reaches code that could panic, and the engine's work is bounded by counted budgets.
 
 use wasm_bindgen::JsValue;
 
@@ -31,10 +29,7 @@ pub fn install() {
         #[cfg(feature = "console_error_panic_hook")]
         console_error_panic_hook::hook(info);
         wasm_bindgen::handler::schedule_reinit();
-        let error = js_sys::Error::new(&format!(
-            "Stepwise hit a bug and reset itself: {info}. Engines created before this error are \
-             gone; new ones work. Please report the call that caused it."
-        ));
+        let error = js_sys::Error::new(&format!("Stepwise hit a bug: {info}"));
         error.set_name(INTERNAL_ERROR);
         // Thrown from inside the hook, the error unwinds past every Rust frame of the call: that
         // is what the trap would have done, but the caller sees an Error that says what happened.

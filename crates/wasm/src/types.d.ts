@@ -100,5 +100,5 @@ export type StepwiseErrorName =
   | "InvalidToken" | "InvalidOutput" | "InvalidDefinition" | "InvalidName" | "InvalidArn"
   | "InvalidExecutionInput" | "ValidationException" | "InternalError";
 /** What every method throws: `name` is AWS's exception name; `InvalidDefinition` carries `diagnostics`.
- *  `InternalError` is a bug in Stepwise: the module resets itself, and engines made before it are gone. */
+ *  `InternalError` is a bug in Stepwise: the module resets itself and rebuilds its engines as they were. */
 export interface StepwiseError extends Error { name: StepwiseErrorName; diagnostics?: Diagnostic[] }

@@ -2,8 +2,8 @@
 // circular, deep and throwing values for every call that takes JSON, a getter that calls back
 // into the engine it is read by, thousands of refused calls in a row, and a real trap of the
 // WebAssembly instance. Refusals are Errors with AWS's names; afterwards the attacked engine and a
-// new one both work. After the trap, the call throws InternalError, new engines work, and the
-// engines of the trapped instance say they are gone.
+// new one both work. After the trap, the call throws InternalError and every engine is rebuilt as
+// it was (one whose calls could not be recorded says it is gone), and new engines work.
 
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -63,10 +63,21 @@ function check(report, where, { assert, assertEqual }) {
   );
   assert(report.trap, `${where}: the trap was not reported`);
   assertEqual([report.trap.name, report.trap.cause], ['InternalError', 'RuntimeError'], `${where}: the trap`);
-  assert(report.trap.message.includes('was reset'), `the trap's message: ${report.trap.message}`);
+  assert(report.trap.message.includes('rebuilt'), `the trap's message: ${report.trap.message}`);
   assertEqual(
     report.afterTrap,
-    { old: 'InternalError', fresh: 'SUCCEEDED {"ok":4}', validate: 'OK' },
+    {
+      rebuilt: true,
+      old: 'SUCCEEDED {"ok":3}',
+      oldExecution: '{"approved":true}',
+      other: [true],
+      otherCompletes: '{"done":1}',
+      unrecorded: 'InternalError',
+      fresh: 'SUCCEEDED {"ok":4}',
+      validate: 'OK',
+      afterFree: 'SUCCEEDED {"ok":5}',
+      moved: true,
+    },
     `${where}: after the trap`,
   );
 }
@@ -171,19 +182,48 @@ async function attack(api) {
     fresh: works(new Stepwise()),
   };
 
-  // A real trap: a method called on an object whose pointer is outside the module's memory.
-  const ghost = Object.create(Stepwise.prototype);
-  ghost.__wbg_ptr = 0xfffffff0;
+  // Before the trap: another engine with a task waiting, and one whose calls cannot all be
+  // recorded (an extra field the call never reads, but JSON.stringify cannot encode).
+  const other = new Stepwise({ seed: 7n });
+  const otherMachine = other.createStateMachine({ name: 'Approval', definition: approval }).stateMachineArn;
+  const otherExecution = other.startExecution({ stateMachineArn: otherMachine, input: { n: 1 } }).executionArn;
+  other.runUntilIdle();
+  const otherToken = other.listPendingTasks().tasks[0].taskToken;
+  const unrecorded = new Stepwise();
+  const cyclic = {};
+  cyclic.self = cyclic;
+  unrecorded.createStateMachine({ name: 'P', definition: pass, tags: cyclic });
+
+  // A real trap: the engine's pointer is moved outside the module's memory (as a corrupted heap
+  // would leave it), so the next call reads out of bounds.
+  const trueAddress = sw.__wbg_ptr;
+  sw.__wbg_ptr = 0xfffffff0;
   let trap;
   try {
-    ghost.now();
+    sw.now();
   } catch (e) {
     trap = { name: e.name, message: e.message, cause: e.cause && e.cause.constructor.name };
   }
+  const rebuilt = sw.__wbg_ptr !== 0xfffffff0 && sw.__wbg_ptr !== 0;
   const afterTrap = {
-    old: nameOf(() => works(sw)),
+    rebuilt,
+    // Every engine is as it was: the attacked one, with its executions, and the other one, whose
+    // task still waits for the same token and completes.
+    old: works(sw),
+    oldExecution: sw.describeExecution({ executionArn }).output,
+    other: other.listPendingTasks().tasks.map((t) => t.taskToken === otherToken),
+    otherCompletes: (() => {
+      other.sendTaskSuccess({ taskToken: otherToken, output: { done: 1 } });
+      other.runUntilIdle();
+      return other.describeExecution({ executionArn: otherExecution }).output;
+    })(),
+    unrecorded: nameOf(() => unrecorded.now()),
     fresh: works(new Stepwise()),
     validate: validateStateMachineDefinition({ definition: pass }).result,
   };
+  // Freeing a lost engine touches nothing of the new instance.
+  unrecorded.free();
+  afterTrap.afterFree = works(new Stepwise());
+  afterTrap.moved = trueAddress !== undefined;
   return { names, reentrant, refusals, afterAttacks, trap, afterTrap };
 }

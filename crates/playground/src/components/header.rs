@@ -70,14 +70,16 @@ pub fn Header() -> Html {
                 Some(gloo::file::callbacks::read_as_text(
                     &file,
                     move |res| match res {
-                        Ok(text) => match Workspace::from_json(&text) {
-                            Ok(w) => open_as_local(
+                        // A workspace file, or definitions and templates as users keep them.
+                        Ok(text) => match crate::import::read(&name, &text) {
+                            Ok(imported) => open_as_local(
                                 &ws,
                                 &ui,
-                                w,
+                                imported.workspace,
                                 &format!("Before you imported {name}"),
                                 format!(
-                                    "Imported {name}. The workspace it replaced is under Restore."
+                                    "Imported {name}. The workspace it replaced is under Restore.{}",
+                                    imported.notes.iter().map(|n| format!(" {n}")).collect::<String>()
                                 ),
                             ),
                             Err(e) => {
@@ -148,7 +150,7 @@ pub fn Header() -> Html {
             <button data-testid="examples" onclick={on_gallery}>{ "Examples" }</button>
             <button data-testid="new-workspace" onclick={on_new}>{ "New" }</button>
             <button data-testid="import" onclick={on_import_click}>{ "Import" }</button>
-            <input type="file" accept=".json,application/json" class="hidden" ref={file_input}
+            <input type="file" accept=".json,.yaml,.yml,.template,application/json,application/x-yaml,text/yaml" class="hidden" ref={file_input}
                 data-testid="import-file" onchange={on_import} />
             <button data-testid="restore" title="Workspaces replaced by an example, a file, New or a shared link" onclick={on_restore}>{ "Restore" }</button>
             <button data-testid="export" onclick={on_export}>{ "Export" }</button>

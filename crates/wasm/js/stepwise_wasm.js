@@ -31,10 +31,13 @@ const CHANGING = new Set([
   'step', 'runUntilIdle', 'advanceClock', 'advanceToNextTimer',
 ]);
 
-/** Characters of recorded arguments an engine may hold before it gives up being rebuildable. */
+/** Characters of recorded arguments an engine may hold before it gives up being rebuildable;
+ *  each recorded call also counts `ENTRY_COST` for the entry itself. */
 const LOG_LIMIT = 32 * 1024 * 1024;
+const ENTRY_COST = 64;
 
-/** Per engine: its recorded calls (`[name, argumentsText]`) and their size; `null` log: lost. */
+/** Per engine: its recorded calls (`[name, argumentsText, times]`, the same call repeated
+ *  `times` in a row) and their size; a `null` log: the engine cannot be rebuilt. */
 const records = new WeakMap();
 /** The instance each engine lives in, counted from 0; a reset starts the next one. */
 const homes = new WeakMap();
@@ -87,12 +90,14 @@ function reset() {
       try {
         const [[, options], ...calls] = record.log;
         const fresh = new Base(...restore(options));
-        for (const [name, args] of calls) {
-          try {
-            Base.prototype[name].apply(fresh, restore(args));
-          } catch (e) {
-            // The call was answered before, so it is answered the same way now; a trap is not.
-            if (isTrap(e)) throw e;
+        for (const [name, args, times] of calls) {
+          for (let i = 0; i < times; i++) {
+            try {
+              Base.prototype[name].apply(fresh, restore(args));
+            } catch (e) {
+              // The call was answered before, so it is answered the same way now; a trap is not.
+              if (isTrap(e)) throw e;
+            }
           }
         }
         // The user's object takes over the rebuilt engine (and its place in the new instance).
@@ -138,11 +143,15 @@ function guarded(engine, name, args, call) {
     );
   }
   if (record && record.log) {
-    if (argsText === undefined || record.size + argsText.length > LOG_LIMIT) {
+    const last = record.log[record.log.length - 1];
+    if (argsText === undefined || record.size + argsText.length + ENTRY_COST > LOG_LIMIT) {
       record.log = null;
+    } else if (last[0] === name && last[1] === argsText) {
+      // A page stepping in a loop repeats the same call: it is counted, not stored again.
+      last[2]++;
     } else {
-      record.log.push([name, argsText]);
-      record.size += argsText.length;
+      record.log.push([name, argsText, 1]);
+      record.size += argsText.length + ENTRY_COST;
     }
   }
   return result;
@@ -153,7 +162,7 @@ export class Stepwise extends Base {
   constructor(...args) {
     const options = snapshot(args, true);
     guarded(null, 'new Stepwise', args, () => super(...args));
-    records.set(this, { log: options === undefined ? null : [['new', options]], size: 0 });
+    records.set(this, { log: options === undefined ? null : [['new', options, 1]], size: 0 });
     homes.set(this, instance);
     const entry = new WeakRef(this);
     entries.set(this, entry);

@@ -72,6 +72,8 @@ function check(report, where, { assert, assertEqual }) {
       oldExecution: '{"approved":true}',
       other: [true],
       otherCompletes: '{"done":1}',
+      stepped: true,
+      stepper: 0,
       unrecorded: 'InternalError',
       fresh: 'SUCCEEDED {"ok":4}',
       validate: 'OK',
@@ -189,6 +191,21 @@ async function attack(api) {
   const otherExecution = other.startExecution({ stateMachineArn: otherMachine, input: { n: 1 } }).executionArn;
   other.runUntilIdle();
   const otherToken = other.listPendingTasks().tasks[0].taskToken;
+  // An engine stepped thousands of times in a loop.
+  const stepper = new Stepwise();
+  const loop = {
+    StartAt: 'A',
+    States: {
+      A: { Type: 'Pass', Next: 'B' },
+      B: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'Done' }], Default: 'A' },
+      Done: { Type: 'Succeed' },
+    },
+  };
+  const looping = stepper.startExecution({
+    stateMachineArn: stepper.createStateMachine({ name: 'Loop', definition: loop }).stateMachineArn,
+  }).executionArn;
+  for (let i = 0; i < 3000; i++) stepper.step();
+  const stepped = stepper.getExecutionHistory({ executionArn: looping }).events.length;
   const unrecorded = new Stepwise();
   const cyclic = {};
   cyclic.self = cyclic;
@@ -217,6 +234,8 @@ async function attack(api) {
       other.runUntilIdle();
       return other.describeExecution({ executionArn: otherExecution }).output;
     })(),
+    stepped: stepped >= 3000,
+    stepper: stepper.getExecutionHistory({ executionArn: looping }).events.length - stepped,
     unrecorded: nameOf(() => unrecorded.now()),
     fresh: works(new Stepwise()),
     validate: validateStateMachineDefinition({ definition: pass }).result,

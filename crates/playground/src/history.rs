@@ -92,18 +92,35 @@ pub fn state_statuses(events: &[HistoryEvent], waiting: &[String]) -> BTreeMap<S
             open.push(Open { name: name.to_string(), scope: e.scope.clone(), errored: false });
         } else if t.ends_with("StateExited") {
             let Some(name) = event_state(e) else { continue };
-            if let Some(k) = open.iter().rposition(|o| o.name == name && o.scope == e.scope) {
-                open.remove(k);
-            } else if let Some(k) = open.iter().rposition(|o| o.name == name) {
-                open.remove(k);
-            }
-            put(&mut out, name, StateStatus::Succeeded);
+            let k = open
+                .iter()
+                .rposition(|o| o.name == name && o.scope == e.scope)
+                .or_else(|| open.iter().rposition(|o| o.name == name));
+            // Leaving a state after its last attempt failed means a Catch took over (the
+            // console's "Caught error"); a failed attempt that a retry redid does not count.
+            let errored = k.map(|k| open.remove(k).errored).unwrap_or(false);
+            put(&mut out, name, if errored { StateStatus::Caught } else { StateStatus::Succeeded });
         } else if t.starts_with("Execution") && t != "ExecutionStarted" {
             finished = Some(t);
         } else if is_failure(t) {
             let name = event_state(e);
-            if let Some(o) = open.iter_mut().rev().find(|o| Some(o.name.as_str()) == name || name.is_none()) {
-                o.errored = true;
+            let Some(k) = open.iter().rposition(|o| Some(o.name.as_str()) == name || name.is_none()) else { continue };
+            open[k].errored = true;
+            // A Parallel or Map fails when a state inside it fails: the states still open in
+            // its branches or iterations stop there. The one entered last is the one that
+            // failed (a state that fails is entered and failed in one step); the others were
+            // cancelled with it.
+            let scope = open[k].scope.clone();
+            let inner: Vec<usize> =
+                (0..open.len()).filter(|&j| open[j].scope.len() > scope.len() && open[j].scope.starts_with(&scope)).collect();
+            for (n, &j) in inner.iter().enumerate().rev() {
+                let o = open.remove(j);
+                put(&mut out, &o.name, if n + 1 == inner.len() { StateStatus::Failed } else { StateStatus::Aborted });
+            }
+        } else if t.ends_with("Scheduled") || t.ends_with("Started") {
+            // Another attempt (a retry) of the open state.
+            if let Some(o) = event_state(e).and_then(|name| open.iter_mut().rev().find(|o| o.name == name)) {
+                o.errored = false;
             }
         }
     }
@@ -284,6 +301,42 @@ mod tests {
         assert_eq!(state_statuses(&failed, &[])["Wait"], StateStatus::Failed);
         let s = state_statuses(&h[..3], &[]);
         assert_eq!(s["T"], StateStatus::InProgress);
+    }
+
+    #[test]
+    fn a_caught_failure_is_caught_and_a_retried_one_succeeded() {
+        let caught = vec![
+            ev(1, "TaskStateEntered", Some("T"), &[], Details::none()),
+            ev(2, "TaskScheduled", Some("T"), &[], Details::none()),
+            ev(3, "TaskFailed", Some("T"), &[], Details::none()),
+            ev(4, "TaskStateExited", Some("T"), &[], Details::none()),
+        ];
+        assert_eq!(state_statuses(&caught, &[])["T"], StateStatus::Caught);
+        let retried = vec![
+            ev(1, "TaskStateEntered", Some("T"), &[], Details::none()),
+            ev(2, "TaskScheduled", Some("T"), &[], Details::none()),
+            ev(3, "TaskFailed", Some("T"), &[], Details::none()),
+            ev(4, "TaskScheduled", Some("T"), &[], Details::none()),
+            ev(5, "TaskSucceeded", Some("T"), &[], Details::none()),
+            ev(6, "TaskStateExited", Some("T"), &[], Details::none()),
+        ];
+        assert_eq!(state_statuses(&retried, &[])["T"], StateStatus::Succeeded);
+    }
+
+    #[test]
+    fn a_state_failing_in_a_parallel_branch_is_failed_and_its_siblings_cancelled() {
+        let h = vec![
+            ev(1, "ParallelStateEntered", Some("P"), &[], Details::none()),
+            ev(2, "ParallelStateStarted", Some("P"), &[], Details::none()),
+            ev(3, "WaitStateEntered", Some("Slow"), &[1], Details::none()),
+            ev(4, "PassStateEntered", Some("Bad"), &[0], Details::none()),
+            ev(5, "ParallelStateFailed", Some("P"), &[], Details::none()),
+            ev(6, "ParallelStateExited", Some("P"), &[], Details::none()),
+            ev(7, "SucceedStateEntered", Some("Done"), &[], Details::none()),
+            ev(8, "ExecutionSucceeded", None, &[], Details::none()),
+        ];
+        let s = state_statuses(&h, &[]);
+        assert_eq!((s["P"], s["Bad"], s["Slow"]), (StateStatus::Caught, StateStatus::Failed, StateStatus::Aborted));
     }
 
     #[test]

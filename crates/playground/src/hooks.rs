@@ -172,6 +172,21 @@ pub fn notify_position(ws: &WorkspaceHandle, ui: &UiHandle) {
     }
 }
 
+/// One step back on the timeline.
+pub fn do_step_back(ws: &WorkspaceHandle, ui: &UiHandle) {
+    ui.dispatch(Action::Pause);
+    let (pos, _) = ws.read().position();
+    if pos == 0 {
+        ui.dispatch(Action::Notify(
+            Level::Info,
+            "Already at the start of the timeline.".into(),
+        ));
+        return;
+    }
+    ws.update(|w| w.seek(pos - 1));
+    notify_position(ws, ui);
+}
+
 pub fn do_step(ws: &WorkspaceHandle, ui: &UiHandle) {
     match ws.update(|w| w.step()) {
         Ok(true) => {}
@@ -313,7 +328,7 @@ fn typing_in_editor(e: &web_sys::KeyboardEvent) -> bool {
         .unwrap_or(false)
 }
 
-/// `s` step, `r` run (animated), `e` run to end, `p` pause, `t` next timer, `n` start,
+/// `s` step, `b` step back, `r` run (animated), `e` run to end, `p` pause, `t` next timer, `n` start,
 /// `Escape` closes dialogs; ignored while typing in an editor or with a modifier held.
 #[hook]
 pub fn use_shortcuts(ws: WorkspaceHandle, ui: UiHandle) {
@@ -340,6 +355,10 @@ pub fn use_shortcuts(ws: WorkspaceHandle, ui: UiHandle) {
                         "s" => {
                             ui.dispatch(Action::Pause);
                             do_step(&ws, &ui);
+                            true
+                        }
+                        "b" => {
+                            do_step_back(&ws, &ui);
                             true
                         }
                         "r" => {

@@ -19,23 +19,23 @@
 //! | `shared-banner`, `shared-keep`, `shared-back` | shown while a workspace opened from a share link is on screen: keep it as yours, or go back to yours |
 //! | `restore` (header button), `restore-dialog`, `restore-item` (each earlier workspace), `restore-open` (its button), `restore-shared` (reopen the shared workspace), `restore-close` | earlier workspaces kept when something replaced them |
 //! | `export-open` (header button "Export to AWS"), `export-dialog`, `export-format` (select: `cloudformation`, `sam`), `export-yaml` (checkbox: checked YAML, unchecked JSON), `export-template` (the generated text), `export-error` (why nothing could be generated), `export-download`, `export-copy`, `export-command` (the `aws cloudformation deploy` line), `export-close` | "Export to AWS" dialog |
-//! | `notice` | the message bar (info or error) |
+//! | `notice`, `notice-reset` | the message bar (info or error), with Reset when that cures the failure it explains |
 //! | `machines-panel`, `machine-tab-<name>`, `machine-add`, `machine-rename`, `machine-rename-input`, `machine-duplicate`, `machine-delete`, `format` | machines panel |
 //! | `definition` (textarea), `definition-editor`, `diagnostics`, `diagnostic` (each item), `diagnostics-ok` | definition editor and its diagnostics |
 //! | `input-panel`, `input` (textarea), `input-error` | execution input |
-//! | `run-controls`, `entry-select`, `start`, `step`, `run`, `run-to-end`, `pause`, `reset`, `speed`, `run-progress` | run controls |
+//! | `run-controls`, `entry-select`, `start`, `step-back`, `step`, `run`, `run-to-end`, `pause`, `reset`, `speed`, `run-progress` | run controls |
 //! | `clock`, `next-timer`, `advance-timer`, `advance-by-input`, `advance-by`, `counts` | virtual clock |
-//! | `timeline` (range input), `timeline-pos` | step backwards/forwards |
+//! | `timeline` (range input), `timeline-pos` ("step N / M"), `branch-select`, `branch-restore` | step backwards/forwards |
 //! | `graph` (`data-machine`), `state-<state name>` (`data-status`: Not reached, In progress, Waiting for callback, Succeeded, Failed, Caught error, Cancelled), `zoom-in`, `zoom-out`, `zoom-fit`, `zoom-reset`, `graph-as-run` | graph |
 //! | `breadcrumb`, `crumb-<i>` (ancestors, 0 = root), `crumb-current` | execution path above the graph |
 //! | `executions`, `exec-<machine name>` (`data-status`: RUNNING, SUCCEEDED, ...; `data-exec-name`) | executions tree |
-//! | `inspector`, `stop-execution`, `exec-status`, `exec-input`, `exec-output`, `exec-error`, `inspector-state`, `inspector-state-status`, `run-picker`, `run-prev`, `run-next`, `io-input`, `io-parameters`, `io-result`, `io-output`, `io-assigned`, `io-error`, `open-child` | inspector |
+//! | `inspector`, `stop-execution`, `exec-status`, `exec-input`, `exec-output`, `exec-error`, `exec-error-hint`, `hint-reset`, `inspector-state`, `inspector-state-status`, `run-picker`, `run-prev`, `run-next`, `io-input`, `io-parameters`, `io-result`, `io-output`, `io-assigned`, `io-error`, `open-child` | inspector |
 //! | `tab-history`, `tab-tokens`, `tab-mocks` | bottom tabs |
-//! | `history`, `history-filter`, `history-count`, `history-viewport`, `history-row` (`data-event-type`), `history-detail` | event history |
+//! | `history`, `history-filter`, `history-count`, `history-viewport`, `history-row` (`data-event-type`; Enter opens it and selects its state), `history-detail`, `history-seek` (moves the timeline to that event) | event history |
 //! | `tokens`, `pending-token` (`data-state`), `token-output` (textarea), `send-success`, `send-heartbeat`, `failure-error`, `failure-cause`, `send-failure` | pending tokens |
 //! | `mocks`, `mocks-text` (textarea), `mocks-error` | mocks editor |
 //!
-//! Keyboard (outside editors): `n` start, `s` step, `r` run, `e` run to end, `p` pause,
+//! Keyboard (outside editors): `n` start, `s` step, `b` step back, `r` run, `e` run to end, `p` pause,
 //! `t` advance to the next timer, `Escape` close dialogs.
 
 pub mod app;

@@ -722,14 +722,20 @@ impl Workspace {
         if tick == self.cursor {
             return;
         }
-        let (cp_tick, cp) = self
+        self.engine = self.engine_at(tick);
+        self.cursor = tick;
+        self.revision += 1;
+    }
+
+    /// The engine as it was after `tick` ticks of the log, rebuilt from the nearest checkpoint.
+    fn engine_at(&self, tick: usize) -> Engine {
+        let (cp_tick, mut engine) = self
             .checkpoints
             .iter()
             .rev()
             .find(|(t, _)| *t <= tick)
             .map(|(t, e)| (*t, e.clone()))
             .unwrap_or_else(|| (0, Engine::new(EngineConfig::default())));
-        let mut engine = cp;
         let mut start = 0;
         for cmd in &self.log {
             let w = cmd.ticks();
@@ -751,9 +757,31 @@ impl Workspace {
                 break;
             }
         }
-        self.engine = engine;
-        self.cursor = tick;
-        self.revision += 1;
+        engine
+    }
+
+    /// The tick at which event `event_id` of `execution` was written (the timeline position
+    /// that shows it as the latest event), if it exists at the cursor. Events only ever get
+    /// appended, so a binary search over replays finds it.
+    pub fn tick_of_event(&self, execution: ExecutionId, event_id: u64) -> Option<usize> {
+        let has = |e: &Engine| {
+            e.executions()
+                .get(execution.0 as usize)
+                .is_some_and(|x| x.id == execution && x.history.iter().any(|h| h.id == event_id))
+        };
+        if !has(&self.engine) {
+            return None;
+        }
+        let (mut lo, mut hi) = (0, self.cursor);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if has(&self.engine_at(mid)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        Some(lo)
     }
 
     /// A new command after seeking back starts a new branch: the rest of the log is kept in
@@ -1144,6 +1172,40 @@ mod tests {
             full_count,
             "the same run, replayed live"
         );
+    }
+
+    #[test]
+    fn an_event_is_found_at_the_tick_that_wrote_it() {
+        let mut w = example("catch-child-failure.json");
+        let id = w.start("Orders").unwrap();
+        run_all(&mut w);
+        let events: Vec<u64> = w
+            .engine()
+            .execution(id)
+            .history
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        let mut last = 0;
+        for ev in events {
+            let tick = w.tick_of_event(id, ev).expect("found");
+            assert!(tick >= last, "ticks grow with event ids");
+            last = tick;
+            assert!(w
+                .engine_at(tick)
+                .execution(id)
+                .history
+                .iter()
+                .any(|h| h.id == ev));
+            if tick > 0 {
+                assert!(!w
+                    .engine_at(tick - 1)
+                    .executions()
+                    .get(id.0 as usize)
+                    .is_some_and(|x| x.history.iter().any(|h| h.id == ev)));
+            }
+        }
+        assert_eq!(w.tick_of_event(id, 10_000), None);
     }
 
     #[test]

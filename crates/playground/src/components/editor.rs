@@ -55,11 +55,19 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
             }
         })
     };
-    // Tab indents instead of leaving the editor; Shift+Tab still moves focus out.
+    // Tab indents instead of leaving the editor; Escape then Tab (or Shift+Tab) moves focus
+    // out, as in most code editors, so a keyboard user is never trapped.
+    let tab_leaves = use_mut_ref(|| false);
     let onkeydown = {
         let cb = props.oninput.clone();
+        let tab_leaves = tab_leaves.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() != "Tab" || e.shift_key() {
+            if e.key() == "Escape" {
+                *tab_leaves.borrow_mut() = true;
+                return;
+            }
+            let leave = std::mem::take(&mut *tab_leaves.borrow_mut());
+            if e.key() != "Tab" || e.shift_key() || leave {
                 return;
             }
             let Some(ta) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) else { return };
@@ -120,6 +128,8 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
                     class="code-input"
                     data-testid={props.testid.clone()}
                     aria-label={props.label.clone()}
+                    aria-description="Tab indents. Press Escape, then Tab, to move on."
+                    title="Tab indents; Escape then Tab moves on"
                     spellcheck="false"
                     autocomplete="off"
                     wrap="off"

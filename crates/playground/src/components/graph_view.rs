@@ -155,9 +155,22 @@ pub fn GraphView() -> Html {
                     let compound = n.h > crate::graph::LEAF_H + 1.0;
                     let ui = ui.clone();
                     let id = n.id.clone();
+                    let select = {
+                        let (ui, id) = (ui.clone(), id.clone());
+                        move || ui.dispatch(Action::SelectState(Some(id.clone())))
+                    };
+                    let onkeydown = {
+                        let select = select.clone();
+                        Callback::from(move |e: KeyboardEvent| {
+                            if e.key() == "Enter" || e.key() == " " {
+                                e.prevent_default();
+                                select();
+                            }
+                        })
+                    };
                     let onclick = Callback::from(move |e: MouseEvent| {
                         e.stop_propagation();
-                        ui.dispatch(Action::SelectState(Some(id.clone())));
+                        select();
                     });
                     let title = format!("{} ({kind}){}", n.id, status.map(|s| format!(" — {}", s.label())).unwrap_or_default());
                     html! {
@@ -165,7 +178,8 @@ pub fn GraphView() -> Html {
                                 status.map(|s| s.class()), selected.then_some("selected"))}
                             data-testid={format!("state-{}", n.id)}
                             data-status={status.map(|s| s.label()).unwrap_or("Not reached")}
-                            {onclick}>
+                            tabindex="0" role="button" aria-label={title.clone()} aria-pressed={selected.to_string()}
+                            {onclick} {onkeydown}>
                             <title>{ title }</title>
                             <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
                             if compound {

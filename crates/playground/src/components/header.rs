@@ -159,7 +159,7 @@ pub fn Header() -> Html {
             <button data-testid="theme" title="Light / dark theme" aria-label="Toggle theme" onclick={on_theme}>
                 { if ui.theme == Theme::Dark { "☀" } else { "☾" } }
             </button>
-            <span class="kbd-help" title="Shortcuts: N start · S step · R run · E run to end · P pause · T next timer">{ "⌨" }</span>
+            <span class="kbd-help" title="Shortcuts: N start · S step · B step back · R run · E run to end · P pause · T next timer">{ "⌨" }</span>
         </header>
     }
 }

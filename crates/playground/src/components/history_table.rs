@@ -112,9 +112,39 @@ pub fn HistoryTable() -> Html {
             let e = &exec.history[rows[r]];
             let id = e.id;
             let expanded = expanded_row == Some(r);
-            let ui = ui.clone();
-            let onclick = Callback::from(move |_| ui.dispatch(Action::ToggleEvent(id)));
             let state = event_state(e).unwrap_or("").to_string();
+            // Opening an event also selects its state, which the graph highlights.
+            let open = {
+                let (ui, state) = (ui.clone(), state.clone());
+                move || {
+                    if !expanded && !state.is_empty() {
+                        ui.dispatch(Action::SelectState(Some(state.clone())));
+                    }
+                    ui.dispatch(Action::ToggleEvent(id));
+                }
+            };
+            let onkeydown = {
+                let open = open.clone();
+                Callback::from(move |k: KeyboardEvent| {
+                    if k.key() == "Enter" || k.key() == " " {
+                        k.prevent_default();
+                        open();
+                    }
+                })
+            };
+            let onclick = Callback::from(move |_| open());
+            let on_seek = {
+                let (ws, ui, exec_id) = (ws.clone(), ui.clone(), exec.id);
+                Callback::from(move |m: MouseEvent| {
+                    m.stop_propagation();
+                    ui.dispatch(Action::Pause);
+                    let tick = ws.read().tick_of_event(exec_id, id);
+                    if let Some(tick) = tick {
+                        ws.update(|w| w.seek(tick));
+                        crate::hooks::notify_position(&ws, &ui);
+                    }
+                })
+            };
             let cls = if e.event_type.ends_with("Failed") || e.event_type.ends_with("TimedOut") || e.event_type.ends_with("Aborted") {
                 "ev-bad"
             } else if e.event_type.ends_with("Succeeded") {
@@ -125,13 +155,16 @@ pub fn HistoryTable() -> Html {
             html! {
                 <>
                     <div class={classes!("hrow", cls, expanded.then_some("open"))} style={format!("top:{}px", top_of(r))}
-                        data-testid="history-row" data-event-type={e.event_type} role="row" {onclick}>
+                        data-testid="history-row" data-event-type={e.event_type} role="row" tabindex="0"
+                        aria-expanded={expanded.to_string()} {onclick} {onkeydown}>
                         <span class="c-id">{ if expanded { "▾ " } else { "▸ " } }{ id }</span>
                         <span class="c-type">{ e.event_type }</span>
                         <span class="c-state">{ state }</span>
                         <span class="c-time">{ format_elapsed(e.timestamp_millis - start) }</span>
                     </div>
                     if expanded {
+                        <button class="hseek" style={format!("top:{}px", top_of(r) + ROW_H + 4.0)} data-testid="history-seek"
+                            title="Show the run as it was when this event was written" onclick={on_seek}>{ "Move the timeline here" }</button>
                         <pre class="hdetail json" style={format!("top:{}px;height:{}px", top_of(r) + ROW_H, DETAIL_H - 4.0)} data-testid="history-detail">
                             { serde_json::to_string_pretty(&e.to_aws_json(true)).unwrap_or_default() }
                         </pre>

@@ -70,6 +70,10 @@ pub fn RunControls() -> Html {
             do_step(&ws, &ui);
         })
     };
+    let on_step_back = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_: MouseEvent| crate::hooks::do_step_back(&ws, &ui))
+    };
     let play = |p: Play| {
         let ui = ui.clone();
         Callback::from(move |_: MouseEvent| ui.dispatch(Action::Play(p)))
@@ -204,6 +208,7 @@ pub fn RunControls() -> Html {
                 </select>
                 <button class="primary" data-testid="start" title="Start an execution (N)" onclick={click(do_start)}>{ "▶ Start" }</button>
                 <span class="sep" />
+                <button data-testid="step-back" title="Back one step (B)" aria-label="Step back" disabled={position == 0} onclick={on_step_back}>{ "◀" }</button>
                 <button data-testid="step" title="One event (S)" disabled={!has_exec} onclick={on_step}>{ "Step" }</button>
                 if playing.is_some() {
                     <button data-testid="pause" title="Pause (P)" onclick={on_pause}>{ "❚❚ Pause" }</button>

@@ -8,7 +8,7 @@
 
 use granit_parser::{Event, Parser, ScalarStyle, Tag};
 use serde_json::Number;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// A place in the text: 1-based line and column (columns in characters).
@@ -310,8 +310,9 @@ struct Open {
 
 enum OpenKind {
     Seq(Vec<Node>),
-    /// Members so far, and the key read when its value is still to come.
-    Map(Vec<(String, Node)>, Option<(String, Pos)>),
+    /// Members so far, the key read when its value is still to come, and the keys seen (a
+    /// mapping of thousands of states is checked for duplicates without quadratic work).
+    Map(Vec<(String, Node)>, Option<(String, Pos)>, HashSet<String>),
 }
 
 struct Builder {
@@ -327,7 +328,7 @@ impl Builder {
         matches!(
             self.stack.last(),
             Some(Open {
-                kind: OpenKind::Map(_, None),
+                kind: OpenKind::Map(_, None, _),
                 ..
             })
         )
@@ -365,7 +366,7 @@ impl Builder {
                 ..
             }) => items.push(node),
             Some(Open {
-                kind: OpenKind::Map(members, key),
+                kind: OpenKind::Map(members, key, _),
                 ..
             }) => {
                 let (k, _) = key.take().expect("a value follows its key");
@@ -377,13 +378,13 @@ impl Builder {
 
     fn key(&mut self, key: String, pos: Pos) -> Result<(), Error> {
         let Some(Open {
-            kind: OpenKind::Map(members, pending),
+            kind: OpenKind::Map(_, pending, seen),
             ..
         }) = self.stack.last_mut()
         else {
             unreachable!("keys are read only inside mappings")
         };
-        if members.iter().any(|(k, _)| *k == key) {
+        if !seen.insert(key.clone()) {
             return Err(error(pos, format!("duplicate key '{key}'")));
         }
         *pending = Some((key, pos));
@@ -440,7 +441,7 @@ impl Builder {
                 let kind = if matches!(event, Event::SequenceStart(..)) {
                     OpenKind::Seq(Vec::new())
                 } else {
-                    OpenKind::Map(Vec::new(), None)
+                    OpenKind::Map(Vec::new(), None, HashSet::new())
                 };
                 self.stack.push(Open {
                     pos,
@@ -457,7 +458,7 @@ impl Builder {
                     .expect("the parser balances starts and ends");
                 let value = match open.kind {
                     OpenKind::Seq(items) => Value::Seq(items),
-                    OpenKind::Map(members, _) => Value::Map(members),
+                    OpenKind::Map(members, ..) => Value::Map(members),
                 };
                 self.finish(Node::new(value, open.pos), open.anchor, open.intrinsic)
             }

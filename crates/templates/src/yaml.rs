@@ -357,6 +357,9 @@ impl Builder {
             node = Node::new(Value::Map(vec![(name, node)]), pos);
         }
         if anchor != 0 {
+            // The anchored copy costs memory like any node: anchors nested in anchors would
+            // otherwise copy a large subtree once per level.
+            self.count(node.size, node.pos)?;
             self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {
@@ -634,6 +637,15 @@ mod tests {
         }
         let e = parse(&bomb).unwrap_err();
         assert!(e.message.contains("YAML bomb"), "{e}");
+        // Anchors nested in anchors, no alias at all: each level's copy counts.
+        let wide = format!("[{}]", vec!["x"; 20_000].join(","));
+        let mut nested = wide.clone();
+        for i in 0..60 {
+            nested = format!("&n{i} [{nested}]");
+        }
+        let e = parse(&nested).unwrap_err();
+        assert!(e.message.contains("more than 1000000 values"), "{e}");
+        assert!(parse(&format!("&only {wide}")).is_ok());
     }
 
     #[test]

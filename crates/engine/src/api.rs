@@ -61,23 +61,17 @@ pub fn clip_cause(mut cause: String) -> String {
     cause
 }
 
-/// AWS's rules for state machine and execution names: 1–80 characters, none of whitespace,
-/// brackets, wildcards, special characters or control characters.
+/// AWS's rules for state machine and execution names (kept in [`stepwise_asl::arn`], which the
+/// exporter applies too), as the API error AWS answers with.
 pub fn check_name(name: &str) -> Result<(), ApiError> {
-    let len = name.chars().count();
-    if len == 0 || len > 80 {
-        return Err(ApiError::new(names::INVALID_NAME, format!("Invalid Name: '{name}' (must be 1 to 80 characters)")));
-    }
-    let bad = |c: char| {
-        c.is_whitespace()
-            || c.is_control()
-            || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
-            || ('\u{7f}'..='\u{9f}').contains(&c)
-    };
-    if let Some(c) = name.chars().find(|c| bad(*c)) {
-        return Err(ApiError::new(names::INVALID_NAME, format!("Invalid Name: '{name}' (character {c:?} is not allowed)")));
-    }
-    Ok(())
+    use stepwise_asl::arn::NameError;
+    stepwise_asl::arn::check_name(name).map_err(|e| {
+        let why = match e {
+            NameError::Empty | NameError::TooLong { .. } => "must be 1 to 80 characters".to_string(),
+            NameError::Forbidden(c) => format!("character {c:?} is not allowed"),
+        };
+        ApiError::new(names::INVALID_NAME, format!("Invalid Name: '{name}' ({why})"))
+    })
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use stepwise_json::{json, Map, Value};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
+use stepwise_asl::arn;
 use stepwise_asl::model::Definition;
 use stepwise_asl::scope::SplitMix64;
 use stepwise_asl::validate;
@@ -189,7 +190,7 @@ impl Engine {
     }
 
     pub fn machine_arn(&self, name: &str) -> String {
-        format!("arn:aws:states:{}:{}:stateMachine:{name}", self.config.region, self.config.account)
+        arn::state_machine_arn(&self.config.region, &self.config.account, name)
     }
 
     // ---- state machines ----------------------------------------------------------------
@@ -334,9 +335,9 @@ impl Engine {
         let arn = if express {
             // AWS: Express executions may share a name; each still gets an ARN of its own.
             let run = stepwise_asl::scope::uuid_v4(&mut self.rng);
-            format!("arn:aws:states:{}:{}:express:{}:{name}:{run}", self.config.region, self.config.account, machine.name)
+            arn::express_execution_arn(&self.config.region, &self.config.account, &machine.name, &name, &run)
         } else {
-            format!("arn:aws:states:{}:{}:execution:{}:{name}", self.config.region, self.config.account, machine.name)
+            arn::execution_arn(&self.config.region, &self.config.account, &machine.name, &name)
         };
         if let Some(existing) = self.by_arn.get(&arn).map(|id| &self.executions[id.0 as usize]) {
             // AWS: the same name with the same input on a running execution is idempotent.
@@ -793,21 +794,15 @@ impl Engine {
     }
 }
 
-/// A malformed ARN is `InvalidArn`; a well-formed one naming nothing is `…DoesNotExist`.
-fn arn_kind_ok(arn: &str, kind: &str) -> bool {
-    let parts: Vec<&str> = arn.split(':').collect();
-    parts.len() >= 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == kind && parts[6..].iter().all(|p| !p.is_empty())
-}
-
 pub(crate) fn machine_missing(arn: &str) -> ApiError {
-    if !arn_kind_ok(arn, "stateMachine") {
+    if !arn::is_states_arn_of(arn, "stateMachine") {
         return ApiError::new(names::INVALID_ARN, format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"));
     }
     ApiError::new(names::STATE_MACHINE_DOES_NOT_EXIST, format!("State Machine Does Not Exist: '{arn}'"))
 }
 
 pub(crate) fn execution_missing(arn: &str) -> ApiError {
-    if !arn_kind_ok(arn, "execution") {
+    if !arn::is_states_arn_of(arn, "execution") {
         return ApiError::new(names::INVALID_ARN, format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"));
     }
     ApiError::new(names::EXECUTION_DOES_NOT_EXIST, format!("Execution Does Not Exist: '{arn}'"))

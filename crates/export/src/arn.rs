@@ -1,29 +1,16 @@
-//! ARNs inside definitions, and the CloudFormation names derived from machine names.
+//! The CloudFormation side of ARNs and names: policy ARNs built from the stack's pseudo
+//! parameters, definition text kept literal inside `Fn::Sub`, and logical ids derived from
+//! machine names. Reading ARNs and the naming rules themselves are `stepwise_asl::arn`'s, shared
+//! with the engine, so the exporter accepts exactly the names the playground does.
 
 use serde_json::{json, Value};
 
-/// Characters AWS refuses in a state machine name (besides whitespace and control characters).
-const FORBIDDEN_NAME_CHARS: &str = "<>{}[]?*\"#%\\^|~`$&,;:/";
+pub use stepwise_asl::arn::{find_arns, parse_arn, state_machine_name, Arn};
 
 /// Checks a state machine name against the AWS naming rules, so that a template never fails at
 /// deploy time over a name the playground accepted.
 pub fn check_machine_name(name: &str) -> Result<(), String> {
-    let len = name.chars().count();
-    if len == 0 {
-        return Err("the name is empty".into());
-    }
-    if len > 80 {
-        return Err(format!(
-            "the name has {len} characters; AWS allows at most 80"
-        ));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || FORBIDDEN_NAME_CHARS.contains(*c))
-    {
-        return Err(format!("the name contains {c:?}, which AWS does not allow"));
-    }
-    Ok(())
+    stepwise_asl::arn::check_name(name).map_err(|e| e.to_string())
 }
 
 /// A readable logical-id stem: ASCII letters and digits only, each run of other characters
@@ -65,46 +52,6 @@ pub fn unique_stems(names: &[&str]) -> Vec<String> {
     taken
 }
 
-/// A parsed ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arn<'a> {
-    pub partition: &'a str,
-    pub service: &'a str,
-    pub region: &'a str,
-    pub account: &'a str,
-    pub resource: &'a str,
-}
-
-pub fn parse_arn(text: &str) -> Option<Arn<'_>> {
-    let mut parts = text.splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let arn = Arn {
-        partition: parts.next()?,
-        service: parts.next()?,
-        region: parts.next()?,
-        account: parts.next()?,
-        resource: parts.next()?,
-    };
-    if arn.partition.is_empty() || arn.service.is_empty() {
-        return None;
-    }
-    Some(arn)
-}
-
-/// Splits `stateMachine:<name>[:qualifier | /label]` into the name and what follows it.
-pub fn state_machine_name(resource: &str) -> Option<(&str, &str)> {
-    let rest = resource.strip_prefix("stateMachine:")?;
-    let end = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-        .unwrap_or(rest.len());
-    if end == 0 {
-        return None;
-    }
-    Some((&rest[..end], &rest[end..]))
-}
-
 /// Where a region or account in a policy ARN comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part<'a> {
@@ -137,36 +84,6 @@ pub fn policy_arn(service: &str, region: Part<'_>, account: Part<'_>, resource: 
 /// `${!Name}` stands for the literal `${Name}`.
 pub fn sub_literal(text: &str) -> String {
     text.replace("${", "${!")
-}
-
-/// Characters that can continue an ARN once `arn:` has been seen inside a longer string
-/// (a JSONata expression, a States.Format template...). Commas, quotes, brackets and spaces end it.
-fn arn_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-_:/.*+=@".contains(c)
-}
-
-/// Byte ranges of everything that looks like an ARN inside `text`.
-pub fn find_arns(text: &str) -> Vec<(usize, usize)> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(pos) = text[from..].find("arn:") {
-        let start = from + pos;
-        let preceded_by_word = text[..start]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
-        let len = text[start..]
-            .find(|c: char| !arn_char(c))
-            .unwrap_or(text.len() - start);
-        let end = start + len;
-        if !preceded_by_word && parse_arn(&text[start..end]).is_some() {
-            found.push((start, end));
-            from = end;
-        } else {
-            from = start + 4;
-        }
-    }
-    found
 }
 
 #[cfg(test)]
@@ -204,56 +121,6 @@ mod tests {
         for (names, want) in cases {
             assert_eq!(unique_stems(names), want.to_vec(), "{names:?}");
         }
-    }
-
-    #[test]
-    fn parses_arns() {
-        let a = parse_arn("arn:aws:states:us-east-1:123456789012:stateMachine:Hello:prod").unwrap();
-        assert_eq!(
-            (a.partition, a.service, a.region, a.account, a.resource),
-            (
-                "aws",
-                "states",
-                "us-east-1",
-                "123456789012",
-                "stateMachine:Hello:prod"
-            )
-        );
-        let a = parse_arn("arn:aws:states:::lambda:invoke.waitForTaskToken").unwrap();
-        assert_eq!(
-            (a.region, a.account, a.resource),
-            ("", "", "lambda:invoke.waitForTaskToken")
-        );
-        for bad in ["arn:aws:states", "urn:x:y:z:w:v", "arn::states:a:b:c"] {
-            assert_eq!(parse_arn(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn state_machine_names_in_resources() {
-        let cases = [
-            ("stateMachine:Child", Some(("Child", ""))),
-            ("stateMachine:Child:live", Some(("Child", ":live"))),
-            ("stateMachine:Child/mapLabel", Some(("Child", "/mapLabel"))),
-            ("stateMachine:", None),
-            ("execution:Child:abc", None),
-        ];
-        for (res, want) in cases {
-            assert_eq!(state_machine_name(res), want, "{res}");
-        }
-    }
-
-    #[test]
-    fn finds_arns_in_longer_strings() {
-        let s = "{% $states.input.x & 'arn:aws:states:us-east-1:1:stateMachine:A' %}";
-        let hits = find_arns(s);
-        assert_eq!(hits.len(), 1);
-        assert_eq!(
-            &s[hits[0].0..hits[0].1],
-            "arn:aws:states:us-east-1:1:stateMachine:A"
-        );
-        assert!(find_arns("learn:aws:x:y:z:w").is_empty());
-        assert_eq!(find_arns("arn:aws:sns:r:a:t1,arn:aws:sns:r:a:t2").len(), 2);
     }
 
     #[test]

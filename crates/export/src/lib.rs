@@ -696,6 +696,23 @@ mod tests {
     }
 
     #[test]
+    fn any_valid_name_is_found_in_arns() {
+        // A name may hold dots (and other characters beyond [A-Za-z0-9_-]): the ARN's name runs
+        // to the next `:` or `/`, by the same rules the engine checks names with.
+        let ws = Workspace::new(vec![
+            Machine::new("Parent", caller("orders.v2")),
+            Machine::new("orders.v2", hello()),
+        ]);
+        let t = export(&ws, &Options::default()).unwrap();
+        let sm = &t["Resources"]["ParentStateMachine"]["Properties"];
+        assert_eq!(
+            sm["Definition"]["States"]["Call"]["Arguments"]["StateMachineArn"],
+            "${OrdersV2Arn}"
+        );
+        assert_eq!(t["Metadata"]["Stepwise"]["Todo"], json!([]));
+    }
+
+    #[test]
     fn cycles_use_sub_instead_of_ref() {
         let ws = Workspace::new(vec![
             Machine::new("A", caller("B")),

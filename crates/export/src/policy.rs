@@ -7,7 +7,10 @@
 //! integrations this module does not model) lands in a statement whose Sid starts with
 //! `TodoReviewPermissions`, with a note saying which state needs it and why.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
+use stepwise_asl::model::{Definition, Kind, MapState, State, States, Task};
+use stepwise_asl::query::is_expression;
+use stepwise_json::Value as AslValue;
 
 use crate::arn::{parse_arn, policy_arn, state_machine_name, Part};
 
@@ -111,47 +114,58 @@ impl Derived {
     }
 }
 
-/// Walks every state of a definition (Parallel branches and Map processors included).
+/// Reads the definition into the ASL model once and walks it with [`derive_from`]. A definition
+/// the model cannot hold (it would not validate either) is granted nothing: the notes say why.
 pub fn derive(definition: &Value, ctx: &Context<'_>) -> Derived {
-    let mut out = Derived::default();
-    if let Some(states) = definition.get("States").and_then(Value::as_object) {
-        walk(states, "", ctx, &mut out);
+    match Definition::from_value(&AslValue::from(definition)) {
+        Ok(model) => derive_from(&model, ctx),
+        Err(e) => {
+            let at = if e.pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", e.pointer)
+            };
+            let mut out = Derived::default();
+            out.note(format!(
+                "{}: the definition is not valid ASL ({e}{at}), so no permissions were derived from it; fix it and export again",
+                ctx.machine
+            ));
+            out
+        }
     }
+}
+
+/// Walks every state of a definition (Parallel branches and Map processors included).
+pub fn derive_from(definition: &Definition, ctx: &Context<'_>) -> Derived {
+    let mut out = Derived::default();
+    walk(&definition.states, "", ctx, &mut out);
     out
 }
 
-fn walk(states: &Map<String, Value>, prefix: &str, ctx: &Context<'_>, out: &mut Derived) {
-    for (name, state) in states {
-        let path = format!("{prefix}{name}");
-        match state.get("Type").and_then(Value::as_str) {
-            Some("Task") => task(state, &path, ctx, out),
-            Some("Parallel") => {
-                let branches = state.get("Branches").and_then(Value::as_array);
-                for (i, branch) in branches.into_iter().flatten().enumerate() {
-                    if let Some(inner) = branch.get("States").and_then(Value::as_object) {
-                        walk(inner, &format!("{path} > branch {} > ", i + 1), ctx, out);
-                    }
+fn walk(states: &States, prefix: &str, ctx: &Context<'_>, out: &mut Derived) {
+    for state in &states.list {
+        let path = format!("{prefix}{}", state.name);
+        match &state.kind {
+            Kind::Task(t) => task(state, t, &path, ctx, out),
+            Kind::Parallel(p) => {
+                for (i, branch) in p.branches.iter().enumerate() {
+                    walk(branch, &format!("{path} > branch {} > ", i + 1), ctx, out);
                 }
             }
-            Some("Map") => map_state(state, &path, ctx, out),
+            Kind::Map(m) => map_state(m, &path, ctx, out),
             _ => {}
         }
     }
 }
 
-fn map_state(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
-    let processor = state.get("ItemProcessor").or_else(|| state.get("Iterator"));
-    if let Some(inner) = processor
-        .and_then(|p| p.get("States"))
-        .and_then(Value::as_object)
-    {
-        walk(inner, &format!("{path} > "), ctx, out);
-    }
-    let distributed = processor
-        .and_then(|p| p.pointer("/ProcessorConfig/Mode"))
-        .and_then(Value::as_str)
-        == Some("DISTRIBUTED");
-    if distributed {
+/// A step's parameters: `Arguments` (JSONata) or `Parameters` (JSONPath), as written.
+fn arguments(step: &AslValue) -> Option<&AslValue> {
+    step.get("Arguments").or_else(|| step.get("Parameters"))
+}
+
+fn map_state(map: &MapState, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    walk(&map.processor, &format!("{path} > "), ctx, out);
+    if map.distributed {
         // A Distributed Map runs its iterations as child executions of this very machine.
         let me = ctx.machine;
         out.allow(
@@ -173,11 +187,11 @@ fn map_state(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
             ),
         );
     }
-    if let Some(reader) = state.get("ItemReader") {
+    if let Some(reader) = &map.item_reader {
         s3_step(reader, "ItemReader", path, ctx, out);
     }
-    if let Some(writer) = state.get("ResultWriter") {
-        let params = writer.get("Arguments").or_else(|| writer.get("Parameters"));
+    if let Some(writer) = &map.result_writer {
+        let params = arguments(writer);
         // Documented ResultWriter needs: multipart upload of the result files under the prefix.
         let actions = [
             "s3:PutObject",
@@ -225,17 +239,12 @@ fn has_wildcard(s: &str) -> bool {
     s.contains(['*', '?'])
 }
 
-fn is_jsonata(s: &str) -> bool {
-    let t = s.trim();
-    t.starts_with("{%") && t.ends_with("%}")
-}
-
-fn param<'a>(params: Option<&'a Value>, key: &str) -> Param<'a> {
+fn param<'a>(params: Option<&'a AslValue>, key: &str) -> Param<'a> {
     match params {
         None => Param::Missing,
-        Some(Value::Object(m)) => match m.get(key) {
-            Some(Value::String(s)) if !is_jsonata(s) && has_wildcard(s) => Param::Wildcard(s),
-            Some(Value::String(s)) if !is_jsonata(s) => Param::Static(s),
+        Some(AslValue::Object(m)) => match m.get(key) {
+            Some(AslValue::String(s)) if !is_expression(s) && has_wildcard(s) => Param::Wildcard(s),
+            Some(AslValue::String(s)) if !is_expression(s) => Param::Static(s),
             Some(_) => Param::Dynamic,
             None if m.contains_key(&format!("{key}.$")) => Param::Dynamic,
             None => Param::Missing,
@@ -245,22 +254,25 @@ fn param<'a>(params: Option<&'a Value>, key: &str) -> Param<'a> {
     }
 }
 
-fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+fn task(state: &State, task: &Task, path: &str, ctx: &Context<'_>, out: &mut Derived) {
     let m = ctx.machine;
-    credentials(state, path, ctx, out);
-    let Some(resource) = state
-        .get("Resource")
-        .and_then(Value::as_str)
-        .filter(|r| !is_jsonata(r))
-    else {
+    if let Some(creds) = &task.credentials {
+        credentials(creds, path, ctx, out);
+    }
+    let resource = task.resource.as_str();
+    if is_expression(resource) {
         out.review(
             &["*"],
             json!("*"),
             format!("{m}: Task \"{path}\" has no static Resource; replace the wildcard with what it calls"),
         );
         return;
-    };
-    let params = state.get("Arguments").or_else(|| state.get("Parameters"));
+    }
+    let params = state.common.arguments.as_ref().or(state
+        .common
+        .parameters
+        .as_ref()
+        .map(|t| &t.raw));
     if has_wildcard(resource) {
         // `aws-sdk:*:*` would otherwise become `*:*` on `*`: refused, the role gets nothing.
         out.note(format!(
@@ -303,10 +315,7 @@ fn task(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
 }
 
 /// `Credentials.RoleArn`: the execution role must be able to assume the target role.
-fn credentials(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) {
-    let Some(creds) = state.get("Credentials") else {
-        return;
-    };
+fn credentials(creds: &AslValue, path: &str, ctx: &Context<'_>, out: &mut Derived) {
     match param(Some(creds), "RoleArn") {
         Param::Static(role) => out.allow(&["sts:AssumeRole"], json!(role)),
         Param::Wildcard(role) => out.review(
@@ -328,7 +337,7 @@ fn credentials(state: &Value, path: &str, ctx: &Context<'_>, out: &mut Derived) 
 /// An optimized or SDK integration: `arn:aws:states:::<service>:<action>[.<pattern>]`.
 fn integration(
     spec: &str,
-    params: Option<&Value>,
+    params: Option<&AslValue>,
     path: &str,
     ctx: &Context<'_>,
     out: &mut Derived,
@@ -442,7 +451,7 @@ fn s3_arn(path: &str) -> Value {
 
 /// The S3 resource an S3 call touches when its Bucket (and, for objects, Key) are static:
 /// the bucket for bucket-level calls (listing), `bucket/key` or `bucket/*` for object calls.
-fn s3_resource(action: &str, params: Option<&Value>) -> Option<Value> {
+fn s3_resource(action: &str, params: Option<&AslValue>) -> Option<Value> {
     let Param::Static(bucket) = param(params, "Bucket") else {
         return None;
     };
@@ -460,11 +469,11 @@ fn s3_resource(action: &str, params: Option<&Value>) -> Option<Value> {
 }
 
 /// A Distributed Map ItemReader: an S3 call described like a Task (Resource + Arguments).
-fn s3_step(step: &Value, field: &str, path: &str, ctx: &Context<'_>, out: &mut Derived) {
-    let params = step.get("Arguments").or_else(|| step.get("Parameters"));
+fn s3_step(step: &AslValue, field: &str, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+    let params = arguments(step);
     let action = step
         .get("Resource")
-        .and_then(Value::as_str)
+        .and_then(AslValue::as_str)
         .and_then(|r| r.rsplit_once(":s3:"))
         .map(|(_, a)| a.split('.').next().unwrap_or(a));
     let Some(action) = action else {
@@ -491,7 +500,7 @@ fn s3_step(step: &Value, field: &str, path: &str, ctx: &Context<'_>, out: &mut D
 
 /// Why an S3 call's resource could not be scoped: a wildcard in Bucket or Key, else a Bucket
 /// known only at run time.
-fn s3_note(machine: &str, path: &str, params: Option<&Value>) -> String {
+fn s3_note(machine: &str, path: &str, params: Option<&AslValue>) -> String {
     for key in ["Bucket", "Key"] {
         if let p @ Param::Wildcard(_) = param(params, key) {
             return unscoped_note(machine, path, key, &p);
@@ -517,7 +526,7 @@ fn unscoped_note(machine: &str, path: &str, field: &str, p: &Param<'_>) -> Strin
     }
 }
 
-fn lambda_invoke(params: Option<&Value>, path: &str, ctx: &Context<'_>, out: &mut Derived) {
+fn lambda_invoke(params: Option<&AslValue>, path: &str, ctx: &Context<'_>, out: &mut Derived) {
     match param(params, "FunctionName") {
         Param::Static(f) => out.allow(&["lambda:InvokeFunction"], function_arn(f, ctx)),
         p => out.review(
@@ -598,7 +607,7 @@ fn queue_arn(url: &str, ctx: &Context<'_>) -> Option<Value> {
 }
 
 fn start_execution(
-    params: Option<&Value>,
+    params: Option<&AslValue>,
     sync: bool,
     path: &str,
     ctx: &Context<'_>,
@@ -1111,16 +1120,32 @@ mod tests {
         // A Distributed Map is granted its own executions (`execution:Parent/*`) and the
         // result prefix (`out/p/*`) by rule; what it must not get is the written wildcard.
         let distributed = [
-            (map("in*", json!({"Bucket": "out", "Prefix": "p"})), "Bucket", "in*"),
-            (map("in", json!({"Bucket": "out", "Prefix": "runs/*"})), "Prefix", "runs/*"),
-            (map("in", json!({"Bucket": "out?", "Prefix": "p"})), "Bucket", "out?"),
+            (
+                map("in*", json!({"Bucket": "out", "Prefix": "p"})),
+                "Bucket",
+                "in*",
+            ),
+            (
+                map("in", json!({"Bucket": "out", "Prefix": "runs/*"})),
+                "Prefix",
+                "runs/*",
+            ),
+            (
+                map("in", json!({"Bucket": "out?", "Prefix": "p"})),
+                "Bucket",
+                "out?",
+            ),
         ];
         let tasks = cases.into_iter().map(|(state, field)| (state, field, ""));
         for (state, field, written) in tasks.chain(distributed) {
             let d = derive_one(state.clone());
             for s in &d.statements {
                 let text = serde_json::to_string(&s.resources).unwrap();
-                let widened = if written.is_empty() { text.contains(['*', '?']) } else { text.contains(written) };
+                let widened = if written.is_empty() {
+                    text.contains(['*', '?'])
+                } else {
+                    text.contains(written)
+                };
                 assert!(!widened, "{state}: granted {text}");
             }
             assert!(!d.todo.is_empty(), "{state}: nothing marked for review");
@@ -1132,6 +1157,28 @@ mod tests {
                 d.notes
             );
         }
+    }
+
+    #[test]
+    fn a_definition_the_model_cannot_read_is_granted_nothing() {
+        let names = vec!["Parent".to_string()];
+        let ctx = Context {
+            workspace: &names,
+            machine: "Parent",
+            source_region: "us-east-1",
+            source_account: "123456789012",
+            rewrite_placeholders: true,
+        };
+        let def =
+            json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": 5, "End": true}}});
+        let d = derive(&def, &ctx);
+        assert!(d.statements.is_empty() && d.todo.is_empty(), "{d:?}");
+        assert_eq!(d.notes.len(), 1);
+        assert!(
+            d.notes[0].contains("not valid ASL") && d.notes[0].contains("/States/T/Resource"),
+            "{:?}",
+            d.notes
+        );
     }
 
     #[test]

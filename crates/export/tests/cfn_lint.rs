@@ -47,7 +47,10 @@ fn templates_pass_cfn_lint() {
     });
     std::fs::create_dir_all(&dir).unwrap();
     let files = write_templates(&dir);
-    assert_eq!(files.len(), (common::fixtures().len() + common::gallery().len()) * 4);
+    assert_eq!(
+        files.len(),
+        (common::fixtures().len() + common::gallery().len()) * 4
+    );
     let out = Command::new(&cfn_lint)
         // Informational findings are advice, not defects; errors and warnings fail the test.
         .args([

@@ -16,7 +16,10 @@ pub fn fixtures() -> Vec<(String, Workspace)> {
 
 /// The playground's built-in examples (`www/examples/*.json`, workspace files), by file stem.
 pub fn gallery() -> Vec<(String, Workspace)> {
-    workspaces_in(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/examples"), "example-")
+    workspaces_in(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/examples"),
+        "example-",
+    )
 }
 
 /// The workspace files of `dir` (`index.json`, a gallery's table of contents, is not one), named
@@ -25,15 +28,22 @@ fn workspaces_in(dir: PathBuf, prefix: &str) -> Vec<(String, Workspace)> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json") && p.file_stem().is_some_and(|s| s != "index"))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && p.file_stem().is_some_and(|s| s != "index")
+        })
         .collect();
     entries.sort();
     entries
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             let ws = Workspace::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (format!("{prefix}{}", p.file_stem().unwrap().to_string_lossy()), ws)
+            (
+                format!("{prefix}{}", p.file_stem().unwrap().to_string_lossy()),
+                ws,
+            )
         })
         .collect()
 }

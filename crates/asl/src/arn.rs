@@ -85,6 +85,74 @@ pub fn parse_arn(text: &str) -> Option<Arn<'_>> {
     Some(arn)
 }
 
+/// How a Task waits on a service integration: the suffix of its Resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    RequestResponse,
+    Sync,
+    Sync2,
+    WaitForTaskToken,
+}
+
+impl Pattern {
+    /// The suffix as written after the integration's name (`.sync:2`, ...; empty for
+    /// request-response).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Pattern::RequestResponse => "",
+            Pattern::Sync => ".sync",
+            Pattern::Sync2 => ".sync:2",
+            Pattern::WaitForTaskToken => ".waitForTaskToken",
+        }
+    }
+}
+
+/// A service-integration Resource: `arn:<partition>:states:::<name>[.sync|.sync:2|.waitForTaskToken]`,
+/// where `name` is `<service>:<action>` (`sqs:sendMessage`) or `aws-sdk:<service>:<action>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Integration<'a> {
+    pub partition: &'a str,
+    /// Everything between `states:::` and the pattern suffix.
+    pub name: &'a str,
+    pub pattern: Pattern,
+}
+
+impl<'a> Integration<'a> {
+    /// The integration a Task's Resource names; `None` for any other ARN (a Lambda function
+    /// or an activity ARN, which carry a region and an account).
+    pub fn parse(resource: &'a str) -> Option<Self> {
+        let arn = parse_arn(resource)?;
+        if arn.service != "states" || !arn.region.is_empty() || !arn.account.is_empty() {
+            return None;
+        }
+        let (name, pattern) = [Pattern::Sync2, Pattern::Sync, Pattern::WaitForTaskToken]
+            .into_iter()
+            .find_map(|p| arn.resource.strip_suffix(p.suffix()).map(|n| (n, p)))
+            .unwrap_or((arn.resource, Pattern::RequestResponse));
+        Some(Integration {
+            partition: arn.partition,
+            name,
+            pattern,
+        })
+    }
+
+    /// The first part of the name: `lambda`, `states`, `aws-sdk`.
+    pub fn service(&self) -> &'a str {
+        self.name.split_once(':').map_or(self.name, |(s, _)| s)
+    }
+
+    /// What follows the service: `invoke`, `startExecution`, `s3:getObject` (under `aws-sdk`).
+    pub fn action(&self) -> &'a str {
+        self.name.split_once(':').map_or("", |(_, a)| a)
+    }
+
+    /// The name split at its last `:`, as history events name it (`resourceType` `aws-sdk:s3`,
+    /// `resource` `getObject`).
+    pub fn resource_type_and_action(&self) -> (&'a str, &'a str) {
+        self.name.rsplit_once(':').unwrap_or((self.name, ""))
+    }
+}
+
 /// Splits a resource `stateMachine:<name>[:qualifier | /label]` into the name and what follows
 /// it. `:` and `/` cannot occur in a name, so they end it; what they enclose must be a valid name.
 pub fn state_machine_name(resource: &str) -> Option<(&str, &str)> {
@@ -229,6 +297,71 @@ mod tests {
         ];
         for (res, want) in cases {
             assert_eq!(state_machine_name(res), want, "{res}");
+        }
+    }
+
+    #[test]
+    fn integrations_and_their_patterns() {
+        let cases = [
+            (
+                "arn:aws:states:::states:startExecution.sync:2",
+                "states",
+                "startExecution",
+                Pattern::Sync2,
+            ),
+            (
+                "arn:aws:states:::states:startExecution.sync",
+                "states",
+                "startExecution",
+                Pattern::Sync,
+            ),
+            (
+                "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "sqs",
+                "sendMessage",
+                Pattern::WaitForTaskToken,
+            ),
+            (
+                "arn:aws:states:::lambda:invoke",
+                "lambda",
+                "invoke",
+                Pattern::RequestResponse,
+            ),
+            (
+                "arn:aws-cn:states:::aws-sdk:s3:getObject",
+                "aws-sdk",
+                "s3:getObject",
+                Pattern::RequestResponse,
+            ),
+            (
+                "arn:aws:states:::glue",
+                "glue",
+                "",
+                Pattern::RequestResponse,
+            ),
+        ];
+        for (arn, service, action, pattern) in cases {
+            let i = Integration::parse(arn).unwrap();
+            assert_eq!(
+                (i.service(), i.action(), i.pattern),
+                (service, action, pattern),
+                "{arn}"
+            );
+            assert!(
+                arn.ends_with(&format!("{}{}", i.name, i.pattern.suffix())),
+                "{arn}"
+            );
+        }
+        let sdk =
+            Integration::parse("arn:aws:states:::aws-sdk:s3:getObject.waitForTaskToken").unwrap();
+        assert_eq!(sdk.resource_type_and_action(), ("aws-sdk:s3", "getObject"));
+        for other in [
+            "arn:aws:lambda:us-east-1:1:function:f",
+            "arn:aws:states:us-east-1:1:activity:a",
+            "arn:aws:sns:::x",
+            "states:::lambda:invoke",
+        ] {
+            assert_eq!(Integration::parse(other), None, "{other}");
         }
     }
 

@@ -3,14 +3,9 @@
 use crate::history::Details;
 use std::sync::Arc;
 
-/// The integration pattern of a service integration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pattern {
-    RequestResponse,
-    Sync,
-    Sync2,
-    WaitForTaskToken,
-}
+/// The integration pattern of a service integration (read by [`stepwise_asl::arn::Integration`]).
+pub use stepwise_asl::arn::Pattern;
+use stepwise_asl::arn::Integration;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resource {
@@ -26,20 +21,16 @@ pub enum Resource {
 
 impl Resource {
     pub fn parse(arn: &str) -> Resource {
-        if let Some(rest) = arn.strip_prefix("arn:aws:states:::") {
-            let (service_action, pattern) = split_pattern(rest);
-            if service_action == "states:startExecution" {
+        if let Some(integration) = Integration::parse(arn).filter(|i| i.partition == "aws") {
+            let pattern = integration.pattern;
+            if integration.name == "states:startExecution" {
                 return Resource::StartExecution(pattern);
             }
             // `aws-sdk:s3:getObject` → type `aws-sdk:s3`, resource `getObject`.
-            let (resource_type, action) = match service_action.rfind(':') {
-                Some(i) => (&service_action[..i], &service_action[i + 1..]),
-                None => (service_action, ""),
-            };
-            let suffix = &rest[service_action.len()..];
+            let (resource_type, action) = integration.resource_type_and_action();
             return Resource::Service {
                 resource_type: resource_type.to_owned(),
-                resource: format!("{action}{suffix}"),
+                resource: format!("{action}{}", pattern.suffix()),
                 pattern,
             };
         }
@@ -59,7 +50,7 @@ impl Resource {
     /// `resourceType` and `resource` of Task* history events.
     pub fn event_names(&self) -> (Arc<str>, Arc<str>) {
         match self {
-            Resource::StartExecution(p) => ("states".into(), format!("startExecution{}", suffix(*p)).into()),
+            Resource::StartExecution(p) => ("states".into(), format!("startExecution{}", p.suffix()).into()),
             Resource::Service { resource_type, resource, .. } => (resource_type.as_str().into(), resource.as_str().into()),
             Resource::LambdaFunction(a) | Resource::Other(a) => {
                 let kind = if a.contains(":activity:") { "activity" } else { "lambda" };
@@ -87,28 +78,6 @@ impl TaskResource {
     /// Adds the `resource` and `resourceType` fields every Task* event ends with.
     pub fn named(&self, details: Details) -> Details {
         details.text("resource", self.resource.clone()).text("resourceType", self.resource_type.clone())
-    }
-}
-
-fn split_pattern(rest: &str) -> (&str, Pattern) {
-    for (s, p) in [
-        (".sync:2", Pattern::Sync2),
-        (".sync", Pattern::Sync),
-        (".waitForTaskToken", Pattern::WaitForTaskToken),
-    ] {
-        if let Some(base) = rest.strip_suffix(s) {
-            return (base, p);
-        }
-    }
-    (rest, Pattern::RequestResponse)
-}
-
-fn suffix(p: Pattern) -> &'static str {
-    match p {
-        Pattern::RequestResponse => "",
-        Pattern::Sync => ".sync",
-        Pattern::Sync2 => ".sync:2",
-        Pattern::WaitForTaskToken => ".waitForTaskToken",
     }
 }
 

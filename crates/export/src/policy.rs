@@ -8,6 +8,7 @@
 //! `TodoReviewPermissions`, with a note saying which state needs it and why.
 
 use serde_json::{json, Value};
+use stepwise_asl::arn::{Integration, Pattern};
 use stepwise_asl::model::{Definition, Kind, MapState, State, States, Task};
 use stepwise_asl::query::is_expression;
 use stepwise_json::Value as AslValue;
@@ -288,8 +289,10 @@ fn task(state: &State, task: &Task, path: &str, ctx: &Context<'_>, out: &mut Der
         );
         return;
     };
+    if let Some(called) = Integration::parse(resource) {
+        return integration(&called, params, path, ctx, out);
+    }
     match (arn.service, arn.region, arn.account) {
-        ("states", "", "") => integration(arn.resource, params, path, ctx, out),
         ("states", _, _) if arn.resource.starts_with("activity:") => {
             // Activity workers poll with their own credentials; the role needs nothing, but the
             // activity itself is not part of the workspace.
@@ -336,16 +339,15 @@ fn credentials(creds: &AslValue, path: &str, ctx: &Context<'_>, out: &mut Derive
 
 /// An optimized or SDK integration: `arn:aws:states:::<service>:<action>[.<pattern>]`.
 fn integration(
-    spec: &str,
+    called: &Integration<'_>,
     params: Option<&AslValue>,
     path: &str,
     ctx: &Context<'_>,
     out: &mut Derived,
 ) {
     let m = ctx.machine;
-    let (service, rest) = spec.split_once(':').unwrap_or((spec, ""));
-    let (action, pattern) = rest.split_once('.').unwrap_or((rest, ""));
-    let sync = pattern == "sync" || pattern == "sync:2";
+    let (service, action) = (called.service(), called.action());
+    let sync = matches!(called.pattern, Pattern::Sync | Pattern::Sync2);
     match (service, action) {
         ("lambda", "invoke") => lambda_invoke(params, path, ctx, out),
         ("states", "startExecution") => start_execution(params, sync, path, ctx, out),
@@ -407,8 +409,7 @@ fn integration(
             }
         }
         ("aws-sdk", _) => {
-            let (sdk_service, sdk_action) = rest.split_once(':').unwrap_or((rest, ""));
-            let sdk_action = sdk_action.split('.').next().unwrap_or("");
+            let (sdk_service, sdk_action) = action.split_once(':').unwrap_or((action, ""));
             let iam = sdk_iam_action(sdk_service, sdk_action);
             if sdk_service == "s3" {
                 if let Some(resource) = s3_resource(sdk_action, params) {
@@ -474,8 +475,12 @@ fn s3_step(step: &AslValue, field: &str, path: &str, ctx: &Context<'_>, out: &mu
     let action = step
         .get("Resource")
         .and_then(AslValue::as_str)
-        .and_then(|r| r.rsplit_once(":s3:"))
-        .map(|(_, a)| a.split('.').next().unwrap_or(a));
+        .and_then(Integration::parse)
+        .and_then(|i| match i.service() {
+            "s3" => Some(i.action()),
+            "aws-sdk" => i.action().strip_prefix("s3:"),
+            _ => None,
+        });
     let Some(action) = action else {
         out.review(
             &["s3:GetObject", "s3:ListBucket"],

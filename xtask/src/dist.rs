@@ -2,12 +2,19 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use crate::setup::{self, WASM_TARGET};
 use crate::util::{self, run, step, Result};
 
 const PLAYGROUND: &str = "stepwise-playground";
 const JS_API: &str = "stepwise-wasm";
+
+/// `build()` once per run of xtask: the `package` and `e2e` layers share one build.
+pub fn build_once() -> Result<PathBuf> {
+    static BUILT: OnceLock<Result<PathBuf>> = OnceLock::new();
+    BUILT.get_or_init(build).clone()
+}
 
 pub fn build() -> Result<PathBuf> {
     setup::wasm_target()?;
@@ -54,11 +61,7 @@ pub fn build() -> Result<PathBuf> {
             &pkg,
         )?;
         optimize(&pkg.join("stepwise_wasm_bg.wasm"))?;
-        std::fs::write(
-            pkg.join("package.json"),
-            npm_manifest(&workspace_version(&root)?),
-        )
-        .map_err(|e| format!("writing {}/package.json: {e}", pkg.display()))
+        crate::npm_package::complete(&root, &pkg)
     })?;
 
     step("copy index.html and www/", || {
@@ -144,46 +147,6 @@ fn optimize(wasm: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `[workspace.package] version`, so the npm package carries the crates' version.
-fn workspace_version(root: &Path) -> Result<String> {
-    let text = std::fs::read_to_string(root.join("Cargo.toml"))
-        .map_err(|e| format!("reading Cargo.toml: {e}"))?;
-    let mut in_section = false;
-    for line in text.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_section = line == "[workspace.package]";
-        } else if let Some(value) = line.strip_prefix("version").filter(|_| in_section) {
-            if let Some(value) = value.trim_start().strip_prefix('=') {
-                return Ok(value.trim().trim_matches('"').to_string());
-            }
-        }
-    }
-    Err("Cargo.toml has no [workspace.package] version".into())
-}
-
-fn npm_manifest(version: &str) -> String {
-    format!(
-        r#"{{
-  "name": "stepwise-wasm",
-  "description": "AWS Step Functions (Amazon States Language) interpreter compiled to WebAssembly",
-  "version": "{version}",
-  "license": "MIT",
-  "type": "module",
-  "main": "stepwise_wasm.js",
-  "module": "stepwise_wasm.js",
-  "types": "stepwise_wasm.d.ts",
-  "exports": {{
-    ".": {{ "types": "./stepwise_wasm.d.ts", "default": "./stepwise_wasm.js" }},
-    "./stepwise_wasm_bg.wasm": "./stepwise_wasm_bg.wasm",
-    "./package.json": "./package.json"
-  }},
-  "files": ["stepwise_wasm_bg.wasm", "stepwise_wasm.js", "stepwise_wasm.d.ts", "stepwise_wasm_bindings.js", "stepwise_wasm_bindings.d.ts", "stepwise_wasm_bg.wasm.d.ts"],
-  "sideEffects": ["./snippets/*"]
-}}
-"#
-    )
-}
-
 /// `name: 130.2 KB (57.1 KB gzipped)`, the gzipped figure from the system's gzip when present.
 pub fn size_line(file: &Path) -> String {
     let raw = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
@@ -196,27 +159,4 @@ pub fn size_line(file: &Path) -> String {
         .map(|out| format!(" ({:.1} KB gzipped)", out.stdout.len() as f64 / 1024.0))
         .unwrap_or_default();
     format!("{}: {:.1} KB{gzipped}", file.display(), raw as f64 / 1024.0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_workspace_version() {
-        let version = workspace_version(&util::root()).unwrap();
-        assert!(
-            version.split('.').count() == 3 && version.split('.').all(|p| p.parse::<u32>().is_ok()),
-            "{version}"
-        );
-    }
-
-    #[test]
-    fn the_npm_manifest_names_the_generated_files() {
-        let manifest = npm_manifest("1.2.3");
-        assert!(manifest.contains("\"version\": \"1.2.3\""));
-        assert!(manifest.contains("\"types\": \"stepwise_wasm.d.ts\""));
-        // The entry point imports the bindings: both ship.
-        assert!(manifest.contains("\"stepwise_wasm_bindings.js\""));
-    }
 }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod dist;
+mod npm_package;
 mod serve;
 mod setup;
 mod test;
@@ -14,8 +15,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
   serve [--port N]     build the playground into dist/ and serve it on http://127.0.0.1:8080
-  test [--only LAYER]  run every test layer (native, wasm, conformance, e2e) and print the total;
-                       LAYER is one of them, or several separated by commas
+  test [--only LAYERS] [--skip LAYERS] [--offline]
+                       run the test layers (native, export, wasm, conformance, package, e2e)
+                       and print the total; LAYERS is one name or several separated by commas.
+                       --offline installs nothing and runs cargo offline (tools must be there)
   build                build dist/ only
   bench [ARGS]         native and wasm benchmark tables (crates/bench; --quick for a short run)
   setup                install the missing tools only";
@@ -57,17 +60,11 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
             Ok(true)
         }
         "test" => {
-            let layers = match flag(rest, "--only")? {
-                Some(names) => names
-                    .split(',')
-                    .map(|name| {
-                        test::Layer::parse(name.trim())
-                            .ok_or_else(|| format!("unknown layer `{name}`\n\n{USAGE}"))
-                    })
-                    .collect::<util::Result<Vec<_>>>()?,
-                None => test::LAYERS.to_vec(),
-            };
-            test::run(&layers)
+            let options = test_options(rest)?;
+            if options.offline {
+                setup::go_offline();
+            }
+            test::run(&options.layers)
         }
         "build" => {
             no_more(rest)?;
@@ -78,8 +75,10 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
             no_more(rest)?;
             setup::wasm_target()?;
             setup::wasm_bindgen()?;
+            setup::wasm_pack()?;
             setup::chromium()?;
             setup::npm_tools()?;
+            setup::cfn_lint()?;
             Ok(true)
         }
         "help" | "--help" | "-h" => {
@@ -88,6 +87,55 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
+}
+
+#[derive(Debug, PartialEq)]
+struct TestOptions {
+    layers: Vec<test::Layer>,
+    offline: bool,
+}
+
+/// `test`'s arguments: `--only A,B`, `--skip A,B` (each also as `--only=A,B`) and `--offline`, in
+/// any order; the layers keep their usual order whatever order they are named in.
+fn test_options(args: &[String]) -> util::Result<TestOptions> {
+    let layer_list = |names: &str| {
+        names
+            .split(',')
+            .map(|name| {
+                test::Layer::parse(name.trim())
+                    .ok_or_else(|| format!("unknown layer `{name}`\n\n{USAGE}"))
+            })
+            .collect::<util::Result<Vec<_>>>()
+    };
+    let (mut only, mut skip, mut offline) = (None, Vec::new(), false);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_string())),
+            None => (arg.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next().cloned())
+                .ok_or_else(|| format!("{name} wants a list of layers\n\n{USAGE}"))
+        };
+        match name {
+            "--only" => only = Some(layer_list(&value()?)?),
+            "--skip" => skip.extend(layer_list(&value()?)?),
+            "--offline" if inline.is_none() => offline = true,
+            _ => return Err(format!("unexpected argument `{arg}`\n\n{USAGE}")),
+        }
+    }
+    let layers = test::LAYERS
+        .into_iter()
+        .filter(|layer| only.as_ref().is_none_or(|only| only.contains(layer)))
+        .filter(|layer| !skip.contains(layer))
+        .collect::<Vec<_>>();
+    if layers.is_empty() {
+        return Err(format!("no test layer is left to run\n\n{USAGE}"));
+    }
+    Ok(TestOptions { layers, offline })
 }
 
 /// The value of `--name V` or `--name=V`, the only arguments the commands take.
@@ -123,5 +171,42 @@ mod tests {
         assert!(flag(&args(&["--portal"]), "--port").is_err());
         assert!(flag(&args(&["--port"]), "--port").is_err());
         assert!(flag(&args(&["--only", "wasm", "x"]), "--only").is_err());
+    }
+
+    #[test]
+    fn reads_test_options() {
+        use test::Layer::*;
+        let read =
+            |list: &[&str]| test_options(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            read(&[]),
+            Ok(TestOptions {
+                layers: test::LAYERS.to_vec(),
+                offline: false
+            })
+        );
+        assert_eq!(
+            read(&["--offline", "--only", "e2e,native"]),
+            Ok(TestOptions {
+                layers: vec![Native, E2e],
+                offline: true
+            })
+        );
+        let all_but = |left_out: &[test::Layer]| {
+            test::LAYERS
+                .into_iter()
+                .filter(|l| !left_out.contains(l))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(read(&["--skip=export"]).unwrap().layers, all_but(&[Export]));
+        assert_eq!(
+            read(&["--skip", "wasm", "--skip", "e2e"]).unwrap().layers,
+            all_but(&[Wasm, E2e])
+        );
+        assert!(read(&["--only", "native", "--skip", "native"]).is_err());
+        assert!(read(&["--only", "unit"]).is_err());
+        assert!(read(&["--only"]).is_err());
+        assert!(read(&["--offline=yes"]).is_err());
+        assert!(read(&["--fast"]).is_err());
     }
 }

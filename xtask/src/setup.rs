@@ -2,12 +2,41 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::util::{self, output_line, run, step, Result};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// wasm-pack runs the wasm test layer; pinned so a new release cannot change what CI runs.
+pub const WASM_PACK_VERSION: &str = "0.15.1";
+
+static OFFLINE: AtomicBool = AtomicBool::new(false);
+
+/// `--offline`: nothing is installed or downloaded, and every cargo run (ours and wasm-pack's)
+/// uses only what is already in the local registry cache. Call before any thread exists.
+pub fn go_offline() {
+    OFFLINE.store(true, Ordering::SeqCst);
+    // cargo honours this in every child, including the cargo runs that wasm-pack starts.
+    std::env::set_var("CARGO_NET_OFFLINE", "true");
+}
+
+pub fn offline() -> bool {
+    OFFLINE.load(Ordering::SeqCst)
+}
+
+/// Runs `install` as the step `name`, unless `--offline` forbids installing: then says what is
+/// missing and how to get it.
+fn install(name: &str, install: impl FnOnce() -> Result<()>) -> Result<()> {
+    if offline() {
+        return Err(format!(
+            "--offline, but this is missing: {name}. Run `cargo xtask setup` once with network access \
+             (or drop --offline)"
+        ));
+    }
+    step(name, install)
+}
 
 /// Makes the binaries of `cargo install` reachable even when `~/.cargo/bin` is not on `PATH`
 /// (cargo can be run by its full path in CI).
@@ -34,6 +63,9 @@ fn cargo_home() -> PathBuf {
 pub fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(util::root());
+    if offline() {
+        cmd.arg("--offline");
+    }
     cmd
 }
 
@@ -52,7 +84,7 @@ pub fn wasm_target() -> Result<()> {
     {
         return Ok(());
     }
-    step(&format!("install the {WASM_TARGET} target"), || {
+    install(&format!("install the {WASM_TARGET} target"), || {
         run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
     })
 }
@@ -88,8 +120,9 @@ pub fn wasm_bindgen() -> Result<()> {
     if matches(have("wasm-bindgen")) && matches(have("wasm-bindgen-test-runner")) {
         return Ok(());
     }
-    step(&format!("install wasm-bindgen-cli {want}"), || {
-        // Not --locked: the CLI's own lockfile pins a crate version that the registry mirror lacks.
+    install(&format!("install wasm-bindgen-cli {want}"), || {
+        // The one install without --locked: the lockfile published with wasm-bindgen-cli pins a
+        // crate version that the registry mirror lacks, so a locked install cannot resolve.
         run(cargo().args(["install", "wasm-bindgen-cli", "--version", &want]))
     })?;
     if !matches(have("wasm-bindgen")) {
@@ -100,18 +133,54 @@ pub fn wasm_bindgen() -> Result<()> {
     Ok(())
 }
 
+/// wasm-pack, which runs the browser tests (`wasm-pack test`) with the wasm-bindgen above: with
+/// `--mode no-install` it takes the `wasm-bindgen` on PATH of the locked version and never
+/// downloads one.
+pub fn wasm_pack() -> Result<()> {
+    let want = format!("wasm-pack {WASM_PACK_VERSION}");
+    if output_line("wasm-pack", &["--version"]).as_deref() == Some(want.as_str()) {
+        return Ok(());
+    }
+    install(&format!("install {want}"), || {
+        run(cargo().args([
+            "install",
+            "--locked",
+            "wasm-pack",
+            "--version",
+            WASM_PACK_VERSION,
+        ]))
+    })?;
+    match output_line("wasm-pack", &["--version"]) {
+        Some(line) if line == want => Ok(()),
+        other => Err(format!(
+            "{want} was installed but `wasm-pack --version` says {other:?}"
+        )),
+    }
+}
+
 pub fn chromium() -> Result<()> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
-    step("install chromium and chromium-driver (apt-get)", || {
+    install("install chromium and chromium-driver (apt-get)", || {
+        if output_line("apt-get", &["--version"]).is_none() {
+            return Err(no_apt_message());
+        }
         let is_root = output_line("id", &["-u"]).as_deref() == Some("0");
+        // -n: sudo fails at once instead of waiting for a password nobody will type.
+        if !is_root && output_line("sudo", &["-n", "true"]).is_none() {
+            return Err(format!(
+                "{CHROMIUM} or {CHROMEDRIVER} is missing, and installing them needs root: `sudo -n` \
+                 is not available without a password here. Run \
+                 `sudo apt-get install -y chromium chromium-driver` yourself, then this again"
+            ));
+        }
         let apt = || {
             let mut cmd = if is_root {
                 Command::new("apt-get")
             } else {
                 let mut sudo = Command::new("sudo");
-                sudo.args(["DEBIAN_FRONTEND=noninteractive", "apt-get"]);
+                sudo.args(["-n", "DEBIAN_FRONTEND=noninteractive", "apt-get"]);
                 sudo
             };
             cmd.env("DEBIAN_FRONTEND", "noninteractive");
@@ -119,12 +188,6 @@ pub fn chromium() -> Result<()> {
             cmd.args(["-o", "DPkg::Lock::Timeout=600"]);
             cmd
         };
-        if !is_root && output_line("sudo", &["--version"]).is_none() {
-            return Err(format!(
-                "{CHROMIUM} or {CHROMEDRIVER} is missing and, not being root, there is no sudo to install them: \
-                 run `apt-get install -y chromium chromium-driver` as root"
-            ));
-        }
         run(apt().arg("update"))?;
         run(apt().args([
             "install",
@@ -144,6 +207,18 @@ pub fn chromium() -> Result<()> {
     })
 }
 
+/// What to do on a system whose packages do not come from apt.
+fn no_apt_message() -> String {
+    format!(
+        "the browser tests need Chromium at {CHROMIUM} and its WebDriver at {CHROMEDRIVER}, and \
+         this system has no apt-get to install them. Install them with your package manager \
+         (Fedora: `dnf install chromium chromedriver`; Arch: `pacman -S chromium`; Alpine: \
+         `apk add chromium chromium-chromedriver`; the WebDriver's major version must match \
+         Chromium's) and link them to those two paths, or leave out the layers that need a \
+         browser: `cargo xtask test --skip wasm,e2e`"
+    )
+}
+
 /// cfn-lint (PyPI) in a virtual environment under `.tools/`, for the export tests. Returns the
 /// executable.
 pub fn cfn_lint() -> Result<PathBuf> {
@@ -154,14 +229,27 @@ pub fn cfn_lint() -> Result<PathBuf> {
     if exe.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(VERSION) {
         return Ok(exe);
     }
-    step(&format!("install cfn-lint {VERSION} (PyPI, into .tools/cfn-venv)"), || {
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
-        run(Command::new(venv.join("bin").join("pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .arg(format!("cfn-lint=={VERSION}")))?;
-        std::fs::write(&stamp, VERSION).map_err(|e| format!("writing {}: {e}", stamp.display()))?;
-        Ok(())
-    })?;
+    let skip = "leave this layer out with `cargo xtask test --skip export`";
+    install(
+        &format!("install cfn-lint {VERSION} (PyPI, into .tools/cfn-venv)"),
+        || {
+            run(Command::new("python3").arg("-m").arg("venv").arg(&venv)).map_err(|e| {
+                format!("{e}: cfn-lint needs Python 3 with its venv module (Debian: python3-venv); {skip}")
+            })?;
+            run(Command::new(venv.join("bin").join("pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .arg(format!("cfn-lint=={VERSION}")))
+            .map_err(|e| {
+                format!(
+                    "{e}: pip could not install cfn-lint {VERSION} from PyPI (or the index that \
+                     PIP_INDEX_URL names); is it reachable? Otherwise {skip}"
+                )
+            })?;
+            std::fs::write(&stamp, VERSION)
+                .map_err(|e| format!("writing {}: {e}", stamp.display()))?;
+            Ok(())
+        },
+    )?;
     Ok(exe)
 }
 
@@ -180,7 +268,7 @@ pub fn npm_tools() -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    step(
+    install(
         &format!("install npm packages ({})", missing.join(", ")),
         || {
             let mut cmd = Command::new("npm");
@@ -277,7 +365,9 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         let pinned = pinned_npm_packages(&manifest);
         let names: Vec<&str> = pinned.iter().map(|(n, _)| n.as_str()).collect();
         assert!(
-            names.contains(&"binaryen") && names.contains(&"playwright-core"),
+            ["binaryen", "playwright-core", "esbuild"]
+                .iter()
+                .all(|tool| names.contains(tool)),
             "{pinned:?}"
         );
         for (name, version) in &pinned {

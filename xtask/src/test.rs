@@ -4,21 +4,41 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use crate::setup::{self, CHROMEDRIVER, WASM_TARGET};
+use crate::setup::{self, CHROMEDRIVER};
 use crate::util::{self, run_tee, secs, step, Result};
 
 /// Conformance cases (of `tests/corpus/conformance/cases`) that must pass; raise it as the engine
 /// improves so that a regression fails CI.
 pub const CONFORMANCE_FLOOR: usize = 790;
 
-/// Packages whose `#[wasm_bindgen_test]` tests run in headless Chromium, with their folders. A
-/// package other than the first joins the run once its sources mention `wasm_bindgen_test`, so
-/// adding browser tests to the playground or the JS API needs no change here.
-const WASM_TEST_PACKAGES: &[(&str, &str)] = &[
-    ("stepwise-web-tests", "tests/web"),
-    ("stepwise-playground", "crates/playground"),
-    ("stepwise-wasm", "crates/wasm"),
+/// Packages whose `#[wasm_bindgen_test]` tests `wasm-pack test --headless --chrome` runs in
+/// headless Chromium, with their folders and whether they also have tests for Node (test files
+/// without `run_in_browser`, run by `--node`). A package other than the first joins the run once
+/// its sources mention `wasm_bindgen_test`.
+const WASM_TEST_PACKAGES: &[WasmTests] = &[
+    WasmTests {
+        package: "stepwise-web-tests",
+        dir: "tests/web",
+        node: false,
+    },
+    WasmTests {
+        package: "stepwise-playground",
+        dir: "crates/playground",
+        node: false,
+    },
+    WasmTests {
+        package: "stepwise-wasm",
+        dir: "crates/wasm",
+        node: true,
+    },
 ];
+
+#[derive(Debug, PartialEq, Eq)]
+struct WasmTests {
+    package: &'static str,
+    dir: &'static str,
+    node: bool,
+}
 
 /// Packages that only make sense on wasm32, kept out of the native run.
 const WASM_ONLY_PACKAGES: &[&str] = &["stepwise-playground", "stepwise-wasm", "stepwise-web-tests"];
@@ -26,19 +46,30 @@ const WASM_ONLY_PACKAGES: &[&str] = &["stepwise-playground", "stepwise-wasm", "s
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layer {
     Native,
+    Export,
     Wasm,
     Conformance,
+    Package,
     E2e,
 }
 
-pub const LAYERS: [Layer; 4] = [Layer::Native, Layer::Wasm, Layer::Conformance, Layer::E2e];
+pub const LAYERS: [Layer; 6] = [
+    Layer::Native,
+    Layer::Export,
+    Layer::Wasm,
+    Layer::Conformance,
+    Layer::Package,
+    Layer::E2e,
+];
 
 impl Layer {
     pub fn name(self) -> &'static str {
         match self {
             Layer::Native => "native",
+            Layer::Export => "export",
             Layer::Wasm => "wasm",
             Layer::Conformance => "conformance",
+            Layer::Package => "package",
             Layer::E2e => "e2e",
         }
     }
@@ -49,10 +80,10 @@ impl Layer {
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
-struct Outcome {
-    passed: usize,
-    failed: usize,
-    note: String,
+pub struct Outcome {
+    pub passed: usize,
+    pub failed: usize,
+    pub note: String,
 }
 
 /// Runs the given layers and prints the summary; `Ok(true)` when nothing failed.
@@ -99,17 +130,20 @@ pub fn run(layers: &[Layer]) -> Result<bool> {
 fn run_layer(layer: Layer) -> Result<Outcome> {
     match layer {
         Layer::Native => native(),
+        Layer::Export => export(),
         Layer::Wasm => wasm(),
         Layer::Conformance => conformance(),
+        Layer::Package => crate::npm_package::test(),
         Layer::E2e => e2e(),
     }
 }
 
+/// The export crate's test that lints generated templates with cfn-lint; ignored in `native`
+/// (it needs a tool from PyPI), run by the `export` layer.
+const CFN_LINT_TEST: &str = "cfn_lint";
+
 fn native() -> Result<Outcome> {
-    // The export tests lint generated CloudFormation with cfn-lint when it is there.
-    let cfn_lint = setup::cfn_lint()?;
     let mut cmd = setup::cargo();
-    cmd.env("STEPWISE_CFN_LINT", cfn_lint);
     // --no-fail-fast: every test binary runs, so the counts cover all of them.
     cmd.args(["test", "--workspace", "--no-fail-fast"]);
     for package in WASM_ONLY_PACKAGES {
@@ -118,43 +152,75 @@ fn native() -> Result<Outcome> {
     harness_outcome(&mut cmd)
 }
 
+fn export() -> Result<Outcome> {
+    let cfn_lint = setup::cfn_lint()?;
+    let mut cmd = setup::cargo();
+    cmd.env("STEPWISE_CFN_LINT", cfn_lint).args([
+        "test",
+        "-p",
+        "stepwise-export",
+        "--test",
+        CFN_LINT_TEST,
+        "--",
+        "--ignored",
+    ]);
+    harness_outcome(&mut cmd)
+}
+
+/// `wasm-pack test --headless --chrome` (and `--node` where there are Node tests) per package, as
+/// a user would run it. `--mode no-install` keeps wasm-pack from downloading anything: it uses the
+/// `wasm-bindgen-test-runner` on PATH (the locked version, checked by `setup::wasm_bindgen`) and
+/// the chromedriver named here.
 fn wasm() -> Result<Outcome> {
     setup::wasm_target()?;
     setup::wasm_bindgen()?;
+    setup::wasm_pack()?;
     setup::chromium()?;
     let root = util::root();
-    let mut cmd = setup::cargo();
-    // No -q: wasm-bindgen-test-runner rejects `--quiet`. `--tests` leaves out doc-tests, which
-    // run natively.
-    cmd.args(["test", "--no-fail-fast", "--target", WASM_TARGET, "--tests"])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
+    let mut total = Outcome::default();
+    for tests in wasm_test_packages(&root) {
+        println!("wasm tests of {} ({})", tests.package, tests.dir);
+        let outcome = harness_outcome(&mut wasm_pack_test(&root, tests))?;
+        total.passed += outcome.passed;
+        total.failed += outcome.failed;
+        if !outcome.note.is_empty() {
+            total.note = format!("{}: {}", tests.package, outcome.note);
+        }
+    }
+    Ok(total)
+}
+
+fn wasm_pack_test(root: &Path, tests: &WasmTests) -> Command {
+    let mut cmd = Command::new("wasm-pack");
+    cmd.current_dir(root)
+        .args(["test", "--mode", "no-install", "--headless", "--chrome"])
+        .arg("--chromedriver")
+        .arg(CHROMEDRIVER)
         .env("CHROMEDRIVER", CHROMEDRIVER)
+        // The Chromium flags of tests/web/webdriver.json (no sandbox as root, no network).
         .env(
             "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
             root.join("tests/web/webdriver.json"),
         );
-    for (package, dir) in wasm_test_packages(&root) {
-        println!("wasm tests of {package} ({dir})");
-        cmd.args(["-p", package]);
+    if tests.node {
+        cmd.arg("--node");
     }
-    harness_outcome(&mut cmd)
+    cmd.arg(tests.dir);
+    cmd
 }
 
-fn wasm_test_packages(root: &Path) -> Vec<(&'static str, &'static str)> {
+fn wasm_test_packages(root: &Path) -> Vec<&'static WasmTests> {
     WASM_TEST_PACKAGES
         .iter()
         .enumerate()
-        .filter(|(i, (_, dir))| {
+        .filter(|(i, tests)| {
             *i == 0
-                || util::rust_files(&root.join(dir)).iter().any(|file| {
+                || util::rust_files(&root.join(tests.dir)).iter().any(|file| {
                     std::fs::read_to_string(file)
                         .is_ok_and(|text| text.contains("wasm_bindgen_test"))
                 })
         })
-        .map(|(_, &package)| package)
+        .map(|(_, tests)| tests)
         .collect()
 }
 
@@ -268,7 +334,7 @@ fn parse_total(line: &str) -> Option<(usize, usize)> {
 }
 
 fn e2e() -> Result<Outcome> {
-    let dist = crate::dist::build()?;
+    let dist = crate::dist::build_once()?;
     setup::chromium()?;
     let addr = crate::serve::serve_in_background(dist)?;
     let base_url = format!("http://{addr}");
@@ -337,12 +403,43 @@ mod tests {
     #[test]
     fn the_browser_test_crate_always_runs() {
         let packages = wasm_test_packages(&util::root());
-        assert_eq!(packages.first(), Some(&("stepwise-web-tests", "tests/web")));
-        for (package, _) in WASM_TEST_PACKAGES {
+        assert_eq!(packages.first().map(|t| t.dir), Some("tests/web"));
+        for tests in WASM_TEST_PACKAGES {
             assert!(
-                WASM_ONLY_PACKAGES.contains(package),
-                "{package} would also run natively"
+                WASM_ONLY_PACKAGES.contains(&tests.package),
+                "{} would also run natively",
+                tests.package
             );
         }
+    }
+
+    #[test]
+    fn node_tests_are_declared_where_they_exist() {
+        // A test file without `run_in_browser` runs under Node: its package must ask for --node.
+        let root = util::root();
+        for tests in WASM_TEST_PACKAGES {
+            let has_node_tests = std::fs::read_dir(root.join(tests.dir).join("tests"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|entry| entry.path().extension().is_some_and(|e| e == "rs"))
+                .any(|entry| {
+                    std::fs::read_to_string(entry.path()).is_ok_and(|text| {
+                        text.contains("wasm_bindgen_test") && !text.contains("run_in_browser")
+                    })
+                });
+            assert_eq!(has_node_tests, tests.node, "{}", tests.package);
+        }
+    }
+
+    #[test]
+    fn wasm_pack_never_installs_and_uses_the_system_chromedriver() {
+        let root = util::root();
+        let cmd = wasm_pack_test(&root, &WASM_TEST_PACKAGES[2]);
+        let args = util::describe(&cmd);
+        assert!(
+            args.contains("test --mode no-install --headless --chrome --chromedriver /usr/bin/chromedriver --node crates/wasm"),
+            "{args}"
+        );
     }
 }

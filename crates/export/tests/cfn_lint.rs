@@ -1,9 +1,8 @@
 //! Lints the templates of every fixture and every built-in playground example (CloudFormation
-//! and SAM, JSON and YAML) with cfn-lint. `cargo xtask test` installs cfn-lint and sets the variable.
-//!
-//! Runs only when `STEPWISE_CFN_LINT` names the cfn-lint executable, e.g.
-//! `python3 -m venv .tools/cfn-venv && .tools/cfn-venv/bin/pip install cfn-lint` then
-//! `STEPWISE_CFN_LINT=$PWD/.tools/cfn-venv/bin/cfn-lint cargo test -p stepwise-export --test cfn_lint`.
+//! and SAM, JSON and YAML) with cfn-lint, a tool from PyPI: ignored by a plain `cargo test`, run by
+//! the `export` layer of `cargo xtask test`, which installs cfn-lint and sets `STEPWISE_CFN_LINT`.
+//! By hand: `python3 -m venv .tools/cfn-venv && .tools/cfn-venv/bin/pip install cfn-lint` then
+//! `STEPWISE_CFN_LINT=$PWD/.tools/cfn-venv/bin/cfn-lint cargo test -p stepwise-export --test cfn_lint -- --ignored`.
 
 mod common;
 
@@ -35,11 +34,10 @@ fn write_templates(dir: &std::path::Path) -> Vec<PathBuf> {
 }
 
 #[test]
+#[ignore = "needs cfn-lint from PyPI: `cargo xtask test --only export` runs it"]
 fn templates_pass_cfn_lint() {
-    let Some(cfn_lint) = std::env::var_os("STEPWISE_CFN_LINT") else {
-        println!("skipped: set STEPWISE_CFN_LINT to the cfn-lint executable to lint the generated templates");
-        return;
-    };
+    let cfn_lint = std::env::var_os("STEPWISE_CFN_LINT")
+        .expect("STEPWISE_CFN_LINT must name the cfn-lint executable");
     // STEPWISE_EXPORT_OUT keeps the templates somewhere for a human to read.
     let keep = std::env::var_os("STEPWISE_EXPORT_OUT").map(PathBuf::from);
     let dir = keep.clone().unwrap_or_else(|| {

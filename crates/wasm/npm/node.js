@@ -1,0 +1,13 @@
+// The package's entry under Node (the "node" condition of package.json's exports): the same API,
+// but `init()` without an argument reads the .wasm file next to this module, since Node's fetch()
+// cannot load file: URLs. Browsers and bundlers get stepwise_wasm.js itself.
+import { readFile } from 'node:fs/promises';
+import init from './stepwise_wasm.js';
+
+export * from './stepwise_wasm.js';
+
+export default async function initInNode(input) {
+  if (input !== undefined) return init(input);
+  const module_or_path = await readFile(new URL('./stepwise_wasm_bg.wasm', import.meta.url));
+  return init({ module_or_path });
+}

@@ -39,54 +39,104 @@ fn handle(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
     // Reads the headers to their end so the client is not reset while still sending them.
+    let mut accept_encoding = String::new();
     let mut header = String::new();
     while reader.read_line(&mut header)? > 2 {
+        if let Some((name, value)) = header.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("accept-encoding") {
+                accept_encoding = value.trim().to_string();
+            }
+        }
         header.clear();
     }
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let mut out = stream;
+    let not_found =
+        |out: &mut TcpStream| respond(out, "404 Not Found", &plain_text(), b"not found\n", true);
     if method != "GET" && method != "HEAD" {
         return respond(
             &mut out,
             "405 Method Not Allowed",
-            "text/plain; charset=utf-8",
+            &plain_text(),
             b"GET or HEAD only\n",
             true,
         );
     }
-    match resolve(dir, target) {
-        Some(file) => match std::fs::read(&file) {
-            Ok(body) => respond(&mut out, "200 OK", mime(&file), &body, method == "GET"),
-            Err(_) => respond(
-                &mut out,
-                "404 Not Found",
-                "text/plain; charset=utf-8",
-                b"not found\n",
-                true,
-            ),
-        },
-        None => respond(
-            &mut out,
-            "404 Not Found",
-            "text/plain; charset=utf-8",
-            b"not found\n",
-            true,
-        ),
+    let Some(file) = resolve(dir, target) else {
+        return not_found(&mut out);
+    };
+    let variant = compressed_variant(&file, &accept_encoding);
+    let Ok(body) = std::fs::read(variant.as_ref().map_or(&file, |(path, _)| path)) else {
+        return not_found(&mut out);
+    };
+    let mut headers = vec![("Content-Type", mime(&file).to_string())];
+    if let Some((_, encoding)) = variant {
+        headers.push(("Content-Encoding", encoding.to_string()));
     }
+    if has_compressed_copy(&file) {
+        // Caches must keep one answer per Accept-Encoding, compressed or not.
+        headers.push(("Vary", "Accept-Encoding".to_string()));
+    }
+    respond(&mut out, "200 OK", &headers, &body, method == "GET")
+}
+
+fn plain_text() -> Vec<(&'static str, String)> {
+    vec![("Content-Type", "text/plain; charset=utf-8".to_string())]
+}
+
+/// The precompressed copy of `file` (`.br`, else `.gz`, as `xtask/precompress.mjs` writes them)
+/// that the client accepts, with its `Content-Encoding`.
+fn compressed_variant(file: &Path, accept_encoding: &str) -> Option<(PathBuf, &'static str)> {
+    [("br", ".br"), ("gzip", ".gz")]
+        .into_iter()
+        .filter(|(encoding, _)| accepts(accept_encoding, encoding))
+        .map(|(encoding, suffix)| (with_suffix(file, suffix), encoding))
+        .find(|(path, _)| path.is_file())
+}
+
+fn has_compressed_copy(file: &Path) -> bool {
+    [".br", ".gz"]
+        .iter()
+        .any(|suffix| with_suffix(file, suffix).is_file())
+}
+
+fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Whether an `Accept-Encoding` value allows `encoding`: listed (or `*`) without `q=0`.
+fn accepts(accept_encoding: &str, encoding: &str) -> bool {
+    accept_encoding.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or("");
+        let refused = parts.any(|param| {
+            param
+                .strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        (name.eq_ignore_ascii_case(encoding) || name == "*") && !refused
+    })
 }
 
 fn respond(
     out: &mut TcpStream,
     status: &str,
-    content_type: &str,
+    headers: &[(&str, String)],
     body: &[u8],
     with_body: bool,
 ) -> std::io::Result<()> {
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+    let mut head = format!("HTTP/1.1 {status}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
         body.len()
-    );
+    ));
     out.write_all(head.as_bytes())?;
     if with_body {
         out.write_all(body)?;
@@ -199,6 +249,52 @@ mod tests {
     }
 
     #[test]
+    fn reads_accept_encoding() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip, deflate, br, zstd", "gzip"));
+        assert!(accepts("GZIP;q=0.5", "gzip"));
+        assert!(!accepts("gzip;q=0, br", "gzip"));
+        assert!(!accepts("identity", "br"));
+        assert!(accepts("*", "br"));
+        assert!(!accepts("", "gzip"));
+    }
+
+    #[test]
+    fn sends_precompressed_copies_to_clients_that_accept_them() {
+        let dir = site("compressed");
+        std::fs::write(dir.join("app.js"), "plain").unwrap();
+        std::fs::write(dir.join("app.js.gz"), "gzipped").unwrap();
+        std::fs::write(dir.join("app.js.br"), "brotli").unwrap();
+        let addr = serve_in_background(dir).unwrap();
+        let get = |accept: &str| {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            let request = format!("GET /app.js HTTP/1.1\r\nAccept-Encoding: {accept}\r\n\r\n");
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut answer = Vec::new();
+            stream.read_to_end(&mut answer).unwrap();
+            String::from_utf8_lossy(&answer).into_owned()
+        };
+        let br = get("gzip, deflate, br");
+        assert!(
+            br.contains("Content-Type: text/javascript; charset=utf-8\r\nContent-Encoding: br\r\nVary: Accept-Encoding\r\nContent-Length: 6\r\n")
+                && br.ends_with("brotli"),
+            "{br}"
+        );
+        let gzip = get("gzip");
+        assert!(
+            gzip.contains("Content-Encoding: gzip\r\n") && gzip.ends_with("gzipped"),
+            "{gzip}"
+        );
+        let plain = get("identity");
+        assert!(
+            !plain.contains("Content-Encoding")
+                && plain.contains("Vary: Accept-Encoding\r\n")
+                && plain.ends_with("plain"),
+            "{plain}"
+        );
+    }
+
+    #[test]
     fn answers_over_http() {
         let addr = serve_in_background(site("http")).unwrap();
         let get = |request: &str| {
@@ -222,6 +318,7 @@ mod tests {
             "{wasm}"
         );
         assert!(get("GET /nope HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404 "));
+        assert!(!home.contains("Vary") && !home.contains("Content-Encoding"));
         assert!(get("POST / HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405 "));
     }
 }

@@ -31,8 +31,8 @@ pub fn offline() -> bool {
 fn install(name: &str, install: impl FnOnce() -> Result<()>) -> Result<()> {
     if offline() {
         return Err(format!(
-            "--offline, but this is missing: {name}. Run `cargo xtask setup` once with network access \
-             (or drop --offline)"
+            "--offline forbids a needed step: {name} (the tool is missing or has another version). \
+             Run `cargo xtask setup` once with network access, or drop --offline"
         ));
     }
     step(name, install)

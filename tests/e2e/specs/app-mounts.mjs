@@ -10,6 +10,11 @@ export default async function appMounts(page, baseUrl, { assert, screenshot, pro
   // WebAssembly.instantiateStreaming refuses any other type.
   const type = module.headers()['content-type'];
   assert(type === 'application/wasm', `${module.url()} was served as ${type}`);
+  // Chromium accepts brotli: the server sends the precompressed copy, and says it varies.
+  const encoding = module.headers()['content-encoding'];
+  assert(encoding === 'br', `${module.url()} was sent with Content-Encoding ${encoding}`);
+  const vary = module.headers()['vary'];
+  assert(vary === 'Accept-Encoding', `${module.url()} was sent with Vary ${vary}`);
 
   const app = page.locator('#app');
   await app.waitFor({ state: 'visible' });

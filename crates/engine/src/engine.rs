@@ -199,17 +199,17 @@ impl Engine {
         if definition_text.len() > self.config.limits.max_definition_bytes {
             return Err(ApiError::new(names::INVALID_DEFINITION, "Definition exceeds the maximum size of 1 MB"));
         }
-        let diagnostics = validate::validate_text_with(definition_text, &validate::Options { machine_type });
-        if !validate::is_valid(&diagnostics) {
-            let first = diagnostics.iter().find(|d| d.severity == validate::Severity::Error);
-            let msg = first.map(|d| format!("Invalid State Machine Definition: '{}: {}'", d.code, d.message)).unwrap_or_default();
-            let mut e = ApiError::new(names::INVALID_DEFINITION, msg);
-            e.diagnostics = diagnostics;
-            return Err(e);
+        // Validation builds the definition as its last check: what validates is what is created.
+        match validate::compile_text_with(definition_text, &validate::Options { machine_type }) {
+            (diagnostics, Some(definition)) if validate::is_valid(&diagnostics) => Ok(Arc::new(definition)),
+            (diagnostics, _) => {
+                let first = diagnostics.iter().find(|d| d.severity == validate::Severity::Error);
+                let msg = first.map(|d| format!("Invalid State Machine Definition: '{}: {}'", d.code, d.message)).unwrap_or_default();
+                let mut e = ApiError::new(names::INVALID_DEFINITION, msg);
+                e.diagnostics = diagnostics;
+                Err(e)
+            }
         }
-        Definition::parse_text(definition_text)
-            .map(Arc::new)
-            .map_err(|m| ApiError::new(names::INVALID_DEFINITION, format!("Invalid State Machine Definition: '{m}'")))
     }
 
     pub fn create_state_machine(&mut self, name: &str, definition_text: &str) -> Result<String, ApiError> {

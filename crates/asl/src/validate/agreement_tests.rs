@@ -3,7 +3,7 @@
 //! engine's model refuses was already a diagnostic of the checks that explain problems in AWS's
 //! words (the model's own refusal, the validator's last check, never has to speak).
 
-use super::{is_valid, validate_text, validate_value_reporting_build};
+use super::{compile_text_with, is_valid, validate_text, validate_value_reporting_build, Options};
 use crate::model::Definition;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -315,9 +315,13 @@ fn small_machine() -> Value {
     }})
 }
 
-/// What `Engine::create_state_machine` does with definition text: validate, then build.
+/// What `Engine::create_state_machine` does with definition text: `compile_text_with`, whose
+/// validation builds the definition as its last check. The model built straight from the text
+/// must agree too.
 fn create(text: &str) -> bool {
-    is_valid(&validate_text(text)) && Definition::parse_text(text).is_ok()
+    let (diagnostics, built) = compile_text_with(text, &Options::default());
+    let created = is_valid(&diagnostics) && built.is_some();
+    created && Definition::parse_text(text).is_ok()
 }
 
 fn check(def: &Value) -> Result<(), TestCaseError> {

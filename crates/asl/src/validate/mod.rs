@@ -100,9 +100,15 @@ pub fn is_valid(diagnostics: &[Diagnostic]) -> bool {
 
 /// [`validate_text`] for a given machine type.
 pub fn validate_text_with(text: &str, options: &Options) -> Vec<Diagnostic> {
+    compile_text_with(text, options).0
+}
+
+/// Validates `text` and, when it has no error, gives the definition the engine runs, built by
+/// the same check: creating a machine is this, so it succeeds exactly when validation does.
+pub fn compile_text_with(text: &str, options: &Options) -> (Vec<Diagnostic>, Option<crate::model::Definition>) {
     let value = match json_text::parse(text) {
         Ok(v) => v,
-        Err(d) => return vec![d],
+        Err(d) => return (vec![d], None),
     };
     let mut ctx = Ctx::new(options);
     limits::definition_size(&mut ctx, text.len());
@@ -120,8 +126,8 @@ pub fn validate_text_with(text: &str, options: &Options) -> Vec<Diagnostic> {
         }
     }
     ctx.check_definition(&value);
-    ctx.check_buildable(&value);
-    ctx.finish(Some(&index))
+    let built = ctx.check_buildable(&value).ok().flatten();
+    (ctx.finish(Some(&index)), built)
 }
 
 /// [`validate_value`] for a given machine type.
@@ -130,7 +136,7 @@ pub fn validate_value_with(definition: &Value, options: &Options) -> Vec<Diagnos
     // The size AWS measures is that of the text; compact JSON is the smallest text there is.
     limits::definition_size(&mut ctx, serde_json::to_string(definition).map(|s| s.len()).unwrap_or(0));
     ctx.check_definition(definition);
-    ctx.check_buildable(definition);
+    let _ = ctx.check_buildable(definition);
     ctx.finish(None)
 }
 
@@ -141,7 +147,7 @@ pub(crate) fn validate_value_reporting_build(definition: &Value) -> (Vec<Diagnos
     let options = Options::default();
     let mut ctx = Ctx::new(&options);
     ctx.check_definition(definition);
-    let refused = ctx.check_buildable(definition);
+    let refused = ctx.check_buildable(definition).err();
     (ctx.finish(None), refused)
 }
 
@@ -239,14 +245,20 @@ impl<'a> Ctx<'a> {
     /// The last check: the model the engine runs must build. Its refusals are normally caught,
     /// better worded, by the checks above; any that is not still makes the definition invalid,
     /// so validating and creating a machine always agree.
-    fn check_buildable(&mut self, definition: &Value) -> Option<crate::model::BuildError> {
+    /// `Ok(None)` when an earlier check found an error (nothing is built); `Err` when the model
+    /// refused what the earlier checks let through.
+    fn check_buildable(&mut self, definition: &Value) -> Result<Option<crate::model::Definition>, crate::model::BuildError> {
         if self.found.iter().any(|f| f.diagnostic.severity == Severity::Error) {
-            return None;
+            return Ok(None);
         }
-        let error = crate::model::Definition::from_value(&stepwise_json::Value::from(definition)).err()?;
-        let location = if error.pointer.is_empty() { "/".to_owned() } else { error.pointer.clone() };
-        self.schema(&location, error.message.clone());
-        Some(error)
+        match crate::model::Definition::from_value(&stepwise_json::Value::from(definition)) {
+            Ok(built) => Ok(Some(built)),
+            Err(error) => {
+                let location = if error.pointer.is_empty() { "/".to_owned() } else { error.pointer.clone() };
+                self.schema(&location, error.message.clone());
+                Err(error)
+            }
+        }
     }
 
     fn check_definition(&mut self, definition: &Value) {

@@ -65,7 +65,8 @@ fn task(state: &Json, at: &str, known: &[&str], out: &mut Vec<Diagnostic>) {
         && state
             .get("Resource")
             .and_then(Json::as_str)
-            .is_some_and(|r| r.starts_with("arn:aws:states:::states:startExecution"));
+            .and_then(stepwise_asl::arn::Integration::parse)
+            .is_some_and(|i| i.name == "states:startExecution");
     if !starts {
         return;
     }
@@ -105,16 +106,14 @@ fn task(state: &Json, at: &str, known: &[&str], out: &mut Vec<Diagnostic>) {
 }
 
 /// The machine name in a literal state machine ARN (`arn:aws:states:r:a:stateMachine:Name`,
-/// possibly `:version` or `:alias` after it); `None` for paths, expressions and placeholders.
+/// possibly `:version` or `:alias` after it); `None` for paths, expressions and placeholders,
+/// which are not well-formed ARNs with a valid name.
 fn machine_name(arn: &str) -> Option<&str> {
-    if arn.contains("${") || arn.contains("{%") {
+    let parsed = stepwise_asl::arn::parse_arn(arn)?;
+    if parsed.service != "states" {
         return None;
     }
-    let parts: Vec<&str> = arn.split(':').collect();
-    match parts[..] {
-        ["arn", _, "states", _, _, "stateMachine", name, ..] if !name.is_empty() => Some(name),
-        _ => None,
-    }
+    stepwise_asl::arn::state_machine_name(parsed.resource).map(|(name, _)| name)
 }
 
 /// The known name nearest to `name` by edit distance, when near enough to be a typo.

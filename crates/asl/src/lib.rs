@@ -7,6 +7,7 @@ pub mod arn;
 pub mod choice;
 pub mod error;
 pub mod intrinsics;
+mod meter;
 pub mod model;
 pub mod path;
 pub mod payload;
@@ -19,3 +20,5 @@ mod test_data;
 
 pub use error::StatesError;
 pub use scope::{Random, Scope};
+/// The evaluation budget (JSONata, intrinsics, payload templates) and where a host sets it.
+pub use stepwise_jsonata::budget;

@@ -44,7 +44,14 @@ impl CompiledTemplate {
     }
 
     pub fn evaluate(&self, scope: &Scope, rng: &mut dyn Random) -> Result<Value, StatesError> {
-        eval_node(&self.root, scope, rng)
+        if self.is_constant() {
+            return eval_node(&self.root, scope, rng);
+        }
+        crate::meter::metered(|| {
+            let value = eval_node(&self.root, scope, rng)?;
+            within_budget(&value)?;
+            Ok(value)
+        })
     }
 }
 
@@ -102,10 +109,27 @@ fn eval_node(node: &Node, scope: &Scope, rng: &mut dyn Random) -> Result<Value, 
         }
         Node::Array(items) => items.iter().map(|n| eval_node(n, scope, rng)).collect::<Result<_, _>>().map(Value::Array),
         Node::Path { field, path } => match path.select_cow(scope) {
-            Some(v) => Ok(v.into_owned()),
+            Some(v) => {
+                // Text is copied; containers are shared (and counted when written, below).
+                if let Value::String(text) = v.as_ref() {
+                    crate::meter::charge(text.len(), "The text the payload template copies").map_err(crate::meter::data_limit)?;
+                }
+                Ok(v.into_owned())
+            }
             None => Err(StatesError::runtime(path_not_found_cause(path.text(), Some(field), scope.input))),
         },
         Node::Call { field, call } => call.evaluate_in_field(Some(field), scope, rng),
+    }
+}
+
+/// Refuses a value whose JSON text would pass the evaluation budget's bytes. A template or an
+/// intrinsic can hold one large part of its input many times over: the value itself stays
+/// small (the parts are shared), but its text, which history and the next state need, would not.
+fn within_budget(value: &Value) -> Result<(), StatesError> {
+    let max = crate::meter::max_bytes();
+    match value.json_len_within(usize::try_from(max).unwrap_or(usize::MAX)) {
+        Some(_) => Ok(()),
+        None => Err(crate::meter::data_limit(crate::meter::cause("The payload template's result", max))),
     }
 }
 

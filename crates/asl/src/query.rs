@@ -395,6 +395,8 @@ fn range(args: &[Option<Value>], _: &mut Env) -> Result<Option<Value>, Error> {
             format!("The size of the sequence allocated by $range must not exceed 1e7.  Attempted to allocate {count}."),
         ));
     }
+    // Within the bound above, the evaluation's byte budget is usually the tighter one.
+    stepwise_jsonata::budget::ensure_bytes(count as u64 * stepwise_jsonata::budget::SLOT_BYTES)?;
     let mut items: Vec<Value> = (0..count).map(|i| Value::from(start + i * step)).collect();
     Ok(match items.len() {
         0 => None,

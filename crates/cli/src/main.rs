@@ -18,6 +18,7 @@ const MAX_STEPS: usize = 50_000_000;
 const USAGE: &str = "usage:
   stepwise run FILE [--state-machine NAME] [--type STANDARD|EXPRESS] [--input JSON|@file] [--machine NAME=FILE]...
                [--substitute KEY=VALUE]... [--mocks FILE] [--history] [--max-events N]
+               [--max-evaluation-steps N] [--max-evaluation-bytes N] [--max-value-depth N]
     --history: the execution's events (an Express execution's as CloudWatch Logs records, under \"logs\")
   stepwise validate FILE [--type STANDARD|EXPRESS] [--machine NAME=FILE]... [--substitute KEY=VALUE]...
     FILE: a definition (.asl.json, .asl.yaml, .yml) or a CloudFormation/SAM template (JSON or YAML)
@@ -121,6 +122,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 config.limits.max_history_events =
                     n.parse().map_err(|_| format!("bad number {n}"))?;
             }
+            "--max-evaluation-steps" => config.limits.max_evaluation_steps = number(a, it.next())?,
+            "--max-evaluation-bytes" => config.limits.max_evaluation_bytes = number(a, it.next())?,
+            "--max-value-depth" => config.limits.max_value_depth = number(a, it.next())?,
             other => return Err(format!("unexpected argument {other}\n{USAGE}")),
         }
     }
@@ -204,6 +208,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The number after a flag (`--max-value-depth 50`).
+fn number<T: std::str::FromStr>(flag: &str, value: Option<&String>) -> Result<T, String> {
+    let text = value.ok_or(format!("{flag} needs a number"))?;
+    text.parse().map_err(|_| format!("{flag}: bad number {text}"))
 }
 
 /// The execution and the children it started, recursively.

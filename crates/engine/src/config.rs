@@ -42,6 +42,25 @@ pub struct Limits {
     pub max_variable_bytes: usize,
     pub max_assign_bytes: usize,
     pub max_stored_variable_bytes: usize,
+    /// Work one evaluation (a JSONata expression, an intrinsic, a payload template) may do:
+    /// counted steps, not time, so that every run gives the same history.
+    pub max_evaluation_steps: u64,
+    /// Bytes of values one evaluation may produce (text by its length, 24 per array item or
+    /// object entry), and the most a template or intrinsic result may take written out.
+    pub max_evaluation_bytes: u64,
+    /// How deeply a value an evaluation produces may nest.
+    pub max_value_depth: u32,
+}
+
+impl Limits {
+    /// The budget every evaluation of this engine runs under.
+    pub fn evaluation_budget(&self) -> stepwise_asl::budget::Budget {
+        stepwise_asl::budget::Budget {
+            max_steps: self.max_evaluation_steps,
+            max_bytes: self.max_evaluation_bytes,
+            max_value_depth: self.max_value_depth,
+        }
+    }
 }
 
 impl Default for Limits {
@@ -55,6 +74,9 @@ impl Default for Limits {
             max_variable_bytes: 256 * 1024,
             max_assign_bytes: 256 * 1024,
             max_stored_variable_bytes: 10 * 1024 * 1024,
+            max_evaluation_steps: stepwise_asl::budget::DEFAULT_MAX_STEPS,
+            max_evaluation_bytes: stepwise_asl::budget::DEFAULT_MAX_BYTES,
+            max_value_depth: stepwise_asl::budget::DEFAULT_MAX_VALUE_DEPTH,
         }
     }
 }

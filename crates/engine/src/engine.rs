@@ -637,7 +637,8 @@ impl Engine {
                 _ => self.queue.pop()?.0.work,
             };
             self.emitted.clear();
-            if let Some(exec) = self.apply(work) {
+            let budget = self.config.limits.evaluation_budget();
+            if let Some(exec) = stepwise_asl::budget::scoped(budget, || self.apply(work)) {
                 if !self.emitted.is_empty() {
                     return Some(exec);
                 }

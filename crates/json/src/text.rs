@@ -45,6 +45,69 @@ impl Value {
         text
     }
 
+    /// The length of this value's compact JSON text, or `None` as soon as it is known to
+    /// pass `cap`. A lower bound (escapes and number digits are not counted), exact enough to
+    /// refuse a value too large to write before writing it: shared parts count as often as they
+    /// occur, so a value that holds one large part many times is refused without walking it
+    /// further than `cap`. Iterative, so depth cannot overflow the stack.
+    pub fn json_len_within(&self, cap: usize) -> Option<usize> {
+        let mut total = 0usize;
+        let mut stack: Vec<&Value> = vec![self];
+        while let Some(v) = stack.pop() {
+            let remembered = match v {
+                Value::Object(m) => m.text().and_then(|(cache, _)| cache.get()),
+                Value::Array(a) => a.text().and_then(|(cache, _)| cache.get()),
+                _ => None,
+            };
+            let size = match (v, remembered) {
+                (_, Some(text)) => text.len(),
+                (Value::String(s), _) => s.len() + 2,
+                (Value::Array(items), _) => {
+                    stack.extend(items.iter());
+                    items.len() + 1
+                }
+                (Value::Object(map), _) => {
+                    let mut size = map.len() + 1;
+                    for (k, item) in map.iter() {
+                        size = size.saturating_add(k.len() + 3);
+                        stack.push(item);
+                    }
+                    size
+                }
+                _ => 1,
+            };
+            total = total.saturating_add(size);
+            if total > cap {
+                return None;
+            }
+        }
+        Some(total)
+    }
+
+    /// True if arrays and objects nest more than `limit` levels deep (a scalar nests 0 levels,
+    /// `[1]` one, `[[1]]` two). Iterative, so that checking a deep value cannot itself overflow
+    /// the stack.
+    pub fn nests_deeper_than(&self, limit: usize) -> bool {
+        // (container, how many containers enclose it, itself included)
+        let mut stack: Vec<(&Value, usize)> = vec![(self, 1)];
+        while let Some((v, level)) = stack.pop() {
+            let inner: Box<dyn Iterator<Item = &Value>> = match v {
+                Value::Array(items) => Box::new(items.iter()),
+                Value::Object(map) => Box::new(map.values()),
+                _ => continue,
+            };
+            if level > limit {
+                return true;
+            }
+            stack.extend(
+                inner
+                    .filter(|x| x.is_array() || x.is_object())
+                    .map(|x| (x, level + 1)),
+            );
+        }
+        false
+    }
+
     /// The compact JSON text as a `String`.
     pub fn to_json_string(&self) -> String {
         let mut out = String::new();

@@ -18,9 +18,11 @@ pub fn from_json(value: &Value) -> JValue {
                 flat,
             ))
         }
-        Value::Object(map) => {
-            JValue::object(map.iter().map(|(k, v)| (k.to_string(), from_json(v))).collect())
-        }
+        Value::Object(map) => JValue::object(
+            map.iter()
+                .map(|(k, v)| (k.to_string(), from_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -28,9 +30,7 @@ pub fn from_json(value: &Value) -> JValue {
 /// for functions, fields holding either left out, `null` for them inside arrays.
 pub fn to_json(value: &JValue) -> Option<Value> {
     match value {
-        JValue::Undefined | JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => {
-            None
-        }
+        JValue::Undefined | JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex(_) => None,
         JValue::Null => Some(Value::Null),
         JValue::Bool(b) => Some(Value::Bool(*b)),
         JValue::Number(n) => Some(number(*n)),
@@ -56,7 +56,7 @@ pub fn to_json(value: &JValue) -> Option<Value> {
 pub(crate) fn outcome(value: &JValue) -> Outcome {
     match value {
         JValue::Undefined => Outcome::Undefined,
-        JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => Outcome::Function,
+        JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex(_) => Outcome::Function,
         other => to_json(other).map_or(Outcome::Undefined, Outcome::Value),
     }
 }

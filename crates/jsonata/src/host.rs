@@ -5,10 +5,10 @@ use crate::convert::{from_json, to_json};
 use crate::{Env, Error, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TAIL_CALLS};
 use jsonata_core::evaluator::{Evaluator, EvaluatorError};
 use jsonata_core::value::JValue;
-use stepwise_json::Value;
 use std::cell::Cell;
 use std::ptr::NonNull;
 use std::rc::Rc;
+use stepwise_json::Value;
 
 /// A function callable from an expression as `$name(...)`. It receives the evaluated arguments
 /// (`None` for an undefined argument or a function) and the environment of the evaluation;
@@ -127,6 +127,11 @@ impl Functions {
             let slot = Rc::clone(slot);
             evaluator
                 .register_fn_override(name.clone(), move |args: &[JValue]| {
+                    // The arguments are written out for the host (shared parts in full).
+                    jsonata_core::budget::charge_steps(1)?;
+                    for arg in args {
+                        jsonata_core::budget::ensure_expanded(arg)?;
+                    }
                     let args: Vec<Option<Value>> = args.iter().map(to_json).collect();
                     let result = slot.with(|env| function(&args, env)).unwrap_or_else(|| {
                         Err(Error::new(

@@ -12,6 +12,7 @@
 //! - errors carry the JSONata code (`T2001`, `D3030`, ...) apart from the message;
 //! - the host may add functions (`$uuid`, `$partition`, ...) or withdraw built-ins ([`Functions`]).
 
+pub mod budget;
 mod convert;
 mod guard;
 mod host;
@@ -21,6 +22,7 @@ use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptio
 use jsonata_core::parser::{self, ParserError};
 use stepwise_json::{Map, Value};
 
+pub use budget::Budget;
 pub use convert::{from_json, number as number_value, to_json};
 pub use host::{Functions, HostFunction};
 pub use jsonata_core::value::JValue;
@@ -164,8 +166,10 @@ impl Expression {
         for (name, value) in bindings {
             context.bind((*name).to_owned(), (*value).clone());
         }
+        let budget = budget::current();
         let options = EvaluatorOptions {
             max_stack_depth: Some(functions.max_depth()),
+            budget: Some(budget),
             ..Default::default()
         };
         let mut evaluator = Evaluator::with_options(context, options);

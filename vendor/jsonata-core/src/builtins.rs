@@ -257,6 +257,49 @@ pub(crate) fn dispatch_pure(
     context: &JValue,
     options: &EvaluatorOptions,
 ) -> Result<JValue, EvaluatorError> {
+    // Stepwise: the budget (VENDORED.md change 14). A builtin works through its arguments in
+    // a loop of its own, so it is charged for what it is handed; the few that can make much
+    // more text than they are handed are checked before they allocate it.
+    crate::budget::charge_builtin_args(args)?;
+    match name {
+        "pad" => {
+            if let Some(JValue::Number(width)) = args.get(1) {
+                crate::budget::ensure_bytes(width.abs().min(u64::MAX as f64) as u64)?;
+            }
+        }
+        "join" => {
+            if let Some(JValue::Array(items)) = args.first() {
+                let separator = match args.get(1) {
+                    Some(JValue::String(s)) => s.len() as u64,
+                    _ => 0,
+                };
+                let total = items.iter().fold(0u64, |total, item| match item {
+                    JValue::String(s) => total.saturating_add(s.len() as u64 + separator),
+                    _ => total,
+                });
+                crate::budget::ensure_bytes(total)?;
+            }
+        }
+        "string" => {
+            if let Some(value @ (JValue::Array(_) | JValue::Object(_))) = args.first() {
+                crate::budget::ensure_expanded(value)?;
+            }
+        }
+        _ => {}
+    }
+    let result = dispatch_pure_unbudgeted(name, args, context, options)?;
+    if let JValue::String(s) = &result {
+        crate::budget::charge_bytes(s.len() as u64)?;
+    }
+    Ok(result)
+}
+
+fn dispatch_pure_unbudgeted(
+    name: &str,
+    args: &[JValue],
+    context: &JValue,
+    options: &EvaluatorOptions,
+) -> Result<JValue, EvaluatorError> {
     // 1. Implicit context insertion. The union of what the two paths used to
     //    do separately: only the tree-walker had `fromMillis` here and
     //    `replace` below, which was invisible because neither compiles.
@@ -1212,7 +1255,7 @@ pub(crate) fn dispatch_pure(
                 JValue::Object(_) => Ok(JValue::string("object")),
                 JValue::Undefined => Ok(JValue::Undefined),
                 // A regex is a function in jsonata-js (#205).
-                JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex { .. } => {
+                JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex(_) => {
                     Ok(JValue::string("function"))
                 }
                 #[cfg(feature = "python")]

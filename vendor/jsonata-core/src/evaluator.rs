@@ -1202,8 +1202,11 @@ fn eval_compiled_inner(
     options: &EvaluatorOptions,
     start_time: Option<Instant>,
 ) -> Result<JValue, EvaluatorError> {
-    eval_compiled_node(expr, data, vars, ctx, shape, options, start_time)
-        .map(JValue::unwrap_sequence)
+    // The budget (VENDORED.md change 14), as the tree-walker's checkpoint takes it.
+    crate::budget::charge_steps(1)?;
+    let value = eval_compiled_node(expr, data, vars, ctx, shape, options, start_time)?;
+    crate::budget::check_value(&value)?;
+    Ok(value.unwrap_sequence())
 }
 
 fn eval_compiled_node(
@@ -1331,6 +1334,7 @@ fn eval_compiled_node(
             let right = eval_compiled_inner(rhs, data, vars, ctx, shape, options, start_time)?;
             let ls = compiled_to_concat_string(&left)?;
             let rs = compiled_to_concat_string(&right)?;
+            crate::budget::charge_bytes((ls.len() + rs.len()) as u64)?;
             Ok(JValue::string(format!("{}{}", ls, rs)))
         }
 
@@ -1419,7 +1423,7 @@ fn eval_compiled_node(
                     result.push(value);
                 } else if let JValue::Array(arr) = value {
                     // Non-constructor that evaluated to an array — flatten one level
-                    result.extend(arr.iter().cloned());
+                    crate::budget::absorb_items(&mut result, arr)?;
                 } else {
                     result.push(value);
                 }
@@ -1873,6 +1877,10 @@ pub(crate) fn compiled_arithmetic(
 /// Convert a value to string for concatenation in compiled expressions.
 #[inline]
 pub(crate) fn compiled_to_concat_string(value: &JValue) -> Result<String, EvaluatorError> {
+    // Writing a container out may take far more bytes than it holds (parts it shares).
+    if matches!(value, JValue::Array(_) | JValue::Object(_)) {
+        crate::budget::ensure_expanded(value)?;
+    }
     // Normalize a lazy operand up front: `functions::string::string`'s lazy arm maps a
     // conversion failure to `JValue::Null` (silently stringifying to `""`), which would
     // swallow the TypeError this must raise instead. Guarded by `is_lazy` so the common
@@ -2012,6 +2020,7 @@ fn coerce_lambda_args(
 pub(crate) fn compiled_concat(lhs: JValue, rhs: JValue) -> Result<JValue, EvaluatorError> {
     let l = compiled_to_concat_string(&lhs)?;
     let r = compiled_to_concat_string(&rhs)?;
+    crate::budget::charge_bytes((l.len() + r.len()) as u64)?;
     Ok(JValue::string(l + &r))
 }
 
@@ -2229,7 +2238,7 @@ fn compiled_eval_field_path(
             values = filtered;
         }
         check_sequence_length(values.len(), options)?;
-        result = collect_step_results(values, index + 1 == steps.len());
+        result = collect_step_results(values, index + 1 == steps.len())?;
     }
     Ok(result)
 }
@@ -3891,6 +3900,9 @@ pub struct EvaluatorOptions {
     /// Deferred until the separate `MakeArray(u16)` truncation bug is fixed (see
     /// the design spec's "Sequence length → D2015" section).
     pub max_sequence_length: Option<usize>,
+    /// Stepwise: a counted budget of steps, bytes produced and value depth for each
+    /// evaluation (see `crate::budget`). `None` counts nothing.
+    pub budget: Option<crate::budget::Budget>,
 }
 
 /// The values under `*`, following jsonata-js `evaluateWildcard`: the
@@ -4040,7 +4052,7 @@ fn regex_subject(value: &JValue) -> Option<String> {
             JValue::Undefined
             | JValue::Lambda(_)
             | JValue::Builtin { .. }
-            | JValue::Regex { .. } => return None,
+            | JValue::Regex(_) => return None,
         })
     }
     js_string(value)
@@ -4184,7 +4196,7 @@ fn js_to_string(value: &JValue) -> Result<String, EvaluatorError> {
             }
             joined
         }
-        JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => {
+        JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex(_) => {
             "[object Object]".to_string()
         }
         _ => {
@@ -4320,30 +4332,34 @@ fn tuple_focus_value(tuple: &JValue) -> JValue {
 /// but not a sequence is the step's result as is (the last-step rule).
 /// Otherwise the results are flattened one level into a new sequence, except
 /// constructed (`cons`) arrays, which stay whole.
-fn collect_step_results(mut results: Vec<JValue>, last_step: bool) -> JValue {
+fn collect_step_results(
+    mut results: Vec<JValue>,
+    last_step: bool,
+) -> Result<JValue, EvaluatorError> {
     if last_step && results.len() == 1 && matches!(&results[0], JValue::Array(arr) if !arr.sequence)
     {
-        return results.pop().expect("length checked");
+        return Ok(results.pop().expect("length checked"));
     }
     // A single array flattens into a sequence of its own items, which can
     // share them.
     if let [JValue::Array(arr)] = results.as_slice() {
         if !arr.cons {
-            return JValue::Array(arr.fresh_sequence());
+            return Ok(JValue::Array(arr.fresh_sequence()));
         }
     }
     if !results.iter().any(flattens_in_step) {
         // Nothing to flatten: the results are the items, known flat (#196).
-        return JValue::sequence_flat(results, true);
+        return Ok(JValue::sequence_flat(results, true));
     }
     let mut items = Vec::with_capacity(results.len());
     for value in results {
         match value {
-            JValue::Array(arr) if !arr.cons => items.extend(arr.iter().cloned()),
+            // Stepwise: counted, as the items of every step add up (VENDORED.md change 14).
+            JValue::Array(arr) if !arr.cons => crate::budget::absorb_items(&mut items, arr)?,
             other => items.push(other),
         }
     }
-    JValue::sequence(items)
+    Ok(JValue::sequence(items))
 }
 
 /// `collect_step_results` for a step with one result, without building the
@@ -4501,6 +4517,8 @@ pub(crate) fn check_loop_timeout(
     options: &EvaluatorOptions,
     start_time: Option<Instant>,
 ) -> Result<(), EvaluatorError> {
+    // Every loop that checks the timeout per item takes a step of the budget too.
+    crate::budget::charge_steps(1)?;
     check_cancelled(options)?;
     if let Some(timeout_ms) = options.timeout_ms {
         if let Some(start) = start_time {
@@ -4912,7 +4930,7 @@ impl Evaluator {
                         return stored_lambda.params.len();
                     }
                     // jsonata-js's regex closure is `function(str, fromIndex)`.
-                    if let JValue::Regex { .. } = value {
+                    if let JValue::Regex(_) = value {
                         return 2;
                     }
                     // `$f := $uppercase` stores a `JValue::Builtin`, so the
@@ -5222,8 +5240,17 @@ impl Evaluator {
     pub fn evaluate(&mut self, node: &AstNode, data: &JValue) -> Result<JValue, EvaluatorError> {
         let entry_depth = self.context.scope_stack.len();
         let caller_parent = self.context.get_parent().is_some();
+        let budget = self.options.budget.map(crate::budget::install);
         self.context.push_scope();
-        let result = self.evaluate_from_entry(node, data);
+        let result = match (budget.is_some(), self.evaluate_from_entry(node, data)) {
+            // The host writes the result out in full (parts it shares as often as they occur),
+            // so that must fit in what is left of the budget, and every walk over it relies on
+            // its depth being checked.
+            (true, Ok(value)) => crate::budget::check_value(&value)
+                .and_then(|()| crate::budget::ensure_expanded(&value))
+                .map(|()| value),
+            (_, other) => other,
+        };
         debug_assert!(
             result.is_err() || self.context.scope_stack.len() == entry_depth + 1,
             "a successful evaluation pops every scope it pushes"
@@ -5350,7 +5377,9 @@ impl Evaluator {
             return result;
         }
 
-        self.with_checkpoint(|ev| ev.evaluate_internal_impl(node, data))
+        let value = self.with_checkpoint(|ev| ev.evaluate_internal_impl(node, data))?;
+        crate::budget::check_value(&value)?;
+        Ok(value)
     }
 
     /// Run one level of evaluation under the recursion-depth, cancellation,
@@ -5369,6 +5398,7 @@ impl Evaluator {
         // memory backstop (U1001) far deeper than real recursion needs: the
         // native stack itself cannot overflow, since every level passes
         // through the `stacker::maybe_grow` below (GitHub issues #34, #200).
+        crate::budget::charge_steps(1)?;
         self.recursion_depth += 1;
         let effective_limit = match self.options.max_stack_depth {
             Some(limit) => limit.min(MAX_EVAL_DEPTH),
@@ -5957,7 +5987,7 @@ impl Evaluator {
                 JValue::Undefined => {}
                 JValue::Array(arr) if !is_array_constructor(element) => {
                     flat &= arr.is_flat();
-                    items.extend(arr.iter().cloned())
+                    crate::budget::absorb_items(&mut items, arr)?;
                 }
                 other => {
                     flat &= !flattens_in_step(&other);
@@ -6678,7 +6708,7 @@ impl Evaluator {
             }
         }
         check_sequence_length(results.len(), &self.options)?;
-        Ok(collect_step_results(results, last_step))
+        collect_step_results(results, last_step)
     }
 
     /// The end of `evaluate_step_items` for filter stages that run on an
@@ -6703,7 +6733,7 @@ impl Evaluator {
             }
         }
         check_sequence_length(results.len(), &self.options)?;
-        Ok(collect_step_results(results, last_step))
+        collect_step_results(results, last_step)
     }
 
     /// A step node's value for each item, in order, undefined ones included.
@@ -6737,7 +6767,10 @@ impl Evaluator {
             return Ok(values);
         }
         for item in items {
-            values.push(self.evaluate_step_node(node, item)?);
+            let value = self.evaluate_step_node(node, item)?;
+            // A step node's value is made here, not at a checkpoint (VENDORED.md change 14).
+            crate::budget::check_value(&value)?;
+            values.push(value);
         }
         Ok(values)
     }
@@ -7519,7 +7552,7 @@ impl Evaluator {
         }
         let value = match results.len() {
             0 => JValue::Undefined,
-            _ => collect_step_results(results, false),
+            _ => collect_step_results(results, false)?,
         };
         Ok((value, false))
     }
@@ -10268,9 +10301,10 @@ impl Evaluator {
         match function {
             JValue::Lambda(stored) => self.invoke_stored_lambda(stored, values, data),
             JValue::Builtin { name } => self.call_builtin_with_values(name, values, data),
-            JValue::Regex { pattern, flags } => {
+            JValue::Regex(source) => {
                 let text = values.first().and_then(regex_subject);
                 let from = values.get(1).map_or(0, regex_from_index);
+                let (pattern, flags) = (&source.pattern, &source.flags);
                 Self::call_regex(function, pattern, flags, text.as_deref(), from, true)
             }
             other => Err(EvaluatorError::TypeError(format!(
@@ -10356,7 +10390,7 @@ impl Evaluator {
     /// the match ended the text; D1004 for a zero-length next match.
     fn regex_next(values: &[JValue]) -> Result<JValue, EvaluatorError> {
         let (
-            Some(regex @ JValue::Regex { pattern, flags }),
+            Some(regex @ JValue::Regex(source)),
             Some(JValue::String(text)),
             Some(&JValue::Number(end)),
         ) = (values.first(), values.get(1), values.get(2))
@@ -10365,6 +10399,7 @@ impl Evaluator {
                 "a regex match's next() takes its regex, text and end".to_string(),
             ));
         };
+        let (pattern, flags) = (&source.pattern, &source.flags);
         Self::call_regex(regex, pattern, flags, Some(text), end as usize, false)
     }
 
@@ -11487,6 +11522,10 @@ impl Evaluator {
 
     /// Convert a value to a string for concatenation
     fn value_to_concat_string(value: &JValue) -> Result<String, EvaluatorError> {
+    // Writing a container out may take far more bytes than it holds (parts it shares).
+    if matches!(value, JValue::Array(_) | JValue::Object(_)) {
+        crate::budget::ensure_expanded(value)?;
+    }
         // Normalize a lazy operand up front: `functions::string::string`'s lazy arm maps a
         // conversion failure to `JValue::Null` (silently stringifying to `""`), which would
         // swallow the TypeError this must raise instead. Guarded by `is_lazy` so the
@@ -11522,6 +11561,7 @@ impl Evaluator {
     fn concatenate(&self, left: &JValue, right: &JValue) -> Result<JValue, EvaluatorError> {
         let left_str = Self::value_to_concat_string(left)?;
         let right_str = Self::value_to_concat_string(right)?;
+        crate::budget::charge_bytes((left_str.len() + right_str.len()) as u64)?;
         Ok(JValue::string(format!("{}{}", left_str, right_str)))
     }
 
@@ -11587,6 +11627,9 @@ impl Evaluator {
             ));
         }
         check_sequence_length(size, &self.options)?;
+        // Checked before the allocation; charged (bytes and steps) when the array it becomes
+        // is measured (`budget::check_value`).
+        crate::budget::ensure_bytes(crate::budget::SLOT_BYTES * (size as u64 + 1))?;
 
         let mut result = Vec::with_capacity(size);
         if start <= end {

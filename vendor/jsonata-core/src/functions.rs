@@ -66,7 +66,7 @@ pub mod string {
     /// Helper to detect and extract regex from a JValue
     pub fn extract_regex(value: &JValue) -> Option<(String, String)> {
         match value {
-            JValue::Regex { pattern, flags } => Some((pattern.to_string(), flags.to_string())),
+            JValue::Regex(source) => Some((source.pattern.to_string(), source.flags.to_string())),
             _ => None,
         }
     }
@@ -244,7 +244,7 @@ pub mod string {
             JValue::String(s) => write_json_escaped(s, out),
             // The replacer maps functions, regexes included, to "" wherever
             // they appear.
-            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex { .. } => {
+            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex(_) => {
                 out.push_str("\"\"")
             }
             JValue::Array(arr) => {
@@ -954,7 +954,7 @@ pub mod boolean {
             }
             JValue::Object(obj) => !obj.is_empty(),
             // Functions are false, a regex being one (#205).
-            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex { .. } => false,
+            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex(_) => false,
             #[cfg(feature = "python")]
             JValue::LazyPyDict(lazy) => !lazy.is_empty(),
         }
@@ -1898,9 +1898,32 @@ pub mod array {
     }
 
     /// $distinct(array) - Get unique elements
+    /// A scalar as `$distinct` compares it: numbers by value (`-0` is `0`; NaN, equal to
+    /// nothing, has no key), strings by text.
+    #[derive(PartialEq, Eq, Hash)]
+    enum ScalarKey {
+        Null,
+        Bool(bool),
+        Number(u64),
+        String(std::rc::Rc<str>),
+    }
+
+    impl ScalarKey {
+        fn of(value: &JValue) -> Option<Self> {
+            match value {
+                JValue::Null => Some(ScalarKey::Null),
+                JValue::Bool(b) => Some(ScalarKey::Bool(*b)),
+                JValue::Number(n) if !n.is_nan() => Some(ScalarKey::Number((n + 0.0).to_bits())),
+                JValue::String(s) => Some(ScalarKey::String(std::rc::Rc::clone(s))),
+                _ => None,
+            }
+        }
+    }
+
     pub fn distinct(arr: &[JValue]) -> Result<JValue, FunctionError> {
         let mut result = Vec::new();
         let mut seen: Vec<JValue> = Vec::new();
+        let mut seen_scalars: crate::fast_maps::HashSet<ScalarKey> = Default::default();
 
         for value in arr {
             // Materialize a lazy element before comparing so an unconvertible
@@ -1921,15 +1944,18 @@ pub mod array {
             #[cfg(not(feature = "python"))]
             let compare_value = value.clone();
 
-            let mut is_new = true;
-            for seen_value in &seen {
-                if values_equal(&compare_value, seen_value) {
-                    is_new = false;
-                    break;
-                }
-            }
+            // Stepwise (VENDORED.md change 14): scalars are looked up in a hash set, so a
+            // large array of them is deduplicated in linear time, not quadratic. Only
+            // containers are compared one by one (and only with containers).
+            let is_new = match ScalarKey::of(&compare_value) {
+                Some(key) => seen_scalars.insert(key),
+                None if matches!(compare_value, JValue::Number(_)) => true, // NaN
+                None => !seen.iter().any(|seen_value| values_equal(&compare_value, seen_value)),
+            };
             if is_new {
-                seen.push(compare_value);
+                if ScalarKey::of(&compare_value).is_none() {
+                    seen.push(compare_value);
+                }
                 result.push(value.clone());
             }
         }

@@ -148,6 +148,7 @@ pub mod parser;
 mod pystack;
 mod signature;
 pub mod value;
+pub mod budget;
 mod vm;
 
 /// The maps and sets of the evaluator, hashed with foldhash at a fixed seed
@@ -787,7 +788,7 @@ fn json_to_python(py: Python, value: &JValue) -> PyResult<Py<PyAny>> {
             Ok(dict.unbind().into())
         }),
 
-        JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex { .. } => Ok(py.None()),
+        JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex(_) => Ok(py.None()),
 
         JValue::LazyPyDict(lazy) => Ok(lazy.py_object().clone_ref(py).into_any()),
     }

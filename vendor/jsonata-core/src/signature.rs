@@ -143,7 +143,7 @@ fn type_symbol(value: &JValue) -> char {
         // A regex is a *function* in jsonata-js (a regex literal evaluates to
         // one), so it matches the `f` half of unions like `(sf)` in
         // `$match`/`$replace`/`$split`/`$contains`.
-        JValue::Regex { .. } => 'f',
+        JValue::Regex(_) => 'f',
         #[cfg(feature = "python")]
         JValue::LazyPyDict(_) => 'o',
     }

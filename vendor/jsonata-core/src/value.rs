@@ -1,6 +1,7 @@
 // JValue: Rc-wrapped value type for O(1) cloning
 // Replaces serde_json::Value for internal use
 
+use std::cell::Cell;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
@@ -34,14 +35,20 @@ pub enum JValue {
     Builtin {
         name: Rc<str>,
     },
-    Regex {
-        pattern: Rc<str>,
-        flags: Rc<str>,
-    },
+    /// Stepwise (VENDORED.md change 14): behind one `Rc`, so that this variant is no larger
+    /// than the others and a value takes 24 bytes, not 40 (a ten-million-item range is 240 MB).
+    Regex(Rc<RegexSource>),
 
     /// Lazily-converted Python dict (see src/lazy.rs). Python-builds only.
     #[cfg(feature = "python")]
     LazyPyDict(Rc<crate::lazy::LazyPyDict>),
+}
+
+/// A regex value's source: its pattern and flags.
+#[derive(Debug)]
+pub struct RegexSource {
+    pub pattern: Rc<str>,
+    pub flags: Rc<str>,
 }
 
 // ── JArray ───────────────────────────────────────────────────────────────────
@@ -100,7 +107,7 @@ impl JArray {
     #[inline]
     pub fn new(items: Vec<JValue>) -> Self {
         JArray {
-            items: Rc::new(JItems(items)),
+            items: Rc::new(JItems(items, Cell::new(0))),
             sequence: false,
             cons: false,
             keep_singleton: false,
@@ -146,7 +153,9 @@ impl JArray {
     #[inline]
     pub fn make_mut(&mut self) -> &mut Vec<JValue> {
         self.flat = false;
-        &mut Rc::make_mut(&mut self.items).0
+        let items = Rc::make_mut(&mut self.items);
+        Payload::Items(items).unmeasure();
+        &mut items.0
     }
 
     /// Consume the array and return its items, dropping the flags. Clones the
@@ -155,7 +164,10 @@ impl JArray {
     pub fn into_vec(self) -> Vec<JValue> {
         match Rc::try_unwrap(self.items) {
             // Leaves `JItems` empty, so its drop has nothing to walk.
-            Ok(mut items) => std::mem::take(&mut items.0),
+            Ok(mut items) => {
+                Payload::Items(&items).unmeasure();
+                std::mem::take(&mut items.0)
+            }
             Err(rc) => rc.0.clone(),
         }
     }
@@ -167,7 +179,7 @@ impl JArray {
     #[inline]
     pub fn with_items(&self, items: Vec<JValue>) -> JArray {
         JArray {
-            items: Rc::new(JItems(items)),
+            items: Rc::new(JItems(items, Cell::new(0))),
             outer_wrapper: false,
             // The new items are not known to be flat.
             flat: false,
@@ -268,9 +280,17 @@ impl IntoIterator for JArray {
 // ── Container payloads ───────────────────────────────────────────────────────
 
 /// The items of a [`JArray`], behind its `Rc`: a `Vec<JValue>` whose drop
-/// does not recurse (#233). Dereferences to the `Vec`.
-#[derive(Clone, Default, PartialEq)]
-pub struct JItems(Vec<JValue>);
+/// does not recurse (#233). Dereferences to the `Vec`. The second field
+/// caches the nesting depth once measured (0: not yet; see `JValue::measure`).
+#[derive(Clone, Default)]
+pub struct JItems(Vec<JValue>, Cell<u32>);
+
+impl PartialEq for JItems {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
 
 impl Deref for JItems {
     type Target = Vec<JValue>;
@@ -284,6 +304,7 @@ impl Deref for JItems {
 impl Drop for JItems {
     #[inline]
     fn drop(&mut self) {
+        Payload::Items(self).unmeasure();
         let items = &self.0;
         if !frees_only_scalars(items.len(), || items.iter().any(frees_container)) {
             self.drop_items();
@@ -315,9 +336,18 @@ impl<'a> IntoIterator for &'a JItems {
 /// The payload of `JValue::Object`, behind its `Rc`: an
 /// `IndexMap<String, JValue>` whose drop does not recurse (#233).
 /// Dereferences to the map, so it reads and updates like one; build it with
-/// [`JValue::object`] or `JMap::from(map)`.
-#[derive(Clone, Default, PartialEq)]
-pub struct JMap(IndexMap<String, JValue>);
+/// [`JValue::object`] or `JMap::from(map)`. The second field caches the
+/// nesting depth once measured (0: not yet; see `JValue::measure`); any
+/// mutable access clears it.
+#[derive(Clone, Default)]
+pub struct JMap(IndexMap<String, JValue>, Cell<u32>);
+
+impl PartialEq for JMap {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
 
 impl JMap {
     /// The map itself. Never clones.
@@ -325,6 +355,7 @@ impl JMap {
     pub fn into_inner(mut self) -> IndexMap<String, JValue> {
         // Leaves an empty map behind, so this `JMap`'s drop has nothing to
         // walk; reusing the hasher avoids seeding a new one.
+        Payload::Map(&self).unmeasure();
         let empty = IndexMap::with_hasher(self.0.hasher().clone());
         std::mem::replace(&mut self.0, empty)
     }
@@ -342,6 +373,7 @@ impl Deref for JMap {
 impl DerefMut for JMap {
     #[inline]
     fn deref_mut(&mut self) -> &mut IndexMap<String, JValue> {
+        Payload::Map(self).unmeasure();
         &mut self.0
     }
 }
@@ -349,7 +381,7 @@ impl DerefMut for JMap {
 impl From<IndexMap<String, JValue>> for JMap {
     #[inline]
     fn from(map: IndexMap<String, JValue>) -> Self {
-        JMap(map)
+        JMap(map, Cell::new(0))
     }
 }
 
@@ -363,7 +395,7 @@ impl From<JMap> for IndexMap<String, JValue> {
 impl FromIterator<(String, JValue)> for JMap {
     #[inline]
     fn from_iter<I: IntoIterator<Item = (String, JValue)>>(iter: I) -> Self {
-        JMap(IndexMap::from_iter(iter))
+        JMap(IndexMap::from_iter(iter), Cell::new(0))
     }
 }
 
@@ -397,6 +429,7 @@ impl fmt::Debug for JMap {
 impl Drop for JMap {
     #[inline]
     fn drop(&mut self) {
+        Payload::Map(self).unmeasure();
         let map = &self.0;
         if !frees_only_scalars(map.len(), || map.values().any(frees_container)) {
             self.drop_items();
@@ -629,13 +662,13 @@ impl JValue {
         // first match, as jsonata-js `evaluateRegex`'s closure does (#205).
         matches!(
             self,
-            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex { .. }
+            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex(_)
         )
     }
 
     #[inline]
     pub fn is_regex(&self) -> bool {
-        matches!(self, JValue::Regex { .. })
+        matches!(self, JValue::Regex(_))
     }
 }
 
@@ -868,7 +901,7 @@ impl JValue {
 
     #[inline]
     pub fn object(m: IndexMap<String, JValue>) -> Self {
-        JValue::Object(Rc::new(JMap(m)))
+        JValue::Object(Rc::new(JMap(m, Cell::new(0))))
     }
 
     #[inline]
@@ -878,10 +911,10 @@ impl JValue {
 
     #[inline]
     pub fn regex(pattern: impl Into<Rc<str>>, flags: impl Into<Rc<str>>) -> Self {
-        JValue::Regex {
+        JValue::Regex(Rc::new(RegexSource {
             pattern: pattern.into(),
             flags: flags.into(),
-        }
+        }))
     }
 }
 
@@ -1008,16 +1041,7 @@ impl PartialEq for JValue {
             // they are the same closure instance.
             (JValue::Lambda(a), JValue::Lambda(b)) => Rc::ptr_eq(a, b),
             (JValue::Builtin { name: a }, JValue::Builtin { name: b }) => a == b,
-            (
-                JValue::Regex {
-                    pattern: ap,
-                    flags: af,
-                },
-                JValue::Regex {
-                    pattern: bp,
-                    flags: bf,
-                },
-            ) => ap == bp && af == bf,
+            (JValue::Regex(a), JValue::Regex(b)) => a.pattern == b.pattern && a.flags == b.flags,
             // `PartialEq` cannot return `Result`, so a conversion failure on either side
             // here is swallowed and yields `false` (not-equal) rather than raising. This
             // is by design for this trait impl -- it must stay infallible for internal
@@ -1077,7 +1101,9 @@ impl fmt::Display for JValue {
             }
             JValue::Lambda(_) => write!(f, "\"<lambda>\""),
             JValue::Builtin { name } => write!(f, "\"<builtin:{}>\"", name),
-            JValue::Regex { pattern, flags } => write!(f, "\"<regex:/{}/{}>\"", pattern, flags),
+            JValue::Regex(source) => {
+                write!(f, "\"<regex:/{}/{}>\"", source.pattern, source.flags)
+            }
             #[cfg(feature = "python")]
             JValue::LazyPyDict(lazy) => match lazy.to_object() {
                 Ok(map) => write!(f, "{}", JValue::Object(map)),
@@ -1180,7 +1206,7 @@ impl Serialize for JValue {
             }),
             // Functions, regexes included, serialize as "" (the JSON.stringify
             // replacer jsonata-js's $string uses).
-            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex { .. } => {
+            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex(_) => {
                 serializer.serialize_str("")
             }
             #[cfg(feature = "python")]
@@ -1376,7 +1402,7 @@ impl From<&JValue> for serde_json::Value {
                     .collect();
                 serde_json::Value::Object(m)
             }
-            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex { .. } => {
+            JValue::Lambda { .. } | JValue::Builtin { .. } | JValue::Regex(_) => {
                 serde_json::Value::Null
             }
             #[cfg(feature = "python")]
@@ -1834,3 +1860,107 @@ mod tests {
             .unwrap();
     }
 }
+
+// ── Measuring produced values (Stepwise, VENDORED.md change 14) ──────────────
+
+/// A container payload during [`JValue::measure`].
+#[derive(Clone, Copy)]
+enum Payload<'a> {
+    Items(&'a JItems),
+    Map(&'a JMap),
+}
+
+impl<'a> Payload<'a> {
+    fn of(value: &'a JValue) -> Option<Self> {
+        match value {
+            JValue::Array(arr) => Some(Payload::Items(&arr.items)),
+            JValue::Object(map) => Some(Payload::Map(map)),
+            _ => None,
+        }
+    }
+
+    fn cache(self) -> &'a Cell<u32> {
+        match self {
+            Payload::Items(items) => &items.1,
+            Payload::Map(map) => &map.1,
+        }
+    }
+
+    fn child(self, index: usize) -> Option<&'a JValue> {
+        match self {
+            Payload::Items(items) => items.0.get(index),
+            Payload::Map(map) => map.0.get_index(index).map(|(_, v)| v),
+        }
+    }
+
+    /// Forgets the measurement, giving its bytes back to the budget: the payload is freed, or
+    /// its contents leave it or change (a changed payload is measured again when it is next
+    /// checked). So the bytes counted for containers are those of the containers alive.
+    #[inline]
+    fn unmeasure(self) {
+        if self.cache().get() != 0 {
+            self.cache().set(0);
+            crate::budget::refund_bytes(self.own_bytes());
+        }
+    }
+
+    /// The bytes this payload counts for on its own (see `budget::SLOT_BYTES`).
+    fn own_bytes(self) -> u64 {
+        use crate::budget::SLOT_BYTES;
+        match self {
+            Payload::Items(items) => SLOT_BYTES * (items.0.len() as u64 + 1),
+            Payload::Map(map) => map.0.keys().fold(SLOT_BYTES, |total, key| {
+                total.saturating_add(SLOT_BYTES + key.len() as u64)
+            }),
+        }
+    }
+}
+
+impl JValue {
+    /// How deeply this value nests (0 for a scalar, 1 for a container of scalars). Each
+    /// container measured for the first time reports its own bytes to `charge` and keeps its
+    /// depth, so measuring a value built from measured parts looks at its new parts only.
+    /// Iterative: a value nested any depth is measured on a flat stack.
+    pub fn measure(&self, charge: &mut dyn FnMut(u64)) -> u32 {
+        let Some(root) = Payload::of(self) else {
+            return 0;
+        };
+        let cached = root.cache().get();
+        if cached != 0 {
+            return cached;
+        }
+        // (payload, next child to look at, deepest child so far)
+        let mut stack: Vec<(Payload<'_>, usize, u32)> = vec![(root, 0, 0)];
+        loop {
+            let top = stack.len() - 1;
+            let (payload, index, deepest) = stack[top];
+            match payload.child(index) {
+                Some(child) => {
+                    stack[top].1 = index + 1;
+                    if let Some(inner) = Payload::of(child) {
+                        let depth = inner.cache().get();
+                        if depth == 0 {
+                            stack.push((inner, 0, 0));
+                        } else {
+                            stack[top].2 = deepest.max(depth);
+                        }
+                    }
+                }
+                None => {
+                    let depth = deepest.saturating_add(1);
+                    payload.cache().set(depth);
+                    charge(payload.own_bytes());
+                    stack.pop();
+                    match stack.last_mut() {
+                        Some(parent) => parent.2 = parent.2.max(depth),
+                        None => return depth,
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Items of large arrays are values: keep them small (see `JValue::Regex`).
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<JValue>() == 24);

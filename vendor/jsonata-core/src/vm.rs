@@ -488,7 +488,7 @@ fn run_inner(
                 for v in raw {
                     match v {
                         JValue::Undefined => {}
-                        JValue::Array(arr) => elems.extend(arr.iter().cloned()),
+                        JValue::Array(arr) => crate::budget::absorb_items(&mut elems, arr)?,
                         other => elems.push(other),
                     }
                 }

@@ -22,7 +22,14 @@ fn arg_value<'a>(arg: &'a Arg, scope: &Scope<'a>, rng: &mut dyn Random) -> Res<C
     match arg {
         Arg::Lit(v) => Ok(Cow::Borrowed(v)),
         Arg::Str { value, .. } => Ok(Cow::Borrowed(value)),
-        Arg::Path(p) => p.select_cow(scope).ok_or_else(|| EvalError::PathNotFound(p.text().to_owned())),
+        Arg::Path(p) => {
+            let value = p.select_cow(scope).ok_or_else(|| EvalError::PathNotFound(p.text().to_owned()))?;
+            // Text is copied when the argument becomes part of a result; containers are shared.
+            if let Value::String(text) = value.as_ref() {
+                crate::meter::charge(text.len(), "The text the intrinsic functions copy").map_err(EvalError::DataLimit)?;
+            }
+            Ok(value)
+        }
         Arg::Call(c) => eval_call(c, scope, rng).map(Cow::Owned),
     }
 }
@@ -94,7 +101,10 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
     }
     let f = call.func;
     match f {
-        Function::Format => format(call, &args),
+        Function::Format => {
+            written_within_budget(f, &args)?;
+            written(f, format(call, &args)?)
+        }
         Function::StringToJson => {
             let s = want_str(f, &args, 0)?;
             if s.trim().is_empty() {
@@ -105,7 +115,10 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
                 Err(e) => fail(f, format_args!("the string is not valid JSON ({e})")),
             }
         }
-        Function::JsonToString => Ok(Value::String(args[0].to_json_string())),
+        Function::JsonToString => {
+            written_within_budget(f, &args)?;
+            written(f, Value::String(args[0].to_json_string()))
+        }
         Function::Array => Ok(Value::Array(args.into_iter().map(Cow::into_owned).collect())),
         Function::ArrayPartition => {
             let items = want_array(f, &args, 0)?;
@@ -144,6 +157,7 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
         }
         Function::ArrayLength => Ok(Value::from(want_array(f, &args, 0)?.len())),
         Function::ArrayUnique => {
+            written_within_budget(f, &args)?;
             let items = want_array(f, &args, 0)?;
             // Keyed by a canonical text (sorted keys) so large arrays stay O(n log n).
             let mut seen = std::collections::BTreeSet::new();
@@ -277,6 +291,29 @@ fn canonical(v: &Value, out: &mut String) {
         }
         other => other.write_json(out),
     }
+}
+
+/// Refuses arguments whose text would pass the evaluation budget's bytes before writing it:
+/// nested calls can repeat one large part of the input many times over (`States.Array` of
+/// `States.Array`s), which costs nothing until it is written out.
+fn written_within_budget(f: Function, args: &[Cow<Value>]) -> Res<()> {
+    let max = crate::meter::max_bytes();
+    let mut left = usize::try_from(max).unwrap_or(usize::MAX);
+    for arg in args {
+        match arg.json_len_within(left) {
+            Some(used) => left -= used,
+            None => return Err(EvalError::DataLimit(crate::meter::cause(&format!("The text {} would write", f.name()), max))),
+        }
+    }
+    Ok(())
+}
+
+/// Counts the text a function wrote against the budget.
+fn written(f: Function, text: Value) -> Res<Value> {
+    if let Value::String(s) = &text {
+        crate::meter::charge(s.len(), &format!("The text {} writes", f.name())).map_err(EvalError::DataLimit)?;
+    }
+    Ok(text)
 }
 
 fn check_len(f: Function, s: &str) -> Res<()> {

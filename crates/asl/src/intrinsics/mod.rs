@@ -118,6 +118,8 @@ pub(crate) enum EvalError {
     PathNotFound(String),
     /// A function rejected its arguments (`States.IntrinsicFailure`).
     Failure(String),
+    /// What a function would copy or write passes the evaluation budget (`States.DataLimitExceeded`).
+    DataLimit(String),
 }
 
 impl EvalError {
@@ -126,6 +128,7 @@ impl EvalError {
         match self {
             EvalError::PathNotFound(path) => StatesError::runtime(path_not_found_cause(&path, field, scope.input)),
             EvalError::Failure(msg) => StatesError::new(names::INTRINSIC_FAILURE, msg),
+            EvalError::DataLimit(msg) => StatesError::new(names::DATA_LIMIT_EXCEEDED, msg),
         }
     }
 }
@@ -162,7 +165,7 @@ impl Intrinsic {
 
     /// As [`evaluate`](Self::evaluate), naming the payload field (`x.$`) in error causes.
     pub fn evaluate_in_field(&self, field: Option<&str>, scope: &Scope, rng: &mut dyn Random) -> Result<Value, StatesError> {
-        functions::eval_call(&self.call, scope, rng).map_err(|e| e.into_states_error(field, scope))
+        crate::meter::metered(|| functions::eval_call(&self.call, scope, rng)).map_err(|e| e.into_states_error(field, scope))
     }
 }
 

@@ -45,12 +45,14 @@ fn assert_fails(summary: &Value, error: &str, cause_has: &str) {
 
 #[test]
 fn a_value_nested_fifty_thousand_deep_fails_the_state() {
+    // Built in one evaluation: refused there, at the budget's depth (state output and
+    // variables are refused deeper than 200 levels, after the evaluation).
     let deep = "$reduce([1..50000], function($acc, $i){ {'a': $acc} }, {})";
     let summary = run("deep_output", jsonata_pass(deep), json!({}), &[]);
     assert_fails(
         &summary,
         "States.QueryEvaluationError",
-        "nested deeper than 200 levels",
+        "nested deeper than 500 levels",
     );
     // The same built for a variable.
     let assign = json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {
@@ -60,7 +62,7 @@ fn a_value_nested_fifty_thousand_deep_fails_the_state() {
     assert_fails(
         &summary,
         "States.QueryEvaluationError",
-        "nested deeper than 200 levels",
+        "nested deeper than 500 levels",
     );
 }
 
@@ -90,7 +92,7 @@ fn a_variable_wrapped_in_itself_on_every_loop_stops_growing() {
         assert_fails(
             &summary,
             "States.Runtime",
-            "The variable 'x' is nested deeper than 200 levels.",
+            "assigned to the variable 'x' is nested deeper than 200 levels.",
         );
     }
 }

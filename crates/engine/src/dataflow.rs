@@ -52,19 +52,8 @@ pub fn template_value(tpl: &Value, scope: &Scope, rng: &mut dyn Random) -> Resul
 /// JSONPath-mode Assign: a payload template whose top-level keys are variable names.
 pub fn assign_jsonpath(tpl: &Template, scope: &Scope, rng: &mut dyn Random) -> Result<Map, StatesError> {
     match template(tpl, scope, rng)? {
-        Value::Object(m) => within_depth(m),
+        Value::Object(m) => Ok(m),
         _ => Err(StatesError::runtime("Assign must be a JSON object")),
-    }
-}
-
-/// Refuses a variable nested deeper than the evaluation budget allows, as state output is: an
-/// Assign that wraps a variable in itself on every loop would otherwise grow it without bound,
-/// until a recursive walk over it overflowed the stack.
-fn within_depth(assigned: Map) -> Result<Map, StatesError> {
-    let limit = stepwise_asl::budget::current().max_value_depth as usize;
-    match assigned.iter().find(|(_, v)| v.nests_deeper_than(limit)) {
-        Some((name, _)) => Err(StatesError::runtime(format!("The variable '{name}' is nested deeper than {limit} levels."))),
-        None => Ok(assigned),
     }
 }
 
@@ -94,7 +83,7 @@ impl Jsonata<'_> {
 
     pub fn assign(&self, tpl: &Template, rng: &mut dyn Random) -> Result<Map, StatesError> {
         match self.template(&tpl.raw, "Assign", rng)? {
-            Value::Object(m) => within_depth(m),
+            Value::Object(m) => Ok(m),
             _ => Err(StatesError::new(names::QUERY_EVALUATION_ERROR, "Assign must be a JSON object")),
         }
     }

@@ -84,30 +84,6 @@ impl Value {
         Some(total)
     }
 
-    /// True if arrays and objects nest more than `limit` levels deep (a scalar nests 0 levels,
-    /// `[1]` one, `[[1]]` two). Iterative, so that checking a deep value cannot itself overflow
-    /// the stack.
-    pub fn nests_deeper_than(&self, limit: usize) -> bool {
-        // (container, how many containers enclose it, itself included)
-        let mut stack: Vec<(&Value, usize)> = vec![(self, 1)];
-        while let Some((v, level)) = stack.pop() {
-            let inner: Box<dyn Iterator<Item = &Value>> = match v {
-                Value::Array(items) => Box::new(items.iter()),
-                Value::Object(map) => Box::new(map.values()),
-                _ => continue,
-            };
-            if level > limit {
-                return true;
-            }
-            stack.extend(
-                inner
-                    .filter(|x| x.is_array() || x.is_object())
-                    .map(|x| (x, level + 1)),
-            );
-        }
-        false
-    }
-
     /// The compact JSON text as a `String`.
     pub fn to_json_string(&self) -> String {
         let mut out = String::new();

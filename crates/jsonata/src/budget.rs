@@ -20,9 +20,11 @@ pub const DEFAULT_MAX_STEPS: u64 = 100_000_000;
 /// evaluation stops before the process holds half a gigabyte.
 pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
 
-/// How deeply a value an expression produces may nest: the engine refuses state output deeper
-/// than this too, and it keeps every recursive walk over values shallow on the browser's stack.
-pub const DEFAULT_MAX_VALUE_DEPTH: u32 = 200;
+/// How deeply a value an expression produces may nest, so that every recursive walk over values
+/// stays shallow on the browser's stack. Above the 200 levels the engine allows state output and
+/// variables, which report a value too deep in their own words; this catches what is built and
+/// walked inside one evaluation (a value nested 50,000 deep by `$reduce`).
+pub const DEFAULT_MAX_VALUE_DEPTH: u32 = 500;
 
 /// The defaults above.
 pub const DEFAULT_BUDGET: Budget = Budget {

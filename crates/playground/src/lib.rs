@@ -31,7 +31,7 @@
 //! | `executions`, `exec-<machine name>` (`data-status`: RUNNING, SUCCEEDED, ...; `data-exec-name`) | executions tree |
 //! | `inspector`, `stop-execution`, `exec-status`, `exec-input`, `exec-output`, `exec-error`, `exec-error-hint`, `hint-reset`, `inspector-state`, `inspector-state-status`, `run-picker`, `run-prev`, `run-next`, `io-input`, `io-parameters`, `io-result`, `io-output`, `io-assigned`, `io-error`, `open-child` | inspector |
 //! | `tab-history`, `tab-tokens`, `tab-mocks` | bottom tabs |
-//! | `history`, `history-filter`, `history-count`, `history-viewport`, `history-row` (`data-event-type`; Enter opens it and selects its state), `history-detail`, `history-seek` (moves the timeline to that event) | event history |
+//! | `history`, `history-filter`, `history-count`, `history-viewport`, `history-row` (`data-event-type`, `data-later`: written after the timeline's step; opening it with a click or Enter moves the timeline to that event and selects its state), `history-detail` | event history |
 //! | `tokens`, `pending-token` (`data-state`), `token-output` (textarea), `send-success`, `send-heartbeat`, `failure-error`, `failure-cause`, `send-failure` | pending tokens |
 //! | `mocks`, `mocks-text` (textarea), `mocks-error` | mocks editor |
 //!

@@ -225,6 +225,9 @@ pub struct Workspace {
     deployed: Option<Deployed>,
     /// Runs left by acting from an earlier point of the timeline, oldest first.
     branches: Vec<Branch>,
+    /// The engine at the end of the log while the cursor is earlier: the history still lists
+    /// what comes later, and going back to the end needs no replay.
+    head: Option<Engine>,
     /// Bumped on every change; the UI re-renders when it moves.
     pub revision: u64,
     /// Bumped only when what is saved (machines, input, mocks) changes.
@@ -254,6 +257,7 @@ impl Workspace {
             checkpoint_every: CHECKPOINT_EVERY,
             deployed: None,
             branches: Vec::new(),
+            head: None,
             revision: 0,
             doc_revision: 0,
         }
@@ -486,7 +490,14 @@ impl Workspace {
         self.cursor = 0;
         self.deployed = None;
         self.branches.clear();
+        self.head = None;
         self.revision += 1;
+    }
+
+    /// The engine at the end of the timeline (the same as `engine()` unless the cursor is
+    /// earlier).
+    pub fn head(&self) -> &Engine {
+        self.head.as_ref().unwrap_or(&self.engine)
     }
 
     pub fn branches(&self) -> &[Branch] {
@@ -500,6 +511,7 @@ impl Workspace {
             return Err("there is no such branch".into());
         }
         let branch = self.branches.remove(index);
+        self.head = None;
         let shared = common_ticks(&self.log, &branch.log);
         let current = std::mem::replace(&mut self.log, branch.log);
         if current.iter().map(Command::ticks).sum::<usize>() > shared {
@@ -718,11 +730,22 @@ impl Workspace {
 
     /// Rebuilds the engine as it was after `tick` ticks of the log.
     pub fn seek(&mut self, tick: usize) {
-        let tick = tick.min(self.total_ticks());
+        let total = self.total_ticks();
+        let tick = tick.min(total);
         if tick == self.cursor {
             return;
         }
-        self.engine = self.engine_at(tick);
+        let engine = match self.head.take() {
+            Some(head) if tick == total => head,
+            head => {
+                self.head = head;
+                self.engine_at(tick)
+            }
+        };
+        let left = std::mem::replace(&mut self.engine, engine);
+        if self.cursor == total {
+            self.head = Some(left);
+        }
         self.cursor = tick;
         self.revision += 1;
     }
@@ -769,10 +792,10 @@ impl Workspace {
                 .get(execution.0 as usize)
                 .is_some_and(|x| x.id == execution && x.history.iter().any(|h| h.id == event_id))
         };
-        if !has(&self.engine) {
+        if !has(self.head()) {
             return None;
         }
-        let (mut lo, mut hi) = (0, self.cursor);
+        let (mut lo, mut hi) = (0, self.total_ticks());
         while lo < hi {
             let mid = (lo + hi) / 2;
             if has(&self.engine_at(mid)) {
@@ -790,6 +813,8 @@ impl Workspace {
         if self.cursor == self.total_ticks() {
             return;
         }
+        // The end of the log moves to the branch.
+        self.head = None;
         self.branches
             .push(Branch::new(self.log.clone(), self.cursor));
         if self.branches.len() > MAX_BRANCHES {
@@ -1154,6 +1179,14 @@ mod tests {
             w.seek(target);
             assert_eq!(w.position(), (target, total));
         }
+        let head_events = |w: &Workspace| -> usize {
+            w.head().executions().iter().map(|e| e.history.len()).sum()
+        };
+        assert_eq!(
+            head_events(&w),
+            full_count,
+            "the end of the run stays in view while looking back"
+        );
         w.seek(total);
         assert_eq!(
             history_at(&w),

@@ -2,8 +2,8 @@
 // keyboard alone:
 // - "Catch a failing child": "Run child" failed and was caught: "Caught error", not green;
 //   a Pass failing inside a Parallel branch is Failed, the Parallel that caught it "Caught error";
-// - opening a history event selects its state on the graph, and "Move the timeline here" shows
-//   the run as it was when that event was written; Step back (button and B) goes back one step;
+// - opening a history event moves the timeline to the step that wrote it (later events stay
+//   listed, marked) and selects its state on the graph; Step back (button and B) goes back one step;
 // - Tab indents in the definition editor, Escape then Tab leaves it; graph states and history
 //   rows are in the tab order and open with Enter.
 const tid = (id) => `[data-testid="${id}"]`;
@@ -45,16 +45,21 @@ export default async function graphAndKeyboard(page, baseUrl, { assert, assertEq
   assertEqual(await status('Handle failure'), 'Succeeded', 'the catcher state');
   await screenshot('1-caught-error');
 
-  // Opening a history event selects its state; "Move the timeline here" goes to that event.
+  // Opening a history event moves the timeline to the step that wrote it and selects its state;
+  // the later events stay listed, marked as later.
   const [, total] = await position();
+  const rowsBefore = await page.locator(tid('history-row')).count();
   await page.click(`${tid('history-row')}[data-event-type="TaskFailed"]`);
   assertEqual(await page.locator(tid('inspector-state')).innerText(), 'Run child', 'state selected from the history');
   assertEqual(await page.locator(tid('state-Run child')).getAttribute('aria-pressed'), 'true', 'the graph highlights it');
-  await page.click(tid('history-seek'));
   const [at] = await position();
-  assert(at > 0 && at < total, `timeline after moving to TaskFailed: ${at} / ${total}`);
-  const types = await page.locator(tid('history-row')).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-type')));
-  assertEqual(types[types.length - 1], 'TaskFailed', 'the latest event at that step');
+  assert(at > 0 && at < total, `timeline after opening TaskFailed: ${at} / ${total}`);
+  const rows = await page.locator(tid('history-row')).evaluateAll((els) => els.map((r) => [r.getAttribute('data-event-type'), r.getAttribute('data-later')]));
+  assertEqual(rows.length, rowsBefore, 'every event stays listed');
+  const present = rows.filter(([, later]) => later === 'false').map(([t]) => t);
+  assertEqual(present[present.length - 1], 'TaskFailed', 'the latest event at that step');
+  assert(rows.some(([t, later]) => t === 'ExecutionSucceeded' && later === 'true'), 'the end of the run is listed as later');
+  assertEqual(await page.locator(`${tid('exec-Orders')}`).getAttribute('data-status'), 'RUNNING', 'the execution as it was then');
   assert((await page.locator(tid('notice')).innerText()).includes(`Looking back at step ${at}`), 'the notice says where the timeline is');
   await screenshot('2-history-seek');
 

@@ -43,7 +43,10 @@ pub fn HistoryTable() -> Html {
     let viewport = use_node_ref();
 
     let w = ws.read();
-    let exec = ui.execution.and_then(|id| find_exec(w.engine(), id));
+    // The whole run stays listed while the timeline is earlier; events written after the
+    // timeline's step are marked as later.
+    let exec = ui.execution.and_then(|id| find_exec(w.head(), id));
+    let present = ui.execution.and_then(|id| find_exec(w.engine(), id)).map_or(0, |e| e.history.len());
     let filter = ui.filter.to_lowercase();
     let rows: Vec<usize> = exec
         .map(|exec| {
@@ -112,13 +115,23 @@ pub fn HistoryTable() -> Html {
             let e = &exec.history[rows[r]];
             let id = e.id;
             let expanded = expanded_row == Some(r);
+            let later = rows[r] >= present;
             let state = event_state(e).unwrap_or("").to_string();
-            // Opening an event also selects its state, which the graph highlights.
+            // Opening an event moves the timeline to the step that wrote it and selects its
+            // state, which the graph highlights.
             let open = {
-                let (ui, state) = (ui.clone(), state.clone());
+                let (ws, ui, state, exec_id) = (ws.clone(), ui.clone(), state.clone(), exec.id);
                 move || {
-                    if !expanded && !state.is_empty() {
-                        ui.dispatch(Action::SelectState(Some(state.clone())));
+                    if !expanded {
+                        ui.dispatch(Action::Pause);
+                        let tick = ws.read().tick_of_event(exec_id, id);
+                        if let Some(tick) = tick {
+                            ws.update(|w| w.seek(tick));
+                            crate::hooks::notify_position(&ws, &ui);
+                        }
+                        if !state.is_empty() {
+                            ui.dispatch(Action::SelectState(Some(state.clone())));
+                        }
                     }
                     ui.dispatch(Action::ToggleEvent(id));
                 }
@@ -133,18 +146,6 @@ pub fn HistoryTable() -> Html {
                 })
             };
             let onclick = Callback::from(move |_| open());
-            let on_seek = {
-                let (ws, ui, exec_id) = (ws.clone(), ui.clone(), exec.id);
-                Callback::from(move |m: MouseEvent| {
-                    m.stop_propagation();
-                    ui.dispatch(Action::Pause);
-                    let tick = ws.read().tick_of_event(exec_id, id);
-                    if let Some(tick) = tick {
-                        ws.update(|w| w.seek(tick));
-                        crate::hooks::notify_position(&ws, &ui);
-                    }
-                })
-            };
             let cls = if e.event_type.ends_with("Failed") || e.event_type.ends_with("TimedOut") || e.event_type.ends_with("Aborted") {
                 "ev-bad"
             } else if e.event_type.ends_with("Succeeded") {
@@ -154,8 +155,9 @@ pub fn HistoryTable() -> Html {
             };
             html! {
                 <>
-                    <div class={classes!("hrow", cls, expanded.then_some("open"))} style={format!("top:{}px", top_of(r))}
-                        data-testid="history-row" data-event-type={e.event_type} role="row" tabindex="0"
+                    <div class={classes!("hrow", cls, expanded.then_some("open"), later.then_some("later"))} style={format!("top:{}px", top_of(r))}
+                        data-testid="history-row" data-event-type={e.event_type} data-later={later.to_string()} role="row" tabindex="0"
+                        title={if later { "Written after the timeline's step: open it to move there" } else { "Open to move the timeline to the step that wrote it" }}
                         aria-expanded={expanded.to_string()} {onclick} {onkeydown}>
                         <span class="c-id">{ if expanded { "▾ " } else { "▸ " } }{ id }</span>
                         <span class="c-type">{ e.event_type }</span>
@@ -163,8 +165,6 @@ pub fn HistoryTable() -> Html {
                         <span class="c-time">{ format_elapsed(e.timestamp_millis - start) }</span>
                     </div>
                     if expanded {
-                        <button class="hseek" style={format!("top:{}px", top_of(r) + ROW_H + 4.0)} data-testid="history-seek"
-                            title="Show the run as it was when this event was written" onclick={on_seek}>{ "Move the timeline here" }</button>
                         <pre class="hdetail json" style={format!("top:{}px;height:{}px", top_of(r) + ROW_H, DETAIL_H - 4.0)} data-testid="history-detail">
                             { serde_json::to_string_pretty(&e.to_aws_json(true)).unwrap_or_default() }
                         </pre>
@@ -183,7 +183,11 @@ pub fn HistoryTable() -> Html {
             <div class="toolbar">
                 <input type="search" class="filter" placeholder="Filter by type, state or id" aria-label="Filter events"
                     data-testid="history-filter" value={ui.filter.clone()} oninput={on_filter} />
-                <span class="muted" data-testid="history-count">{ format!("{} of {} events", rows.len(), exec.history.len()) }</span>
+                <span class="muted" data-testid="history-count">{ if present < exec.history.len() {
+                    format!("{} of {} events · {present} up to the timeline's step", rows.len(), exec.history.len())
+                } else {
+                    format!("{} of {} events", rows.len(), exec.history.len())
+                } }</span>
             </div>
             <div class="hrow head" role="row">
                 <span class="c-id">{ "ID" }</span><span class="c-type">{ "Type" }</span>

@@ -61,6 +61,16 @@ pub struct Options {
     pub region: Option<String>,
     pub account: Option<String>,
     pub max_history_events: Option<usize>,
+    pub limits: Option<LimitOptions>,
+}
+
+/// `limits`: the evaluation budget of every JSONata expression, intrinsic and payload template.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LimitOptions {
+    pub max_evaluation_steps: Option<u64>,
+    pub max_evaluation_bytes: Option<u64>,
+    pub max_value_depth: Option<u32>,
 }
 
 /// The engine's configuration from the constructor's options (all optional).
@@ -114,6 +124,16 @@ pub fn config(options: JsValue) -> Result<EngineConfig, JsValue> {
     }
     if let Some(max) = options.max_history_events {
         config.limits.max_history_events = max;
+    }
+    let limits = options.limits.unwrap_or_default();
+    if let Some(steps) = limits.max_evaluation_steps {
+        config.limits.max_evaluation_steps = steps;
+    }
+    if let Some(bytes) = limits.max_evaluation_bytes {
+        config.limits.max_evaluation_bytes = bytes;
+    }
+    if let Some(depth) = limits.max_value_depth {
+        config.limits.max_value_depth = depth;
     }
     Ok(config)
 }

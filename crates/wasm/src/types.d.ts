@@ -13,6 +13,17 @@ export interface StepwiseOptions {
   account?: string;
   /** Default 25,000, as in AWS. */
   maxHistoryEvents?: number;
+  /** The budget of one evaluation (a JSONata expression, an intrinsic, a payload template): counted
+   *  work, never time, so every run gives the same history. Past it the state fails with
+   *  `States.QueryEvaluationError` (JSONata) or `States.DataLimitExceeded`, naming the limit. */
+  limits?: {
+    /** Default 100,000,000. */
+    maxEvaluationSteps?: number;
+    /** Bytes of values produced (text, 24 per array item or object entry). Default 268,435,456. */
+    maxEvaluationBytes?: number;
+    /** How deeply a produced value may nest. Default 500. */
+    maxValueDepth?: number;
+  };
 }
 
 export interface CreateStateMachineInput { name: string; definition: JsonInput; [awsField: string]: unknown }

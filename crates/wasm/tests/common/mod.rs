@@ -4,6 +4,7 @@
 
 mod api;
 mod boundary;
+mod budget;
 mod limits;
 mod validation;
 

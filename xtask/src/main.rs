@@ -3,6 +3,7 @@
 
 mod bench;
 mod dist;
+mod fuzz;
 mod npm_package;
 mod serve;
 mod setup;
@@ -21,6 +22,8 @@ usage: cargo xtask <command>
                        --offline installs nothing and runs cargo offline (tools must be there)
   build                build dist/ only
   bench [ARGS]         native and wasm benchmark tables (crates/bench; --quick for a short run)
+  fuzz [--seconds N] [--target NAME]
+                       run the libFuzzer targets of fuzz/ (N seconds each, default 60)
   setup                install the missing tools only";
 
 fn main() -> ExitCode {
@@ -71,6 +74,7 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
             dist::build().map(|_| true)
         }
         "bench" => bench::bench(rest).map(|_| true),
+        "fuzz" => fuzz::fuzz(rest),
         "setup" => {
             no_more(rest)?;
             setup::wasm_target()?;

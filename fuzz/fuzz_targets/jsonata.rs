@@ -1,12 +1,13 @@
 //! JSONata through the crate's public API (compile, then evaluate with an input and bindings),
-//! under its evaluation limits: whatever the expression, it ends with a value or an error,
-//! within the run's time and memory bounds (`-timeout=10 -rss_limit_mb=512`).
+//! under the default counted evaluation budget (steps, bytes, value depth) set explicitly as
+//! the engine sets it: whatever the expression, it ends with a value or an error, within the
+//! run's time and memory bounds (`-timeout=10 -rss_limit_mb=512`).
 #![no_main]
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use stepwise_json::{Map, Value};
-use stepwise_jsonata::{Env, Expression};
+use stepwise_jsonata::{budget, Env, Expression};
 
 fn exercise(expr: &str, input: Option<&Value>, bindings: &Map) {
     stepwise_fuzz::dump(expr);
@@ -22,7 +23,9 @@ fn exercise(expr: &str, input: Option<&Value>, bindings: &Map) {
         now_millis: 1_700_000_000_000,
         random: &mut random,
     };
-    let _ = expression.evaluate(input, bindings, &mut env);
+    budget::scoped(budget::DEFAULT_BUDGET, || {
+        let _ = expression.evaluate(input, bindings, &mut env);
+    });
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -14,6 +14,9 @@ thread_local! {
     /// Bytes used by the evaluation in progress, and how many metered calls are open.
     static USED: Cell<u64> = const { Cell::new(0) };
     static OPEN: Cell<u32> = const { Cell::new(0) };
+    /// Whether the evaluation put a selected array or object into its result: only then can
+    /// the result's text be larger than the text it copied.
+    static SHARED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs one evaluation under the meter: the outermost call starts the count from zero, nested
@@ -27,9 +30,28 @@ pub(crate) fn metered<R>(f: impl FnOnce() -> R) -> R {
     }
     if OPEN.with(|o| o.replace(o.get() + 1)) == 0 {
         USED.with(|u| u.set(0));
+        SHARED.with(|s| s.set(false));
     }
     let _close = Close;
     f()
+}
+
+/// Counts a selected value the result will hold: its text if it is a string (copied), else a
+/// note that the result shares a container (whose text is counted when the result is checked).
+pub(crate) fn charge_selected(value: &stepwise_json::Value, what: &str) -> Result<(), String> {
+    match value {
+        stepwise_json::Value::String(text) => charge(text.len(), what),
+        stepwise_json::Value::Array(_) | stepwise_json::Value::Object(_) => {
+            SHARED.with(|s| s.set(true));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the evaluation so far put a selected container into its result.
+pub(crate) fn shares_containers() -> bool {
+    SHARED.with(Cell::get)
 }
 
 /// The evaluation's byte budget.

@@ -49,7 +49,9 @@ impl CompiledTemplate {
         }
         crate::meter::metered(|| {
             let value = eval_node(&self.root, scope, rng)?;
-            within_budget(&value)?;
+            if crate::meter::shares_containers() {
+                within_budget(&value)?;
+            }
             Ok(value)
         })
     }
@@ -111,9 +113,7 @@ fn eval_node(node: &Node, scope: &Scope, rng: &mut dyn Random) -> Result<Value, 
         Node::Path { field, path } => match path.select_cow(scope) {
             Some(v) => {
                 // Text is copied; containers are shared (and counted when written, below).
-                if let Value::String(text) = v.as_ref() {
-                    crate::meter::charge(text.len(), "The text the payload template copies").map_err(crate::meter::data_limit)?;
-                }
+                crate::meter::charge_selected(v.as_ref(), "The text the payload template copies").map_err(crate::meter::data_limit)?;
                 Ok(v.into_owned())
             }
             None => Err(StatesError::runtime(path_not_found_cause(path.text(), Some(field), scope.input))),

@@ -51,6 +51,14 @@ impl Value {
     /// occur, so a value that holds one large part many times is refused without walking it
     /// further than `cap`. Iterative, so depth cannot overflow the stack.
     pub fn json_len_within(&self, cap: usize) -> Option<usize> {
+        let scalar = match self {
+            Value::String(s) => Some(s.len() + 2),
+            Value::Array(_) | Value::Object(_) => None,
+            _ => Some(1),
+        };
+        if let Some(size) = scalar {
+            return (size <= cap).then_some(size);
+        }
         let mut total = 0usize;
         let mut stack: Vec<&Value> = vec![self];
         while let Some(v) = stack.pop() {

@@ -25,9 +25,7 @@ fn arg_value<'a>(arg: &'a Arg, scope: &Scope<'a>, rng: &mut dyn Random) -> Res<C
         Arg::Path(p) => {
             let value = p.select_cow(scope).ok_or_else(|| EvalError::PathNotFound(p.text().to_owned()))?;
             // Text is copied when the argument becomes part of a result; containers are shared.
-            if let Value::String(text) = value.as_ref() {
-                crate::meter::charge(text.len(), "The text the intrinsic functions copy").map_err(EvalError::DataLimit)?;
-            }
+            crate::meter::charge_selected(value.as_ref(), "The text the intrinsic functions copy").map_err(EvalError::DataLimit)?;
             Ok(value)
         }
         Arg::Call(c) => eval_call(c, scope, rng).map(Cow::Owned),
@@ -103,7 +101,7 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
     match f {
         Function::Format => {
             written_within_budget(f, &args)?;
-            written(f, format(call, &args)?)
+            written(format(call, &args)?)
         }
         Function::StringToJson => {
             let s = want_str(f, &args, 0)?;
@@ -117,7 +115,7 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
         }
         Function::JsonToString => {
             written_within_budget(f, &args)?;
-            written(f, Value::String(args[0].to_json_string()))
+            written(Value::String(args[0].to_json_string()))
         }
         Function::Array => Ok(Value::Array(args.into_iter().map(Cow::into_owned).collect())),
         Function::ArrayPartition => {
@@ -309,9 +307,9 @@ fn written_within_budget(f: Function, args: &[Cow<Value>]) -> Res<()> {
 }
 
 /// Counts the text a function wrote against the budget.
-fn written(f: Function, text: Value) -> Res<Value> {
+fn written(text: Value) -> Res<Value> {
     if let Value::String(s) = &text {
-        crate::meter::charge(s.len(), &format!("The text {} writes", f.name())).map_err(EvalError::DataLimit)?;
+        crate::meter::charge(s.len(), "The text the intrinsic functions write").map_err(EvalError::DataLimit)?;
     }
     Ok(text)
 }

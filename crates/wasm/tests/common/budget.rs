@@ -43,6 +43,19 @@ fn a_value_nested_fifty_thousand_deep_fails_and_the_engine_goes_on() {
 }
 
 #[wasm_bindgen_test]
+fn values_just_within_the_depth_limit_are_walked_without_trouble() {
+    // Written out, compared and converted at 490 levels: every walk over a value stays within
+    // the browser's stack up to the limit (state output itself may nest only 200 deep).
+    let mut sw = engine();
+    let deep = "$reduce([1..490], function($acc, $i){ {'a': $acc} }, {})";
+    let d = outcome(
+        &mut sw,
+        &format!("($x := {deep}; [$length($string($x)), $x = $x, $count($keys($x))])"),
+    );
+    assert_eq!(d["output"], "[2942,true,1]", "{d}");
+}
+
+#[wasm_bindgen_test]
 fn the_limits_option_sets_the_budget() {
     let mut sw = Stepwise::new(obj(json!({"limits": {
         "maxEvaluationSteps": 10000, "maxEvaluationBytes": 100000, "maxValueDepth": 3}})))

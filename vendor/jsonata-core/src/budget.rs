@@ -144,6 +144,20 @@ pub fn ensure_bytes(n: u64) -> Result<(), EvaluatorError> {
     }
 }
 
+/// `left & right` for two strings, charged before anything is copied (the operands are not
+/// copied first, as for other values): `None` when either is not a string.
+#[inline]
+pub(crate) fn join_text(left: &JValue, right: &JValue) -> Result<Option<JValue>, EvaluatorError> {
+    let (JValue::String(l), JValue::String(r)) = (left, right) else {
+        return Ok(None);
+    };
+    charge_bytes((l.len() + r.len()) as u64)?;
+    let mut joined = String::with_capacity(l.len() + r.len());
+    joined.push_str(l);
+    joined.push_str(r);
+    Ok(Some(JValue::string(joined)))
+}
+
 /// Bytes still available to the evaluation in progress (`u64::MAX` without a budget).
 #[inline]
 pub fn bytes_left() -> u64 {

@@ -1332,6 +1332,9 @@ fn eval_compiled_node(
         CompiledExpr::Concat(lhs, rhs) => {
             let left = eval_compiled_inner(lhs, data, vars, ctx, shape, options, start_time)?;
             let right = eval_compiled_inner(rhs, data, vars, ctx, shape, options, start_time)?;
+            if let Some(joined) = crate::budget::join_text(&left, &right)? {
+                return Ok(joined);
+            }
             let ls = compiled_to_concat_string(&left)?;
             let rs = compiled_to_concat_string(&right)?;
             crate::budget::charge_bytes((ls.len() + rs.len()) as u64)?;
@@ -2018,6 +2021,9 @@ fn coerce_lambda_args(
 /// String concatenation for the bytecode VM (its only caller is `vm.rs`).
 #[inline]
 pub(crate) fn compiled_concat(lhs: JValue, rhs: JValue) -> Result<JValue, EvaluatorError> {
+    if let Some(joined) = crate::budget::join_text(&lhs, &rhs)? {
+        return Ok(joined);
+    }
     let l = compiled_to_concat_string(&lhs)?;
     let r = compiled_to_concat_string(&rhs)?;
     crate::budget::charge_bytes((l.len() + r.len()) as u64)?;
@@ -11559,6 +11565,9 @@ impl Evaluator {
 
     /// String concatenation
     fn concatenate(&self, left: &JValue, right: &JValue) -> Result<JValue, EvaluatorError> {
+        if let Some(joined) = crate::budget::join_text(left, right)? {
+            return Ok(joined);
+        }
         let left_str = Self::value_to_concat_string(left)?;
         let right_str = Self::value_to_concat_string(right)?;
         crate::budget::charge_bytes((left_str.len() + right_str.len()) as u64)?;

@@ -9,6 +9,7 @@ use crate::components::export_dialog::ExportDialog;
 use crate::components::graph_view::GraphView;
 use crate::components::header::{Gallery, Header, RestoreDialog, ShareDialog, SharedBanner};
 use crate::components::history_table::HistoryTable;
+use crate::components::states_table::StatesTable;
 use crate::components::inspector::Inspector;
 use crate::components::machines::MachinesPanel;
 use crate::components::run::RunControls;
@@ -143,7 +144,9 @@ fn Shell() -> Html {
                 <div class="area-editor"><MachinesPanel /></div>
                 <div class="area-input"><InputEditor /></div>
                 <div class="area-run"><RunControls /></div>
-                <div class="area-graph"><Breadcrumb /><GraphView /></div>
+                <div class="area-graph"><Breadcrumb />
+                    if ui.states_table { <StatesTable /> } else { <GraphView /> }
+                </div>
                 <div class="area-side"><ExecutionsTree /><Inspector /></div>
                 <section class="area-bottom panel" aria-label="Details">
                     <div class="tabs" role="tablist">

@@ -59,21 +59,42 @@ fn is_failure(event_type: &str) -> bool {
     event_type.ends_with("Failed") || event_type.ends_with("TimedOut") || event_type == "TaskStartFailed"
 }
 
-/// Status of every state that has run, given the history and the names of states that hold a
-/// pending task token (or a manual task) in this execution.
-pub fn state_statuses(events: &[HistoryEvent], waiting: &[String]) -> BTreeMap<String, StateStatus> {
+/// One entry into a state (a row of the states table): Map iterations and loops enter the
+/// same state many times.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateEntry {
+    pub name: String,
+    /// The state's type as the entered event names it (`Task`, `Map`, `Parallel`…).
+    pub kind: String,
+    /// The Map iteration / Parallel branch path the entry ran in (see `HistoryEvent::scope`).
+    pub scope: std::sync::Arc<[u32]>,
+    /// The Map or Parallel entry this one ran inside (an index into the same list).
+    pub parent: Option<usize>,
+    pub entered_id: u64,
+    pub started_millis: i64,
+    /// When it was left (exited, caught, failed or cancelled); `None` while it runs.
+    pub ended_millis: Option<i64>,
+    pub status: StateStatus,
+}
+
+/// Every entry into a state with its status, in history order, given the history and the names
+/// of states that hold a pending task token (or a manual task) in this execution. The graph's
+/// colours (`state_statuses`) are these statuses folded per state name.
+pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEntry> {
     struct Open {
-        name: String,
+        entry: usize,
         scope: std::sync::Arc<[u32]>,
         errored: bool,
+        /// When the last failure of this entry happened (the end of a caught entry).
+        failed_at: Option<i64>,
     }
     let mut open: Vec<Open> = Vec::new();
-    let mut out: BTreeMap<String, StateStatus> = BTreeMap::new();
-    let put = |out: &mut BTreeMap<String, StateStatus>, name: &str, st: StateStatus| {
-        let e = out.entry(name.to_string()).or_insert(st);
-        *e = (*e).max(st);
+    let mut out: Vec<StateEntry> = Vec::new();
+    let close = |out: &mut Vec<StateEntry>, k: usize, st: StateStatus, at: i64| {
+        out[k].status = st;
+        out[k].ended_millis = Some(at);
     };
-    let mut finished: Option<&str> = None;
+    let mut finished: Option<(&str, i64)> = None;
     for e in events {
         let t: &str = e.event_type;
         if t.ends_with("StateEntered") {
@@ -84,28 +105,47 @@ pub fn state_statuses(events: &[HistoryEvent], waiting: &[String]) -> BTreeMap<S
             while k < open.len() {
                 if open[k].scope == e.scope {
                     let o = open.remove(k);
-                    put(&mut out, &o.name, StateStatus::Caught);
+                    close(&mut out, o.entry, StateStatus::Caught, o.failed_at.unwrap_or(e.timestamp_millis));
                 } else {
                     k += 1;
                 }
             }
-            open.push(Open { name: name.to_string(), scope: e.scope.clone(), errored: false });
+            let parent = e
+                .scope
+                .split_last()
+                .and_then(|(_, outer)| open.iter().rev().find(|o| &*o.scope == outer))
+                .map(|o| o.entry);
+            out.push(StateEntry {
+                name: name.to_string(),
+                kind: t.trim_end_matches("StateEntered").to_string(),
+                scope: e.scope.clone(),
+                parent,
+                entered_id: e.id,
+                started_millis: e.timestamp_millis,
+                ended_millis: None,
+                status: StateStatus::InProgress,
+            });
+            open.push(Open { entry: out.len() - 1, scope: e.scope.clone(), errored: false, failed_at: None });
         } else if t.ends_with("StateExited") {
             let Some(name) = event_state(e) else { continue };
             let k = open
                 .iter()
-                .rposition(|o| o.name == name && o.scope == e.scope)
-                .or_else(|| open.iter().rposition(|o| o.name == name));
+                .rposition(|o| out[o.entry].name == name && o.scope == e.scope)
+                .or_else(|| open.iter().rposition(|o| out[o.entry].name == name));
             // Leaving a state after its last attempt failed means a Catch took over (the
             // console's "Caught error"); a failed attempt that a retry redid does not count.
-            let errored = k.map(|k| open.remove(k).errored).unwrap_or(false);
-            put(&mut out, name, if errored { StateStatus::Caught } else { StateStatus::Succeeded });
+            if let Some(k) = k {
+                let o = open.remove(k);
+                let st = if o.errored { StateStatus::Caught } else { StateStatus::Succeeded };
+                close(&mut out, o.entry, st, e.timestamp_millis);
+            }
         } else if t.starts_with("Execution") && t != "ExecutionStarted" {
-            finished = Some(t);
+            finished = Some((t, e.timestamp_millis));
         } else if is_failure(t) {
             let name = event_state(e);
-            let Some(k) = open.iter().rposition(|o| Some(o.name.as_str()) == name || name.is_none()) else { continue };
+            let Some(k) = open.iter().rposition(|o| Some(out[o.entry].name.as_str()) == name || name.is_none()) else { continue };
             open[k].errored = true;
+            open[k].failed_at = Some(e.timestamp_millis);
             // A Parallel or Map fails when a state inside it fails: the states still open in
             // its branches or iterations stop there. The one entered last is the one that
             // failed (a state that fails is entered and failed in one step); the others were
@@ -115,28 +155,43 @@ pub fn state_statuses(events: &[HistoryEvent], waiting: &[String]) -> BTreeMap<S
                 (0..open.len()).filter(|&j| open[j].scope.len() > scope.len() && open[j].scope.starts_with(&scope)).collect();
             for (n, &j) in inner.iter().enumerate().rev() {
                 let o = open.remove(j);
-                put(&mut out, &o.name, if n + 1 == inner.len() { StateStatus::Failed } else { StateStatus::Aborted });
+                let st = if n + 1 == inner.len() { StateStatus::Failed } else { StateStatus::Aborted };
+                close(&mut out, o.entry, st, e.timestamp_millis);
             }
         } else if t.ends_with("Scheduled") || t.ends_with("Started") {
             // Another attempt (a retry) of the open state.
-            if let Some(o) = event_state(e).and_then(|name| open.iter_mut().rev().find(|o| o.name == name)) {
+            if let Some(o) = event_state(e).and_then(|name| open.iter_mut().rev().find(|o| out[o.entry].name == name)) {
                 o.errored = false;
             }
         }
     }
     for o in &open {
-        let st = match finished {
-            Some("ExecutionSucceeded") => StateStatus::Succeeded,
-            Some("ExecutionAborted") => StateStatus::Aborted,
-            Some(_) => StateStatus::Failed,
-            None if waiting.contains(&o.name) => StateStatus::Waiting,
-            None if o.errored => StateStatus::InProgress,
-            None => StateStatus::InProgress,
+        let (st, at) = match finished {
+            Some(("ExecutionSucceeded", at)) => (StateStatus::Succeeded, Some(at)),
+            Some(("ExecutionAborted", at)) => (StateStatus::Aborted, Some(at)),
+            Some((_, at)) => (StateStatus::Failed, Some(at)),
+            None if waiting.contains(&out[o.entry].name) => (StateStatus::Waiting, None),
+            None => (StateStatus::InProgress, None),
         };
-        put(&mut out, &o.name, st);
+        out[o.entry].status = st;
+        out[o.entry].ended_millis = at;
+    }
+    out
+}
+
+/// Status of every state that has run, given the history and the names of states that hold a
+/// pending task token (or a manual task) in this execution: the worst status of its entries.
+pub fn state_statuses(events: &[HistoryEvent], waiting: &[String]) -> BTreeMap<String, StateStatus> {
+    let mut out: BTreeMap<String, StateStatus> = BTreeMap::new();
+    let mut put = |name: &str, st: StateStatus| {
+        let e = out.entry(name.to_string()).or_insert(st);
+        *e = (*e).max(st);
+    };
+    for entry in state_entries(events, waiting) {
+        put(&entry.name, entry.status);
     }
     for name in waiting {
-        put(&mut out, name, StateStatus::Waiting);
+        put(name, StateStatus::Waiting);
     }
     out
 }
@@ -337,6 +392,41 @@ mod tests {
         ];
         let s = state_statuses(&h, &[]);
         assert_eq!((s["P"], s["Bad"], s["Slow"]), (StateStatus::Caught, StateStatus::Failed, StateStatus::Aborted));
+    }
+
+    #[test]
+    fn entries_time_each_run_and_name_the_map_or_parallel_they_ran_in() {
+        let h = vec![
+            ev(1, "MapStateEntered", Some("M"), &[], Details::none()),
+            ev(2, "PassStateEntered", Some("I"), &[0], Details::none()),
+            ev(5, "PassStateExited", Some("I"), &[0], Details::none()),
+            ev(6, "PassStateEntered", Some("I"), &[1], Details::none()),
+            ev(9, "PassStateExited", Some("I"), &[1], Details::none()),
+            ev(10, "MapStateExited", Some("M"), &[], Details::none()),
+            ev(11, "TaskStateEntered", Some("T"), &[], Details::none()),
+            ev(12, "TaskScheduled", Some("T"), &[], Details::none()),
+            ev(14, "TaskFailed", Some("T"), &[], Details::none()),
+            ev(20, "PassStateEntered", Some("Handle"), &[], Details::none()),
+        ];
+        let e = state_entries(&h, &[]);
+        type Row<'a> = (&'a str, &'a str, Option<usize>, i64, Option<i64>, StateStatus);
+        let rows: Vec<Row> =
+            e.iter().map(|e| (e.name.as_str(), e.kind.as_str(), e.parent, e.started_millis, e.ended_millis, e.status)).collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("M", "Map", None, 1, Some(10), StateStatus::Succeeded),
+                ("I", "Pass", Some(0), 2, Some(5), StateStatus::Succeeded),
+                ("I", "Pass", Some(0), 6, Some(9), StateStatus::Succeeded),
+                // Caught: it ends when it failed, not when the catcher was entered.
+                ("T", "Task", None, 11, Some(14), StateStatus::Caught),
+                ("Handle", "Pass", None, 20, None, StateStatus::InProgress),
+            ]
+        );
+        assert_eq!(&*e[2].scope, &[1]);
+        // The graph's colours are the same statuses, folded per state.
+        let s = state_statuses(&h, &[]);
+        assert_eq!((s["M"], s["I"], s["T"], s["Handle"]), (StateStatus::Succeeded, StateStatus::Succeeded, StateStatus::Caught, StateStatus::InProgress));
     }
 
     #[test]

@@ -60,6 +60,10 @@ pub struct UiState {
     pub restore: bool,
     /// The notice offers Reset (it explains a failure that Reset cures).
     pub notice_reset: bool,
+    /// The graph panel shows the table of state entries instead of the graph.
+    pub states_table: bool,
+    /// The history lists only the selected state's events.
+    pub state_events_only: bool,
 }
 
 impl Default for UiState {
@@ -83,6 +87,8 @@ impl Default for UiState {
             origin: Origin::Local,
             restore: false,
             notice_reset: false,
+            states_table: false,
+            state_events_only: false,
         }
     }
 }
@@ -93,6 +99,10 @@ pub enum Action {
     /// Select an execution and a state in it (breadcrumb back to the Task that started a child).
     SelectExecutionState(ExecutionId, Option<String>),
     SelectState(Option<String>),
+    /// Show the states table (`true`) or the graph in the graph panel.
+    ShowStatesTable(bool),
+    /// List only the selected state's events in the history (`true`) or every event.
+    ShowStateEvents(bool),
     ToggleEvent(u64),
     ToggleTheme,
     SetTheme(Theme),
@@ -144,6 +154,8 @@ impl Reducible for UiState {
                 s.state = st;
             }
             Action::SelectState(st) => s.state = st,
+            Action::ShowStatesTable(b) => s.states_table = b,
+            Action::ShowStateEvents(b) => s.state_events_only = b,
             Action::ToggleEvent(id) => s.event = if s.event == Some(id) { None } else { Some(id) },
             Action::ToggleTheme => {
                 s.theme = if s.theme == Theme::Light {

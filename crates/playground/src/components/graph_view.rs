@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::context::use_workspace;
 use crate::graph::{layout_text, EdgeKind, Layout, END_ID, START_ID};
-use crate::history::{state_statuses, StateStatus};
+use crate::history::{state_entries, state_statuses, StateEntry, StateStatus};
 use crate::state::{use_ui, Action};
 use crate::workspace::Workspace;
 
@@ -29,9 +29,17 @@ pub fn shown_machine(w: &Workspace, machine_tab: usize, execution: Option<Execut
 
 pub fn statuses_of(engine: &Engine, id: ExecutionId) -> BTreeMap<String, StateStatus> {
     let Some(exec) = find_exec(engine, id) else { return BTreeMap::new() };
-    let waiting: Vec<String> =
-        crate::workspace::outside_tasks(engine).into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
-    state_statuses(&exec.history, &waiting)
+    state_statuses(&exec.history, &waiting_states(engine, id))
+}
+
+/// Every entry into a state of the execution, with the statuses the graph's colours fold.
+pub fn entries_of(engine: &Engine, id: ExecutionId) -> Vec<StateEntry> {
+    let Some(exec) = find_exec(engine, id) else { return Vec::new() };
+    state_entries(&exec.history, &waiting_states(engine, id))
+}
+
+fn waiting_states(engine: &Engine, id: ExecutionId) -> Vec<String> {
+    crate::workspace::outside_tasks(engine).into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect()
 }
 
 #[function_component]
@@ -219,6 +227,7 @@ pub fn GraphView() -> Html {
                 { zoom_btn("+", 1.2, "zoom-in", "Zoom in") }
                 { zoom_btn("Fit", 0.0, "zoom-fit", "Fit the graph to the panel's width") }
                 { zoom_btn("1:1", 1.0, "zoom-reset", "Actual size") }
+                <crate::components::states_table::ViewSwitch />
             </div>
             <div class="graph-scroll" onclick={Callback::from(move |_| ui_clear.dispatch(Action::SelectState(None)))}>
                 <svg width={svg_w} height={svg_h} style={svg_style} preserveAspectRatio="xMidYMin meet"

@@ -48,11 +48,14 @@ pub fn HistoryTable() -> Html {
     let exec = ui.execution.and_then(|id| find_exec(w.head(), id));
     let present = ui.execution.and_then(|id| find_exec(w.engine(), id)).map_or(0, |e| e.history.len());
     let filter = ui.filter.to_lowercase();
+    // Selecting a state can narrow the history to that state's events.
+    let only_state = ui.state.as_deref().filter(|_| ui.state_events_only);
     let rows: Vec<usize> = exec
         .map(|exec| {
             exec.history
                 .iter()
                 .enumerate()
+                .filter(|(_, e)| only_state.is_none_or(|s| event_state(e) == Some(s)))
                 .filter(|(_, e)| {
                     filter.is_empty()
                         || e.event_type.to_lowercase().contains(&filter)
@@ -116,6 +119,7 @@ pub fn HistoryTable() -> Html {
             let id = e.id;
             let expanded = expanded_row == Some(r);
             let later = rows[r] >= present;
+            let of_selected = ui.state.is_some() && event_state(e) == ui.state.as_deref();
             let state = event_state(e).unwrap_or("").to_string();
             // Opening an event moves the timeline to the step that wrote it and selects its
             // state, which the graph highlights.
@@ -155,8 +159,8 @@ pub fn HistoryTable() -> Html {
             };
             html! {
                 <>
-                    <div class={classes!("hrow", cls, expanded.then_some("open"), later.then_some("later"))} style={format!("top:{}px", top_of(r))}
-                        data-testid="history-row" data-event-type={e.event_type} data-later={later.to_string()} role="row" tabindex="0"
+                    <div class={classes!("hrow", cls, expanded.then_some("open"), later.then_some("later"), of_selected.then_some("of-state"))} style={format!("top:{}px", top_of(r))}
+                        data-testid="history-row" data-event-type={e.event_type} data-later={later.to_string()} data-state={state.clone()} role="row" tabindex="0"
                         title={if later { "Written after the timeline's step: open it to move there" } else { "Open to move the timeline to the step that wrote it" }}
                         aria-expanded={expanded.to_string()} {onclick} {onkeydown}>
                         <span class="c-id">{ if expanded { "▾ " } else { "▸ " } }{ id }</span>
@@ -178,11 +182,23 @@ pub fn HistoryTable() -> Html {
         let ui = ui.clone();
         Callback::from(move |e: InputEvent| ui.dispatch(Action::SetFilter(e.target_unchecked_into::<HtmlInputElement>().value())))
     };
+    let state_toggle = ui.state.clone().map(|state| {
+        let ui = ui.clone();
+        let on = ui.state_events_only;
+        let onchange = Callback::from(move |e: Event| ui.dispatch(Action::ShowStateEvents(e.target_unchecked_into::<HtmlInputElement>().checked())));
+        html! {
+            <label class="only-state" title="List only the events of the state selected on the graph or in the table">
+                <input type="checkbox" data-testid="history-only-state" checked={on} {onchange} />
+                { format!(" Only \u{201c}{state}\u{201d}") }
+            </label>
+        }
+    });
     html! {
         <div class="history" data-testid="history">
             <div class="toolbar">
                 <input type="search" class="filter" placeholder="Filter by type, state or id" aria-label="Filter events"
                     data-testid="history-filter" value={ui.filter.clone()} oninput={on_filter} />
+                { for state_toggle }
                 <span class="muted" data-testid="history-count">{ if present < exec.history.len() {
                     format!("{} of {} events · {present} up to the timeline's step", rows.len(), exec.history.len())
                 } else {

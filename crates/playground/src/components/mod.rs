@@ -9,5 +9,6 @@ pub mod history_table;
 pub mod inspector;
 pub mod machines;
 pub mod run;
+pub mod states_table;
 pub mod tokens;
 pub mod tree;

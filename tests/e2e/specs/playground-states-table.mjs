@@ -112,5 +112,13 @@ export default async function statesTable(page, baseUrl, { assert, assertEqual, 
   assert(events.length > 0 && events.every(([s]) => s === 'Bad'), `Bad's events from the graph: ${JSON.stringify(events)}`);
   assertEqual(graph.Bad, 'Failed', 'the graph shows the branch failure');
   await screenshot('3-graph-selection');
+
+  // With a definition that does not parse (no graph to draw), the switch is still there.
+  await page.click(tid('new-workspace'));
+  await page.fill(tid('definition'), '{ "StartAt": ');
+  await page.locator(`${tid('graph')} ${tid('view-table')}`).click();
+  await page.locator(tid('states-table')).waitFor();
+  await page.click(tid('view-graph'));
+  await page.locator(tid('graph')).waitFor();
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }

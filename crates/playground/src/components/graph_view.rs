@@ -79,6 +79,7 @@ pub fn GraphView() -> Html {
     let Some(layout) = layout else {
         return html! {
             <section class="panel graph" data-testid="graph" aria-label="Graph">
+                <div class="toolbar"><span class="spacer" /><crate::components::states_table::ViewSwitch /></div>
                 <p class="empty">{ "The graph appears when the definition is valid JSON." }</p>
             </section>
         };

@@ -121,10 +121,26 @@ pub const PATHS: &[&str] = &[
     "$.a[0][0][0][0]",
     "$.a..b..c",
     "$[*][*][*]",
-    "$.",
-    "$[",
-    "$.a[",
-    "$..",
+];
+
+/// Reference paths (one node): what ResultPath and a Wait's `*Path` take.
+pub const REFERENCE_PATHS: &[&str] = &[
+    "$",
+    "$.a",
+    "$.a.b",
+    "$.items[0]",
+    "$['a']",
+    "$.n",
+    "$.s",
+    "$.x.y.z",
+];
+
+/// Paths the validator refuses.
+pub const BROKEN_PATHS: &[&str] = &["$.", "$[", "$.a[", "$..", "a", "", "$.a[?(", "$$$", "$.a]"];
+
+/// Seconds the fields that take them accept (`TimeoutSeconds`, `IntervalSeconds`, ...).
+pub const SECONDS: &[&str] = &[
+    "1", "2", "3", "5", "60", "3600", "86400", "31536000", "99999999",
 ];
 
 pub const INTRINSICS: &[&str] = &[

@@ -87,7 +87,12 @@ pub fn mock_config(u: &mut Unstructured, states: &[&str]) -> Result<String> {
             if k > 0 {
                 out.push(',');
             }
-            write_string(pick(u, dictionary::MOCK_KEYS)?, &mut out);
+            // Distinct, well-formed keys mostly (the config is refused otherwise), sometimes any.
+            if u.ratio(1, 4)? {
+                write_string(pick(u, dictionary::MOCK_KEYS)?, &mut out);
+            } else {
+                out.push_str(&format!("\"{k}\""));
+            }
             out.push(':');
             answer(u, &mut out)?;
         }
@@ -145,6 +150,7 @@ pub fn run_execution(
         let _ = engine.create_state_machine(name, text);
     }
     let Ok(arn) = engine.create_state_machine("Fuzz", definition) else {
+        tally("refused");
         return;
     };
     let loaded = match mocks {
@@ -153,9 +159,11 @@ pub fn run_execution(
         None => Ok(()),
     };
     if loaded.is_err() {
+        tally("mocks refused");
         return;
     }
     let Ok(id) = engine.start_execution(&arn, Some("run"), Some(input)) else {
+        tally("input refused");
         return;
     };
     let mut answers = answers.iter().cycle().take(answers.len() * 3);
@@ -179,7 +187,13 @@ pub fn run_execution(
             _ => break,
         }
     }
-    let exec_arn = engine.execution(id).arn.clone();
+    let execution = engine.execution(id);
+    tally(if execution.history.len() > 3 {
+        "ran past the first state"
+    } else {
+        "started"
+    });
+    let exec_arn = execution.arn.clone();
     let _ = engine.describe_execution(&exec_arn);
     let _ = engine.get_execution_history(&exec_arn, false, true);
 }
@@ -190,5 +204,20 @@ pub fn run_execution(
 pub fn dump(text: &str) {
     if let Some(path) = std::env::var_os("STEPWISE_FUZZ_DUMP") {
         let _ = std::fs::write(path, text);
+    }
+}
+
+/// With `STEPWISE_FUZZ_TALLY=FILE`, appends how far each run got to FILE (one word per
+/// attempt): how the share of attempts that reach execution is measured.
+fn tally(outcome: &str) {
+    if let Some(path) = std::env::var_os("STEPWISE_FUZZ_TALLY") {
+        use std::io::Write;
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(file, "{outcome}");
+        }
     }
 }

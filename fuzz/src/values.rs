@@ -8,9 +8,18 @@ use arbitrary::{Result, Unstructured};
 use stepwise_json::write_string;
 
 /// Text larger than this is not grown further (keeps attempts fast; the quotas sit below it).
-pub const MAX_TEXT: usize = 600 * 1024;
+pub const MAX_TEXT: usize = 300 * 1024;
 /// Deeper than this only scalars are made (past serde_json's limit of 128 and the engine's own).
 const MAX_DEPTH: usize = 160;
+
+thread_local! {
+    static DEPTH_CAP: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+/// Caps how deep values get (a definition meant to be valid stays under the nesting limit).
+pub fn set_depth_cap(depth: usize) {
+    DEPTH_CAP.with(|c| c.set(depth));
+}
 
 /// A JSON value as text.
 pub fn json(u: &mut Unstructured) -> Result<String> {
@@ -54,7 +63,7 @@ pub fn string(u: &mut Unstructured, out: &mut String) -> Result<()> {
         1 => {
             // A long string: the byte quotas and every function that copies strings.
             let unit = pick(u, STRINGS)?;
-            let times = u.int_in_range(1..=(MAX_TEXT / unit.len().max(1)).min(70_000))?;
+            let times = log_uniform(u, (MAX_TEXT / unit.len().max(1)).min(300_000))?;
             write_string(&unit.repeat(times), out);
         }
         _ => write_string(pick(u, STRINGS)?, out),
@@ -63,7 +72,8 @@ pub fn string(u: &mut Unstructured, out: &mut String) -> Result<()> {
 }
 
 pub fn value(u: &mut Unstructured, out: &mut String, depth: usize) -> Result<()> {
-    if out.len() > MAX_TEXT || depth > MAX_DEPTH || u.is_empty() {
+    let max_depth = MAX_DEPTH.min(DEPTH_CAP.with(std::cell::Cell::get));
+    if out.len() > MAX_TEXT || depth > max_depth || u.is_empty() {
         out.push_str(pick(u, NUMBERS)?);
         return Ok(());
     }
@@ -111,7 +121,7 @@ pub fn value(u: &mut Unstructured, out: &mut String, depth: usize) -> Result<()>
         }
         10 => {
             // Deep: nesting right around the parsers' and the engine's depth limits.
-            let levels = u.int_in_range(1..=MAX_DEPTH.saturating_sub(depth).max(1))?;
+            let levels = log_uniform(u, max_depth.saturating_sub(depth))?;
             let object = u.arbitrary::<bool>()?;
             for _ in 0..levels {
                 out.push_str(if object { "{\"a\":" } else { "[" });
@@ -126,7 +136,7 @@ pub fn value(u: &mut Unstructured, out: &mut String, depth: usize) -> Result<()>
             let mut unit = String::new();
             value(u, &mut unit, depth + 1)?;
             let room = (MAX_TEXT.saturating_sub(out.len()) / (unit.len() + 1)).clamp(1, 100_000);
-            let times = u.int_in_range(1..=room)?;
+            let times = log_uniform(u, room)?;
             out.push('[');
             for i in 0..times {
                 if i > 0 {
@@ -138,4 +148,12 @@ pub fn value(u: &mut Unstructured, out: &mut String, depth: usize) -> Result<()>
         }
     }
     Ok(())
+}
+
+/// A count in `1..=max`, as often below 10 as between 10,000 and 100,000: most values stay
+/// quick to make and to process, and some still reach the quotas.
+fn log_uniform(u: &mut Unstructured, max: usize) -> Result<usize> {
+    let bits = u.int_in_range(0..=usize::BITS - 1 - max.max(1).leading_zeros())?;
+    Ok(u.int_in_range(1usize << bits..=((2usize << bits) - 1))?
+        .min(max.max(1)))
 }

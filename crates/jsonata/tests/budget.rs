@@ -96,6 +96,13 @@ fn loops_stop_at_the_step_budget() {
         "U1004",
         "steps",
     );
+    // Comparing two values that each hold one part 2^40 times over: stopped, not answered.
+    fails_with(
+        "($x := $reduce([1..40], function($a, $i){ [[$a], [$a]] }, 0); \
+          $y := $reduce([1..40], function($a, $i){ [[$a], [$a]] }, 0); $x = $y)",
+        "U1004",
+        "steps",
+    );
     // Copying a growing array on every call is quadratic work, counted as it is done.
     fails_with(
         "$count($reduce([1..100000], function($acc, $i){ [$acc, $i] }, []))",

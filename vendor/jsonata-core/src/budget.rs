@@ -39,6 +39,8 @@ thread_local! {
     static STEPS_LEFT: Cell<u64> = const { Cell::new(u64::MAX) };
     static BYTES_LEFT: Cell<u64> = const { Cell::new(u64::MAX) };
     static LIMITS: Cell<Option<Budget>> = const { Cell::new(None) };
+    /// Set when a walk that cannot fail ran out of steps (see `tick`).
+    static STOPPED_WALK: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Restores the budget that was in force before [`install`] when dropped.
@@ -46,6 +48,7 @@ pub(crate) struct Installed {
     steps: u64,
     bytes: u64,
     limits: Option<Budget>,
+    stopped_walk: bool,
 }
 
 impl Drop for Installed {
@@ -53,6 +56,7 @@ impl Drop for Installed {
         STEPS_LEFT.with(|c| c.set(self.steps));
         BYTES_LEFT.with(|c| c.set(self.bytes));
         LIMITS.with(|c| c.set(self.limits));
+        STOPPED_WALK.with(|c| c.set(self.stopped_walk));
     }
 }
 
@@ -62,6 +66,7 @@ pub(crate) fn install(budget: Budget) -> Installed {
         steps: STEPS_LEFT.with(Cell::get),
         bytes: BYTES_LEFT.with(Cell::get),
         limits: LIMITS.with(Cell::get),
+        stopped_walk: STOPPED_WALK.with(|c| c.replace(false)),
     };
     STEPS_LEFT.with(|c| c.set(budget.max_steps));
     BYTES_LEFT.with(|c| c.set(budget.max_bytes));
@@ -108,6 +113,30 @@ pub fn charge_steps(n: u64) -> Result<(), EvaluatorError> {
             Err(steps_error())
         }
     })
+}
+
+/// Takes one step for a walk that cannot fail (deep equality): `false` once the steps are
+/// spent, so the walk can stop at once; the evaluation then fails at its next step.
+#[inline]
+pub(crate) fn tick() -> bool {
+    STEPS_LEFT.with(|c| {
+        let left = c.get();
+        c.set(left.saturating_sub(1));
+        if left == 0 {
+            STOPPED_WALK.with(|s| s.set(true));
+        }
+        left > 0
+    })
+}
+
+/// Fails if a walk stopped for want of steps: its answer (a `false` from equality) was cut
+/// short, so the evaluation must not end with it.
+#[inline]
+pub(crate) fn ensure_walks_finished() -> Result<(), EvaluatorError> {
+    if STOPPED_WALK.with(Cell::get) {
+        return Err(steps_error());
+    }
+    Ok(())
 }
 
 /// Charges `n` bytes of values produced.

@@ -5252,7 +5252,8 @@ impl Evaluator {
             // The host writes the result out in full (parts it shares as often as they occur),
             // so that must fit in what is left of the budget, and every walk over it relies on
             // its depth being checked.
-            (true, Ok(value)) => crate::budget::check_value(&value)
+            (true, Ok(value)) => crate::budget::ensure_walks_finished()
+                .and_then(|()| crate::budget::check_value(&value))
                 .and_then(|()| crate::budget::ensure_expanded(&value))
                 .map(|()| value),
             (_, other) => other,

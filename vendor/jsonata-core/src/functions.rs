@@ -1982,11 +1982,16 @@ pub mod array {
             (JValue::Bool(a), JValue::Bool(b)) => a == b,
             (JValue::Number(a), JValue::Number(b)) => a == b,
             (JValue::String(a), JValue::String(b)) => a == b,
+            // Stepwise: each container compared takes a step of the budget, so comparing two
+            // values that share parts many times over stops (VENDORED.md change 14).
             (JValue::Array(a), JValue::Array(b)) => with_stack(|| {
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| values_equal(x, y))
+                crate::budget::tick()
+                    && a.len() == b.len()
+                    && a.iter().zip(b.iter()).all(|(x, y)| values_equal(x, y))
             }),
             (JValue::Object(a), JValue::Object(b)) => with_stack(|| {
-                a.len() == b.len()
+                crate::budget::tick()
+                    && a.len() == b.len()
                     && a.iter()
                         .all(|(k, v)| b.get(k).is_some_and(|v2| values_equal(v, v2)))
             }),

@@ -1035,8 +1035,11 @@ impl PartialEq for JValue {
                 a == b
             }
             (JValue::String(a), JValue::String(b)) => a == b,
-            (JValue::Array(a), JValue::Array(b)) => with_stack(|| a == b),
-            (JValue::Object(a), JValue::Object(b)) => with_stack(|| a == b),
+            // Stepwise: a step of the budget per container (see `budget::tick`).
+            (JValue::Array(a), JValue::Array(b)) => with_stack(|| crate::budget::tick() && a == b),
+            (JValue::Object(a), JValue::Object(b)) => {
+                with_stack(|| crate::budget::tick() && a == b)
+            }
             // Function identity, like JS: two lambda values are equal only if
             // they are the same closure instance.
             (JValue::Lambda(a), JValue::Lambda(b)) => Rc::ptr_eq(a, b),

@@ -28,6 +28,8 @@ pub struct MachineDoc {
     pub name: String,
     /// The editor text, kept verbatim (it may be invalid while being typed).
     pub definition: String,
+    /// Express semantics (AWS `type: EXPRESS`); Standard otherwise.
+    pub express: bool,
 }
 
 /// The saved form: `{ "version": 1, "machines": [{ "name", "definition" }], "input", "mocks",
@@ -56,6 +58,9 @@ pub struct SavedWorkspace {
 pub struct SavedMachine {
     pub name: String,
     pub definition: Value,
+    /// `"EXPRESS"` or absent (Standard), so workspaces saved before machine types load unchanged.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub machine_type: Option<String>,
 }
 
 /// Text of a saved value: strings are editor text, anything else is pretty JSON.
@@ -76,13 +81,13 @@ fn text_to_value(text: &str) -> Value {
 }
 
 /// What was last deployed: machines (name, text) and the mock config.
-type Deployed = (Vec<(String, String)>, Option<Value>);
+type Deployed = (Vec<(String, String, bool)>, Option<Value>);
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Create or update every machine and set the mock config.
     Deploy {
-        machines: Vec<(String, String)>,
+        machines: Vec<(String, String, bool)>,
         mocks: Option<Value>,
     },
     Start {
@@ -280,6 +285,7 @@ impl Workspace {
             .map(|m| MachineDoc {
                 name: m.name.clone(),
                 definition: value_to_text(&m.definition),
+                express: m.machine_type.as_deref() == Some("EXPRESS"),
             })
             .collect();
         let input = saved
@@ -304,6 +310,7 @@ impl Workspace {
                 .map(|m| SavedMachine {
                     name: m.name.clone(),
                     definition: text_to_value(&m.definition),
+                    machine_type: m.express.then(|| "EXPRESS".to_string()),
                 })
                 .collect(),
             input: (!self.input.trim().is_empty()).then(|| text_to_value(&self.input)),
@@ -354,7 +361,11 @@ impl Workspace {
     pub fn add_machine(&mut self) -> usize {
         let name = self.unique_name("Machine");
         let definition = "{\n  \"Comment\": \"A new state machine\",\n  \"StartAt\": \"Hello\",\n  \"States\": {\n    \"Hello\": {\n      \"Type\": \"Pass\",\n      \"End\": true\n    }\n  }\n}".to_string();
-        self.machines.push(MachineDoc { name, definition });
+        self.machines.push(MachineDoc {
+            name,
+            definition,
+            express: false,
+        });
         self.doc_changed();
         self.machines.len() - 1
     }
@@ -367,6 +378,7 @@ impl Workspace {
             MachineDoc {
                 name,
                 definition: m.definition,
+                express: m.express,
             },
         );
         self.doc_changed();
@@ -585,10 +597,10 @@ impl Workspace {
         };
         serde_json::from_str::<Value>(&input)
             .map_err(|e| format!("the input is not valid JSON: {e}"))?;
-        let machines: Vec<(String, String)> = self
+        let machines: Vec<(String, String, bool)> = self
             .machines
             .iter()
-            .map(|m| (m.name.clone(), m.definition.clone()))
+            .map(|m| (m.name.clone(), m.definition.clone(), m.express))
             .collect();
         let mocks = self.mocks_value()?;
         let wanted = (machines.clone(), mocks.clone());
@@ -897,16 +909,31 @@ pub fn outside_tasks(engine: &Engine) -> Vec<PendingTask> {
 /// Creates or updates every machine; returns the machines (or `⟨mocks⟩`) that failed.
 fn deploy(
     engine: &mut Engine,
-    machines: &[(String, String)],
+    machines: &[(String, String, bool)],
     mocks: Option<&Value>,
 ) -> Vec<(String, String)> {
     let mut errors = Vec::new();
-    for (name, text) in machines {
+    for (name, text, express) in machines {
         let arn = machine_arn(name);
-        let result = if engine.describe_state_machine(&arn).is_ok() {
-            engine.update_state_machine(&arn, text)
+        let machine_type = if *express {
+            stepwise_engine::MachineType::Express
         } else {
-            engine.create_state_machine(name, text).map(|_| ())
+            stepwise_engine::MachineType::Standard
+        };
+        let existing = engine.describe_state_machine(&arn).ok();
+        let same_type = existing.as_ref().map(|d| {
+            d["type"].as_str() == Some(if *express { "EXPRESS" } else { "STANDARD" })
+        });
+        let result = match same_type {
+            Some(true) => engine.update_state_machine(&arn, text),
+            // AWS cannot change a machine's type in place; the playground replaces it.
+            Some(false) => engine
+                .delete_state_machine(&arn)
+                .and_then(|_| engine.create_state_machine_of_type(name, text, machine_type))
+                .map(|_| ()),
+            None => engine
+                .create_state_machine_of_type(name, text, machine_type)
+                .map(|_| ()),
         };
         if let Err(e) = result {
             errors.push((name.clone(), e.to_string()));
@@ -1021,6 +1048,23 @@ mod tests {
             Workspace::from_json(&w.to_json()).unwrap().machines[1].definition,
             pretty
         );
+    }
+
+    #[test]
+    fn the_machine_type_is_saved_defaults_to_standard_and_runs_express_rules() {
+        let old = r#"{"version":1,"machines":[{"name":"A","definition":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}]}"#;
+        let mut w = Workspace::from_json(old).expect("old workspace loads");
+        assert!(!w.machines[0].express);
+        assert!(!w.to_json().contains("\"type\""));
+        w.machines[0].express = true;
+        let back = Workspace::from_json(&w.to_json()).expect("round trip");
+        assert!(back.machines[0].express);
+        let id = w.start("A").expect("an Express Pass machine starts");
+        let arn = &w.engine().execution(id).arn;
+        assert!(arn.contains(":express:"), "{arn}");
+        w.machines[0].definition = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Parameters":{"FunctionName":"f","Payload":{"t.$":"$$.Task.Token"}},"End":true}}}"#.into();
+        let err = w.start("A").expect_err("Express refuses .waitForTaskToken");
+        assert!(err.contains("A cannot be deployed"), "{err}");
     }
 
     #[test]

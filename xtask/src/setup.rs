@@ -89,6 +89,29 @@ pub fn wasm_target() -> Result<()> {
     })
 }
 
+/// rustfmt and clippy, for the lint layer: part of rustup's default profile, but a minimal
+/// toolchain lacks them.
+pub fn lint_tools() -> Result<()> {
+    let missing: Vec<&str> = [("rustfmt", "fmt"), ("clippy", "clippy")]
+        .into_iter()
+        .filter(|(_, sub)| {
+            !cargo()
+                .args([sub, "--version"])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .map(|(component, _)| component)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    install(&format!("install {}", missing.join(" and ")), || {
+        run(Command::new("rustup")
+            .args(["component", "add"])
+            .args(&missing))
+    })
+}
+
 /// The version of the `wasm-bindgen` crate that Cargo.lock pins: the CLI must match it exactly.
 pub fn locked_version(lock: &str, package: &str) -> Option<String> {
     let mut in_package = false;

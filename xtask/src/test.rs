@@ -9,7 +9,7 @@ use crate::util::{self, run_tee, secs, step, Result};
 
 /// Conformance cases (of `tests/corpus/conformance/cases`) that must pass; raise it as the engine
 /// improves so that a regression fails CI.
-pub const CONFORMANCE_FLOOR: usize = 790;
+pub const CONFORMANCE_FLOOR: usize = 796;
 
 /// Packages whose `#[wasm_bindgen_test]` tests `wasm-pack test --headless --chrome` runs in
 /// headless Chromium, with their folders and whether they also have tests for Node (test files
@@ -45,6 +45,7 @@ const WASM_ONLY_PACKAGES: &[&str] = &["stepwise-playground", "stepwise-wasm", "s
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layer {
+    Lint,
     Native,
     Export,
     Wasm,
@@ -53,7 +54,8 @@ pub enum Layer {
     E2e,
 }
 
-pub const LAYERS: [Layer; 6] = [
+pub const LAYERS: [Layer; 7] = [
+    Layer::Lint,
     Layer::Native,
     Layer::Export,
     Layer::Wasm,
@@ -65,6 +67,7 @@ pub const LAYERS: [Layer; 6] = [
 impl Layer {
     pub fn name(self) -> &'static str {
         match self {
+            Layer::Lint => "lint",
             Layer::Native => "native",
             Layer::Export => "export",
             Layer::Wasm => "wasm",
@@ -129,6 +132,7 @@ pub fn run(layers: &[Layer]) -> Result<bool> {
 
 fn run_layer(layer: Layer) -> Result<Outcome> {
     match layer {
+        Layer::Lint => lint(),
         Layer::Native => native(),
         Layer::Export => export(),
         Layer::Wasm => wasm(),
@@ -141,6 +145,47 @@ fn run_layer(layer: Layer) -> Result<Outcome> {
 /// The export crate's test that lints generated templates with cfn-lint; ignored in `native`
 /// (it needs a tool from PyPI), run by the `export` layer.
 const CFN_LINT_TEST: &str = "cfn_lint";
+
+/// Formatting and clippy (warnings are errors), natively and for the wasm-only packages on their
+/// own target: each of the three checks counts as one test.
+fn lint() -> Result<Outcome> {
+    setup::lint_tools()?;
+    setup::wasm_target()?;
+    let mut clippy_native = setup::cargo();
+    clippy_native.args(["clippy", "--workspace", "--all-targets"]);
+    for package in WASM_ONLY_PACKAGES {
+        clippy_native.args(["--exclude", package]);
+    }
+    clippy_native.args(["--", "-D", "warnings"]);
+    let mut clippy_wasm = setup::cargo();
+    clippy_wasm.args(["clippy", "--all-targets", "--target", setup::WASM_TARGET]);
+    for package in WASM_ONLY_PACKAGES {
+        clippy_wasm.args(["-p", package]);
+    }
+    clippy_wasm.args(["--", "-D", "warnings"]);
+    let mut fmt = setup::cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    let mut outcome = Outcome::default();
+    let mut failures = Vec::new();
+    for (name, cmd) in [
+        ("cargo fmt --check", &mut fmt),
+        ("clippy (native)", &mut clippy_native),
+        ("clippy (wasm32)", &mut clippy_wasm),
+    ] {
+        match util::run(cmd) {
+            Ok(()) => outcome.passed += 1,
+            Err(error) => {
+                println!("{name}: {error}");
+                outcome.failed += 1;
+                failures.push(name);
+            }
+        }
+    }
+    if !failures.is_empty() {
+        outcome.note = format!("failed: {}", failures.join(", "));
+    }
+    Ok(outcome)
+}
 
 fn native() -> Result<Outcome> {
     let mut cmd = setup::cargo();

@@ -167,6 +167,7 @@ impl EnvSlot {
         // whole time the slot is filled; it was taken out of the slot, so this is the only
         // reference made from it; `f` is generic over the `Env`'s lifetime (it cannot keep the
         // reference or anything borrowed from it), and the pointer goes back only after `f` ends.
+        #[allow(unsafe_code)]
         let env = unsafe { &mut *ptr.as_ptr() };
         let result = f(env);
         self.0.set(Some(ptr));

@@ -12,6 +12,9 @@
 //! - errors carry the JSONata code (`T2001`, `D3030`, ...) apart from the message;
 //! - the host may add functions (`$uuid`, `$partition`, ...) or withdraw built-ins ([`Functions`]).
 
+// One reviewed block in host.rs lends the environment out; nothing else may be unsafe.
+#![deny(unsafe_code)]
+
 pub mod budget;
 mod convert;
 mod guard;

@@ -20,15 +20,7 @@ fn eval(text: &str) -> Result<Option<Value>, Error> {
 }
 
 fn fails_with(text: &str, code: &str, limit: &str) {
-    let started = std::time::Instant::now();
-    let result = eval(text);
-    // Release builds take well under a second each; debug builds are slower.
-    assert!(
-        started.elapsed().as_secs() < 60,
-        "{text} took {:?}",
-        started.elapsed()
-    );
-    match result {
+    match eval(text) {
         Err(e) => {
             assert_eq!(e.code, code, "{text}: {e}");
             assert!(e.message.contains(limit), "{text}: {e}");
@@ -112,11 +104,11 @@ fn loops_stop_at_the_step_budget() {
 }
 
 #[test]
-fn distinct_of_many_scalars_is_linear() {
-    let started = std::time::Instant::now();
+/// A million scalars go through `$distinct` (quadratic before the hash set: minutes); its
+/// speed is the benchmark's business, what is checked here is the answer.
+fn distinct_of_many_scalars() {
     let n = eval("$count($distinct([1..1000000].($ % 1000)))").unwrap();
     assert_eq!(n, Some(Value::from(1000)));
-    assert!(started.elapsed().as_secs() < 30);
     let mixed =
         eval("$distinct([1, '1', 1.0, -0, 0, null, null, true, [1], [1], {'a': 1}, {'a': 1}])")
             .unwrap()

@@ -1,7 +1,9 @@
 //! Shared helpers for the integration tests in `tests/tests/`.
 
-use stepwise_json::Value;
+#![forbid(unsafe_code)]
+
 use stepwise_engine::{Engine, EngineConfig, ExecutionId, Idle};
+use stepwise_json::Value;
 
 pub const REGION_ACCOUNT: &str = "us-east-1:123456789012";
 
@@ -13,7 +15,9 @@ pub fn machine_arn(name: &str) -> String {
 pub fn engine_with(machines: &[(&str, Value)]) -> Engine {
     let mut engine = Engine::new(EngineConfig::default());
     for (name, def) in machines {
-        engine.create_state_machine(name, &def.to_string()).unwrap_or_else(|e| panic!("{name}: {e} {:?}", e.diagnostics));
+        engine
+            .create_state_machine(name, &def.to_string())
+            .unwrap_or_else(|e| panic!("{name}: {e} {:?}", e.diagnostics));
     }
     engine
 }
@@ -28,11 +32,18 @@ pub fn settle(engine: &mut Engine) -> Idle {
 
 /// Starts `name` with `input` and settles.
 pub fn start(engine: &mut Engine, name: &str, input: Value) -> ExecutionId {
-    let id = engine.start_execution(&machine_arn(name), Some("run"), Some(&input.to_string())).expect("start");
+    let id = engine
+        .start_execution(&machine_arn(name), Some("run"), Some(&input.to_string()))
+        .expect("start");
     settle(engine);
     id
 }
 
 pub fn event_types(engine: &Engine, id: ExecutionId) -> Vec<&'static str> {
-    engine.execution(id).history.iter().map(|e| e.event_type).collect()
+    engine
+        .execution(id)
+        .history
+        .iter()
+        .map(|e| e.event_type)
+        .collect()
 }

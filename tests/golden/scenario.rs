@@ -15,9 +15,14 @@ pub fn render() -> String {
         "C": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
               "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child", "Input.$": "$"},
               "ResultSelector": {"child.$": "$.Output"}, "End": true}}});
-    e.create_state_machine("Child", &child.to_string()).expect("child");
-    let arn = e.create_state_machine("Parent", &parent.to_string()).expect("parent");
-    let id = e.start_execution(&arn, None, Some(r#"{"xs": [1, 2, 3]}"#)).expect("start");
+    e.create_state_machine("Child", &child.to_string())
+        .expect("child");
+    let arn = e
+        .create_state_machine("Parent", &parent.to_string())
+        .expect("parent");
+    let id = e
+        .start_execution(&arn, None, Some(r#"{"xs": [1, 2, 3]}"#))
+        .expect("start");
     for _ in 0..1000 {
         match e.run_until_idle(10_000) {
             Idle::WaitingForTimer(_) => {
@@ -29,7 +34,10 @@ pub fn render() -> String {
     }
     let mut all = Vec::new();
     for x in e.executions() {
-        all.push(e.get_execution_history(&x.arn, false, true).expect("history"));
+        all.push(
+            e.get_execution_history(&x.arn, false, true)
+                .expect("history"),
+        );
     }
     let _ = id;
     serde_json::to_string_pretty(&all).expect("json")

@@ -12,6 +12,11 @@ fn same_commands_same_history_and_golden_file() {
     if std::env::var_os("STEPWISE_BLESS").is_some() {
         std::fs::write(path, format!("{first}\n")).expect("write golden file");
     }
-    let golden = std::fs::read_to_string(path).expect("golden file (run with STEPWISE_BLESS=1 to create it)");
-    assert_eq!(first, golden.trim_end(), "history changed: review, then re-run with STEPWISE_BLESS=1");
+    let golden = std::fs::read_to_string(path)
+        .expect("golden file (run with STEPWISE_BLESS=1 to create it)");
+    assert_eq!(
+        first,
+        golden.trim_end(),
+        "history changed: review, then re-run with STEPWISE_BLESS=1"
+    );
 }

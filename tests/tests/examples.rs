@@ -1,12 +1,15 @@
 //! Every built-in example of the playground (`www/examples/`) is valid ASL and runs: it ends,
 //! or waits only for a person (task tokens completed by hand in the playground).
 
-use stepwise_json::Value;
 use stepwise_engine::{Engine, EngineConfig, ExecutionStatus, Idle, PendingKind};
+use stepwise_json::Value;
 
 fn examples() -> Vec<(String, Value)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/examples");
-    let index: Value = serde_json::from_str(&std::fs::read_to_string(format!("{dir}/index.json")).expect("index.json")).expect("index JSON");
+    let index: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/index.json")).expect("index.json"),
+    )
+    .expect("index JSON");
     index["examples"]
         .as_array()
         .expect("examples list")
@@ -20,7 +23,10 @@ fn examples() -> Vec<(String, Value)> {
 }
 
 fn waits_for_a_person(engine: &Engine) -> bool {
-    engine.pending_tasks().iter().any(|t| t.kind != PendingKind::ChildExecution)
+    engine
+        .pending_tasks()
+        .iter()
+        .any(|t| t.kind != PendingKind::ChildExecution)
 }
 
 #[test]
@@ -41,7 +47,9 @@ fn every_example_validates_and_runs() {
             }
         }
         if let Some(mocks) = ws.get("mocks").filter(|m| !m.is_null()) {
-            engine.set_mock_config(mocks).unwrap_or_else(|e| panic!("{file}: mocks: {e}"));
+            engine
+                .set_mock_config(mocks)
+                .unwrap_or_else(|e| panic!("{file}: mocks: {e}"));
         }
         let first = machines[0]["name"].as_str().expect("first machine");
         let input = match ws.get("input") {
@@ -50,7 +58,9 @@ fn every_example_validates_and_runs() {
             None => "{}".into(),
         };
         let arn = engine.machine_arn(first);
-        let id = engine.start_execution(&arn, None, Some(&input)).unwrap_or_else(|e| panic!("{file}: start: {e}"));
+        let id = engine
+            .start_execution(&arn, None, Some(&input))
+            .unwrap_or_else(|e| panic!("{file}: start: {e}"));
         let mut idle = Idle::BudgetSpent;
         for _ in 0..1000 {
             idle = engine.run_until_idle(100_000);
@@ -69,8 +79,17 @@ fn every_example_validates_and_runs() {
         }
         let run = engine.execution(id);
         match idle {
-            Idle::WaitingForOutside => assert!(waits_for_a_person(&engine), "{file}: stuck without a task for a person"),
-            _ => assert_eq!(run.status, ExecutionStatus::Succeeded, "{file}: {:?} {:?}", run.error, run.cause),
+            Idle::WaitingForOutside => assert!(
+                waits_for_a_person(&engine),
+                "{file}: stuck without a task for a person"
+            ),
+            _ => assert_eq!(
+                run.status,
+                ExecutionStatus::Succeeded,
+                "{file}: {:?} {:?}",
+                run.error,
+                run.cause
+            ),
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Step Functions starting Step Functions: the four integration patterns, errors, timeouts,
 //! stop propagation, the parent link and the recursion guard.
 
-use stepwise_json::{json, Value};
 use stepwise_engine::{ExecutionStatus, Idle};
+use stepwise_json::{json, Value};
 use stepwise_tests::*;
 
 fn hello_world() -> Value {
@@ -18,7 +18,16 @@ fn parent(resource: &str, input: Value) -> Value {
 
 #[test]
 fn sync_returns_the_child_description_with_json_text() {
-    let mut e = engine_with(&[("HelloWorld", hello_world()), ("Parent", parent("arn:aws:states:::states:startExecution.sync", json!({"Comment": "hi"})))]);
+    let mut e = engine_with(&[
+        ("HelloWorld", hello_world()),
+        (
+            "Parent",
+            parent(
+                "arn:aws:states:::states:startExecution.sync",
+                json!({"Comment": "hi"}),
+            ),
+        ),
+    ]);
     let id = start(&mut e, "Parent", json!({}));
     let run = e.execution(id);
     assert_eq!(run.status, ExecutionStatus::Succeeded);
@@ -28,16 +37,42 @@ fn sync_returns_the_child_description_with_json_text() {
     assert_eq!(out["Input"], json!("{\"Comment\":\"hi\"}"));
     assert_eq!(
         event_types(&e, id),
-        ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
     );
     let children = e.children(id);
     assert_eq!(children.len(), 1);
-    assert_eq!(e.execution(children[0]).parent.as_ref().unwrap().state_name.as_deref(), Some("Start"));
+    assert_eq!(
+        e.execution(children[0])
+            .parent
+            .as_ref()
+            .unwrap()
+            .state_name
+            .as_deref(),
+        Some("Start")
+    );
 }
 
 #[test]
 fn sync2_returns_json_values() {
-    let mut e = engine_with(&[("HelloWorld", hello_world()), ("Parent", parent("arn:aws:states:::states:startExecution.sync:2", json!({"n": 1})))]);
+    let mut e = engine_with(&[
+        ("HelloWorld", hello_world()),
+        (
+            "Parent",
+            parent(
+                "arn:aws:states:::states:startExecution.sync:2",
+                json!({"n": 1}),
+            ),
+        ),
+    ]);
     let id = start(&mut e, "Parent", json!({}));
     let out = e.execution(id).output.clone().unwrap();
     assert_eq!(out["Output"], json!({"greeting": "Hello World"}));
@@ -46,10 +81,19 @@ fn sync2_returns_json_values() {
 
 #[test]
 fn fire_and_forget_succeeds_at_once_without_task_submitted() {
-    let mut e = engine_with(&[("HelloWorld", hello_world()), ("Parent", parent("arn:aws:states:::states:startExecution", json!({})))]);
+    let mut e = engine_with(&[
+        ("HelloWorld", hello_world()),
+        (
+            "Parent",
+            parent("arn:aws:states:::states:startExecution", json!({})),
+        ),
+    ]);
     let id = start(&mut e, "Parent", json!({}));
     let out = e.execution(id).output.clone().unwrap();
-    assert!(out["ExecutionArn"].as_str().unwrap().contains(":execution:HelloWorld:"));
+    assert!(out["ExecutionArn"]
+        .as_str()
+        .unwrap()
+        .contains(":execution:HelloWorld:"));
     assert!(out.get("SdkHttpMetadata").is_some());
     assert!(!event_types(&e, id).contains(&"TaskSubmitted"));
 }
@@ -70,12 +114,22 @@ fn wait_for_task_token_completes_by_hand_and_token_errors_are_aws_errors() {
     // The child received the token in its input.
     let child_id = e.children(id)[0];
     assert_eq!(e.execution(child_id).input["token"], json!(token));
-    assert_eq!(e.send_task_success("not-a-token", "{}").unwrap_err().name, "InvalidToken");
-    assert_eq!(e.send_task_success(&token, "{not json").unwrap_err().name, "InvalidOutput");
-    e.send_task_success(&token, r#"{"approved": true}"#).unwrap();
+    assert_eq!(
+        e.send_task_success("not-a-token", "{}").unwrap_err().name,
+        "InvalidToken"
+    );
+    assert_eq!(
+        e.send_task_success(&token, "{not json").unwrap_err().name,
+        "InvalidOutput"
+    );
+    e.send_task_success(&token, r#"{"approved": true}"#)
+        .unwrap();
     settle(&mut e);
     assert_eq!(e.execution(id).output, Some(json!({"approved": true})));
-    assert_eq!(e.send_task_success(&token, "{}").unwrap_err().name, "TaskDoesNotExist");
+    assert_eq!(
+        e.send_task_success(&token, "{}").unwrap_err().name,
+        "TaskDoesNotExist"
+    );
 }
 
 #[test]
@@ -97,11 +151,21 @@ fn failed_child_fails_the_task_and_the_parent_can_catch_it() {
 
 #[test]
 fn missing_machine_is_a_step_functions_exception() {
-    let mut e = engine_with(&[("Parent", parent("arn:aws:states:::states:startExecution.sync", json!({})))]);
+    let mut e = engine_with(&[(
+        "Parent",
+        parent("arn:aws:states:::states:startExecution.sync", json!({})),
+    )]);
     let id = start(&mut e, "Parent", json!({}));
     let run = e.execution(id);
-    assert_eq!(run.error.as_deref(), Some("StepFunctions.StateMachineDoesNotExistException"));
-    assert!(run.cause.as_deref().unwrap().starts_with("State Machine Does Not Exist"));
+    assert_eq!(
+        run.error.as_deref(),
+        Some("StepFunctions.StateMachineDoesNotExistException")
+    );
+    assert!(run
+        .cause
+        .as_deref()
+        .unwrap()
+        .starts_with("State Machine Does Not Exist"));
 }
 
 #[test]
@@ -127,12 +191,18 @@ fn stopping_the_parent_aborts_its_sync_children() {
         "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
         "Parameters": {"StateMachineArn": machine_arn("Slow")}, "End": true}}});
     let mut e = engine_with(&[("Slow", slow), ("Parent", p)]);
-    let id = e.start_execution(&machine_arn("Parent"), Some("p"), None).unwrap();
+    let id = e
+        .start_execution(&machine_arn("Parent"), Some("p"), None)
+        .unwrap();
     e.run_until_idle(1000);
     let arn = e.execution(id).arn.clone();
-    e.stop_execution(&arn, Some("Stopped"), Some("by test")).unwrap();
+    e.stop_execution(&arn, Some("Stopped"), Some("by test"))
+        .unwrap();
     assert_eq!(e.execution(id).status, ExecutionStatus::Aborted);
-    assert_eq!(e.execution(e.children(id)[0]).status, ExecutionStatus::Aborted);
+    assert_eq!(
+        e.execution(e.children(id)[0]).status,
+        ExecutionStatus::Aborted
+    );
 }
 
 #[test]
@@ -141,7 +211,9 @@ fn heartbeat_timeout_ends_the_task_with_states_timeout() {
         "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "HeartbeatSeconds": 10, "TimeoutSeconds": 100,
         "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": true}}});
     let mut e = engine_with(&[("Parent", p)]);
-    let id = e.start_execution(&machine_arn("Parent"), None, None).unwrap();
+    let id = e
+        .start_execution(&machine_arn("Parent"), None, None)
+        .unwrap();
     e.run_until_idle(1000);
     let token = e.pending_tasks()[0].token.clone();
     // A heartbeat at 5 s moves the deadline from 10 s to 15 s: at 14 s the task is alive.
@@ -165,22 +237,56 @@ fn parent_link_from_started_by_field() {
     let mut e = engine_with(&[("HelloWorld", hello_world()), ("Parent", p)]);
     let id = start(&mut e, "Parent", json!({}));
     let child = e.children(id)[0];
-    assert_eq!(e.execution(child).input["AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"], json!(e.execution(id).arn));
-    let described = e.describe_execution(&e.execution(child).arn.clone()).unwrap();
+    assert_eq!(
+        e.execution(child).input["AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"],
+        json!(e.execution(id).arn)
+    );
+    let described = e
+        .describe_execution(&e.execution(child).arn.clone())
+        .unwrap();
     assert_eq!(described["parentExecutionArn"], json!(e.execution(id).arn));
 }
 
 #[test]
 fn duplicate_names_follow_aws_rules() {
-    let mut e = engine_with(&[("HelloWorld", json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}}))]);
+    let mut e = engine_with(&[(
+        "HelloWorld",
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}}),
+    )]);
     let arn = machine_arn("HelloWorld");
-    let a = e.start_execution(&arn, Some("same"), Some(r#"{"x":1}"#)).unwrap();
+    let a = e
+        .start_execution(&arn, Some("same"), Some(r#"{"x":1}"#))
+        .unwrap();
     // Same name, same input, still running: the same execution.
-    assert_eq!(e.start_execution(&arn, Some("same"), Some(r#"{"x":1}"#)).unwrap(), a);
-    assert_eq!(e.start_execution(&arn, Some("same"), Some(r#"{"x":2}"#)).unwrap_err().name, "ExecutionAlreadyExists");
-    assert_eq!(e.start_execution(&arn, Some("bad name"), None).unwrap_err().name, "InvalidName");
-    assert_eq!(e.start_execution(&machine_arn("Nope"), None, None).unwrap_err().name, "StateMachineDoesNotExist");
-    assert_eq!(e.start_execution(&arn, None, Some("{oops")).unwrap_err().name, "InvalidExecutionInput");
+    assert_eq!(
+        e.start_execution(&arn, Some("same"), Some(r#"{"x":1}"#))
+            .unwrap(),
+        a
+    );
+    assert_eq!(
+        e.start_execution(&arn, Some("same"), Some(r#"{"x":2}"#))
+            .unwrap_err()
+            .name,
+        "ExecutionAlreadyExists"
+    );
+    assert_eq!(
+        e.start_execution(&arn, Some("bad name"), None)
+            .unwrap_err()
+            .name,
+        "InvalidName"
+    );
+    assert_eq!(
+        e.start_execution(&machine_arn("Nope"), None, None)
+            .unwrap_err()
+            .name,
+        "StateMachineDoesNotExist"
+    );
+    assert_eq!(
+        e.start_execution(&arn, None, Some("{oops"))
+            .unwrap_err()
+            .name,
+        "InvalidExecutionInput"
+    );
 }
 
 #[test]
@@ -192,7 +298,11 @@ fn a_machine_starting_itself_is_stopped_by_the_depth_limit() {
     let id = start(&mut e, "Loop", json!({}));
     let run = e.execution(id);
     assert_eq!(run.status, ExecutionStatus::Failed);
-    assert!(e.executions().len() <= 40, "recursion must be bounded, got {}", e.executions().len());
+    assert!(
+        e.executions().len() <= 40,
+        "recursion must be bounded, got {}",
+        e.executions().len()
+    );
 }
 
 #[test]
@@ -205,7 +315,10 @@ fn map_fans_out_to_children_with_sync2() {
             "OutputSelector": null, "ResultSelector": {"out.$": "$.Output"}, "End": true}}},
         "End": true}}});
     let mut p = p;
-    p["States"]["Fan"]["ItemProcessor"]["States"]["Child"].as_object_mut().unwrap().remove("OutputSelector");
+    p["States"]["Fan"]["ItemProcessor"]["States"]["Child"]
+        .as_object_mut()
+        .unwrap()
+        .remove("OutputSelector");
     let mut e = engine_with(&[("HelloWorld", hello_world()), ("Parent", p)]);
     let items: Vec<u32> = (0..20).collect();
     let id = start(&mut e, "Parent", json!({ "items": items }));
@@ -230,7 +343,14 @@ fn a_failing_iteration_aborts_its_running_siblings_and_their_children() {
     let id = start(&mut e, "Parent", json!({"items": [1, 2, 0]}));
     assert_eq!(e.execution(id).error.as_deref(), Some("Boom"));
     let types = event_types(&e, id);
-    assert_eq!(types.iter().filter(|t| **t == "MapIterationAborted").count(), 2, "{types:?}");
+    assert_eq!(
+        types
+            .iter()
+            .filter(|t| **t == "MapIterationAborted")
+            .count(),
+        2,
+        "{types:?}"
+    );
     assert!(types.contains(&"MapStateFailed"));
     for child in e.children(id) {
         assert_eq!(e.execution(child).status, ExecutionStatus::Aborted);
@@ -242,9 +362,18 @@ fn an_execution_keeps_the_definition_it_started_with() {
     let mut e = engine_with(&[("HelloWorld", hello_world())]);
     let first = start(&mut e, "HelloWorld", json!({}));
     let changed = json!({"StartAt": "Bye", "States": {"Bye": {"Type": "Succeed"}}});
-    e.update_state_machine(&machine_arn("HelloWorld"), &changed.to_string()).unwrap();
+    e.update_state_machine(&machine_arn("HelloWorld"), &changed.to_string())
+        .unwrap();
     let run = e.execution(first);
-    assert_eq!(serde_json::from_str::<Value>(&run.definition_text).unwrap(), hello_world());
-    let described = e.describe_state_machine(&machine_arn("HelloWorld")).unwrap();
-    assert_eq!(serde_json::from_str::<Value>(described["definition"].as_str().unwrap()).unwrap(), changed);
+    assert_eq!(
+        serde_json::from_str::<Value>(&run.definition_text).unwrap(),
+        hello_world()
+    );
+    let described = e
+        .describe_state_machine(&machine_arn("HelloWorld"))
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(described["definition"].as_str().unwrap()).unwrap(),
+        changed
+    );
 }

@@ -15,7 +15,11 @@ fn random_value(rng: &mut SplitMix64, depth: u32) -> Value {
         1 => json!(rng.next_u64() % 100),
         2 => json!(pick(rng, &["a", "b", "x"]).to_string()),
         3 => json!(rng.next_u64().is_multiple_of(2)),
-        4 => Value::Array((0..rng.next_u64() % 4).map(|_| random_value(rng, depth + 1)).collect()),
+        4 => Value::Array(
+            (0..rng.next_u64() % 4)
+                .map(|_| random_value(rng, depth + 1))
+                .collect(),
+        ),
         _ => {
             let mut m = Map::new();
             for k in ["a", "b", "items", "n"] {
@@ -54,13 +58,18 @@ fn random_states(rng: &mut SplitMix64, n: usize, depth: u32) -> Value {
                  "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": attempts}],
                  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": target}]})
             }
-            5 => json!({"Type": "Pass", "Parameters": {"n.$": "States.MathAdd(1, 2)", "in.$": "$"}}),
+            5 => {
+                json!({"Type": "Pass", "Parameters": {"n.$": "States.MathAdd(1, 2)", "in.$": "$"}})
+            }
             6 => {
                 let (maxc, processor) = (rng.next_u64() % 3, random_states(rng, 2, depth + 1));
                 json!({"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": maxc, "ItemProcessor": processor})
             }
             _ => {
-                let (a, b) = (random_states(rng, 2, depth + 1), random_states(rng, 1, depth + 1));
+                let (a, b) = (
+                    random_states(rng, 2, depth + 1),
+                    random_states(rng, 1, depth + 1),
+                );
                 json!({"Type": "Parallel", "Branches": [a, b]})
             }
         };
@@ -92,10 +101,14 @@ fn random_definitions_never_panic_and_always_end() {
         let mut config = EngineConfig::default();
         config.limits.max_history_events = 2_000;
         let mut e = Engine::new(config);
-        let Ok(arn) = e.create_state_machine("R", &def.to_string()) else { continue };
+        let Ok(arn) = e.create_state_machine("R", &def.to_string()) else {
+            continue;
+        };
         accepted += 1;
         let input = random_value(&mut rng, 0).to_string();
-        let Ok(id) = e.start_execution(&arn, None, Some(&input)) else { continue };
+        let Ok(id) = e.start_execution(&arn, None, Some(&input)) else {
+            continue;
+        };
         let mut ended = false;
         for _ in 0..10_000 {
             match e.run_until_idle(1_000) {
@@ -114,13 +127,23 @@ fn random_definitions_never_panic_and_always_end() {
                         break;
                     }
                     for p in pending {
-                        e.send_task_failure(&p.token, Some("Manual"), None).expect("pending token");
+                        e.send_task_failure(&p.token, Some("Manual"), None)
+                            .expect("pending token");
                     }
                 }
             }
         }
-        assert!(ended || !e.execution(id).is_running(), "seed {seed} did not end: {def}");
-        assert!(e.execution(id).history.len() <= 2_000, "seed {seed} overran the history limit");
+        assert!(
+            ended || !e.execution(id).is_running(),
+            "seed {seed} did not end: {def}"
+        );
+        assert!(
+            e.execution(id).history.len() <= 2_000,
+            "seed {seed} overran the history limit"
+        );
     }
-    assert!(accepted > 150, "only {accepted} random definitions were valid");
+    assert!(
+        accepted > 150,
+        "only {accepted} random definitions were valid"
+    );
 }

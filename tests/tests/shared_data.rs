@@ -51,7 +51,12 @@ fn shared_documents_are_recorded_as_copies_would_be() {
         .history
         .iter()
         .filter(|e| e.event_type == "PassStateExited")
-        .map(|e| e.details.json_text("output").expect("an output").into_owned())
+        .map(|e| {
+            e.details
+                .json_text("output")
+                .expect("an output")
+                .into_owned()
+        })
         .collect();
     let expected = expected_outputs();
     assert_eq!(exited.len(), expected.len());
@@ -59,10 +64,17 @@ fn shared_documents_are_recorded_as_copies_would_be() {
         assert_eq!(got, want, "output of state {i}");
     }
     // Each state's input is the previous state's output, whatever was remembered in between.
-    let entered: Vec<String> =
-        run.history.iter().filter(|e| e.event_type == "PassStateEntered").map(|e| e.details.json_text("input").expect("an input").into_owned()).collect();
+    let entered: Vec<String> = run
+        .history
+        .iter()
+        .filter(|e| e.event_type == "PassStateEntered")
+        .map(|e| e.details.json_text("input").expect("an input").into_owned())
+        .collect();
     assert_eq!(entered[1..], expected[..3]);
-    assert_eq!(run.output.as_ref().map(Value::to_json_string), expected.last().cloned());
+    assert_eq!(
+        run.output.as_ref().map(Value::to_json_string),
+        expected.last().cloned()
+    );
     // The execution's input was not changed by the states that changed their copies of it.
     assert_eq!(run.input, serde_json::json!({"doc": document()}));
 }

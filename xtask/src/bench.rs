@@ -10,13 +10,31 @@ pub fn bench(args: &[String]) -> Result<()> {
     setup::wasm_bindgen()?;
     step("native benchmark table (bench-report)", || {
         run(setup::cargo()
-            .args(["run", "-p", "stepwise-bench", "--profile", "bench", "--bin", "bench-report", "--"])
+            .args([
+                "run",
+                "-p",
+                "stepwise-bench",
+                "--profile",
+                "bench",
+                "--bin",
+                "bench-report",
+                "--",
+            ])
             .args(args))
     })?;
     step("wasm benchmark table (bench-wasm, Node)", || {
         // bench-wasm builds the wasm module itself (profile bench) and runs it with `node`.
         run(setup::cargo()
-            .args(["run", "-p", "stepwise-bench", "--profile", "bench", "--bin", "bench-wasm", "--"])
+            .args([
+                "run",
+                "-p",
+                "stepwise-bench",
+                "--profile",
+                "bench",
+                "--bin",
+                "bench-wasm",
+                "--",
+            ])
             .args(args))
     })
 }

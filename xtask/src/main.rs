@@ -1,6 +1,8 @@
 //! Project automation: `cargo xtask serve` and `cargo xtask test` set up everything they need on a
 //! fresh machine (wasm target, wasm-bindgen-cli, Chromium, npm tools) and then do their job.
 
+#![forbid(unsafe_code)]
+
 mod bench;
 mod dist;
 mod fuzz;

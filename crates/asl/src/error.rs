@@ -11,11 +11,17 @@ pub struct StatesError {
 
 impl StatesError {
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        Self { error: error.into(), cause: Some(cause.into()) }
+        Self {
+            error: error.into(),
+            cause: Some(cause.into()),
+        }
     }
 
     pub fn without_cause(error: impl Into<String>) -> Self {
-        Self { error: error.into(), cause: None }
+        Self {
+            error: error.into(),
+            cause: None,
+        }
     }
 
     pub fn runtime(cause: impl Into<String>) -> Self {

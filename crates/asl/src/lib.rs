@@ -3,6 +3,8 @@
 //! Pure functions over `stepwise_json::Value` (shared, copy-on-write JSON): no I/O, no clock, no randomness of its own
 //! (randomness comes in through [`scope::Random`], supplied by the engine).
 
+#![forbid(unsafe_code)]
+
 pub mod arn;
 pub mod choice;
 pub mod error;

@@ -8,8 +8,8 @@
 use crate::intrinsics::{looks_like_intrinsic, Intrinsic};
 use crate::path::{JsonPath, Root};
 use crate::payload::CompiledTemplate;
-use stepwise_json::{Map, Value};
 use std::collections::BTreeMap;
+use stepwise_json::{Map, Value};
 
 /// Why a definition cannot be built, and where: `pointer` is a JSON pointer into the definition
 /// (`/States/A/Retry/0/Comment`; empty for the whole definition).
@@ -27,7 +27,10 @@ impl std::fmt::Display for BuildError {
 
 impl BuildError {
     fn new(message: impl Into<String>) -> Self {
-        BuildError { pointer: String::new(), message: message.into() }
+        BuildError {
+            pointer: String::new(),
+            message: message.into(),
+        }
     }
 
     /// The error of a member `key` of the value this one was found in.
@@ -119,16 +122,25 @@ pub struct Template {
 impl Template {
     fn new(raw: &Value, ql: QueryLanguage) -> Built<Self> {
         let compiled = match ql {
-            QueryLanguage::JsonPath => Some(CompiledTemplate::compile(raw).map_err(BuildError::new)?),
+            QueryLanguage::JsonPath => {
+                Some(CompiledTemplate::compile(raw).map_err(BuildError::new)?)
+            }
             QueryLanguage::Jsonata => None,
         };
         let reads_context = ContextFields::of_text(&raw.to_string()) != ContextFields::NONE;
-        Ok(Template { raw: raw.clone(), compiled, reads_context })
+        Ok(Template {
+            raw: raw.clone(),
+            compiled,
+            reads_context,
+        })
     }
 }
 
 fn template(o: &Map, key: &str, ql: QueryLanguage) -> Built<Option<Template>> {
-    o.get(key).map(|v| Template::new(v, ql)).transpose().under(key)
+    o.get(key)
+        .map(|v| Template::new(v, ql))
+        .transpose()
+        .under(key)
 }
 
 /// `InputPath`/`OutputPath`: absent means `$`; `null` means "discard" (`{}`).
@@ -375,7 +387,8 @@ pub struct MapState {
 }
 
 fn obj<'a>(v: &'a Value, what: &str) -> Built<&'a Map> {
-    v.as_object().ok_or_else(|| BuildError::new(format!("{what} must be a JSON object")))
+    v.as_object()
+        .ok_or_else(|| BuildError::new(format!("{what} must be a JSON object")))
 }
 
 fn opt_str(o: &Map, key: &str) -> Built<Option<String>> {
@@ -412,7 +425,10 @@ fn result_path_field(o: &Map) -> Built<ResultPathField> {
         Some(Value::String(s)) => {
             let p = path(s).under(KEY)?;
             if *p.root() != Root::Input || !p.is_reference_path() {
-                return at(KEY, format!("ResultPath '{s}' must be a reference path from '$'"));
+                return at(
+                    KEY,
+                    format!("ResultPath '{s}' must be a reference path from '$'"),
+                );
             }
             Ok(ResultPathField::Path(p))
         }
@@ -424,12 +440,16 @@ fn result_path_field(o: &Map) -> Built<ResultPathField> {
 fn dynamic(o: &Map, key: &str) -> Built<Option<Dynamic>> {
     let path_key = format!("{key}Path");
     if let Some(v) = o.get(&path_key) {
-        let Some(s) = v.as_str() else { return at(&path_key, format!("{path_key} must be a string")) };
+        let Some(s) = v.as_str() else {
+            return at(&path_key, format!("{path_key} must be a string"));
+        };
         return Ok(Some(Dynamic::Path(path(s).under(&path_key)?)));
     }
     Ok(match o.get(key) {
         None => None,
-        Some(Value::String(s)) if crate::query::is_expression(s) => Some(Dynamic::Expression(s.clone())),
+        Some(Value::String(s)) if crate::query::is_expression(s) => {
+            Some(Dynamic::Expression(s.clone()))
+        }
         Some(v) => Some(Dynamic::Literal(v.clone())),
     })
 }
@@ -439,7 +459,9 @@ fn dynamic_or_intrinsic(o: &Map, key: &str) -> Built<Option<Dynamic>> {
     let path_key = format!("{key}Path");
     match o.get(&path_key).and_then(Value::as_str) {
         Some(s) if looks_like_intrinsic(s) => {
-            let call = Intrinsic::parse(s).map_err(BuildError::new).under(&path_key)?;
+            let call = Intrinsic::parse(s)
+                .map_err(BuildError::new)
+                .under(&path_key)?;
             Ok(Some(Dynamic::Intrinsic(call)))
         }
         _ => dynamic(o, key),
@@ -448,17 +470,30 @@ fn dynamic_or_intrinsic(o: &Map, key: &str) -> Built<Option<Dynamic>> {
 
 fn error_list(o: &Map) -> Built<Vec<String>> {
     const KEY: &str = "ErrorEquals";
-    let Some(arr) = o.get(KEY).and_then(Value::as_array) else { return at(KEY, "ErrorEquals must be a non-empty array") };
+    let Some(arr) = o.get(KEY).and_then(Value::as_array) else {
+        return at(KEY, "ErrorEquals must be a non-empty array");
+    };
     arr.iter()
-        .map(|e| e.as_str().map(str::to_owned).ok_or_else(|| BuildError::new("ErrorEquals holds strings").under(KEY)))
+        .map(|e| {
+            e.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| BuildError::new("ErrorEquals holds strings").under(KEY))
+        })
         .collect()
 }
 
 /// Builds each element of the array at `key` (absent: none), locating errors at their index.
 fn each<T>(o: &Map, key: &str, build: impl Fn(&Value) -> Built<T>) -> Built<Vec<T>> {
-    let Some(list) = o.get(key) else { return Ok(Vec::new()) };
-    let Some(list) = list.as_array() else { return at(key, format!("{key} must be an array")) };
-    list.iter().enumerate().map(|(i, v)| build(v).under(&i.to_string()).under(key)).collect()
+    let Some(list) = o.get(key) else {
+        return Ok(Vec::new());
+    };
+    let Some(list) = list.as_array() else {
+        return at(key, format!("{key} must be an array"));
+    };
+    list.iter()
+        .enumerate()
+        .map(|(i, v)| build(v).under(&i.to_string()).under(key))
+        .collect()
 }
 
 fn retriers(o: &Map) -> Built<Vec<Retrier>> {
@@ -512,15 +547,27 @@ impl Definition {
 impl States {
     fn from_object(o: &Map, ql: QueryLanguage) -> Built<Self> {
         let start = opt_str(o, "StartAt")?.ok_or_else(|| BuildError::new("StartAt is required"))?;
-        let Some(states) = o.get("States").and_then(Value::as_object) else { return at("States", "States must be an object") };
+        let Some(states) = o.get("States").and_then(Value::as_object) else {
+            return at("States", "States must be an object");
+        };
         let mut list = Vec::with_capacity(states.len());
         let mut by_name = BTreeMap::new();
         for (name, sv) in states {
             by_name.insert(name.to_string(), list.len());
-            list.push(State::from_value(name, sv, ql).under(name).under("States")?);
+            list.push(
+                State::from_value(name, sv, ql)
+                    .under(name)
+                    .under("States")?,
+            );
         }
-        let Some(&start_at) = by_name.get(&start) else { return at("StartAt", format!("StartAt '{start}' is not a state")) };
-        Ok(States { start_at, list, by_name })
+        let Some(&start_at) = by_name.get(&start) else {
+            return at("StartAt", format!("StartAt '{start}' is not a state"));
+        };
+        Ok(States {
+            start_at,
+            list,
+            by_name,
+        })
     }
 }
 
@@ -540,7 +587,11 @@ impl State {
             output_path: path_field(o, "OutputPath")?,
             result_path: result_path_field(o)?,
             // A Map's `Parameters` is the legacy ItemSelector, compiled there instead.
-            parameters: if o.get("Type").and_then(Value::as_str) == Some("Map") { None } else { template(o, "Parameters", ql)? },
+            parameters: if o.get("Type").and_then(Value::as_str) == Some("Map") {
+                None
+            } else {
+                template(o, "Parameters", ql)?
+            },
             result_selector: template(o, "ResultSelector", ql)?,
             arguments: o.get("Arguments").cloned(),
             output: o.get("Output").cloned(),
@@ -549,9 +600,13 @@ impl State {
             retry: retriers(o)?,
             catch: catchers(o, ql)?,
         };
-        let Some(ty) = o.get("Type").and_then(Value::as_str) else { return at("Type", "Type is required") };
+        let Some(ty) = o.get("Type").and_then(Value::as_str) else {
+            return at("Type", "Type is required");
+        };
         let kind = match ty {
-            "Pass" => Kind::Pass { result: o.get("Result").cloned() },
+            "Pass" => Kind::Pass {
+                result: o.get("Result").cloned(),
+            },
             "Task" => Kind::Task(Task {
                 resource: required_str(o, "Resource", "a Task")?,
                 timeout: dynamic(o, "TimeoutSeconds")?,
@@ -567,8 +622,12 @@ impl State {
                     let rule = match co.get("Condition") {
                         Some(cond) => ChoiceCondition::Jsonata(cond.clone()),
                         None => ChoiceCondition::Rule(
-                            crate::choice::ChoiceRule::parse_detailed(c)
-                                .map_err(|e| BuildError { pointer: e.pointer.clone(), message: e.to_string() })?,
+                            crate::choice::ChoiceRule::parse_detailed(c).map_err(|e| {
+                                BuildError {
+                                    pointer: e.pointer.clone(),
+                                    message: e.to_string(),
+                                }
+                            })?,
                         ),
                     };
                     Ok(ChoiceBranch {
@@ -578,7 +637,10 @@ impl State {
                         assign: template(co, "Assign", ql)?,
                     })
                 })?;
-                Kind::Choice(Choice { choices, default: opt_str(o, "Default")? })
+                Kind::Choice(Choice {
+                    choices,
+                    default: opt_str(o, "Default")?,
+                })
             }
             "Wait" => {
                 if let Some(d) = dynamic(o, "Seconds")? {
@@ -586,21 +648,34 @@ impl State {
                 } else if let Some(d) = dynamic(o, "Timestamp")? {
                     Kind::Wait(Wait::Timestamp(d))
                 } else {
-                    return Err(BuildError::new("a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath"));
+                    return Err(BuildError::new(
+                        "a Wait state needs Seconds, Timestamp, SecondsPath or TimestampPath",
+                    ));
                 }
             }
             "Succeed" => Kind::Succeed,
-            "Fail" => Kind::Fail(Fail { error: dynamic_or_intrinsic(o, "Error")?, cause: dynamic_or_intrinsic(o, "Cause")? }),
+            "Fail" => Kind::Fail(Fail {
+                error: dynamic_or_intrinsic(o, "Error")?,
+                cause: dynamic_or_intrinsic(o, "Cause")?,
+            }),
             "Parallel" => {
                 if !o.get("Branches").is_some_and(Value::is_array) {
                     return at("Branches", "Branches must be an array");
                 }
-                let branches = each(o, "Branches", |b| States::from_object(obj(b, "a branch")?, ql))?;
+                let branches = each(o, "Branches", |b| {
+                    States::from_object(obj(b, "a branch")?, ql)
+                })?;
                 Kind::Parallel(Parallel { branches })
             }
             "Map" => {
-                let field = if o.contains_key("ItemProcessor") { "ItemProcessor" } else { "Iterator" };
-                let Some(proc_v) = o.get(field) else { return Err(BuildError::new("a Map needs ItemProcessor")) };
+                let field = if o.contains_key("ItemProcessor") {
+                    "ItemProcessor"
+                } else {
+                    "Iterator"
+                };
+                let Some(proc_v) = o.get(field) else {
+                    return Err(BuildError::new("a Map needs ItemProcessor"));
+                };
                 let po = obj(proc_v, field).under(field)?;
                 let distributed = po
                     .get("ProcessorConfig")
@@ -629,7 +704,12 @@ impl State {
         };
         let text = v.to_string();
         let context_fields = ContextFields::of_text(&text);
-        Ok(State { name: name.into(), kind, common, context_fields })
+        Ok(State {
+            name: name.into(),
+            kind,
+            common,
+            context_fields,
+        })
     }
 }
 
@@ -674,7 +754,9 @@ mod tests {
         let f = ContextFields::of_text(r#"{"id.$":"$$.Execution.Id","t.$":"$$.Task.Token"}"#);
         assert!(f.has(ExecutionId) && f.has(TaskToken));
         assert!(!f.has(ExecutionInput) && !f.has(StateName) && !f.has(MapItem));
-        assert!(ContextFields::of_text(r#"{"in.$":"$$.Execution.Input.order"}"#).has(ExecutionInput));
+        assert!(
+            ContextFields::of_text(r#"{"in.$":"$$.Execution.Input.order"}"#).has(ExecutionInput)
+        );
         let f = ContextFields::of_text(r#"{"x":"{% $states.context.State.Name %}"}"#);
         assert!(f.has(StateName) && !f.has(ExecutionInput));
         assert!(ContextFields::of_text(r#"{"i.$":"$$.Map.Item.Value.id"}"#).has(MapItem));
@@ -685,13 +767,22 @@ mod tests {
             r#"{"x":"{% $states.context %}"}"#,
             r#"{"contextual":1,"id.$":"$$.Execution.Id"}"#,
         ] {
-            assert_eq!(ContextFields::of_text(everything), ContextFields::ALL, "{everything}");
+            assert_eq!(
+                ContextFields::of_text(everything),
+                ContextFields::ALL,
+                "{everything}"
+            );
         }
     }
 
     #[test]
     fn structural_errors_are_messages_not_panics() {
-        for bad in [json!(1), json!({}), json!({"StartAt": "X", "States": {}}), json!({"StartAt": "A", "States": {"A": {"Type": "Nope"}}})] {
+        for bad in [
+            json!(1),
+            json!({}),
+            json!({"StartAt": "X", "States": {}}),
+            json!({"StartAt": "A", "States": {"A": {"Type": "Nope"}}}),
+        ] {
             assert!(Definition::from_value(&bad).is_err());
         }
     }

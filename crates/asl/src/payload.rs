@@ -27,15 +27,23 @@ enum Node {
     Object(Vec<(Key, Node)>),
     Array(Vec<Node>),
     /// `field` is the template's key as written (`x.$`), for error causes.
-    Path { field: String, path: JsonPath },
-    Call { field: String, call: Intrinsic },
+    Path {
+        field: String,
+        path: JsonPath,
+    },
+    Call {
+        field: String,
+        call: Intrinsic,
+    },
 }
 
 impl CompiledTemplate {
     /// Compiles `template`. Errors name the offending field, e.g. a `.$` field whose value is
     /// not a string, not a path and not an intrinsic call.
     pub fn compile(template: &Value) -> Result<Self, String> {
-        Ok(Self { root: compile_node(template)? })
+        Ok(Self {
+            root: compile_node(template)?,
+        })
     }
 
     /// True when the template has no `.$` field at all (its value never depends on the scope).
@@ -58,14 +66,24 @@ impl CompiledTemplate {
 }
 
 fn compile_dynamic(key: &str, value: &Value) -> Result<Node, String> {
-    let invalid = || format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call");
-    let Value::String(text) = value else { return Err(invalid()) };
+    let invalid = || {
+        format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call")
+    };
+    let Value::String(text) = value else {
+        return Err(invalid());
+    };
     if looks_like_intrinsic(text) {
         let call = Intrinsic::parse(text).map_err(|e| format!("{} ({e})", invalid()))?;
-        Ok(Node::Call { field: key.to_owned(), call })
+        Ok(Node::Call {
+            field: key.to_owned(),
+            call,
+        })
     } else if text.starts_with('$') {
         let path = JsonPath::parse(text).map_err(|e| format!("{} ({e})", invalid()))?;
-        Ok(Node::Path { field: key.to_owned(), path })
+        Ok(Node::Path {
+            field: key.to_owned(),
+            path,
+        })
     } else {
         Err(invalid())
     }
@@ -81,14 +99,19 @@ fn compile_node(v: &Value) -> Result<Node, String> {
                     None => fields.push((k.clone(), compile_node(child)?)),
                 }
             }
-            if fields.iter().all(|(_, n)| matches!(n, Node::Literal(_))) && !map.keys().any(|k| k.ends_with(".$")) {
+            if fields.iter().all(|(_, n)| matches!(n, Node::Literal(_)))
+                && !map.keys().any(|k| k.ends_with(".$"))
+            {
                 Ok(Node::Literal(v.clone()))
             } else {
                 Ok(Node::Object(fields))
             }
         }
         Value::Array(items) => {
-            let nodes = items.iter().map(compile_node).collect::<Result<Vec<_>, _>>()?;
+            let nodes = items
+                .iter()
+                .map(compile_node)
+                .collect::<Result<Vec<_>, _>>()?;
             if nodes.iter().all(|n| matches!(n, Node::Literal(_))) {
                 Ok(Node::Literal(v.clone()))
             } else {
@@ -109,14 +132,23 @@ fn eval_node(node: &Node, scope: &Scope, rng: &mut dyn Random) -> Result<Value, 
             }
             Ok(Value::Object(out))
         }
-        Node::Array(items) => items.iter().map(|n| eval_node(n, scope, rng)).collect::<Result<_, _>>().map(Value::Array),
+        Node::Array(items) => items
+            .iter()
+            .map(|n| eval_node(n, scope, rng))
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
         Node::Path { field, path } => match path.select_cow(scope) {
             Some(v) => {
                 // Text is copied; containers are shared (and counted when written, below).
-                crate::meter::charge_selected(v.as_ref(), "The text the payload template copies").map_err(crate::meter::data_limit)?;
+                crate::meter::charge_selected(v.as_ref(), "The text the payload template copies")
+                    .map_err(crate::meter::data_limit)?;
                 Ok(v.into_owned())
             }
-            None => Err(StatesError::runtime(path_not_found_cause(path.text(), Some(field), scope.input))),
+            None => Err(StatesError::runtime(path_not_found_cause(
+                path.text(),
+                Some(field),
+                scope.input,
+            ))),
         },
         Node::Call { field, call } => call.evaluate_in_field(Some(field), scope, rng),
     }
@@ -129,15 +161,24 @@ fn within_budget(value: &Value) -> Result<(), StatesError> {
     let max = crate::meter::max_bytes();
     match value.json_len_within(usize::try_from(max).unwrap_or(usize::MAX)) {
         Some(_) => Ok(()),
-        None => Err(crate::meter::data_limit(crate::meter::cause("The payload template's result", max))),
+        None => Err(crate::meter::data_limit(crate::meter::cause(
+            "The payload template's result",
+            max,
+        ))),
     }
 }
 
 /// Evaluates `template` in `scope`. Errors carry AWS's error names and cause texts
 /// (a missing path is `States.Runtime`, a failing intrinsic `States.IntrinsicFailure`, ...).
 /// Compiles on every call: states evaluated repeatedly should keep a [`CompiledTemplate`].
-pub fn evaluate(template: &Value, scope: &Scope, rng: &mut dyn Random) -> Result<Value, StatesError> {
-    CompiledTemplate::compile(template).map_err(StatesError::runtime)?.evaluate(scope, rng)
+pub fn evaluate(
+    template: &Value,
+    scope: &Scope,
+    rng: &mut dyn Random,
+) -> Result<Value, StatesError> {
+    CompiledTemplate::compile(template)
+        .map_err(StatesError::runtime)?
+        .evaluate(scope, rng)
 }
 
 #[cfg(test)]
@@ -149,8 +190,13 @@ mod tests {
     fn eval_with(template: &Value, input: &Value) -> Result<Value, StatesError> {
         let mut vars = Map::new();
         vars.insert("who".into(), json!({"name": "ann"}));
-        let context = json!({"Execution": {"Id": "arn:e", "Input": {"k": 1}}, "Map": {"Item": {"Index": 2}}});
-        let scope = Scope { input, context: &context, vars: &vars };
+        let context =
+            json!({"Execution": {"Id": "arn:e", "Input": {"k": 1}}, "Map": {"Item": {"Index": 2}}});
+        let scope = Scope {
+            input,
+            context: &context,
+            vars: &vars,
+        };
         evaluate(template, &scope, &mut SplitMix64(3))
     }
 
@@ -160,12 +206,27 @@ mod tests {
         let cases = [
             (json!({"x.$": "$.a"}), json!({"x": 1})),
             (json!({"x.$": "$"}), json!({"x": input.clone()})),
-            (json!({"x.$": "$$.Execution.Input.k", "i.$": "$$.Map.Item.Index"}), json!({"x": 1, "i": 2})),
+            (
+                json!({"x.$": "$$.Execution.Input.k", "i.$": "$$.Map.Item.Index"}),
+                json!({"x": 1, "i": 2}),
+            ),
             (json!({"x.$": "$who.name"}), json!({"x": "ann"})),
-            (json!({"x.$": "States.Format('{}-{}', $.s, $who.name)"}), json!({"x": "x-ann"})),
-            (json!({"ids.$": "$.list[*].id", "none.$": "$.list[?(@.id > 5)]"}), json!({"ids": [1, 2], "none": []})),
-            (json!({"n": {"deep": [{"v.$": "$.a"}, 2, "lit.$ no"], "c": true}}), json!({"n": {"deep": [{"v": 1}, 2, "lit.$ no"], "c": true}})),
-            (json!({"plain": "$.a", "num": 1, "nul": null}), json!({"plain": "$.a", "num": 1, "nul": null})),
+            (
+                json!({"x.$": "States.Format('{}-{}', $.s, $who.name)"}),
+                json!({"x": "x-ann"}),
+            ),
+            (
+                json!({"ids.$": "$.list[*].id", "none.$": "$.list[?(@.id > 5)]"}),
+                json!({"ids": [1, 2], "none": []}),
+            ),
+            (
+                json!({"n": {"deep": [{"v.$": "$.a"}, 2, "lit.$ no"], "c": true}}),
+                json!({"n": {"deep": [{"v": 1}, 2, "lit.$ no"], "c": true}}),
+            ),
+            (
+                json!({"plain": "$.a", "num": 1, "nul": null}),
+                json!({"plain": "$.a", "num": 1, "nul": null}),
+            ),
             (json!([{"a.$": "$.s"}, "x"]), json!([{"a": "x"}, "x"])),
             (json!("just a string"), json!("just a string")),
             (json!({}), json!({})),
@@ -213,8 +274,12 @@ mod tests {
             let err = CompiledTemplate::compile(&t).expect_err("must not compile");
             assert!(err.contains(msg), "{t}: {err}");
         }
-        assert!(CompiledTemplate::compile(&json!({"a": {"b": [1]}})).unwrap().is_constant());
-        assert!(!CompiledTemplate::compile(&json!({"a": [{"b.$": "$"}]})).unwrap().is_constant());
+        assert!(CompiledTemplate::compile(&json!({"a": {"b": [1]}}))
+            .unwrap()
+            .is_constant());
+        assert!(!CompiledTemplate::compile(&json!({"a": [{"b.$": "$"}]}))
+            .unwrap()
+            .is_constant());
     }
 
     mod props {
@@ -228,7 +293,11 @@ mod tests {
                 "States\\.(Array|Format|MathAdd)\\([$.a-c0-9', ]{0,12}\\)",
                 "[a-c]{0,4}",
             ];
-            let leaf = prop_oneof![Just(Value::Null), any::<i32>().prop_map(Value::from), text.prop_map(Value::String)];
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<i32>().prop_map(Value::from),
+                text.prop_map(Value::String)
+            ];
             leaf.prop_recursive(3, 24, 4, |inner| {
                 prop_oneof![
                     prop::collection::vec(inner.clone(), 0..3).prop_map(Value::from),
@@ -255,13 +324,18 @@ mod tests {
 
     #[test]
     fn compiled_template_is_reusable() {
-        let t = CompiledTemplate::compile(&json!({"id.$": "$.id", "u.$": "States.UUID()"})).unwrap();
+        let t =
+            CompiledTemplate::compile(&json!({"id.$": "$.id", "u.$": "States.UUID()"})).unwrap();
         let vars = Map::new();
         let mut rng = SplitMix64(1);
         let mut uuids = Vec::new();
         for i in 0..3 {
             let input = json!({"id": i});
-            let scope = Scope { input: &input, context: &Value::Null, vars: &vars };
+            let scope = Scope {
+                input: &input,
+                context: &Value::Null,
+                vars: &vars,
+            };
             let out = t.evaluate(&scope, &mut rng).unwrap();
             assert_eq!(out["id"], json!(i));
             uuids.push(out["u"].clone());

@@ -8,10 +8,10 @@
 
 use crate::error::{names, StatesError};
 use crate::scope::Random;
-use stepwise_json::{Map, Value};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use stepwise_json::{Map, Value};
 use stepwise_jsonata::{from_json, Env, Error, Expression, Functions, JValue, Outcome};
 
 /// What JSONata may read from the engine: the virtual clock and the seeded generator.

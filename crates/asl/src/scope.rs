@@ -45,7 +45,16 @@ pub fn uuid_v4(rng: &mut dyn Random) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let mut out = String::with_capacity(36);
-    for (i, group) in [&bytes[0..4], &bytes[4..6], &bytes[6..8], &bytes[8..10], &bytes[10..16]].into_iter().enumerate() {
+    for (i, group) in [
+        &bytes[0..4],
+        &bytes[4..6],
+        &bytes[6..8],
+        &bytes[8..10],
+        &bytes[10..16],
+    ]
+    .into_iter()
+    .enumerate()
+    {
         if i > 0 {
             out.push('-');
         }

@@ -16,13 +16,24 @@ fn workloads(c: &mut Criterion) {
     let cases = default_cases();
     for workload in Workload::ALL {
         let mut group = c.benchmark_group(workload.name());
-        group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(3));
         for case in cases.iter().filter(|c| c.workload == workload) {
-            let limits = if case.raised { raised_limits() } else { Limits::default() };
+            let limits = if case.raised {
+                raised_limits()
+            } else {
+                Limits::default()
+            };
             let prepare = || Prepared::new(case.workload, case.n, config_with(limits.clone()));
             // verify() checks the real count equals this one.
             group.throughput(Throughput::Elements(workload.expected_transitions(case.n)));
-            let id = if case.raised { format!("{}-raised-limits", case.n) } else { case.n.to_string() };
+            let id = if case.raised {
+                format!("{}-raised-limits", case.n)
+            } else {
+                case.n.to_string()
+            };
             // The closure runs only for benchmarks the filter selects, so the check stays in it:
             // a wrong or failing run stops the bench with the engine's error instead of a figure.
             // Criterion calls the closure for warm-up and for every sample: check the first time only.

@@ -38,12 +38,28 @@ mod wasm {
     /// unmeasured runs precede each case's measured ones.
     /// Returns 0 when every case succeeded.
     #[wasm_bindgen]
-    pub fn bench_main(repeat: u32, max_n: u32, only_mask: u32, n: u32, raised: bool, warmup: u32) -> u32 {
+    pub fn bench_main(
+        repeat: u32,
+        max_n: u32,
+        only_mask: u32,
+        n: u32,
+        raised: bool,
+        warmup: u32,
+    ) -> u32 {
         let options = Options {
             repeat: repeat.max(1) as usize,
             warmup: warmup as usize,
-            only: Workload::ALL.into_iter().enumerate().filter(|(i, _)| only_mask & (1 << i) != 0).map(|(_, w)| w).collect(),
-            max_n: if max_n == 0 { usize::MAX } else { max_n as usize },
+            only: Workload::ALL
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| only_mask & (1 << i) != 0)
+                .map(|(_, w)| w)
+                .collect(),
+            max_n: if max_n == 0 {
+                usize::MAX
+            } else {
+                max_n as usize
+            },
             n: (n > 0).then_some(n as usize),
             raised,
         };

@@ -21,13 +21,33 @@ pub fn default_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     for w in Workload::ALL {
         if !w.is_sized() {
-            cases.push(Case { workload: w, n: 1, raised: false });
+            cases.push(Case {
+                workload: w,
+                n: 1,
+                raised: false,
+            });
             continue;
         }
-        let mid = if matches!(w, Workload::Nested | Workload::Callback) { 3_000 } else { 5_000 };
-        cases.push(Case { workload: w, n: 1_000, raised: false });
-        cases.push(Case { workload: w, n: mid, raised: false });
-        cases.push(Case { workload: w, n: 10_000, raised: true });
+        let mid = if matches!(w, Workload::Nested | Workload::Callback) {
+            3_000
+        } else {
+            5_000
+        };
+        cases.push(Case {
+            workload: w,
+            n: 1_000,
+            raised: false,
+        });
+        cases.push(Case {
+            workload: w,
+            n: mid,
+            raised: false,
+        });
+        cases.push(Case {
+            workload: w,
+            n: 10_000,
+            raised: true,
+        });
     }
     cases
 }
@@ -51,7 +71,14 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { repeat: 3, warmup: 2, only: Vec::new(), max_n: usize::MAX, n: None, raised: false }
+        Options {
+            repeat: 3,
+            warmup: 2,
+            only: Vec::new(),
+            max_n: usize::MAX,
+            n: None,
+            raised: false,
+        }
     }
 }
 
@@ -62,7 +89,11 @@ impl Options {
         let mut o = Options::default();
         let mut it = args.iter();
         while let Some(a) = it.next() {
-            let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+            let mut value = |name: &str| {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
             match a.as_str() {
                 "--repeat" => o.repeat = value("--repeat")?.parse().map_err(|e| format!("--repeat: {e}"))?,
                 "--warmup" => o.warmup = value("--warmup")?.parse().map_err(|e| format!("--warmup: {e}"))?,
@@ -90,7 +121,14 @@ impl Options {
 
     pub fn cases(&self) -> Vec<Case> {
         let all = match self.n {
-            Some(n) => Workload::ALL.into_iter().map(|w| Case { workload: w, n: if w.is_sized() { n } else { 1 }, raised: self.raised }).collect(),
+            Some(n) => Workload::ALL
+                .into_iter()
+                .map(|w| Case {
+                    workload: w,
+                    n: if w.is_sized() { n } else { 1 },
+                    raised: self.raised,
+                })
+                .collect(),
             None => default_cases(),
         };
         all.into_iter()
@@ -124,12 +162,25 @@ pub const WARMUP_MS: f64 = 250.0;
 
 /// Runs one case unmeasured (`warmup` times and `WARMUP_MS` at least), then `repeat` times
 /// measured; every run is checked, so a wrong result is an error, not a figure.
-pub fn measure(case: Case, warmup: usize, repeat: usize, now_ms: &dyn Fn() -> f64) -> Result<Row, WorkloadError> {
-    let limits = if case.raised { raised_limits() } else { Limits::default() };
+pub fn measure(
+    case: Case,
+    warmup: usize,
+    repeat: usize,
+    now_ms: &dyn Fn() -> f64,
+) -> Result<Row, WorkloadError> {
+    let limits = if case.raised {
+        raised_limits()
+    } else {
+        Limits::default()
+    };
     let warm_start = now_ms();
     let mut warm_runs = 0;
-    while warm_runs < warmup || (warmup > 0 && now_ms() - warm_start < WARMUP_MS && warm_runs < 10_000) {
-        Prepared::new(case.workload, case.n, config_with(limits.clone()))?.execute()?.verify()?;
+    while warm_runs < warmup
+        || (warmup > 0 && now_ms() - warm_start < WARMUP_MS && warm_runs < 10_000)
+    {
+        Prepared::new(case.workload, case.n, config_with(limits.clone()))?
+            .execute()?
+            .verify()?;
         warm_runs += 1;
     }
     let mut walls = Vec::with_capacity(repeat);
@@ -146,14 +197,26 @@ pub fn measure(case: Case, warmup: usize, repeat: usize, now_ms: &dyn Fn() -> f6
         walls.push(wall);
     }
     walls.sort_by(f64::total_cmp);
-    Ok(Row { case, wall_ms: walls[walls.len() / 2], counts, peak_bytes: peak })
+    Ok(Row {
+        case,
+        wall_ms: walls[walls.len() / 2],
+        counts,
+        peak_bytes: peak,
+    })
 }
 
 /// Per-transition cost of `row` relative to the smallest size of the same workload: 1.0 means
 /// linear growth, N_large/N_small means quadratic.
 pub fn growth_ratio(rows: &[Row], row: &Row) -> Option<f64> {
-    let base = rows.iter().filter(|r| r.case.workload == row.case.workload).min_by_key(|r| r.case.n)?;
-    if base.case.n == row.case.n || base.counts.transitions == 0 || row.counts.transitions == 0 || base.wall_ms <= 0.0 {
+    let base = rows
+        .iter()
+        .filter(|r| r.case.workload == row.case.workload)
+        .min_by_key(|r| r.case.n)?;
+    if base.case.n == row.case.n
+        || base.counts.transitions == 0
+        || row.counts.transitions == 0
+        || base.wall_ms <= 0.0
+    {
         return None;
     }
     let per = |r: &Row| r.wall_ms / r.counts.transitions as f64;
@@ -168,7 +231,11 @@ pub fn render_row(rows: &[Row], row: &Row) -> String {
     format!(
         "| {} | {} | {} | {:.2} | {} | {} | {} | {} | {:.1} | {} |",
         row.case.workload,
-        if row.case.workload.is_sized() { row.case.n.to_string() } else { "–".into() },
+        if row.case.workload.is_sized() {
+            row.case.n.to_string()
+        } else {
+            "–".into()
+        },
         if row.case.raised { "raised" } else { "AWS" },
         row.wall_ms,
         row.counts.transitions,
@@ -216,7 +283,12 @@ pub fn run_table(options: &Options, now_ms: &dyn Fn() -> f64, print: &mut dyn Fn
             }
             Err(e) => {
                 ok = false;
-                print(&format!("| {} | {} | {} | FAILED | | | | | | |", case.workload, case.n, if case.raised { "raised" } else { "AWS" }));
+                print(&format!(
+                    "| {} | {} | {} | FAILED | | | | | | |",
+                    case.workload,
+                    case.n,
+                    if case.raised { "raised" } else { "AWS" }
+                ));
                 for line in e.to_string().lines() {
                     print(&format!("    {line}"));
                 }
@@ -234,7 +306,10 @@ mod tests {
 
     #[test]
     fn parses_options() {
-        let args: Vec<String> = ["--only", "loop,map", "--repeat", "2"].iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = ["--only", "loop,map", "--repeat", "2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let o = Options::parse(&args).unwrap();
         assert_eq!(o.only, vec![Workload::Loop, Workload::Map]);
         assert_eq!(o.repeat, 2);
@@ -243,16 +318,32 @@ mod tests {
         assert!(Options::parse(&["--repeat".into(), "0".into()]).is_err());
         let quick = Options::parse(&["--quick".into()]).unwrap();
         assert!(quick.cases().iter().all(|c| !c.raised));
-        let one = Options::parse(&["--n".into(), "7".into(), "--only".into(), "map".into()]).unwrap();
-        assert_eq!(one.cases(), vec![Case { workload: Workload::Map, n: 7, raised: false }]);
+        let one =
+            Options::parse(&["--n".into(), "7".into(), "--only".into(), "map".into()]).unwrap();
+        assert_eq!(
+            one.cases(),
+            vec![Case {
+                workload: Workload::Map,
+                n: 7,
+                raised: false
+            }]
+        );
     }
 
     #[test]
     fn ratio_is_per_transition() {
         let row = |n: usize, wall: f64, t: u64| Row {
-            case: Case { workload: Workload::Loop, n, raised: false },
+            case: Case {
+                workload: Workload::Loop,
+                n,
+                raised: false,
+            },
             wall_ms: wall,
-            counts: Counts { transitions: t, events: 0, executions: 1 },
+            counts: Counts {
+                transitions: t,
+                events: 0,
+                executions: 1,
+            },
             peak_bytes: 0,
         };
         let rows = vec![row(1000, 10.0, 1000), row(5000, 100.0, 5000)];

@@ -4,9 +4,11 @@
 //! checks the outcome against what the workload implies, so a fast but wrong engine never
 //! produces a figure.
 
-use stepwise_json::{json, Value};
 use std::fmt;
-use stepwise_engine::{Engine, EngineConfig, ExecutionId, ExecutionStatus, Idle, Limits, PendingKind};
+use stepwise_engine::{
+    Engine, EngineConfig, ExecutionId, ExecutionStatus, Idle, Limits, PendingKind,
+};
+use stepwise_json::{json, Value};
 
 pub const LOOP_JSON: &str = include_str!("../workloads/loop.json");
 pub const MAP_JSON: &str = include_str!("../workloads/map.json");
@@ -39,7 +41,13 @@ pub enum Workload {
 }
 
 impl Workload {
-    pub const ALL: [Workload; 5] = [Workload::Loop, Workload::Map, Workload::Nested, Workload::Callback, Workload::Dataflow];
+    pub const ALL: [Workload; 5] = [
+        Workload::Loop,
+        Workload::Map,
+        Workload::Nested,
+        Workload::Callback,
+        Workload::Dataflow,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -80,7 +88,9 @@ impl Workload {
         match self {
             Workload::Loop => json!({ "n": n }).to_string(),
             Workload::Map | Workload::Nested | Workload::Callback => {
-                let items: Vec<Value> = (0..n).map(|i| json!({ "id": i, "group": format!("g{}", i % 7) })).collect();
+                let items: Vec<Value> = (0..n)
+                    .map(|i| json!({ "id": i, "group": format!("g{}", i % 7) }))
+                    .collect();
                 json!({ "items": items }).to_string()
             }
             Workload::Dataflow => DATAFLOW_INPUT_JSON.to_owned(),
@@ -152,7 +162,10 @@ pub fn raised_limits() -> Limits {
 }
 
 pub fn config_with(limits: Limits) -> EngineConfig {
-    EngineConfig { limits, ..EngineConfig::default() }
+    EngineConfig {
+        limits,
+        ..EngineConfig::default()
+    }
 }
 
 /// An engine with the workload's machines registered and its input built: everything that
@@ -166,25 +179,59 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(workload: Workload, n: usize, config: EngineConfig) -> Result<Prepared, WorkloadError> {
-        let fail = |m: String| WorkloadError { workload, n, message: m };
+    pub fn new(
+        workload: Workload,
+        n: usize,
+        config: EngineConfig,
+    ) -> Result<Prepared, WorkloadError> {
+        let fail = |m: String| WorkloadError {
+            workload,
+            n,
+            message: m,
+        };
         let mut engine = Engine::new(config);
         if workload.needs_child() {
-            engine.create_state_machine("child", CHILD_JSON).map_err(|e| fail(format!("CreateStateMachine child: {e}")))?;
+            engine
+                .create_state_machine("child", CHILD_JSON)
+                .map_err(|e| fail(format!("CreateStateMachine child: {e}")))?;
         }
         let machine_arn = engine
             .create_state_machine(workload.name(), workload.definition())
             .map_err(|e| fail(format!("CreateStateMachine {}: {e}", workload.name())))?;
-        Ok(Prepared { workload, n, engine, machine_arn, input: workload.input(n) })
+        Ok(Prepared {
+            workload,
+            n,
+            engine,
+            machine_arn,
+            input: workload.input(n),
+        })
     }
 
     /// Starts the execution and drives the engine until no execution runs.
     pub fn execute(self) -> Result<Finished, WorkloadError> {
-        let Prepared { workload, n, mut engine, machine_arn, input } = self;
-        let fail = |m: String| WorkloadError { workload, n, message: m };
-        let root = engine.start_execution(&machine_arn, Some("bench"), Some(&input)).map_err(|e| fail(format!("StartExecution: {e}")))?;
-        drive(&mut engine, workload).map_err(|m| fail(format!("{m}\n{}", last_events(&engine, root, 12))))?;
-        Ok(Finished { workload, n, engine, root })
+        let Prepared {
+            workload,
+            n,
+            mut engine,
+            machine_arn,
+            input,
+        } = self;
+        let fail = |m: String| WorkloadError {
+            workload,
+            n,
+            message: m,
+        };
+        let root = engine
+            .start_execution(&machine_arn, Some("bench"), Some(&input))
+            .map_err(|e| fail(format!("StartExecution: {e}")))?;
+        drive(&mut engine, workload)
+            .map_err(|m| fail(format!("{m}\n{}", last_events(&engine, root, 12))))?;
+        Ok(Finished {
+            workload,
+            n,
+            engine,
+            root,
+        })
     }
 }
 
@@ -210,9 +257,19 @@ fn drive(engine: &mut Engine, workload: Workload) -> Result<(), String> {
                 }
             }
             _ => {
-                let pending: Vec<String> =
-                    engine.pending_tasks().iter().map(|t| format!("{} {} {:?} input {}", t.state_name, t.resource, t.kind, t.input)).collect();
-                return Err(format!("engine waits for the outside world; pending tasks: {pending:?}"));
+                let pending: Vec<String> = engine
+                    .pending_tasks()
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "{} {} {:?} input {}",
+                            t.state_name, t.resource, t.kind, t.input
+                        )
+                    })
+                    .collect();
+                return Err(format!(
+                    "engine waits for the outside world; pending tasks: {pending:?}"
+                ));
             }
         }
     }
@@ -221,16 +278,32 @@ fn drive(engine: &mut Engine, workload: Workload) -> Result<(), String> {
 
 /// Answers every pending `.waitForTaskToken` task with `{"ok": true, "id": <the item's id>}`.
 fn answer_tokens(engine: &mut Engine) -> Result<usize, String> {
-    let pending: Vec<_> = engine.pending_tasks().into_iter().filter(|t| t.kind != PendingKind::ChildExecution).collect();
+    let pending: Vec<_> = engine
+        .pending_tasks()
+        .into_iter()
+        .filter(|t| t.kind != PendingKind::ChildExecution)
+        .collect();
     for task in &pending {
         if task.kind != PendingKind::Callback {
-            return Err(format!("unexpected pending task: state {} resource {} kind {:?} input {}", task.state_name, task.resource, task.kind, task.input));
+            return Err(format!(
+                "unexpected pending task: state {} resource {} kind {:?} input {}",
+                task.state_name, task.resource, task.kind, task.input
+            ));
         }
-        let id = task.input.pointer("/Input/id").cloned().unwrap_or(Value::Null);
+        let id = task
+            .input
+            .pointer("/Input/id")
+            .cloned()
+            .unwrap_or(Value::Null);
         let answer = json!({ "ok": true, "id": id }).to_string();
         engine
             .send_task_success(&task.token, &answer)
-            .map_err(|e| format!("SendTaskSuccess for {} (state {}): {e}", task.execution_arn, task.state_name))?;
+            .map_err(|e| {
+                format!(
+                    "SendTaskSuccess for {} (state {}): {e}",
+                    task.execution_arn, task.state_name
+                )
+            })?;
     }
     Ok(pending.len())
 }
@@ -238,7 +311,13 @@ fn answer_tokens(engine: &mut Engine) -> Result<usize, String> {
 /// The tail of an execution's history, for failure reports.
 pub fn last_events(engine: &Engine, id: ExecutionId, count: usize) -> String {
     let e = engine.execution(id);
-    let mut out = format!("{} status {} error {:?} cause {:?}; last events:", e.arn, e.status.as_str(), e.error, e.cause);
+    let mut out = format!(
+        "{} status {} error {:?} cause {:?}; last events:",
+        e.arn,
+        e.status.as_str(),
+        e.error,
+        e.cause
+    );
     let from = e.history.len().saturating_sub(count);
     for ev in &e.history[from..] {
         let mut details = ev.to_aws_json(true).to_string();
@@ -250,7 +329,10 @@ pub fn last_events(engine: &Engine, id: ExecutionId, count: usize) -> String {
             details.truncate(cut);
             details.push('…');
         }
-        out.push_str(&format!("\n  #{} {} {:?} {}", ev.id, ev.event_type, ev.state_name, details));
+        out.push_str(&format!(
+            "\n  #{} {} {:?} {}",
+            ev.id, ev.event_type, ev.state_name, details
+        ));
     }
     out
 }
@@ -269,7 +351,11 @@ impl Finished {
         for e in self.engine.executions() {
             c.executions += 1;
             c.events += e.history.len() as u64;
-            c.transitions += e.history.iter().filter(|h| h.event_type.ends_with("StateEntered")).count() as u64;
+            c.transitions += e
+                .history
+                .iter()
+                .filter(|h| h.event_type.ends_with("StateEntered"))
+                .count() as u64;
         }
         c
     }
@@ -277,23 +363,49 @@ impl Finished {
     /// Checks status, output and counts against what the workload implies.
     pub fn verify(&self) -> Result<Counts, WorkloadError> {
         let (workload, n) = (self.workload, self.n);
-        let fail = |m: String| WorkloadError { workload, n, message: format!("{m}\n{}", last_events(&self.engine, self.root, 12)) };
+        let fail = |m: String| WorkloadError {
+            workload,
+            n,
+            message: format!("{m}\n{}", last_events(&self.engine, self.root, 12)),
+        };
         for e in self.engine.executions() {
             if e.status != ExecutionStatus::Succeeded {
-                return Err(fail(format!("execution {} ended {} ({:?}: {:?})", e.arn, e.status.as_str(), e.error, e.cause)));
+                return Err(fail(format!(
+                    "execution {} ended {} ({:?}: {:?})",
+                    e.arn,
+                    e.status.as_str(),
+                    e.error,
+                    e.cause
+                )));
             }
         }
-        let output = self.engine.execution(self.root).output.clone().ok_or_else(|| fail("SUCCEEDED without output".into()))?;
+        let output = self
+            .engine
+            .execution(self.root)
+            .output
+            .clone()
+            .ok_or_else(|| fail("SUCCEEDED without output".into()))?;
         let expected = expected_output(workload, n);
         if output != expected {
-            return Err(fail(format!("wrong output: {}", first_difference(&expected, &output, "$"))));
+            return Err(fail(format!(
+                "wrong output: {}",
+                first_difference(&expected, &output, "$")
+            )));
         }
         let counts = self.counts();
         if counts.transitions != workload.expected_transitions(n) {
-            return Err(fail(format!("{} transitions, expected {}", counts.transitions, workload.expected_transitions(n))));
+            return Err(fail(format!(
+                "{} transitions, expected {}",
+                counts.transitions,
+                workload.expected_transitions(n)
+            )));
         }
         if counts.executions != workload.expected_executions(n) {
-            return Err(fail(format!("{} executions, expected {}", counts.executions, workload.expected_executions(n))));
+            return Err(fail(format!(
+                "{} executions, expected {}",
+                counts.executions,
+                workload.expected_executions(n)
+            )));
         }
         Ok(counts)
     }
@@ -304,9 +416,13 @@ impl Finished {
 pub fn expected_output(workload: Workload, n: usize) -> Value {
     match workload {
         Workload::Loop => json!({ "i": n, "n": n }),
-        Workload::Map => (0..n).map(|i| json!({ "id": i, "label": format!("item {i} of g{}", i % 7) })).collect(),
+        Workload::Map => (0..n)
+            .map(|i| json!({ "id": i, "label": format!("item {i} of g{}", i % 7) }))
+            .collect(),
         // `.sync:2` hands the child's output over as JSON; the ResultSelector keeps only it.
-        Workload::Nested => (0..n).map(|i| json!({ "out": { "id": i, "done": true } })).collect(),
+        Workload::Nested => (0..n)
+            .map(|i| json!({ "out": { "id": i, "done": true } }))
+            .collect(),
         Workload::Callback => (0..n).map(|i| json!({ "ok": true, "id": i })).collect(),
         // Every state puts {doc, meta, step, pick[, names]} at $.last; the last state (S19,
         // odd) has no `names`.
@@ -379,7 +495,11 @@ mod tests {
 
     #[test]
     fn inputs_and_expectations_agree_in_size() {
-        for (w, n, len) in [(Workload::Map, 3, 3), (Workload::Nested, 4, 4), (Workload::Callback, 0, 0)] {
+        for (w, n, len) in [
+            (Workload::Map, 3, 3),
+            (Workload::Nested, 4, 4),
+            (Workload::Callback, 0, 0),
+        ] {
             let input: Value = serde_json::from_str(&w.input(n)).unwrap();
             assert_eq!(input["items"].as_array().unwrap().len(), len);
             assert_eq!(expected_output(w, n).as_array().unwrap().len(), len);
@@ -401,6 +521,9 @@ mod tests {
         let a = json!([{ "id": 1, "x": [1, 2] }]);
         let b = json!([{ "id": 1, "x": [1, 3] }]);
         assert_eq!(first_difference(&a, &b, "$"), "$[0].x[1]: 3 instead of 2");
-        assert_eq!(first_difference(&json!({"a": 1}), &json!({}), "$"), "$: key \"a\" missing in {}");
+        assert_eq!(
+            first_difference(&json!({"a": 1}), &json!({}), "$"),
+            "$: key \"a\" missing in {}"
+        );
     }
 }

@@ -58,5 +58,8 @@ fn dataflow_moves_the_document() {
 fn the_aws_history_quota_stops_a_long_loop() {
     // 2 events per transition: N = 13,000 needs ~52,000 events, past AWS's 25,000.
     let err = run(Workload::Loop, 13_000, EngineConfig::default()).unwrap_err();
-    assert!(err.message.contains("maximum number of history events"), "{err}");
+    assert!(
+        err.message.contains("maximum number of history events"),
+        "{err}"
+    );
 }

@@ -1,15 +1,17 @@
 //! `stepwise`: the engine in a terminal. Run a definition, validate one, run the AWS-recorded
 //! conformance corpus, or export a workspace to CloudFormation.
 
+#![forbid(unsafe_code)]
+
 mod export;
 mod sources;
 
-use stepwise_json::{json, Value};
-use std::path::{Path, PathBuf};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stepwise_asl::validate::MachineType;
 use stepwise_engine::{conformance, Engine, EngineConfig, Idle};
+use stepwise_json::{json, Value};
 
 /// Steps `run` takes at most (one history event each): every execution ends within AWS's history
 /// quota long before, so this only bounds a machine that starts executions without end.
@@ -181,7 +183,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     // Time is virtual: jump over waits and timeouts; stop when only the outside world could help.
     match engine.settle(MAX_STEPS) {
         Idle::Finished => {}
-        Idle::BudgetSpent | Idle::WaitingForTimer(_) => eprintln!("stopped after {MAX_STEPS} steps without the executions ending"),
+        Idle::BudgetSpent | Idle::WaitingForTimer(_) => {
+            eprintln!("stopped after {MAX_STEPS} steps without the executions ending")
+        }
         Idle::WaitingForOutside => {
             if engine.execution(id).is_running() {
                 let pending: Vec<Value> = engine
@@ -199,12 +203,17 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         "output": e.output, "error": e.error, "cause": e.cause,
     });
     out["executions"] = tree(&engine, id);
-    let express = engine.machine(&arn).is_some_and(|m| m.machine_type == MachineType::Express);
+    let express = engine
+        .machine(&arn)
+        .is_some_and(|m| m.machine_type == MachineType::Express);
     if history && express {
         // AWS keeps no history of an Express execution: its events are CloudWatch Logs records.
         out["logs"] = Value::from(stepwise_engine::express::log_records(e, true));
     } else if history {
-        out["history"] = engine.get_execution_history(&e.arn, false, true).map_err(|e| api_error(&e))?["events"].clone();
+        out["history"] = engine
+            .get_execution_history(&e.arn, false, true)
+            .map_err(|e| api_error(&e))?["events"]
+            .clone();
     }
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     Ok(ExitCode::SUCCESS)
@@ -213,20 +222,31 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
 /// The number after a flag (`--max-value-depth 50`).
 fn number<T: std::str::FromStr>(flag: &str, value: Option<&String>) -> Result<T, String> {
     let text = value.ok_or(format!("{flag} needs a number"))?;
-    text.parse().map_err(|_| format!("{flag}: bad number {text}"))
+    text.parse()
+        .map_err(|_| format!("{flag}: bad number {text}"))
 }
 
 /// The execution and the children it started, recursively.
 fn tree(engine: &Engine, id: stepwise_engine::ExecutionId) -> Value {
     let e = engine.execution(id);
-    let children: Vec<Value> = engine.children(id).into_iter().map(|c| tree(engine, c)).collect();
+    let children: Vec<Value> = engine
+        .children(id)
+        .into_iter()
+        .map(|c| tree(engine, c))
+        .collect();
     json!({"executionArn": e.arn, "status": e.status.as_str(), "children": children})
 }
 
 fn api_error(e: &stepwise_engine::ApiError) -> String {
     let mut s = e.to_string();
     for d in &e.diagnostics {
-        s.push_str(&format!("\n  {:?} {} at {}: {}", d.severity, d.code, d.location.as_deref().unwrap_or("/"), d.message));
+        s.push_str(&format!(
+            "\n  {:?} {} at {}: {}",
+            d.severity,
+            d.code,
+            d.location.as_deref().unwrap_or("/"),
+            d.message
+        ));
     }
     s
 }
@@ -342,14 +362,23 @@ fn conformance_cmd(args: &[String]) -> Result<ExitCode, String> {
         };
         let r = conformance::run_case(&case);
         // A closed pipe (`| head`) ends the listing quietly instead of panicking.
-        if writeln!(std::io::stdout(), "{}", serde_json::to_string(&r).unwrap_or_default()).is_err() {
+        if writeln!(
+            std::io::stdout(),
+            "{}",
+            serde_json::to_string(&r).unwrap_or_default()
+        )
+        .is_err()
+        {
             return Ok(ExitCode::SUCCESS);
         }
         results.push(r);
     }
     let tally = conformance::tally(&results);
     if verbose {
-        eprintln!("{:<22} {:>6} {:>6} {:>8}", "group", "cases", "pass", "history");
+        eprintln!(
+            "{:<22} {:>6} {:>6} {:>8}",
+            "group", "cases", "pass", "history"
+        );
         for (g, t) in &tally {
             eprintln!("{g:<22} {:>6} {:>6} {:>8}", t.total, t.pass, t.history_pass);
         }

@@ -166,8 +166,19 @@ fn map_iterations_count_towards_the_execution_total() {
             "ItemProcessor": iteration.clone(), "End": true}}})
     };
     let o = run("var-map", def(45), None, json!({}));
-    assert_eq!(o.json["error"], "States.DataLimitExceeded", "{}", o.json["cause"]);
-    assert!(o.json["cause"].as_str().unwrap().contains("10485760 bytes per execution"), "{}", o.json["cause"]);
+    assert_eq!(
+        o.json["error"], "States.DataLimitExceeded",
+        "{}",
+        o.json["cause"]
+    );
+    assert!(
+        o.json["cause"]
+            .as_str()
+            .unwrap()
+            .contains("10485760 bytes per execution"),
+        "{}",
+        o.json["cause"]
+    );
     let o = run("var-map-ok", def(40), None, json!({}));
     assert_eq!(o.json["status"], "SUCCEEDED", "{}", o.json["cause"]);
 }
@@ -323,7 +334,14 @@ fn timeout_paths_out_of_range_fail_instead_of_timing_out_at_once() {
         "Parameters": {"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}}, "HeartbeatSecondsPath": "$.h", "End": true}}});
     let o = run("heartbeat-path", def, None, json!({"h": 100000000}));
     assert_eq!(o.json["error"], "States.Runtime", "{}", o.json);
-    assert!(o.json["cause"].as_str().unwrap().contains("HeartbeatSeconds field must be at most"), "{}", o.json["cause"]);
+    assert!(
+        o.json["cause"]
+            .as_str()
+            .unwrap()
+            .contains("HeartbeatSeconds field must be at most"),
+        "{}",
+        o.json["cause"]
+    );
 }
 
 #[test]

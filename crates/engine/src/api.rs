@@ -16,7 +16,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(name: &str, message: impl Into<String>) -> Self {
-        Self { name: name.to_owned(), message: message.into(), diagnostics: Vec::new() }
+        Self {
+            name: name.to_owned(),
+            message: message.into(),
+            diagnostics: Vec::new(),
+        }
     }
 }
 
@@ -67,10 +71,15 @@ pub fn check_name(name: &str) -> Result<(), ApiError> {
     use stepwise_asl::arn::NameError;
     stepwise_asl::arn::check_name(name).map_err(|e| {
         let why = match e {
-            NameError::Empty | NameError::TooLong { .. } => "must be 1 to 80 characters".to_string(),
+            NameError::Empty | NameError::TooLong { .. } => {
+                "must be 1 to 80 characters".to_string()
+            }
             NameError::Forbidden(c) => format!("character {c:?} is not allowed"),
         };
-        ApiError::new(names::INVALID_NAME, format!("Invalid Name: '{name}' ({why})"))
+        ApiError::new(
+            names::INVALID_NAME,
+            format!("Invalid Name: '{name}' ({why})"),
+        )
     })
 }
 
@@ -82,7 +91,11 @@ mod tests {
     fn names_follow_aws_rules() {
         assert!(check_name("HelloWorld-1_a.b").is_ok());
         for bad in ["", "a b", "a/b", "x*", &"n".repeat(81), "tab\t"] {
-            assert_eq!(check_name(bad).unwrap_err().name, names::INVALID_NAME, "{bad:?}");
+            assert_eq!(
+                check_name(bad).unwrap_err().name,
+                names::INVALID_NAME,
+                "{bad:?}"
+            );
         }
     }
 }

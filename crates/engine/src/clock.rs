@@ -55,7 +55,12 @@ pub fn iso8601(millis: i64) -> String {
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
     if !(0..=9999).contains(&y) {
-        return format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z", rem / 3600, (rem % 3600) / 60, rem % 60);
+        return format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
+            rem / 3600,
+            (rem % 3600) / 60,
+            rem % 60
+        );
     }
     // Timestamps are written for every context object and history read: digits by hand,
     // without the formatting machinery.
@@ -74,7 +79,15 @@ pub fn iso8601(millis: i64) -> String {
     put(14, (rem % 3600) / 60, 2);
     put(17, rem % 60, 2);
     put(20, ms, 3);
-    for (at, c) in [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'.'), (23, b'Z')] {
+    for (at, c) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+        (23, b'Z'),
+    ] {
         out[at] = c;
     }
     out.iter().map(|&b| b as char).collect()
@@ -113,10 +126,19 @@ pub fn parse_iso8601(s: &str) -> Option<i64> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let t = s.get(r)?;
-        if t.bytes().all(|c| c.is_ascii_digit()) { t.parse().ok() } else { None }
+        if t.bytes().all(|c| c.is_ascii_digit()) {
+            t.parse().ok()
+        } else {
+            None
+        }
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') || b[13] != b':' || b[16] != b':' {
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -159,14 +181,31 @@ mod tests {
     fn formats_and_parses_round_trip() {
         assert_eq!(iso8601(DEFAULT_EPOCH_MILLIS), "2025-01-01T00:00:00.000Z");
         assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(parse_iso8601("2025-01-01T00:00:00Z"), Some(DEFAULT_EPOCH_MILLIS));
-        assert_eq!(parse_iso8601("2025-01-01T02:00:00.5+02:00"), Some(DEFAULT_EPOCH_MILLIS + 500));
-        assert_eq!(parse_iso8601("2024-02-29T12:34:56.789Z").map(iso8601).as_deref(), Some("2024-02-29T12:34:56.789Z"));
+        assert_eq!(
+            parse_iso8601("2025-01-01T00:00:00Z"),
+            Some(DEFAULT_EPOCH_MILLIS)
+        );
+        assert_eq!(
+            parse_iso8601("2025-01-01T02:00:00.5+02:00"),
+            Some(DEFAULT_EPOCH_MILLIS + 500)
+        );
+        assert_eq!(
+            parse_iso8601("2024-02-29T12:34:56.789Z")
+                .map(iso8601)
+                .as_deref(),
+            Some("2024-02-29T12:34:56.789Z")
+        );
         assert_eq!(iso8601(-1), "1969-12-31T23:59:59.999Z");
         assert_eq!(iso8601(253_402_300_799_999), "9999-12-31T23:59:59.999Z");
         // Beyond four-digit years the general formatter takes over.
         assert_eq!(iso8601(253_402_300_800_000), "10000-01-01T00:00:00.000Z");
-        for bad in ["", "2025-01-01", "2025-13-01T00:00:00Z", "2025-01-01T00:00:00", "x025-01-01T00:00:00Z"] {
+        for bad in [
+            "",
+            "2025-01-01",
+            "2025-13-01T00:00:00Z",
+            "2025-01-01T00:00:00",
+            "x025-01-01T00:00:00Z",
+        ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }
     }

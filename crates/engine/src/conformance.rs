@@ -4,8 +4,8 @@
 
 use crate::{Engine, EngineConfig, ExecutionStatus, Idle};
 use serde::Serialize;
-use stepwise_json::{json, Value};
 use std::collections::BTreeMap;
+use stepwise_json::{json, Value};
 
 /// What one case produced, and whether it matched.
 #[derive(Clone, Debug, Serialize)]
@@ -24,7 +24,11 @@ pub struct CaseResult {
 const STEP_BUDGET: usize = 200_000;
 
 pub fn run_case(case: &Value) -> CaseResult {
-    let name = case.get("name").and_then(Value::as_str).unwrap_or("?").to_owned();
+    let name = case
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_owned();
     match run_inner(case) {
         Ok(r) => r,
         Err(why) => CaseResult {
@@ -41,37 +45,64 @@ pub fn run_case(case: &Value) -> CaseResult {
 }
 
 fn run_inner(case: &Value) -> Result<CaseResult, String> {
-    let name = case.get("name").and_then(Value::as_str).unwrap_or("?").to_owned();
+    let name = case
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_owned();
     let definition = case.get("definition").ok_or("case has no definition")?;
     let mut engine = Engine::new(EngineConfig::default());
     if let Some(Value::Object(machines)) = case.get("state_machines") {
         for (n, d) in machines {
-            engine.create_state_machine(n, &d.to_string()).map_err(|e| format!("child machine {n}: {e}"))?;
+            engine
+                .create_state_machine(n, &d.to_string())
+                .map_err(|e| format!("child machine {n}: {e}"))?;
         }
     }
     if let Some(Value::Object(cm)) = case.get("child_mocks") {
         for (machine, lists) in cm {
-            engine.set_state_mocks(machine, lists).map_err(|e| e.to_string())?;
+            engine
+                .set_state_mocks(machine, lists)
+                .map_err(|e| e.to_string())?;
         }
     }
     let main_name = "main";
     if let Some(m) = case.get("mocks") {
-        engine.set_state_mocks(main_name, m).map_err(|e| e.to_string())?;
+        engine
+            .set_state_mocks(main_name, m)
+            .map_err(|e| e.to_string())?;
     }
-    let arn = engine.create_state_machine(main_name, &definition.to_string()).map_err(|e| {
-        let diags: Vec<String> = e.diagnostics.iter().map(|d| format!("{} {} at {:?}", d.code, d.message, d.location)).collect();
-        format!("create: {e} {diags:?}")
-    })?;
+    let arn = engine
+        .create_state_machine(main_name, &definition.to_string())
+        .map_err(|e| {
+            let diags: Vec<String> = e
+                .diagnostics
+                .iter()
+                .map(|d| format!("{} {} at {:?}", d.code, d.message, d.location))
+                .collect();
+            format!("create: {e} {diags:?}")
+        })?;
     let mut input = case.get("input").cloned().unwrap_or(json!({}));
     // Some recordings kept the execution input as its JSON text; the execution got the value.
     if let Some(v) = input.as_str().and_then(parse_json_text) {
         input = v;
     }
-    let id = engine.start_execution(&arn, Some("conformance"), Some(&input.to_string())).map_err(|e| e.to_string())?;
+    let id = engine
+        .start_execution(&arn, Some("conformance"), Some(&input.to_string()))
+        .map_err(|e| e.to_string())?;
     let callbacks: BTreeMap<String, Vec<Value>> = case
         .get("callbacks")
         .and_then(Value::as_object)
-        .map(|o| o.iter().map(|(k, v)| (k.to_string(), v.as_array().map(|a| a.to_vec()).unwrap_or_default())).collect())
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        v.as_array().map(|a| a.to_vec()).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     let mut answered: BTreeMap<String, ()> = BTreeMap::new();
@@ -86,17 +117,26 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
                 continue;
             }
             answered.insert(p.token.clone(), ());
-            let Some(list) = callbacks.get(&p.state_name) else { continue };
+            let Some(list) = callbacks.get(&p.state_name) else {
+                continue;
+            };
             let n = used.entry(p.state_name.clone()).or_insert(0);
-            let Some(cb) = list.get(*n).cloned() else { continue };
+            let Some(cb) = list.get(*n).cloned() else {
+                continue;
+            };
             *n += 1;
-            let beats = cb.get("SendTaskHeartbeat").and_then(Value::as_u64).unwrap_or(0);
+            let beats = cb
+                .get("SendTaskHeartbeat")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
             for _ in 0..beats {
                 let _ = engine.send_task_heartbeat(&p.token);
             }
             if let Some(s) = cb.get("SendTaskSuccess") {
                 let out = s.get("Output").cloned().unwrap_or(Value::Null);
-                engine.send_task_success(&p.token, &out.to_string()).map_err(|e| e.to_string())?;
+                engine
+                    .send_task_success(&p.token, &out.to_string())
+                    .map_err(|e| e.to_string())?;
                 acted = true;
             } else if let Some(f) = cb.get("SendTaskFailure") {
                 let err = f.get("Error").and_then(Value::as_str);
@@ -104,7 +144,9 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 });
-                engine.send_task_failure(&p.token, err, cause.as_deref()).map_err(|e| e.to_string())?;
+                engine
+                    .send_task_failure(&p.token, err, cause.as_deref())
+                    .map_err(|e| e.to_string())?;
                 acted = true;
             }
         }
@@ -129,7 +171,11 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
     let wildcards: Vec<String> = case
         .get("wildcards")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|w| w.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|w| w.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let skip: Vec<String> = case
         .get("skip_paths")
@@ -142,7 +188,10 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
                 .collect()
         })
         .unwrap_or_default();
-    let m = Matcher { wildcards: &wildcards, skip: &skip };
+    let m = Matcher {
+        wildcards: &wildcards,
+        skip: &skip,
+    };
     let mut why = Vec::new();
     let status = exec.status.as_str();
     let want_status = expected.get("status").and_then(Value::as_str).unwrap_or("");
@@ -152,7 +201,11 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
     if let Some(out) = expected.get("output") {
         match &exec.output {
             Some(actual) if m.matches(out, actual) => {}
-            actual => why.push(format!("output {} != expected {}", short(actual.as_ref().unwrap_or(&Value::Null)), short(out))),
+            actual => why.push(format!(
+                "output {} != expected {}",
+                short(actual.as_ref().unwrap_or(&Value::Null)),
+                short(out)
+            )),
         }
     }
     if let Some(err) = expected.get("error") {
@@ -173,7 +226,12 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
         Some(events) => {
             let want: Vec<(&str, bool)> = events
                 .iter()
-                .map(|e| (e.get("type").and_then(Value::as_str).unwrap_or(""), e.get("id").is_some_and(Value::is_u64)))
+                .map(|e| {
+                    (
+                        e.get("type").and_then(Value::as_str).unwrap_or(""),
+                        e.get("id").is_some_and(Value::is_u64),
+                    )
+                })
                 .collect();
             let got: Vec<&str> = exec.history.iter().map(|e| e.event_type).collect();
             if !same_history(&want, &got) {
@@ -228,7 +286,10 @@ fn same_history(want: &[(&str, bool)], got: &[&str]) -> bool {
 fn short(v: &Value) -> String {
     let s = v.to_string();
     if s.len() > 300 {
-        format!("{}…", &s[..s.char_indices().nth(300).map_or(s.len(), |(i, _)| i)])
+        format!(
+            "{}…",
+            &s[..s.char_indices().nth(300).map_or(s.len(), |(i, _)| i)]
+        )
     } else {
         s
     }
@@ -248,25 +309,43 @@ impl Matcher<'_> {
             // A string that is one placeholder stands for any single value.
             (Value::String(e), a) if is_placeholder(e) && !a.is_object() && !a.is_array() => true,
             (Value::String(e), Value::String(a)) => {
-                placeholder_match(e, a) || match (parse_json_text(e), parse_json_text(a)) {
-                    (Some(ev), Some(av)) => self.matches(&ev, &av),
-                    _ => false,
-                }
+                placeholder_match(e, a)
+                    || match (parse_json_text(e), parse_json_text(a)) {
+                        (Some(ev), Some(av)) => self.matches(&ev, &av),
+                        _ => false,
+                    }
             }
             // The recording decoded JSON text into objects; the engine gives text.
-            (Value::Object(_) | Value::Array(_), Value::String(a)) => match serde_json::from_str::<Value>(a) {
-                Ok(av) => self.matches(expected, &av),
-                Err(_) => false,
-            },
-            (Value::Object(e), Value::Object(a)) => {
-                let keys_e: Vec<&str> = e.keys().map(|k| k.as_str()).filter(|k| !self.skip.iter().any(|s| s == k)).collect();
-                let keys_a: Vec<&str> = a.keys().map(|k| k.as_str()).filter(|k| !self.skip.iter().any(|s| s == k)).collect();
-                keys_e.len() == keys_a.len() && keys_e.iter().all(|k| a.get(k).is_some_and(|av| self.matches(&e[*k], av)))
+            (Value::Object(_) | Value::Array(_), Value::String(a)) => {
+                match serde_json::from_str::<Value>(a) {
+                    Ok(av) => self.matches(expected, &av),
+                    Err(_) => false,
+                }
             }
-            (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| self.matches(x, y)),
+            (Value::Object(e), Value::Object(a)) => {
+                let keys_e: Vec<&str> = e
+                    .keys()
+                    .map(|k| k.as_str())
+                    .filter(|k| !self.skip.iter().any(|s| s == k))
+                    .collect();
+                let keys_a: Vec<&str> = a
+                    .keys()
+                    .map(|k| k.as_str())
+                    .filter(|k| !self.skip.iter().any(|s| s == k))
+                    .collect();
+                keys_e.len() == keys_a.len()
+                    && keys_e
+                        .iter()
+                        .all(|k| a.get(k).is_some_and(|av| self.matches(&e[*k], av)))
+            }
+            (Value::Array(e), Value::Array(a)) => {
+                e.len() == a.len() && e.iter().zip(a).all(|(x, y)| self.matches(x, y))
+            }
             (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
             (Value::Null, Value::String(a)) => a == "null",
-            (e, Value::String(a)) if !e.is_string() => serde_json::from_str::<Value>(a).is_ok_and(|av| &av == e),
+            (e, Value::String(a)) if !e.is_string() => {
+                serde_json::from_str::<Value>(a).is_ok_and(|av| &av == e)
+            }
             (e, a) => e == a,
         }
     }
@@ -305,7 +384,9 @@ fn placeholder_match(pattern: &str, actual: &str) -> bool {
     if parts.len() == 1 {
         return pattern == actual;
     }
-    let Some(mut remaining) = actual.strip_prefix(parts[0]) else { return false };
+    let Some(mut remaining) = actual.strip_prefix(parts[0]) else {
+        return false;
+    };
     let last = parts.len() - 1;
     for (i, p) in parts.iter().enumerate().skip(1) {
         if i == last {
@@ -346,8 +427,14 @@ mod tests {
     #[test]
     fn placeholders_and_wildcards() {
         let w = vec!["date".to_owned()];
-        let m = Matcher { wildcards: &w, skip: &[] };
-        assert!(m.matches(&json!("arn:aws:states:x:<ArnPart_0idx>:y"), &json!("arn:aws:states:x:abc:y")));
+        let m = Matcher {
+            wildcards: &w,
+            skip: &[],
+        };
+        assert!(m.matches(
+            &json!("arn:aws:states:x:<ArnPart_0idx>:y"),
+            &json!("arn:aws:states:x:abc:y")
+        ));
         assert!(!m.matches(&json!("arn:<a>:y"), &json!("arn:b:z")));
         assert!(m.matches(&json!("date"), &json!(12345)));
         assert!(m.matches(&json!({"a": [1, "<uuid:1>"]}), &json!({"a": [1.0, "u-u"]})));

@@ -4,10 +4,11 @@
 use crate::api::{check_name, names, ApiError};
 use crate::clock::{self, iso8601};
 use crate::config::EngineConfig;
-use crate::execution::{Execution, ExecutionId, ExecutionStatus, Frame, FrameRole, ParentLink, Phase, TaskOutcome};
+use crate::execution::{
+    Execution, ExecutionId, ExecutionStatus, Frame, FrameRole, ParentLink, Phase, TaskOutcome,
+};
 use crate::history::{payload_text, Details, Field, HistoryEvent};
 use crate::mocks::Mocks;
-use stepwise_json::{json, Map, Value};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use stepwise_asl::scope::SplitMix64;
 use stepwise_asl::validate;
 pub use stepwise_asl::validate::MachineType;
 use stepwise_asl::StatesError;
+use stepwise_json::{json, Map, Value};
 
 /// A registered state machine.
 #[derive(Clone, Debug)]
@@ -79,11 +81,32 @@ pub struct PendingTask {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Work {
-    Advance { exec: usize, frame: usize, gen: u64 },
-    TaskTimeout { exec: usize, frame: usize, gen: u64 },
-    Heartbeat { exec: usize, frame: usize, gen: u64, deadline: i64 },
-    ExecutionTimeout { exec: usize, deadline: Deadline },
-    Complete { exec: usize, frame: usize, gen: u64, outcome: TaskOutcome },
+    Advance {
+        exec: usize,
+        frame: usize,
+        gen: u64,
+    },
+    TaskTimeout {
+        exec: usize,
+        frame: usize,
+        gen: u64,
+    },
+    Heartbeat {
+        exec: usize,
+        frame: usize,
+        gen: u64,
+        deadline: i64,
+    },
+    ExecutionTimeout {
+        exec: usize,
+        deadline: Deadline,
+    },
+    Complete {
+        exec: usize,
+        frame: usize,
+        gen: u64,
+        outcome: TaskOutcome,
+    },
 }
 
 /// Why an execution's time runs out.
@@ -164,7 +187,9 @@ pub struct Engine {
 impl Engine {
     pub fn new(config: EngineConfig) -> Self {
         Engine {
-            now: config.epoch_millis.clamp(-clock::MAX_MILLIS, clock::MAX_MILLIS),
+            now: config
+                .epoch_millis
+                .clamp(-clock::MAX_MILLIS, clock::MAX_MILLIS),
             seq: 0,
             rng: SplitMix64(config.seed),
             config,
@@ -195,16 +220,34 @@ impl Engine {
 
     // ---- state machines ----------------------------------------------------------------
 
-    fn compile(&self, definition_text: &str, machine_type: MachineType) -> Result<Arc<Definition>, ApiError> {
+    fn compile(
+        &self,
+        definition_text: &str,
+        machine_type: MachineType,
+    ) -> Result<Arc<Definition>, ApiError> {
         if definition_text.len() > self.config.limits.max_definition_bytes {
-            return Err(ApiError::new(names::INVALID_DEFINITION, "Definition exceeds the maximum size of 1 MB"));
+            return Err(ApiError::new(
+                names::INVALID_DEFINITION,
+                "Definition exceeds the maximum size of 1 MB",
+            ));
         }
         // Validation builds the definition as its last check: what validates is what is created.
         match validate::compile_text_with(definition_text, &validate::Options { machine_type }) {
-            (diagnostics, Some(definition)) if validate::is_valid(&diagnostics) => Ok(Arc::new(definition)),
+            (diagnostics, Some(definition)) if validate::is_valid(&diagnostics) => {
+                Ok(Arc::new(definition))
+            }
             (diagnostics, _) => {
-                let first = diagnostics.iter().find(|d| d.severity == validate::Severity::Error);
-                let msg = first.map(|d| format!("Invalid State Machine Definition: '{}: {}'", d.code, d.message)).unwrap_or_default();
+                let first = diagnostics
+                    .iter()
+                    .find(|d| d.severity == validate::Severity::Error);
+                let msg = first
+                    .map(|d| {
+                        format!(
+                            "Invalid State Machine Definition: '{}: {}'",
+                            d.code, d.message
+                        )
+                    })
+                    .unwrap_or_default();
                 let mut e = ApiError::new(names::INVALID_DEFINITION, msg);
                 e.diagnostics = diagnostics;
                 Err(e)
@@ -212,40 +255,75 @@ impl Engine {
         }
     }
 
-    pub fn create_state_machine(&mut self, name: &str, definition_text: &str) -> Result<String, ApiError> {
+    pub fn create_state_machine(
+        &mut self,
+        name: &str,
+        definition_text: &str,
+    ) -> Result<String, ApiError> {
         self.create_state_machine_of_type(name, definition_text, MachineType::Standard)
     }
 
     /// [`Engine::create_state_machine`] for a given type: an Express machine refuses the
     /// `.sync` and `.waitForTaskToken` integrations when it is created, as AWS does.
-    pub fn create_state_machine_of_type(&mut self, name: &str, definition_text: &str, machine_type: MachineType) -> Result<String, ApiError> {
+    pub fn create_state_machine_of_type(
+        &mut self,
+        name: &str,
+        definition_text: &str,
+        machine_type: MachineType,
+    ) -> Result<String, ApiError> {
         check_name(name)?;
         let arn = self.machine_arn(name);
         let definition = self.compile(definition_text, machine_type)?;
         if let Some(existing) = self.machines.get(&arn) {
-            if &*existing.definition_text == definition_text && existing.machine_type == machine_type {
+            if &*existing.definition_text == definition_text
+                && existing.machine_type == machine_type
+            {
                 return Ok(arn);
             }
-            return Err(ApiError::new(names::STATE_MACHINE_ALREADY_EXISTS, format!("State Machine Already Exists: '{arn}'")));
+            return Err(ApiError::new(
+                names::STATE_MACHINE_ALREADY_EXISTS,
+                format!("State Machine Already Exists: '{arn}'"),
+            ));
         }
         self.machines.insert(
             arn.clone(),
-            Machine { name: name.to_owned(), arn: arn.clone(), definition_text: definition_text.into(), definition, creation_millis: self.now, machine_type },
+            Machine {
+                name: name.to_owned(),
+                arn: arn.clone(),
+                definition_text: definition_text.into(),
+                definition,
+                creation_millis: self.now,
+                machine_type,
+            },
         );
         Ok(arn)
     }
 
-    pub fn update_state_machine(&mut self, arn: &str, definition_text: &str) -> Result<(), ApiError> {
-        let machine_type = self.machines.get(arn).ok_or_else(|| machine_missing(arn))?.machine_type;
+    pub fn update_state_machine(
+        &mut self,
+        arn: &str,
+        definition_text: &str,
+    ) -> Result<(), ApiError> {
+        let machine_type = self
+            .machines
+            .get(arn)
+            .ok_or_else(|| machine_missing(arn))?
+            .machine_type;
         let definition = self.compile(definition_text, machine_type)?;
-        let m = self.machines.get_mut(arn).ok_or_else(|| machine_missing(arn))?;
+        let m = self
+            .machines
+            .get_mut(arn)
+            .ok_or_else(|| machine_missing(arn))?;
         m.definition = definition;
         m.definition_text = definition_text.into();
         Ok(())
     }
 
     pub fn delete_state_machine(&mut self, arn: &str) -> Result<(), ApiError> {
-        self.machines.remove(arn).map(|_| ()).ok_or_else(|| machine_missing(arn))
+        self.machines
+            .remove(arn)
+            .map(|_| ())
+            .ok_or_else(|| machine_missing(arn))
     }
 
     pub fn machine(&self, arn: &str) -> Option<&Machine> {
@@ -280,13 +358,16 @@ impl Engine {
 
     /// Loads a Step Functions Local mock config; tasks it does not cover wait to be completed by hand.
     pub fn set_mock_config(&mut self, config: &Value) -> Result<(), ApiError> {
-        self.mocks = Mocks::load_mock_config(config, None).map_err(|m| ApiError::new(names::VALIDATION, m))?;
+        self.mocks = Mocks::load_mock_config(config, None)
+            .map_err(|m| ApiError::new(names::VALIDATION, m))?;
         Ok(())
     }
 
     /// Per-state answer lists (the conformance corpus' format) for one machine.
     pub fn set_state_mocks(&mut self, machine_name: &str, lists: &Value) -> Result<(), ApiError> {
-        self.mocks.set_state_lists(machine_name, lists).map_err(|m| ApiError::new(names::VALIDATION, m))
+        self.mocks
+            .set_state_lists(machine_name, lists)
+            .map_err(|m| ApiError::new(names::VALIDATION, m))
     }
 
     // ---- executions -------------------------------------------------------------------
@@ -308,21 +389,46 @@ impl Engine {
         self.executions[id.0 as usize].children.clone()
     }
 
-    pub fn start_execution(&mut self, machine_arn: &str, name: Option<&str>, input_text: Option<&str>) -> Result<ExecutionId, ApiError> {
+    pub fn start_execution(
+        &mut self,
+        machine_arn: &str,
+        name: Option<&str>,
+        input_text: Option<&str>,
+    ) -> Result<ExecutionId, ApiError> {
         let input = match input_text.map(str::trim) {
             None | Some("") => json!({}),
-            Some(t) => serde_json::from_str::<Value>(t)
-                .map_err(|e| ApiError::new(names::INVALID_EXECUTION_INPUT, format!("Invalid execution input: {e}")))?,
+            Some(t) => serde_json::from_str::<Value>(t).map_err(|e| {
+                ApiError::new(
+                    names::INVALID_EXECUTION_INPUT,
+                    format!("Invalid execution input: {e}"),
+                )
+            })?,
         };
         self.start_with_value(machine_arn, name, input, None)
     }
 
-    pub(crate) fn start_with_value(&mut self, machine_arn: &str, name: Option<&str>, input: Value, parent: Option<ParentLink>) -> Result<ExecutionId, ApiError> {
-        let machine = self.machines.get(machine_arn).ok_or_else(|| machine_missing(machine_arn))?.clone();
+    pub(crate) fn start_with_value(
+        &mut self,
+        machine_arn: &str,
+        name: Option<&str>,
+        input: Value,
+        parent: Option<ParentLink>,
+    ) -> Result<ExecutionId, ApiError> {
+        let machine = self
+            .machines
+            .get(machine_arn)
+            .ok_or_else(|| machine_missing(machine_arn))?
+            .clone();
         // Serialized once: for the size limit and for the ExecutionStarted event.
         let input_text = payload_text(&input);
         if input_text.len() > self.config.limits.max_payload_bytes {
-            return Err(ApiError::new(names::INVALID_EXECUTION_INPUT, format!("Input exceeds the maximum size of {} bytes", self.config.limits.max_payload_bytes)));
+            return Err(ApiError::new(
+                names::INVALID_EXECUTION_INPUT,
+                format!(
+                    "Input exceeds the maximum size of {} bytes",
+                    self.config.limits.max_payload_bytes
+                ),
+            ));
         }
         let name = match name {
             Some(n) => {
@@ -335,32 +441,69 @@ impl Engine {
         let arn = if express {
             // AWS: Express executions may share a name; each still gets an ARN of its own.
             let run = stepwise_asl::scope::uuid_v4(&mut self.rng);
-            arn::express_execution_arn(&self.config.region, &self.config.account, &machine.name, &name, &run)
+            arn::express_execution_arn(
+                &self.config.region,
+                &self.config.account,
+                &machine.name,
+                &name,
+                &run,
+            )
         } else {
-            arn::execution_arn(&self.config.region, &self.config.account, &machine.name, &name)
+            arn::execution_arn(
+                &self.config.region,
+                &self.config.account,
+                &machine.name,
+                &name,
+            )
         };
-        if let Some(existing) = self.by_arn.get(&arn).map(|id| &self.executions[id.0 as usize]) {
+        if let Some(existing) = self
+            .by_arn
+            .get(&arn)
+            .map(|id| &self.executions[id.0 as usize])
+        {
             // AWS: the same name with the same input on a running execution is idempotent.
             if existing.is_running() && existing.input == input {
                 return Ok(existing.id);
             }
-            return Err(ApiError::new(names::EXECUTION_ALREADY_EXISTS, format!("Execution Already Exists: '{arn}'")));
+            return Err(ApiError::new(
+                names::EXECUTION_ALREADY_EXISTS,
+                format!("Execution Already Exists: '{arn}'"),
+            ));
         }
         if self.executions.len() >= self.config.limits.max_executions {
-            return Err(ApiError::new(names::EXECUTION_LIMIT_EXCEEDED, format!("This workspace holds the maximum of {} executions", self.config.limits.max_executions)));
+            return Err(ApiError::new(
+                names::EXECUTION_LIMIT_EXCEEDED,
+                format!(
+                    "This workspace holds the maximum of {} executions",
+                    self.config.limits.max_executions
+                ),
+            ));
         }
         let depth = match &parent {
             Some(p) => self.executions[p.execution.0 as usize].depth + 1,
             None => 0,
         };
         if depth > self.config.limits.max_nesting_depth {
-            return Err(ApiError::new(names::EXECUTION_LIMIT_EXCEEDED, format!("Nested executions are limited to a depth of {}", self.config.limits.max_nesting_depth)));
+            return Err(ApiError::new(
+                names::EXECUTION_LIMIT_EXCEEDED,
+                format!(
+                    "Nested executions are limited to a depth of {}",
+                    self.config.limits.max_nesting_depth
+                ),
+            ));
         }
         // A child whose input names its parent is linked to it even when started by the API.
         let parent = parent.or_else(|| {
-            let by = input.get("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID")?.as_str()?;
+            let by = input
+                .get("AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID")?
+                .as_str()?;
             let pid = self.execution_by_arn(by)?;
-            Some(ParentLink { execution: pid, state_name: None, waiting_frame: None, pattern_sync2: false })
+            Some(ParentLink {
+                execution: pid,
+                state_name: None,
+                waiting_frame: None,
+                pattern_sync2: false,
+            })
         });
         let id = ExecutionId(self.executions.len() as u32);
         self.by_arn.insert(arn.clone(), id);
@@ -368,7 +511,13 @@ impl Engine {
             self.executions[p.execution.0 as usize].children.push(id);
         }
         let def = machine.definition.clone();
-        let root = Frame::new(Vec::new(), FrameRole::Root, def.states.start_at, input.clone(), Map::new());
+        let root = Frame::new(
+            Vec::new(),
+            FrameRole::Root,
+            def.states.start_at,
+            input.clone(),
+            Map::new(),
+        );
         self.running += 1;
         self.executions.push(Execution {
             id,
@@ -400,15 +549,29 @@ impl Engine {
             exec,
             None,
             "ExecutionStarted",
-            Details::new("executionStartedEventDetails").payload("input", input_text).text("roleArn", self.config.role_arn.as_str()),
+            Details::new("executionStartedEventDetails")
+                .payload("input", input_text)
+                .text("roleArn", self.config.role_arn.as_str()),
             None,
         );
         self.executions[exec].frames[0].last_event = 0;
-        let (max_millis, max_deadline) = if express { (EXPRESS_MAX_EXECUTION_MILLIS, Deadline::ExpressMaxDuration) } else { (clock::MAX_EXECUTION_MILLIS, Deadline::MaxDuration) };
+        let (max_millis, max_deadline) = if express {
+            (EXPRESS_MAX_EXECUTION_MILLIS, Deadline::ExpressMaxDuration)
+        } else {
+            (clock::MAX_EXECUTION_MILLIS, Deadline::MaxDuration)
+        };
         let max_due = clock::later(self.now, max_millis);
-        let timeout_due = def.timeout_seconds.map(|t| clock::later(self.now, (t as i64).saturating_mul(1000)));
+        let timeout_due = def
+            .timeout_seconds
+            .map(|t| clock::later(self.now, (t as i64).saturating_mul(1000)));
         if let Some(due) = timeout_due {
-            self.push(due, Work::ExecutionTimeout { exec, deadline: Deadline::TimeoutSeconds });
+            self.push(
+                due,
+                Work::ExecutionTimeout {
+                    exec,
+                    deadline: Deadline::TimeoutSeconds,
+                },
+            );
         }
         if timeout_due.is_none_or(|t| t > max_due) {
             self.backstops.insert((max_due, exec), max_deadline);
@@ -418,20 +581,37 @@ impl Engine {
         Ok(id)
     }
 
-    pub fn stop_execution(&mut self, arn: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
-        let id = self.execution_by_arn(arn).ok_or_else(|| execution_missing(arn))?;
+    pub fn stop_execution(
+        &mut self,
+        arn: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let id = self
+            .execution_by_arn(arn)
+            .ok_or_else(|| execution_missing(arn))?;
         let exec = id.0 as usize;
         if !self.executions[exec].is_running() {
             return Ok(());
         }
-        let d = Details::new("executionAbortedEventDetails").maybe("error", error.map(Field::text)).maybe("cause", cause.map(Field::text));
+        let d = Details::new("executionAbortedEventDetails")
+            .maybe("error", error.map(Field::text))
+            .maybe("cause", cause.map(Field::text));
         self.emit_raw(exec, None, "ExecutionAborted", d, None);
-        self.end_execution(exec, ExecutionStatus::Aborted, None, error.map(str::to_owned), cause.map(str::to_owned));
+        self.end_execution(
+            exec,
+            ExecutionStatus::Aborted,
+            None,
+            error.map(str::to_owned),
+            cause.map(str::to_owned),
+        );
         Ok(())
     }
 
     pub fn describe_execution(&self, arn: &str) -> Result<Value, ApiError> {
-        let id = self.execution_by_arn(arn).ok_or_else(|| execution_missing(arn))?;
+        let id = self
+            .execution_by_arn(arn)
+            .ok_or_else(|| execution_missing(arn))?;
         Ok(self.describe(id))
     }
 
@@ -460,7 +640,10 @@ impl Engine {
         }
         o.insert("redriveCount".into(), json!(0));
         if let Some(p) = &e.parent {
-            o.insert("parentExecutionArn".into(), json!(self.execution(p.execution).arn));
+            o.insert(
+                "parentExecutionArn".into(),
+                json!(self.execution(p.execution).arn),
+            );
             if let Some(s) = &p.state_name {
                 o.insert("startedByState".into(), json!(s));
             }
@@ -468,14 +651,21 @@ impl Engine {
         Value::Object(o)
     }
 
-    pub fn list_executions(&self, machine_arn: Option<&str>, status: Option<&str>) -> Result<Value, ApiError> {
+    pub fn list_executions(
+        &self,
+        machine_arn: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Value, ApiError> {
         if let Some(m) = machine_arn {
-            if !self.machines.contains_key(m) && !self.executions.iter().any(|e| e.machine_arn == m) {
+            if !self.machines.contains_key(m) && !self.executions.iter().any(|e| e.machine_arn == m)
+            {
                 return Err(machine_missing(m));
             }
         }
         let status = match status {
-            Some(s) => Some(ExecutionStatus::parse(s).ok_or_else(|| ApiError::new(names::VALIDATION, format!("Unknown status filter '{s}'")))?),
+            Some(s) => Some(ExecutionStatus::parse(s).ok_or_else(|| {
+                ApiError::new(names::VALIDATION, format!("Unknown status filter '{s}'"))
+            })?),
             None => None,
         };
         let list: Vec<Value> = self
@@ -498,9 +688,21 @@ impl Engine {
         Ok(json!({ "executions": list }))
     }
 
-    pub fn get_execution_history(&self, arn: &str, reverse_order: bool, include_execution_data: bool) -> Result<Value, ApiError> {
-        let id = self.execution_by_arn(arn).ok_or_else(|| execution_missing(arn))?;
-        let mut events: Vec<Value> = self.execution(id).history.iter().map(|e| e.to_aws_json(include_execution_data)).collect();
+    pub fn get_execution_history(
+        &self,
+        arn: &str,
+        reverse_order: bool,
+        include_execution_data: bool,
+    ) -> Result<Value, ApiError> {
+        let id = self
+            .execution_by_arn(arn)
+            .ok_or_else(|| execution_missing(arn))?;
+        let mut events: Vec<Value> = self
+            .execution(id)
+            .history
+            .iter()
+            .map(|e| e.to_aws_json(include_execution_data))
+            .collect();
         if reverse_order {
             events.reverse();
         }
@@ -514,33 +716,61 @@ impl Engine {
             return Ok(t.clone());
         }
         if self.spent_tokens.contains_key(token) {
-            return Err(ApiError::new(names::TASK_DOES_NOT_EXIST, "Task Does Not Exist: the task of this token has already completed"));
+            return Err(ApiError::new(
+                names::TASK_DOES_NOT_EXIST,
+                "Task Does Not Exist: the task of this token has already completed",
+            ));
         }
         // Tokens this engine issues are "AQB" and 96 hex digits; anything else is malformed.
-        let well_formed = token.len() == 99 && token.starts_with("AQB") && token[3..].bytes().all(|b| b.is_ascii_hexdigit());
+        let well_formed = token.len() == 99
+            && token.starts_with("AQB")
+            && token[3..].bytes().all(|b| b.is_ascii_hexdigit());
         if !well_formed {
             let shown: String = token.chars().take(100).collect();
-            return Err(ApiError::new(names::INVALID_TOKEN, format!("Invalid Token: '{shown}'")));
+            return Err(ApiError::new(
+                names::INVALID_TOKEN,
+                format!("Invalid Token: '{shown}'"),
+            ));
         }
-        Err(ApiError::new(names::TASK_DOES_NOT_EXIST, "Task Does Not Exist: no task is waiting for this token"))
+        Err(ApiError::new(
+            names::TASK_DOES_NOT_EXIST,
+            "Task Does Not Exist: no task is waiting for this token",
+        ))
     }
 
     pub fn send_task_success(&mut self, token: &str, output_text: &str) -> Result<(), ApiError> {
         let t = self.token_target(token)?;
         if output_text.len() > self.config.limits.max_payload_bytes {
-            return Err(ApiError::new(names::INVALID_OUTPUT, "Output exceeds the maximum size of 256 KiB"));
+            return Err(ApiError::new(
+                names::INVALID_OUTPUT,
+                "Output exceeds the maximum size of 256 KiB",
+            ));
         }
-        let output: Value = serde_json::from_str(output_text).map_err(|e| ApiError::new(names::INVALID_OUTPUT, format!("Invalid output: {e}")))?;
+        let output: Value = serde_json::from_str(output_text)
+            .map_err(|e| ApiError::new(names::INVALID_OUTPUT, format!("Invalid output: {e}")))?;
         self.complete_token(token, t, TaskOutcome::Succeeded(output));
         Ok(())
     }
 
-    pub fn send_task_failure(&mut self, token: &str, error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+    pub fn send_task_failure(
+        &mut self,
+        token: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<(), ApiError> {
         let t = self.token_target(token)?;
-        if error.is_some_and(|e| e.chars().count() > crate::api::MAX_ERROR_CHARS) || cause.is_some_and(|c| c.chars().count() > crate::api::MAX_CAUSE_CHARS) {
-            return Err(ApiError::new(names::VALIDATION, "error must be at most 256 characters and cause at most 32768"));
+        if error.is_some_and(|e| e.chars().count() > crate::api::MAX_ERROR_CHARS)
+            || cause.is_some_and(|c| c.chars().count() > crate::api::MAX_CAUSE_CHARS)
+        {
+            return Err(ApiError::new(
+                names::VALIDATION,
+                "error must be at most 256 characters and cause at most 32768",
+            ));
         }
-        let err = StatesError { error: error.unwrap_or("").to_owned(), cause: cause.map(str::to_owned) };
+        let err = StatesError {
+            error: error.unwrap_or("").to_owned(),
+            cause: cause.map(str::to_owned),
+        };
         self.complete_token(token, t, TaskOutcome::Failed(err));
         Ok(())
     }
@@ -554,7 +784,15 @@ impl Engine {
                 let deadline = clock::later(now, h as i64 * 1000);
                 task.heartbeat_deadline = Some(deadline);
                 let gen = frame.generation;
-                self.push(deadline, Work::Heartbeat { exec: t.exec, frame: t.frame, gen, deadline });
+                self.push(
+                    deadline,
+                    Work::Heartbeat {
+                        exec: t.exec,
+                        frame: t.frame,
+                        gen,
+                        deadline,
+                    },
+                );
             }
         }
         Ok(())
@@ -563,7 +801,15 @@ impl Engine {
     fn complete_token(&mut self, token: &str, t: TokenRef, outcome: TaskOutcome) {
         self.tokens.remove(token);
         self.spent_tokens.insert(token.to_owned(), ());
-        self.push(self.now, Work::Complete { exec: t.exec, frame: t.frame, gen: t.gen, outcome });
+        self.push(
+            self.now,
+            Work::Complete {
+                exec: t.exec,
+                frame: t.frame,
+                gen: t.gen,
+                outcome,
+            },
+        );
     }
 
     pub fn pending_tasks(&self) -> Vec<PendingTask> {
@@ -602,7 +848,11 @@ impl Engine {
 
     pub(crate) fn push(&mut self, due: i64, work: Work) {
         self.seq += 1;
-        self.queue.push(Reverse(Queued { due, seq: self.seq, work }));
+        self.queue.push(Reverse(Queued {
+            due,
+            seq: self.seq,
+            work,
+        }));
     }
 
     pub(crate) fn schedule(&mut self, exec: usize, frame: usize) {
@@ -619,14 +869,21 @@ impl Engine {
     /// when it also starts a child execution). `None` when nothing is due.
     pub fn step(&mut self) -> Option<StepReport> {
         let exec = self.step_quietly()?;
-        Some(StepReport { execution: ExecutionId(exec as u32), events: std::mem::take(&mut self.emitted) })
+        Some(StepReport {
+            execution: ExecutionId(exec as u32),
+            events: std::mem::take(&mut self.emitted),
+        })
     }
 
     /// One step without handing out a report (the event list is reused, not given away):
     /// the execution whose history grew, `None` when nothing is due now.
     fn step_quietly(&mut self) -> Option<usize> {
         loop {
-            let queued = self.queue.peek().map(|q| q.0.due).filter(|d| *d <= self.now);
+            let queued = self
+                .queue
+                .peek()
+                .map(|q| q.0.due)
+                .filter(|d| *d <= self.now);
             let backstop = self.first_backstop().filter(|b| b.0 <= self.now);
             let work = match (queued, backstop) {
                 (None, None) => return None,
@@ -653,7 +910,9 @@ impl Engine {
                 return self.idle_reason();
             }
         }
-        if self.queue.peek().is_some_and(|q| q.0.due <= self.now) || self.first_backstop().is_some_and(|b| b.0 <= self.now) {
+        if self.queue.peek().is_some_and(|q| q.0.due <= self.now)
+            || self.first_backstop().is_some_and(|b| b.0 <= self.now)
+        {
             Idle::BudgetSpent
         } else {
             self.idle_reason()
@@ -680,7 +939,12 @@ impl Engine {
 
     /// Why nothing would happen if stepping stopped now (`BudgetSpent` when work is due).
     pub fn idle(&self) -> Idle {
-        if self.queue.iter().any(|q| q.0.due <= self.now && self.is_live(&q.0.work)) || self.first_backstop().is_some_and(|b| b.0 <= self.now) {
+        if self
+            .queue
+            .iter()
+            .any(|q| q.0.due <= self.now && self.is_live(&q.0.work))
+            || self.first_backstop().is_some_and(|b| b.0 <= self.now)
+        {
             return Idle::BudgetSpent;
         }
         self.idle_reason()
@@ -700,13 +964,23 @@ impl Engine {
     /// maximum-duration backstop counts only when some other timer is pending: it comes first if
     /// it is earlier.
     pub fn next_timer(&self) -> Option<i64> {
-        let timer = self.queue.iter().filter(|q| self.is_live(&q.0.work)).map(|q| q.0.due).min()?;
-        Some(self.first_backstop().map_or(timer, |(due, _, _)| due.min(timer)))
+        let timer = self
+            .queue
+            .iter()
+            .filter(|q| self.is_live(&q.0.work))
+            .map(|q| q.0.due)
+            .min()?;
+        Some(
+            self.first_backstop()
+                .map_or(timer, |(due, _, _)| due.min(timer)),
+        )
     }
 
     /// The earliest maximum-duration backstop: `(due, execution, kind)`.
     fn first_backstop(&self) -> Option<(i64, usize, Deadline)> {
-        self.backstops.first_key_value().map(|(&(due, exec), &d)| (due, exec, d))
+        self.backstops
+            .first_key_value()
+            .map(|(&(due, exec), &d)| (due, exec, d))
     }
 
     fn is_live(&self, w: &Work) -> bool {
@@ -715,10 +989,23 @@ impl Engine {
             e.is_running() && e.frames.get(frame).is_some_and(|f| f.generation == gen)
         };
         match w {
-            Work::Advance { exec, frame, gen } | Work::TaskTimeout { exec, frame, gen } | Work::Complete { exec, frame, gen, .. } => alive(*exec, *frame, *gen),
-            Work::Heartbeat { exec, frame, gen, deadline } => {
+            Work::Advance { exec, frame, gen }
+            | Work::TaskTimeout { exec, frame, gen }
+            | Work::Complete {
+                exec, frame, gen, ..
+            } => alive(*exec, *frame, *gen),
+            Work::Heartbeat {
+                exec,
+                frame,
+                gen,
+                deadline,
+            } => {
                 alive(*exec, *frame, *gen)
-                    && self.executions[*exec].frames[*frame].task.as_ref().and_then(|t| t.heartbeat_deadline) == Some(*deadline)
+                    && self.executions[*exec].frames[*frame]
+                        .task
+                        .as_ref()
+                        .and_then(|t| t.heartbeat_deadline)
+                        == Some(*deadline)
             }
             Work::ExecutionTimeout { exec, .. } => self.executions[*exec].is_running(),
         }
@@ -746,7 +1033,14 @@ impl Engine {
 
     /// Appends an event to an execution. `frame` (when given) provides and records the
     /// previous event id.
-    pub(crate) fn emit_raw(&mut self, exec: usize, frame: Option<usize>, ty: &'static str, details: Details, state_name: Option<Arc<str>>) -> u64 {
+    pub(crate) fn emit_raw(
+        &mut self,
+        exec: usize,
+        frame: Option<usize>,
+        ty: &'static str,
+        details: Details,
+        state_name: Option<Arc<str>>,
+    ) -> u64 {
         let e = &mut self.executions[exec];
         if frame.is_some_and(|f| e.frames[f].silent) {
             return e.frames[frame.unwrap_or(0)].last_event;
@@ -756,7 +1050,15 @@ impl Engine {
             Some(f) => (e.frames[f].last_event, e.frames[f].index_path.clone()),
             None => (e.history.last().map_or(0, |h| h.id), Arc::from([])),
         };
-        e.history.push(HistoryEvent { id, previous_event_id: prev, timestamp_millis: self.now, event_type: ty, details, state_name, scope });
+        e.history.push(HistoryEvent {
+            id,
+            previous_event_id: prev,
+            timestamp_millis: self.now,
+            event_type: ty,
+            details,
+            state_name,
+            scope,
+        });
         if let Some(f) = frame {
             e.frames[f].last_event = id;
         }
@@ -766,7 +1068,14 @@ impl Engine {
 
     /// Ends an execution: status, stop date, frames parked, tokens revoked, `.sync` children
     /// stopped and a waiting parent told.
-    pub(crate) fn end_execution(&mut self, exec: usize, status: ExecutionStatus, output: Option<Value>, error: Option<String>, cause: Option<String>) {
+    pub(crate) fn end_execution(
+        &mut self,
+        exec: usize,
+        status: ExecutionStatus,
+        output: Option<Value>,
+        error: Option<String>,
+        cause: Option<String>,
+    ) {
         let e = &mut self.executions[exec];
         if e.is_running() && status != ExecutionStatus::Running {
             self.running -= 1;
@@ -797,16 +1106,28 @@ impl Engine {
 
 pub(crate) fn machine_missing(arn: &str) -> ApiError {
     if !arn::is_states_arn_of(arn, "stateMachine") {
-        return ApiError::new(names::INVALID_ARN, format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"));
+        return ApiError::new(
+            names::INVALID_ARN,
+            format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"),
+        );
     }
-    ApiError::new(names::STATE_MACHINE_DOES_NOT_EXIST, format!("State Machine Does Not Exist: '{arn}'"))
+    ApiError::new(
+        names::STATE_MACHINE_DOES_NOT_EXIST,
+        format!("State Machine Does Not Exist: '{arn}'"),
+    )
 }
 
 pub(crate) fn execution_missing(arn: &str) -> ApiError {
     if !arn::is_states_arn_of(arn, "execution") {
-        return ApiError::new(names::INVALID_ARN, format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"));
+        return ApiError::new(
+            names::INVALID_ARN,
+            format!("Invalid Arn: 'Resource type not valid in this context: {arn}'"),
+        );
     }
-    ApiError::new(names::EXECUTION_DOES_NOT_EXIST, format!("Execution Does Not Exist: '{arn}'"))
+    ApiError::new(
+        names::EXECUTION_DOES_NOT_EXIST,
+        format!("Execution Does Not Exist: '{arn}'"),
+    )
 }
 
 /// AWS's spelling of a machine type in API answers.

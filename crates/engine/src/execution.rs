@@ -5,12 +5,14 @@
 //! `run.rs`, one history event per step.
 
 use crate::history::HistoryEvent;
-use stepwise_json::{Map, Value};
 use std::sync::Arc;
 use stepwise_asl::model::{Definition, States, Transition};
 use stepwise_asl::StatesError;
+use stepwise_json::{Map, Value};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct ExecutionId(pub u32);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -166,7 +168,11 @@ pub(crate) enum Phase {
     /// Emit `<Type>StateEntered` for `state` with this input, then start its work.
     Enter(Value),
     /// Emit `<Type>StateExited`, assign variables, follow the transition.
-    Exit { output: Value, next: Transition, assign: Option<Map> },
+    Exit {
+        output: Value,
+        next: Transition,
+        assign: Option<Map>,
+    },
     TaskScheduled,
     TaskStarted,
     /// The task was handed over; the JSON text of what the service answered (for history).

@@ -30,7 +30,10 @@ impl HistoryEvent {
         let mut o = Map::new();
         o.insert("id".into(), json!(self.id));
         o.insert("previousEventId".into(), json!(self.previous_event_id));
-        o.insert("timestamp".into(), json!(crate::clock::iso8601(self.timestamp_millis)));
+        o.insert(
+            "timestamp".into(),
+            json!(crate::clock::iso8601(self.timestamp_millis)),
+        );
         o.insert("type".into(), json!(self.event_type));
         if !self.details.is_empty() {
             o.insert(self.details.key.into(), self.details.body(include_data));
@@ -113,7 +116,10 @@ impl Details {
 
     /// Starts the details object `key` (`stateEnteredEventDetails`, ...).
     pub fn new(key: &'static str) -> Self {
-        Details { key, fields: Vec::with_capacity(2) }
+        Details {
+            key,
+            fields: Vec::with_capacity(2),
+        }
     }
 
     pub fn text(self, name: &'static str, value: impl Into<Arc<str>>) -> Self {
@@ -195,7 +201,10 @@ impl Details {
                     }
                 }
                 Field::Variables(vars) => {
-                    let shown: Map = vars.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+                    let shown: Map = vars
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                        .collect();
                     o.insert((*name).into(), Value::Object(shown));
                     o.insert(format!("{name}Details").into(), json!({"truncated": false}));
                 }
@@ -233,7 +242,10 @@ mod tests {
     #[test]
     fn renders_payloads_with_their_details_and_strips_them_without_data() {
         let d = Details::new("stateExitedEventDetails")
-            .field("assignedVariables", Field::Variables(Box::new([("x".into(), "1".into())])))
+            .field(
+                "assignedVariables",
+                Field::Variables(Box::new([("x".into(), "1".into())])),
+            )
             .text("name", "A")
             .payload("output", Arc::from(r#"{"a":1}"#));
         let full = event(d).to_aws_json(true);
@@ -244,21 +256,48 @@ mod tests {
                 "name": "A", "output": "{\"a\":1}", "outputDetails": {"truncated": false}
             })
         );
-        let keys: Vec<&str> = full["stateExitedEventDetails"].as_object().unwrap().keys().map(|k| k.as_str()).collect();
-        assert_eq!(keys, ["assignedVariables", "assignedVariablesDetails", "name", "output", "outputDetails"]);
-        let bare = event(Details::new("stateExitedEventDetails").text("name", "A").payload("output", Arc::from("1"))).to_aws_json(false);
-        assert_eq!(bare["stateExitedEventDetails"], json!({"name": "A", "outputDetails": {"truncated": false}}));
+        let keys: Vec<&str> = full["stateExitedEventDetails"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "assignedVariables",
+                "assignedVariablesDetails",
+                "name",
+                "output",
+                "outputDetails"
+            ]
+        );
+        let bare = event(
+            Details::new("stateExitedEventDetails")
+                .text("name", "A")
+                .payload("output", Arc::from("1")),
+        )
+        .to_aws_json(false);
+        assert_eq!(
+            bare["stateExitedEventDetails"],
+            json!({"name": "A", "outputDetails": {"truncated": false}})
+        );
     }
 
     #[test]
     fn an_event_without_details_has_only_the_common_fields() {
         let v = event(Details::none()).to_aws_json(true);
-        assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["id", "previousEventId", "timestamp", "type"]);
+        assert_eq!(
+            v.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["id", "previousEventId", "timestamp", "type"]
+        );
     }
 
     #[test]
     fn fields_read_back_by_name() {
-        let d = Details::new("taskScheduledEventDetails").payload("parameters", Arc::from("{}")).int("timeoutInSeconds", 5);
+        let d = Details::new("taskScheduledEventDetails")
+            .payload("parameters", Arc::from("{}"))
+            .int("timeoutInSeconds", 5);
         assert_eq!(d.json_text("parameters").as_deref(), Some("{}"));
         assert_eq!(d.get("timeoutInSeconds"), Some(&Field::Int(5)));
         assert_eq!(d.str("missing"), None);

@@ -17,6 +17,8 @@
 //! assert_eq!(types, ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod api;
 pub mod clock;
 pub mod config;

@@ -3,9 +3,9 @@
 use crate::history::Details;
 use std::sync::Arc;
 
+use stepwise_asl::arn::Integration;
 /// The integration pattern of a service integration (read by [`stepwise_asl::arn::Integration`]).
 pub use stepwise_asl::arn::Pattern;
-use stepwise_asl::arn::Integration;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resource {
@@ -14,7 +14,11 @@ pub enum Resource {
     /// A Lambda function given by its ARN (the legacy form with `LambdaFunction*` events).
     LambdaFunction(String),
     /// Any other optimized or SDK integration, answered by mocks or by hand.
-    Service { resource_type: String, resource: String, pattern: Pattern },
+    Service {
+        resource_type: String,
+        resource: String,
+        pattern: Pattern,
+    },
     /// An activity ARN or anything else: answered by mocks or by hand.
     Other(String),
 }
@@ -50,10 +54,21 @@ impl Resource {
     /// `resourceType` and `resource` of Task* history events.
     pub fn event_names(&self) -> (Arc<str>, Arc<str>) {
         match self {
-            Resource::StartExecution(p) => ("states".into(), format!("startExecution{}", p.suffix()).into()),
-            Resource::Service { resource_type, resource, .. } => (resource_type.as_str().into(), resource.as_str().into()),
+            Resource::StartExecution(p) => (
+                "states".into(),
+                format!("startExecution{}", p.suffix()).into(),
+            ),
+            Resource::Service {
+                resource_type,
+                resource,
+                ..
+            } => (resource_type.as_str().into(), resource.as_str().into()),
             Resource::LambdaFunction(a) | Resource::Other(a) => {
-                let kind = if a.contains(":activity:") { "activity" } else { "lambda" };
+                let kind = if a.contains(":activity:") {
+                    "activity"
+                } else {
+                    "lambda"
+                };
                 (kind.into(), a.as_str().into())
             }
         }
@@ -72,12 +87,18 @@ impl TaskResource {
     pub fn parse(arn: &str) -> Arc<TaskResource> {
         let kind = Resource::parse(arn);
         let (resource_type, resource) = kind.event_names();
-        Arc::new(TaskResource { kind, resource_type, resource })
+        Arc::new(TaskResource {
+            kind,
+            resource_type,
+            resource,
+        })
     }
 
     /// Adds the `resource` and `resourceType` fields every Task* event ends with.
     pub fn named(&self, details: Details) -> Details {
-        details.text("resource", self.resource.clone()).text("resourceType", self.resource_type.clone())
+        details
+            .text("resource", self.resource.clone())
+            .text("resourceType", self.resource_type.clone())
     }
 }
 
@@ -88,16 +109,38 @@ mod tests {
     #[test]
     fn parses_resources_like_aws_names_them() {
         let cases = [
-            ("arn:aws:states:::states:startExecution.sync:2", ("states", "startExecution.sync:2")),
-            ("arn:aws:states:::states:startExecution", ("states", "startExecution")),
-            ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", ("sqs", "sendMessage.waitForTaskToken")),
-            ("arn:aws:states:::aws-sdk:s3:getObject", ("aws-sdk:s3", "getObject")),
+            (
+                "arn:aws:states:::states:startExecution.sync:2",
+                ("states", "startExecution.sync:2"),
+            ),
+            (
+                "arn:aws:states:::states:startExecution",
+                ("states", "startExecution"),
+            ),
+            (
+                "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                ("sqs", "sendMessage.waitForTaskToken"),
+            ),
+            (
+                "arn:aws:states:::aws-sdk:s3:getObject",
+                ("aws-sdk:s3", "getObject"),
+            ),
             ("arn:aws:states:::lambda:invoke", ("lambda", "invoke")),
         ];
         for (arn, (t, r)) in cases {
-            assert_eq!(Resource::parse(arn).event_names(), (t.into(), r.into()), "{arn}");
+            assert_eq!(
+                Resource::parse(arn).event_names(),
+                (t.into(), r.into()),
+                "{arn}"
+            );
         }
-        assert_eq!(Resource::parse("arn:aws:states:::states:startExecution.waitForTaskToken").pattern(), Pattern::WaitForTaskToken);
-        assert!(matches!(Resource::parse("arn:aws:lambda:us-east-1:1:function:f"), Resource::LambdaFunction(_)));
+        assert_eq!(
+            Resource::parse("arn:aws:states:::states:startExecution.waitForTaskToken").pattern(),
+            Pattern::WaitForTaskToken
+        );
+        assert!(matches!(
+            Resource::parse("arn:aws:lambda:us-east-1:1:function:f"),
+            Resource::LambdaFunction(_)
+        ));
     }
 }

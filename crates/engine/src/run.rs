@@ -5,23 +5,26 @@
 use crate::clock::{self, MAX_SECONDS};
 use crate::dataflow::{self, states_value, Jsonata};
 use crate::engine::{Deadline, Engine, PendingKind, TokenRef, Work};
-use crate::execution::{resolve, ExecutionStatus, Frame, FrameRole, Join, ParentLink, Phase, TaskOutcome, TaskRun};
+use crate::execution::{
+    resolve, ExecutionStatus, Frame, FrameRole, Join, ParentLink, Phase, TaskOutcome, TaskRun,
+};
 use crate::history::{payload_text, Details, Field, Payload};
-use crate::start_response::StartAnswer;
 use crate::mocks::MockAnswer;
-use crate::variables;
 use crate::resources::{Pattern, Resource, TaskResource};
-use stepwise_json::{json, Map, Value};
+use crate::start_response::StartAnswer;
+use crate::variables;
 use std::sync::Arc;
 use stepwise_asl::error::names;
 use stepwise_asl::model::{Definition, Dynamic, Kind, State, Template, Transition, Wait};
 use stepwise_asl::scope::{Random, Scope};
 use stepwise_asl::StatesError;
+use stepwise_json::{json, Map, Value};
 
 type Res<T> = Result<T, StatesError>;
 
 /// The cause of an execution that outlived AWS's maximum execution time.
-const MAX_DURATION_CAUSE: &str = "The execution ran longer than the maximum execution time of 1 year (31536000 seconds).";
+const MAX_DURATION_CAUSE: &str =
+    "The execution ran longer than the maximum execution time of 1 year (31536000 seconds).";
 
 /// What a Catcher hands on. A failure reported without an error name (SendTaskFailure with
 /// neither field) shows both fields as null, as AWS does.
@@ -29,7 +32,10 @@ fn error_output(e: &StatesError) -> Value {
     let mut m = Map::new();
     if e.error.is_empty() {
         m.insert("Error".into(), Value::Null);
-        m.insert("Cause".into(), e.cause.as_ref().map_or(Value::Null, |c| json!(c)));
+        m.insert(
+            "Cause".into(),
+            e.cause.as_ref().map_or(Value::Null, |c| json!(c)),
+        );
         return Value::Object(m);
     }
     m.insert("Error".into(), json!(e.error));
@@ -57,7 +63,11 @@ fn error_matches(list: &[String], e: &StatesError) -> bool {
 
 fn as_seconds(v: &Value) -> Option<u64> {
     match v {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0).map(|f| f as u64)),
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as u64)
+        }),
         _ => None,
     }
 }
@@ -81,20 +91,30 @@ impl Engine {
                     return None;
                 }
                 let e = StatesError::without_cause(names::TIMEOUT);
-                self.executions[exec].frames[frame].phase = Phase::TaskDone(TaskOutcome::TimedOut(e));
+                self.executions[exec].frames[frame].phase =
+                    Phase::TaskDone(TaskOutcome::TimedOut(e));
                 self.advance(exec, frame);
                 Some(exec)
             }
-            Work::Heartbeat { exec, frame, gen, deadline } => {
+            Work::Heartbeat {
+                exec,
+                frame,
+                gen,
+                deadline,
+            } => {
                 if !self.frame_live(exec, frame, gen) || !self.task_in_flight(exec, frame) {
                     return None;
                 }
-                let current = self.executions[exec].frames[frame].task.as_ref().and_then(|t| t.heartbeat_deadline);
+                let current = self.executions[exec].frames[frame]
+                    .task
+                    .as_ref()
+                    .and_then(|t| t.heartbeat_deadline);
                 if current != Some(deadline) {
                     return None;
                 }
                 let e = StatesError::without_cause(names::TIMEOUT);
-                self.executions[exec].frames[frame].phase = Phase::TaskDone(TaskOutcome::TimedOut(e));
+                self.executions[exec].frames[frame].phase =
+                    Phase::TaskDone(TaskOutcome::TimedOut(e));
                 self.advance(exec, frame);
                 Some(exec)
             }
@@ -109,12 +129,25 @@ impl Engine {
                     Deadline::MaxDuration => Some(MAX_DURATION_CAUSE),
                     Deadline::ExpressMaxDuration => Some(crate::engine::EXPRESS_MAX_DURATION_CAUSE),
                 };
-                let d = Details::new("executionTimedOutEventDetails").text("error", names::TIMEOUT).maybe("cause", cause.map(Field::text));
+                let d = Details::new("executionTimedOutEventDetails")
+                    .text("error", names::TIMEOUT)
+                    .maybe("cause", cause.map(Field::text));
                 self.emit_raw(exec, None, "ExecutionTimedOut", d, None);
-                self.end_execution(exec, ExecutionStatus::TimedOut, None, Some(names::TIMEOUT.into()), cause.map(str::to_owned));
+                self.end_execution(
+                    exec,
+                    ExecutionStatus::TimedOut,
+                    None,
+                    Some(names::TIMEOUT.into()),
+                    cause.map(str::to_owned),
+                );
                 Some(exec)
             }
-            Work::Complete { exec, frame, gen, outcome } => {
+            Work::Complete {
+                exec,
+                frame,
+                gen,
+                outcome,
+            } => {
                 if !self.frame_live(exec, frame, gen) {
                     return None;
                 }
@@ -126,7 +159,15 @@ impl Engine {
                     }
                     // Answered before the task reached its waiting point: try again right after.
                     Phase::TaskScheduled | Phase::TaskStarted | Phase::TaskSubmitted(_) => {
-                        self.push(self.now, Work::Complete { exec, frame, gen, outcome });
+                        self.push(
+                            self.now,
+                            Work::Complete {
+                                exec,
+                                frame,
+                                gen,
+                                outcome,
+                            },
+                        );
                         None
                     }
                     _ => None,
@@ -153,10 +194,19 @@ impl Engine {
         if self.executions[exec].history.len() + 1 < limit {
             return false;
         }
-        let cause = format!("The execution reached the maximum number of history events ({limit}).");
-        let d = Details::new("executionFailedEventDetails").text("error", names::RUNTIME).text("cause", cause.as_str());
+        let cause =
+            format!("The execution reached the maximum number of history events ({limit}).");
+        let d = Details::new("executionFailedEventDetails")
+            .text("error", names::RUNTIME)
+            .text("cause", cause.as_str());
         self.emit_raw(exec, None, "ExecutionFailed", d, None);
-        self.end_execution(exec, ExecutionStatus::Failed, None, Some(names::RUNTIME.into()), Some(cause));
+        self.end_execution(
+            exec,
+            ExecutionStatus::Failed,
+            None,
+            Some(names::RUNTIME.into()),
+            Some(cause),
+        );
         true
     }
 
@@ -191,7 +241,12 @@ impl Engine {
 
     /// The context object (`$$`) of a frame's current state, with the parts the state can read
     /// (all of them unless its definition names only particular leaves).
-    pub(crate) fn context(&self, exec: usize, frame: usize, item: Option<(usize, &Value)>) -> Value {
+    pub(crate) fn context(
+        &self,
+        exec: usize,
+        frame: usize,
+        item: Option<(usize, &Value)>,
+    ) -> Value {
         use stepwise_asl::model::ContextField as F;
         let e = &self.executions[exec];
         let f = &e.frames[frame];
@@ -202,28 +257,52 @@ impl Engine {
         let need = st.context_fields;
         // Keys are inserted in AWS's order, so that `$$` or `$$.Execution` read whole print as AWS's do.
         let part = |leaves: &[(bool, &str, &dyn Fn() -> Value)]| -> Option<Value> {
-            let m: Map = leaves.iter().filter(|(wanted, ..)| *wanted).map(|(_, key, value)| (stepwise_json::Key::from(*key), value())).collect();
+            let m: Map = leaves
+                .iter()
+                .filter(|(wanted, ..)| *wanted)
+                .map(|(_, key, value)| (stepwise_json::Key::from(*key), value()))
+                .collect();
             (!m.is_empty()).then_some(Value::Object(m))
         };
         let execution = part(&[
             (need.has(F::ExecutionId), "Id", &|| json!(e.arn)),
             (need.has(F::ExecutionInput), "Input", &|| e.input.clone()),
-            (need.has(F::ExecutionStartTime), "StartTime", &|| json!(crate::clock::iso8601(e.start_millis))),
+            (need.has(F::ExecutionStartTime), "StartTime", &|| {
+                json!(crate::clock::iso8601(e.start_millis))
+            }),
             (need.has(F::ExecutionName), "Name", &|| json!(e.name)),
-            (need.has(F::ExecutionRoleArn), "RoleArn", &|| json!(self.config.role_arn)),
-            (need.has(F::ExecutionRedriveCount), "RedriveCount", &|| json!(0)),
+            (need.has(F::ExecutionRoleArn), "RoleArn", &|| {
+                json!(self.config.role_arn)
+            }),
+            (need.has(F::ExecutionRedriveCount), "RedriveCount", &|| {
+                json!(0)
+            }),
         ]);
         let machine = part(&[
             (need.has(F::StateMachineId), "Id", &|| json!(e.machine_arn)),
-            (need.has(F::StateMachineName), "Name", &|| json!(e.machine_name)),
+            (need.has(F::StateMachineName), "Name", &|| {
+                json!(e.machine_name)
+            }),
         ]);
         let state = part(&[
-            (need.has(F::StateName), "Name", &|| Value::String(st.name.to_string())),
-            (need.has(F::StateEnteredTime), "EnteredTime", &|| json!(crate::clock::iso8601(f.entered_millis))),
-            (matches!(st.kind, Kind::Task(_)) && need.has(F::StateRetryCount), "RetryCount", &|| json!(f.retry_count)),
+            (need.has(F::StateName), "Name", &|| {
+                Value::String(st.name.to_string())
+            }),
+            (need.has(F::StateEnteredTime), "EnteredTime", &|| {
+                json!(crate::clock::iso8601(f.entered_millis))
+            }),
+            (
+                matches!(st.kind, Kind::Task(_)) && need.has(F::StateRetryCount),
+                "RetryCount",
+                &|| json!(f.retry_count),
+            ),
         ]);
         let mut ctx = Map::new();
-        for (key, value) in [("Execution", execution), ("StateMachine", machine), ("State", state)] {
+        for (key, value) in [
+            ("Execution", execution),
+            ("StateMachine", machine),
+            ("State", state),
+        ] {
             if let Some(v) = value {
                 ctx.insert(key.into(), v);
             }
@@ -247,7 +326,10 @@ impl Engine {
             let prefix = "An error occurred while executing the state";
             if let Some(c) = &e.cause {
                 if !c.starts_with(prefix) {
-                    e.cause = Some(format!("{prefix} '{name}' (entered at the event id #{}). {c}", f.entered_event));
+                    e.cause = Some(format!(
+                        "{prefix} '{name}' (entered at the event id #{}). {c}",
+                        f.entered_event
+                    ));
                 }
             }
         }
@@ -258,7 +340,11 @@ impl Engine {
         let phase = std::mem::replace(&mut self.frame_mut(exec, frame).phase, Phase::Parked);
         match phase {
             Phase::Enter(input) => self.enter(exec, frame, input),
-            Phase::Exit { output, next, assign } => self.exit(exec, frame, output, next, assign),
+            Phase::Exit {
+                output,
+                next,
+                assign,
+            } => self.exit(exec, frame, output, next, assign),
             Phase::TaskScheduled => self.task_scheduled(exec, frame),
             Phase::TaskStarted => self.task_started(exec, frame),
             Phase::TaskSubmitted(out) => self.task_submitted(exec, frame, out),
@@ -269,7 +355,9 @@ impl Engine {
             Phase::JoinDone => self.join_done(exec, frame),
             Phase::Restart => self.start_state(exec, frame),
             Phase::Finish(result) => self.finish(exec, frame, result),
-            p @ (Phase::TaskWaiting | Phase::Parked | Phase::Dead) => self.frame_mut(exec, frame).phase = p,
+            p @ (Phase::TaskWaiting | Phase::Parked | Phase::Dead) => {
+                self.frame_mut(exec, frame).phase = p
+            }
         }
     }
 
@@ -293,7 +381,9 @@ impl Engine {
             None => payload_text(&input),
         };
         self.frame_mut(exec, frame).input_text = Some(text.clone());
-        let details = Details::new("stateEnteredEventDetails").payload("input", text).text("name", st.name.clone());
+        let details = Details::new("stateEnteredEventDetails")
+            .payload("input", text)
+            .text("name", st.name.clone());
         let name = st.name.clone();
         let retries = st.common.retry.len();
         let id = self.emit_raw(exec, Some(frame), ty, details, Some(name));
@@ -342,23 +432,42 @@ impl Engine {
         reads_context: bool,
         f: impl FnOnce(&Scope, &mut dyn Random) -> T,
     ) -> T {
-        let ctx = if reads_context { self.context(exec, frame, item) } else { Value::Null };
+        let ctx = if reads_context {
+            self.context(exec, frame, item)
+        } else {
+            Value::Null
+        };
         let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
         let out = {
-            let scope = Scope { input, context: &ctx, vars: &vars };
+            let scope = Scope {
+                input,
+                context: &ctx,
+                vars: &vars,
+            };
             f(&scope, &mut self.rng)
         };
         self.frame_mut(exec, frame).vars = vars;
         out
     }
 
-    fn jsonata_eval<T>(&mut self, exec: usize, frame: usize, result: Option<&Value>, error_output: Option<&Value>, f: impl FnOnce(&Jsonata, &mut dyn Random) -> T) -> T {
+    fn jsonata_eval<T>(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+        f: impl FnOnce(&Jsonata, &mut dyn Random) -> T,
+    ) -> T {
         let ctx = self.context(exec, frame, None);
         let input = self.frame(exec, frame).state_input.clone();
         let states = states_value(input, ctx, result, error_output);
         let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
         let out = {
-            let j = Jsonata { states: &states, vars: &vars, now_millis: self.now };
+            let j = Jsonata {
+                states: &states,
+                vars: &vars,
+                now_millis: self.now,
+            };
             f(&j, &mut self.rng)
         };
         self.frame_mut(exec, frame).vars = vars;
@@ -372,24 +481,48 @@ impl Engine {
         if st.is_jsonata() || dataflow::is_identity(&st.common.input_path) {
             return Ok(input);
         }
-        self.scope_eval(exec, frame, &input, None, path_reads_context(&st.common.input_path), |s, _| dataflow::select(&st.common.input_path, s))
+        self.scope_eval(
+            exec,
+            frame,
+            &input,
+            None,
+            path_reads_context(&st.common.input_path),
+            |s, _| dataflow::select(&st.common.input_path, s),
+        )
     }
 
     /// ResultPath + OutputPath (JSONPath) or Output (JSONata), then Assign: what a state hands on.
-    fn finish_output(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map>)> {
+    fn finish_output(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        result: Value,
+    ) -> Res<(Value, Option<Map>)> {
         if st.is_jsonata() {
             let (out, assign) = self.jsonata_eval(exec, frame, Some(&result), None, |j, rng| {
                 let out = match &st.common.output {
                     Some(o) => j.template(o, "Output", rng)?,
                     None => result.clone(),
                 };
-                let assign = st.common.assign.as_ref().map(|a| j.assign(a, rng)).transpose()?;
+                let assign = st
+                    .common
+                    .assign
+                    .as_ref()
+                    .map(|a| j.assign(a, rng))
+                    .transpose()?;
                 Ok::<_, StatesError>((out, assign))
             })?;
             return Ok((out, assign));
         }
         let assign = match &st.common.assign {
-            Some(a) => Some(self.scope_eval(exec, frame, &result, None, a.reads_context, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
+            Some(a) => {
+                Some(
+                    self.scope_eval(exec, frame, &result, None, a.reads_context, |s, rng| {
+                        dataflow::assign_jsonpath(a, s, rng)
+                    })?,
+                )
+            }
             None => None,
         };
         // The raw input is needed only when the result goes inside it or replaces nothing.
@@ -424,7 +557,13 @@ impl Engine {
             });
         }
         let assigned = match assign {
-            Some(a) => Some(self.scope_eval(exec, frame, &eff, None, a.reads_context, |s, rng| dataflow::assign_jsonpath(a, s, rng))?),
+            Some(a) => {
+                Some(
+                    self.scope_eval(exec, frame, &eff, None, a.reads_context, |s, rng| {
+                        dataflow::assign_jsonpath(a, s, rng)
+                    })?,
+                )
+            }
             None => None,
         };
         self.note_passthrough(exec, frame, st);
@@ -433,7 +572,9 @@ impl Engine {
 
     /// A JSONPath state whose InputPath and OutputPath are both `$` outputs exactly its input.
     fn note_passthrough(&mut self, exec: usize, frame: usize, st: &State) {
-        if dataflow::is_identity(&st.common.input_path) && dataflow::is_identity(&st.common.output_path) {
+        if dataflow::is_identity(&st.common.input_path)
+            && dataflow::is_identity(&st.common.output_path)
+        {
             self.frame_mut(exec, frame).output_is_input = true;
         }
     }
@@ -443,11 +584,29 @@ impl Engine {
         if dataflow::is_identity(&st.common.output_path) {
             return Ok(value);
         }
-        self.scope_eval(exec, frame, &value, None, path_reads_context(&st.common.output_path), |s, _| dataflow::select(&st.common.output_path, s))
+        self.scope_eval(
+            exec,
+            frame,
+            &value,
+            None,
+            path_reads_context(&st.common.output_path),
+            |s, _| dataflow::select(&st.common.output_path, s),
+        )
     }
 
-    fn go_exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map>) {
-        self.frame_mut(exec, frame).phase = Phase::Exit { output, next, assign };
+    fn go_exit(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        output: Value,
+        next: Transition,
+        assign: Option<Map>,
+    ) {
+        self.frame_mut(exec, frame).phase = Phase::Exit {
+            output,
+            next,
+            assign,
+        };
         self.schedule(exec, frame);
     }
 
@@ -455,7 +614,13 @@ impl Engine {
         st.common.transition.clone().unwrap_or(Transition::End)
     }
 
-    fn start_pass(&mut self, exec: usize, frame: usize, st: &State, result: Option<&Value>) -> Res<()> {
+    fn start_pass(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        result: Option<&Value>,
+    ) -> Res<()> {
         let eff = self.effective_input(exec, frame, st)?;
         let value = if st.is_jsonata() {
             eff
@@ -463,7 +628,11 @@ impl Engine {
             r.clone()
         } else {
             match &st.common.parameters {
-                Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
+                Some(p) => {
+                    self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| {
+                        dataflow::template(p, s, rng)
+                    })?
+                }
                 None => eff,
             }
         };
@@ -476,7 +645,9 @@ impl Engine {
         let eff = self.effective_input(exec, frame, st)?;
         let out = if st.is_jsonata() {
             match &st.common.output {
-                Some(o) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(o, "Output", rng))?,
+                Some(o) => self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                    j.template(o, "Output", rng)
+                })?,
                 None => eff,
             }
         } else {
@@ -488,20 +659,30 @@ impl Engine {
     }
 
     fn start_choice(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Choice(choice) = &st.kind else { unreachable!() };
+        let Kind::Choice(choice) = &st.kind else {
+            unreachable!()
+        };
         let eff = self.effective_input(exec, frame, st)?;
         let mut chosen = None;
         for (i, branch) in choice.choices.iter().enumerate() {
             let hit = match &branch.rule {
-                stepwise_asl::model::ChoiceCondition::Rule(r) => self.scope_eval(exec, frame, &eff, None, st.uses_context(), |s, _| r.evaluate(s))?,
+                stepwise_asl::model::ChoiceCondition::Rule(r) => {
+                    self.scope_eval(exec, frame, &eff, None, st.uses_context(), |s, _| {
+                        r.evaluate(s)
+                    })?
+                }
                 stepwise_asl::model::ChoiceCondition::Jsonata(c) => {
-                    let v = self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(c, "Condition", rng))?;
+                    let v = self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                        j.value(c, "Condition", rng)
+                    })?;
                     match v {
                         Value::Bool(b) => b,
                         other => {
                             return Err(StatesError::new(
                                 names::QUERY_EVALUATION_ERROR,
-                                format!("The Condition field evaluated to {other}, which is not a boolean."),
+                                format!(
+                                "The Condition field evaluated to {other}, which is not a boolean."
+                            ),
                             ))
                         }
                     }
@@ -515,10 +696,18 @@ impl Engine {
         let (next, output_tpl, assign_tpl) = match chosen {
             Some(i) => {
                 let b = &choice.choices[i];
-                (b.next.clone(), b.output.as_ref().or(st.common.output.as_ref()), b.assign.as_ref().or(st.common.assign.as_ref()))
+                (
+                    b.next.clone(),
+                    b.output.as_ref().or(st.common.output.as_ref()),
+                    b.assign.as_ref().or(st.common.assign.as_ref()),
+                )
             }
             None => match &choice.default {
-                Some(d) => (d.clone(), st.common.output.as_ref(), st.common.assign.as_ref()),
+                Some(d) => (
+                    d.clone(),
+                    st.common.output.as_ref(),
+                    st.common.assign.as_ref(),
+                ),
                 None => return Err(StatesError::without_cause(names::NO_CHOICE_MATCHED)),
             },
         };
@@ -528,7 +717,14 @@ impl Engine {
     }
 
     /// A number from a literal, a `…Path` or a JSONata expression.
-    fn dynamic_value(&mut self, exec: usize, frame: usize, d: &Dynamic, field: &str, input: &Value) -> Res<Value> {
+    fn dynamic_value(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        d: &Dynamic,
+        field: &str,
+        input: &Value,
+    ) -> Res<Value> {
         match d {
             Dynamic::Literal(v) => Ok(v.clone()),
             Dynamic::Expression(text) => {
@@ -572,9 +768,14 @@ impl Engine {
                 };
                 if secs < 0 {
                     if matches!(d, Dynamic::Expression(_)) {
-                        return Err(StatesError::new(names::QUERY_EVALUATION_ERROR, format!("The Seconds field must be a non-negative integer, got: {v}")));
+                        return Err(StatesError::new(
+                            names::QUERY_EVALUATION_ERROR,
+                            format!("The Seconds field must be a non-negative integer, got: {v}"),
+                        ));
                     }
-                    return Err(StatesError::runtime(format!("The SecondsPath parameter references a negative value: {path_text} == {v}")));
+                    return Err(StatesError::runtime(format!(
+                        "The SecondsPath parameter references a negative value: {path_text} == {v}"
+                    )));
                 }
                 if secs > MAX_SECONDS {
                     if matches!(d, Dynamic::Expression(_)) {
@@ -611,14 +812,27 @@ impl Engine {
                 }
             }
         };
-        let (out, assign) = self.without_result(exec, frame, st, eff, st.common.output.as_ref(), st.common.assign.as_ref())?;
-        self.frame_mut(exec, frame).phase = Phase::Exit { output: out, next: Self::transition_of(st), assign };
+        let (out, assign) = self.without_result(
+            exec,
+            frame,
+            st,
+            eff,
+            st.common.output.as_ref(),
+            st.common.assign.as_ref(),
+        )?;
+        self.frame_mut(exec, frame).phase = Phase::Exit {
+            output: out,
+            next: Self::transition_of(st),
+            assign,
+        };
         self.schedule_at(due, exec, frame);
         Ok(())
     }
 
     fn start_fail(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Fail(fail) = &st.kind else { unreachable!() };
+        let Kind::Fail(fail) = &st.kind else {
+            unreachable!()
+        };
         let input = self.frame(exec, frame).state_input.clone();
         let field = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<String>> {
             let Some(d) = d else { return Ok(None) };
@@ -631,12 +845,22 @@ impl Engine {
         };
         let error = field(self, &fail.error, "Error")?;
         let cause = field(self, &fail.cause, "Cause")?;
-        self.frame_mut(exec, frame).phase = Phase::Finish(Err(StatesError { error: error.unwrap_or_default(), cause }));
+        self.frame_mut(exec, frame).phase = Phase::Finish(Err(StatesError {
+            error: error.unwrap_or_default(),
+            cause,
+        }));
         self.schedule(exec, frame);
         Ok(())
     }
 
-    fn exit(&mut self, exec: usize, frame: usize, output: Value, next: Transition, assign: Option<Map>) {
+    fn exit(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        output: Value,
+        next: Transition,
+        assign: Option<Map>,
+    ) {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
         // An error here, on the way out of a Catcher, is not caught again: the same Catcher
@@ -651,12 +875,18 @@ impl Engine {
             }
         };
         if nesting_exceeds(&output, MAX_NESTING) {
-            let e = StatesError::runtime(format!("The state output is nested deeper than {MAX_NESTING} levels."));
+            let e = StatesError::runtime(format!(
+                "The state output is nested deeper than {MAX_NESTING} levels."
+            ));
             fail(self, e);
             return;
         }
         let f = self.frame_mut(exec, frame);
-        let reused = if std::mem::take(&mut f.output_is_input) { f.input_text.clone() } else { None };
+        let reused = if std::mem::take(&mut f.output_is_input) {
+            f.input_text.clone()
+        } else {
+            None
+        };
         let text = reused.unwrap_or_else(|| payload_text(&output));
         if text.len() > self.config.limits.max_payload_bytes {
             let e = StatesError::new(
@@ -669,7 +899,10 @@ impl Engine {
         let checked = match &assign {
             Some(a) => {
                 let f = self.frame(exec, frame);
-                let sizes = variables::Sizes { frame: f.var_bytes, execution: self.executions[exec].var_bytes };
+                let sizes = variables::Sizes {
+                    frame: f.var_bytes,
+                    execution: self.executions[exec].var_bytes,
+                };
                 match variables::check(&st.name, a, &f.vars, sizes, &self.config.limits) {
                     Ok(c) => Some(c),
                     Err(e) => {
@@ -696,7 +929,10 @@ impl Engine {
         };
         // The next state's Entered event (or the execution's end) records the same text.
         let reuse = text.clone();
-        let d = Details::new("stateExitedEventDetails").maybe("assignedVariables", assigned).text("name", st.name.clone()).payload("output", text);
+        let d = Details::new("stateExitedEventDetails")
+            .maybe("assignedVariables", assigned)
+            .text("name", st.name.clone())
+            .payload("output", text);
         self.emit_raw(exec, Some(frame), ty, d, Some(st.name.clone()));
         if let Some(a) = assign {
             let f = self.frame_mut(exec, frame);
@@ -710,7 +946,8 @@ impl Engine {
         }
         match next {
             Transition::Next(n) => {
-                let Some(&target) = resolve(&h, &self.frame(exec, frame).scope).by_name.get(&n) else {
+                let Some(&target) = resolve(&h, &self.frame(exec, frame).scope).by_name.get(&n)
+                else {
                     let e = StatesError::runtime(format!("Missing transition target: '{n}'"));
                     self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
                     self.schedule(exec, frame);
@@ -738,7 +975,13 @@ impl Engine {
 
     /// `fail_event` (`MapStateFailed`, ...) is recorded only when no Retry takes the error:
     /// AWS starts a retried Map or Parallel again without marking it failed.
-    fn handle_error_with(&mut self, exec: usize, frame: usize, e: StatesError, fail_event: Option<&'static str>) {
+    fn handle_error_with(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        e: StatesError,
+        fail_event: Option<&'static str>,
+    ) {
         let e = self.located(exec, frame, e);
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
@@ -747,16 +990,38 @@ impl Engine {
                 .text("error", e.error.as_str())
                 .maybe("cause", e.cause.as_deref().map(Field::text))
                 .text("state", st.name.clone());
-            self.emit_raw(exec, Some(frame), "EvaluationFailed", d, Some(st.name.clone()));
+            self.emit_raw(
+                exec,
+                Some(frame),
+                "EvaluationFailed",
+                d,
+                Some(st.name.clone()),
+            );
         }
         if e.error != names::RUNTIME {
             // Retry: the first retrier whose ErrorEquals matches decides.
-            if let Some(ri) = st.common.retry.iter().position(|r| error_matches(&r.error_equals, &e)) {
+            if let Some(ri) = st
+                .common
+                .retry
+                .iter()
+                .position(|r| error_matches(&r.error_equals, &e))
+            {
                 let r = &st.common.retry[ri];
-                let attempts = self.frame(exec, frame).retry_attempts.get(ri).copied().unwrap_or(0);
+                let attempts = self
+                    .frame(exec, frame)
+                    .retry_attempts
+                    .get(ri)
+                    .copied()
+                    .unwrap_or(0);
                 if attempts < r.max_attempts {
                     let jitter = r.jitter_full.then(|| self.rng.next_f64());
-                    let delay = clock::retry_delay_millis(r.interval_seconds, r.backoff_rate, attempts, r.max_delay_seconds, jitter);
+                    let delay = clock::retry_delay_millis(
+                        r.interval_seconds,
+                        r.backoff_rate,
+                        attempts,
+                        r.max_delay_seconds,
+                        jitter,
+                    );
                     let f = self.frame_mut(exec, frame);
                     if let Some(a) = f.retry_attempts.get_mut(ri) {
                         *a += 1;
@@ -776,9 +1041,20 @@ impl Engine {
                 }
             }
             if let Some(ty) = fail_event {
-                self.emit_raw(exec, Some(frame), ty, Details::none(), Some(st.name.clone()));
+                self.emit_raw(
+                    exec,
+                    Some(frame),
+                    ty,
+                    Details::none(),
+                    Some(st.name.clone()),
+                );
             }
-            if let Some(c) = st.common.catch.iter().find(|c| error_matches(&c.error_equals, &e)) {
+            if let Some(c) = st
+                .common
+                .catch
+                .iter()
+                .find(|c| error_matches(&c.error_equals, &e))
+            {
                 let err_out = error_output(&e);
                 let res = if st.is_jsonata() {
                     self.jsonata_eval(exec, frame, None, Some(&err_out), |j, rng| {
@@ -792,10 +1068,17 @@ impl Engine {
                 } else {
                     let raw = self.frame(exec, frame).state_input.clone();
                     let assign = match &c.assign {
-                        Some(a) => self.scope_eval(exec, frame, &err_out, None, a.reads_context, |s, rng| dataflow::assign_jsonpath(a, s, rng)).map(Some),
+                        Some(a) => self
+                            .scope_eval(exec, frame, &err_out, None, a.reads_context, |s, rng| {
+                                dataflow::assign_jsonpath(a, s, rng)
+                            })
+                            .map(Some),
                         None => Ok(None),
                     };
-                    assign.and_then(|a| dataflow::apply_result_path(&c.result_path, raw, err_out.clone()).map(|o| (o, a)))
+                    assign.and_then(|a| {
+                        dataflow::apply_result_path(&c.result_path, raw, err_out.clone())
+                            .map(|o| (o, a))
+                    })
                 };
                 match res {
                     Ok((out, assign)) => {
@@ -822,22 +1105,34 @@ impl Engine {
         match role {
             FrameRole::Root => match result {
                 Ok(out) => {
-                    let output_text = self.frame_mut(exec, frame).next_input_text.take().unwrap_or_else(|| payload_text(&out));
+                    let output_text = self
+                        .frame_mut(exec, frame)
+                        .next_input_text
+                        .take()
+                        .unwrap_or_else(|| payload_text(&out));
                     self.emit_raw(
                         exec,
                         Some(frame),
                         "ExecutionSucceeded",
-                        Details::new("executionSucceededEventDetails").payload("output", output_text),
+                        Details::new("executionSucceededEventDetails")
+                            .payload("output", output_text),
                         None,
                     );
                     self.end_execution(exec, ExecutionStatus::Succeeded, Some(out), None, None);
                 }
                 Err(e) => {
                     let d = Details::new("executionFailedEventDetails")
-                        .maybe("error", (!e.error.is_empty()).then(|| Field::text(e.error.as_str())))
+                        .maybe(
+                            "error",
+                            (!e.error.is_empty()).then(|| Field::text(e.error.as_str())),
+                        )
                         .maybe("cause", e.cause.as_deref().map(Field::text));
                     self.emit_raw(exec, Some(frame), "ExecutionFailed", d, None);
-                    let err = if e.error.is_empty() { None } else { Some(e.error) };
+                    let err = if e.error.is_empty() {
+                        None
+                    } else {
+                        Some(e.error)
+                    };
                     self.end_execution(exec, ExecutionStatus::Failed, None, err, e.cause);
                 }
             },
@@ -845,9 +1140,19 @@ impl Engine {
                 let h = self.here(exec);
                 let map_name = self.current(&h, exec, parent).name.clone();
                 let child_last = self.frame(exec, frame).last_event;
-                let ty = if result.is_ok() { "MapIterationSucceeded" } else { "MapIterationFailed" };
-                let key = if result.is_ok() { "mapIterationSucceededEventDetails" } else { "mapIterationFailedEventDetails" };
-                let d = Details::new(key).int("index", index as i64).text("name", map_name.clone());
+                let ty = if result.is_ok() {
+                    "MapIterationSucceeded"
+                } else {
+                    "MapIterationFailed"
+                };
+                let key = if result.is_ok() {
+                    "mapIterationSucceededEventDetails"
+                } else {
+                    "mapIterationFailedEventDetails"
+                };
+                let d = Details::new(key)
+                    .int("index", index as i64)
+                    .text("name", map_name.clone());
                 let id = self.emit_raw(exec, Some(frame), ty, d, Some(map_name));
                 self.frame_mut(exec, parent).last_event = child_last;
                 if let Some(j) = self.frame_mut(exec, parent).join.as_mut() {
@@ -891,22 +1196,34 @@ impl Engine {
     // ---- tasks ------------------------------------------------------------------------
 
     fn start_task(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Task(task) = &st.kind else { unreachable!() };
+        let Kind::Task(task) = &st.kind else {
+            unreachable!()
+        };
         let resource = TaskResource::parse(&task.resource);
         let token = match resource.kind.pattern() {
             Pattern::WaitForTaskToken | Pattern::Sync | Pattern::Sync2 => Some(self.new_token()),
             Pattern::RequestResponse => None,
         };
-        self.frame_mut(exec, frame).task = Some(TaskRun { token, resource: Some(resource), ..TaskRun::default() });
+        self.frame_mut(exec, frame).task = Some(TaskRun {
+            token,
+            resource: Some(resource),
+            ..TaskRun::default()
+        });
         let eff = self.effective_input(exec, frame, st)?;
         let params = if st.is_jsonata() {
             match &st.common.arguments {
-                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, "Arguments", rng))?,
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                    j.template(a, "Arguments", rng)
+                })?,
                 None => eff.clone(),
             }
         } else {
             match &st.common.parameters {
-                Some(p) => self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| dataflow::template(p, s, rng))?,
+                Some(p) => {
+                    self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| {
+                        dataflow::template(p, s, rng)
+                    })?
+                }
                 None => eff.clone(),
             }
         };
@@ -914,16 +1231,21 @@ impl Engine {
             let Some(d) = d else { return Ok(None) };
             let v = this.dynamic_value(exec, frame, d, name, &eff)?;
             match as_seconds(&v) {
-                Some(s) if s > MAX_SECONDS as u64 => {
-                    Err(StatesError::runtime(format!("The {name} field must be at most {MAX_SECONDS} seconds, got: {v}")))
-                }
+                Some(s) if s > MAX_SECONDS as u64 => Err(StatesError::runtime(format!(
+                    "The {name} field must be at most {MAX_SECONDS} seconds, got: {v}"
+                ))),
                 Some(s) if s > 0 => Ok(Some(s)),
-                _ => Err(StatesError::runtime(format!("The {name} field must be a positive integer, got: {v}"))),
+                _ => Err(StatesError::runtime(format!(
+                    "The {name} field must be a positive integer, got: {v}"
+                ))),
             }
         };
         let timeout = seconds(self, &task.timeout, "TimeoutSeconds")?;
         let heartbeat = seconds(self, &task.heartbeat, "HeartbeatSeconds")?;
-        let t = self.frame_mut(exec, frame).task.get_or_insert_with(TaskRun::default);
+        let t = self
+            .frame_mut(exec, frame)
+            .task
+            .get_or_insert_with(TaskRun::default);
         t.parameters = params;
         t.timeout_seconds = timeout;
         t.heartbeat_seconds = heartbeat;
@@ -946,23 +1268,37 @@ impl Engine {
         let e = &self.executions[exec];
         let f = &e.frames[frame];
         let st = &resolve(&e.definition, &f.scope).list[f.state];
-        let Kind::Task(t) = &st.kind else { unreachable!("task phases only run on Task states") };
-        let resource = f.task.as_ref().and_then(|run| run.resource.clone()).unwrap_or_else(|| TaskResource::parse(&t.resource));
+        let Kind::Task(t) = &st.kind else {
+            unreachable!("task phases only run on Task states")
+        };
+        let resource = f
+            .task
+            .as_ref()
+            .and_then(|run| run.resource.clone())
+            .unwrap_or_else(|| TaskResource::parse(&t.resource));
         (resource, st.name.clone())
     }
 
     fn task_scheduled(&mut self, exec: usize, frame: usize) {
         let (resource, name) = self.task_meta(exec, frame);
-        let (parameters_text, timeout_seconds, heartbeat_seconds) = match &self.frame(exec, frame).task {
-            Some(t) => (payload_text(&t.parameters), t.timeout_seconds, t.heartbeat_seconds),
-            None => (payload_text(&Value::Null), None, None),
-        };
+        let (parameters_text, timeout_seconds, heartbeat_seconds) =
+            match &self.frame(exec, frame).task {
+                Some(t) => (
+                    payload_text(&t.parameters),
+                    t.timeout_seconds,
+                    t.heartbeat_seconds,
+                ),
+                None => (payload_text(&Value::Null), None, None),
+            };
         let (ty, details) = match &resource.kind {
             Resource::LambdaFunction(arn) => {
                 let d = Details::new("lambdaFunctionScheduledEventDetails")
                     .payload("input", parameters_text)
                     .text("resource", arn.as_str())
-                    .maybe("timeoutInSeconds", timeout_seconds.map(|t| Field::Int(t as i64)));
+                    .maybe(
+                        "timeoutInSeconds",
+                        timeout_seconds.map(|t| Field::Int(t as i64)),
+                    );
                 ("LambdaFunctionScheduled", d)
             }
             _ => {
@@ -978,8 +1314,14 @@ impl Engine {
                     .text("region", self.config.region.as_str());
                 let d = resource
                     .named(d)
-                    .maybe("timeoutInSeconds", timeout_seconds.map(|t| Field::Int(t as i64)))
-                    .maybe("heartbeatInSeconds", heartbeat_seconds.map(|h| Field::Int(h as i64)))
+                    .maybe(
+                        "timeoutInSeconds",
+                        timeout_seconds.map(|t| Field::Int(t as i64)),
+                    )
+                    .maybe(
+                        "heartbeatInSeconds",
+                        heartbeat_seconds.map(|h| Field::Int(h as i64)),
+                    )
                     .maybe("taskCredentials", role);
                 ("TaskScheduled", d)
             }
@@ -993,38 +1335,65 @@ impl Engine {
         let (resource, name) = self.task_meta(exec, frame);
         let (ty, details) = match &resource.kind {
             Resource::LambdaFunction(_) => ("LambdaFunctionStarted", Details::none()),
-            _ => {
-                ("TaskStarted", resource.named(Details::new("taskStartedEventDetails")))
-            }
+            _ => (
+                "TaskStarted",
+                resource.named(Details::new("taskStartedEventDetails")),
+            ),
         };
         self.emit_raw(exec, Some(frame), ty, details, Some(name.clone()));
         // Timers run from the moment the task starts.
         let now = self.now;
         let gen = self.frame(exec, frame).generation;
-        let task = self.frame_mut(exec, frame).task.get_or_insert_with(TaskRun::default);
-        let timeout_at = task.timeout_seconds.map(|t| clock::later(now, t as i64 * 1000));
-        let heartbeat_at = task.heartbeat_seconds.map(|h| clock::later(now, h as i64 * 1000));
+        let task = self
+            .frame_mut(exec, frame)
+            .task
+            .get_or_insert_with(TaskRun::default);
+        let timeout_at = task
+            .timeout_seconds
+            .map(|t| clock::later(now, t as i64 * 1000));
+        let heartbeat_at = task
+            .heartbeat_seconds
+            .map(|h| clock::later(now, h as i64 * 1000));
         task.timeout_deadline = timeout_at;
         task.heartbeat_deadline = heartbeat_at;
         if let Some(t) = timeout_at {
             self.push(t, Work::TaskTimeout { exec, frame, gen });
         }
         if let Some(d) = heartbeat_at {
-            self.push(d, Work::Heartbeat { exec, frame, gen, deadline: d });
+            self.push(
+                d,
+                Work::Heartbeat {
+                    exec,
+                    frame,
+                    gen,
+                    deadline: d,
+                },
+            );
         }
         let pattern = resource.kind.pattern();
         let next = match &resource.kind {
             Resource::StartExecution(p) => {
-                let params = self.frame(exec, frame).task.as_ref().map(|t| t.parameters.clone()).unwrap_or_default();
+                let params = self
+                    .frame(exec, frame)
+                    .task
+                    .as_ref()
+                    .map(|t| t.parameters.clone())
+                    .unwrap_or_default();
                 self.start_child(exec, frame, &name, &params, *p)
             }
             _ => {
                 let machine = self.executions[exec].machine_name.clone();
                 let answer = self.mocks.next_answer(&machine, &name, exec as u32);
                 match (answer, pattern) {
-                    (Some(MockAnswer::Throw { error, cause }), _) => Phase::TaskDone(TaskOutcome::Failed(StatesError { error, cause })),
-                    (Some(MockAnswer::Return(v)), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(payload_text(&v).into()),
-                    (None | Some(MockAnswer::Hang), Pattern::WaitForTaskToken) => Phase::TaskSubmitted(Payload::Text(Arc::from("{}"))),
+                    (Some(MockAnswer::Throw { error, cause }), _) => {
+                        Phase::TaskDone(TaskOutcome::Failed(StatesError { error, cause }))
+                    }
+                    (Some(MockAnswer::Return(v)), Pattern::WaitForTaskToken) => {
+                        Phase::TaskSubmitted(payload_text(&v).into())
+                    }
+                    (None | Some(MockAnswer::Hang), Pattern::WaitForTaskToken) => {
+                        Phase::TaskSubmitted(Payload::Text(Arc::from("{}")))
+                    }
                     (Some(MockAnswer::Return(v)), _) => Phase::TaskDone(TaskOutcome::Succeeded(v)),
                     (Some(MockAnswer::Hang), _) => Phase::TaskWaiting,
                     (None, _) => {
@@ -1036,7 +1405,15 @@ impl Engine {
                             t.manual = true;
                         }
                         self.executions[exec].issued_tokens.push(token.clone());
-                        self.tokens.insert(token, TokenRef { exec, frame, gen, kind: PendingKind::Manual });
+                        self.tokens.insert(
+                            token,
+                            TokenRef {
+                                exec,
+                                frame,
+                                gen,
+                                kind: PendingKind::Manual,
+                            },
+                        );
                         Phase::TaskWaiting
                     }
                 }
@@ -1054,13 +1431,26 @@ impl Engine {
         let d = resource.named(Details::new("taskSubmittedEventDetails").payload("output", out));
         self.emit_raw(exec, Some(frame), "TaskSubmitted", d, Some(name));
         let gen = self.frame(exec, frame).generation;
-        if let Some(token) = self.frame(exec, frame).task.as_ref().and_then(|t| t.token.clone()) {
+        if let Some(token) = self
+            .frame(exec, frame)
+            .task
+            .as_ref()
+            .and_then(|t| t.token.clone())
+        {
             let kind = match resource.kind.pattern() {
                 Pattern::Sync | Pattern::Sync2 => PendingKind::ChildExecution,
                 _ => PendingKind::Callback,
             };
             self.executions[exec].issued_tokens.push(token.clone());
-            self.tokens.insert(token, TokenRef { exec, frame, gen, kind });
+            self.tokens.insert(
+                token,
+                TokenRef {
+                    exec,
+                    frame,
+                    gen,
+                    kind,
+                },
+            );
         }
         self.frame_mut(exec, frame).phase = Phase::TaskWaiting;
     }
@@ -1069,7 +1459,11 @@ impl Engine {
         let (resource, name) = self.task_meta(exec, frame);
         let lambda = matches!(resource.kind, Resource::LambdaFunction(_));
         // Whatever happens next, this attempt's timers, token and child are done with.
-        let (token, child) = self.frame(exec, frame).task.as_ref().map_or((None, None), |t| (t.token.clone(), t.child));
+        let (token, child) = self
+            .frame(exec, frame)
+            .task
+            .as_ref()
+            .map_or((None, None), |t| (t.token.clone(), t.child));
         if let Some(t) = token {
             if self.tokens.remove(&t).is_some() {
                 self.spent_tokens.insert(t, ());
@@ -1083,8 +1477,16 @@ impl Engine {
             _ => None,
         };
         let outcome = match outcome {
-            TaskOutcome::Succeeded(_) if result_text.as_ref().is_some_and(|t| t.len() > self.config.limits.max_payload_bytes) => {
-                let who = if lambda { &resource.resource } else { &resource.resource_type };
+            TaskOutcome::Succeeded(_)
+                if result_text
+                    .as_ref()
+                    .is_some_and(|t| t.len() > self.config.limits.max_payload_bytes) =>
+            {
+                let who = if lambda {
+                    &resource.resource
+                } else {
+                    &resource.resource_type
+                };
                 TaskOutcome::Failed(StatesError::new(
                     names::DATA_LIMIT_EXCEEDED,
                     format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit."),
@@ -1096,28 +1498,45 @@ impl Engine {
             TaskOutcome::Succeeded(v) => {
                 let text = result_text.unwrap_or_else(|| payload_text(&v));
                 let details = if lambda {
-                    ("LambdaFunctionSucceeded", Details::new("lambdaFunctionSucceededEventDetails").payload("output", text))
+                    (
+                        "LambdaFunctionSucceeded",
+                        Details::new("lambdaFunctionSucceededEventDetails").payload("output", text),
+                    )
                 } else {
-                    ("TaskSucceeded", resource.named(Details::new("taskSucceededEventDetails").payload("output", text)))
+                    (
+                        "TaskSucceeded",
+                        resource.named(
+                            Details::new("taskSucceededEventDetails").payload("output", text),
+                        ),
+                    )
                 };
                 self.emit_raw(exec, Some(frame), details.0, details.1, Some(name));
                 let h = self.here(exec);
                 let st = self.current(&h, exec, frame);
                 let res = self.after_result(exec, frame, st, v);
                 match res {
-                    Ok((out, assign)) => self.go_exit(exec, frame, out, Self::transition_of(st), assign),
+                    Ok((out, assign)) => {
+                        self.go_exit(exec, frame, out, Self::transition_of(st), assign)
+                    }
                     Err(e) => self.handle_error(exec, frame, e),
                 }
             }
             TaskOutcome::Failed(e) | TaskOutcome::TimedOut(e) => {
                 let (ty, key) = match (lambda, timed_out) {
                     (true, false) => ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"),
-                    (true, true) => ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails"),
+                    (true, true) => (
+                        "LambdaFunctionTimedOut",
+                        "lambdaFunctionTimedOutEventDetails",
+                    ),
                     (false, false) => ("TaskFailed", "taskFailedEventDetails"),
                     (false, true) => ("TaskTimedOut", "taskTimedOutEventDetails"),
                 };
                 let mut d = Details::new(key)
-                    .maybe("error", (!e.error.is_empty() || lambda || timed_out).then(|| Field::text(e.error.as_str())))
+                    .maybe(
+                        "error",
+                        (!e.error.is_empty() || lambda || timed_out)
+                            .then(|| Field::text(e.error.as_str())),
+                    )
                     .maybe("cause", e.cause.as_deref().map(Field::text));
                 if !lambda {
                     d = resource.named(d);
@@ -1130,9 +1549,19 @@ impl Engine {
     }
 
     /// ResultSelector, then ResultPath/OutputPath or Output, then Assign.
-    fn after_result(&mut self, exec: usize, frame: usize, st: &State, result: Value) -> Res<(Value, Option<Map>)> {
+    fn after_result(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        result: Value,
+    ) -> Res<(Value, Option<Map>)> {
         let selected = match (&st.common.result_selector, st.is_jsonata()) {
-            (Some(rs), false) => self.scope_eval(exec, frame, &result, None, rs.reads_context, |s, rng| dataflow::template(rs, s, rng))?,
+            (Some(rs), false) => {
+                self.scope_eval(exec, frame, &result, None, rs.reads_context, |s, rng| {
+                    dataflow::template(rs, s, rng)
+                })?
+            }
             _ => result,
         };
         self.finish_output(exec, frame, st, selected)
@@ -1150,19 +1579,36 @@ impl Engine {
 
     // ---- nested executions -----------------------------------------------------------------
 
-    fn start_child(&mut self, exec: usize, frame: usize, state_name: &str, params: &Value, pattern: Pattern) -> Phase {
-        let arn = params.get("StateMachineArn").and_then(Value::as_str).unwrap_or("").to_owned();
+    fn start_child(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        state_name: &str,
+        params: &Value,
+        pattern: Pattern,
+    ) -> Phase {
+        let arn = params
+            .get("StateMachineArn")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
         let input = match params.get("Input") {
             None | Some(Value::Null) => json!({}),
-            Some(Value::String(s)) => serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone())),
+            Some(Value::String(s)) => {
+                serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))
+            }
             Some(v) => v.clone(),
         };
-        let name = params.get("Name").and_then(Value::as_str).map(str::to_owned);
+        let name = params
+            .get("Name")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let gen = self.frame(exec, frame).generation;
         let link = ParentLink {
             execution: self.executions[exec].id,
             state_name: Some(state_name.to_owned()),
-            waiting_frame: matches!(pattern, Pattern::Sync | Pattern::Sync2).then_some((frame, gen)),
+            waiting_frame: matches!(pattern, Pattern::Sync | Pattern::Sync2)
+                .then_some((frame, gen)),
             pattern_sync2: pattern == Pattern::Sync2,
         };
         match self.start_with_value(&arn, name.as_deref(), input, Some(link)) {
@@ -1170,7 +1616,10 @@ impl Engine {
                 let request_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
                 let code = &api.name;
                 let cause = format!("{} (Service: AWSStepFunctions; Status Code: 400; Error Code: {code}; Request ID: {request_id}; Proxy: null)", api.message);
-                Phase::TaskDone(TaskOutcome::Failed(StatesError::new(format!("StepFunctions.{code}Exception"), cause)))
+                Phase::TaskDone(TaskOutcome::Failed(StatesError::new(
+                    format!("StepFunctions.{code}Exception"),
+                    cause,
+                )))
             }
             Ok(child) => {
                 if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
@@ -1202,7 +1651,13 @@ impl Engine {
         let e = &self.executions[child];
         // Sized for all of its keys: growing a map rehashes every key.
         let mut o = Map::with_capacity(16);
-        let as_text = |v: &Value| if sync2 { v.clone() } else { Value::String(v.to_json_string()) };
+        let as_text = |v: &Value| {
+            if sync2 {
+                v.clone()
+            } else {
+                Value::String(v.to_json_string())
+            }
+        };
         if let Some(c) = &e.cause {
             o.insert("Cause".into(), json!(c));
         }
@@ -1220,7 +1675,10 @@ impl Engine {
         if e.status == ExecutionStatus::Succeeded {
             o.insert("RedriveCount".into(), json!(0));
             o.insert("RedriveStatus".into(), json!("NOT_REDRIVABLE"));
-            o.insert("RedriveStatusReason".into(), json!("Execution is SUCCEEDED and cannot be redriven"));
+            o.insert(
+                "RedriveStatusReason".into(),
+                json!("Execution is SUCCEEDED and cannot be redriven"),
+            );
         }
         o.insert("StartDate".into(), json!(e.start_millis));
         o.insert("StateMachineArn".into(), json!(e.machine_arn));
@@ -1233,8 +1691,12 @@ impl Engine {
 
     /// A finished child tells the `.sync` task that waits for it.
     pub(crate) fn notify_parent(&mut self, child: usize) {
-        let Some(link) = self.executions[child].parent.clone() else { return };
-        let Some((frame, gen)) = link.waiting_frame else { return };
+        let Some(link) = self.executions[child].parent.clone() else {
+            return;
+        };
+        let Some((frame, gen)) = link.waiting_frame else {
+            return;
+        };
         let p = link.execution.0 as usize;
         if !self.executions[p].is_running() {
             return;
@@ -1243,12 +1705,27 @@ impl Engine {
         let outcome = if self.executions[child].status == ExecutionStatus::Succeeded {
             TaskOutcome::Succeeded(described)
         } else {
-            let text = if link.pattern_sync2 { described.to_string() } else { self.describe_for_parent(child, false).to_string() };
+            let text = if link.pattern_sync2 {
+                described.to_string()
+            } else {
+                self.describe_for_parent(child, false).to_string()
+            };
             // Each level nests the child's cause as escaped text; AWS caps causes, which also
             // keeps a chain of failing children from growing without bound.
-            TaskOutcome::Failed(StatesError::new(names::TASK_FAILED, crate::api::clip_cause(text)))
+            TaskOutcome::Failed(StatesError::new(
+                names::TASK_FAILED,
+                crate::api::clip_cause(text),
+            ))
         };
-        self.push(self.now, Work::Complete { exec: p, frame, gen, outcome });
+        self.push(
+            self.now,
+            Work::Complete {
+                exec: p,
+                frame,
+                gen,
+                outcome,
+            },
+        );
     }
 
     /// Stops the `.sync` children of an execution (or of one of its frames) that still run.
@@ -1259,7 +1736,10 @@ impl Engine {
             .map(|c| &self.executions[c.0 as usize])
             .filter(|c| c.is_running())
             .filter(|c| {
-                c.parent.as_ref().is_some_and(|l| l.waiting_frame.is_some_and(|(f, _)| frame.is_none_or(|x| x == f)))
+                c.parent.as_ref().is_some_and(|l| {
+                    l.waiting_frame
+                        .is_some_and(|(f, _)| frame.is_none_or(|x| x == f))
+                })
             })
             .map(|c| c.arn.clone())
             .collect();
@@ -1270,59 +1750,115 @@ impl Engine {
 
     // ---- Map and Parallel ----------------------------------------------------------------
 
-    fn number_field(&mut self, exec: usize, frame: usize, d: &Option<Dynamic>, field: &str, input: &Value) -> Res<Option<f64>> {
+    fn number_field(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        d: &Option<Dynamic>,
+        field: &str,
+        input: &Value,
+    ) -> Res<Option<f64>> {
         let Some(d) = d else { return Ok(None) };
         let v = self.dynamic_value(exec, frame, d, field, input)?;
         match (&v, d) {
             (Value::Number(n), _) => Ok(n.as_f64()),
             // AWS accepts numbers written as strings ("1") in these fields.
-            (Value::String(s), Dynamic::Path(_)) if s.trim().parse::<f64>().is_ok() => Ok(s.trim().parse::<f64>().ok()),
+            (Value::String(s), Dynamic::Path(_)) if s.trim().parse::<f64>().is_ok() => {
+                Ok(s.trim().parse::<f64>().ok())
+            }
             (_, Dynamic::Path(p)) => {
-                let kind = if field == "ToleratedFailurePercentage" { "a valid float" } else { "a valid integer" };
+                let kind = if field == "ToleratedFailurePercentage" {
+                    "a valid float"
+                } else {
+                    "a valid integer"
+                };
                 let shown = match &v {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                Err(StatesError::runtime(format!("The {field}Path field refers to value \"{shown}\" which is not {kind}: {}", p.text())))
+                Err(StatesError::runtime(format!(
+                    "The {field}Path field refers to value \"{shown}\" which is not {kind}: {}",
+                    p.text()
+                )))
             }
-            _ => Err(StatesError::new(names::QUERY_EVALUATION_ERROR, format!("The {field} field must be a number, got: {v}"))),
+            _ => Err(StatesError::new(
+                names::QUERY_EVALUATION_ERROR,
+                format!("The {field} field must be a number, got: {v}"),
+            )),
         }
     }
 
     fn start_map(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Map(m) = &st.kind else { unreachable!() };
+        let Kind::Map(m) = &st.kind else {
+            unreachable!()
+        };
         let eff = self.effective_input(exec, frame, st)?;
         let items_value = if st.is_jsonata() {
             match &m.items {
                 Some(i) => {
-                    let v = self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(i, "Items", rng))?;
+                    let v = self
+                        .jsonata_eval(exec, frame, None, None, |j, rng| j.value(i, "Items", rng))?;
                     if !v.is_array() {
                         let text = i.as_str().map_or_else(|| i.to_string(), str::to_owned);
-                        return Err(stepwise_asl::query::unexpected_type(&text, "Items", "array", &v));
+                        return Err(stepwise_asl::query::unexpected_type(
+                            &text, "Items", "array", &v,
+                        ));
                     }
                     v
                 }
                 None => eff.clone(),
             }
         } else {
-            self.scope_eval(exec, frame, &eff, None, path_reads_context(&m.items_path), |s, _| dataflow::select(&m.items_path, s))?
+            self.scope_eval(
+                exec,
+                frame,
+                &eff,
+                None,
+                path_reads_context(&m.items_path),
+                |s, _| dataflow::select(&m.items_path, s),
+            )?
         };
         let Value::Array(items) = items_value else {
-            let msg = format!("Map state input must be an array but was: {}", items_value.to_json_string());
-            let name = if st.is_jsonata() { names::QUERY_EVALUATION_ERROR } else { names::RUNTIME };
+            let msg = format!(
+                "Map state input must be an array but was: {}",
+                items_value.to_json_string()
+            );
+            let name = if st.is_jsonata() {
+                names::QUERY_EVALUATION_ERROR
+            } else {
+                names::RUNTIME
+            };
             return Err(StatesError::new(name, msg));
         };
         let items = items.into_vec();
-        let maxc = self.number_field(exec, frame, &m.max_concurrency, "MaxConcurrency", &eff)?.unwrap_or(0.0);
+        let maxc = self
+            .number_field(exec, frame, &m.max_concurrency, "MaxConcurrency", &eff)?
+            .unwrap_or(0.0);
         // AWS reads the tolerated-failure settings only after the Map has started.
         let tolerance = (|| {
-            let c = self.number_field(exec, frame, &m.tolerated_failure_count, "ToleratedFailureCount", &eff)?;
-            let p = self.number_field(exec, frame, &m.tolerated_failure_percentage, "ToleratedFailurePercentage", &eff)?;
+            let c = self.number_field(
+                exec,
+                frame,
+                &m.tolerated_failure_count,
+                "ToleratedFailureCount",
+                &eff,
+            )?;
+            let p = self.number_field(
+                exec,
+                frame,
+                &m.tolerated_failure_percentage,
+                "ToleratedFailurePercentage",
+                &eff,
+            )?;
             if c.is_some_and(|c| c < 0.0) {
-                return Err(StatesError::runtime("ToleratedFailureCount cannot be negative."));
+                return Err(StatesError::runtime(
+                    "ToleratedFailureCount cannot be negative.",
+                ));
             }
             if p.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
-                return Err(StatesError::runtime("ToleratedFailurePercentage must be between 0 and 100."));
+                return Err(StatesError::runtime(
+                    "ToleratedFailurePercentage must be between 0 and 100.",
+                ));
             }
             Ok((c, p))
         })();
@@ -1344,7 +1880,11 @@ impl Engine {
             running: 0,
             succeeded: 0,
             failed: 0,
-            max_concurrency: if maxc <= 0.0 { usize::MAX } else { maxc as usize },
+            max_concurrency: if maxc <= 0.0 {
+                usize::MAX
+            } else {
+                maxc as usize
+            },
             tolerated_count: tol_count.map(|c| c as u64),
             tolerated_percentage: tol_pct,
             children: Vec::new(),
@@ -1359,10 +1899,23 @@ impl Engine {
     }
 
     /// ItemBatcher: groups items into `{"Items": [...], "BatchInput": ...}`.
-    fn batch(&mut self, exec: usize, frame: usize, b: &Value, items: Vec<Value>, eff: &Value) -> Res<Vec<Value>> {
-        let max_items = b.get("MaxItemsPerBatch").and_then(Value::as_u64).unwrap_or(items.len().max(1) as u64).max(1) as usize;
+    fn batch(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        b: &Value,
+        items: Vec<Value>,
+        eff: &Value,
+    ) -> Res<Vec<Value>> {
+        let max_items = b
+            .get("MaxItemsPerBatch")
+            .and_then(Value::as_u64)
+            .unwrap_or(items.len().max(1) as u64)
+            .max(1) as usize;
         let batch_input = match b.get("BatchInput") {
-            Some(t) => Some(self.scope_eval(exec, frame, eff, None, true, |s, rng| dataflow::template_value(t, s, rng))?),
+            Some(t) => Some(self.scope_eval(exec, frame, eff, None, true, |s, rng| {
+                dataflow::template_value(t, s, rng)
+            })?),
             None => None,
         };
         Ok(items
@@ -1381,10 +1934,20 @@ impl Engine {
     fn map_started(&mut self, exec: usize, frame: usize) {
         let (len, name) = {
             let h = self.here(exec);
-            let len = self.frame(exec, frame).join.as_ref().map_or(0, |j| j.items.len());
+            let len = self
+                .frame(exec, frame)
+                .join
+                .as_ref()
+                .map_or(0, |j| j.items.len());
             (len, self.current(&h, exec, frame).name.clone())
         };
-        self.emit_raw(exec, Some(frame), "MapStateStarted", Details::new("mapStateStartedEventDetails").int("length", len as i64), Some(name.clone()));
+        self.emit_raw(
+            exec,
+            Some(frame),
+            "MapStateStarted",
+            Details::new("mapStateStartedEventDetails").int("length", len as i64),
+            Some(name.clone()),
+        );
         let (start_error, distributed) = match self.frame_mut(exec, frame).join.as_mut() {
             Some(j) => (j.start_error.take(), j.distributed),
             None => (None, false),
@@ -1396,18 +1959,35 @@ impl Engine {
         if distributed {
             let machine = self.executions[exec].machine_name.clone();
             let run_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
-            let arn = format!("arn:aws:states:{}:{}:mapRun:{machine}/{name}:{run_id}", self.config.region, self.config.account);
-            self.emit_raw(exec, Some(frame), "MapRunStarted", Details::new("mapRunStartedEventDetails").text("mapRunArn", arn), Some(name));
+            let arn = format!(
+                "arn:aws:states:{}:{}:mapRun:{machine}/{name}:{run_id}",
+                self.config.region, self.config.account
+            );
+            self.emit_raw(
+                exec,
+                Some(frame),
+                "MapRunStarted",
+                Details::new("mapRunStartedEventDetails").text("mapRunArn", arn),
+                Some(name),
+            );
         }
-        self.frame_mut(exec, frame).phase = if len == 0 { Phase::JoinDone } else { Phase::MapLaunch };
+        self.frame_mut(exec, frame).phase = if len == 0 {
+            Phase::JoinDone
+        } else {
+            Phase::MapLaunch
+        };
         self.schedule(exec, frame);
     }
 
     fn map_launch(&mut self, exec: usize, frame: usize) {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
-        let Kind::Map(m) = &st.kind else { unreachable!() };
-        let Some(j) = self.frame(exec, frame).join.as_ref() else { return };
+        let Kind::Map(m) = &st.kind else {
+            unreachable!()
+        };
+        let Some(j) = self.frame(exec, frame).join.as_ref() else {
+            return;
+        };
         if j.next_index >= j.items.len() || j.running >= j.max_concurrency || j.failure.is_some() {
             return;
         }
@@ -1427,16 +2007,28 @@ impl Engine {
                     }
                     c
                 };
-                let states = states_value(self.frame(exec, frame).state_input.clone(), ctx, None, None);
+                let states =
+                    states_value(self.frame(exec, frame).state_input.clone(), ctx, None, None);
                 let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
                 let r = {
-                    let jn = Jsonata { states: &states, vars: &vars, now_millis: self.now };
+                    let jn = Jsonata {
+                        states: &states,
+                        vars: &vars,
+                        now_millis: self.now,
+                    };
                     jn.template(&sel.raw, "ItemSelector", &mut self.rng)
                 };
                 self.frame_mut(exec, frame).vars = vars;
                 r
             }
-            Some(sel) => self.scope_eval(exec, frame, &eff, Some((i, &raw_item)), sel.reads_context, |s, rng| dataflow::template(sel, s, rng)),
+            Some(sel) => self.scope_eval(
+                exec,
+                frame,
+                &eff,
+                Some((i, &raw_item)),
+                sel.reads_context,
+                |s, rng| dataflow::template(sel, s, rng),
+            ),
             None => Ok(raw_item),
         };
         let item = match item {
@@ -1454,25 +2046,46 @@ impl Engine {
         let started = if m.distributed {
             self.frame(exec, frame).last_event
         } else {
-            let d = Details::new("mapIterationStartedEventDetails").int("index", i as i64).text("name", map_name.clone());
+            let d = Details::new("mapIterationStartedEventDetails")
+                .int("index", i as i64)
+                .text("name", map_name.clone());
             self.emit_raw(exec, Some(frame), "MapIterationStarted", d, Some(map_name))
         };
         let child_scope = self.child_scope(exec, frame, 0);
         let vars = self.frame(exec, frame).vars.clone();
-        let mut child = Frame::new(child_scope, FrameRole::Iteration { parent: frame, index: i }, m.processor.start_at, item, vars);
+        let mut child = Frame::new(
+            child_scope,
+            FrameRole::Iteration {
+                parent: frame,
+                index: i,
+            },
+            m.processor.start_at,
+            item,
+            vars,
+        );
         child.var_bytes = self.frame(exec, frame).var_bytes;
         child.inherited_var_bytes = child.var_bytes;
         child.last_event = started;
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.
         child.silent = self.frame(exec, frame).silent || m.distributed;
-        child.index_path = self.frame(exec, frame).index_path.iter().copied().chain([i as u32]).collect();
+        child.index_path = self
+            .frame(exec, frame)
+            .index_path
+            .iter()
+            .copied()
+            .chain([i as u32])
+            .collect();
         let cid = self.add_frame(exec, child);
         if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
             j.children.push(cid);
         }
         self.schedule(exec, cid);
-        let more = self.frame(exec, frame).join.as_ref().is_some_and(|j| j.next_index < j.items.len() && j.running < j.max_concurrency);
+        let more = self
+            .frame(exec, frame)
+            .join
+            .as_ref()
+            .is_some_and(|j| j.next_index < j.items.len() && j.running < j.max_concurrency);
         if more {
             self.frame_mut(exec, frame).phase = Phase::MapLaunch;
             self.schedule(exec, frame);
@@ -1496,16 +2109,24 @@ impl Engine {
     }
 
     fn start_parallel(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Parallel(p) = &st.kind else { unreachable!() };
+        let Kind::Parallel(p) = &st.kind else {
+            unreachable!()
+        };
         let eff = self.effective_input(exec, frame, st)?;
         let eff = if st.is_jsonata() {
             match &st.common.arguments {
-                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| j.template(a, "Arguments", rng))?,
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                    j.template(a, "Arguments", rng)
+                })?,
                 None => eff,
             }
         } else {
             match &st.common.parameters {
-                Some(t) => self.scope_eval(exec, frame, &eff, None, t.reads_context, |s, rng| dataflow::template(t, s, rng))?,
+                Some(t) => {
+                    self.scope_eval(exec, frame, &eff, None, t.reads_context, |s, rng| {
+                        dataflow::template(t, s, rng)
+                    })?
+                }
                 None => eff,
             }
         };
@@ -1536,18 +2157,41 @@ impl Engine {
     fn parallel_started(&mut self, exec: usize, frame: usize) {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
-        let Kind::Parallel(p) = &st.kind else { unreachable!() };
-        self.emit_raw(exec, Some(frame), "ParallelStateStarted", Details::none(), Some(st.name.clone()));
+        let Kind::Parallel(p) = &st.kind else {
+            unreachable!()
+        };
+        self.emit_raw(
+            exec,
+            Some(frame),
+            "ParallelStateStarted",
+            Details::none(),
+            Some(st.name.clone()),
+        );
         let eff = self.frame(exec, frame).effective_input.clone();
         let started = self.frame(exec, frame).last_event;
         for (b, branch) in p.branches.iter().enumerate() {
             let child_scope = self.child_scope(exec, frame, b as u32);
             let vars = self.frame(exec, frame).vars.clone();
-            let mut child = Frame::new(child_scope, FrameRole::Branch { parent: frame, index: b }, branch.start_at, eff.clone(), vars);
+            let mut child = Frame::new(
+                child_scope,
+                FrameRole::Branch {
+                    parent: frame,
+                    index: b,
+                },
+                branch.start_at,
+                eff.clone(),
+                vars,
+            );
             child.var_bytes = self.frame(exec, frame).var_bytes;
             child.inherited_var_bytes = child.var_bytes;
             child.last_event = started;
-            child.index_path = self.frame(exec, frame).index_path.iter().copied().chain([b as u32]).collect();
+            child.index_path = self
+                .frame(exec, frame)
+                .index_path
+                .iter()
+                .copied()
+                .chain([b as u32])
+                .collect();
             let cid = self.add_frame(exec, child);
             if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
                 j.children.push(cid);
@@ -1561,8 +2205,16 @@ impl Engine {
         }
     }
 
-    fn join_child_done(&mut self, exec: usize, parent: usize, index: usize, result: Result<Value, StatesError>) {
-        let Some(j) = self.frame_mut(exec, parent).join.as_mut() else { return };
+    fn join_child_done(
+        &mut self,
+        exec: usize,
+        parent: usize,
+        index: usize,
+        result: Result<Value, StatesError>,
+    ) {
+        let Some(j) = self.frame_mut(exec, parent).join.as_mut() else {
+            return;
+        };
         j.running = j.running.saturating_sub(1);
         match result {
             Ok(v) => {
@@ -1576,18 +2228,27 @@ impl Engine {
                 let total = j.results.len().max(1) as f64;
                 let tolerated = j.is_map
                     && (j.tolerated_count.is_some_and(|c| j.failed as u64 <= c)
-                        || j.tolerated_percentage.is_some_and(|p| (j.failed as f64) * 100.0 / total <= p));
+                        || j.tolerated_percentage
+                            .is_some_and(|p| (j.failed as f64) * 100.0 / total <= p));
                 if !tolerated && j.failure.is_none() {
-                    let configured = j.tolerated_count.is_some() || j.tolerated_percentage.is_some();
+                    let configured =
+                        j.tolerated_count.is_some() || j.tolerated_percentage.is_some();
                     j.failure = Some(if j.is_map && configured {
-                        StatesError::new(names::EXCEED_TOLERATED_FAILURE_THRESHOLD, "The specified tolerated failure threshold was exceeded")
+                        StatesError::new(
+                            names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                            "The specified tolerated failure threshold was exceeded",
+                        )
                     } else {
                         e
                     });
                 }
             }
         }
-        let (failed, more, running) = (j.failure.is_some(), j.next_index < j.results.len(), j.running);
+        let (failed, more, running) = (
+            j.failure.is_some(),
+            j.next_index < j.results.len(),
+            j.running,
+        );
         if failed {
             self.abort_children(exec, parent);
             self.frame_mut(exec, parent).phase = Phase::JoinDone;
@@ -1614,7 +2275,12 @@ impl Engine {
 
     /// Ends the branches still running under a Map/Parallel frame (and their `.sync` children).
     fn abort_children(&mut self, exec: usize, frame: usize) {
-        let children = self.frame(exec, frame).join.as_ref().map(|j| j.children.clone()).unwrap_or_default();
+        let children = self
+            .frame(exec, frame)
+            .join
+            .as_ref()
+            .map(|j| j.children.clone())
+            .unwrap_or_default();
         for c in children {
             let alive = !matches!(self.frame(exec, c).phase, Phase::Dead);
             let belongs = matches!(self.frame(exec, c).role, FrameRole::Iteration { parent, .. } | FrameRole::Branch { parent, .. } if parent == frame);
@@ -1625,10 +2291,23 @@ impl Engine {
                 if let FrameRole::Iteration { index, .. } = self.frame(exec, c).role {
                     let h = self.here(exec);
                     let map_name = self.current(&h, exec, frame).name.clone();
-                    let details = Details::new("mapIterationAbortedEventDetails").int("index", index as i64).text("name", map_name.clone());
-                    self.emit_raw(exec, Some(c), "MapIterationAborted", details, Some(map_name));
+                    let details = Details::new("mapIterationAbortedEventDetails")
+                        .int("index", index as i64)
+                        .text("name", map_name.clone());
+                    self.emit_raw(
+                        exec,
+                        Some(c),
+                        "MapIterationAborted",
+                        details,
+                        Some(map_name),
+                    );
                 }
-                let dead: Vec<String> = self.tokens.iter().filter(|(_, t)| t.exec == exec && t.frame == c).map(|(k, _)| k.clone()).collect();
+                let dead: Vec<String> = self
+                    .tokens
+                    .iter()
+                    .filter(|(_, t)| t.exec == exec && t.frame == c)
+                    .map(|(k, _)| k.clone())
+                    .collect();
                 for k in dead {
                     self.tokens.remove(&k);
                     self.spent_tokens.insert(k, ());
@@ -1644,26 +2323,54 @@ impl Engine {
     fn join_done(&mut self, exec: usize, frame: usize) {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
-        let Some(j) = self.frame_mut(exec, frame).join.take() else { return };
-        let (ok_ty, fail_ty) = if j.is_map { ("MapStateSucceeded", "MapStateFailed") } else { ("ParallelStateSucceeded", "ParallelStateFailed") };
+        let Some(j) = self.frame_mut(exec, frame).join.take() else {
+            return;
+        };
+        let (ok_ty, fail_ty) = if j.is_map {
+            ("MapStateSucceeded", "MapStateFailed")
+        } else {
+            ("ParallelStateSucceeded", "ParallelStateFailed")
+        };
         if j.last_iteration_event > 0 && j.is_map {
             self.frame_mut(exec, frame).last_event = j.last_iteration_event;
         }
         if let Some(e) = j.failure {
             if j.distributed {
-                self.emit_raw(exec, Some(frame), "MapRunFailed", Details::none(), Some(st.name.clone()));
+                self.emit_raw(
+                    exec,
+                    Some(frame),
+                    "MapRunFailed",
+                    Details::none(),
+                    Some(st.name.clone()),
+                );
             }
             self.handle_error_with(exec, frame, e, Some(fail_ty));
             return;
         }
         if j.distributed {
-            self.emit_raw(exec, Some(frame), "MapRunSucceeded", Details::none(), Some(st.name.clone()));
+            self.emit_raw(
+                exec,
+                Some(frame),
+                "MapRunSucceeded",
+                Details::none(),
+                Some(st.name.clone()),
+            );
         }
         // AWS records no success event for a Parallel state, only its exit.
         if j.is_map {
-            self.emit_raw(exec, Some(frame), ok_ty, Details::none(), Some(st.name.clone()));
+            self.emit_raw(
+                exec,
+                Some(frame),
+                ok_ty,
+                Details::none(),
+                Some(st.name.clone()),
+            );
         }
-        let results: Vec<Value> = j.results.into_iter().map(|r| r.unwrap_or(Value::Null)).collect();
+        let results: Vec<Value> = j
+            .results
+            .into_iter()
+            .map(|r| r.unwrap_or(Value::Null))
+            .collect();
         match self.after_result(exec, frame, st, Value::from(results)) {
             Ok((out, assign)) => self.go_exit(exec, frame, out, Self::transition_of(st), assign),
             Err(e) => self.handle_error(exec, frame, e),
@@ -1702,4 +2409,3 @@ fn included() -> Value {
     static INCLUDED: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     INCLUDED.get_or_init(|| json!({"Included": true})).clone()
 }
-

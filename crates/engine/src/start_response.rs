@@ -24,7 +24,13 @@ impl StartAnswer {
         let date = http_date(self.answered_millis);
         // The length AWS reports is that of its JSON response body: the ARN plus a fixed frame.
         let length = (self.execution_arn.len() + 92).to_string();
-        f(&StartResponse::new(&self.execution_arn, self.start_millis, &self.request_id, &date, &length))
+        f(&StartResponse::new(
+            &self.execution_arn,
+            self.start_millis,
+            &self.request_id,
+            &date,
+            &length,
+        ))
     }
 
     /// The response as the task's result (request-response calls).
@@ -100,7 +106,13 @@ const CONTENT_TYPE: &str = "application/x-amz-json-1.0";
 
 impl<'a> StartResponse<'a> {
     /// `content_length` is that of AWS's JSON response body; `date` an HTTP date.
-    pub fn new(execution_arn: &'a str, start_date: i64, request_id: &'a str, date: &'a str, content_length: &'a str) -> Self {
+    pub fn new(
+        execution_arn: &'a str,
+        start_date: i64,
+        request_id: &'a str,
+        date: &'a str,
+        content_length: &'a str,
+    ) -> Self {
         StartResponse {
             execution_arn,
             http: HttpMetadata {
@@ -111,7 +123,13 @@ impl<'a> StartResponse<'a> {
                     date: [date],
                     content_type: [CONTENT_TYPE],
                 },
-                headers: Headers { connection: "keep-alive", content_length, content_type: CONTENT_TYPE, date, request_id },
+                headers: Headers {
+                    connection: "keep-alive",
+                    content_length,
+                    content_type: CONTENT_TYPE,
+                    date,
+                    request_id,
+                },
                 status: 200,
             },
             response: ResponseMetadata { request_id },
@@ -123,11 +141,19 @@ impl<'a> StartResponse<'a> {
 /// RFC 7231 date, as AWS puts in the `Date` header.
 fn http_date(millis: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let iso = crate::clock::iso8601(millis);
     let day = DAYS[(millis.div_euclid(86_400_000)).rem_euclid(7) as usize];
     let month: usize = iso[5..7].parse().unwrap_or(1);
-    format!("{day}, {} {} {} {} GMT", &iso[8..10], MONTHS[month - 1], &iso[0..4], &iso[11..19])
+    format!(
+        "{day}, {} {} {} {} GMT",
+        &iso[8..10],
+        MONTHS[month - 1],
+        &iso[0..4],
+        &iso[11..19]
+    )
 }
 
 #[cfg(test)]

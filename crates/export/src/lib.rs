@@ -9,6 +9,8 @@
 //!
 //! Pure library: no I/O, builds for `wasm32-unknown-unknown` (the playground calls it).
 
+#![forbid(unsafe_code)]
+
 pub mod arn;
 pub mod policy;
 pub mod workspace;

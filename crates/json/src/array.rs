@@ -16,7 +16,9 @@ pub struct Array {
 
 impl Array {
     pub fn new() -> Self {
-        Array { items: Shared::empty() }
+        Array {
+            items: Shared::empty(),
+        }
     }
 
     pub fn with_capacity(n: usize) -> Self {
@@ -43,7 +45,9 @@ impl From<Vec<Value>> for Array {
         if items.capacity() == 0 {
             return Array::new();
         }
-        Array { items: Shared::new(items) }
+        Array {
+            items: Shared::new(items),
+        }
     }
 }
 

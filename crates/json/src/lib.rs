@@ -10,6 +10,8 @@
 //! The API follows `serde_json::Value` (same variants, same accessors) so code reads the same;
 //! [`json!`] builds one from `serde_json`'s literal syntax.
 
+#![forbid(unsafe_code)]
+
 mod array;
 mod convert;
 mod map;
@@ -191,11 +193,13 @@ impl Value {
             return Some(self);
         }
         let rest = pointer.strip_prefix('/')?;
-        rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).try_fold(self, |cur, token| match cur {
-            Value::Object(m) => m.get(&token),
-            Value::Array(a) => parse_index(&token).and_then(|i| a.get(i)),
-            _ => None,
-        })
+        rest.split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .try_fold(self, |cur, token| match cur {
+                Value::Object(m) => m.get(&token),
+                Value::Array(a) => parse_index(&token).and_then(|i| a.get(i)),
+                _ => None,
+            })
     }
 
     /// Takes the value out, leaving `null`.

@@ -116,14 +116,18 @@ impl Entries {
 
 impl Map {
     pub fn new() -> Self {
-        Map { entries: Shared::empty() }
+        Map {
+            entries: Shared::empty(),
+        }
     }
 
     pub fn with_capacity(n: usize) -> Self {
         if n == 0 {
             return Map::new();
         }
-        Map { entries: Shared::new(Entries::with_capacity(n)) }
+        Map {
+            entries: Shared::new(Entries::with_capacity(n)),
+        }
     }
 
     fn entries(&self) -> &Entries {
@@ -240,7 +244,9 @@ impl Map {
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
         self.iter().map(|(_, v)| v)
     }
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
+    pub fn values_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator<Item = &mut Value> + ExactSizeIterator {
         self.iter_mut().map(|(_, v)| v)
     }
 }
@@ -346,7 +352,8 @@ impl ExactSizeIterator for IntoIter {}
 
 impl PartialEq for Map {
     fn eq(&self, other: &Map) -> bool {
-        self.ptr_eq(other) || (self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v)))
+        self.ptr_eq(other)
+            || (self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v)))
     }
 }
 
@@ -401,7 +408,10 @@ impl IntoIterator for Map {
     type IntoIter = IntoIter;
     /// The members, moved out when this map is their only owner, copied otherwise.
     fn into_iter(self) -> Self::IntoIter {
-        let entries = self.entries.into_contents().unwrap_or_else(|| Entries::Small(Vec::new()));
+        let entries = self
+            .entries
+            .into_contents()
+            .unwrap_or_else(|| Entries::Small(Vec::new()));
         match entries {
             Entries::Small(v) => IntoIter::Small(v.into_iter()),
             Entries::Large(m) => IntoIter::Large(m.into_iter()),

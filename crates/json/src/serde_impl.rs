@@ -101,7 +101,10 @@ impl<'de> Deserialize<'de> for Map {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
         match Value::deserialize(d)? {
             Value::Object(m) => Ok(m),
-            other => Err(de::Error::custom(format_args!("expected a JSON object, found {}", other.type_name()))),
+            other => Err(de::Error::custom(format_args!(
+                "expected a JSON object, found {}",
+                other.type_name()
+            ))),
         }
     }
 }

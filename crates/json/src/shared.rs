@@ -17,13 +17,18 @@ struct Node<T> {
 impl<T: Clone> Clone for Node<T> {
     /// A copy made to be changed: it does not inherit the text.
     fn clone(&self) -> Self {
-        Node { contents: self.contents.clone(), text: TextCache::default() }
+        Node {
+            contents: self.contents.clone(),
+            text: TextCache::default(),
+        }
     }
 }
 
 impl<T> Clone for Shared<T> {
     fn clone(&self) -> Self {
-        Shared { node: self.node.clone() }
+        Shared {
+            node: self.node.clone(),
+        }
     }
 }
 
@@ -39,7 +44,12 @@ impl<T> Shared<T> {
     }
 
     pub fn new(contents: T) -> Self {
-        Shared { node: Some(Arc::new(Node { contents, text: TextCache::default() })) }
+        Shared {
+            node: Some(Arc::new(Node {
+                contents,
+                text: TextCache::default(),
+            })),
+        }
     }
 
     /// The contents, `None` when empty and never allocated.
@@ -66,7 +76,12 @@ impl<T> Shared<T> {
 impl<T: Clone> Shared<T> {
     /// The contents for changing: copied first if shared, and the remembered text forgotten.
     pub fn make_mut(&mut self, empty: impl FnOnce() -> T) -> &mut T {
-        let node = self.node.get_or_insert_with(|| Arc::new(Node { contents: empty(), text: TextCache::default() }));
+        let node = self.node.get_or_insert_with(|| {
+            Arc::new(Node {
+                contents: empty(),
+                text: TextCache::default(),
+            })
+        });
         let node = Arc::make_mut(node);
         node.text = TextCache::default();
         &mut node.contents
@@ -74,6 +89,8 @@ impl<T: Clone> Shared<T> {
 
     /// The contents, moved out when this is their only owner, copied otherwise.
     pub fn into_contents(self) -> Option<T> {
-        self.node.map(|n| Arc::try_unwrap(n).map_or_else(|shared| shared.contents.clone(), |n| n.contents))
+        self.node.map(|n| {
+            Arc::try_unwrap(n).map_or_else(|shared| shared.contents.clone(), |n| n.contents)
+        })
     }
 }

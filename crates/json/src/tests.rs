@@ -20,7 +20,11 @@ fn text_is_serde_jsons_text() {
         let expected = serde_json::to_string(&serde_json::Value::from(&v)).unwrap();
         assert_eq!(v.to_json_string(), expected);
         assert_eq!(&*v.to_json_text(), expected);
-        assert_eq!(serde_json::to_string(&v).unwrap(), expected, "Serialize agrees");
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            expected,
+            "Serialize agrees"
+        );
         assert_eq!(v.to_string(), expected, "Display agrees");
     }
 }
@@ -29,19 +33,42 @@ fn text_is_serde_jsons_text() {
 fn parses_what_serde_json_parses_and_keeps_key_order() {
     let text = r#"{"z":1,"a":[1.5,{"y":null,"b":"x"}],"m":-0.0,"big":18446744073709551615}"#;
     let v: Value = text.parse().unwrap();
-    assert_eq!(v.to_json_string(), serde_json::from_str::<serde_json::Value>(text).unwrap().to_string());
-    assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["z", "a", "m", "big"]);
+    assert_eq!(
+        v.to_json_string(),
+        serde_json::from_str::<serde_json::Value>(text)
+            .unwrap()
+            .to_string()
+    );
+    assert_eq!(
+        v.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["z", "a", "m", "big"]
+    );
 }
 
 #[test]
 fn clones_share_and_changes_copy_on_write() {
     let a = big_doc();
     let mut b = a.clone();
-    assert!(a["doc"].as_object().unwrap().ptr_eq(b["doc"].as_object().unwrap()));
-    b.as_object_mut().unwrap().get_mut("meta").unwrap().as_object_mut().unwrap().insert("n".into(), json!(0));
+    assert!(a["doc"]
+        .as_object()
+        .unwrap()
+        .ptr_eq(b["doc"].as_object().unwrap()));
+    b.as_object_mut()
+        .unwrap()
+        .get_mut("meta")
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .insert("n".into(), json!(0));
     assert_eq!(a["meta"]["n"], json!(60), "the original is unchanged");
     assert_eq!(b["meta"]["n"], json!(0));
-    assert!(a["doc"].as_object().unwrap().ptr_eq(b["doc"].as_object().unwrap()), "untouched subtrees stay shared");
+    assert!(
+        a["doc"]
+            .as_object()
+            .unwrap()
+            .ptr_eq(b["doc"].as_object().unwrap()),
+        "untouched subtrees stay shared"
+    );
 }
 
 #[test]
@@ -49,15 +76,29 @@ fn remembered_text_is_forgotten_on_change() {
     let doc = big_doc()["doc"].clone();
     let holder = json!({"x": 1});
     let mut outer = holder.clone();
-    outer.as_object_mut().unwrap().insert("doc".into(), doc.clone());
+    outer
+        .as_object_mut()
+        .unwrap()
+        .insert("doc".into(), doc.clone());
     let first = outer.to_json_text();
     let again = outer.to_json_text();
     assert!(Arc::ptr_eq(&first, &again), "the whole text is remembered");
     // `doc` is shared by `outer` and the local, so its text was remembered too.
     let mut changed = doc.clone();
-    changed.as_object_mut().unwrap().get_mut("records").unwrap().as_array_mut().unwrap()[0] = json!("replaced");
-    assert!(changed.to_json_string().starts_with(r#"{"records":["replaced","#));
-    assert_eq!(doc.to_json_string(), serde_json::Value::from(&doc).to_string());
+    changed
+        .as_object_mut()
+        .unwrap()
+        .get_mut("records")
+        .unwrap()
+        .as_array_mut()
+        .unwrap()[0] = json!("replaced");
+    assert!(changed
+        .to_json_string()
+        .starts_with(r#"{"records":["replaced","#));
+    assert_eq!(
+        doc.to_json_string(),
+        serde_json::Value::from(&doc).to_string()
+    );
     let mut outer2 = outer.clone();
     outer2.as_object_mut().unwrap().insert("x".into(), json!(2));
     assert!(outer2.to_json_string().starts_with(r#"{"x":2,"#));
@@ -66,7 +107,10 @@ fn remembered_text_is_forgotten_on_change() {
 
 #[test]
 fn map_keeps_order_on_remove_and_replace() {
-    let mut m: Map = [("a", 1), ("b", 2), ("c", 3)].into_iter().map(|(k, v)| (k.to_owned(), json!(v))).collect();
+    let mut m: Map = [("a", 1), ("b", 2), ("c", 3)]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), json!(v)))
+        .collect();
     m.insert("a".into(), json!(9));
     m.remove("b");
     assert_eq!(Value::Object(m).to_json_string(), r#"{"a":9,"c":3}"#);
@@ -79,7 +123,12 @@ fn accessors_follow_serde_json() {
     assert_eq!(v.pointer("/a/01"), None);
     assert_eq!(v["a"][0], json!(10));
     assert!(v["missing"]["deeper"].is_null());
-    assert_eq!(v.get("a").and_then(|a| a.get(1)).and_then(|o| o.get("b~/c")), Some(&json!("x")));
+    assert_eq!(
+        v.get("a")
+            .and_then(|a| a.get(1))
+            .and_then(|o| o.get("b~/c")),
+        Some(&json!("x"))
+    );
     let mut n = Value::Null;
     n["k"] = json!(true);
     assert_eq!(n, json!({"k": true}));
@@ -104,12 +153,20 @@ fn json_macro_builds_what_serde_json_builds() {
         "t": [ {"x": 1}, [1, [2]] ],
     });
     assert_eq!(v, expected);
-    assert!(v["k1"].as_object().unwrap().ptr_eq(shared.as_object().unwrap()), "interpolated values are shared");
+    assert!(
+        v["k1"]
+            .as_object()
+            .unwrap()
+            .ptr_eq(shared.as_object().unwrap()),
+        "interpolated values are shared"
+    );
 }
 
 #[test]
 fn strings_escape_as_serde_json_at_every_position() {
-    let pieces = ["a", "\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "é", "😀", " ", "~", "\t", "/"];
+    let pieces = [
+        "a", "\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{7f}", "é", "😀", " ", "~", "\t", "/",
+    ];
     // Every piece at every offset of a long run, so both the 8-byte scan and the tail see it.
     for piece in pieces {
         for offset in 0..20 {
@@ -120,7 +177,10 @@ fn strings_escape_as_serde_json_at_every_position() {
         }
     }
     let mixed: String = (0u32..600).filter_map(char::from_u32).collect();
-    assert_eq!(json!(mixed.clone()).to_json_string(), serde_json::to_string(&mixed).unwrap());
+    assert_eq!(
+        json!(mixed.clone()).to_json_string(),
+        serde_json::to_string(&mixed).unwrap()
+    );
 }
 
 #[test]
@@ -140,15 +200,24 @@ fn maps_small_and_large_behave_alike() {
         }
         let v = Value::Object(m.clone());
         assert_eq!(v, serde_json::Value::Object(model.clone()), "n = {n}");
-        assert_eq!(v.to_json_string(), serde_json::Value::Object(model.clone()).to_string());
+        assert_eq!(
+            v.to_json_string(),
+            serde_json::Value::Object(model.clone()).to_string()
+        );
         assert_eq!(m.len(), model.len());
-        assert_eq!(m.get_index(0).map(|(k, _)| k.to_string()), model.keys().next().cloned());
+        assert_eq!(
+            m.get_index(0).map(|(k, _)| k.to_string()),
+            model.keys().next().cloned()
+        );
         if let Some(x) = m.get_mut("k2") {
             *x = json!("changed");
         }
         assert!(m.get("k2").is_none_or(|x| *x == json!("changed")));
         assert_eq!(m.clone().into_iter().count(), m.iter().count());
-        assert_eq!(m.keys().next_back().map(|k| k.as_str()), model.keys().next_back().map(|k| k.as_str()));
+        assert_eq!(
+            m.keys().next_back().map(|k| k.as_str()),
+            model.keys().next_back().map(|k| k.as_str())
+        );
     }
 }
 
@@ -190,7 +259,10 @@ mod properties {
         ]
     }
 
-    fn descend_model<'a>(mut v: &'a mut serde_json::Value, route: &[usize]) -> &'a mut serde_json::Value {
+    fn descend_model<'a>(
+        mut v: &'a mut serde_json::Value,
+        route: &[usize],
+    ) -> &'a mut serde_json::Value {
         for &i in route {
             let len = match &*v {
                 serde_json::Value::Array(a) => a.len(),
@@ -231,7 +303,9 @@ mod properties {
     fn apply(ours: &mut Value, model: &mut serde_json::Value, change: &Change) {
         match change {
             Change::Insert(route, key, value) => {
-                if let (Value::Object(m), serde_json::Value::Object(mm)) = (descend(ours, route), descend_model(model, route)) {
+                if let (Value::Object(m), serde_json::Value::Object(mm)) =
+                    (descend(ours, route), descend_model(model, route))
+                {
                     m.insert(key.into(), Value::from(value.clone()));
                     mm.insert(key.clone(), value.clone());
                 }
@@ -249,7 +323,9 @@ mod properties {
                 _ => {}
             },
             Change::Push(route, value) => {
-                if let (Value::Array(a), serde_json::Value::Array(aa)) = (descend(ours, route), descend_model(model, route)) {
+                if let (Value::Array(a), serde_json::Value::Array(aa)) =
+                    (descend(ours, route), descend_model(model, route))
+                {
                     a.push(Value::from(value.clone()));
                     aa.push(value.clone());
                 }

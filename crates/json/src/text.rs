@@ -169,7 +169,12 @@ fn write_object(m: &Map, out: &mut String) {
 }
 
 /// A container's remembered text, or its text written by `write` (and remembered if worth it).
-fn write_remembered(cache: &TextCache, owners: usize, out: &mut String, write: impl FnOnce(&mut String)) {
+fn write_remembered(
+    cache: &TextCache,
+    owners: usize,
+    out: &mut String,
+    write: impl FnOnce(&mut String),
+) {
     if let Some(text) = cache.get() {
         out.push_str(text);
         return;
@@ -224,7 +229,8 @@ fn needs_escape(word: u64) -> bool {
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (below_space | has_zero(word ^ (ONES * b'"' as u64)) | has_zero(word ^ (ONES * b'\\' as u64))) != 0
+    (below_space | has_zero(word ^ (ONES * b'"' as u64)) | has_zero(word ^ (ONES * b'\\' as u64)))
+        != 0
 }
 
 /// A JSON string literal with serde_json's escapes: `"`, `\`, and control characters

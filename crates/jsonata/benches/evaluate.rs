@@ -2,8 +2,8 @@
 //! a conditional and a `$map` over the input.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use stepwise_json::{json, Map, Value};
 use std::hint::black_box;
+use stepwise_json::{json, Map, Value};
 use stepwise_jsonata::{from_json, Env, Expression, Functions};
 
 const ARGUMENTS: &str = r#"{

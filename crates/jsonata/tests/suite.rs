@@ -1,10 +1,10 @@
 //! Runs the official JSONata test suite (`tests/corpus/jsonata-suite`, format in its README) and
 //! reports the pass rate per group and overall.
 
-use stepwise_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use stepwise_json::{Map, Value};
 use stepwise_jsonata::{from_json, Env, Expression, Functions, Outcome};
 
 /// The pass rate this crate must keep (in percent of all cases).
@@ -140,7 +140,10 @@ fn run(case: &Case, datasets: &Path) -> Result<(), String> {
         _ => None,
     };
     let bindings: Vec<(String, stepwise_jsonata::JValue)> = match body.get("bindings") {
-        Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.to_string(), from_json(v))).collect(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| (k.to_string(), from_json(v)))
+            .collect(),
         _ => Vec::new(),
     };
     let bound: Vec<(&str, &stepwise_jsonata::JValue)> =

@@ -24,7 +24,9 @@ pub fn export_workspace(ws: &Workspace) -> stepwise_export::Workspace {
     stepwise_export::Workspace::new(
         ws.machines
             .iter()
-            .map(|m| stepwise_export::Machine::new(m.name.clone(), Value::String(m.definition.clone())))
+            .map(|m| {
+                stepwise_export::Machine::new(m.name.clone(), Value::String(m.definition.clone()))
+            })
             .collect(),
     )
 }
@@ -37,16 +39,36 @@ pub fn render(ws: &Workspace, format: Format, yaml: bool) -> Result<Rendered, St
     }
     // The playground writes ARNs for this region and account, so those are the ones the
     // exporter turns into the deploying stack's own.
-    let options = Options { format, source_region: REGION.into(), source_account: ACCOUNT.into(), ..Options::default() };
-    let template = stepwise_export::export(&doc, &options).map_err(|e| format!("Cannot export: {e}."))?;
+    let options = Options {
+        format,
+        source_region: REGION.into(),
+        source_account: ACCOUNT.into(),
+        ..Options::default()
+    };
+    let template =
+        stepwise_export::export(&doc, &options).map_err(|e| format!("Cannot export: {e}."))?;
     let (file_name, mime, text) = if yaml {
-        let text = stepwise_export::to_yaml(&template).map_err(|e| format!("Cannot export: {e}."))?;
+        let text =
+            stepwise_export::to_yaml(&template).map_err(|e| format!("Cannot export: {e}."))?;
         ("template.yaml", "application/yaml", text)
     } else {
-        ("template.json", "application/json", stepwise_export::to_json(&template))
+        (
+            "template.json",
+            "application/json",
+            stepwise_export::to_json(&template),
+        )
     };
-    let command = stepwise_export::deploy_command(file_name, &stepwise_export::default_stack_name(&doc), format);
-    Ok(Rendered { file_name, mime, text, command })
+    let command = stepwise_export::deploy_command(
+        file_name,
+        &stepwise_export::default_stack_name(&doc),
+        format,
+    );
+    Ok(Rendered {
+        file_name,
+        mime,
+        text,
+        command,
+    })
 }
 
 #[cfg(test)]
@@ -74,14 +96,23 @@ mod tests {
 
     #[test]
     fn one_state_machine_resource_per_machine_in_every_example() {
-        let cases = [(Format::CloudFormation, "AWS::StepFunctions::StateMachine"), (Format::Sam, "AWS::Serverless::StateMachine")];
+        let cases = [
+            (Format::CloudFormation, "AWS::StepFunctions::StateMachine"),
+            (Format::Sam, "AWS::Serverless::StateMachine"),
+        ];
         for ex in examples::EXAMPLES {
             let ws = example(ex.file);
             for (format, ty) in cases {
-                let r = render(&ws, format, false).unwrap_or_else(|e| panic!("{} {format:?}: {e}", ex.file));
+                let r = render(&ws, format, false)
+                    .unwrap_or_else(|e| panic!("{} {format:?}: {e}", ex.file));
                 assert_eq!(r.file_name, "template.json");
                 let found = resources_of_type(&r.text, ty);
-                assert_eq!(found.len(), ws.machines.len(), "{} {format:?}: {found:?}", ex.file);
+                assert_eq!(
+                    found.len(),
+                    ws.machines.len(),
+                    "{} {format:?}: {found:?}",
+                    ex.file
+                );
             }
         }
     }
@@ -91,14 +122,26 @@ mod tests {
         let ws = example("sync-start.json");
         let r = render(&ws, Format::CloudFormation, true).unwrap();
         assert_eq!(r.file_name, "template.yaml");
-        assert_eq!(r.text.matches("AWS::StepFunctions::StateMachine").count(), ws.machines.len());
+        assert_eq!(
+            r.text.matches("AWS::StepFunctions::StateMachine").count(),
+            ws.machines.len()
+        );
         assert!(r.text.contains("states:StartExecution"), "{}", r.text);
-        assert!(r.command.starts_with("aws cloudformation deploy --template-file template.yaml "), "{}", r.command);
+        assert!(
+            r.command
+                .starts_with("aws cloudformation deploy --template-file template.yaml "),
+            "{}",
+            r.command
+        );
         assert!(r.command.contains("CAPABILITY_IAM"), "{}", r.command);
 
         let sam = render(&ws, Format::Sam, true).unwrap();
         assert!(sam.text.contains("AWS::Serverless::StateMachine"));
-        assert!(sam.command.contains("CAPABILITY_AUTO_EXPAND"), "{}", sam.command);
+        assert!(
+            sam.command.contains("CAPABILITY_AUTO_EXPAND"),
+            "{}",
+            sam.command
+        );
     }
 
     #[test]
@@ -110,7 +153,11 @@ mod tests {
         let mut array = example("sync-start.json");
         array.set_definition(0, "[1, 2]".into());
         let name = broken.machines[1].name.clone();
-        let cases = [(broken, name.as_str()), (empty, "no state machine"), (array, "JSON object")];
+        let cases = [
+            (broken, name.as_str()),
+            (empty, "no state machine"),
+            (array, "JSON object"),
+        ];
         for (ws, want) in cases {
             let err = render(&ws, Format::CloudFormation, true).unwrap_err();
             assert!(err.contains(want), "{want}: {err}");

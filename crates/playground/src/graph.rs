@@ -75,12 +75,19 @@ pub const END_ID: &str = "⟨end⟩";
 pub fn layout_definition(def: &Value) -> Layout {
     let mut sub = layout_level(def, 0, true);
     sub.translate(PAD, PAD);
-    Layout { width: sub.w + 2.0 * PAD, height: sub.h + 2.0 * PAD, nodes: sub.nodes, edges: sub.edges }
+    Layout {
+        width: sub.w + 2.0 * PAD,
+        height: sub.h + 2.0 * PAD,
+        nodes: sub.nodes,
+        edges: sub.edges,
+    }
 }
 
 /// Lays out definition text; `None` when it is not JSON (the view keeps its last good graph).
 pub fn layout_text(text: &str) -> Option<Layout> {
-    serde_json::from_str::<Value>(text).ok().map(|v| layout_definition(&v))
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .map(|v| layout_definition(&v))
 }
 
 struct Sub {
@@ -160,15 +167,27 @@ fn successors(state: &Value) -> Vec<Succ> {
     if let Some(choices) = state.get("Choices").and_then(Value::as_array) {
         for (i, rule) in choices.iter().enumerate() {
             if let Some(to) = rule.get("Next").and_then(s) {
-                out.push(Succ { to, kind: EdgeKind::Choice, label: Some(rule_label(rule, i)) });
+                out.push(Succ {
+                    to,
+                    kind: EdgeKind::Choice,
+                    label: Some(rule_label(rule, i)),
+                });
             }
         }
         if let Some(to) = state.get("Default").and_then(s) {
-            out.push(Succ { to, kind: EdgeKind::Default, label: Some("Default".into()) });
+            out.push(Succ {
+                to,
+                kind: EdgeKind::Default,
+                label: Some("Default".into()),
+            });
         }
     }
     if let Some(to) = state.get("Next").and_then(s) {
-        out.push(Succ { to, kind: EdgeKind::Next, label: None });
+        out.push(Succ {
+            to,
+            kind: EdgeKind::Next,
+            label: None,
+        });
     }
     if let Some(catchers) = state.get("Catch").and_then(Value::as_array) {
         for c in catchers {
@@ -178,8 +197,16 @@ fn successors(state: &Value) -> Vec<Succ> {
                     .and_then(Value::as_array)
                     .map(|a| a.iter().filter_map(Value::as_str).collect())
                     .unwrap_or_default();
-                let label = if errors.is_empty() { "Catch".to_string() } else { shorten(&errors.join(", "), 28) };
-                out.push(Succ { to, kind: EdgeKind::Catch, label: Some(label) });
+                let label = if errors.is_empty() {
+                    "Catch".to_string()
+                } else {
+                    shorten(&errors.join(", "), 28)
+                };
+                out.push(Succ {
+                    to,
+                    kind: EdgeKind::Catch,
+                    label: Some(label),
+                });
             }
         }
     }
@@ -214,13 +241,20 @@ pub fn rule_label(rule: &Value, index: usize) -> String {
         ("IsNull", "is null"),
     ];
     if let Some(cond) = rule.get("Condition").and_then(Value::as_str) {
-        return shorten(cond.trim_start_matches("{%").trim_end_matches("%}").trim(), 28);
+        return shorten(
+            cond.trim_start_matches("{%").trim_end_matches("%}").trim(),
+            28,
+        );
     }
     if let Some(var) = rule.get("Variable").and_then(Value::as_str) {
         for (key, op) in OPS {
             if let Some(v) = rule.get(*key) {
                 let rhs = if v.is_boolean() && (*key == "IsPresent" || *key == "IsNull") {
-                    if v.as_bool() == Some(true) { String::new() } else { " = false".into() }
+                    if v.as_bool() == Some(true) {
+                        String::new()
+                    } else {
+                        " = false".into()
+                    }
                 } else {
                     format!(" {}", v)
                 };
@@ -233,7 +267,10 @@ pub fn rule_label(rule: &Value, index: usize) -> String {
 
 fn is_terminal(state: &Value) -> bool {
     state.get("End").and_then(Value::as_bool) == Some(true)
-        || matches!(state.get("Type").and_then(Value::as_str), Some("Succeed" | "Fail"))
+        || matches!(
+            state.get("Type").and_then(Value::as_str),
+            Some("Succeed" | "Fail")
+        )
 }
 
 fn leaf_width(label: &str) -> f64 {
@@ -243,16 +280,27 @@ fn leaf_width(label: &str) -> f64 {
 /// Lays out one `{StartAt, States}` level (the machine, a Parallel branch or a Map processor).
 fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
     let empty = serde_json::Map::new();
-    let states = def.get("States").and_then(Value::as_object).unwrap_or(&empty);
+    let states = def
+        .get("States")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let names: Vec<&String> = states.keys().collect();
     let index_of = |n: &str| names.iter().position(|m| m.as_str() == n);
-    let succ: Vec<Vec<Succ>> = names.iter().map(|n| successors(&states[n.as_str()])).collect();
-    let succ_idx: Vec<Vec<usize>> =
-        succ.iter().map(|ss| ss.iter().filter_map(|s| index_of(&s.to)).collect()).collect();
+    let succ: Vec<Vec<Succ>> = names
+        .iter()
+        .map(|n| successors(&states[n.as_str()]))
+        .collect();
+    let succ_idx: Vec<Vec<usize>> = succ
+        .iter()
+        .map(|ss| ss.iter().filter_map(|s| index_of(&s.to)).collect())
+        .collect();
     let n = names.len();
 
     // 1. Ranks: BFS discovery, then longest path over non-loop edges.
-    let start = def.get("StartAt").and_then(Value::as_str).and_then(index_of);
+    let start = def
+        .get("StartAt")
+        .and_then(Value::as_str)
+        .and_then(index_of);
     let mut rank: Vec<Option<usize>> = vec![None; n];
     let mut discovery: Vec<usize> = Vec::new();
     if let Some(s) = start {
@@ -353,7 +401,14 @@ fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
                     .enumerate()
                     .map(|(k, &i)| {
                         let ps: Vec<f64> = preds[i].iter().map(|&p| pos[p]).collect();
-                        (i, if ps.is_empty() { k as f64 } else { ps.iter().sum::<f64>() / ps.len() as f64 })
+                        (
+                            i,
+                            if ps.is_empty() {
+                                k as f64
+                            } else {
+                                ps.iter().sum::<f64>() / ps.len() as f64
+                            },
+                        )
                     })
                     .collect();
                 let mut sorted = bary;
@@ -370,8 +425,16 @@ fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
         let st = &states[name.as_str()];
         let ty = st.get("Type").and_then(Value::as_str).unwrap_or("");
         let branch_defs: Vec<&Value> = match ty {
-            "Parallel" => st.get("Branches").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default(),
-            "Map" => st.get("ItemProcessor").or_else(|| st.get("Iterator")).into_iter().collect(),
+            "Parallel" => st
+                .get("Branches")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().collect())
+                .unwrap_or_default(),
+            "Map" => st
+                .get("ItemProcessor")
+                .or_else(|| st.get("Iterator"))
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         };
         if branch_defs.is_empty() {
@@ -389,7 +452,11 @@ fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
             let frame_h = sub.h + 2.0 * PAD;
             nodes.push(NodeBox {
                 id: format!("{name}⟨branch {bi}⟩"),
-                label: if ty == "Map" { "Item processor".into() } else { format!("Branch {}", bi + 1) },
+                label: if ty == "Map" {
+                    "Item processor".into()
+                } else {
+                    format!("Branch {}", bi + 1)
+                },
                 kind: "Branch".into(),
                 x,
                 y: HEADER,
@@ -405,16 +472,30 @@ fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
         }
         let w = x.max(leaf_width(name));
         size.push((w, HEADER + h + PAD));
-        inner.push(Some(Sub { w, h: HEADER + h + PAD, nodes, edges }));
+        inner.push(Some(Sub {
+            w,
+            h: HEADER + h + PAD,
+            nodes,
+            edges,
+        }));
     }
 
     // 4. Coordinates.
-    let top = if markers { MARKER + RANK_GAP * 0.6 } else { 0.0 };
-    let row_h: Vec<f64> =
-        rows.iter().map(|row| row.iter().map(|&i| size[i].1).fold(LEAF_H, f64::max)).collect();
+    let top = if markers {
+        MARKER + RANK_GAP * 0.6
+    } else {
+        0.0
+    };
+    let row_h: Vec<f64> = rows
+        .iter()
+        .map(|row| row.iter().map(|&i| size[i].1).fold(LEAF_H, f64::max))
+        .collect();
     let row_w: Vec<f64> = rows
         .iter()
-        .map(|row| row.iter().map(|&i| size[i].0).sum::<f64>() + NODE_GAP * row.len().saturating_sub(1) as f64)
+        .map(|row| {
+            row.iter().map(|&i| size[i].0).sum::<f64>()
+                + NODE_GAP * row.len().saturating_sub(1) as f64
+        })
         .collect();
     let has_loops = back.iter().any(|b| !b.is_empty());
     let content_w = row_w.iter().copied().fold(120.0, f64::max);
@@ -467,7 +548,11 @@ fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
         nodes.push(NodeBox {
             id: (*name).clone(),
             label: (*name).clone(),
-            kind: st.get("Type").and_then(Value::as_str).unwrap_or("?").to_string(),
+            kind: st
+                .get("Type")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string(),
             x,
             y,
             w: size[i].0,
@@ -551,19 +636,27 @@ fn layout_level(def: &Value, depth: u32, markers: bool) -> Sub {
     }
     nodes.extend(nested_nodes);
     edges.extend(nested_edges);
-    Sub { w: width, h: height, nodes, edges }
+    Sub {
+        w: width,
+        h: height,
+        nodes,
+        edges,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     // In the wasm test run these run in the browser with the rest of the suite.
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
     use serde_json::json;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn node<'a>(l: &'a Layout, id: &str) -> &'a NodeBox {
-        l.nodes.iter().find(|n| n.id == id).unwrap_or_else(|| panic!("no node {id}"))
+        l.nodes
+            .iter()
+            .find(|n| n.id == id)
+            .unwrap_or_else(|| panic!("no node {id}"))
     }
 
     #[test]
@@ -593,7 +686,10 @@ mod tests {
             "T":{"Type":"Task","Resource":"x","Next":"W","Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}]},
             "W":{"Type":"Wait","Seconds":1,"Next":"T"},"F":{"Type":"Fail"}}}));
         assert!(node(&l, "W").y > node(&l, "T").y);
-        assert!(l.edges.iter().any(|e| e.kind == EdgeKind::Catch && e.to == "F"));
+        assert!(l
+            .edges
+            .iter()
+            .any(|e| e.kind == EdgeKind::Catch && e.to == "F"));
         assert!(l.edges.iter().any(|e| e.from == "W" && e.to == "T"));
     }
 
@@ -607,7 +703,10 @@ mod tests {
         let p = node(&l, "P");
         for inner in ["B1", "B2"] {
             let b = node(&l, inner);
-            assert!(b.x >= p.x && b.x + b.w <= p.x + p.w && b.y >= p.y && b.y + b.h <= p.y + p.h, "{inner}");
+            assert!(
+                b.x >= p.x && b.x + b.w <= p.x + p.w && b.y >= p.y && b.y + b.h <= p.y + p.h,
+                "{inner}"
+            );
         }
         let (m, i) = (node(&l, "M"), node(&l, "I"));
         assert!(i.y > m.y && i.y + i.h <= m.y + m.h);
@@ -618,7 +717,11 @@ mod tests {
 
     #[test]
     fn malformed_definitions_still_lay_out() {
-        for def in [json!({}), json!({"StartAt":"Nope","States":{"A":{"Type":"Pass","Next":"Gone"}}}), json!([1, 2])] {
+        for def in [
+            json!({}),
+            json!({"StartAt":"Nope","States":{"A":{"Type":"Pass","Next":"Gone"}}}),
+            json!([1, 2]),
+        ] {
             let l = layout_definition(&def);
             assert!(l.width > 0.0 && l.height > 0.0);
         }
@@ -627,6 +730,9 @@ mod tests {
 
     #[test]
     fn shifting_a_path_moves_every_point() {
-        assert_eq!(shift_path("M 1 2 C 3 4, 5 6, 7 8", 10.0, 100.0), "M 11 102 C 13 104, 15 106, 17 108");
+        assert_eq!(
+            shift_path("M 1 2 C 3 4, 5 6, 7 8", 10.0, 100.0),
+            "M 11 102 C 13 104, 15 106, 17 108"
+        );
     }
 }

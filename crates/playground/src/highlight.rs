@@ -67,12 +67,18 @@ pub fn highlight_lines(text: &str) -> Vec<Vec<(Tok, String)>> {
                 while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
                     j += 1;
                 }
-                let tok = if j < bytes.len() && bytes[j] == b':' { Tok::Key } else { Tok::Str };
+                let tok = if j < bytes.len() && bytes[j] == b':' {
+                    Tok::Key
+                } else {
+                    Tok::Str
+                };
                 push(tok, &text[start..i]);
             }
             b'-' | b'0'..=b'9' => {
                 i += 1;
-                while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
                     i += 1;
                 }
                 push(Tok::Num, &text[start..i]);
@@ -86,7 +92,11 @@ pub fn highlight_lines(text: &str) -> Vec<Vec<(Tok, String)>> {
                     i += 1;
                 }
                 let word = &text[start..i];
-                let tok = if matches!(word, "true" | "false" | "null") { Tok::Lit } else { Tok::Plain };
+                let tok = if matches!(word, "true" | "false" | "null") {
+                    Tok::Lit
+                } else {
+                    Tok::Plain
+                };
                 push(tok, word);
             }
             _ => {
@@ -110,9 +120,9 @@ pub fn format_json(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     // In the wasm test run these run in the browser with the rest of the suite.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     fn rebuild(lines: &[Vec<(Tok, String)>]) -> String {
         lines
@@ -153,7 +163,10 @@ mod tests {
 
     #[test]
     fn format_keeps_key_order_and_reports_errors() {
-        assert_eq!(format_json("{\"b\":1,\"a\":2}").unwrap(), "{\n  \"b\": 1,\n  \"a\": 2\n}");
+        assert_eq!(
+            format_json("{\"b\":1,\"a\":2}").unwrap(),
+            "{\n  \"b\": 1,\n  \"a\": 2\n}"
+        );
         assert!(format_json("{").is_err());
     }
 }

@@ -56,7 +56,9 @@ pub fn event_state(e: &HistoryEvent) -> Option<&str> {
 }
 
 fn is_failure(event_type: &str) -> bool {
-    event_type.ends_with("Failed") || event_type.ends_with("TimedOut") || event_type == "TaskStartFailed"
+    event_type.ends_with("Failed")
+        || event_type.ends_with("TimedOut")
+        || event_type == "TaskStartFailed"
 }
 
 /// One entry into a state (a row of the states table): Map iterations and loops enter the
@@ -105,7 +107,12 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
             while k < open.len() {
                 if open[k].scope == e.scope {
                     let o = open.remove(k);
-                    close(&mut out, o.entry, StateStatus::Caught, o.failed_at.unwrap_or(e.timestamp_millis));
+                    close(
+                        &mut out,
+                        o.entry,
+                        StateStatus::Caught,
+                        o.failed_at.unwrap_or(e.timestamp_millis),
+                    );
                 } else {
                     k += 1;
                 }
@@ -125,7 +132,12 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
                 ended_millis: None,
                 status: StateStatus::InProgress,
             });
-            open.push(Open { entry: out.len() - 1, scope: e.scope.clone(), errored: false, failed_at: None });
+            open.push(Open {
+                entry: out.len() - 1,
+                scope: e.scope.clone(),
+                errored: false,
+                failed_at: None,
+            });
         } else if t.ends_with("StateExited") {
             let Some(name) = event_state(e) else { continue };
             let k = open
@@ -136,14 +148,23 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
             // console's "Caught error"); a failed attempt that a retry redid does not count.
             if let Some(k) = k {
                 let o = open.remove(k);
-                let st = if o.errored { StateStatus::Caught } else { StateStatus::Succeeded };
+                let st = if o.errored {
+                    StateStatus::Caught
+                } else {
+                    StateStatus::Succeeded
+                };
                 close(&mut out, o.entry, st, e.timestamp_millis);
             }
         } else if t.starts_with("Execution") && t != "ExecutionStarted" {
             finished = Some((t, e.timestamp_millis));
         } else if is_failure(t) {
             let name = event_state(e);
-            let Some(k) = open.iter().rposition(|o| Some(out[o.entry].name.as_str()) == name || name.is_none()) else { continue };
+            let Some(k) = open
+                .iter()
+                .rposition(|o| Some(out[o.entry].name.as_str()) == name || name.is_none())
+            else {
+                continue;
+            };
             open[k].errored = true;
             open[k].failed_at = Some(e.timestamp_millis);
             // A Parallel or Map fails when a state inside it fails: the states still open in
@@ -151,16 +172,23 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
             // failed (a state that fails is entered and failed in one step); the others were
             // cancelled with it.
             let scope = open[k].scope.clone();
-            let inner: Vec<usize> =
-                (0..open.len()).filter(|&j| open[j].scope.len() > scope.len() && open[j].scope.starts_with(&scope)).collect();
+            let inner: Vec<usize> = (0..open.len())
+                .filter(|&j| open[j].scope.len() > scope.len() && open[j].scope.starts_with(&scope))
+                .collect();
             for (n, &j) in inner.iter().enumerate().rev() {
                 let o = open.remove(j);
-                let st = if n + 1 == inner.len() { StateStatus::Failed } else { StateStatus::Aborted };
+                let st = if n + 1 == inner.len() {
+                    StateStatus::Failed
+                } else {
+                    StateStatus::Aborted
+                };
                 close(&mut out, o.entry, st, e.timestamp_millis);
             }
         } else if t.ends_with("Scheduled") || t.ends_with("Started") {
             // Another attempt (a retry) of the open state.
-            if let Some(o) = event_state(e).and_then(|name| open.iter_mut().rev().find(|o| out[o.entry].name == name)) {
+            if let Some(o) = event_state(e)
+                .and_then(|name| open.iter_mut().rev().find(|o| out[o.entry].name == name))
+            {
                 o.errored = false;
             }
         }
@@ -181,7 +209,10 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
 
 /// Status of every state that has run, given the history and the names of states that hold a
 /// pending task token (or a manual task) in this execution: the worst status of its entries.
-pub fn state_statuses(events: &[HistoryEvent], waiting: &[String]) -> BTreeMap<String, StateStatus> {
+pub fn state_statuses(
+    events: &[HistoryEvent],
+    waiting: &[String],
+) -> BTreeMap<String, StateStatus> {
     let mut out: BTreeMap<String, StateStatus> = BTreeMap::new();
     let mut put = |name: &str, st: StateStatus| {
         let e = out.entry(name.to_string()).or_insert(st);
@@ -242,7 +273,9 @@ pub fn state_io_run(events: &[HistoryEvent], state: &str, run: Option<usize>) ->
         .map(|(i, _)| i)
         .collect();
     io.runs = entries.len();
-    let Some(&start) = run.and_then(|r| entries.get(r)).or(entries.last()) else { return io };
+    let Some(&start) = run.and_then(|r| entries.get(r)).or(entries.last()) else {
+        return io;
+    };
     let entered = &events[start];
     io.entered_id = Some(entered.id);
     io.input = detail_str(&entered.details, "stateEnteredEventDetails", "input");
@@ -256,7 +289,8 @@ pub fn state_io_run(events: &[HistoryEvent], state: &str, run: Option<usize>) ->
             }
             continue;
         }
-        if e.id != entered.id && e.event_type.ends_with("StateEntered") && e.scope == entered.scope {
+        if e.id != entered.id && e.event_type.ends_with("StateEntered") && e.scope == entered.scope
+        {
             break;
         }
         io.events.push(e.id);
@@ -306,25 +340,40 @@ pub fn format_elapsed(ms: i64) -> String {
         format!("{:.3} s", ms as f64 / 1000.0)
     } else {
         let s = ms / 1000;
-        format!("{}:{:02}:{:02}.{:03}", s / 3600, (s / 60) % 60, s % 60, ms % 1000)
+        format!(
+            "{}:{:02}:{:02}.{:03}",
+            s / 3600,
+            (s / 60) % 60,
+            s % 60,
+            ms % 1000
+        )
     }
 }
 
 /// A UTC timestamp `2025-01-01 00:00:05.000` for the virtual clock (the engine's ISO format,
 /// made easier to read).
 pub fn format_clock(ms: i64) -> String {
-    stepwise_engine::clock::iso8601(ms).replace('T', " ").trim_end_matches('Z').to_owned()
+    stepwise_engine::clock::iso8601(ms)
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     // In the wasm test run these run in the browser with the rest of the suite.
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
     use super::*;
     use std::sync::Arc;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn ev(id: u64, t: &'static str, state: Option<&str>, scope: &[u32], details: Details) -> HistoryEvent {
+    fn ev(
+        id: u64,
+        t: &'static str,
+        state: Option<&str>,
+        scope: &[u32],
+        details: Details,
+    ) -> HistoryEvent {
         HistoryEvent {
             id,
             previous_event_id: id.saturating_sub(1),
@@ -340,9 +389,25 @@ mod tests {
     fn statuses_follow_the_console() {
         let h = vec![
             ev(1, "ExecutionStarted", None, &[], Details::none()),
-            ev(2, "TaskStateEntered", Some("T"), &[], Details::new("stateEnteredEventDetails").text("name", "T").payload("input", Arc::from("{}"))),
+            ev(
+                2,
+                "TaskStateEntered",
+                Some("T"),
+                &[],
+                Details::new("stateEnteredEventDetails")
+                    .text("name", "T")
+                    .payload("input", Arc::from("{}")),
+            ),
             ev(3, "TaskScheduled", Some("T"), &[], Details::none()),
-            ev(4, "TaskFailed", Some("T"), &[], Details::new("taskFailedEventDetails").text("error", "E").text("cause", "c")),
+            ev(
+                4,
+                "TaskFailed",
+                Some("T"),
+                &[],
+                Details::new("taskFailedEventDetails")
+                    .text("error", "E")
+                    .text("cause", "c"),
+            ),
             ev(5, "PassStateEntered", Some("Handle"), &[], Details::none()),
             ev(6, "PassStateExited", Some("Handle"), &[], Details::none()),
             ev(7, "TaskStateEntered", Some("Wait"), &[], Details::none()),
@@ -391,7 +456,14 @@ mod tests {
             ev(8, "ExecutionSucceeded", None, &[], Details::none()),
         ];
         let s = state_statuses(&h, &[]);
-        assert_eq!((s["P"], s["Bad"], s["Slow"]), (StateStatus::Caught, StateStatus::Failed, StateStatus::Aborted));
+        assert_eq!(
+            (s["P"], s["Bad"], s["Slow"]),
+            (
+                StateStatus::Caught,
+                StateStatus::Failed,
+                StateStatus::Aborted
+            )
+        );
     }
 
     #[test]
@@ -409,9 +481,27 @@ mod tests {
             ev(20, "PassStateEntered", Some("Handle"), &[], Details::none()),
         ];
         let e = state_entries(&h, &[]);
-        type Row<'a> = (&'a str, &'a str, Option<usize>, i64, Option<i64>, StateStatus);
-        let rows: Vec<Row> =
-            e.iter().map(|e| (e.name.as_str(), e.kind.as_str(), e.parent, e.started_millis, e.ended_millis, e.status)).collect();
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            Option<usize>,
+            i64,
+            Option<i64>,
+            StateStatus,
+        );
+        let rows: Vec<Row> = e
+            .iter()
+            .map(|e| {
+                (
+                    e.name.as_str(),
+                    e.kind.as_str(),
+                    e.parent,
+                    e.started_millis,
+                    e.ended_millis,
+                    e.status,
+                )
+            })
+            .collect();
         assert_eq!(
             rows,
             vec![
@@ -426,7 +516,15 @@ mod tests {
         assert_eq!(&*e[2].scope, &[1]);
         // The graph's colours are the same statuses, folded per state.
         let s = state_statuses(&h, &[]);
-        assert_eq!((s["M"], s["I"], s["T"], s["Handle"]), (StateStatus::Succeeded, StateStatus::Succeeded, StateStatus::Caught, StateStatus::InProgress));
+        assert_eq!(
+            (s["M"], s["I"], s["T"], s["Handle"]),
+            (
+                StateStatus::Succeeded,
+                StateStatus::Succeeded,
+                StateStatus::Caught,
+                StateStatus::InProgress
+            )
+        );
     }
 
     #[test]
@@ -442,12 +540,59 @@ mod tests {
     #[test]
     fn state_io_collects_the_stages_of_the_latest_run() {
         let h = vec![
-            ev(1, "TaskStateEntered", Some("T"), &[], Details::new("stateEnteredEventDetails").text("name", "T").payload("input", Arc::from(r#"{"a":1}"#))),
-            ev(2, "TaskScheduled", Some("T"), &[], Details::new("taskScheduledEventDetails").field("parameters", Field::BarePayload(Arc::from(r#"{"p":1}"#))).text("resource", "r")),
-            ev(3, "TaskFailed", Some("T"), &[], Details::new("taskFailedEventDetails").text("error", "E").text("cause", "c")),
-            ev(4, "TaskScheduled", Some("T"), &[], Details::new("taskScheduledEventDetails").field("parameters", Field::BarePayload(Arc::from(r#"{"p":2}"#))).text("resource", "r")),
-            ev(5, "TaskSucceeded", Some("T"), &[], Details::new("taskSucceededEventDetails").payload("output", Arc::from(r#"{"r":1}"#))),
-            ev(6, "TaskStateExited", Some("T"), &[], Details::new("stateExitedEventDetails").text("name", "T").payload("output", Arc::from(r#"{"o":1}"#))),
+            ev(
+                1,
+                "TaskStateEntered",
+                Some("T"),
+                &[],
+                Details::new("stateEnteredEventDetails")
+                    .text("name", "T")
+                    .payload("input", Arc::from(r#"{"a":1}"#)),
+            ),
+            ev(
+                2,
+                "TaskScheduled",
+                Some("T"),
+                &[],
+                Details::new("taskScheduledEventDetails")
+                    .field("parameters", Field::BarePayload(Arc::from(r#"{"p":1}"#)))
+                    .text("resource", "r"),
+            ),
+            ev(
+                3,
+                "TaskFailed",
+                Some("T"),
+                &[],
+                Details::new("taskFailedEventDetails")
+                    .text("error", "E")
+                    .text("cause", "c"),
+            ),
+            ev(
+                4,
+                "TaskScheduled",
+                Some("T"),
+                &[],
+                Details::new("taskScheduledEventDetails")
+                    .field("parameters", Field::BarePayload(Arc::from(r#"{"p":2}"#)))
+                    .text("resource", "r"),
+            ),
+            ev(
+                5,
+                "TaskSucceeded",
+                Some("T"),
+                &[],
+                Details::new("taskSucceededEventDetails")
+                    .payload("output", Arc::from(r#"{"r":1}"#)),
+            ),
+            ev(
+                6,
+                "TaskStateExited",
+                Some("T"),
+                &[],
+                Details::new("stateExitedEventDetails")
+                    .text("name", "T")
+                    .payload("output", Arc::from(r#"{"o":1}"#)),
+            ),
         ];
         let io = state_io(&h, "T");
         assert_eq!(io.runs, 1);
@@ -459,13 +604,20 @@ mod tests {
         assert_eq!(io.error.as_deref(), Some("E"));
         assert_eq!(state_io(&h, "Other"), StateIo::default());
         assert_eq!(state_io_run(&h, "T", Some(0)), io);
-        assert_eq!(state_io_run(&h, "T", Some(5)), io, "an unknown run falls back to the latest");
+        assert_eq!(
+            state_io_run(&h, "T", Some(5)),
+            io,
+            "an unknown run falls back to the latest"
+        );
     }
 
     #[test]
     fn clock_and_elapsed_formatting() {
         assert_eq!(format_clock(1_735_689_600_000), "2025-01-01 00:00:00.000");
-        assert_eq!(format_clock(1_735_689_600_000 + 86_400_000 * 59 + 5_250), "2025-03-01 00:00:05.250");
+        assert_eq!(
+            format_clock(1_735_689_600_000 + 86_400_000 * 59 + 5_250),
+            "2025-03-01 00:00:05.250"
+        );
         assert_eq!(format_elapsed(12), "12 ms");
         assert_eq!(format_elapsed(1500), "1.500 s");
         assert_eq!(format_elapsed(3_723_004), "1:02:03.004");

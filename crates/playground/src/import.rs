@@ -44,7 +44,10 @@ pub fn read(file_name: &str, text: &str) -> Result<Imported, String> {
                     notes.push(format!("{}: {unresolved} value(s) known only at deploy time are left as ${{...}}; fill them in.", m.name));
                 }
                 if m.machine_type == MachineType::Express {
-                    notes.push(format!("{}: an EXPRESS machine in the template; it runs with Express semantics.", m.name));
+                    notes.push(format!(
+                        "{}: an EXPRESS machine in the template; it runs with Express semantics.",
+                        m.name
+                    ));
                 }
                 // Pretty text in the editor when the definition is JSON (it is, unless the
                 // template's text is not).

@@ -38,6 +38,8 @@
 //! Keyboard (outside editors): `n` start, `s` step, `b` step back, `r` run, `e` run to end, `p` pause,
 //! `t` advance to the next timer, `Escape` close dialogs.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod aws_export;
 pub mod components;

@@ -921,9 +921,9 @@ fn deploy(
             stepwise_engine::MachineType::Standard
         };
         let existing = engine.describe_state_machine(&arn).ok();
-        let same_type = existing.as_ref().map(|d| {
-            d["type"].as_str() == Some(if *express { "EXPRESS" } else { "STANDARD" })
-        });
+        let same_type = existing
+            .as_ref()
+            .map(|d| d["type"].as_str() == Some(if *express { "EXPRESS" } else { "STANDARD" }));
         let result = match same_type {
             Some(true) => engine.update_state_machine(&arn, text),
             // AWS cannot change a machine's type in place; the playground replaces it.

@@ -7,6 +7,8 @@
 //! host to read and hand to [`read_definition_file`]. Diagnostics point at the line and column of
 //! the file the user wrote ([`Definition::diagnostics`]).
 
+#![forbid(unsafe_code)]
+
 mod definition;
 mod intrinsics;
 mod template;

@@ -6,6 +6,8 @@
 //! answers go back as plain JSON-compatible objects. An `ApiError` is thrown as a JS `Error` whose
 //! `name` is AWS's exception name (`ExecutionDoesNotExist`, `InvalidDefinition`, ...).
 
+#![forbid(unsafe_code)]
+
 mod convert;
 mod from_js;
 mod panics;

@@ -3,3 +3,5 @@
 //!
 //! The crate exists apart from `stepwise-tests` so that the native test run can exclude it: its
 //! tests are `#[wasm_bindgen_test]` functions, which mean nothing natively.
+
+#![forbid(unsafe_code)]

@@ -1,8 +1,8 @@
 //! The engine in headless Chromium: the AWS-recorded corpus and the determinism golden file
 //! must give the same answers here as natively.
 
-use stepwise_json::Value;
 use stepwise_engine::conformance;
+use stepwise_json::Value;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -16,13 +16,21 @@ const FLOOR: usize = 790;
 fn conformance_corpus_passes_in_the_browser() {
     let cases: Vec<Value> = serde_json::from_str(CORPUS).expect("corpus bundle");
     if cases.is_empty() {
-        wasm_bindgen_test::console_log!("conformance corpus not found next to the repository: skipped");
+        wasm_bindgen_test::console_log!(
+            "conformance corpus not found next to the repository: skipped"
+        );
         return;
     }
     let results: Vec<_> = cases.iter().map(conformance::run_case).collect();
     let passed = results.iter().filter(|r| r.pass).count();
-    wasm_bindgen_test::console_log!("conformance in the browser: {passed} passed, {} failed", results.len() - passed);
-    assert!(passed >= FLOOR, "{passed} cases passed, below the floor of {FLOOR}");
+    wasm_bindgen_test::console_log!(
+        "conformance in the browser: {passed} passed, {} failed",
+        results.len() - passed
+    );
+    assert!(
+        passed >= FLOOR,
+        "{passed} cases passed, below the floor of {FLOOR}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -97,7 +97,11 @@ mod tests {
             ("é*ü", "éabcü", true),
         ];
         for (pattern, text, want) in table {
-            assert_eq!(WildcardPattern::compile(pattern).is_match(text), *want, "{pattern} ~ {text}");
+            assert_eq!(
+                WildcardPattern::compile(pattern).is_match(text),
+                *want,
+                "{pattern} ~ {text}"
+            );
         }
     }
 

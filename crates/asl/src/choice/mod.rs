@@ -17,8 +17,8 @@ pub use matches::WildcardPattern;
 pub use timestamp::{parse_timestamp, Timestamp};
 
 use crate::{error::StatesError, path::JsonPath, scope::Scope};
-use stepwise_json::{Number, Value};
 use std::cmp::Ordering;
+use stepwise_json::{Number, Value};
 
 /// A Choice rule compiled from its JSON (the `Next`, `Comment`, `Assign` and `Output` fields of a
 /// top-level rule are ignored here: the engine reads them).
@@ -37,7 +37,10 @@ pub struct RuleError {
 
 impl RuleError {
     fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), message: message.into() }
+        Self {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
     }
 
     fn nest(mut self, prefix: &str) -> Self {
@@ -111,9 +114,16 @@ enum Operand {
 
 #[derive(Clone, Debug)]
 enum Test {
-    Compare { kind: Kind, cmp: Cmp, operand: Operand },
+    Compare {
+        kind: Kind,
+        cmp: Cmp,
+        operand: Operand,
+    },
     Matches(WildcardPattern),
-    Is { test: TypeTest, expected: bool },
+    Is {
+        test: TypeTest,
+        expected: bool,
+    },
 }
 
 const KINDS: [(&str, Kind); 4] = [
@@ -155,7 +165,9 @@ fn operator_name(name: &str) -> Option<OperatorName> {
         return Some(OperatorName::Is(*t));
     }
     for (kind_name, kind) in KINDS {
-        let Some(rest) = name.strip_prefix(kind_name) else { continue };
+        let Some(rest) = name.strip_prefix(kind_name) else {
+            continue;
+        };
         let (rest, is_path) = match rest.strip_suffix("Path") {
             Some(r) => (r, true),
             None => (rest, false),
@@ -184,10 +196,17 @@ fn escape_pointer(key: &str) -> String {
 fn parse_reference_path(text: &Value, field: &str) -> Result<JsonPath, RuleError> {
     let pointer = format!("/{}", escape_pointer(field));
     let Some(s) = text.as_str() else {
-        return Err(RuleError::at(pointer, format!("The value of '{field}' must be a string")));
+        return Err(RuleError::at(
+            pointer,
+            format!("The value of '{field}' must be a string"),
+        ));
     };
-    let path = JsonPath::parse(s)
-        .map_err(|e| RuleError::at(pointer.clone(), format!("Value must be a valid JSONPath: {e}")))?;
+    let path = JsonPath::parse(s).map_err(|e| {
+        RuleError::at(
+            pointer.clone(),
+            format!("Value must be a valid JSONPath: {e}"),
+        )
+    })?;
     if !path.is_reference_path() {
         return Err(RuleError::at(pointer, "Value is not a Reference Path"));
     }
@@ -239,25 +258,43 @@ fn parse_node(rule: &Value, top_level: bool) -> Result<Node, RuleError> {
     match op {
         "And" | "Or" => {
             if obj.contains_key("Variable") {
-                return Err(RuleError::at("/Variable", "Field 'Variable' is not supported"));
+                return Err(RuleError::at(
+                    "/Variable",
+                    "Field 'Variable' is not supported",
+                ));
             }
             let items = value.as_array().filter(|a| !a.is_empty()).ok_or_else(|| {
-                RuleError::at(format!("/{op}"), format!("'{op}' must be a non-empty array of Choice rules"))
+                RuleError::at(
+                    format!("/{op}"),
+                    format!("'{op}' must be a non-empty array of Choice rules"),
+                )
             })?;
             let mut nodes = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 nodes.push(parse_node(item, false).map_err(|e| e.nest(&format!("/{op}/{i}")))?);
             }
-            Ok(if op == "And" { Node::And(nodes) } else { Node::Or(nodes) })
+            Ok(if op == "And" {
+                Node::And(nodes)
+            } else {
+                Node::Or(nodes)
+            })
         }
         "Not" => {
             if obj.contains_key("Variable") {
-                return Err(RuleError::at("/Variable", "Field 'Variable' is not supported"));
+                return Err(RuleError::at(
+                    "/Variable",
+                    "Field 'Variable' is not supported",
+                ));
             }
             if !value.is_object() {
-                return Err(RuleError::at("/Not", "'Not' must be a single Choice rule (an object)"));
+                return Err(RuleError::at(
+                    "/Not",
+                    "'Not' must be a single Choice rule (an object)",
+                ));
             }
-            Ok(Node::Not(Box::new(parse_node(value, false).map_err(|e| e.nest("/Not"))?)))
+            Ok(Node::Not(Box::new(
+                parse_node(value, false).map_err(|e| e.nest("/Not"))?,
+            )))
         }
         _ => {
             let Some(var) = obj.get("Variable") else {
@@ -273,20 +310,33 @@ fn parse_node(rule: &Value, top_level: bool) -> Result<Node, RuleError> {
 fn parse_test(op: &str, value: &Value) -> Result<Test, RuleError> {
     let pointer = format!("/{op}");
     let Some(name) = operator_name(op) else {
-        return Err(RuleError::at(pointer, format!("Field '{op}' is not supported")));
+        return Err(RuleError::at(
+            pointer,
+            format!("Field '{op}' is not supported"),
+        ));
     };
     match name {
         OperatorName::Matches => match value.as_str() {
             Some(p) => Ok(Test::Matches(WildcardPattern::compile(p))),
-            None => Err(RuleError::at(pointer, "The value of 'StringMatches' must be a string")),
+            None => Err(RuleError::at(
+                pointer,
+                "The value of 'StringMatches' must be a string",
+            )),
         },
         OperatorName::Is(test) => match value.as_bool() {
             Some(expected) => Ok(Test::Is { test, expected }),
-            None => Err(RuleError::at(pointer, format!("The value of '{op}' must be a boolean"))),
+            None => Err(RuleError::at(
+                pointer,
+                format!("The value of '{op}' must be a boolean"),
+            )),
         },
         OperatorName::Compare(kind, cmp, true) => {
             let path = parse_reference_path(value, op)?;
-            Ok(Test::Compare { kind, cmp, operand: Operand::Path(path) })
+            Ok(Test::Compare {
+                kind,
+                cmp,
+                operand: Operand::Path(path),
+            })
         }
         OperatorName::Compare(kind, cmp, false) => {
             let ok = match kind {
@@ -302,9 +352,16 @@ fn parse_test(op: &str, value: &Value) -> Result<Test, RuleError> {
                     Kind::Boolean => "a boolean",
                     Kind::Timestamp => "a timestamp such as 2016-08-18T17:33:00Z",
                 };
-                return Err(RuleError::at(pointer, format!("The value of '{op}' must be {what}")));
+                return Err(RuleError::at(
+                    pointer,
+                    format!("The value of '{op}' must be {what}"),
+                ));
             }
-            Ok(Test::Compare { kind, cmp, operand: Operand::Literal(value.clone()) })
+            Ok(Test::Compare {
+                kind,
+                cmp,
+                operand: Operand::Literal(value.clone()),
+            })
         }
     }
 }
@@ -318,7 +375,11 @@ fn missing_path(path: &JsonPath) -> StatesError {
 
 /// Numbers by value: integers exactly, anything with a fraction as f64.
 fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
-    let int = |n: &Number| n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
+    let int = |n: &Number| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    };
     match (int(a), int(b)) {
         (Some(x), Some(y)) => Some(x.cmp(&y)),
         _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
@@ -380,7 +441,11 @@ fn eval(node: &Node, scope: &Scope) -> Result<bool, StatesError> {
         Node::Test { variable, test } => {
             // Borrowed from the scope where possible: inputs can be large, rules run often.
             let value = variable.select_cow(scope);
-            if let Test::Is { test: TypeTest::Present, expected } = test {
+            if let Test::Is {
+                test: TypeTest::Present,
+                expected,
+            } = test
+            {
                 return Ok(value.is_some() == *expected);
             }
             let value = value.ok_or_else(|| missing_path(variable))?;
@@ -406,7 +471,9 @@ impl ChoiceRule {
 
     /// Like [`ChoiceRule::parse`], with the location of the problem inside the rule.
     pub fn parse_detailed(rule: &Value) -> Result<Self, RuleError> {
-        Ok(Self { node: parse_node(rule, true)? })
+        Ok(Self {
+            node: parse_node(rule, true)?,
+        })
     }
 
     /// Whether the rule matches. Errors (e.g. an invalid path in `Variable`) use AWS's names.

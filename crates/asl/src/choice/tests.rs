@@ -1,6 +1,6 @@
 use super::*;
-use stepwise_json::{json, Map};
 use std::path::PathBuf;
+use stepwise_json::{json, Map};
 
 fn eval_with(rule: Value, input: Value) -> Result<bool, StatesError> {
     let rule = ChoiceRule::parse(&rule).expect("rule parses");
@@ -8,7 +8,11 @@ fn eval_with(rule: Value, input: Value) -> Result<bool, StatesError> {
     let mut vars = Map::new();
     vars.insert("limit".into(), json!(10));
     vars.insert("who".into(), json!({"name": "Ann"}));
-    let scope = Scope { input: &input, context: &context, vars: &vars };
+    let scope = Scope {
+        input: &input,
+        context: &context,
+        vars: &vars,
+    };
     rule.evaluate(&scope)
 }
 
@@ -23,9 +27,18 @@ fn operators_table() {
         (json!({"Variable": "$.s", "StringEquals": "beta"}), true),
         (json!({"Variable": "$.s", "StringEquals": "Beta"}), false),
         (json!({"Variable": "$.s", "StringLessThan": "gamma"}), true),
-        (json!({"Variable": "$.s", "StringGreaterThan": "alpha"}), true),
-        (json!({"Variable": "$.s", "StringLessThanEquals": "beta"}), true),
-        (json!({"Variable": "$.s", "StringGreaterThanEquals": "betb"}), false),
+        (
+            json!({"Variable": "$.s", "StringGreaterThan": "alpha"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.s", "StringLessThanEquals": "beta"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.s", "StringGreaterThanEquals": "betb"}),
+            false,
+        ),
         (json!({"Variable": "$.s", "StringEqualsPath": "$.s2"}), true),
         (json!({"Variable": "$.s", "StringEqualsPath": "$.n"}), false),
         (json!({"Variable": "$.n", "StringEquals": "2"}), false),
@@ -34,25 +47,67 @@ fn operators_table() {
         (json!({"Variable": "$.n", "NumericLessThan": 2.5}), true),
         (json!({"Variable": "$.n", "NumericGreaterThan": 1}), true),
         (json!({"Variable": "$.n", "NumericLessThanEquals": 2}), true),
-        (json!({"Variable": "$.n", "NumericGreaterThanEquals": 3}), false),
-        (json!({"Variable": "$.n", "NumericLessThanPath": "$.n3"}), true),
-        (json!({"Variable": "$.n", "NumericGreaterThanPath": "$.n3"}), false),
+        (
+            json!({"Variable": "$.n", "NumericGreaterThanEquals": 3}),
+            false,
+        ),
+        (
+            json!({"Variable": "$.n", "NumericLessThanPath": "$.n3"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.n", "NumericGreaterThanPath": "$.n3"}),
+            false,
+        ),
         (json!({"Variable": "$.n", "NumericEqualsPath": "$.f"}), true),
-        (json!({"Variable": "$.big", "NumericEquals": 9007199254740992u64}), false),
+        (
+            json!({"Variable": "$.big", "NumericEquals": 9007199254740992u64}),
+            false,
+        ),
         (json!({"Variable": "$.s", "NumericEquals": 2}), false),
         (json!({"Variable": "$.b", "BooleanEquals": true}), true),
         (json!({"Variable": "$.n", "BooleanEquals": true}), false),
         (json!({"Variable": "$.b", "BooleanEqualsPath": "$.b"}), true),
-        (json!({"Variable": "$.t", "TimestampEquals": "2016-08-18T17:33:00Z"}), true),
-        (json!({"Variable": "$.t", "TimestampEqualsPath": "$.t2"}), true),
-        (json!({"Variable": "$.t", "TimestampLessThan": "2016-08-18T17:33:00.001Z"}), true),
-        (json!({"Variable": "$.t", "TimestampGreaterThan": "2016-08-18T17:32:59Z"}), true),
-        (json!({"Variable": "$.t", "TimestampLessThanEquals": "2016-08-18T17:33:00Z"}), true),
-        (json!({"Variable": "$.t", "TimestampGreaterThanEquals": "2017-01-01T00:00:00Z"}), false),
-        (json!({"Variable": "$.t", "TimestampGreaterThanPath": "$.t2"}), false),
-        (json!({"Variable": "$.s", "TimestampEquals": "2016-08-18T17:33:00Z"}), false),
-        (json!({"Variable": "$.glob", "StringMatches": "log-*.txt"}), true),
-        (json!({"Variable": "$.glob", "StringMatches": "log-*.csv"}), false),
+        (
+            json!({"Variable": "$.t", "TimestampEquals": "2016-08-18T17:33:00Z"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.t", "TimestampEqualsPath": "$.t2"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.t", "TimestampLessThan": "2016-08-18T17:33:00.001Z"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.t", "TimestampGreaterThan": "2016-08-18T17:32:59Z"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.t", "TimestampLessThanEquals": "2016-08-18T17:33:00Z"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.t", "TimestampGreaterThanEquals": "2017-01-01T00:00:00Z"}),
+            false,
+        ),
+        (
+            json!({"Variable": "$.t", "TimestampGreaterThanPath": "$.t2"}),
+            false,
+        ),
+        (
+            json!({"Variable": "$.s", "TimestampEquals": "2016-08-18T17:33:00Z"}),
+            false,
+        ),
+        (
+            json!({"Variable": "$.glob", "StringMatches": "log-*.txt"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.glob", "StringMatches": "log-*.csv"}),
+            false,
+        ),
         (json!({"Variable": "$.n", "StringMatches": "*"}), false),
         (json!({"Variable": "$.s", "IsPresent": true}), true),
         (json!({"Variable": "$.missing", "IsPresent": true}), false),
@@ -66,20 +121,53 @@ fn operators_table() {
         (json!({"Variable": "$.t", "IsTimestamp": true}), true),
         (json!({"Variable": "$.s", "IsTimestamp": true}), false),
         (json!({"Variable": "$.arr", "IsString": false}), true),
-        (json!({"And": [{"Variable": "$.n", "NumericEquals": 2}, {"Variable": "$.s", "StringEquals": "beta"}]}), true),
-        (json!({"And": [{"Variable": "$.n", "NumericEquals": 2}, {"Variable": "$.s", "StringEquals": "x"}]}), false),
-        (json!({"Or": [{"Variable": "$.n", "NumericEquals": 3}, {"Variable": "$.s", "StringEquals": "beta"}]}), true),
-        (json!({"Not": {"Variable": "$.n", "NumericEquals": 3}}), true),
+        (
+            json!({"And": [{"Variable": "$.n", "NumericEquals": 2}, {"Variable": "$.s", "StringEquals": "beta"}]}),
+            true,
+        ),
+        (
+            json!({"And": [{"Variable": "$.n", "NumericEquals": 2}, {"Variable": "$.s", "StringEquals": "x"}]}),
+            false,
+        ),
+        (
+            json!({"Or": [{"Variable": "$.n", "NumericEquals": 3}, {"Variable": "$.s", "StringEquals": "beta"}]}),
+            true,
+        ),
+        (
+            json!({"Not": {"Variable": "$.n", "NumericEquals": 3}}),
+            true,
+        ),
         // Short-circuit: the missing path in the second rule is never read.
-        (json!({"And": [{"Variable": "$.n", "NumericEquals": 3}, {"Variable": "$.nope", "NumericEquals": 1}]}), false),
-        (json!({"Or": [{"Variable": "$.n", "NumericEquals": 2}, {"Variable": "$.nope", "NumericEquals": 1}]}), true),
+        (
+            json!({"And": [{"Variable": "$.n", "NumericEquals": 3}, {"Variable": "$.nope", "NumericEquals": 1}]}),
+            false,
+        ),
+        (
+            json!({"Or": [{"Variable": "$.n", "NumericEquals": 2}, {"Variable": "$.nope", "NumericEquals": 1}]}),
+            true,
+        ),
         // The context object and variables.
-        (json!({"Variable": "$$.Execution.Name", "StringEquals": "run-1"}), true),
-        (json!({"Variable": "$$.Execution.Input.n", "NumericEquals": 2}), true),
+        (
+            json!({"Variable": "$$.Execution.Name", "StringEquals": "run-1"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$$.Execution.Input.n", "NumericEquals": 2}),
+            true,
+        ),
         (json!({"Variable": "$limit", "NumericGreaterThan": 5}), true),
-        (json!({"Variable": "$who.name", "StringEquals": "Ann"}), true),
-        (json!({"Variable": "$.n", "NumericLessThanPath": "$limit"}), true),
-        (json!({"Variable": "$.obj.k", "StringEqualsPath": "$$.Execution.Input.obj.k"}), true),
+        (
+            json!({"Variable": "$who.name", "StringEquals": "Ann"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.n", "NumericLessThanPath": "$limit"}),
+            true,
+        ),
+        (
+            json!({"Variable": "$.obj.k", "StringEqualsPath": "$$.Execution.Input.obj.k"}),
+            true,
+        ),
     ];
     for (rule, want) in table {
         assert_eq!(eval_with(rule.clone(), input.clone()), Ok(want), "{rule}");
@@ -105,15 +193,40 @@ fn timestamp_operators_as_recorded_on_aws() {
             let literal = json!({"Variable": "$.Variable", op: value});
             let path = json!({"Variable": "$.Variable", format!("{op}Path"): "$.Value"});
             let input = json!({"Variable": var, "Value": value});
-            assert_eq!(eval_with(literal, input.clone()), Ok(*want), "{op} {var} {value}");
+            assert_eq!(
+                eval_with(literal, input.clone()),
+                Ok(*want),
+                "{op} {var} {value}"
+            );
             assert_eq!(eval_with(path, input), Ok(*want), "{op}Path {var} {value}");
         }
     }
     // Values of other types, or strings that are not timestamps, never equal a timestamp.
-    for var in [json!(null), json!(0), json!(0.0), json!(1), json!(1.1), json!(""), json!(" "),
-        json!("2023-02-24 12:15:56.832957"), json!([]), json!([""]), json!({}), json!({"A": 0}), json!(false), json!(true)] {
+    for var in [
+        json!(null),
+        json!(0),
+        json!(0.0),
+        json!(1),
+        json!(1.1),
+        json!(""),
+        json!(" "),
+        json!("2023-02-24 12:15:56.832957"),
+        json!([]),
+        json!([""]),
+        json!({}),
+        json!({"A": 0}),
+        json!(false),
+        json!(true),
+    ] {
         let input = json!({"Variable": var, "Value": T0});
-        assert_eq!(eval_with(json!({"Variable": "$.Variable", "TimestampEquals": T0}), input), Ok(false), "{var}");
+        assert_eq!(
+            eval_with(
+                json!({"Variable": "$.Variable", "TimestampEquals": T0}),
+                input
+            ),
+            Ok(false),
+            "{var}"
+        );
     }
 }
 
@@ -123,9 +236,18 @@ fn missing_paths_are_runtime_errors() {
     let table = [
         (json!({"Variable": "$.nope", "NumericEquals": 1}), "$.nope"),
         (json!({"Variable": "$.nope", "IsNull": true}), "$.nope"),
-        (json!({"Variable": "$.a", "NumericEqualsPath": "$.other"}), "$.other"),
-        (json!({"Not": {"Variable": "$.x.y", "StringEquals": "q"}}), "$.x.y"),
-        (json!({"Variable": "$undefinedVar", "IsString": true}), "$undefinedVar"),
+        (
+            json!({"Variable": "$.a", "NumericEqualsPath": "$.other"}),
+            "$.other",
+        ),
+        (
+            json!({"Not": {"Variable": "$.x.y", "StringEquals": "q"}}),
+            "$.x.y",
+        ),
+        (
+            json!({"Variable": "$undefinedVar", "IsString": true}),
+            "$undefinedVar",
+        ),
     ];
     for (rule, path) in table {
         let err = eval_with(rule.clone(), input.clone()).expect_err("missing path fails");
@@ -144,23 +266,62 @@ fn malformed_rules_are_rejected_with_a_location() {
         (json!("StringEquals"), ""),
         (json!({"Variable": "$.a"}), ""),
         (json!({"StringEquals": "x"}), ""),
-        (json!({"Variable": "$.a", "StringEquals": 1}), "/StringEquals"),
-        (json!({"Variable": "$.a", "NumericEquals": "1"}), "/NumericEquals"),
-        (json!({"Variable": "$.a", "BooleanEquals": "true"}), "/BooleanEquals"),
-        (json!({"Variable": "$.a", "TimestampEquals": "yesterday"}), "/TimestampEquals"),
+        (
+            json!({"Variable": "$.a", "StringEquals": 1}),
+            "/StringEquals",
+        ),
+        (
+            json!({"Variable": "$.a", "NumericEquals": "1"}),
+            "/NumericEquals",
+        ),
+        (
+            json!({"Variable": "$.a", "BooleanEquals": "true"}),
+            "/BooleanEquals",
+        ),
+        (
+            json!({"Variable": "$.a", "TimestampEquals": "yesterday"}),
+            "/TimestampEquals",
+        ),
         (json!({"Variable": "$.a", "IsNull": "yes"}), "/IsNull"),
-        (json!({"Variable": "$.a", "StringMatches": 3}), "/StringMatches"),
-        (json!({"Variable": "$.a", "StringEquals": "x", "NumericEquals": 1}), ""),
-        (json!({"Variable": "$.a", "BooleanLessThan": true}), "/BooleanLessThan"),
-        (json!({"Variable": "$.a", "StringEqual": "x"}), "/StringEqual"),
+        (
+            json!({"Variable": "$.a", "StringMatches": 3}),
+            "/StringMatches",
+        ),
+        (
+            json!({"Variable": "$.a", "StringEquals": "x", "NumericEquals": 1}),
+            "",
+        ),
+        (
+            json!({"Variable": "$.a", "BooleanLessThan": true}),
+            "/BooleanLessThan",
+        ),
+        (
+            json!({"Variable": "$.a", "StringEqual": "x"}),
+            "/StringEqual",
+        ),
         (json!({"Variable": 5, "StringEquals": "x"}), "/Variable"),
-        (json!({"Variable": "$.a", "StringEqualsPath": 5}), "/StringEqualsPath"),
+        (
+            json!({"Variable": "$.a", "StringEqualsPath": 5}),
+            "/StringEqualsPath",
+        ),
         (json!({"And": []}), "/And"),
         (json!({"Or": {"Variable": "$.a", "IsNull": true}}), "/Or"),
-        (json!({"Not": [{"Variable": "$.a", "IsNull": true}]}), "/Not"),
-        (json!({"And": [{"Variable": "$.a", "IsNull": true, "Next": "X"}]}), "/And/0/Next"),
-        (json!({"And": [{"Variable": "$.a", "IsNull": true}], "Variable": "$.a"}), "/Variable"),
-        (json!({"Not": {"Or": [{"Variable": "$.a", "NumericEquals": "x"}]}}), "/Not/Or/0/NumericEquals"),
+        (
+            json!({"Not": [{"Variable": "$.a", "IsNull": true}]}),
+            "/Not",
+        ),
+        (
+            json!({"And": [{"Variable": "$.a", "IsNull": true, "Next": "X"}]}),
+            "/And/0/Next",
+        ),
+        (
+            json!({"And": [{"Variable": "$.a", "IsNull": true}], "Variable": "$.a"}),
+            "/Variable",
+        ),
+        (
+            json!({"Not": {"Or": [{"Variable": "$.a", "NumericEquals": "x"}]}}),
+            "/Not/Or/0/NumericEquals",
+        ),
     ];
     for (rule, pointer) in table {
         let err = ChoiceRule::parse_detailed(&rule).expect_err(&rule.to_string());
@@ -177,9 +338,14 @@ fn strings_compare_by_utf16_code_units() {
     // U+FF21 (BMP, one unit 0xFF21) sorts after U+1F600 (surrogates 0xD83D...) in UTF-16,
     // before it in code points.
     let input = json!({"a": "\u{FF21}"});
-    assert_eq!(eval_with(json!({"Variable": "$.a", "StringGreaterThan": "\u{1F600}"}), input), Ok(true));
+    assert_eq!(
+        eval_with(
+            json!({"Variable": "$.a", "StringGreaterThan": "\u{1F600}"}),
+            input
+        ),
+        Ok(true)
+    );
 }
-
 
 /// Runs every Choice-operator case of the conformance corpus: each case's Choice state picks a
 /// branch (a Pass state whose `Result` names it) and AWS's recorded output shows which one ran.
@@ -194,22 +360,32 @@ fn conformance_choice_operators() {
     entries.sort();
     let mut failures = Vec::new();
     for path in &entries {
-        let case: Value = serde_json::from_slice(&std::fs::read(path).expect("read case")).expect("case JSON");
+        let case: Value =
+            serde_json::from_slice(&std::fs::read(path).expect("read case")).expect("case JSON");
         let def = &case["definition"];
         let states = def["States"].as_object().expect("States");
         let start = def["StartAt"].as_str().expect("StartAt");
         let choice = &states[start];
         assert_eq!(choice["Type"], "Choice");
         let choices = choice["Choices"].as_array().expect("Choices");
-        let rules: Vec<ChoiceRule> =
-            choices.iter().map(|c| ChoiceRule::parse(c).expect("rule parses")).collect();
+        let rules: Vec<ChoiceRule> = choices
+            .iter()
+            .map(|c| ChoiceRule::parse(c).expect("rule parses"))
+            .collect();
         let input = &case["input"];
         let context = json!({"Execution": {"Input": input}});
         let vars = Map::new();
-        let scope = Scope { input, context: &context, vars: &vars };
+        let scope = Scope {
+            input,
+            context: &context,
+            vars: &vars,
+        };
         let outcome = match first_match(&rules, choices, &scope) {
             Ok(Some(next)) => Ok(next.to_owned()),
-            Ok(None) => choice["Default"].as_str().map(str::to_owned).ok_or_else(|| "States.NoChoiceMatched".to_owned()),
+            Ok(None) => choice["Default"]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| "States.NoChoiceMatched".to_owned()),
             Err(e) => Err(e.error),
         };
         let expected = &case["expected"];
@@ -229,7 +405,11 @@ fn conformance_choice_operators() {
     let passed = total - failures.len();
     eprintln!("choice_operators conformance: {passed}/{total}");
     assert!(total > 0, "no cases found in {}", dir.display());
-    assert!(failures.is_empty(), "{passed}/{total} matched; failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{passed}/{total} matched; failures:\n{}",
+        failures.join("\n")
+    );
 }
 
 mod properties {
@@ -243,21 +423,37 @@ mod properties {
             any::<i64>().prop_map(|n| json!(n)),
             (-1e6f64..1e6).prop_map(|f| json!(f)),
             prop_oneof![
-                Just("$.a".to_owned()), Just("$.b.c".to_owned()), Just("$$.Execution.Input.a".to_owned()),
-                Just("$v".to_owned()), Just("2016-08-18T17:33:00Z".to_owned()), Just("a*b\\*".to_owned()),
+                Just("$.a".to_owned()),
+                Just("$.b.c".to_owned()),
+                Just("$$.Execution.Input.a".to_owned()),
+                Just("$v".to_owned()),
+                Just("2016-08-18T17:33:00Z".to_owned()),
+                Just("a*b\\*".to_owned()),
                 "[ -~]{0,12}".prop_map(String::from),
-            ].prop_map(Value::String),
+            ]
+            .prop_map(Value::String),
         ];
         let keys = prop_oneof![
-            Just("Variable".to_owned()), Just("And".to_owned()), Just("Or".to_owned()), Just("Not".to_owned()),
-            Just("StringEquals".to_owned()), Just("NumericLessThanPath".to_owned()), Just("TimestampGreaterThan".to_owned()),
-            Just("StringMatches".to_owned()), Just("IsPresent".to_owned()), Just("IsTimestamp".to_owned()),
-            Just("BooleanEquals".to_owned()), Just("a".to_owned()), Just("b".to_owned()), Just("c".to_owned()),
+            Just("Variable".to_owned()),
+            Just("And".to_owned()),
+            Just("Or".to_owned()),
+            Just("Not".to_owned()),
+            Just("StringEquals".to_owned()),
+            Just("NumericLessThanPath".to_owned()),
+            Just("TimestampGreaterThan".to_owned()),
+            Just("StringMatches".to_owned()),
+            Just("IsPresent".to_owned()),
+            Just("IsTimestamp".to_owned()),
+            Just("BooleanEquals".to_owned()),
+            Just("a".to_owned()),
+            Just("b".to_owned()),
+            Just("c".to_owned()),
         ];
         leaf.prop_recursive(5, 48, 5, move |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
-                prop::collection::vec((keys.clone(), inner), 0..4).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+                prop::collection::vec((keys.clone(), inner), 0..4)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
             ]
         })
     }

@@ -96,7 +96,10 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 
 /// Parses a timestamp; `None` when the text is not one AWS accepts.
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
-    let mut c = Cursor { bytes: text.as_bytes(), pos: 0 };
+    let mut c = Cursor {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
     let year = i64::from(c.digits(4)?);
     if !c.eat(b'-') {
         return None;
@@ -165,7 +168,9 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     }
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second) - offset_secs;
-    Some(Timestamp { epoch_nanos: i128::from(secs) * 1_000_000_000 + i128::from(nanos) })
+    Some(Timestamp {
+        epoch_nanos: i128::from(secs) * 1_000_000_000 + i128::from(nanos),
+    })
 }
 
 #[cfg(test)]
@@ -179,7 +184,10 @@ mod tests {
             ("2016-08-18T17:33:00Z", Some(1_471_541_580_000_000_000)),
             ("2016-08-18T17:33Z", Some(1_471_541_580_000_000_000)),
             ("2016-08-18T17:33:00.5Z", Some(1_471_541_580_500_000_000)),
-            ("2016-08-18T17:33:00.123456789Z", Some(1_471_541_580_123_456_789)),
+            (
+                "2016-08-18T17:33:00.123456789Z",
+                Some(1_471_541_580_123_456_789),
+            ),
             ("2016-08-18T19:33:00+02:00", Some(1_471_541_580_000_000_000)),
             ("2016-08-18T15:33:00-02:00", Some(1_471_541_580_000_000_000)),
             ("2016-08-18t17:33:00z", Some(1_471_541_580_000_000_000)),
@@ -202,7 +210,11 @@ mod tests {
             ("２０１６-08-18T17:33:00Z", None),
         ];
         for (text, want) in table {
-            assert_eq!(parse_timestamp(text).map(|t| t.epoch_nanos), *want, "{text}");
+            assert_eq!(
+                parse_timestamp(text).map(|t| t.epoch_nanos),
+                *want,
+                "{text}"
+            );
         }
     }
 }

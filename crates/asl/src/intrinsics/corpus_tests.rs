@@ -8,8 +8,8 @@ use crate::{
     scope::{Scope, SplitMix64},
     StatesError,
 };
-use stepwise_json::{json, Map, Value};
 use std::path::PathBuf;
+use stepwise_json::{json, Map, Value};
 
 fn cases_dir() -> PathBuf {
     crate::test_data::corpus().join("conformance/cases")
@@ -46,13 +46,24 @@ fn value_matches(expected: &Value, got: &Value, wildcards: &[String]) -> bool {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| value_matches(x, y, wildcards))
         }
         (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| value_matches(v, w, wildcards)))
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| value_matches(v, w, wildcards)))
         }
         _ => expected == got,
     }
 }
 
-const PASS_FIELDS: [&str; 8] = ["Type", "End", "Comment", "InputPath", "Parameters", "Result", "ResultPath", "OutputPath"];
+const PASS_FIELDS: [&str; 8] = [
+    "Type",
+    "End",
+    "Comment",
+    "InputPath",
+    "Parameters",
+    "Result",
+    "ResultPath",
+    "OutputPath",
+];
 
 /// The one Pass state of a JSONPath machine this harness can run, with its name.
 fn single_pass_state(def: &Value) -> Option<(&str, &Map)> {
@@ -65,7 +76,8 @@ fn single_pass_state(def: &Value) -> Option<(&str, &Map)> {
     }
     let (name, state) = states.iter().next()?;
     let state = state.as_object()?;
-    (state.get("Type")? == "Pass" && state.keys().all(|k| PASS_FIELDS.contains(&k.as_str()))).then_some((name, state))
+    (state.get("Type")? == "Pass" && state.keys().all(|k| PASS_FIELDS.contains(&k.as_str())))
+        .then_some((name, state))
 }
 
 fn run_pass(state: &Map, input: &Value, context: &Value) -> Result<Value, StatesError> {
@@ -75,18 +87,32 @@ fn run_pass(state: &Map, input: &Value, context: &Value) -> Result<Value, States
             None => Ok(Some(JsonPath::parse("$").map_err(StatesError::runtime)?)),
             Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => JsonPath::parse(s).map(Some).map_err(StatesError::runtime),
-            Some(other) => Err(StatesError::runtime(format!("{name} is not a path: {other}"))),
+            Some(other) => Err(StatesError::runtime(format!(
+                "{name} is not a path: {other}"
+            ))),
         }
     };
     let select = |p: &Option<JsonPath>, v: &Value| -> Result<Value, StatesError> {
         let Some(p) = p else { return Ok(json!({})) };
-        let scope = Scope { input: v, context, vars: &vars };
-        p.select(&scope).ok_or_else(|| StatesError::runtime(p.invalid_path_cause(&scope)))
+        let scope = Scope {
+            input: v,
+            context,
+            vars: &vars,
+        };
+        p.select(&scope)
+            .ok_or_else(|| StatesError::runtime(p.invalid_path_cause(&scope)))
     };
     let effective = select(&path_field("InputPath")?, input)?;
     let result = if let Some(params) = state.get("Parameters") {
         let template = CompiledTemplate::compile(params).map_err(StatesError::runtime)?;
-        template.evaluate(&Scope { input: &effective, context, vars: &vars }, &mut SplitMix64(0))?
+        template.evaluate(
+            &Scope {
+                input: &effective,
+                context,
+                vars: &vars,
+            },
+            &mut SplitMix64(0),
+        )?
     } else if let Some(r) = state.get("Result") {
         r.clone()
     } else {
@@ -94,7 +120,9 @@ fn run_pass(state: &Map, input: &Value, context: &Value) -> Result<Value, States
     };
     let combined = match path_field("ResultPath")? {
         None => input.clone(),
-        Some(p) => p.assign(input.clone(), result).map_err(|c| StatesError::new("States.ResultPathMatchFailure", c))?,
+        Some(p) => p
+            .assign(input.clone(), result)
+            .map_err(|c| StatesError::new("States.ResultPathMatchFailure", c))?,
     };
     select(&path_field("OutputPath")?, &combined)
 }
@@ -111,14 +139,28 @@ fn run_group(filter: impl Fn(&str) -> bool) -> Tally {
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .filter_map(Result::ok)
         .filter(|g| g.path().is_dir() && filter(&g.file_name().to_string_lossy()))
-        .flat_map(|g| std::fs::read_dir(g.path()).into_iter().flatten().filter_map(Result::ok).map(|f| f.path()))
+        .flat_map(|g| {
+            std::fs::read_dir(g.path())
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|f| f.path())
+        })
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    let mut tally = Tally { run: 0, passed: 0, failures: Vec::new() };
+    let mut tally = Tally {
+        run: 0,
+        passed: 0,
+        failures: Vec::new(),
+    };
     for file in files {
-        let case: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("readable case")).expect("JSON case");
-        let Some((state_name, state)) = single_pass_state(&case["definition"]) else { continue };
+        let case: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).expect("readable case"))
+                .expect("JSON case");
+        let Some((state_name, state)) = single_pass_state(&case["definition"]) else {
+            continue;
+        };
         tally.run += 1;
         let input = &case["input"];
         let context = json!({
@@ -138,7 +180,11 @@ fn run_group(filter: impl Fn(&str) -> bool) -> Tally {
         });
         let wildcards: Vec<String> = case["wildcards"]
             .as_array()
-            .map(|w| w.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+            .map(|w| {
+                w.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default();
         let expected = &case["expected"];
         let got = run_pass(state, input, &context);
@@ -149,14 +195,18 @@ fn run_group(filter: impl Fn(&str) -> bool) -> Tally {
                     "An error occurred while executing the state '{state_name}' (entered at the event id #2). {}",
                     e.cause.clone().unwrap_or_default()
                 );
-                expected["error"] == e.error.as_str() && value_matches(&expected["cause"], &json!(cause), &wildcards)
+                expected["error"] == e.error.as_str()
+                    && value_matches(&expected["cause"], &json!(cause), &wildcards)
             }
             _ => false,
         };
         if ok {
             tally.passed += 1;
         } else {
-            tally.failures.push(format!("{}: expected {expected}, got {got:?}", case["name"]));
+            tally.failures.push(format!(
+                "{}: expected {expected}, got {got:?}",
+                case["name"]
+            ));
         }
     }
     tally
@@ -166,14 +216,21 @@ fn run_group(filter: impl Fn(&str) -> bool) -> Tally {
 fn intrinsic_functions_corpus() {
     let t = run_group(|g| g == "intrinsic_functions");
     eprintln!("intrinsic_functions corpus: {}/{} JSONPath Pass cases match (JSONata cases are not run here)", t.passed, t.run);
-    assert!(t.run >= 98, "expected the 98 JSONPath cases, found {}", t.run);
+    assert!(
+        t.run >= 98,
+        "expected the 98 JSONPath cases, found {}",
+        t.run
+    );
     assert!(t.failures.is_empty(), "{}", t.failures.join("\n"));
 }
 
 #[test]
 fn all_single_pass_cases() {
     let t = run_group(|_| true);
-    eprintln!("whole corpus, single Pass-state JSONPath machines: {}/{} match", t.passed, t.run);
+    eprintln!(
+        "whole corpus, single Pass-state JSONPath machines: {}/{} match",
+        t.passed, t.run
+    );
     assert!(t.failures.is_empty(), "{}", t.failures.join("\n"));
 }
 
@@ -215,12 +272,27 @@ fn every_corpus_expression_compiles() {
     }
     let root = cases_dir();
     let mut found = Vec::new();
-    for group in std::fs::read_dir(&root).expect("cases dir").filter_map(Result::ok) {
-        for file in std::fs::read_dir(group.path()).into_iter().flatten().filter_map(Result::ok) {
-            let Ok(text) = std::fs::read_to_string(file.path()) else { continue };
-            let Ok(case) = serde_json::from_str::<Value>(&text) else { continue };
+    for group in std::fs::read_dir(&root)
+        .expect("cases dir")
+        .filter_map(Result::ok)
+    {
+        for file in std::fs::read_dir(group.path())
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            let Ok(text) = std::fs::read_to_string(file.path()) else {
+                continue;
+            };
+            let Ok(case) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
             visit(&case["definition"], false, &mut found);
-            for child in case["state_machines"].as_object().into_iter().flat_map(|m| m.values()) {
+            for child in case["state_machines"]
+                .as_object()
+                .into_iter()
+                .flat_map(|m| m.values())
+            {
                 visit(child, false, &mut found);
             }
         }
@@ -238,6 +310,10 @@ fn every_corpus_expression_compiles() {
             bad.push(format!("{text:?}: {e}"));
         }
     }
-    eprintln!("corpus expressions: {}/{} compile", found.len() - bad.len(), found.len());
+    eprintln!(
+        "corpus expressions: {}/{} compile",
+        found.len() - bad.len(),
+        found.len()
+    );
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

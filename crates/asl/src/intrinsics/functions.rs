@@ -4,8 +4,8 @@
 use super::{parse::format_pieces, Arg, Call, EvalError, Function, Piece};
 use crate::scope::{uuid_v4, Random, Scope};
 use base64::Engine as _;
-use stepwise_json::{Map, Number, Value};
 use std::borrow::Cow;
+use stepwise_json::{Map, Number, Value};
 
 /// Strings that Base64Encode/Base64Decode/Hash accept, in characters.
 const MAX_STRING_CHARS: usize = 10_000;
@@ -15,7 +15,10 @@ const MAX_RANGE_ITEMS: i64 = 1000;
 type Res<T> = Result<T, EvalError>;
 
 fn fail<T>(func: Function, msg: impl std::fmt::Display) -> Res<T> {
-    Err(EvalError::Failure(format!("Invalid arguments in {}: {msg}", func.name())))
+    Err(EvalError::Failure(format!(
+        "Invalid arguments in {}: {msg}",
+        func.name()
+    )))
 }
 
 fn arg_value<'a>(arg: &'a Arg, scope: &Scope<'a>, rng: &mut dyn Random) -> Res<Cow<'a, Value>> {
@@ -23,38 +26,64 @@ fn arg_value<'a>(arg: &'a Arg, scope: &Scope<'a>, rng: &mut dyn Random) -> Res<C
         Arg::Lit(v) => Ok(Cow::Borrowed(v)),
         Arg::Str { value, .. } => Ok(Cow::Borrowed(value)),
         Arg::Path(p) => {
-            let value = p.select_cow(scope).ok_or_else(|| EvalError::PathNotFound(p.text().to_owned()))?;
+            let value = p
+                .select_cow(scope)
+                .ok_or_else(|| EvalError::PathNotFound(p.text().to_owned()))?;
             // Text is copied when the argument becomes part of a result; containers are shared.
-            crate::meter::charge_selected(value.as_ref(), "The text the intrinsic functions copy").map_err(EvalError::DataLimit)?;
+            crate::meter::charge_selected(value.as_ref(), "The text the intrinsic functions copy")
+                .map_err(EvalError::DataLimit)?;
             Ok(value)
         }
         Arg::Call(c) => eval_call(c, scope, rng).map(Cow::Owned),
     }
 }
 
-
 fn ordinal(i: usize) -> &'static str {
-    ["first", "second", "third"].get(i).copied().unwrap_or("next")
+    ["first", "second", "third"]
+        .get(i)
+        .copied()
+        .unwrap_or("next")
 }
 
 fn want_str<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v str> {
     match args[i].as_ref() {
         Value::String(s) => Ok(s),
-        other => fail(f, format_args!("the {} argument must be a string, but was {}", ordinal(i), other.type_name())),
+        other => fail(
+            f,
+            format_args!(
+                "the {} argument must be a string, but was {}",
+                ordinal(i),
+                other.type_name()
+            ),
+        ),
     }
 }
 
 fn want_array<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v Vec<Value>> {
     match args[i].as_ref() {
         Value::Array(a) => Ok(a),
-        other => fail(f, format_args!("the {} argument must be an array, but was {}", ordinal(i), other.type_name())),
+        other => fail(
+            f,
+            format_args!(
+                "the {} argument must be an array, but was {}",
+                ordinal(i),
+                other.type_name()
+            ),
+        ),
     }
 }
 
 fn want_object<'v>(f: Function, args: &'v [Cow<Value>], i: usize) -> Res<&'v Map> {
     match args[i].as_ref() {
         Value::Object(o) => Ok(o),
-        other => fail(f, format_args!("the {} argument must be a JSON object, but was {}", ordinal(i), other.type_name())),
+        other => fail(
+            f,
+            format_args!(
+                "the {} argument must be a JSON object, but was {}",
+                ordinal(i),
+                other.type_name()
+            ),
+        ),
     }
 }
 
@@ -66,7 +95,14 @@ fn want_int(f: Function, args: &[Cow<Value>], i: usize) -> Res<i64> {
     }
     match v.as_f64() {
         Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Ok(x as i64),
-        _ => fail(f, format_args!("the {} argument must be an integer, but was {}", ordinal(i), short(v))),
+        _ => fail(
+            f,
+            format_args!(
+                "the {} argument must be an integer, but was {}",
+                ordinal(i),
+                short(v)
+            ),
+        ),
     }
 }
 
@@ -79,7 +115,14 @@ fn want_rounded(f: Function, args: &[Cow<Value>], i: usize) -> Res<i64> {
     }
     match v.as_f64() {
         Some(x) if x.is_finite() && x.abs() < 9.0e15 => Ok((x + 0.5).floor() as i64),
-        _ => fail(f, format_args!("the {} argument must be a number, but was {}", ordinal(i), short(v))),
+        _ => fail(
+            f,
+            format_args!(
+                "the {} argument must be a number, but was {}",
+                ordinal(i),
+                short(v)
+            ),
+        ),
     }
 }
 
@@ -117,21 +160,35 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
             written_within_budget(f, &args)?;
             written(Value::String(args[0].to_json_string()))
         }
-        Function::Array => Ok(Value::Array(args.into_iter().map(Cow::into_owned).collect())),
+        Function::Array => Ok(Value::Array(
+            args.into_iter().map(Cow::into_owned).collect(),
+        )),
         Function::ArrayPartition => {
             let items = want_array(f, &args, 0)?;
             let size = want_int(f, &args, 1)?;
             if size <= 0 {
-                return fail(f, format_args!("the chunk size must be a positive integer, but was {size}"));
+                return fail(
+                    f,
+                    format_args!("the chunk size must be a positive integer, but was {size}"),
+                );
             }
-            Ok(Value::Array(items.chunks(size as usize).map(|c| Value::Array(c.to_vec().into())).collect()))
+            Ok(Value::Array(
+                items
+                    .chunks(size as usize)
+                    .map(|c| Value::Array(c.to_vec().into()))
+                    .collect(),
+            ))
         }
         Function::ArrayContains => {
             let items = want_array(f, &args, 0)?;
             Ok(Value::Bool(items.iter().any(|v| v == args[1].as_ref())))
         }
         Function::ArrayRange => {
-            let (start, end, step) = (want_int(f, &args, 0)?, want_int(f, &args, 1)?, want_int(f, &args, 2)?);
+            let (start, end, step) = (
+                want_int(f, &args, 0)?,
+                want_int(f, &args, 1)?,
+                want_int(f, &args, 2)?,
+            );
             if step == 0 {
                 return fail(f, "the step (third argument) cannot be 0");
             }
@@ -143,14 +200,24 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
             if count > MAX_RANGE_ITEMS as u64 {
                 return fail(f, format_args!("the range would have {count} items, more than the {MAX_RANGE_ITEMS} allowed"));
             }
-            Ok(Value::Array((0..count as i64).map(|k| Value::from(start + k * step)).collect()))
+            Ok(Value::Array(
+                (0..count as i64)
+                    .map(|k| Value::from(start + k * step))
+                    .collect(),
+            ))
         }
         Function::ArrayGetItem => {
             let items = want_array(f, &args, 0)?;
             let idx = want_int(f, &args, 1)?;
             match usize::try_from(idx).ok().and_then(|i| items.get(i)) {
                 Some(v) => Ok(v.clone()),
-                None => fail(f, format_args!("the index {idx} is out of bounds for an array of length {}", items.len())),
+                None => fail(
+                    f,
+                    format_args!(
+                        "the index {idx} is out of bounds for an array of length {}",
+                        items.len()
+                    ),
+                ),
             }
         }
         Function::ArrayLength => Ok(Value::from(want_array(f, &args, 0)?.len())),
@@ -172,7 +239,9 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
         Function::Base64Encode => {
             let s = want_str(f, &args, 0)?;
             check_len(f, s)?;
-            Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(s.as_bytes())))
+            Ok(Value::String(
+                base64::engine::general_purpose::STANDARD.encode(s.as_bytes()),
+            ))
         }
         Function::Base64Decode => {
             let s = want_str(f, &args, 0)?;
@@ -207,8 +276,21 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
             let b = want_object(f, &args, 1)?;
             match args[2].as_ref() {
                 Value::Bool(false) => {}
-                Value::Bool(true) => return fail(f, "deep merging is not supported: the third argument must be false"),
-                other => return fail(f, format_args!("the third argument must be a boolean, but was {}", other.type_name())),
+                Value::Bool(true) => {
+                    return fail(
+                        f,
+                        "deep merging is not supported: the third argument must be false",
+                    )
+                }
+                other => {
+                    return fail(
+                        f,
+                        format_args!(
+                            "the third argument must be a boolean, but was {}",
+                            other.type_name()
+                        ),
+                    )
+                }
             }
             let mut out = a.clone();
             for (k, v) in b {
@@ -221,7 +303,12 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
             let end = want_rounded(f, &args, 1)?;
             let span = match end.checked_sub(start) {
                 Some(s) if s > 0 => s,
-                _ => return fail(f, format_args!("the end ({end}) must be greater than the start ({start})")),
+                _ => {
+                    return fail(
+                        f,
+                        format_args!("the end ({end}) must be greater than the start ({start})"),
+                    )
+                }
             };
             let offset = if args.len() == 3 {
                 let seed = want_rounded(f, &args, 2)?;
@@ -239,7 +326,10 @@ pub(super) fn eval_call(call: &Call, scope: &Scope, rng: &mut dyn Random) -> Res
             let b = want_rounded(f, &args, 1)?;
             for v in [a, b] {
                 if i32::try_from(v).is_err() {
-                    return fail(f, format_args!("{v} is outside the range of a 32-bit integer"));
+                    return fail(
+                        f,
+                        format_args!("{v} is outside the range of a 32-bit integer"),
+                    );
                 }
             }
             Ok(Value::from(a + b))
@@ -300,7 +390,12 @@ fn written_within_budget(f: Function, args: &[Cow<Value>]) -> Res<()> {
     for arg in args {
         match arg.json_len_within(left) {
             Some(used) => left -= used,
-            None => return Err(EvalError::DataLimit(crate::meter::cause(&format!("The text {} would write", f.name()), max))),
+            None => {
+                return Err(EvalError::DataLimit(crate::meter::cause(
+                    &format!("The text {} would write", f.name()),
+                    max,
+                )))
+            }
         }
     }
     Ok(())
@@ -309,7 +404,8 @@ fn written_within_budget(f: Function, args: &[Cow<Value>]) -> Res<()> {
 /// Counts the text a function wrote against the budget.
 fn written(text: Value) -> Res<Value> {
     if let Value::String(s) = &text {
-        crate::meter::charge(s.len(), "The text the intrinsic functions write").map_err(EvalError::DataLimit)?;
+        crate::meter::charge(s.len(), "The text the intrinsic functions write")
+            .map_err(EvalError::DataLimit)?;
     }
     Ok(text)
 }
@@ -317,7 +413,10 @@ fn written(text: Value) -> Res<Value> {
 fn check_len(f: Function, s: &str) -> Res<()> {
     let n = s.chars().count();
     if n > MAX_STRING_CHARS {
-        return fail(f, format_args!("the string has {n} characters, more than the {MAX_STRING_CHARS} allowed"));
+        return fail(
+            f,
+            format_args!("the string has {n} characters, more than the {MAX_STRING_CHARS} allowed"),
+        );
     }
     Ok(())
 }
@@ -347,7 +446,11 @@ fn hash(algo: &str, data: &[u8]) -> Option<String> {
 /// `-0` parses as a float -0.0, which would print as `-0.0`; AWS gives `0`.
 fn normalize_negative_zero(v: Value) -> Value {
     match v {
-        Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() && n.as_f64().is_some_and(|x| x.is_sign_negative()) => {
+        Value::Number(n)
+            if n.as_f64() == Some(0.0)
+                && n.is_f64()
+                && n.as_f64().is_some_and(|x| x.is_sign_negative()) =>
+        {
             Value::Number(Number::from(0))
         }
         other => other,
@@ -370,7 +473,10 @@ fn format(call: &Call, args: &[Cow<Value>]) -> Res<Value> {
     if holes != values.len() {
         return fail(
             f,
-            format_args!("the template has {holes} placeholder(s) '{{}}' but {} value(s) were given", values.len()),
+            format_args!(
+                "the template has {holes} placeholder(s) '{{}}' but {} value(s) were given",
+                values.len()
+            ),
         );
     }
     let mut out = String::new();

@@ -32,7 +32,10 @@ pub(crate) struct Call {
 pub(crate) enum Arg {
     Lit(Value),
     /// `value` is the string without its escapes; `raw` keeps `\{`, `\}` and `\\` for States.Format.
-    Str { value: Value, raw: String },
+    Str {
+        value: Value,
+        raw: String,
+    },
     Path(JsonPath),
     Call(Box<Call>),
 }
@@ -93,7 +96,10 @@ impl Function {
     }
 
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, f)| *f == self).map_or("States.?", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("States.?", |(n, _)| n)
     }
 
     /// Smallest and largest number of arguments (`None`: no upper bound).
@@ -103,8 +109,11 @@ impl Function {
             Format => (1, None),
             Array => (0, None),
             Uuid => (0, Some(0)),
-            StringToJson | JsonToString | ArrayLength | ArrayUnique | Base64Encode | Base64Decode => (1, Some(1)),
-            ArrayPartition | ArrayContains | ArrayGetItem | Hash | MathAdd | StringSplit => (2, Some(2)),
+            StringToJson | JsonToString | ArrayLength | ArrayUnique | Base64Encode
+            | Base64Decode => (1, Some(1)),
+            ArrayPartition | ArrayContains | ArrayGetItem | Hash | MathAdd | StringSplit => {
+                (2, Some(2))
+            }
             ArrayRange | JsonMerge => (3, Some(3)),
             MathRandom => (2, Some(3)),
         }
@@ -126,7 +135,9 @@ impl EvalError {
     /// AWS's error for this failure inside the payload field `field` (e.g. `a.$`).
     pub(crate) fn into_states_error(self, field: Option<&str>, scope: &Scope) -> StatesError {
         match self {
-            EvalError::PathNotFound(path) => StatesError::runtime(path_not_found_cause(&path, field, scope.input)),
+            EvalError::PathNotFound(path) => {
+                StatesError::runtime(path_not_found_cause(&path, field, scope.input))
+            }
             EvalError::Failure(msg) => StatesError::new(names::INTRINSIC_FAILURE, msg),
             EvalError::DataLimit(msg) => StatesError::new(names::DATA_LIMIT_EXCEEDED, msg),
         }
@@ -147,7 +158,10 @@ pub fn path_not_found_cause(path: &str, field: Option<&str>, input: &Value) -> S
 impl Intrinsic {
     /// Parses a call such as `States.Format('{} {}', $.a, States.Array(1, 2))`.
     pub fn parse(text: &str) -> Result<Self, String> {
-        Ok(Self { text: text.to_owned(), call: parse::parse(text)? })
+        Ok(Self {
+            text: text.to_owned(),
+            call: parse::parse(text)?,
+        })
     }
 
     pub fn text(&self) -> &str {
@@ -164,8 +178,14 @@ impl Intrinsic {
     }
 
     /// As [`evaluate`](Self::evaluate), naming the payload field (`x.$`) in error causes.
-    pub fn evaluate_in_field(&self, field: Option<&str>, scope: &Scope, rng: &mut dyn Random) -> Result<Value, StatesError> {
-        crate::meter::metered(|| functions::eval_call(&self.call, scope, rng)).map_err(|e| e.into_states_error(field, scope))
+    pub fn evaluate_in_field(
+        &self,
+        field: Option<&str>,
+        scope: &Scope,
+        rng: &mut dyn Random,
+    ) -> Result<Value, StatesError> {
+        crate::meter::metered(|| functions::eval_call(&self.call, scope, rng))
+            .map_err(|e| e.into_states_error(field, scope))
     }
 }
 

@@ -10,7 +10,11 @@ use stepwise_json::Value;
 pub(super) const MAX_NESTING: usize = 10;
 
 pub(super) fn parse(text: &str) -> Result<Call, String> {
-    let mut p = Parser { s: text, pos: 0, depth: 0 };
+    let mut p = Parser {
+        s: text,
+        pos: 0,
+        depth: 0,
+    };
     p.ws();
     let call = p.call()?;
     p.ws();
@@ -28,7 +32,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, what: &str) -> String {
-        format!("Invalid intrinsic function call '{}': {what} at position {}", self.s, self.pos)
+        format!(
+            "Invalid intrinsic function call '{}': {what} at position {}",
+            self.s, self.pos
+        )
     }
 
     fn peek(&self) -> Option<u8> {
@@ -44,10 +51,13 @@ impl Parser<'_> {
     fn call(&mut self) -> Result<Call, String> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return Err(self.err(&format!("more than {MAX_NESTING} nested intrinsic functions")));
+            return Err(self.err(&format!(
+                "more than {MAX_NESTING} nested intrinsic functions"
+            )));
         }
         let start = self.pos;
-        while matches!(self.peek(), Some(b) if b.is_ascii_alphanumeric() || b == b'.' || b == b'_') {
+        while matches!(self.peek(), Some(b) if b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        {
             self.pos += 1;
         }
         let name = &self.s[start..self.pos];
@@ -106,9 +116,15 @@ impl Parser<'_> {
             Some(b'\'') => self.string(),
             Some(b'$') => self.path(),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b'S') if self.s[self.pos..].starts_with("States.") => Ok(Arg::Call(Box::new(self.call()?))),
+            Some(b'S') if self.s[self.pos..].starts_with("States.") => {
+                Ok(Arg::Call(Box::new(self.call()?)))
+            }
             _ => {
-                for (word, v) in [("true", Value::Bool(true)), ("false", Value::Bool(false)), ("null", Value::Null)] {
+                for (word, v) in [
+                    ("true", Value::Bool(true)),
+                    ("false", Value::Bool(false)),
+                    ("null", Value::Null),
+                ] {
                     if self.s[self.pos..].starts_with(word) {
                         self.pos += word.len();
                         return Ok(Arg::Lit(v));
@@ -151,7 +167,10 @@ impl Parser<'_> {
                 }
                 '\'' => {
                     self.pos += i + 1;
-                    return Ok(Arg::Str { value: Value::String(value), raw });
+                    return Ok(Arg::Str {
+                        value: Value::String(value),
+                        raw,
+                    });
                 }
                 c => {
                     value.push(c);
@@ -165,7 +184,10 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Arg, String> {
         let start = self.pos;
-        while matches!(self.peek(), Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
+        while matches!(
+            self.peek(),
+            Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+        ) {
             self.pos += 1;
         }
         let text = &self.s[start..self.pos];

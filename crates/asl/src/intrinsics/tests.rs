@@ -7,7 +7,11 @@ fn run(text: &str, input: &Value) -> Result<Value, StatesError> {
     vars.insert("v".into(), json!({"list": [3, 1, 3]}));
     vars.insert("tpl".into(), json!("<{}>"));
     let context = json!({"StateMachine": {"Id": "arn:sm:m-1", "Name": "m-1"}});
-    let scope = Scope { input, context: &context, vars: &vars };
+    let scope = Scope {
+        input,
+        context: &context,
+        vars: &vars,
+    };
     let f = Intrinsic::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
     f.evaluate_in_field(Some("r.$"), &scope, &mut SplitMix64(7))
 }
@@ -17,21 +21,53 @@ fn ok(text: &str, input: Value, want: Value) {
 }
 
 fn intrinsic_failure(text: &str, input: Value, cause: &str) {
-    assert_eq!(run(text, &input), Err(StatesError::new(names::INTRINSIC_FAILURE, cause)), "{text}");
+    assert_eq!(
+        run(text, &input),
+        Err(StatesError::new(names::INTRINSIC_FAILURE, cause)),
+        "{text}"
+    );
 }
 
 #[test]
 fn format() {
     let cases = [
-        ("States.Format('Hello {}!', $.n)", json!({"n": "you"}), json!("Hello you!")),
-        ("States.Format('{} {} {}', 1, null, true)", json!({}), json!("1 null true")),
-        ("States.Format('{}', $.o)", json!({"o": {"a": 1, "b": [1, "x"]}}), json!("{a=1, b=[1, x]}")),
-        ("States.Format('\\{\"key\":\"{}\"\\}', $.v)", json!({"v": "t"}), json!("{\"key\":\"t\"}")),
-        ("States.Format('it\\'s {}', 1.5)", json!({}), json!("it's 1.5")),
-        ("States.Format('back\\\\slash {}', 1)", json!({}), json!("back\\slash 1")),
+        (
+            "States.Format('Hello {}!', $.n)",
+            json!({"n": "you"}),
+            json!("Hello you!"),
+        ),
+        (
+            "States.Format('{} {} {}', 1, null, true)",
+            json!({}),
+            json!("1 null true"),
+        ),
+        (
+            "States.Format('{}', $.o)",
+            json!({"o": {"a": 1, "b": [1, "x"]}}),
+            json!("{a=1, b=[1, x]}"),
+        ),
+        (
+            "States.Format('\\{\"key\":\"{}\"\\}', $.v)",
+            json!({"v": "t"}),
+            json!("{\"key\":\"t\"}"),
+        ),
+        (
+            "States.Format('it\\'s {}', 1.5)",
+            json!({}),
+            json!("it's 1.5"),
+        ),
+        (
+            "States.Format('back\\\\slash {}', 1)",
+            json!({}),
+            json!("back\\slash 1"),
+        ),
         ("States.Format('no holes')", json!({}), json!("no holes")),
         ("States.Format($tpl, 'x')", json!({}), json!("<x>")),
-        ("States.Format('{}-{}', $$.StateMachine.Name, States.ArrayLength($v.list))", json!({}), json!("m-1-3")),
+        (
+            "States.Format('{}-{}', $$.StateMachine.Name, States.ArrayLength($v.list))",
+            json!({}),
+            json!("m-1-3"),
+        ),
         ("States.Format('a{b}c{}', 'x')", json!({}), json!("a{b}cx")),
         ("States.Format('{}', 'a,b)')", json!({}), json!("a,b)")),
     ];
@@ -52,12 +88,24 @@ fn format() {
 
 #[test]
 fn json_functions() {
-    ok("States.StringToJson($.s)", json!({"s": "{\"a\": [1]}"}), json!({"a": [1]}));
+    ok(
+        "States.StringToJson($.s)",
+        json!({"s": "{\"a\": [1]}"}),
+        json!({"a": [1]}),
+    );
     ok("States.StringToJson($.s)", json!({"s": " "}), json!(null));
     ok("States.StringToJson($.s)", json!({"s": "-0"}), json!(0));
-    ok("States.JsonToString($.o)", json!({"o": {"a": 1, "b": [true]}}), json!("{\"a\":1,\"b\":[true]}"));
+    ok(
+        "States.JsonToString($.o)",
+        json!({"o": {"a": 1, "b": [true]}}),
+        json!("{\"a\":1,\"b\":[true]}"),
+    );
     ok("States.JsonToString('x')", json!({}), json!("\"x\""));
-    ok("States.JsonMerge($.a, $.b, false)", json!({"a": {"x": 1, "y": {"p": 1}}, "b": {"y": {"q": 2}, "z": 3}}), json!({"x": 1, "y": {"q": 2}, "z": 3}));
+    ok(
+        "States.JsonMerge($.a, $.b, false)",
+        json!({"a": {"x": 1, "y": {"p": 1}}, "b": {"y": {"q": 2}, "z": 3}}),
+        json!({"x": 1, "y": {"q": 2}, "z": 3}),
+    );
     assert!(run("States.StringToJson($.s)", &json!({"s": "{"})).is_err());
     intrinsic_failure(
         "States.JsonMerge($.a, $.a, true)",
@@ -75,19 +123,51 @@ fn json_functions() {
 fn arrays() {
     let cases = [
         ("States.Array()", json!({}), json!([])),
-        ("States.Array(1, 'a', $.x, States.Array())", json!({"x": {"k": null}}), json!([1, "a", {"k": null}, []])),
-        ("States.ArrayPartition($.a, 2)", json!({"a": [1, 2, 3, 4, 5]}), json!([[1, 2], [3, 4], [5]])),
+        (
+            "States.Array(1, 'a', $.x, States.Array())",
+            json!({"x": {"k": null}}),
+            json!([1, "a", {"k": null}, []]),
+        ),
+        (
+            "States.ArrayPartition($.a, 2)",
+            json!({"a": [1, 2, 3, 4, 5]}),
+            json!([[1, 2], [3, 4], [5]]),
+        ),
         ("States.ArrayPartition($.a, 9)", json!({"a": []}), json!([])),
-        ("States.ArrayContains($.a, $.b)", json!({"a": [1, {"x": [2]}], "b": {"x": [2]}}), json!(true)),
-        ("States.ArrayContains($.a, 3)", json!({"a": [1, 2]}), json!(false)),
-        ("States.ArrayRange(1, 9, 2)", json!({}), json!([1, 3, 5, 7, 9])),
+        (
+            "States.ArrayContains($.a, $.b)",
+            json!({"a": [1, {"x": [2]}], "b": {"x": [2]}}),
+            json!(true),
+        ),
+        (
+            "States.ArrayContains($.a, 3)",
+            json!({"a": [1, 2]}),
+            json!(false),
+        ),
+        (
+            "States.ArrayRange(1, 9, 2)",
+            json!({}),
+            json!([1, 3, 5, 7, 9]),
+        ),
         ("States.ArrayRange(10, 0, -4)", json!({}), json!([10, 6, 2])),
         ("States.ArrayRange(0, 5, -1)", json!({}), json!([])),
-        ("States.ArrayRange(0, 999, 1)", json!({}), Value::Array((0..1000).map(Value::from).collect())),
-        ("States.ArrayGetItem($.a, 1)", json!({"a": ["x", "y"]}), json!("y")),
+        (
+            "States.ArrayRange(0, 999, 1)",
+            json!({}),
+            Value::Array((0..1000).map(Value::from).collect()),
+        ),
+        (
+            "States.ArrayGetItem($.a, 1)",
+            json!({"a": ["x", "y"]}),
+            json!("y"),
+        ),
         ("States.ArrayLength($v.list)", json!({}), json!(3)),
         ("States.ArrayUnique($v.list)", json!({}), json!([3, 1])),
-        ("States.ArrayUnique($.a)", json!({"a": [{"a": 1}, {"a": 1}, [null], [null], 1.5]}), json!([{"a": 1}, [null], 1.5])),
+        (
+            "States.ArrayUnique($.a)",
+            json!({"a": [{"a": 1}, {"a": 1}, [null], [null], 1.5]}),
+            json!([{"a": 1}, [null], 1.5]),
+        ),
     ];
     for (t, i, w) in cases {
         ok(t, i, w);
@@ -146,7 +226,10 @@ fn math_strings_uuid() {
         ("States.MathAdd(-0.5, 0)", json!(0)),
         ("States.MathAdd(States.MathAdd(1, 2), -10)", json!(-7)),
         ("States.StringSplit('a,b,,c', ',')", json!(["a", "b", "c"])),
-        ("States.StringSplit('This.is+a,test=string', '.+,=')", json!(["This", "is", "a", "test", "string"])),
+        (
+            "States.StringSplit('This.is+a,test=string', '.+,=')",
+            json!(["This", "is", "a", "test", "string"]),
+        ),
         ("States.StringSplit(',,,', ',')", json!([])),
         ("States.StringSplit('abc', '')", json!(["abc"])),
     ];
@@ -162,7 +245,10 @@ fn math_strings_uuid() {
     let s = uuid.as_str().unwrap();
     assert_eq!((s.len(), &s[14..15]), (36, "4"), "{s}");
     for _ in 0..50 {
-        let r = run("States.MathRandom(5, 8)", &json!({})).unwrap().as_i64().unwrap();
+        let r = run("States.MathRandom(5, 8)", &json!({}))
+            .unwrap()
+            .as_i64()
+            .unwrap();
         assert!((5..8).contains(&r));
     }
     // Same seed, same number, whatever the engine's generator.
@@ -180,8 +266,14 @@ fn math_strings_uuid() {
 #[test]
 fn java_random_matches_the_jvm() {
     // Well-known JVM outputs: new Random(42).nextInt() and new Random(0).nextInt(100) x 5.
-    assert_eq!(functions::java_random_next_int_unbounded(42), -1_170_105_035);
-    assert_eq!(functions::java_random_first_ints(0, 100, 5), vec![60, 48, 29, 47, 15]);
+    assert_eq!(
+        functions::java_random_next_int_unbounded(42),
+        -1_170_105_035
+    );
+    assert_eq!(
+        functions::java_random_first_ints(0, 100, 5),
+        vec![60, 48, 29, 47, 15]
+    );
 }
 
 #[test]
@@ -205,7 +297,11 @@ fn parse_table() {
         "States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.a, '/'), 2), '.'), 0)",
     ];
     for g in good {
-        assert!(Intrinsic::parse(g).is_ok(), "{g}: {:?}", Intrinsic::parse(g).err());
+        assert!(
+            Intrinsic::parse(g).is_ok(),
+            "{g}: {:?}",
+            Intrinsic::parse(g).err()
+        );
     }
     let bad = [
         ("States.Nope()", "unknown intrinsic function 'States.Nope'"),
@@ -216,8 +312,14 @@ fn parse_table() {
         ("States.Array(1 2)", "expected ',' or ')'"),
         ("States.Array($.)", "Invalid JSONPath"),
         ("States.UUID(1)", "States.UUID takes 0 argument(s), got 1"),
-        ("States.JsonMerge($.a, $.b)", "States.JsonMerge takes 3 argument(s), got 2"),
-        ("States.MathRandom(1)", "States.MathRandom takes 2 to 3 argument(s), got 1"),
+        (
+            "States.JsonMerge($.a, $.b)",
+            "States.JsonMerge takes 3 argument(s), got 2",
+        ),
+        (
+            "States.MathRandom(1)",
+            "States.MathRandom takes 2 to 3 argument(s), got 1",
+        ),
         ("States.Array(abc)", "expected an argument"),
         ("$.a", "unknown intrinsic function"),
     ];
@@ -227,7 +329,9 @@ fn parse_table() {
     }
     let nested = |n: usize| format!("{}1{}", "States.Array(".repeat(n), ")".repeat(n));
     assert!(Intrinsic::parse(&nested(10)).is_ok());
-    assert!(Intrinsic::parse(&nested(11)).unwrap_err().contains("more than 10 nested"));
+    assert!(Intrinsic::parse(&nested(11))
+        .unwrap_err()
+        .contains("more than 10 nested"));
     assert!(looks_like_intrinsic(" States.Array()"));
     assert!(!looks_like_intrinsic("$.States"));
 }

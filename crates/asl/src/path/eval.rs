@@ -1,9 +1,9 @@
 //! Evaluation of compiled paths with Jayway's semantics, as AWS runs them.
 
-use super::{Cmp, Expr, Func, Operand, Rel, Sel, Seg};
-use stepwise_json::{Map, Number, Value};
+use super::{Cmp, Expr, Func, Operand, Rel, Seg, Sel};
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use stepwise_json::{Map, Number, Value};
 
 /// Position of `idx` (negative counts from the end) in an array of `len` items.
 pub(super) fn resolve_index(idx: i64, len: usize) -> Option<usize> {
@@ -65,7 +65,13 @@ fn walk<'a>(segs: &[Seg], node: &'a Value, root: &'a Value, out: &mut Vec<&'a Va
 }
 
 /// `..sel`: the selector applied to the node itself, then to every descendant, pre-order.
-fn descend<'a>(sel: &Sel, node: &'a Value, root: &'a Value, rest: &[Seg], out: &mut Vec<&'a Value>) {
+fn descend<'a>(
+    sel: &Sel,
+    node: &'a Value,
+    root: &'a Value,
+    rest: &[Seg],
+    out: &mut Vec<&'a Value>,
+) {
     let mut kids = Vec::new();
     select(sel, node, root, &mut kids);
     for k in kids {
@@ -106,7 +112,11 @@ fn select<'a>(sel: &Sel, node: &'a Value, root: &'a Value, out: &mut Vec<&'a Val
         }
         Sel::Indexes(is) => {
             if let Some(items) = node.as_array() {
-                out.extend(is.iter().filter_map(|i| resolve_index(*i, items.len())).map(|p| &items[p]));
+                out.extend(
+                    is.iter()
+                        .filter_map(|i| resolve_index(*i, items.len()))
+                        .map(|p| &items[p]),
+                );
             }
         }
         Sel::Slice(start, end, step) => {
@@ -117,7 +127,9 @@ fn select<'a>(sel: &Sel, node: &'a Value, root: &'a Value, out: &mut Vec<&'a Val
         Sel::Filter(expr) => match node {
             // Step Functions' filters only test objects (and arrays): scalars never match.
             Value::Array(items) => out.extend(
-                items.iter().filter(|v| (v.is_object() || v.is_array()) && test(expr, v, root)),
+                items
+                    .iter()
+                    .filter(|v| (v.is_object() || v.is_array()) && test(expr, v, root)),
             ),
             Value::Object(_) if test(expr, node, root) => out.push(node),
             _ => {}
@@ -125,7 +137,13 @@ fn select<'a>(sel: &Sel, node: &'a Value, root: &'a Value, out: &mut Vec<&'a Val
     }
 }
 
-fn slice<'a>(items: &'a [Value], start: Option<i64>, end: Option<i64>, step: i64, out: &mut Vec<&'a Value>) {
+fn slice<'a>(
+    items: &'a [Value],
+    start: Option<i64>,
+    end: Option<i64>,
+    step: i64,
+    out: &mut Vec<&'a Value>,
+) {
     let len = items.len() as i64;
     let norm = |i: i64| if i < 0 { (len + i).max(0) } else { i.min(len) };
     if step > 0 {
@@ -148,11 +166,19 @@ fn slice<'a>(items: &'a [Value], start: Option<i64>, end: Option<i64>, step: i64
 
 /// The value of a path inside a filter: one node for a definite path, an array otherwise.
 fn rel_value<'a>(rel: &Rel, start: &'a Value, root: &'a Value) -> Option<Cow<'a, Value>> {
-    let definite_segs = rel.segs.iter().all(|s| matches!(s, Seg::Child(Sel::Name(_) | Sel::Index(_))));
+    let definite_segs = rel
+        .segs
+        .iter()
+        .all(|s| matches!(s, Seg::Child(Sel::Name(_) | Sel::Index(_))));
     let found = if definite_segs {
         Cow::Borrowed(definite(&rel.segs, start)?)
     } else {
-        Cow::Owned(Value::Array(collect(&rel.segs, start, root).into_iter().cloned().collect()))
+        Cow::Owned(Value::Array(
+            collect(&rel.segs, start, root)
+                .into_iter()
+                .cloned()
+                .collect(),
+        ))
     };
     match rel.func {
         Some(f) => apply_func(f, &found).map(Cow::Owned),
@@ -178,21 +204,34 @@ fn test(expr: &Expr, cur: &Value, root: &Value) -> bool {
             Operand::Value(v) => !matches!(v, Value::Null | Value::Bool(false)),
             Operand::Regex(_) => false,
             Operand::Current(rel) | Operand::Root(rel) => {
-                let start = if matches!(op, Operand::Root(_)) { root } else { cur };
-                let definite_segs = rel.segs.iter().all(|s| matches!(s, Seg::Child(Sel::Name(_) | Sel::Index(_))));
+                let start = if matches!(op, Operand::Root(_)) {
+                    root
+                } else {
+                    cur
+                };
+                let definite_segs = rel
+                    .segs
+                    .iter()
+                    .all(|s| matches!(s, Seg::Child(Sel::Name(_) | Sel::Index(_))));
                 match rel_value(rel, start, root) {
                     None => false,
-                    Some(v) if !definite_segs && rel.func.is_none() => v.as_array().is_some_and(|a| !a.is_empty()),
+                    Some(v) if !definite_segs && rel.func.is_none() => {
+                        v.as_array().is_some_and(|a| !a.is_empty())
+                    }
                     Some(_) => true,
                 }
             }
         },
         Expr::Compare(l, cmp, r) => {
-            let Some(left) = operand(l, cur, root) else { return false };
+            let Some(left) = operand(l, cur, root) else {
+                return false;
+            };
             if let (Cmp::Regex, Operand::Regex(re)) = (cmp, r) {
                 return left.as_str().is_some_and(|s| re.is_match(s));
             }
-            let Some(right) = operand(r, cur, root) else { return false };
+            let Some(right) = operand(r, cur, root) else {
+                return false;
+            };
             compare(&left, *cmp, &right)
         }
     }
@@ -208,7 +247,9 @@ fn num_eq(a: &Number, b: &Number) -> bool {
 fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => num_eq(x, y),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal(v, w)))
         }
@@ -225,7 +266,10 @@ fn order(a: &Value, b: &Value) -> Option<Ordering> {
 }
 
 fn compare(l: &Value, cmp: Cmp, r: &Value) -> bool {
-    let contains = |set: &Value, v: &Value| set.as_array().is_some_and(|a| a.iter().any(|x| equal(x, v)));
+    let contains = |set: &Value, v: &Value| {
+        set.as_array()
+            .is_some_and(|a| a.iter().any(|x| equal(x, v)))
+    };
     match cmp {
         Cmp::Eq => equal(l, r),
         Cmp::Ne => !equal(l, r),
@@ -236,9 +280,15 @@ fn compare(l: &Value, cmp: Cmp, r: &Value) -> bool {
         Cmp::Regex => false,
         Cmp::In => contains(r, l),
         Cmp::Nin => r.is_array() && !contains(r, l),
-        Cmp::SubsetOf => l.as_array().is_some_and(|a| a.iter().all(|x| contains(r, x))),
-        Cmp::AnyOf => l.as_array().is_some_and(|a| a.iter().any(|x| contains(r, x))),
-        Cmp::NoneOf => l.as_array().is_some_and(|a| !a.iter().any(|x| contains(r, x))),
+        Cmp::SubsetOf => l
+            .as_array()
+            .is_some_and(|a| a.iter().all(|x| contains(r, x))),
+        Cmp::AnyOf => l
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| contains(r, x))),
+        Cmp::NoneOf => l
+            .as_array()
+            .is_some_and(|a| !a.iter().any(|x| contains(r, x))),
         Cmp::Size => {
             let n = match l {
                 Value::Array(a) => a.len(),
@@ -287,7 +337,12 @@ pub(super) fn apply_func(f: Func, v: &Value) -> Option<Value> {
         }
         Func::Min => number(nums()?.into_iter().fold(f64::INFINITY, f64::min)),
         Func::Max => number(nums()?.into_iter().fold(f64::NEG_INFINITY, f64::max)),
-        Func::Keys => Some(Value::Array(v.as_object()?.keys().map(|k| Value::String(k.to_string())).collect())),
+        Func::Keys => Some(Value::Array(
+            v.as_object()?
+                .keys()
+                .map(|k| Value::String(k.to_string()))
+                .collect(),
+        )),
         Func::First => v.as_array()?.first().cloned(),
         Func::Last => v.as_array()?.last().cloned(),
     }
@@ -301,10 +356,16 @@ fn render_sel(sel: &Sel, out: &mut String) {
     let opt = |i: &Option<i64>| i.map(|v| v.to_string()).unwrap_or_default();
     match sel {
         Sel::Name(n) => out.push_str(&format!("[{}]", quote(n))),
-        Sel::Names(ns) => out.push_str(&format!("[{}]", ns.iter().map(|n| quote(n)).collect::<Vec<_>>().join(","))),
+        Sel::Names(ns) => out.push_str(&format!(
+            "[{}]",
+            ns.iter().map(|n| quote(n)).collect::<Vec<_>>().join(",")
+        )),
         Sel::Wildcard => out.push_str("[*]"),
         Sel::Index(i) => out.push_str(&format!("[{i}]")),
-        Sel::Indexes(is) => out.push_str(&format!("[{}]", is.iter().map(i64::to_string).collect::<Vec<_>>().join(","))),
+        Sel::Indexes(is) => out.push_str(&format!(
+            "[{}]",
+            is.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        )),
         Sel::Slice(s, e, st) => match st {
             Some(st) => out.push_str(&format!("[{}:{}:{st}]", opt(s), opt(e))),
             None => out.push_str(&format!("[{}:{}]", opt(s), opt(e))),
@@ -338,7 +399,9 @@ fn java_class(v: &Value) -> &'static str {
 
 pub(super) fn explain_missing(segs: &[Seg], root: Option<&Value>, whole: &str) -> String {
     let no_results = || format!("No results for path: {whole}");
-    let Some(mut cur) = root else { return no_results() };
+    let Some(mut cur) = root else {
+        return no_results();
+    };
     let mut path = String::from("$");
     let last = segs.len().saturating_sub(1);
     for (i, seg) in segs.iter().enumerate() {

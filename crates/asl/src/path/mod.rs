@@ -12,8 +12,8 @@ mod eval;
 mod parse;
 
 use crate::scope::Scope;
-use stepwise_json::{Map, Value};
 use std::borrow::Cow;
+use stepwise_json::{Map, Value};
 
 /// A JSONPath compiled once (per state, per machine) and evaluated many times.
 #[derive(Clone, Debug)]
@@ -133,7 +133,13 @@ impl JsonPath {
     pub fn parse(text: &str) -> Result<Self, String> {
         let parse::Parsed { root, segs, func } = parse::parse(text)?;
         let shape = shape_of(&segs, func);
-        Ok(Self { text: text.to_owned(), root, segs, func, shape })
+        Ok(Self {
+            text: text.to_owned(),
+            root,
+            segs,
+            func,
+            shape,
+        })
     }
 
     pub fn text(&self) -> &str {
@@ -191,14 +197,26 @@ impl JsonPath {
             Shape::NamesLeaf => {
                 let (last, prefix) = self.segs.split_last()?;
                 let node = eval::definite(prefix, root)?;
-                let Seg::Child(Sel::Names(names)) = last else { return None };
+                let Seg::Child(Sel::Names(names)) = last else {
+                    return None;
+                };
                 return eval::names_object(node, names).map(Cow::Owned);
             }
             Shape::Indefinite => {
-                if self.func.is_some() && self.segs.iter().all(|s| matches!(s, Seg::Child(Sel::Name(_) | Sel::Index(_)))) {
+                if self.func.is_some()
+                    && self
+                        .segs
+                        .iter()
+                        .all(|s| matches!(s, Seg::Child(Sel::Name(_) | Sel::Index(_))))
+                {
                     Cow::Borrowed(eval::definite(&self.segs, root)?)
                 } else {
-                    Cow::Owned(Value::Array(eval::collect(&self.segs, root, root).into_iter().cloned().collect()))
+                    Cow::Owned(Value::Array(
+                        eval::collect(&self.segs, root, root)
+                            .into_iter()
+                            .cloned()
+                            .collect(),
+                    ))
                 }
             }
         };
@@ -226,7 +244,11 @@ impl JsonPath {
     /// The cause AWS gives when an InputPath/OutputPath/ItemsPath-style field selects nothing:
     /// `Invalid path '$.x' : No results for path: $['x']`.
     pub fn invalid_path_cause(&self, scope: &Scope) -> String {
-        format!("Invalid path '{}' : {}", self.text, self.explain_missing(self.root_value(scope)))
+        format!(
+            "Invalid path '{}' : {}",
+            self.text,
+            self.explain_missing(self.root_value(scope))
+        )
     }
 
     /// Writes `value` at this reference path inside `target` (ResultPath semantics): `$` replaces
@@ -234,10 +256,16 @@ impl JsonPath {
     /// written (an intermediate value is not an object); the message is AWS's cause text.
     pub fn assign(&self, target: Value, value: Value) -> Result<Value, String> {
         if self.root != Root::Input {
-            return Err(format!("The path '{}' cannot be written: it must start with '$.'", self.text));
+            return Err(format!(
+                "The path '{}' cannot be written: it must start with '$.'",
+                self.text
+            ));
         }
         if !self.is_reference_path() {
-            return Err(format!("The path '{}' is not a reference path (no wildcards, filters, slices or '..')", self.text));
+            return Err(format!(
+                "The path '{}' is not a reference path (no wildcards, filters, slices or '..')",
+                self.text
+            ));
         }
         let mut target = target;
         let mut value = Some(value);
@@ -245,11 +273,16 @@ impl JsonPath {
         let last = self.segs.len().saturating_sub(1);
         for (i, seg) in self.segs.iter().enumerate() {
             let step_err = |cur: &Value, step: &str| {
-                format!("Unable to apply step \"{step}\" to input {}", cur.to_json_string())
+                format!(
+                    "Unable to apply step \"{step}\" to input {}",
+                    cur.to_json_string()
+                )
             };
             match seg {
                 Seg::Child(Sel::Name(name)) => {
-                    let Value::Object(map) = cur else { return Err(step_err(cur, name)) };
+                    let Value::Object(map) = cur else {
+                        return Err(step_err(cur, name));
+                    };
                     if i == last {
                         map.insert(name.as_str().into(), value.take().unwrap_or(Value::Null));
                         break;
@@ -259,8 +292,12 @@ impl JsonPath {
                 Seg::Child(Sel::Index(idx)) => {
                     let len = cur.as_array().map(|a| a.len());
                     let pos = len.and_then(|n| eval::resolve_index(*idx, n));
-                    let Some(pos) = pos else { return Err(step_err(cur, &idx.to_string())) };
-                    let Value::Array(items) = cur else { return Err(step_err(cur, &idx.to_string())) };
+                    let Some(pos) = pos else {
+                        return Err(step_err(cur, &idx.to_string()));
+                    };
+                    let Value::Array(items) = cur else {
+                        return Err(step_err(cur, &idx.to_string()));
+                    };
                     if i == last {
                         items[pos] = value.take().unwrap_or(Value::Null);
                         break;

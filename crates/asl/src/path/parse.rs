@@ -3,7 +3,7 @@
 //! unquoted words are strings, as Step Functions accepts them), the `(@.length-N)` script
 //! expression and a trailing function such as `.length()`.
 
-use super::{Cmp, Expr, Func, Operand, Root, Sel, Seg};
+use super::{Cmp, Expr, Func, Operand, Root, Seg, Sel};
 use stepwise_json::Value;
 
 /// Nesting bound for filters (parenthesised groups, nested `@` paths), so hostile input can
@@ -17,7 +17,11 @@ pub(super) struct Parsed {
 }
 
 pub(super) fn parse(text: &str) -> Result<Parsed, String> {
-    let mut p = Parser { s: text, pos: 0, depth: 0 };
+    let mut p = Parser {
+        s: text,
+        pos: 0,
+        depth: 0,
+    };
     let root = p.root()?;
     let (segs, func) = p.segments(false)?;
     if p.pos != text.len() {
@@ -35,14 +39,36 @@ struct Parser<'a> {
 fn is_name_byte(b: u8) -> bool {
     !matches!(
         b,
-        b'.' | b'[' | b']' | b'(' | b')' | b'\'' | b'"' | b' ' | b'\t' | b'\n' | b'\r' | b'='
-            | b'!' | b'<' | b'>' | b'&' | b'|' | b',' | b'*' | b'@' | b'$' | b'~'
+        b'.' | b'['
+            | b']'
+            | b'('
+            | b')'
+            | b'\''
+            | b'"'
+            | b' '
+            | b'\t'
+            | b'\n'
+            | b'\r'
+            | b'='
+            | b'!'
+            | b'<'
+            | b'>'
+            | b'&'
+            | b'|'
+            | b','
+            | b'*'
+            | b'@'
+            | b'$'
+            | b'~'
     )
 }
 
 impl<'a> Parser<'a> {
     fn err(&self, what: &str) -> String {
-        format!("Invalid JSONPath '{}': {} at position {}", self.s, what, self.pos)
+        format!(
+            "Invalid JSONPath '{}': {} at position {}",
+            self.s, what, self.pos
+        )
     }
 
     fn peek(&self) -> Option<u8> {
@@ -204,7 +230,9 @@ impl<'a> Parser<'a> {
         while matches!(self.peek(), Some(b'0'..=b'9')) {
             self.pos += 1;
         }
-        self.s[start..self.pos].parse().map_err(|_| self.err("expected an integer"))
+        self.s[start..self.pos]
+            .parse()
+            .map_err(|_| self.err("expected an integer"))
     }
 
     fn bracket(&mut self) -> Result<Sel, String> {
@@ -279,7 +307,11 @@ impl<'a> Parser<'a> {
             self.ws();
             idx.push(self.int()?);
         }
-        Ok(if idx.len() == 1 { Sel::Index(first) } else { Sel::Indexes(idx) })
+        Ok(if idx.len() == 1 {
+            Sel::Index(first)
+        } else {
+            Sel::Indexes(idx)
+        })
     }
 
     /// A script expression. Step Functions accepts them when a machine is created; the one in
@@ -289,7 +321,8 @@ impl<'a> Parser<'a> {
         self.expect(b'(')?;
         self.ws();
         let start = self.pos;
-        let unsupported = |p: &Self| p.err("the only script expression supported is (@.length-N), N >= 1");
+        let unsupported =
+            |p: &Self| p.err("the only script expression supported is (@.length-N), N >= 1");
         if !self.s[self.pos..].starts_with("@.length") {
             return Err(unsupported(self));
         }
@@ -389,7 +422,11 @@ impl<'a> Parser<'a> {
         };
         self.pos += tok.len();
         self.ws();
-        let right = if *cmp == Cmp::Regex { self.regex()? } else { self.operand()? };
+        let right = if *cmp == Cmp::Regex {
+            self.regex()?
+        } else {
+            self.operand()?
+        };
         Ok(Expr::Compare(left, *cmp, right))
     }
 
@@ -439,7 +476,10 @@ impl<'a> Parser<'a> {
             Some(b'\'' | b'"') => Ok(Value::String(self.quoted()?)),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
-                while matches!(self.peek(), Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
+                while matches!(
+                    self.peek(),
+                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                ) {
                     self.pos += 1;
                 }
                 let text = &self.s[start..self.pos];
@@ -449,7 +489,8 @@ impl<'a> Parser<'a> {
             }
             Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
                 let start = self.pos;
-                while matches!(self.peek(), Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-')) {
+                while matches!(self.peek(), Some(b) if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+                {
                     self.pos += 1;
                 }
                 Ok(match &self.s[start..self.pos] {
@@ -486,8 +527,12 @@ impl<'a> Parser<'a> {
             self.pos += 1;
         }
         // Jayway matches the whole string (Java's Matcher.matches), hence the anchors.
-        let full = format!("{}^(?:{pattern})$", if case_insensitive { "(?i)" } else { "" });
-        let re = regex_lite::Regex::new(&full).map_err(|e| self.err(&format!("invalid regular expression: {e}")))?;
+        let full = format!(
+            "{}^(?:{pattern})$",
+            if case_insensitive { "(?i)" } else { "" }
+        );
+        let re = regex_lite::Regex::new(&full)
+            .map_err(|e| self.err(&format!("invalid regular expression: {e}")))?;
         Ok(Operand::Regex(re))
     }
 }

@@ -25,7 +25,11 @@ fn shared_jsonpath_table() {
             failures.push(format!("{path}: expected {expect}, got {got}"));
         }
     }
-    eprintln!("jsonpath table: {}/{} pass", cases.len() - failures.len(), cases.len());
+    eprintln!(
+        "jsonpath table: {}/{} pass",
+        cases.len() - failures.len(),
+        cases.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -36,7 +40,11 @@ fn roots_of_scope() {
     let mut vars = Map::new();
     vars.insert("count".into(), json!(3));
     vars.insert("obj".into(), json!({"list": [10, 20]}));
-    let scope = Scope { input: &input, context: &context, vars: &vars };
+    let scope = Scope {
+        input: &input,
+        context: &context,
+        vars: &vars,
+    };
     let cases: &[(&str, Option<Value>)] = &[
         ("$", Some(input.clone())),
         ("$.a.b", Some(json!(1))),
@@ -83,7 +91,10 @@ fn features_table() {
         ("$.people[?(@.age < $.limit)].name", json!(["bob"])),
         ("$.people[?(!(@.age))].name", json!(["cy"])),
         ("$.people[?(@.ok == true)].name", json!(["ann"])),
-        ("$.people[?(@.ok == false || @.name == 'cy')].name", json!(["bob", "cy"])),
+        (
+            "$.people[?(@.ok == false || @.name == 'cy')].name",
+            json!(["bob", "cy"]),
+        ),
         ("$.people[?(@.tags size 2)].name", json!(["cy"])),
         ("$.people[?(@.tags empty true)].name", json!(["bob"])),
         ("$.people[?(@.name nin ['ann', 'bob'])].name", json!(["cy"])),
@@ -99,7 +110,10 @@ fn features_table() {
         ("$.o[?(@.x == 1)].x", json!([1])),
         ("$.a[?(@ > 2)]", json!([])),
         ("$.people[?(@.name == bob)].age", json!([17])),
-        ("$.people[?(@.name in [ann, cy])].name", json!(["ann", "cy"])),
+        (
+            "$.people[?(@.name in [ann, cy])].name",
+            json!(["ann", "cy"]),
+        ),
         ("$.people[?(@.ok == true)].name", json!(["ann"])),
         ("$.a[(@.length-1)]", json!(5)),
         ("$.people[( @.length - 2 )].name", json!("bob")),
@@ -113,9 +127,27 @@ fn features_table() {
 #[test]
 fn parse_errors() {
     for bad in [
-        "", "a.b", "$.", "$..", "$[", "$[1", "$['a", "$.a[?(@.x >)]", "$.a[?(@.x == 1]", "$.a[1:2:0]",
-        "$.a.nosuch()", "$.a.length().b", "$ .a", "$.a[?(@.x =~ /[/)]", "$.a]", "$$$",
-        "$.a[(@.length)]", "$.a[(@.length-0)]", "$.a[(@.length+1)]", "$.a[(1+1)]", "$.a[(@.length-1]",
+        "",
+        "a.b",
+        "$.",
+        "$..",
+        "$[",
+        "$[1",
+        "$['a",
+        "$.a[?(@.x >)]",
+        "$.a[?(@.x == 1]",
+        "$.a[1:2:0]",
+        "$.a.nosuch()",
+        "$.a.length().b",
+        "$ .a",
+        "$.a[?(@.x =~ /[/)]",
+        "$.a]",
+        "$$$",
+        "$.a[(@.length)]",
+        "$.a[(@.length-0)]",
+        "$.a[(@.length+1)]",
+        "$.a[(1+1)]",
+        "$.a[(@.length-1]",
         "$.a[?(@.x == trueish.y)]",
     ] {
         assert!(JsonPath::parse(bad).is_err(), "{bad:?} should not parse");
@@ -139,7 +171,11 @@ fn reference_paths() {
         ("$.a.length()", false),
     ];
     for (text, want) in cases {
-        assert_eq!(JsonPath::parse(text).unwrap().is_reference_path(), want, "{text}");
+        assert_eq!(
+            JsonPath::parse(text).unwrap().is_reference_path(),
+            want,
+            "{text}"
+        );
     }
 }
 
@@ -147,21 +183,64 @@ fn reference_paths() {
 fn assign_table() {
     let cases: &[(&str, Value, Value, Result<Value, &str>)] = &[
         ("$", json!({"a": 1}), json!(5), Ok(json!(5))),
-        ("$.r", json!({"a": 1}), json!(5), Ok(json!({"a": 1, "r": 5}))),
+        (
+            "$.r",
+            json!({"a": 1}),
+            json!(5),
+            Ok(json!({"a": 1, "r": 5})),
+        ),
         ("$.a", json!({"a": 1}), json!(5), Ok(json!({"a": 5}))),
-        ("$.x.y.z", json!({}), json!(true), Ok(json!({"x": {"y": {"z": true}}}))),
-        ("$.a[1]", json!({"a": [1, 2]}), json!(9), Ok(json!({"a": [1, 9]}))),
-        ("$.a[-1].b", json!({"a": [{}, {}]}), json!(9), Ok(json!({"a": [{}, {"b": 9}]}))),
-        ("$.a.b", json!({"a": "s"}), json!(1), Err("Unable to apply step \"b\" to input \"s\"")),
-        ("$.a", json!("str"), json!(1), Err("Unable to apply step \"a\" to input \"str\"")),
-        ("$.a[5]", json!({"a": [1]}), json!(1), Err("Unable to apply step \"5\" to input [1]")),
+        (
+            "$.x.y.z",
+            json!({}),
+            json!(true),
+            Ok(json!({"x": {"y": {"z": true}}})),
+        ),
+        (
+            "$.a[1]",
+            json!({"a": [1, 2]}),
+            json!(9),
+            Ok(json!({"a": [1, 9]})),
+        ),
+        (
+            "$.a[-1].b",
+            json!({"a": [{}, {}]}),
+            json!(9),
+            Ok(json!({"a": [{}, {"b": 9}]})),
+        ),
+        (
+            "$.a.b",
+            json!({"a": "s"}),
+            json!(1),
+            Err("Unable to apply step \"b\" to input \"s\""),
+        ),
+        (
+            "$.a",
+            json!("str"),
+            json!(1),
+            Err("Unable to apply step \"a\" to input \"str\""),
+        ),
+        (
+            "$.a[5]",
+            json!({"a": [1]}),
+            json!(1),
+            Err("Unable to apply step \"5\" to input [1]"),
+        ),
     ];
     for (path, target, value, want) in cases {
-        let got = JsonPath::parse(path).unwrap().assign(target.clone(), value.clone());
+        let got = JsonPath::parse(path)
+            .unwrap()
+            .assign(target.clone(), value.clone());
         assert_eq!(got, want.clone().map_err(str::to_owned), "{path}");
     }
-    assert!(JsonPath::parse("$.a[*]").unwrap().assign(json!({}), json!(1)).is_err());
-    assert!(JsonPath::parse("$$.a").unwrap().assign(json!({}), json!(1)).is_err());
+    assert!(JsonPath::parse("$.a[*]")
+        .unwrap()
+        .assign(json!({}), json!(1))
+        .is_err());
+    assert!(JsonPath::parse("$$.a")
+        .unwrap()
+        .assign(json!({}), json!(1))
+        .is_err());
 }
 
 /// Jayway's messages, as AWS prints them after `Invalid path '...' : `.
@@ -169,17 +248,39 @@ fn assign_table() {
 fn missing_explanations() {
     let input = json!({"int-literal": 0, "s": "x", "l": [1]});
     let vars = Map::new();
-    let scope = Scope { input: &input, context: &Value::Null, vars: &vars };
+    let scope = Scope {
+        input: &input,
+        context: &Value::Null,
+        vars: &vars,
+    };
     let cases = [
-        ("$.NoSuchInputPath", "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']"),
-        ("$.no.such.result.path", "Invalid path '$.no.such.result.path' : Missing property in path $['no']"),
-        ("$.l[3]", "Invalid path '$.l[3]' : No results for path: $['l'][3]"),
-        ("$.l[3].x", "Invalid path '$.l[3].x' : Index out of bounds when evaluating path $['l'][3]"),
+        (
+            "$.NoSuchInputPath",
+            "Invalid path '$.NoSuchInputPath' : No results for path: $['NoSuchInputPath']",
+        ),
+        (
+            "$.no.such.result.path",
+            "Invalid path '$.no.such.result.path' : Missing property in path $['no']",
+        ),
+        (
+            "$.l[3]",
+            "Invalid path '$.l[3]' : No results for path: $['l'][3]",
+        ),
+        (
+            "$.l[3].x",
+            "Invalid path '$.l[3].x' : Index out of bounds when evaluating path $['l'][3]",
+        ),
     ];
     for (path, want) in cases {
-        assert_eq!(JsonPath::parse(path).unwrap().invalid_path_cause(&scope), want);
+        assert_eq!(
+            JsonPath::parse(path).unwrap().invalid_path_cause(&scope),
+            want
+        );
     }
-    assert_eq!(JsonPath::parse("$.a..b[*]").unwrap().normalized(), "$['a']..['b'][*]");
+    assert_eq!(
+        JsonPath::parse("$.a..b[*]").unwrap().normalized(),
+        "$['a']..['b'][*]"
+    );
 }
 
 mod props {

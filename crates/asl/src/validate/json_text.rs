@@ -38,7 +38,9 @@ fn source_desc(text: &str, line: usize, column: usize) -> String {
 
 /// serde_json counts columns in bytes; editors count characters.
 fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
-    let Some(line_text) = text.split('\n').nth(line.saturating_sub(1)) else { return byte_column };
+    let Some(line_text) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return byte_column;
+    };
     let mut end = byte_column.min(line_text.len());
     while end > 0 && !line_text.is_char_boundary(end) {
         end -= 1;
@@ -60,7 +62,9 @@ fn syntax_error(text: &str, err: &serde_json::Error) -> Diagnostic {
         return Diagnostic {
             severity: Severity::Error,
             code: codes::TOO_DEEPLY_NESTED.into(),
-            message: format!("The definition nests objects and arrays too deeply (line {line}, column {column})"),
+            message: format!(
+                "The definition nests objects and arrays too deeply (line {line}, column {column})"
+            ),
             location: None,
             line: Some(line as u32),
             column: Some(column as u32),
@@ -68,7 +72,12 @@ fn syntax_error(text: &str, err: &serde_json::Error) -> Diagnostic {
     }
 
     // A bare word where a value belongs: find the whole word, as Jackson reports it.
-    let line_chars: Vec<char> = text.split('\n').nth(line - 1).unwrap_or("").chars().collect();
+    let line_chars: Vec<char> = text
+        .split('\n')
+        .nth(line - 1)
+        .unwrap_or("")
+        .chars()
+        .collect();
     let at = column.saturating_sub(1).min(line_chars.len());
     let mut start = at;
     while start > 0 && line_chars.get(start - 1).copied().is_some_and(is_word_char) {
@@ -78,9 +87,16 @@ fn syntax_error(text: &str, err: &serde_json::Error) -> Diagnostic {
     while line_chars.get(end).copied().is_some_and(is_word_char) {
         end += 1;
     }
-    let word: String = line_chars.get(start..end).map(|s| s.iter().collect()).unwrap_or_default();
-    let is_value_error = described.starts_with("expected value") || described.starts_with("expected ident");
-    let (message, report_column) = if is_value_error && !word.is_empty() && word.chars().next().is_some_and(char::is_alphabetic) {
+    let word: String = line_chars
+        .get(start..end)
+        .map(|s| s.iter().collect())
+        .unwrap_or_default();
+    let is_value_error =
+        described.starts_with("expected value") || described.starts_with("expected ident");
+    let (message, report_column) = if is_value_error
+        && !word.is_empty()
+        && word.chars().next().is_some_and(char::is_alphabetic)
+    {
         (
             format!(
                 "Unrecognized token '{word}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"

@@ -2,7 +2,9 @@
 //! Wait's one-of-four, Fail's error/cause pairs, state names, definition size, and the
 //! integrations an Express machine cannot use.
 
-use super::{child, codes, schema, schema::StateType, Ctx, Lang, MachineType, MAX_DEFINITION_BYTES};
+use super::{
+    child, codes, schema, schema::StateType, Ctx, Lang, MachineType, MAX_DEFINITION_BYTES,
+};
 use crate::query::is_expression;
 use serde_json::{Map, Value};
 
@@ -19,7 +21,9 @@ pub(crate) fn definition_size(ctx: &mut Ctx, bytes: usize) {
             codes::DEFINITION_TOO_LARGE,
             None,
             None,
-            format!("The definition is {bytes} bytes long; the maximum is {MAX_DEFINITION_BYTES} bytes"),
+            format!(
+                "The definition is {bytes} bytes long; the maximum is {MAX_DEFINITION_BYTES} bytes"
+            ),
         );
     }
 }
@@ -33,16 +37,30 @@ pub(crate) fn state_name(ctx: &mut Ctx, name: &str, pointer: &str) {
             format!("State names must be at most {MAX_STATE_NAME_CHARS} characters long; this one has {chars}"),
         );
     } else if chars == 0 {
-        ctx.error(codes::INVALID_STATE_NAME, pointer, "State names must not be empty");
+        ctx.error(
+            codes::INVALID_STATE_NAME,
+            pointer,
+            "State names must not be empty",
+        );
     }
 }
 
 /// An integer field within `[min, max]`, in AWS's words ("Minimum value is 0").
-pub(crate) fn integer_field(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, field: &str, min: i64, max: i64) -> Option<i64> {
+pub(crate) fn integer_field(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    field: &str,
+    min: i64,
+    max: i64,
+) -> Option<i64> {
     let v = obj.get(field)?;
     let fp = child(pointer, field);
     // JSON Schema's "integer" takes 5.0 as well as 5.
-    let integral_float = v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64);
+    let integral_float = v
+        .as_f64()
+        .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+        .map(|f| f as i64);
     let n = match v.as_i64().or(integral_float) {
         Some(n) => n,
         None if v.as_u64().is_some() || v.as_f64().is_some_and(|f| f.fract() == 0.0) => {
@@ -66,8 +84,21 @@ pub(crate) fn integer_field(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &s
 }
 
 /// A field that takes a literal, or in JSONata a `{% %}` expression evaluated at run time.
-fn integer_or_expression(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, field: &str, lang: Lang, min: i64, max: i64) -> Option<i64> {
-    if lang == Lang::Jsonata && obj.get(field).and_then(Value::as_str).is_some_and(is_expression) {
+fn integer_or_expression(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    field: &str,
+    lang: Lang,
+    min: i64,
+    max: i64,
+) -> Option<i64> {
+    if lang == Lang::Jsonata
+        && obj
+            .get(field)
+            .and_then(Value::as_str)
+            .is_some_and(is_expression)
+    {
         return None;
     }
     integer_field(ctx, obj, pointer, field, min, max)
@@ -77,7 +108,13 @@ pub(crate) fn root(ctx: &mut Ctx, root: &Map<String, Value>) {
     integer_field(ctx, root, "/", "TimeoutSeconds", 1, MAX_SECONDS);
 }
 
-pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind: StateType, lang: Lang) {
+pub(crate) fn state(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    kind: StateType,
+    lang: Lang,
+) {
     match kind {
         StateType::Task => task(ctx, obj, pointer, lang),
         StateType::Wait => wait(ctx, obj, pointer, lang),
@@ -97,9 +134,15 @@ pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
 
 fn task(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lang: Lang) {
     schema::at_most_one(ctx, obj, pointer, &["TimeoutSeconds", "TimeoutSecondsPath"]);
-    schema::at_most_one(ctx, obj, pointer, &["HeartbeatSeconds", "HeartbeatSecondsPath"]);
+    schema::at_most_one(
+        ctx,
+        obj,
+        pointer,
+        &["HeartbeatSeconds", "HeartbeatSecondsPath"],
+    );
     let timeout = integer_or_expression(ctx, obj, pointer, "TimeoutSeconds", lang, 1, MAX_SECONDS);
-    let heartbeat = integer_or_expression(ctx, obj, pointer, "HeartbeatSeconds", lang, 1, MAX_SECONDS);
+    let heartbeat =
+        integer_or_expression(ctx, obj, pointer, "HeartbeatSeconds", lang, 1, MAX_SECONDS);
     if let (Some(t), Some(h)) = (timeout, heartbeat) {
         if h >= t {
             ctx.schema_at(
@@ -135,12 +178,21 @@ fn wait(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lang: Lang) {
         Lang::Jsonata => &["Seconds", "Timestamp"],
     };
     if schema::at_most_one(ctx, obj, pointer, fields) == 0 {
-        ctx.schema(pointer, format!("Exactly one of these fields is required: [{}]", fields.join(", ")));
+        ctx.schema(
+            pointer,
+            format!(
+                "Exactly one of these fields is required: [{}]",
+                fields.join(", ")
+            ),
+        );
     }
     integer_or_expression(ctx, obj, pointer, "Seconds", lang, 0, MAX_SECONDS);
     if let Some(v) = obj.get("Timestamp") {
         let ok = match v.as_str() {
-            Some(s) => (lang == Lang::Jsonata && is_expression(s)) || crate::choice::parse_timestamp(s).is_some(),
+            Some(s) => {
+                (lang == Lang::Jsonata && is_expression(s))
+                    || crate::choice::parse_timestamp(s).is_some()
+            }
             None => false,
         };
         if !ok {
@@ -154,10 +206,39 @@ fn wait(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lang: Lang) {
 
 fn map(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lang: Lang) {
     schema::at_most_one(ctx, obj, pointer, &["MaxConcurrency", "MaxConcurrencyPath"]);
-    schema::at_most_one(ctx, obj, pointer, &["ToleratedFailureCount", "ToleratedFailureCountPath"]);
-    schema::at_most_one(ctx, obj, pointer, &["ToleratedFailurePercentage", "ToleratedFailurePercentagePath"]);
-    integer_or_expression(ctx, obj, pointer, "MaxConcurrency", lang, 0, i64::from(i32::MAX));
-    integer_or_expression(ctx, obj, pointer, "ToleratedFailureCount", lang, 0, i64::from(i32::MAX));
+    schema::at_most_one(
+        ctx,
+        obj,
+        pointer,
+        &["ToleratedFailureCount", "ToleratedFailureCountPath"],
+    );
+    schema::at_most_one(
+        ctx,
+        obj,
+        pointer,
+        &[
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+        ],
+    );
+    integer_or_expression(
+        ctx,
+        obj,
+        pointer,
+        "MaxConcurrency",
+        lang,
+        0,
+        i64::from(i32::MAX),
+    );
+    integer_or_expression(
+        ctx,
+        obj,
+        pointer,
+        "ToleratedFailureCount",
+        lang,
+        0,
+        i64::from(i32::MAX),
+    );
     if let Some(v) = obj.get("ToleratedFailurePercentage") {
         let fp = child(pointer, "ToleratedFailurePercentage");
         if !(lang == Lang::Jsonata && v.as_str().is_some_and(is_expression)) {
@@ -172,8 +253,21 @@ fn map(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lang: Lang) {
     if let Some(Value::Object(b)) = obj.get("ItemBatcher") {
         let bp = child(pointer, "ItemBatcher");
         schema::at_most_one(ctx, b, &bp, &["MaxItemsPerBatch", "MaxItemsPerBatchPath"]);
-        schema::at_most_one(ctx, b, &bp, &["MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"]);
-        integer_or_expression(ctx, b, &bp, "MaxItemsPerBatch", lang, 0, i64::from(i32::MAX));
+        schema::at_most_one(
+            ctx,
+            b,
+            &bp,
+            &["MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"],
+        );
+        integer_or_expression(
+            ctx,
+            b,
+            &bp,
+            "MaxItemsPerBatch",
+            lang,
+            0,
+            i64::from(i32::MAX),
+        );
         integer_or_expression(ctx, b, &bp, "MaxInputBytesPerBatch", lang, 0, 262_144);
     }
     if let Some(Value::Object(r)) = obj.get("ItemReader") {

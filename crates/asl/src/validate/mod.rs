@@ -105,7 +105,10 @@ pub fn validate_text_with(text: &str, options: &Options) -> Vec<Diagnostic> {
 
 /// Validates `text` and, when it has no error, gives the definition the engine runs, built by
 /// the same check: creating a machine is this, so it succeeds exactly when validation does.
-pub fn compile_text_with(text: &str, options: &Options) -> (Vec<Diagnostic>, Option<crate::model::Definition>) {
+pub fn compile_text_with(
+    text: &str,
+    options: &Options,
+) -> (Vec<Diagnostic>, Option<crate::model::Definition>) {
     let value = match json_text::parse(text) {
         Ok(v) => v,
         Err(d) => return (vec![d], None),
@@ -120,7 +123,9 @@ pub fn compile_text_with(text: &str, options: &Options) -> (Vec<Diagnostic>, Opt
                 ctx.error(
                     codes::DUPLICATE_STATE_NAME,
                     pointer,
-                    format!("State name \"{name}\" appears more than once in the same 'States' object"),
+                    format!(
+                        "State name \"{name}\" appears more than once in the same 'States' object"
+                    ),
                 );
             }
         }
@@ -134,7 +139,12 @@ pub fn compile_text_with(text: &str, options: &Options) -> (Vec<Diagnostic>, Opt
 pub fn validate_value_with(definition: &Value, options: &Options) -> Vec<Diagnostic> {
     let mut ctx = Ctx::new(options);
     // The size AWS measures is that of the text; compact JSON is the smallest text there is.
-    limits::definition_size(&mut ctx, serde_json::to_string(definition).map(|s| s.len()).unwrap_or(0));
+    limits::definition_size(
+        &mut ctx,
+        serde_json::to_string(definition)
+            .map(|s| s.len())
+            .unwrap_or(0),
+    );
     ctx.check_definition(definition);
     let _ = ctx.check_buildable(definition);
     ctx.finish(None)
@@ -143,7 +153,9 @@ pub fn validate_value_with(definition: &Value, options: &Options) -> Vec<Diagnos
 /// [`validate_value`], also saying whether the last check (building the engine's model) refused
 /// what every check before it let through: the property tests hold that it never does.
 #[cfg(test)]
-pub(crate) fn validate_value_reporting_build(definition: &Value) -> (Vec<Diagnostic>, Option<crate::model::BuildError>) {
+pub(crate) fn validate_value_reporting_build(
+    definition: &Value,
+) -> (Vec<Diagnostic>, Option<crate::model::BuildError>) {
     let options = Options::default();
     let mut ctx = Ctx::new(&options);
     ctx.check_definition(definition);
@@ -200,7 +212,12 @@ pub(crate) fn index(pointer: &str, i: usize) -> String {
 
 impl<'a> Ctx<'a> {
     fn new(options: &'a Options) -> Self {
-        Self { options, top: Lang::JsonPath, names: Default::default(), found: Vec::new() }
+        Self {
+            options,
+            top: Lang::JsonPath,
+            names: Default::default(),
+            found: Vec::new(),
+        }
     }
 
     pub(crate) fn push(
@@ -226,12 +243,24 @@ impl<'a> Ctx<'a> {
 
     /// A `SCHEMA_VALIDATION_FAILED` error at `location`.
     pub(crate) fn schema(&mut self, location: &str, message: impl Into<String>) {
-        self.push(Severity::Error, codes::SCHEMA_VALIDATION_FAILED, Some(location), None, message);
+        self.push(
+            Severity::Error,
+            codes::SCHEMA_VALIDATION_FAILED,
+            Some(location),
+            None,
+            message,
+        );
     }
 
     /// A `SCHEMA_VALIDATION_FAILED` error located at `location`, pointing the editor at `focus`.
     pub(crate) fn schema_at(&mut self, location: &str, focus: &str, message: impl Into<String>) {
-        self.push(Severity::Error, codes::SCHEMA_VALIDATION_FAILED, Some(location), Some(focus), message);
+        self.push(
+            Severity::Error,
+            codes::SCHEMA_VALIDATION_FAILED,
+            Some(location),
+            Some(focus),
+            message,
+        );
     }
 
     pub(crate) fn error(&mut self, code: &str, location: &str, message: impl Into<String>) {
@@ -247,14 +276,25 @@ impl<'a> Ctx<'a> {
     /// so validating and creating a machine always agree.
     /// `Ok(None)` when an earlier check found an error (nothing is built); `Err` when the model
     /// refused what the earlier checks let through.
-    fn check_buildable(&mut self, definition: &Value) -> Result<Option<crate::model::Definition>, crate::model::BuildError> {
-        if self.found.iter().any(|f| f.diagnostic.severity == Severity::Error) {
+    fn check_buildable(
+        &mut self,
+        definition: &Value,
+    ) -> Result<Option<crate::model::Definition>, crate::model::BuildError> {
+        if self
+            .found
+            .iter()
+            .any(|f| f.diagnostic.severity == Severity::Error)
+        {
             return Ok(None);
         }
         match crate::model::Definition::from_value(&stepwise_json::Value::from(definition)) {
             Ok(built) => Ok(Some(built)),
             Err(error) => {
-                let location = if error.pointer.is_empty() { "/".to_owned() } else { error.pointer.clone() };
+                let location = if error.pointer.is_empty() {
+                    "/".to_owned()
+                } else {
+                    error.pointer.clone()
+                };
                 self.schema(&location, error.message.clone());
                 Err(error)
             }
@@ -263,7 +303,13 @@ impl<'a> Ctx<'a> {
 
     fn check_definition(&mut self, definition: &Value) {
         let Some(root) = definition.as_object() else {
-            self.push(Severity::Error, codes::SCHEMA_VALIDATION_FAILED, None, None, "Definition must be a valid JSON object");
+            self.push(
+                Severity::Error,
+                codes::SCHEMA_VALIDATION_FAILED,
+                None,
+                None,
+                "Definition must be a valid JSON object",
+            );
             return;
         };
         self.top = query_language::top_level(self, root);
@@ -297,7 +343,9 @@ impl<'a> Ctx<'a> {
             return;
         };
         let lang = query_language::state_language(self, obj, pointer);
-        let Some(kind) = schema::state_type(self, obj, pointer) else { return };
+        let Some(kind) = schema::state_type(self, obj, pointer) else {
+            return;
+        };
         schema::state_fields(self, obj, pointer, kind, lang);
         schema::transition_fields(self, obj, pointer, kind);
         match lang {
@@ -323,7 +371,11 @@ impl<'a> Ctx<'a> {
             schema::StateType::Map => {
                 for field in ["ItemProcessor", "Iterator"] {
                     if let Some(p) = obj.get(field).and_then(Value::as_object) {
-                        let scope = if field == "ItemProcessor" { Scope::ItemProcessor } else { Scope::Iterator };
+                        let scope = if field == "ItemProcessor" {
+                            Scope::ItemProcessor
+                        } else {
+                            Scope::Iterator
+                        };
                         self.machine(p, &child(pointer, field), scope);
                     }
                 }

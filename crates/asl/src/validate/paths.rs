@@ -28,21 +28,35 @@ pub(crate) enum PathKind {
 }
 
 /// Checks one path field. `nullable` fields (InputPath, OutputPath, ResultPath) accept `null`.
-pub(crate) fn path_field(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, field: &str, kind: PathKind, nullable: bool) {
+pub(crate) fn path_field(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    field: &str,
+    kind: PathKind,
+    nullable: bool,
+) {
     let Some(v) = obj.get(field) else { return };
     let fp = child(pointer, field);
     let text = match v {
         Value::Null if nullable => return,
         Value::String(s) => s,
         _ => {
-            let what = if nullable { "a string or null" } else { "a string" };
+            let what = if nullable {
+                "a string or null"
+            } else {
+                "a string"
+            };
             ctx.schema(&fp, format!("Value must be {what}"));
             return;
         }
     };
     if kind == PathKind::ReferenceOrIntrinsic && crate::intrinsics::looks_like_intrinsic(text) {
         if let Err(e) = Intrinsic::parse(text) {
-            ctx.schema(&fp, format!("Value must be a valid intrinsic function call: {e}"));
+            ctx.schema(
+                &fp,
+                format!("Value must be a valid intrinsic function call: {e}"),
+            );
         }
         return;
     }
@@ -62,16 +76,35 @@ pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
     path_field(ctx, obj, pointer, "OutputPath", PathKind::Any, true);
     path_field(ctx, obj, pointer, "ResultPath", PathKind::Destination, true);
     for field in [
-        "ItemsPath", "SecondsPath", "TimestampPath", "TimeoutSecondsPath", "HeartbeatSecondsPath",
-        "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath",
+        "ItemsPath",
+        "SecondsPath",
+        "TimestampPath",
+        "TimeoutSecondsPath",
+        "HeartbeatSecondsPath",
+        "MaxConcurrencyPath",
+        "ToleratedFailureCountPath",
+        "ToleratedFailurePercentagePath",
     ] {
         path_field(ctx, obj, pointer, field, PathKind::Reference, false);
     }
     for field in ["ErrorPath", "CausePath"] {
-        path_field(ctx, obj, pointer, field, PathKind::ReferenceOrIntrinsic, false);
+        path_field(
+            ctx,
+            obj,
+            pointer,
+            field,
+            PathKind::ReferenceOrIntrinsic,
+            false,
+        );
     }
     // Any JSON value is a template: `.$` fields are found in objects at any depth.
-    for field in ["Parameters", "ResultSelector", "ItemSelector", "Assign", "Credentials"] {
+    for field in [
+        "Parameters",
+        "ResultSelector",
+        "ItemSelector",
+        "Assign",
+        "Credentials",
+    ] {
         if let Some(v) = obj.get(field) {
             whole_template(ctx, field, v, &child(pointer, field));
         }
@@ -83,7 +116,14 @@ pub(crate) fn state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
                 template(ctx, v, &child(&hp, "Parameters"), 0);
             }
             if let Some(Value::Object(rc)) = h.get("ReaderConfig") {
-                path_field(ctx, rc, &child(&hp, "ReaderConfig"), "MaxItemsPath", PathKind::Reference, false);
+                path_field(
+                    ctx,
+                    rc,
+                    &child(&hp, "ReaderConfig"),
+                    "MaxItemsPath",
+                    PathKind::Reference,
+                    false,
+                );
             }
         }
     }
@@ -124,7 +164,9 @@ fn has_dollar_field(v: &Value, depth: usize) -> bool {
         return false;
     }
     match v {
-        Value::Object(m) => m.iter().any(|(k, v)| k.ends_with(".$") || has_dollar_field(v, depth + 1)),
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, v)| k.ends_with(".$") || has_dollar_field(v, depth + 1)),
         Value::Array(a) => a.iter().any(|v| has_dollar_field(v, depth + 1)),
         _ => false,
     }
@@ -194,7 +236,9 @@ fn template(ctx: &mut Ctx, value: &Value, pointer: &str, depth: usize) {
 
 fn looks_dynamic(s: &str) -> bool {
     (s.starts_with("$.") || s.starts_with("$$.") || s.starts_with("$[") || s == "$")
-        || (crate::intrinsics::looks_like_intrinsic(s) && s.trim_end().ends_with(')') && s.contains('('))
+        || (crate::intrinsics::looks_like_intrinsic(s)
+            && s.trim_end().ends_with(')')
+            && s.contains('('))
 }
 
 fn dollar_value(ctx: &mut Ctx, key: &str, v: &Value, pointer: &str) {

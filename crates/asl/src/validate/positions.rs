@@ -32,7 +32,10 @@ impl PositionIndex {
         };
         s.skip_ws();
         let _ = s.value(String::new(), 0);
-        Self { map: s.map, duplicates: s.duplicates }
+        Self {
+            map: s.map,
+            duplicates: s.duplicates,
+        }
     }
 
     /// Object members whose name already appeared in the same object (the parsed value keeps
@@ -74,7 +77,10 @@ fn escape(key: &str) -> String {
 
 impl Scanner<'_> {
     fn pos(&self) -> Pos {
-        Pos { line: self.line, column: self.column }
+        Pos {
+            line: self.line,
+            column: self.column,
+        }
     }
 
     fn peek(&mut self) -> Option<char> {
@@ -127,7 +133,8 @@ impl Scanner<'_> {
                                 return None;
                             }
                             let lo = self.hex4()?;
-                            let code = 0x10000 + ((hi - 0xD800) << 10) + (lo.checked_sub(0xDC00)? & 0x3FF);
+                            let code =
+                                0x10000 + ((hi - 0xD800) << 10) + (lo.checked_sub(0xDC00)? & 0x3FF);
                             char::from_u32(code)?
                         } else {
                             char::from_u32(hi).unwrap_or('\u{FFFD}')
@@ -217,7 +224,8 @@ impl Scanner<'_> {
             _ => {
                 // Numbers, true, false, null: a run of token characters.
                 let mut any = false;
-                while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+                while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                {
                     self.bump();
                     any = true;
                 }
@@ -255,7 +263,17 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for text in ["", "{", "{\"a\"", "[1,", "\"\\u12", "\"\\ud800\\u0041\"", "{\"a\":}", "nul", "\u{0}"] {
+        for text in [
+            "",
+            "{",
+            "{\"a\"",
+            "[1,",
+            "\"\\u12",
+            "\"\\ud800\\u0041\"",
+            "{\"a\":}",
+            "nul",
+            "\u{0}",
+        ] {
             let _ = PositionIndex::build(text).lookup("/a/0");
         }
     }

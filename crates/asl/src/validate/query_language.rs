@@ -19,7 +19,10 @@ fn declared(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str) -> Option<La
         Some("JSONPath") => Some(Lang::JsonPath),
         Some("JSONata") => Some(Lang::Jsonata),
         _ => {
-            ctx.schema(&child(pointer, "QueryLanguage"), "Value must be one of [JSONPath, JSONata]");
+            ctx.schema(
+                &child(pointer, "QueryLanguage"),
+                "Value must be one of [JSONPath, JSONata]",
+            );
             Some(Lang::Jsonata)
         }
     }
@@ -32,7 +35,10 @@ pub(crate) fn top_level(ctx: &mut Ctx, root: &Map<String, Value>) -> Lang {
 pub(crate) fn state_language(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str) -> Lang {
     match declared(ctx, obj, pointer) {
         Some(Lang::JsonPath) if ctx.top == Lang::Jsonata => {
-            ctx.schema(pointer, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
+            ctx.schema(
+                pointer,
+                "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+            );
             Lang::JsonPath
         }
         Some(lang) => lang,
@@ -41,7 +47,13 @@ pub(crate) fn state_language(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &
 }
 
 /// A field that exists, but only in the other query language (AWS's wording).
-pub(crate) fn wrong_language_field(ctx: &mut Ctx, pointer: &str, field: &str, lang: Lang, belongs: Lang) {
+pub(crate) fn wrong_language_field(
+    ctx: &mut Ctx,
+    pointer: &str,
+    field: &str,
+    lang: Lang,
+    belongs: Lang,
+) {
     ctx.schema_at(
         pointer,
         &child(pointer, field),
@@ -55,7 +67,19 @@ pub(crate) fn wrong_language_field(ctx: &mut Ctx, pointer: &str, field: &str, la
 
 /// Nested machines are validated on their own; everything else in a JSONata state may hold
 /// `{% %}` expressions.
-const NOT_EXPRESSIONS: &[&str] = &["Type", "Comment", "QueryLanguage", "Next", "End", "Default", "Resource", "Branches", "ItemProcessor", "Iterator", "Label"];
+const NOT_EXPRESSIONS: &[&str] = &[
+    "Type",
+    "Comment",
+    "QueryLanguage",
+    "Next",
+    "End",
+    "Default",
+    "Resource",
+    "Branches",
+    "ItemProcessor",
+    "Iterator",
+    "Label",
+];
 
 pub(crate) fn jsonata_state(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str) {
     for (key, value) in obj {
@@ -136,7 +160,11 @@ fn compile(ctx: &mut Ctx, text: &str, pointer: &str) {
     }
     let inner = &t[2..t.len() - 2];
     if inner.trim().is_empty() {
-        ctx.error(codes::INVALID_JSONATA_EXPRESSION, pointer, "The JSONata expression is empty");
+        ctx.error(
+            codes::INVALID_JSONATA_EXPRESSION,
+            pointer,
+            "The JSONata expression is empty",
+        );
         return;
     }
     if let Err(e) = stepwise_jsonata::Expression::compile(inner) {

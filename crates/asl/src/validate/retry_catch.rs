@@ -6,7 +6,13 @@ use super::{child, index, limits, schema, schema::StateType, Ctx, Lang};
 use crate::error::names;
 use serde_json::{Map, Value};
 
-pub(crate) fn check(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind: StateType, lang: Lang) {
+pub(crate) fn check(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    kind: StateType,
+    lang: Lang,
+) {
     if !matches!(kind, StateType::Task | StateType::Parallel | StateType::Map) {
         // `state_fields` already reported Retry/Catch as unsupported on this type.
         return;
@@ -22,7 +28,13 @@ pub(crate) fn check(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
         for (i, item) in items.iter().enumerate() {
             let ip = index(&fp, i);
             let Some(entry) = item.as_object() else {
-                ctx.schema(&ip, format!("A {} must be a JSON object", if is_catch { "catcher" } else { "retrier" }));
+                ctx.schema(
+                    &ip,
+                    format!(
+                        "A {} must be a JSON object",
+                        if is_catch { "catcher" } else { "retrier" }
+                    ),
+                );
                 continue;
             };
             let has_all = error_equals(ctx, entry, &ip);
@@ -33,7 +45,11 @@ pub(crate) fn check(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind
                 ctx.schema_at(
                     &fp,
                     &ip,
-                    format!("A {} with '{}' must be the last one in '{field}'", if is_catch { "catcher" } else { "retrier" }, names::ALL),
+                    format!(
+                        "A {} with '{}' must be the last one in '{field}'",
+                        if is_catch { "catcher" } else { "retrier" },
+                        names::ALL
+                    ),
                 );
             }
             if is_catch {
@@ -61,7 +77,10 @@ fn error_equals(ctx: &mut Ctx, entry: &Map<String, Value>, pointer: &str) -> boo
     }
     let has_all = list.iter().any(|e| e.as_str() == Some(names::ALL));
     if has_all && list.len() > 1 {
-        ctx.schema(&ep, format!("'{}' must appear alone in 'ErrorEquals'", names::ALL));
+        ctx.schema(
+            &ep,
+            format!("'{}' must appear alone in 'ErrorEquals'", names::ALL),
+        );
     }
     has_all
 }
@@ -71,7 +90,15 @@ fn retrier(ctx: &mut Ctx, entry: &Map<String, Value>, pointer: &str) {
         ctx,
         entry,
         pointer,
-        &["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"],
+        &[
+            "ErrorEquals",
+            "IntervalSeconds",
+            "MaxAttempts",
+            "BackoffRate",
+            "MaxDelaySeconds",
+            "JitterStrategy",
+            "Comment",
+        ],
     );
     limits::integer_field(ctx, entry, pointer, "IntervalSeconds", 1, 99_999_999);
     limits::integer_field(ctx, entry, pointer, "MaxAttempts", 0, 99_999_999);
@@ -85,7 +112,10 @@ fn retrier(ctx: &mut Ctx, entry: &Map<String, Value>, pointer: &str) {
     }
     if let Some(v) = entry.get("JitterStrategy") {
         if !matches!(v.as_str(), Some("FULL" | "NONE")) {
-            ctx.schema(&child(pointer, "JitterStrategy"), "Value must be one of [FULL, NONE]");
+            ctx.schema(
+                &child(pointer, "JitterStrategy"),
+                "Value must be one of [FULL, NONE]",
+            );
         }
     }
 }
@@ -101,7 +131,11 @@ fn catcher(ctx: &mut Ctx, entry: &Map<String, Value>, pointer: &str, lang: Lang)
             ("Output", Lang::JsonPath) => {
                 super::query_language::wrong_language_field(ctx, pointer, key, lang, Lang::Jsonata)
             }
-            (k, _) => ctx.schema_at(pointer, &child(pointer, k), format!("Field '{k}' is not supported")),
+            (k, _) => ctx.schema_at(
+                pointer,
+                &child(pointer, k),
+                format!("Field '{k}' is not supported"),
+            ),
         }
     }
     match entry.get("Next") {

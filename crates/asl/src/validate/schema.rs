@@ -38,81 +38,190 @@ enum For {
 }
 
 /// Fields every state type accepts.
-const COMMON: &[(&str, For)] = &[("Type", For::Both), ("Comment", For::Both), ("QueryLanguage", For::Both)];
+const COMMON: &[(&str, For)] = &[
+    ("Type", For::Both),
+    ("Comment", For::Both),
+    ("QueryLanguage", For::Both),
+];
 
 fn fields_of(kind: StateType) -> &'static [(&'static str, For)] {
     use For::*;
     match kind {
         StateType::Pass => &[
-            ("Next", Both), ("End", Both), ("Assign", Both), ("InputPath", JsonPath), ("OutputPath", JsonPath),
-            ("ResultPath", JsonPath), ("Parameters", JsonPath), ("Result", JsonPath), ("Output", Jsonata),
+            ("Next", Both),
+            ("End", Both),
+            ("Assign", Both),
+            ("InputPath", JsonPath),
+            ("OutputPath", JsonPath),
+            ("ResultPath", JsonPath),
+            ("Parameters", JsonPath),
+            ("Result", JsonPath),
+            ("Output", Jsonata),
         ],
         StateType::Task => &[
-            ("Next", Both), ("End", Both), ("Assign", Both), ("Resource", Both), ("Retry", Both), ("Catch", Both),
-            ("TimeoutSeconds", Both), ("HeartbeatSeconds", Both), ("Credentials", Both),
-            ("InputPath", JsonPath), ("OutputPath", JsonPath), ("ResultPath", JsonPath), ("Parameters", JsonPath),
-            ("ResultSelector", JsonPath), ("TimeoutSecondsPath", JsonPath), ("HeartbeatSecondsPath", JsonPath),
-            ("Arguments", Jsonata), ("Output", Jsonata),
+            ("Next", Both),
+            ("End", Both),
+            ("Assign", Both),
+            ("Resource", Both),
+            ("Retry", Both),
+            ("Catch", Both),
+            ("TimeoutSeconds", Both),
+            ("HeartbeatSeconds", Both),
+            ("Credentials", Both),
+            ("InputPath", JsonPath),
+            ("OutputPath", JsonPath),
+            ("ResultPath", JsonPath),
+            ("Parameters", JsonPath),
+            ("ResultSelector", JsonPath),
+            ("TimeoutSecondsPath", JsonPath),
+            ("HeartbeatSecondsPath", JsonPath),
+            ("Arguments", Jsonata),
+            ("Output", Jsonata),
         ],
         StateType::Choice => &[
-            ("Choices", Both), ("Default", Both), ("Assign", Both), ("InputPath", JsonPath), ("OutputPath", JsonPath),
+            ("Choices", Both),
+            ("Default", Both),
+            ("Assign", Both),
+            ("InputPath", JsonPath),
+            ("OutputPath", JsonPath),
             ("Output", Jsonata),
         ],
         StateType::Wait => &[
-            ("Next", Both), ("End", Both), ("Assign", Both), ("Seconds", Both), ("Timestamp", Both),
-            ("SecondsPath", JsonPath), ("TimestampPath", JsonPath), ("InputPath", JsonPath), ("OutputPath", JsonPath),
+            ("Next", Both),
+            ("End", Both),
+            ("Assign", Both),
+            ("Seconds", Both),
+            ("Timestamp", Both),
+            ("SecondsPath", JsonPath),
+            ("TimestampPath", JsonPath),
+            ("InputPath", JsonPath),
+            ("OutputPath", JsonPath),
             ("Output", Jsonata),
         ],
-        StateType::Succeed => &[("InputPath", JsonPath), ("OutputPath", JsonPath), ("Output", Jsonata)],
-        StateType::Fail => &[("Error", Both), ("Cause", Both), ("ErrorPath", JsonPath), ("CausePath", JsonPath)],
+        StateType::Succeed => &[
+            ("InputPath", JsonPath),
+            ("OutputPath", JsonPath),
+            ("Output", Jsonata),
+        ],
+        StateType::Fail => &[
+            ("Error", Both),
+            ("Cause", Both),
+            ("ErrorPath", JsonPath),
+            ("CausePath", JsonPath),
+        ],
         StateType::Parallel => &[
-            ("Next", Both), ("End", Both), ("Assign", Both), ("Branches", Both), ("Retry", Both), ("Catch", Both),
-            ("InputPath", JsonPath), ("OutputPath", JsonPath), ("ResultPath", JsonPath), ("Parameters", JsonPath),
-            ("ResultSelector", JsonPath), ("Arguments", Jsonata), ("Output", Jsonata),
+            ("Next", Both),
+            ("End", Both),
+            ("Assign", Both),
+            ("Branches", Both),
+            ("Retry", Both),
+            ("Catch", Both),
+            ("InputPath", JsonPath),
+            ("OutputPath", JsonPath),
+            ("ResultPath", JsonPath),
+            ("Parameters", JsonPath),
+            ("ResultSelector", JsonPath),
+            ("Arguments", Jsonata),
+            ("Output", Jsonata),
         ],
         StateType::Map => &[
-            ("Next", Both), ("End", Both), ("Assign", Both), ("ItemProcessor", Both), ("Iterator", Both),
-            ("ItemSelector", Both), ("ItemReader", Both), ("ItemBatcher", Both), ("ResultWriter", Both),
-            ("MaxConcurrency", Both), ("ToleratedFailureCount", Both), ("ToleratedFailurePercentage", Both),
-            ("Label", Both), ("Retry", Both), ("Catch", Both),
-            ("ItemsPath", JsonPath), ("Parameters", JsonPath), ("InputPath", JsonPath), ("OutputPath", JsonPath),
-            ("ResultPath", JsonPath), ("ResultSelector", JsonPath), ("MaxConcurrencyPath", JsonPath),
-            ("ToleratedFailureCountPath", JsonPath), ("ToleratedFailurePercentagePath", JsonPath),
-            ("Items", Jsonata), ("Output", Jsonata),
+            ("Next", Both),
+            ("End", Both),
+            ("Assign", Both),
+            ("ItemProcessor", Both),
+            ("Iterator", Both),
+            ("ItemSelector", Both),
+            ("ItemReader", Both),
+            ("ItemBatcher", Both),
+            ("ResultWriter", Both),
+            ("MaxConcurrency", Both),
+            ("ToleratedFailureCount", Both),
+            ("ToleratedFailurePercentage", Both),
+            ("Label", Both),
+            ("Retry", Both),
+            ("Catch", Both),
+            ("ItemsPath", JsonPath),
+            ("Parameters", JsonPath),
+            ("InputPath", JsonPath),
+            ("OutputPath", JsonPath),
+            ("ResultPath", JsonPath),
+            ("ResultSelector", JsonPath),
+            ("MaxConcurrencyPath", JsonPath),
+            ("ToleratedFailureCountPath", JsonPath),
+            ("ToleratedFailurePercentagePath", JsonPath),
+            ("Items", Jsonata),
+            ("Output", Jsonata),
         ],
     }
 }
 
 fn type_name(kind: StateType) -> &'static str {
-    TYPES.iter().find(|(_, k)| *k == kind).map(|(n, _)| *n).unwrap_or("")
+    TYPES
+        .iter()
+        .find(|(_, k)| *k == kind)
+        .map(|(n, _)| *n)
+        .unwrap_or("")
 }
 
 /// Lists missing required fields in AWS's words: `These fields are required: [States, StartAt]`.
-pub(crate) fn required(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, names: &[&str]) -> bool {
-    let missing: Vec<&str> = names.iter().copied().filter(|n| !obj.contains_key(*n)).collect();
+pub(crate) fn required(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    names: &[&str],
+) -> bool {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !obj.contains_key(*n))
+        .collect();
     if !missing.is_empty() {
-        ctx.schema(pointer, format!("These fields are required: [{}]", missing.join(", ")));
+        ctx.schema(
+            pointer,
+            format!("These fields are required: [{}]", missing.join(", ")),
+        );
     }
     missing.is_empty()
 }
 
 /// Flags the fields of `obj` not in `allowed`.
-pub(crate) fn only_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, allowed: &[&str]) {
+pub(crate) fn only_fields(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    allowed: &[&str],
+) {
     for key in obj.keys() {
         if !allowed.contains(&key.as_str()) {
-            ctx.schema_at(pointer, &child(pointer, key), format!("Field '{key}' is not supported"));
+            ctx.schema_at(
+                pointer,
+                &child(pointer, key),
+                format!("Field '{key}' is not supported"),
+            );
         }
     }
 }
 
 /// At most one of `names` may be present: `There should only be one of the following fields: [..]`.
-pub(crate) fn at_most_one(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, names: &[&str]) -> usize {
-    let present: Vec<&str> = names.iter().copied().filter(|n| obj.contains_key(*n)).collect();
+pub(crate) fn at_most_one(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    names: &[&str],
+) -> usize {
+    let present: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| obj.contains_key(*n))
+        .collect();
     if present.len() > 1 {
         ctx.schema_at(
             pointer,
             &child(pointer, present[1]),
-            format!("There should only be one of the following fields: [{}]", names.join(", ")),
+            format!(
+                "There should only be one of the following fields: [{}]",
+                names.join(", ")
+            ),
         );
     }
     present.len()
@@ -120,10 +229,19 @@ pub(crate) fn at_most_one(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str
 
 pub(crate) fn machine_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, scope: Scope) {
     let allowed: &[&str] = match scope {
-        Scope::Root => &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"],
+        Scope::Root => &[
+            "Comment",
+            "StartAt",
+            "States",
+            "Version",
+            "TimeoutSeconds",
+            "QueryLanguage",
+        ],
         Scope::Branch => &["Comment", "StartAt", "States"],
         // AWS takes ProcessorConfig in the legacy Iterator too (the corpus runs such machines).
-        Scope::ItemProcessor | Scope::Iterator => &["Comment", "StartAt", "States", "ProcessorConfig"],
+        Scope::ItemProcessor | Scope::Iterator => {
+            &["Comment", "StartAt", "States", "ProcessorConfig"]
+        }
     };
     only_fields(ctx, obj, pointer, allowed);
     required(ctx, obj, pointer, &["States", "StartAt"]);
@@ -131,10 +249,13 @@ pub(crate) fn machine_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &
         ctx.schema(&child(pointer, "StartAt"), "Value must be a string");
     }
     match obj.get("States") {
-        Some(Value::Object(states)) if states.is_empty() => {
-            ctx.schema(&child(pointer, "States"), "The 'States' object must contain at least one state")
+        Some(Value::Object(states)) if states.is_empty() => ctx.schema(
+            &child(pointer, "States"),
+            "The 'States' object must contain at least one state",
+        ),
+        Some(v) if !v.is_object() => {
+            ctx.schema(&child(pointer, "States"), "Value must be an object")
         }
-        Some(v) if !v.is_object() => ctx.schema(&child(pointer, "States"), "Value must be an object"),
         _ => {}
     }
     if obj.get("Comment").is_some_and(|v| !v.is_string()) {
@@ -156,53 +277,94 @@ fn processor_config(ctx: &mut Ctx, config: &Value, pointer: &str) {
     only_fields(ctx, obj, pointer, &["Mode", "ExecutionType"]);
     if let Some(mode) = obj.get("Mode") {
         if !matches!(mode.as_str(), Some("INLINE" | "DISTRIBUTED")) {
-            ctx.schema(&child(pointer, "Mode"), "Value must be one of [INLINE, DISTRIBUTED]");
+            ctx.schema(
+                &child(pointer, "Mode"),
+                "Value must be one of [INLINE, DISTRIBUTED]",
+            );
         }
     }
     if let Some(et) = obj.get("ExecutionType") {
         if !matches!(et.as_str(), Some("STANDARD" | "EXPRESS")) {
-            ctx.schema(&child(pointer, "ExecutionType"), "Value must be one of [STANDARD, EXPRESS]");
+            ctx.schema(
+                &child(pointer, "ExecutionType"),
+                "Value must be one of [STANDARD, EXPRESS]",
+            );
         }
     }
 }
 
-pub(crate) fn state_type(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str) -> Option<StateType> {
+pub(crate) fn state_type(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+) -> Option<StateType> {
     if !required(ctx, obj, pointer, &["Type"]) {
         return None;
     }
     let t = obj.get("Type").and_then(Value::as_str);
-    let kind = t.and_then(|t| TYPES.iter().find(|(n, _)| *n == t)).map(|(_, k)| *k);
+    let kind = t
+        .and_then(|t| TYPES.iter().find(|(n, _)| *n == t))
+        .map(|(_, k)| *k);
     if kind.is_none() {
         let names: Vec<&str> = TYPES.iter().map(|(n, _)| *n).collect();
-        ctx.schema(&child(pointer, "Type"), format!("Value must be one of [{}]", names.join(", ")));
+        ctx.schema(
+            &child(pointer, "Type"),
+            format!("Value must be one of [{}]", names.join(", ")),
+        );
     }
     kind
 }
 
-pub(crate) fn state_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind: StateType, lang: Lang) {
+pub(crate) fn state_fields(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    kind: StateType,
+    lang: Lang,
+) {
     let own = fields_of(kind);
     for key in obj.keys() {
         let found = COMMON.iter().chain(own.iter()).find(|(n, _)| n == key);
         match found {
-            None => ctx.schema_at(pointer, &child(pointer, key), format!("Field '{key}' is not supported")),
+            None => ctx.schema_at(
+                pointer,
+                &child(pointer, key),
+                format!("Field '{key}' is not supported"),
+            ),
             Some((_, For::Both)) => {}
             Some((_, For::JsonPath)) if lang == Lang::JsonPath => {}
             Some((_, For::Jsonata)) if lang == Lang::Jsonata => {}
             Some((_, f)) => {
-                let belongs = if *f == For::JsonPath { Lang::JsonPath } else { Lang::Jsonata };
+                let belongs = if *f == For::JsonPath {
+                    Lang::JsonPath
+                } else {
+                    Lang::Jsonata
+                };
                 query_language::wrong_language_field(ctx, pointer, key, lang, belongs);
             }
         }
     }
     // Field types that hold whatever the query language.
-    for (field, want) in [("Comment", "string"), ("Resource", "string"), ("Default", "string"), ("Label", "string")] {
+    for (field, want) in [
+        ("Comment", "string"),
+        ("Resource", "string"),
+        ("Default", "string"),
+        ("Label", "string"),
+    ] {
         if let Some(v) = obj.get(field) {
             if !v.is_string() {
                 ctx.schema(&child(pointer, field), format!("Value must be a {want}"));
             }
         }
     }
-    for field in ["Credentials", "ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor", "Iterator"] {
+    for field in [
+        "Credentials",
+        "ItemReader",
+        "ItemBatcher",
+        "ResultWriter",
+        "ItemProcessor",
+        "Iterator",
+    ] {
         if let Some(v) = obj.get(field) {
             if !v.is_object() {
                 ctx.schema(&child(pointer, field), "Value must be an object");
@@ -231,9 +393,15 @@ pub(crate) fn state_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &st
         }
         StateType::Parallel
             if required(ctx, obj, pointer, &["Branches"])
-                && obj.get("Branches").and_then(Value::as_array).is_none_or(|a| a.is_empty()) =>
+                && obj
+                    .get("Branches")
+                    .and_then(Value::as_array)
+                    .is_none_or(|a| a.is_empty()) =>
         {
-            ctx.schema(&child(pointer, "Branches"), "Value must be a non-empty array of branches");
+            ctx.schema(
+                &child(pointer, "Branches"),
+                "Value must be a non-empty array of branches",
+            );
         }
         StateType::Map => {
             if at_most_one(ctx, obj, pointer, &["ItemProcessor", "Iterator"]) == 0 {
@@ -247,8 +415,16 @@ pub(crate) fn state_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &st
 }
 
 /// `Next`/`End`: exactly one for the states that move on; neither for Choice, Succeed, Fail.
-pub(crate) fn transition_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, kind: StateType) {
-    let terminal_kinds = matches!(kind, StateType::Choice | StateType::Succeed | StateType::Fail);
+pub(crate) fn transition_fields(
+    ctx: &mut Ctx,
+    obj: &Map<String, Value>,
+    pointer: &str,
+    kind: StateType,
+) {
+    let terminal_kinds = matches!(
+        kind,
+        StateType::Choice | StateType::Succeed | StateType::Fail
+    );
     if terminal_kinds {
         // Unsupported-field errors for Next/End were already given by `state_fields`.
         return;
@@ -273,7 +449,10 @@ pub(crate) fn transition_fields(ctx: &mut Ctx, obj: &Map<String, Value>, pointer
         ),
         (false, false) => ctx.schema(
             pointer,
-            format!("A {} state needs either 'Next' or '\"End\": true'", type_name(kind)),
+            format!(
+                "A {} state needs either 'Next' or '\"End\": true'",
+                type_name(kind)
+            ),
         ),
         _ => {}
     }
@@ -286,7 +465,11 @@ pub(crate) fn choice(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lan
         return;
     }
     let cp = child(pointer, "Choices");
-    let Some(rules) = obj.get("Choices").and_then(Value::as_array).filter(|a| !a.is_empty()) else {
+    let Some(rules) = obj
+        .get("Choices")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    else {
         ctx.schema(&cp, "Value must be a non-empty array of Choice rules");
         return;
     };
@@ -304,7 +487,13 @@ pub(crate) fn choice(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lan
         match lang {
             Lang::JsonPath => {
                 if r.contains_key("Condition") {
-                    query_language::wrong_language_field(ctx, &rp, "Condition", lang, Lang::Jsonata);
+                    query_language::wrong_language_field(
+                        ctx,
+                        &rp,
+                        "Condition",
+                        lang,
+                        Lang::Jsonata,
+                    );
                     continue;
                 }
                 if let Err(e) = ChoiceRule::parse_detailed(&stepwise_json::Value::from(rule)) {
@@ -320,10 +509,19 @@ pub(crate) fn choice(ctx: &mut Ctx, obj: &Map<String, Value>, pointer: &str, lan
                 for key in r.keys() {
                     match key.as_str() {
                         "Condition" | "Next" | "Comment" | "Assign" | "Output" => {}
-                        k if k == "Variable" || k == "And" || k == "Or" || k == "Not" || crate::choice::is_operator_name(k) => {
+                        k if k == "Variable"
+                            || k == "And"
+                            || k == "Or"
+                            || k == "Not"
+                            || crate::choice::is_operator_name(k) =>
+                        {
                             query_language::wrong_language_field(ctx, &rp, k, lang, Lang::JsonPath)
                         }
-                        k => ctx.schema_at(&rp, &child(&rp, k), format!("Field '{k}' is not supported")),
+                        k => ctx.schema_at(
+                            &rp,
+                            &child(&rp, k),
+                            format!("Field '{k}' is not supported"),
+                        ),
                     }
                 }
                 match r.get("Condition") {

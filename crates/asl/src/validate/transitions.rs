@@ -33,12 +33,16 @@ fn targets(state: &Map<String, Value>, pointer: &str) -> Vec<(String, String)> {
 }
 
 fn is_terminal(state: &Map<String, Value>) -> bool {
-    matches!(state.get("Type").and_then(Value::as_str), Some("Succeed" | "Fail"))
-        || state.get("End").and_then(Value::as_bool) == Some(true)
+    matches!(
+        state.get("Type").and_then(Value::as_str),
+        Some("Succeed" | "Fail")
+    ) || state.get("End").and_then(Value::as_bool) == Some(true)
 }
 
 pub(crate) fn check_scope(ctx: &mut Ctx, machine: &Map<String, Value>, pointer: &str) {
-    let Some(states) = machine.get("States").and_then(Value::as_object) else { return };
+    let Some(states) = machine.get("States").and_then(Value::as_object) else {
+        return;
+    };
     if states.is_empty() {
         return;
     }
@@ -57,20 +61,37 @@ pub(crate) fn check_scope(ctx: &mut Ctx, machine: &Map<String, Value>, pointer: 
         let Some(s) = state.as_object() else { continue };
         for (target, at) in targets(s, &child(&states_ptr, name)) {
             if !states.contains_key(&target) {
-                ctx.error(codes::MISSING_TRANSITION_TARGET, &at, format!("Missing 'Next' target: {target}"));
+                ctx.error(
+                    codes::MISSING_TRANSITION_TARGET,
+                    &at,
+                    format!("Missing 'Next' target: {target}"),
+                );
             }
         }
     }
 
-    let has_terminal = states.values().filter_map(Value::as_object).any(is_terminal);
+    let has_terminal = states
+        .values()
+        .filter_map(Value::as_object)
+        .any(is_terminal);
     if !has_terminal {
         let location = (pointer != "/").then_some(pointer);
-        ctx.push(super::Severity::Error, codes::MISSING_END_STATE, location, None, "Workflow has no terminal state");
+        ctx.push(
+            super::Severity::Error,
+            codes::MISSING_END_STATE,
+            location,
+            None,
+            "Workflow has no terminal state",
+        );
         return;
     }
 
     // Reachability from StartAt; without a valid StartAt the question has no answer.
-    let Some(start) = machine.get("StartAt").and_then(Value::as_str).filter(|s| states.contains_key(*s)) else {
+    let Some(start) = machine
+        .get("StartAt")
+        .and_then(Value::as_str)
+        .filter(|s| states.contains_key(*s))
+    else {
         return;
     };
     let mut reached: BTreeSet<&str> = BTreeSet::new();
@@ -79,7 +100,9 @@ pub(crate) fn check_scope(ctx: &mut Ctx, machine: &Map<String, Value>, pointer: 
         if !reached.insert(name) {
             continue;
         }
-        let Some(s) = states.get(name).and_then(Value::as_object) else { continue };
+        let Some(s) = states.get(name).and_then(Value::as_object) else {
+            continue;
+        };
         for (target, _) in targets(s, "") {
             if let Some((key, _)) = states.get_key_value(target.as_str()) {
                 if !reached.contains(key.as_str()) {

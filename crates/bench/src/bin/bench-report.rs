@@ -18,7 +18,14 @@ fn main() -> std::process::ExitCode {
     let start = std::time::Instant::now();
     let now = || start.elapsed().as_secs_f64() * 1000.0;
     let mut print = |line: &str| println!("{line}");
-    println!("native ({} build)\n", if cfg!(debug_assertions) { "DEBUG — figures meaningless" } else { "optimized" });
+    println!(
+        "native ({} build)\n",
+        if cfg!(debug_assertions) {
+            "DEBUG — figures meaningless"
+        } else {
+            "optimized"
+        }
+    );
     if stepwise_bench::report::run_table(&options, &now, &mut print) {
         std::process::ExitCode::SUCCESS
     } else {

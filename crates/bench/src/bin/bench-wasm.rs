@@ -34,14 +34,27 @@ fn run() -> Result<ExitCode, String> {
     let options = Options::parse(&args)?;
 
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!("bench-wasm: building stepwise-bench for wasm32-unknown-unknown (profile {profile})");
     // The artifact's path comes from cargo's JSON messages: `cargo rustc --crate-type` leaves it
     // under `deps/` with a hash in its name.
     let output = Command::new(&cargo)
         .current_dir(&root)
-        .args(["rustc", "-p", "stepwise-bench", "--lib", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", "--profile", &profile])
+        .args([
+            "rustc",
+            "-p",
+            "stepwise-bench",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--crate-type",
+            "cdylib",
+            "--profile",
+            &profile,
+        ])
         .arg("--message-format=json-render-diagnostics")
         .stderr(std::process::Stdio::inherit())
         .output()
@@ -71,22 +84,50 @@ fn run() -> Result<ExitCode, String> {
         return Err(format!("wasm-bindgen failed ({status}); its version must match the wasm-bindgen crate in Cargo.lock"));
     }
     let runner = out_dir.join("run.cjs");
-    std::fs::write(&runner, RUNNER).map_err(|e| format!("cannot write {}: {e}", runner.display()))?;
+    std::fs::write(&runner, RUNNER)
+        .map_err(|e| format!("cannot write {}: {e}", runner.display()))?;
     let glue = out_dir.join("stepwise_bench.js");
-    let node_version = Command::new("node").arg("--version").output().map_err(|e| format!("cannot run node: {e} (install Node.js)"))?;
-    let size = std::fs::metadata(out_dir.join("stepwise_bench_bg.wasm")).map(|m| m.len()).unwrap_or(0);
+    let node_version = Command::new("node")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("cannot run node: {e} (install Node.js)"))?;
+    let size = std::fs::metadata(out_dir.join("stepwise_bench_bg.wasm"))
+        .map(|m| m.len())
+        .unwrap_or(0);
     println!(
         "wasm under Node {} (profile {profile}, {} KiB module)\n",
         String::from_utf8_lossy(&node_version.stdout).trim(),
         size / 1024
     );
-    let mask: u32 = options.only.iter().map(|w| 1u32 << Workload::ALL.iter().position(|x| x == w).unwrap_or(0)).sum();
-    let max_n = if options.max_n == usize::MAX { 0 } else { options.max_n.min(u32::MAX as usize) };
+    let mask: u32 = options
+        .only
+        .iter()
+        .map(|w| 1u32 << Workload::ALL.iter().position(|x| x == w).unwrap_or(0))
+        .sum();
+    let max_n = if options.max_n == usize::MAX {
+        0
+    } else {
+        options.max_n.min(u32::MAX as usize)
+    };
     let status = Command::new("node")
         .arg(&runner)
         .arg(&glue)
-        .args([options.repeat, max_n, mask as usize, options.n.unwrap_or(0), usize::from(options.raised), options.warmup].map(|v| v.to_string()))
+        .args(
+            [
+                options.repeat,
+                max_n,
+                mask as usize,
+                options.n.unwrap_or(0),
+                usize::from(options.raised),
+                options.warmup,
+            ]
+            .map(|v| v.to_string()),
+        )
         .status()
         .map_err(|e| format!("cannot run node: {e}"))?;
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

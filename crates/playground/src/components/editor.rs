@@ -37,7 +37,9 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
     let onscroll = {
         let (pre, gutter) = (pre.clone(), gutter.clone());
         Callback::from(move |e: Event| {
-            let Some(ta) = e.target_dyn_into::<HtmlTextAreaElement>() else { return };
+            let Some(ta) = e.target_dyn_into::<HtmlTextAreaElement>() else {
+                return;
+            };
             if let Some(p) = pre.cast::<HtmlElement>() {
                 p.set_scroll_top(ta.scroll_top());
                 p.set_scroll_left(ta.scroll_left());
@@ -70,7 +72,12 @@ pub fn CodeEditor(props: &CodeEditorProps) -> Html {
             if e.key() != "Tab" || e.shift_key() || leave {
                 return;
             }
-            let Some(ta) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) else { return };
+            let Some(ta) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            else {
+                return;
+            };
             e.prevent_default();
             let value = ta.value();
             let to_byte = |utf16: u32| -> usize {

@@ -31,7 +31,9 @@ fn ExportBody() -> Html {
     let doc_revision = ws.read().doc_revision;
     let result = {
         let ws = ws.clone();
-        use_memo((doc_revision, *format, *yaml), move |(_, f, y)| render(&ws.read(), *f, *y))
+        use_memo((doc_revision, *format, *yaml), move |(_, f, y)| {
+            render(&ws.read(), *f, *y)
+        })
     };
 
     let close = {
@@ -42,7 +44,11 @@ fn ExportBody() -> Html {
         let (format, copied) = (format.clone(), copied.clone());
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            format.set(if v == "sam" { Format::Sam } else { Format::CloudFormation });
+            format.set(if v == "sam" {
+                Format::Sam
+            } else {
+                Format::CloudFormation
+            });
             copied.set(false);
         })
     };
@@ -60,7 +66,10 @@ fn ExportBody() -> Html {
                 let (r, ui) = (r.clone(), ui.clone());
                 Callback::from(move |_| {
                     if let Err(e) = crate::storage::download_as(r.file_name, &r.text, r.mime) {
-                        ui.dispatch(Action::Notify(Level::Error, format!("Download failed: {e}")));
+                        ui.dispatch(Action::Notify(
+                            Level::Error,
+                            format!("Download failed: {e}"),
+                        ));
                     }
                 })
             };

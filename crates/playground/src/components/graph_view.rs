@@ -18,28 +18,49 @@ pub fn find_exec(engine: &Engine, id: ExecutionId) -> Option<&Execution> {
 /// The machine on show is the selected tab's. When the selected execution ran that machine,
 /// its definition as deployed for the run is drawn (the editor may have changed since) and
 /// `true` says the run's colours apply.
-pub fn shown_machine(w: &Workspace, machine_tab: usize, execution: Option<ExecutionId>) -> (String, String, bool) {
+pub fn shown_machine(
+    w: &Workspace,
+    machine_tab: usize,
+    execution: Option<ExecutionId>,
+) -> (String, String, bool) {
     let tab_name = w.machines.get(machine_tab).map(|m| m.name.as_str());
-    let exec = execution.and_then(|id| find_exec(w.engine(), id)).filter(|e| tab_name.is_none_or(|n| n == e.machine_name));
+    let exec = execution
+        .and_then(|id| find_exec(w.engine(), id))
+        .filter(|e| tab_name.is_none_or(|n| n == e.machine_name));
     if let Some(exec) = exec {
-        return (exec.machine_name.clone(), exec.definition_text.to_string(), true);
+        return (
+            exec.machine_name.clone(),
+            exec.definition_text.to_string(),
+            true,
+        );
     }
-    w.machines.get(machine_tab).map(|m| (m.name.clone(), m.definition.clone(), false)).unwrap_or_default()
+    w.machines
+        .get(machine_tab)
+        .map(|m| (m.name.clone(), m.definition.clone(), false))
+        .unwrap_or_default()
 }
 
 pub fn statuses_of(engine: &Engine, id: ExecutionId) -> BTreeMap<String, StateStatus> {
-    let Some(exec) = find_exec(engine, id) else { return BTreeMap::new() };
+    let Some(exec) = find_exec(engine, id) else {
+        return BTreeMap::new();
+    };
     state_statuses(&exec.history, &waiting_states(engine, id))
 }
 
 /// Every entry into a state of the execution, with the statuses the graph's colours fold.
 pub fn entries_of(engine: &Engine, id: ExecutionId) -> Vec<StateEntry> {
-    let Some(exec) = find_exec(engine, id) else { return Vec::new() };
+    let Some(exec) = find_exec(engine, id) else {
+        return Vec::new();
+    };
     state_entries(&exec.history, &waiting_states(engine, id))
 }
 
 fn waiting_states(engine: &Engine, id: ExecutionId) -> Vec<String> {
-    crate::workspace::outside_tasks(engine).into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect()
+    crate::workspace::outside_tasks(engine)
+        .into_iter()
+        .filter(|p| p.execution == id)
+        .map(|p| p.state_name)
+        .collect()
 }
 
 #[function_component]
@@ -51,7 +72,11 @@ pub fn GraphView() -> Html {
     let (name, text, statuses) = {
         let w = ws.read();
         let (name, text, of_run) = shown_machine(&w, ui.machine, ui.execution);
-        let statuses = ui.execution.filter(|_| of_run).map(|id| statuses_of(w.engine(), id)).unwrap_or_default();
+        let statuses = ui
+            .execution
+            .filter(|_| of_run)
+            .map(|id| statuses_of(w.engine(), id))
+            .unwrap_or_default();
         (name, text, statuses)
     };
     // Keep the last good layout while the definition is being typed and does not parse.
@@ -65,14 +90,20 @@ pub fn GraphView() -> Html {
             *last_good.borrow_mut() = Some((name.clone(), l.clone()));
             Some(l)
         }
-        None => last_good.borrow().as_ref().filter(|(n, _)| *n == name).map(|(_, l)| l.clone()),
+        None => last_good
+            .borrow()
+            .as_ref()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, l)| l.clone()),
     };
     let stale = layout.is_some() && serde_json::from_str::<serde_json::Value>(&text).is_err();
     // The run used the definition deployed at its start; say so when the editor has moved on.
     let as_run = {
         let w = ws.read();
         ui.execution.is_some()
-            && w.machines.get(ui.machine).is_some_and(|m| m.name == name && m.definition != text)
+            && w.machines
+                .get(ui.machine)
+                .is_some_and(|m| m.name == name && m.definition != text)
             && !statuses.is_empty()
     };
 
@@ -101,8 +132,16 @@ pub fn GraphView() -> Html {
         // Fit the width (never enlarging) and scroll vertically: a tall machine squeezed into
         // the panel's height would be unreadable.
         // (No height attribute: the viewBox's aspect ratio gives it.)
-        None => ("100%".to_string(), None, format!("max-width:{}px;height:auto", layout.width)),
-        Some(z) => ((layout.width * z).to_string(), Some((layout.height * z).to_string()), String::new()),
+        None => (
+            "100%".to_string(),
+            None,
+            format!("max-width:{}px;height:auto", layout.width),
+        ),
+        Some(z) => (
+            (layout.width * z).to_string(),
+            Some((layout.height * z).to_string()),
+            String::new(),
+        ),
     };
 
     let edges: Html = layout

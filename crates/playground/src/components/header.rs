@@ -66,32 +66,32 @@ pub fn Header() -> Html {
             let (ws, ui) = (ws.clone(), ui.clone());
             let file = gloo::file::File::from(file);
             let name = file.name();
-            *reader.borrow_mut() =
-                Some(gloo::file::callbacks::read_as_text(
-                    &file,
-                    move |res| match res {
-                        // A workspace file, or definitions and templates as users keep them.
-                        Ok(text) => match crate::import::read(&name, &text) {
-                            Ok(imported) => open_as_local(
-                                &ws,
-                                &ui,
-                                imported.workspace,
-                                &format!("Before you imported {name}"),
-                                format!(
-                                    "Imported {name}. The workspace it replaced is under Restore.{}",
-                                    imported.notes.iter().map(|n| format!(" {n}")).collect::<String>()
-                                ),
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |res| {
+                match res {
+                    // A workspace file, or definitions and templates as users keep them.
+                    Ok(text) => match crate::import::read(&name, &text) {
+                        Ok(imported) => open_as_local(
+                            &ws,
+                            &ui,
+                            imported.workspace,
+                            &format!("Before you imported {name}"),
+                            format!(
+                                "Imported {name}. The workspace it replaced is under Restore.{}",
+                                imported
+                                    .notes
+                                    .iter()
+                                    .map(|n| format!(" {n}"))
+                                    .collect::<String>()
                             ),
-                            Err(e) => {
-                                ui.dispatch(Action::Notify(Level::Error, format!("{name}: {e}")))
-                            }
-                        },
-                        Err(e) => ui.dispatch(Action::Notify(
-                            Level::Error,
-                            format!("Could not read {name}: {e}"),
-                        )),
+                        ),
+                        Err(e) => ui.dispatch(Action::Notify(Level::Error, format!("{name}: {e}"))),
                     },
-                ));
+                    Err(e) => ui.dispatch(Action::Notify(
+                        Level::Error,
+                        format!("Could not read {name}: {e}"),
+                    )),
+                }
+            }));
         })
     };
     let on_share = {

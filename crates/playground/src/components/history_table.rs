@@ -14,7 +14,12 @@ pub const DETAIL_H: f64 = 240.0;
 const OVERSCAN: usize = 8;
 
 /// Rows `[first, last)` to render for a viewport, given which row (if any) is expanded.
-pub fn window(rows: usize, scroll_top: f64, view_h: f64, expanded: Option<usize>) -> (usize, usize) {
+pub fn window(
+    rows: usize,
+    scroll_top: f64,
+    view_h: f64,
+    expanded: Option<usize>,
+) -> (usize, usize) {
     let row_at = |y: f64| -> usize {
         let y = y.max(0.0);
         match expanded {
@@ -46,7 +51,10 @@ pub fn HistoryTable() -> Html {
     // The whole run stays listed while the timeline is earlier; events written after the
     // timeline's step are marked as later.
     let exec = ui.execution.and_then(|id| find_exec(w.head(), id));
-    let present = ui.execution.and_then(|id| find_exec(w.engine(), id)).map_or(0, |e| e.history.len());
+    let present = ui
+        .execution
+        .and_then(|id| find_exec(w.engine(), id))
+        .map_or(0, |e| e.history.len());
     let filter = ui.filter.to_lowercase();
     // Selecting a state can narrow the history to that state's events.
     let only_state = ui.state.as_deref().filter(|_| ui.state_events_only);
@@ -89,17 +97,35 @@ pub fn HistoryTable() -> Html {
     let Some(exec) = exec else {
         return html! { <div class="history" data-testid="history"><p class="empty">{ "Select an execution to see its events." }</p></div> };
     };
-    let expanded_row = ui.event.and_then(|id| rows.iter().position(|&i| exec.history[i].id == id));
-    let total_h = rows.len() as f64 * ROW_H + if expanded_row.is_some() { DETAIL_H } else { 0.0 };
+    let expanded_row = ui
+        .event
+        .and_then(|id| rows.iter().position(|&i| exec.history[i].id == id));
+    let total_h = rows.len() as f64 * ROW_H
+        + if expanded_row.is_some() {
+            DETAIL_H
+        } else {
+            0.0
+        };
     let (scroll_top, view_h) = *scroll;
     let (first, last) = window(rows.len(), scroll_top, view_h, expanded_row);
-    let top_of = |r: usize| r as f64 * ROW_H + if expanded_row.is_some_and(|e| r > e) { DETAIL_H } else { 0.0 };
+    let top_of = |r: usize| {
+        r as f64 * ROW_H
+            + if expanded_row.is_some_and(|e| r > e) {
+                DETAIL_H
+            } else {
+                0.0
+            }
+    };
 
     let onscroll = {
         let (scroll, follow, last_top) = (scroll.clone(), follow.clone(), last_top.clone());
         Callback::from(move |e: Event| {
             let el: HtmlElement = e.target_unchecked_into();
-            let (top, h, sh) = (el.scroll_top() as f64, el.client_height() as f64, el.scroll_height() as f64);
+            let (top, h, sh) = (
+                el.scroll_top() as f64,
+                el.client_height() as f64,
+                el.scroll_height() as f64,
+            );
             scroll.set((top, h));
             let moved_up = top + 1.0 < *last_top.borrow();
             *last_top.borrow_mut() = top;
@@ -180,7 +206,11 @@ pub fn HistoryTable() -> Html {
 
     let on_filter = {
         let ui = ui.clone();
-        Callback::from(move |e: InputEvent| ui.dispatch(Action::SetFilter(e.target_unchecked_into::<HtmlInputElement>().value())))
+        Callback::from(move |e: InputEvent| {
+            ui.dispatch(Action::SetFilter(
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            ))
+        })
     };
     let state_toggle = ui.state.clone().map(|state| {
         let ui = ui.clone();
@@ -219,9 +249,9 @@ pub fn HistoryTable() -> Html {
 #[cfg(test)]
 mod tests {
     // In the wasm test run these run in the browser with the rest of the suite.
+    use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use super::*;
 
     #[test]
     fn window_covers_the_viewport_and_no_more() {

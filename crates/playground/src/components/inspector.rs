@@ -47,23 +47,33 @@ pub fn Inspector() -> Html {
 
     if let Some(state) = ui.state.clone() {
         let io = state_io_run(&exec.history, &state, *run);
-        let shown_run = run.unwrap_or(io.runs.saturating_sub(1)).min(io.runs.saturating_sub(1));
+        let shown_run = run
+            .unwrap_or(io.runs.saturating_sub(1))
+            .min(io.runs.saturating_sub(1));
         let go_run = |delta: isize| {
             let run = run.clone();
             let runs = io.runs;
             Callback::from(move |_| {
-                let next = (shown_run as isize + delta).clamp(0, runs.saturating_sub(1) as isize) as usize;
+                let next =
+                    (shown_run as isize + delta).clamp(0, runs.saturating_sub(1) as isize) as usize;
                 run.set(Some(next));
             })
         };
-        let waiting: Vec<String> =
-            crate::workspace::outside_tasks(engine).into_iter().filter(|p| p.execution == id).map(|p| p.state_name).collect();
+        let waiting: Vec<String> = crate::workspace::outside_tasks(engine)
+            .into_iter()
+            .filter(|p| p.execution == id)
+            .map(|p| p.state_name)
+            .collect();
         let st = state_statuses(&exec.history, &waiting).get(&state).copied();
         let children: Vec<(stepwise_engine::ExecutionId, String)> = engine
             .children(id)
             .into_iter()
             .filter_map(|c| find_exec(engine, c))
-            .filter(|c| c.parent.as_ref().is_some_and(|p| p.state_name.as_deref() == Some(state.as_str())))
+            .filter(|c| {
+                c.parent
+                    .as_ref()
+                    .is_some_and(|p| p.state_name.as_deref() == Some(state.as_str()))
+            })
             .map(|c| (c.id, format!("{} · {}", c.machine_name, c.name)))
             .collect();
         let back = {
@@ -119,7 +129,9 @@ pub fn Inspector() -> Html {
         };
     }
 
-    let duration = exec.stop_millis.map(|s| format_elapsed(s - exec.start_millis));
+    let duration = exec
+        .stop_millis
+        .map(|s| format_elapsed(s - exec.start_millis));
     let on_stop = {
         let (ws, ui, arn) = (ws.clone(), ui.clone(), exec.arn.clone());
         Callback::from(move |_| {

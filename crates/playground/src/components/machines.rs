@@ -37,7 +37,9 @@ pub fn diagnostics_for(text: &str) -> Vec<Diagnostic> {
 pub fn workspace_diagnostics_for(text: &str, machine_names: &[String]) -> Vec<Diagnostic> {
     let mut diags = diagnostics_for(text);
     let known: Vec<&str> = machine_names.iter().map(String::as_str).collect();
-    diags.extend(stepwise_templates::workspace::unknown_machines_in_text(text, &known));
+    diags.extend(stepwise_templates::workspace::unknown_machines_in_text(
+        text, &known,
+    ));
     diags
 }
 
@@ -49,7 +51,11 @@ fn is_source_excerpt(text: &str) -> bool {
 
 pub fn short_message(message: &str) -> String {
     let first = match message.find("[Source:") {
-        Some(i) => message[..i].trim_end().trim_end_matches(" at").trim_end_matches("\n at").trim_end(),
+        Some(i) => message[..i]
+            .trim_end()
+            .trim_end_matches(" at")
+            .trim_end_matches("\n at")
+            .trim_end(),
         None => message,
     };
     // Any other message that quotes a long text is cut too: the panel is a few lines high.
@@ -67,14 +73,22 @@ pub fn reveal_line(testid: &str, line: u32) {
     use wasm_bindgen::JsCast;
     let Some(ta) = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten())
+        .and_then(|d| {
+            d.query_selector(&format!("[data-testid=\"{testid}\"]"))
+                .ok()
+                .flatten()
+        })
         .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
     else {
         return;
     };
     let text = ta.value();
     // Selection offsets count UTF-16 units.
-    let offset: u32 = text.split('\n').take(line.saturating_sub(1) as usize).map(|l| l.encode_utf16().count() as u32 + 1).sum();
+    let offset: u32 = text
+        .split('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(|l| l.encode_utf16().count() as u32 + 1)
+        .sum();
     let _ = ta.focus();
     let _ = ta.set_selection_range(offset, offset);
     ta.set_scroll_top(((line.saturating_sub(3)) * 19) as i32);
@@ -88,7 +102,10 @@ mod tests {
     #[test]
     fn a_parse_error_is_listed_without_the_text_it_quotes() {
         let text = "{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}\n";
-        let d = super::diagnostics_for(text).into_iter().next().expect("a diagnostic");
+        let d = super::diagnostics_for(text)
+            .into_iter()
+            .next()
+            .expect("a diagnostic");
         let shown = super::short_message(&d.message);
         assert!(!shown.contains("StartAt") && !shown.is_empty(), "{shown}");
         assert!(super::short_message(&"x".repeat(1000)).chars().count() <= 301);
@@ -105,7 +122,11 @@ pub fn MachinesPanel() -> Html {
         let w = ws.read();
         let names: Vec<String> = w.machines.iter().map(|m| m.name.clone()).collect();
         let index = ui.machine.min(names.len().saturating_sub(1));
-        let text = w.machines.get(index).map(|m| m.definition.clone()).unwrap_or_default();
+        let text = w
+            .machines
+            .get(index)
+            .map(|m| m.definition.clone())
+            .unwrap_or_default();
         (names, index, text)
     };
     let diags = {
@@ -133,7 +154,10 @@ pub fn MachinesPanel() -> Html {
         let name = names.get(index).cloned().unwrap_or_default();
         Callback::from(move |_| {
             let ok = web_sys::window()
-                .and_then(|w| w.confirm_with_message(&format!("Delete the state machine {name}?")).ok())
+                .and_then(|w| {
+                    w.confirm_with_message(&format!("Delete the state machine {name}?"))
+                        .ok()
+                })
                 .unwrap_or(false);
             if ok && ws.update(|w| w.delete_machine(index)) {
                 ui.dispatch(Action::SelectMachine(index.saturating_sub(1)));
@@ -164,7 +188,9 @@ pub fn MachinesPanel() -> Html {
     // run steps (the handle's verbs work from any render's copy: the cell is shared).
     let on_text = {
         let ws = ws.clone();
-        use_callback(index, move |t: String, index| ws.update(|w| w.set_definition(*index, t)))
+        use_callback(index, move |t: String, index| {
+            ws.update(|w| w.set_definition(*index, t))
+        })
     };
 
     let tabs: Html = names
@@ -208,10 +234,16 @@ pub fn MachinesPanel() -> Html {
         })
         .collect();
 
-    let err_lines: Vec<u32> =
-        diags.iter().filter(|d| d.severity == Severity::Error).filter_map(|d| d.line).collect();
-    let warn_lines: Vec<u32> =
-        diags.iter().filter(|d| d.severity == Severity::Warning).filter_map(|d| d.line).collect();
+    let err_lines: Vec<u32> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter_map(|d| d.line)
+        .collect();
+    let warn_lines: Vec<u32> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .filter_map(|d| d.line)
+        .collect();
     let diag_list: Html = if diags.is_empty() {
         html! { <div class="diag-ok" data-testid="diagnostics-ok">{ "✓ Valid definition" }</div> }
     } else {

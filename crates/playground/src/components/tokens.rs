@@ -75,14 +75,24 @@ fn TokenRow(props: &TokenRowProps) -> Html {
         }
     };
     let on_success = {
-        let (ws, output, token, report) = (ws.clone(), output.clone(), t.token.clone(), report.clone());
+        let (ws, output, token, report) =
+            (ws.clone(), output.clone(), t.token.clone(), report.clone());
         Callback::from(move |_| {
             let r = ws.update(|w| w.send_success(&token, &output));
-            report(r, "SendTaskSuccess sent. Step or run to see the parent continue.".into());
+            report(
+                r,
+                "SendTaskSuccess sent. Step or run to see the parent continue.".into(),
+            );
         })
     };
     let on_failure = {
-        let (ws, error, cause, token, report) = (ws.clone(), error.clone(), cause.clone(), t.token.clone(), report.clone());
+        let (ws, error, cause, token, report) = (
+            ws.clone(),
+            error.clone(),
+            cause.clone(),
+            t.token.clone(),
+            report.clone(),
+        );
         Callback::from(move |_| {
             let r = ws.update(|w| w.send_failure(&token, &error, &cause));
             report(r, "SendTaskFailure sent.".into());
@@ -103,7 +113,9 @@ fn TokenRow(props: &TokenRowProps) -> Html {
     let (err_lines, err_msg) = json_error_line(&output);
     let text_input = |h: &UseStateHandle<String>| {
         let h = h.clone();
-        Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            h.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_output = {
         let output = output.clone();
@@ -154,7 +166,9 @@ pub fn PendingTokens() -> Html {
     let tasks: Vec<PendingTaskView> = crate::workspace::outside_tasks(engine)
         .iter()
         .map(|p| {
-            let label = find_exec(engine, p.execution).map(|e| e.machine_name.clone()).unwrap_or_default();
+            let label = find_exec(engine, p.execution)
+                .map(|e| e.machine_name.clone())
+                .unwrap_or_default();
             PendingTaskView::new(p, label)
         })
         .collect();

@@ -31,8 +31,17 @@ pub fn status_label(status: &str) -> String {
     .to_string()
 }
 
-fn node(engine: &Engine, waiting: &[ExecutionId], id: ExecutionId, selected: Option<ExecutionId>, on_select: &Callback<ExecutionId>, depth: usize) -> Html {
-    let Some(exec) = find_exec(engine, id) else { return html! {} };
+fn node(
+    engine: &Engine,
+    waiting: &[ExecutionId],
+    id: ExecutionId,
+    selected: Option<ExecutionId>,
+    on_select: &Callback<ExecutionId>,
+    depth: usize,
+) -> Html {
+    let Some(exec) = find_exec(engine, id) else {
+        return html! {};
+    };
     let status = exec.status.as_str();
     let children = engine.children(id);
     let is_waiting = waiting.contains(&id);
@@ -40,7 +49,12 @@ fn node(engine: &Engine, waiting: &[ExecutionId], id: ExecutionId, selected: Opt
         let cb = on_select.clone();
         Callback::from(move |_| cb.emit(id))
     };
-    let started_by = exec.parent.as_ref().and_then(|p| p.state_name.as_ref()).map(|s| format!(" ← {s}")).unwrap_or_default();
+    let started_by = exec
+        .parent
+        .as_ref()
+        .and_then(|p| p.state_name.as_ref())
+        .map(|s| format!(" ← {s}"))
+        .unwrap_or_default();
     html! {
         <li>
             <button class={classes!("exec", (selected == Some(id)).then_some("selected"))}
@@ -77,8 +91,16 @@ pub fn ExecutionsTree() -> Html {
     };
     let w = ws.read();
     let engine = w.engine();
-    let roots: Vec<ExecutionId> = engine.executions().iter().filter(|e| e.parent.is_none()).map(|e| e.id).collect();
-    let waiting: Vec<ExecutionId> = crate::workspace::outside_tasks(engine).iter().map(|p| p.execution).collect();
+    let roots: Vec<ExecutionId> = engine
+        .executions()
+        .iter()
+        .filter(|e| e.parent.is_none())
+        .map(|e| e.id)
+        .collect();
+    let waiting: Vec<ExecutionId> = crate::workspace::outside_tasks(engine)
+        .iter()
+        .map(|p| p.execution)
+        .collect();
     html! {
         <section class="panel tree" data-testid="executions" aria-label="Executions">
             <h2>{ "Executions" }</h2>
@@ -95,7 +117,9 @@ pub fn ExecutionsTree() -> Html {
 pub fn Breadcrumb() -> Html {
     let ws = use_workspace();
     let ui = use_ui();
-    let Some(id) = ui.execution else { return html! { <nav class="breadcrumb" data-testid="breadcrumb" /> } };
+    let Some(id) = ui.execution else {
+        return html! { <nav class="breadcrumb" data-testid="breadcrumb" /> };
+    };
     let w = ws.read();
     let engine = w.engine();
     let mut chain: Vec<(ExecutionId, String, Option<String>)> = Vec::new();
@@ -104,7 +128,11 @@ pub fn Breadcrumb() -> Html {
     while let Some(c) = cur {
         let Some(e) = find_exec(engine, c) else { break };
         let via = e.parent.as_ref().and_then(|p| p.state_name.clone());
-        chain.push((c, format!("{} · {}", e.machine_name, short_name(&e.name)), via));
+        chain.push((
+            c,
+            format!("{} · {}", e.machine_name, short_name(&e.name)),
+            via,
+        ));
         cur = e.parent.as_ref().map(|p| p.execution);
         if chain.len() > 64 {
             break;

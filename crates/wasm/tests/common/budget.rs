@@ -24,7 +24,10 @@ fn outcome(sw: &mut Stepwise, expression: &str) -> Value {
 fn assert_failed(d: &Value, error: &str, cause_has: &str) {
     assert_eq!(d["status"], "FAILED", "{d}");
     assert_eq!(d["error"], error, "{d}");
-    assert!(d["cause"].as_str().unwrap_or_default().contains(cause_has), "{d}");
+    assert!(
+        d["cause"].as_str().unwrap_or_default().contains(cause_has),
+        "{d}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -34,7 +37,11 @@ fn a_value_nested_fifty_thousand_deep_fails_and_the_engine_goes_on() {
         &mut sw,
         "$reduce([1..50000], function($acc, $i){ {'a': $acc} }, {})",
     );
-    assert_failed(&d, "States.QueryEvaluationError", "nested deeper than 500 levels");
+    assert_failed(
+        &d,
+        "States.QueryEvaluationError",
+        "nested deeper than 500 levels",
+    );
     // The same engine, and a new one, still work.
     let d = outcome(&mut sw, "1 + 1");
     assert_eq!(d["output"], "2", "{d}");
@@ -68,6 +75,10 @@ fn the_limits_option_sets_the_budget() {
     );
     assert_failed(&d, "States.QueryEvaluationError", "100000 bytes");
     let d = outcome(&mut sw, "[[[[1]]]]");
-    assert_failed(&d, "States.QueryEvaluationError", "nested deeper than 3 levels");
+    assert_failed(
+        &d,
+        "States.QueryEvaluationError",
+        "nested deeper than 3 levels",
+    );
     assert_eq!(outcome(&mut sw, "[[[1]]]")["output"], "[[[1]]]");
 }

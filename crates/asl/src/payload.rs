@@ -137,7 +137,7 @@ fn eval_node(node: &Node, scope: &Scope, rng: &mut dyn Random) -> Result<Value, 
             .map(|n| eval_node(n, scope, rng))
             .collect::<Result<_, _>>()
             .map(Value::Array),
-        Node::Path { field, path } => match path.select_cow(scope) {
+        Node::Path { field, path } => match path.try_select_cow(scope)? {
             Some(v) => {
                 // Text is copied; containers are shared (and counted when written, below).
                 crate::meter::charge_selected(v.as_ref(), "The text the payload template copies")

@@ -147,3 +147,32 @@ fn intrinsics_that_repeat_a_large_input_stop_before_writing_it() {
         assert_fails(&summary, "States.DataLimitExceeded", "268435456 bytes");
     }
 }
+
+#[test]
+fn jsonpath_descendant_segments_stop_at_the_node_limit() {
+    // Each `..*` reaches every descendant of every node reached so far: over a document 100
+    // deep, five of them would select billions of nodes (minutes and gigabytes before the limit).
+    let mut deep = json!("x");
+    for _ in 0..100 {
+        deep = json!({"a": deep, "b": [1, 2]});
+    }
+    let pass = |path: &str| {
+        json!({"StartAt": "P", "States": {
+            "P": {"Type": "Pass", "Parameters": {"n.$": path}, "End": true}
+        }})
+    };
+    let summary = run("descendants", pass("$..*..*..*..*..*"), deep.clone(), &[]);
+    assert_fails(&summary, "States.DataLimitExceeded", "visits more than");
+    // The same as InputPath, and inside a filter; a single descendant segment still works.
+    let input_path = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "InputPath": "$..*..*..*..*..*", "End": true}
+    }});
+    let summary = run("descendants_input_path", input_path, deep.clone(), &[]);
+    assert_fails(&summary, "States.DataLimitExceeded", "visits more than");
+    let filter = pass("$..[?(@..*..*..*..*)]");
+    let summary = run("descendants_filter", filter, deep.clone(), &[]);
+    assert_fails(&summary, "States.DataLimitExceeded", "visits more than");
+    let one = run("one_descendant", pass("$..b"), deep, &[]);
+    assert_eq!(one["status"], "SUCCEEDED", "{one}");
+    assert_eq!(one["output"]["n"].as_array().map(Vec::len), Some(100));
+}

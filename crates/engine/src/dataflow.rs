@@ -15,7 +15,8 @@ pub fn select(field: &PathField, scope: &Scope) -> Result<Value, StatesError> {
         PathField::Default => Ok(scope.input.clone()),
         PathField::Null => Ok(Value::Object(Map::new())),
         PathField::Path(p) => p
-            .select(scope)
+            .try_select_cow(scope)?
+            .map(std::borrow::Cow::into_owned)
             .ok_or_else(|| StatesError::runtime(p.invalid_path_cause(scope))),
     }
 }

@@ -732,7 +732,10 @@ impl Engine {
                 self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(&v, field, rng))
             }
             Dynamic::Path(p) => {
-                self.scope_eval(exec, frame, input, None, p.reads_context(), |s, _| p.select(s)).ok_or_else(|| {
+                self.scope_eval(exec, frame, input, None, p.reads_context(), |s, _| {
+                    p.try_select_cow(s).map(|v| v.map(std::borrow::Cow::into_owned))
+                })?
+                .ok_or_else(|| {
                     StatesError::runtime(format!(
                         "The JSONPath '{}' specified for the field '{field}Path' could not be found in the input '{}'",
                         p.text(),

@@ -440,7 +440,7 @@ fn eval(node: &Node, scope: &Scope) -> Result<bool, StatesError> {
         Node::Not(inner) => Ok(!eval(inner, scope)?),
         Node::Test { variable, test } => {
             // Borrowed from the scope where possible: inputs can be large, rules run often.
-            let value = variable.select_cow(scope);
+            let value = variable.try_select_cow(scope)?;
             if let Test::Is {
                 test: TypeTest::Present,
                 expected,
@@ -455,7 +455,9 @@ fn eval(node: &Node, scope: &Scope) -> Result<bool, StatesError> {
                 Test::Compare { kind, cmp, operand } => match operand {
                     Operand::Literal(lit) => compare(*kind, *cmp, &value, lit),
                     Operand::Path(path) => {
-                        let other = path.select_cow(scope).ok_or_else(|| missing_path(path))?;
+                        let other = path
+                            .try_select_cow(scope)?
+                            .ok_or_else(|| missing_path(path))?;
                         compare(*kind, *cmp, &value, &other)
                     }
                 },

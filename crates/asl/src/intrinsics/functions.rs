@@ -27,7 +27,8 @@ fn arg_value<'a>(arg: &'a Arg, scope: &Scope<'a>, rng: &mut dyn Random) -> Res<C
         Arg::Str { value, .. } => Ok(Cow::Borrowed(value)),
         Arg::Path(p) => {
             let value = p
-                .select_cow(scope)
+                .try_select_cow(scope)
+                .map_err(|e| EvalError::DataLimit(e.cause.unwrap_or_default()))?
                 .ok_or_else(|| EvalError::PathNotFound(p.text().to_owned()))?;
             // Text is copied when the argument becomes part of a result; containers are shared.
             crate::meter::charge_selected(value.as_ref(), "The text the intrinsic functions copy")

@@ -40,55 +40,113 @@ pub(super) fn names_object(node: &Value, names: &[String]) -> Option<Value> {
     Some(Value::Object(out))
 }
 
+/// An indefinite path reached more nodes than one evaluation may visit.
+pub(crate) struct TooManyNodes {
+    pub limit: u64,
+}
+
+/// How many nodes one indefinite path may visit. Descendant segments multiply: each `..`
+/// reaches every descendant of every node reached so far, so `$..*..*..*..*..*` over a document
+/// 100 deep would select billions of nodes from 3 KB. Each visit may hold a selected node and
+/// its copy in the result, two slots of the evaluation's byte budget; the step budget bounds
+/// the time.
+fn node_limit() -> u64 {
+    let budget = crate::budget::current();
+    let slots = budget.max_bytes / (2 * crate::budget::SLOT_BYTES as u64);
+    budget.max_steps.min(slots)
+}
+
+thread_local! {
+    /// Nodes visited by the outermost path evaluation in progress (filters inside it evaluate
+    /// paths of their own, which count toward the same total), and how many are open.
+    static VISITS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static OPEN: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// All nodes an indefinite path reaches, in Jayway's order.
-pub(super) fn collect<'a>(segs: &[Seg], start: &'a Value, root: &'a Value) -> Vec<&'a Value> {
-    let mut out = Vec::new();
-    walk(segs, start, root, &mut out);
-    out
-}
-
-fn walk<'a>(segs: &[Seg], node: &'a Value, root: &'a Value, out: &mut Vec<&'a Value>) {
-    let Some((seg, rest)) = segs.split_first() else {
-        out.push(node);
-        return;
-    };
-    match seg {
-        Seg::Child(sel) => {
-            let mut kids = Vec::new();
-            select(sel, node, root, &mut kids);
-            for k in kids {
-                walk(rest, k, root, out);
-            }
-        }
-        Seg::Descend(sel) => descend(sel, node, root, rest, out),
-    }
-}
-
-/// `..sel`: the selector applied to the node itself, then to every descendant, pre-order.
-fn descend<'a>(
-    sel: &Sel,
-    node: &'a Value,
+pub(super) fn collect<'a>(
+    segs: &[Seg],
+    start: &'a Value,
     root: &'a Value,
-    rest: &[Seg],
-    out: &mut Vec<&'a Value>,
-) {
-    let mut kids = Vec::new();
-    select(sel, node, root, &mut kids);
-    for k in kids {
-        walk(rest, k, root, out);
+) -> Result<Vec<&'a Value>, TooManyNodes> {
+    struct Close;
+    impl Drop for Close {
+        fn drop(&mut self) {
+            OPEN.with(|o| o.set(o.get() - 1));
+        }
     }
-    match node {
-        Value::Object(map) => {
-            for v in map.values().filter(|v| v.is_object() || v.is_array()) {
-                descend(sel, v, root, rest, out);
-            }
+    if OPEN.with(|o| o.replace(o.get() + 1)) == 0 {
+        VISITS.with(|v| v.set(0));
+    }
+    let _close = Close;
+    let mut walk = Walk {
+        root,
+        out: Vec::new(),
+        limit: node_limit(),
+    };
+    walk.walk(segs, start)?;
+    Ok(walk.out)
+}
+
+struct Walk<'a> {
+    root: &'a Value,
+    out: Vec<&'a Value>,
+    limit: u64,
+}
+
+impl<'a> Walk<'a> {
+    fn visit(&mut self) -> Result<(), TooManyNodes> {
+        let visits = VISITS.with(|v| {
+            v.set(v.get() + 1);
+            v.get()
+        });
+        if visits > self.limit {
+            return Err(TooManyNodes { limit: self.limit });
         }
-        Value::Array(items) => {
-            for v in items.iter().filter(|v| v.is_object() || v.is_array()) {
-                descend(sel, v, root, rest, out);
+        Ok(())
+    }
+
+    fn walk(&mut self, segs: &[Seg], node: &'a Value) -> Result<(), TooManyNodes> {
+        self.visit()?;
+        let Some((seg, rest)) = segs.split_first() else {
+            self.out.push(node);
+            return Ok(());
+        };
+        match seg {
+            Seg::Child(sel) => {
+                let mut kids = Vec::new();
+                select(sel, node, self.root, &mut kids);
+                for k in kids {
+                    self.walk(rest, k)?;
+                }
+                Ok(())
             }
+            Seg::Descend(sel) => self.descend(sel, node, rest),
         }
-        _ => {}
+    }
+
+    /// `..sel`: the selector applied to the node itself, then to every descendant, pre-order.
+    fn descend(&mut self, sel: &Sel, node: &'a Value, rest: &[Seg]) -> Result<(), TooManyNodes> {
+        self.visit()?;
+        let mut kids = Vec::new();
+        select(sel, node, self.root, &mut kids);
+        for k in kids {
+            self.walk(rest, k)?;
+        }
+        match node {
+            Value::Object(map) => {
+                for v in map.values().filter(|v| v.is_object() || v.is_array()) {
+                    self.descend(sel, v, rest)?;
+                }
+            }
+            Value::Array(items) => {
+                for v in items.iter().filter(|v| v.is_object() || v.is_array()) {
+                    self.descend(sel, v, rest)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -174,7 +232,10 @@ fn rel_value<'a>(rel: &Rel, start: &'a Value, root: &'a Value) -> Option<Cow<'a,
         Cow::Borrowed(definite(&rel.segs, start)?)
     } else {
         Cow::Owned(Value::Array(
+            // Past the node limit the filter's test fails; the walk around it stops at its
+            // next visit, since both count toward the same total.
             collect(&rel.segs, start, root)
+                .ok()?
                 .into_iter()
                 .cloned()
                 .collect(),

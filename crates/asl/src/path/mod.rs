@@ -11,6 +11,7 @@
 mod eval;
 mod parse;
 
+use crate::error::StatesError;
 use crate::scope::Scope;
 use std::borrow::Cow;
 use stepwise_json::{Map, Value};
@@ -168,18 +169,42 @@ impl JsonPath {
     /// Evaluates against the right root of `scope`: the input for `$...`, the context object for
     /// `$$...`, a variable for `$name...`. `None` when a definite path matches nothing; an
     /// indefinite path (wildcards, filters, slices, `..`) gives an array, possibly empty.
+    ///
+    /// A path that would visit more nodes than the evaluation budget allows gives `None` here;
+    /// [`try_select_cow`](Self::try_select_cow) says so as an error.
     pub fn select(&self, scope: &Scope) -> Option<Value> {
         self.select_cow(scope).map(Cow::into_owned)
     }
 
     /// As [`select`](Self::select), borrowing from the scope when the result is one node.
     pub fn select_cow<'a>(&self, scope: &Scope<'a>) -> Option<Cow<'a, Value>> {
-        self.eval_in(self.root_value(scope)?)
+        self.try_select_cow(scope).ok().flatten()
+    }
+
+    /// As [`select_cow`](Self::select_cow), with `States.DataLimitExceeded` for a path that
+    /// visits more nodes than the evaluation budget allows (descendant segments multiply).
+    pub fn try_select_cow<'a>(
+        &self,
+        scope: &Scope<'a>,
+    ) -> Result<Option<Cow<'a, Value>>, StatesError> {
+        let Some(root) = self.root_value(scope) else {
+            return Ok(None);
+        };
+        self.eval_in(root).map_err(|e| {
+            StatesError::new(
+                crate::error::names::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The JSONPath '{}' visits more than {} nodes, the limit of one evaluation.",
+                    self.text(),
+                    e.limit
+                ),
+            )
+        })
     }
 
     /// Evaluates against `root`, whatever the path's own root is.
     pub fn select_in(&self, root: &Value) -> Option<Value> {
-        self.eval_in(root).map(Cow::into_owned)
+        self.eval_in(root).ok().flatten().map(Cow::into_owned)
     }
 
     /// The value the path starts from in `scope` (`None` for an unknown variable).
@@ -191,16 +216,20 @@ impl JsonPath {
         }
     }
 
-    fn eval_in<'a>(&self, root: &'a Value) -> Option<Cow<'a, Value>> {
+    fn eval_in<'a>(&self, root: &'a Value) -> Result<Option<Cow<'a, Value>>, eval::TooManyNodes> {
         let found = match self.shape {
-            Shape::Definite => return eval::definite(&self.segs, root).map(Cow::Borrowed),
+            Shape::Definite => return Ok(eval::definite(&self.segs, root).map(Cow::Borrowed)),
             Shape::NamesLeaf => {
-                let (last, prefix) = self.segs.split_last()?;
-                let node = eval::definite(prefix, root)?;
-                let Seg::Child(Sel::Names(names)) = last else {
-                    return None;
+                let Some((last, prefix)) = self.segs.split_last() else {
+                    return Ok(None);
                 };
-                return eval::names_object(node, names).map(Cow::Owned);
+                let Some(node) = eval::definite(prefix, root) else {
+                    return Ok(None);
+                };
+                let Seg::Child(Sel::Names(names)) = last else {
+                    return Ok(None);
+                };
+                return Ok(eval::names_object(node, names).map(Cow::Owned));
             }
             Shape::Indefinite => {
                 if self.func.is_some()
@@ -209,10 +238,13 @@ impl JsonPath {
                         .iter()
                         .all(|s| matches!(s, Seg::Child(Sel::Name(_) | Sel::Index(_))))
                 {
-                    Cow::Borrowed(eval::definite(&self.segs, root)?)
+                    match eval::definite(&self.segs, root) {
+                        Some(node) => Cow::Borrowed(node),
+                        None => return Ok(None),
+                    }
                 } else {
                     Cow::Owned(Value::Array(
-                        eval::collect(&self.segs, root, root)
+                        eval::collect(&self.segs, root, root)?
                             .into_iter()
                             .cloned()
                             .collect(),
@@ -220,10 +252,10 @@ impl JsonPath {
                 }
             }
         };
-        match self.func {
+        Ok(match self.func {
             Some(f) => eval::apply_func(f, &found).map(Cow::Owned),
             None => Some(found),
-        }
+        })
     }
 
     /// Jayway's path notation of this path (`$['a']['b'][0]`), as AWS prints it in causes.

@@ -52,7 +52,7 @@ pub(crate) struct TooManyNodes {
 /// the time.
 fn node_limit() -> u64 {
     let budget = crate::budget::current();
-    let slots = budget.max_bytes / (2 * crate::budget::SLOT_BYTES as u64);
+    let slots = budget.max_bytes / (2 * crate::budget::SLOT_BYTES);
     budget.max_steps.min(slots)
 }
 

@@ -478,16 +478,30 @@ impl Engine {
     /// the raw input on copies nothing.)
     fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Value> {
         let input = self.frame(exec, frame).state_input.clone();
-        if st.is_jsonata() || dataflow::is_identity(&st.common.input_path) {
+        if st.is_jsonata() {
             return Ok(input);
+        }
+        self.apply_path(exec, frame, &st.common.input_path, input)
+    }
+
+    /// InputPath or OutputPath applied to `value` (an identity path hands it on untouched).
+    fn apply_path(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        field: &stepwise_asl::model::PathField,
+        value: Value,
+    ) -> Res<Value> {
+        if dataflow::is_identity(field) {
+            return Ok(value);
         }
         self.scope_eval(
             exec,
             frame,
-            &input,
+            &value,
             None,
-            path_reads_context(&st.common.input_path),
-            |s, _| dataflow::select(&st.common.input_path, s),
+            path_reads_context(field),
+            |s, _| dataflow::select(field, s),
         )
     }
 
@@ -531,7 +545,7 @@ impl Engine {
             _ => self.frame(exec, frame).state_input.clone(),
         };
         let combined = dataflow::apply_result_path(&st.common.result_path, raw, result)?;
-        let out = self.output_path(exec, frame, st, combined)?;
+        let out = self.apply_path(exec, frame, &st.common.output_path, combined)?;
         Ok((out, assign))
     }
 
@@ -567,7 +581,10 @@ impl Engine {
             None => None,
         };
         self.note_passthrough(exec, frame, st);
-        Ok((self.output_path(exec, frame, st, eff)?, assigned))
+        Ok((
+            self.apply_path(exec, frame, &st.common.output_path, eff)?,
+            assigned,
+        ))
     }
 
     /// A JSONPath state whose InputPath and OutputPath are both `$` outputs exactly its input.
@@ -577,21 +594,6 @@ impl Engine {
         {
             self.frame_mut(exec, frame).output_is_input = true;
         }
-    }
-
-    /// OutputPath over a value the state owns (no copy when it is `$`).
-    fn output_path(&mut self, exec: usize, frame: usize, st: &State, value: Value) -> Res<Value> {
-        if dataflow::is_identity(&st.common.output_path) {
-            return Ok(value);
-        }
-        self.scope_eval(
-            exec,
-            frame,
-            &value,
-            None,
-            path_reads_context(&st.common.output_path),
-            |s, _| dataflow::select(&st.common.output_path, s),
-        )
     }
 
     fn go_exit(
@@ -652,7 +654,7 @@ impl Engine {
             }
         } else {
             self.note_passthrough(exec, frame, st);
-            self.output_path(exec, frame, st, eff)?
+            self.apply_path(exec, frame, &st.common.output_path, eff)?
         };
         self.go_exit(exec, frame, out, Transition::End, None);
         Ok(())

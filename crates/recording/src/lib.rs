@@ -1,0 +1,30 @@
+//! Executions recorded by AWS Step Functions, brought into Stepwise.
+//!
+//! [`import`] reads what the AWS CLI prints (`get-execution-history`, `describe-execution`,
+//! `describe-state-machine-for-execution`, as files or pasted text) into [`Recording`]s: AWS's
+//! events kept verbatim, the definition, the input, the execution's identity, and the links
+//! between a parent and the children its `states:startExecution*` tasks started.
+//!
+//! Pure like the engine (no I/O, no clock): the CLI, the JS API and the playground all use it.
+//! It is its own crate rather than part of the engine because it reads AWS's printed formats,
+//! which the engine never needs, and builds on the engine's public API only.
+
+#![forbid(unsafe_code)]
+
+mod compare;
+mod documents;
+mod event;
+mod import;
+mod replay;
+mod scenario;
+
+pub use compare::{compare, CompareOptions, Divergence, EventView, Mapping};
+pub use documents::{split, Document, ImportError, Location};
+pub use event::{is_known_event_type, timestamp_millis, RecordedEvent, KNOWN_EVENT_TYPES};
+pub use import::{
+    import, ExecutionIdentity, Import, MachineDoc, ParentLink, Recording, Source, STARTED_BY_FIELD,
+};
+pub use replay::{replay, Replay};
+pub use scenario::{
+    run, scenario, Callback, Environment, LocalRun, NotReplayable, Scenario, RECORDED_TEST_CASE,
+};

@@ -1,0 +1,308 @@
+//! Importing what the AWS CLI printed: the fixtures (corpus recordings in the CLI's shape),
+//! bad input with located errors, children linked to parents, and replays that diverge.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use stepwise_recording::{import, replay, CompareOptions, Import, ImportError, Source};
+
+fn read(dir: &str, file: &str) -> String {
+    std::fs::read_to_string(fixtures_dir().join(dir).join(file)).unwrap()
+}
+
+fn load(dir: &str, files: &[&str]) -> Result<Import, Vec<ImportError>> {
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| (f.to_string(), read(dir, f)))
+        .collect();
+    let sources: Vec<Source> = texts
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
+    import(&sources)
+}
+
+fn load_texts(texts: &[(&str, &str)]) -> Result<Import, Vec<ImportError>> {
+    let sources: Vec<Source> = texts
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
+    import(&sources)
+}
+
+fn first_error(r: Result<Import, Vec<ImportError>>) -> String {
+    match r {
+        Ok(_) => panic!("imported"),
+        Err(e) => e[0].to_string(),
+    }
+}
+
+const ALL: &[&str] = &["history.json", "execution.json", "machine.json"];
+
+#[test]
+fn a_paged_history_imports_with_its_identity_definition_and_verbatim_events() {
+    let imp = load("retry", ALL).unwrap();
+    assert!(imp.warnings.is_empty(), "{:?}", imp.warnings);
+    let [rec] = imp.executions.as_slice() else {
+        panic!("one execution")
+    };
+    let id = rec.identity.as_ref().unwrap();
+    assert_eq!(
+        id.arn,
+        "arn:aws:states:us-east-1:123456789012:execution:main:conformance"
+    );
+    assert_eq!(rec.machine.name, "main");
+    assert_eq!(rec.status, "SUCCEEDED");
+    // 18 events from two pages of 10 and 8.
+    assert_eq!(rec.events.len(), 18);
+    assert_eq!(
+        rec.events.iter().map(|e| e.id).collect::<Vec<_>>(),
+        (1..=18).collect::<Vec<_>>()
+    );
+    // Kept as printed: the raw event is the CLI's object.
+    assert_eq!(rec.events[2].raw["type"], rec.events[2].event_type.as_str());
+    // Task events carry the state they belong to.
+    let scheduled = rec
+        .events
+        .iter()
+        .find(|e| e.event_type == "LambdaFunctionScheduled" || e.event_type == "TaskScheduled")
+        .unwrap();
+    assert!(scheduled.state_name.is_some());
+    assert!(scheduled.timestamp_millis.is_some());
+}
+
+#[test]
+fn documents_may_come_in_any_order_and_in_one_text() {
+    let all = format!(
+        "{}{}{}",
+        read("callback", "machine.json"),
+        read("callback", "history.json"),
+        read("callback", "execution.json")
+    );
+    let imp = load_texts(&[("pasted", &all)]).unwrap();
+    assert_eq!(imp.executions.len(), 1);
+    assert!(imp.executions[0].identity.is_some());
+}
+
+fn pages(dir: &str) -> Vec<String> {
+    let h = read(dir, "history.json");
+    let docs: Vec<Value> = serde_json::Deserializer::from_str(&h)
+        .into_iter::<Value>()
+        .map(Result::unwrap)
+        .collect();
+    docs.iter().map(pretty).collect()
+}
+
+#[test]
+fn pages_out_of_order_given_twice_cut_short_or_missing_are_located_errors() {
+    let p = pages("retry");
+    assert_eq!(p.len(), 2);
+    let m = read("retry", "machine.json");
+    // The first page only: it names a next page nobody gave.
+    let e = first_error(load_texts(&[("h.json", &p[0]), ("m", &m)]));
+    assert!(e.starts_with("h.json:1:1:"), "{e}");
+    assert!(
+        e.contains("incomplete") && e.contains("--starting-token"),
+        "{e}"
+    );
+    let swapped = format!("{}{}", p[1], p[0]);
+    let e = first_error(load_texts(&[("h.json", &swapped), ("m", &m)]));
+    assert!(e.starts_with("h.json:1:1:"), "{e}");
+    assert!(
+        e.contains("starts at event id 11") && e.contains("out of order"),
+        "{e}"
+    );
+    let twice = format!("{}{}{}", p[0], p[1], p[1]);
+    let e = first_error(load_texts(&[("h.json", &twice), ("m", &m)]));
+    assert!(e.contains("given twice"), "{e}");
+    let cut = &p[0][..p[0].len() / 2];
+    let e = first_error(load_texts(&[("h.json", cut), ("m", &m)]));
+    assert!(e.contains("cut short"), "{e}");
+}
+
+fn events_of(dir: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    for p in pages(dir) {
+        let v: Value = serde_json::from_str(&p).unwrap();
+        all.extend(v["events"].as_array().unwrap().iter().cloned());
+    }
+    all
+}
+
+#[test]
+fn events_out_of_order_duplicated_or_of_another_execution_are_refused() {
+    let m = read("retry", "machine.json");
+    let text = |events: &[Value]| pretty(&json!({ "events": events }));
+    let mut ev = events_of("retry");
+    ev.swap(3, 4);
+    let e = first_error(load_texts(&[("h", &text(&ev)), ("m", &m)]));
+    assert!(e.contains("out of order"), "{e}");
+    let mut ev = events_of("retry");
+    let dup = ev[5].clone();
+    ev.insert(6, dup);
+    let e = first_error(load_texts(&[("h", &text(&ev)), ("m", &m)]));
+    assert!(e.contains("id 6 comes after id 6"), "{e}");
+    // Another execution's events inside this one's page.
+    let mut ev = events_of("retry");
+    ev.splice(4..4, events_of("callback").into_iter().take(3));
+    let e = first_error(load_texts(&[("h", &text(&ev)), ("m", &m)]));
+    assert!(
+        e.contains("a second execution starts inside this history"),
+        "{e}"
+    );
+    // Events after the end of the execution.
+    let mut ev = events_of("retry");
+    let mut extra = ev[3].clone();
+    extra["id"] = json!(19);
+    extra["previousEventId"] = json!(18);
+    ev.push(extra);
+    let e = first_error(load_texts(&[("h", &text(&ev)), ("m", &m)]));
+    assert!(e.contains("follows the end of the execution"), "{e}");
+    // A describe-execution of another execution.
+    let e = first_error(load_texts(&[
+        ("h", &read("retry", "history.json")),
+        ("x", &read("callback", "execution.json")),
+        ("m", &m),
+    ]));
+    assert!(e.starts_with("x:1:1: no history given belongs to"), "{e}");
+    assert!(e.contains("input differs"), "{e}");
+}
+
+#[test]
+fn a_history_without_its_definition_is_refused() {
+    let e = first_error(load("retry", &["history.json", "execution.json"]));
+    assert!(
+        e.contains("no definition") && e.contains("describe-state-machine-for-execution"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_event_type_is_kept_shown_and_stops_the_replay() {
+    let mut ev = events_of("retry");
+    ev[4]["type"] = json!("TaskQuantumLeaped");
+    let h = pretty(&json!({ "events": ev }));
+    let imp = load_texts(&[
+        ("h", &h),
+        ("e", &read("retry", "execution.json")),
+        ("m", &read("retry", "machine.json")),
+    ])
+    .unwrap();
+    let rec = &imp.executions[0];
+    assert_eq!(rec.events.len(), 18);
+    let unknown: Vec<_> = rec.unknown_events().map(|e| e.id).collect();
+    assert_eq!(unknown, [5]);
+    assert!(imp
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("TaskQuantumLeaped")));
+    let why = replay(&imp, 0, &BTreeMap::new(), &CompareOptions::default())
+        .err()
+        .unwrap();
+    assert!(why.0.contains("TaskQuantumLeaped"), "{why}");
+}
+
+#[test]
+fn a_sync_child_links_to_its_parent_and_both_replay_without_divergence() {
+    let imp = load(
+        "sync-child",
+        &[
+            "child-history.json",
+            "history.json",
+            "child-machine.json",
+            "execution.json",
+            "child-execution.json",
+            "machine.json",
+        ],
+    )
+    .unwrap();
+    assert_eq!(imp.executions.len(), 2);
+    let child = &imp.executions[0];
+    let parent = &imp.executions[1];
+    assert_eq!(child.machine.name, "child");
+    let link = child.parent.as_ref().unwrap();
+    assert_eq!(link.execution, Some(1));
+    assert_eq!(link.arn, parent.identity.as_ref().unwrap().arn);
+    let submitted = parent
+        .events
+        .iter()
+        .find(|e| e.event_type == "TaskSubmitted")
+        .unwrap();
+    assert_eq!(link.event_id, Some(submitted.id));
+    assert_eq!(link.state_name.as_deref(), Some("StartExecution"));
+    assert_eq!(parent.children, [0]);
+    let r = replay(&imp, 1, &BTreeMap::new(), &CompareOptions::default()).unwrap();
+    assert_eq!(r.divergence, None);
+    assert_eq!(r.compared.len(), 2, "{:?}", r.compared);
+    assert_eq!(
+        (r.recorded_status.as_str(), r.local_status.as_str()),
+        ("SUCCEEDED", "SUCCEEDED")
+    );
+    // Edit the child: its Pass state's result changes, and the replay says where.
+    let mut def: Value = serde_json::from_str(&child.machine.definition).unwrap();
+    def["States"]["State_1"]["Result"] = json!({"Arg1": "edited"});
+    let edits = BTreeMap::from([("child".to_owned(), def.to_string())]);
+    let r = replay(&imp, 1, &edits, &CompareOptions::default()).unwrap();
+    let d = r.divergence.unwrap();
+    assert_eq!(d.execution, child.identity.as_ref().unwrap().arn);
+    let (rec, local) = (d.recorded.unwrap(), d.local.unwrap());
+    assert_eq!(rec.event_type, "PassStateExited");
+    assert_eq!(local.event_type, "PassStateExited");
+    assert_eq!(rec.state_name.as_deref(), Some("State_1"));
+    assert!(d.what.contains("output/Arg1 differs"), "{}", d.what);
+}
+
+#[test]
+fn the_started_by_field_links_a_child_without_the_parents_task_output() {
+    let mut ev: Vec<Value> =
+        serde_json::from_str::<Value>(&read("sync-child", "child-history.json")).unwrap()["events"]
+            .as_array()
+            .unwrap()
+            .clone();
+    let parent_arn = "arn:aws:states:us-east-1:123456789012:execution:main:conformance";
+    let input =
+        json!({"x": 1, "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID": parent_arn}).to_string();
+    ev[0]["executionStartedEventDetails"]["input"] = json!(input);
+    let h = pretty(&json!({ "events": ev }));
+    let imp = load_texts(&[
+        ("parent", &read("sync-child", "history.json")),
+        ("pe", &read("sync-child", "execution.json")),
+        ("pm", &read("sync-child", "machine.json")),
+        ("child", &h),
+        ("cm", &read("sync-child", "child-machine.json")),
+    ])
+    .unwrap();
+    let link = imp.executions[1].parent.as_ref().unwrap();
+    assert_eq!((link.arn.as_str(), link.execution), (parent_arn, Some(0)));
+    assert_eq!(imp.executions[0].children, [1]);
+}
+
+#[test]
+fn fixtures_replay_without_divergence_and_an_edit_diverges_where_expected() {
+    for dir in ["retry", "callback", "heartbeat-timeout", "map-catch"] {
+        let imp = load(dir, ALL).unwrap();
+        let r = replay(&imp, 0, &BTreeMap::new(), &CompareOptions::default()).unwrap();
+        assert_eq!(r.divergence, None, "{dir}");
+    }
+    // The retrying Lambda task: with no Retry, the first failure is caught (or fails the
+    // execution) where AWS retried.
+    let imp = load("retry", ALL).unwrap();
+    let mut def: Value = serde_json::from_str(&imp.executions[0].machine.definition).unwrap();
+    let states = def["States"].as_object_mut().unwrap();
+    let (name, task) = states
+        .iter_mut()
+        .find(|(_, s)| s.get("Retry").is_some())
+        .unwrap();
+    let name = name.clone();
+    task.as_object_mut().unwrap().remove("Retry");
+    let edits = BTreeMap::from([("main".to_owned(), def.to_string())]);
+    let r = replay(&imp, 0, &edits, &CompareOptions::default()).unwrap();
+    let d = r.divergence.unwrap();
+    let rec = d.recorded.unwrap();
+    // AWS scheduled the task again after its first failure; the edited machine does not.
+    assert!(rec.event_type.ends_with("Scheduled"), "{rec:?}");
+    assert_eq!(rec.state_name.as_deref(), Some(name.as_str()));
+    assert_eq!(rec.id, 6, "{rec:?}");
+}

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod export;
+mod recorded;
 mod sources;
 
 use std::io::Write;
@@ -25,7 +26,11 @@ const USAGE: &str = "usage:
   stepwise validate FILE [--type STANDARD|EXPRESS] [--machine NAME=FILE]... [--substitute KEY=VALUE]...
     FILE: a definition (.asl.json, .asl.yaml, .yml) or a CloudFormation/SAM template (JSON or YAML)
   stepwise conformance DIR [--verbose]
-  stepwise export [--format cloudformation|sam] [--yaml|--json] WORKSPACE.json";
+  stepwise export [--format cloudformation|sam] [--yaml|--json] WORKSPACE.json
+  stepwise import FILE... [--replay] [--definition NAME=FILE]... [--export-test CASE.json]
+    FILE: output of aws stepfunctions get-execution-history / describe-execution /
+          describe-state-machine-for-execution (--output json), one or several documents per file
+  stepwise test CASE|DIR... [--junit FILE]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,6 +38,8 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("validate") => validate(&args[1..]),
         Some("conformance") => conformance_cmd(&args[1..]),
+        Some("import") => recorded::import_cmd(&args[1..]),
+        Some("test") => recorded::test_cmd(&args[1..]),
         Some("export") => export::run(&args[1..]).map(|t| {
             print!("{t}");
             ExitCode::SUCCESS

@@ -231,6 +231,26 @@ pub fn compare(
     }
 }
 
+/// Why a recorded value (an execution's output, a cause) and a local one differ, if they do:
+/// by the rules and the identifier pairing of the history comparison. `what` names the value.
+pub fn value_difference(
+    what: &str,
+    recorded: &Value,
+    local: &Value,
+    json_text: bool,
+    mapping: &mut Mapping,
+    opts: &CompareOptions,
+) -> Option<String> {
+    value_differs(
+        recorded,
+        local,
+        json_text,
+        &mut what.to_owned(),
+        mapping,
+        opts,
+    )
+}
+
 fn in_state(name: Option<&str>) -> String {
     name.map(|n| format!(" ({n})")).unwrap_or_default()
 }

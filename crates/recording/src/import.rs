@@ -440,6 +440,20 @@ fn check_next(so_far: &[RecordedEvent], e: &RecordedEvent) -> Option<String> {
     None
 }
 
+/// A whole history given as a list of AWS-shaped events (a test case's expected history).
+pub fn history_from_events(raw: Vec<Value>) -> Result<Vec<RecordedEvent>, String> {
+    let mut events: Vec<RecordedEvent> = Vec::with_capacity(raw.len());
+    for (k, v) in raw.into_iter().enumerate() {
+        let e = read_event(v).map_err(|m| format!("events[{k}]: {m}"))?;
+        if let Some(m) = check_next(&events, &e) {
+            return Err(format!("event id {} ({}): {m}", e.id, e.event_type));
+        }
+        events.push(e);
+    }
+    name_states(&mut events);
+    Ok(events)
+}
+
 fn read_event(v: Value) -> Result<RecordedEvent, String> {
     let o = v.as_object().ok_or("a history event should be an object")?;
     let id = o

@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+mod case;
 mod compare;
 mod documents;
 mod event;
@@ -18,11 +19,13 @@ mod import;
 mod replay;
 mod scenario;
 
-pub use compare::{compare, CompareOptions, Divergence, EventView, Mapping};
+pub use case::{junit_xml, CaseOutcome, Expected, TestCase};
+pub use compare::{compare, value_difference, CompareOptions, Divergence, EventView, Mapping};
 pub use documents::{split, Document, ImportError, Location};
 pub use event::{is_known_event_type, timestamp_millis, RecordedEvent, KNOWN_EVENT_TYPES};
 pub use import::{
-    import, ExecutionIdentity, Import, MachineDoc, ParentLink, Recording, Source, STARTED_BY_FIELD,
+    history_from_events, import, ExecutionIdentity, Import, MachineDoc, ParentLink, Recording,
+    Source, STARTED_BY_FIELD,
 };
 pub use replay::{replay, Replay};
 pub use scenario::{

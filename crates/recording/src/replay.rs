@@ -81,7 +81,7 @@ pub fn replay(
 
 /// The identifiers only the local run knows: its task tokens, and the ARNs and names of the
 /// executions and Map Runs it started.
-fn local_ids(local: &LocalRun) -> Vec<String> {
+pub(crate) fn local_ids(local: &LocalRun) -> Vec<String> {
     let mut ids = local.tokens.clone();
     for (i, e) in local.engine.executions().iter().enumerate() {
         if ExecutionId(i as u32) != local.root {

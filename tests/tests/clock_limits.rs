@@ -48,3 +48,53 @@ fn the_maximum_run_time_fires_only_when_time_passes_it() {
     assert_eq!(run.error.as_deref(), Some("States.Timeout"));
     assert_eq!(run.history.last().unwrap().event_type, "ExecutionTimedOut");
 }
+
+#[test]
+fn jsonata_now_and_millis_are_the_executions_virtual_time() {
+    // Every way an expression can ask for the time gives the engine's clock at the state, not the
+    // machine's: `$now()`, `$millis()`, and a `$toMillis` picture that takes its date from the
+    // current instant. (`$eval`, which could name `$now` without mentioning it, is withdrawn.)
+    let epoch = 1_700_000_000_123; // 2023-11-14T22:13:20.123Z
+    let clock = json!({
+        "now": "{% $now() %}",
+        "millis": "{% $millis() %}",
+        "halfPastTen": "{% $toMillis('10:30', '[H01]:[m01]') %}"
+    });
+    let machine = json!({"QueryLanguage": "JSONata", "StartAt": "First", "States": {
+        "First": {"Type": "Pass", "Output": {"first": clock}, "Next": "Later"},
+        "Later": {"Type": "Wait", "Seconds": 90000, "Next": "Second"},
+        "Second": {"Type": "Pass", "Output": {"first": "{% $states.input.first %}", "second": clock}, "End": true}
+    }});
+    let mut e = Engine::new(EngineConfig {
+        epoch_millis: epoch,
+        ..EngineConfig::default()
+    });
+    e.create_state_machine("Clock", &machine.to_string())
+        .unwrap();
+    let id = start(&mut e, "Clock", json!({}));
+    let run = e.execution(id);
+    assert_eq!(
+        run.status,
+        ExecutionStatus::Succeeded,
+        "{:?} {:?}",
+        run.error,
+        run.cause
+    );
+    let later = epoch + 90_000_000; // 2023-11-15T23:13:20.123Z
+    assert_eq!(
+        run.output,
+        Some(json!({
+            "first": {
+                "now": "2023-11-14T22:13:20.123Z",
+                "millis": epoch,
+                "halfPastTen": 1_699_957_800_000_i64
+            },
+            "second": {
+                "now": iso8601(later),
+                "millis": later,
+                "halfPastTen": 1_699_957_800_000_i64 + 86_400_000
+            }
+        }))
+    );
+    assert_eq!(iso8601(later), "2023-11-15T23:13:20.123Z");
+}

@@ -11,6 +11,7 @@ mod serve;
 mod setup;
 mod test;
 mod util;
+mod vendor;
 
 use std::process::ExitCode;
 
@@ -19,7 +20,8 @@ usage: cargo xtask <command>
 
   serve [--port N]     build the playground into dist/ and serve it on http://127.0.0.1:8080
   test [--only LAYERS] [--skip LAYERS] [--offline]
-                       run the test layers (lint, native, export, wasm, conformance, package, e2e)
+                       run the test layers (lint, native, vendor, export, wasm, conformance,
+                       package, e2e)
                        and print the total; LAYERS is one name or several separated by commas.
                        --offline installs nothing and runs cargo offline (tools must be there)
   build                build dist/ only

@@ -47,6 +47,7 @@ const WASM_ONLY_PACKAGES: &[&str] = &["stepwise-playground", "stepwise-wasm", "s
 pub enum Layer {
     Lint,
     Native,
+    Vendor,
     Export,
     Wasm,
     Conformance,
@@ -54,9 +55,10 @@ pub enum Layer {
     E2e,
 }
 
-pub const LAYERS: [Layer; 7] = [
+pub const LAYERS: [Layer; 8] = [
     Layer::Lint,
     Layer::Native,
+    Layer::Vendor,
     Layer::Export,
     Layer::Wasm,
     Layer::Conformance,
@@ -69,6 +71,7 @@ impl Layer {
         match self {
             Layer::Lint => "lint",
             Layer::Native => "native",
+            Layer::Vendor => "vendor",
             Layer::Export => "export",
             Layer::Wasm => "wasm",
             Layer::Conformance => "conformance",
@@ -134,6 +137,7 @@ fn run_layer(layer: Layer) -> Result<Outcome> {
     match layer {
         Layer::Lint => lint(),
         Layer::Native => native(),
+        Layer::Vendor => crate::vendor::test(),
         Layer::Export => export(),
         Layer::Wasm => wasm(),
         Layer::Conformance => conformance(),
@@ -271,7 +275,7 @@ fn wasm_test_packages(root: &Path) -> Vec<&'static WasmTests> {
 
 /// Runs a libtest-style harness and sums its `test result:` lines; a failure outside of any test
 /// (a build error, a crashed runner) counts as one failed test so the total cannot read as green.
-fn harness_outcome(cmd: &mut Command) -> Result<Outcome> {
+pub(crate) fn harness_outcome(cmd: &mut Command) -> Result<Outcome> {
     let (success, lines) = run_tee(cmd, |_| true)?;
     let mut outcome = Outcome::default();
     for line in &lines {

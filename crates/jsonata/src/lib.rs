@@ -173,6 +173,9 @@ impl Expression {
         let options = EvaluatorOptions {
             max_stack_depth: Some(functions.max_depth()),
             budget: Some(budget),
+            // jsonata-core's own `$now()`/`$millis()`/`$toMillis` read this, the same instant
+            // our overrides in `host` read: no evaluation sees a wall clock.
+            now_millis: Some(env.now_millis),
             ..Default::default()
         };
         let mut evaluator = Evaluator::with_options(context, options);

@@ -1337,7 +1337,7 @@ fn dispatch_pure_unbudgeted(
                     "T0410: now() takes no arguments".to_string(),
                 ));
             }
-            Ok(crate::datetime::now())
+            Ok(crate::datetime::now(options.now_millis)?)
         }
         "millis" => {
             if !args.is_empty() {
@@ -1345,7 +1345,7 @@ fn dispatch_pure_unbudgeted(
                     "T0410: millis() takes no arguments".to_string(),
                 ));
             }
-            Ok(crate::datetime::millis())
+            Ok(crate::datetime::millis(options.now_millis)?)
         }
         "toMillis" => {
             // `<s-s?:n>` bounds the arity and rejects a null in either slot.
@@ -1356,7 +1356,11 @@ fn dispatch_pure_unbudgeted(
                         match &args[1] {
                             JValue::String(picture) => {
                                 // Use custom picture format parsing
-                                Ok(crate::datetime::to_millis_with_picture(s, picture)?)
+                                Ok(crate::datetime::to_millis_with_picture(
+                                    s,
+                                    picture,
+                                    options.now_millis,
+                                )?)
                             }
                             _ => Err(EvaluatorError::TypeError(
                                 "toMillis() second argument must be a string".to_string(),

@@ -107,16 +107,37 @@ pub fn format_iso8601(dt: &DateTime<Utc>) -> String {
     dt.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// $now() - Get current timestamp
-pub fn now() -> JValue {
-    let now = Utc::now();
-    JValue::string(format_iso8601(&now))
+/// Stepwise (VENDORED.md change 15): the instant of the evaluation, which the host hands in
+/// (`EvaluatorOptions::now_millis`, milliseconds since the Unix epoch). Upstream read the
+/// system clock, so results depended on when an expression ran; nothing here reads a wall
+/// clock. Without an instant, the functions that need one fail with U1007.
+fn evaluation_instant(now_millis: Option<i64>) -> Result<DateTime<Utc>, DateTimeError> {
+    let millis = now_millis.ok_or_else(|| {
+        coded(
+            "U1007",
+            "The current time is not available: the host gives it in EvaluatorOptions::now_millis",
+        )
+    })?;
+    DateTime::from_timestamp_millis(millis).ok_or_else(|| {
+        coded(
+            "U1007",
+            format!("The evaluation time {millis} is outside the representable range"),
+        )
+    })
 }
 
-/// $millis() - Get milliseconds since epoch
-pub fn millis() -> JValue {
-    let now = Utc::now();
-    JValue::Number(now.timestamp_millis() as f64)
+/// $now() - The evaluation's instant as an ISO 8601 timestamp
+pub fn now(now_millis: Option<i64>) -> Result<JValue, DateTimeError> {
+    Ok(JValue::string(format_iso8601(&evaluation_instant(
+        now_millis,
+    )?)))
+}
+
+/// $millis() - The evaluation's instant in milliseconds since the epoch
+pub fn millis(now_millis: Option<i64>) -> Result<JValue, DateTimeError> {
+    Ok(JValue::Number(
+        evaluation_instant(now_millis)?.timestamp_millis() as f64,
+    ))
 }
 
 /// $toMillis(timestamp) - Convert ISO 8601 timestamp to milliseconds since epoch
@@ -136,9 +157,15 @@ pub fn to_millis(timestamp: &str) -> Result<JValue, DateTimeError> {
     Ok(JValue::Number(millis as f64))
 }
 
-/// $toMillis(timestamp, picture) - Convert formatted timestamp to milliseconds since epoch
-pub fn to_millis_with_picture(timestamp: &str, picture: &str) -> Result<JValue, DateTimeError> {
-    match parse_date_time(timestamp, picture, Utc::now())? {
+/// $toMillis(timestamp, picture) - Convert formatted timestamp to milliseconds since epoch.
+/// Leading components the picture leaves out (a time without a date) are the evaluation's
+/// (`now_millis`, see [`now`]); only such a picture needs it.
+pub fn to_millis_with_picture(
+    timestamp: &str,
+    picture: &str,
+    now_millis: Option<i64>,
+) -> Result<JValue, DateTimeError> {
+    match parse_date_time(timestamp, picture, now_millis)? {
         Some(millis) => Ok(JValue::Number(millis as f64)),
         None => Ok(JValue::Undefined),
     }
@@ -1145,13 +1172,7 @@ fn get_date_time_fragment(dt: &DateTime<Utc>, component: char) -> i64 {
                 h as i64
             }
         }
-        'P' => {
-            if dt.hour() >= 12 {
-                1
-            } else {
-                0
-            }
-        }
+        'P' => (dt.hour() >= 12) as i64,
         'm' => dt.minute() as i64,
         's' => dt.second() as i64,
         'f' => dt.timestamp_subsec_millis() as i64,
@@ -1648,7 +1669,7 @@ fn parse_component_value(
 fn parse_date_time(
     timestamp: &str,
     picture: &str,
-    now: DateTime<Utc>,
+    now_millis: Option<i64>,
 ) -> Result<Option<i64>, DateTimeError> {
     let spec = analyse_date_time_picture(picture)?;
     let parts = build_matcher_parts(&spec)?;
@@ -1740,7 +1761,10 @@ fn parse_date_time(
                     e.insert(if "MDd".contains(part) { 1 } else { 0 });
                     end_specified = true;
                 } else {
-                    e.insert(get_date_time_fragment(&now, part));
+                    e.insert(get_date_time_fragment(
+                        &evaluation_instant(now_millis)?,
+                        part,
+                    ));
                 }
             }
         }
@@ -1794,16 +1818,44 @@ fn parse_date_time(
 mod tests {
     use super::*;
 
+    // Stepwise (VENDORED.md change 15): upstream checked only the type of the system clock's
+    // reading; the instant is now the evaluation's, so the value itself is checked.
     #[test]
     fn test_now() {
-        let result = now();
-        assert!(matches!(result, JValue::String(_)));
+        let result = now(Some(1_700_000_000_123)).unwrap();
+        assert_eq!(result, JValue::string("2023-11-14T22:13:20.123Z"));
     }
 
     #[test]
     fn test_millis() {
-        let result = millis();
-        assert!(matches!(result, JValue::Number(_)));
+        let result = millis(Some(-1)).unwrap();
+        assert_eq!(result, JValue::Number(-1.0));
+    }
+
+    #[test]
+    fn now_and_millis_without_an_instant_fail_with_u1007() {
+        for result in [now(None), millis(None)] {
+            let message = result.unwrap_err().to_string();
+            assert!(message.starts_with("U1007"), "{message}");
+        }
+        let message = now(Some(i64::MAX)).unwrap_err().to_string();
+        assert!(message.starts_with("U1007"), "{message}");
+    }
+
+    #[test]
+    fn picture_without_a_date_takes_the_evaluations_date() {
+        // 2023-11-14T22:13:20.123Z: a time of day alone lands on that day.
+        let at = Some(1_700_000_000_123);
+        let result = to_millis_with_picture("10:30", "[H01]:[m01]", at).unwrap();
+        assert_eq!(result, JValue::Number(1_699_957_800_000_i64 as f64));
+        // A picture with every leading component needs no instant.
+        let full =
+            to_millis_with_picture("2023-11-14 10:30", "[Y0001]-[M01]-[D01] [H01]:[m01]", None);
+        assert_eq!(full.unwrap(), JValue::Number(1_699_957_800_000_i64 as f64));
+        let message = to_millis_with_picture("10:30", "[H01]:[m01]", None)
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with("U1007"), "{message}");
     }
 
     #[test]
@@ -1826,11 +1878,11 @@ mod tests {
     #[test]
     fn test_to_millis_with_picture() {
         // Test custom format
-        let result = to_millis_with_picture("201802", "[Y0001][M01]").unwrap();
+        let result = to_millis_with_picture("201802", "[Y0001][M01]", None).unwrap();
         assert_eq!(result, JValue::Number(1517443200000_i64 as f64));
 
         // Test full date format
-        let result = to_millis_with_picture("20180205", "[Y0001][M01][D01]").unwrap();
+        let result = to_millis_with_picture("20180205", "[Y0001][M01][D01]", None).unwrap();
         assert_eq!(result, JValue::Number(1517788800000_i64 as f64));
     }
 
@@ -1848,7 +1900,7 @@ mod tests {
         // the real picture-string engine this is actually a well-defined JSONata error:
         // Y is specified, M is gap-filled (defaulted), then D reappears after the gap,
         // which is an inconsistent date specification (D3136).
-        let err = to_millis_with_picture("2018-22", "[Y]-[D]").unwrap_err();
+        let err = to_millis_with_picture("2018-22", "[Y]-[D]", None).unwrap_err();
         assert!(matches!(err, DateTimeError::Coded { code: "D3136", .. }));
     }
 
@@ -1881,7 +1933,7 @@ mod tests {
     #[test]
     fn test_to_millis_with_picture_roman_numeral_year() {
         // "should parse year" (function-tomillis/parseDateTime)
-        let result = to_millis_with_picture("MCMLXXXIV", "[YI]").unwrap();
+        let result = to_millis_with_picture("MCMLXXXIV", "[YI]", None).unwrap();
         assert_eq!(result, JValue::Number(441763200000_i64 as f64));
     }
 
@@ -1889,7 +1941,8 @@ mod tests {
     fn test_to_millis_with_picture_words() {
         // "should parse year in words" (function-tomillis/parseDateTime)
         let result =
-            to_millis_with_picture("one thousand, nine hundred and eighty-four", "[Yw]").unwrap();
+            to_millis_with_picture("one thousand, nine hundred and eighty-four", "[Yw]", None)
+                .unwrap();
         assert_eq!(result, JValue::Number(441763200000_i64 as f64));
     }
 

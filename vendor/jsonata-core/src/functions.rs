@@ -1950,7 +1950,9 @@ pub mod array {
             let is_new = match ScalarKey::of(&compare_value) {
                 Some(key) => seen_scalars.insert(key),
                 None if matches!(compare_value, JValue::Number(_)) => true, // NaN
-                None => !seen.iter().any(|seen_value| values_equal(&compare_value, seen_value)),
+                None => !seen
+                    .iter()
+                    .any(|seen_value| values_equal(&compare_value, seen_value)),
             };
             if is_new {
                 if ScalarKey::of(&compare_value).is_none() {
@@ -2029,20 +2031,20 @@ pub mod array {
         }
     }
 
-    /// $shuffle(array) - Randomly shuffle array elements
-    /// Uses Fisher-Yates (inside-out variant) algorithm
+    /// $shuffle(array) - Randomly shuffle array elements.
+    /// Stepwise (VENDORED.md change 16): upstream drew from the OS generator; this crate reads
+    /// no randomness of its own, so a host that wants `$shuffle` supplies it (it overrides the
+    /// function with one drawing from its own seeded generator, as Stepwise does). An array
+    /// with fewer than two items has only one order and needs no randomness.
     pub fn shuffle(arr: &[JValue]) -> Result<JValue, FunctionError> {
         if arr.len() <= 1 {
             return Ok(JValue::array(arr.to_vec()));
         }
-
-        use rand::seq::SliceRandom;
-
-        let mut result = arr.to_vec();
-        let mut rng = rand::rng();
-        result.shuffle(&mut rng);
-
-        Ok(JValue::array(result))
+        Err(FunctionError::RuntimeError(
+            "U1007: $shuffle() needs a source of randomness, which the host supplies by \
+             overriding it (Evaluator::register_fn_override)"
+                .to_string(),
+        ))
     }
 }
 

@@ -133,6 +133,7 @@
 
 pub mod ast;
 pub mod ast_transform;
+pub mod budget;
 mod builtins;
 #[cfg(feature = "capi")]
 pub mod capi;
@@ -148,7 +149,6 @@ pub mod parser;
 mod pystack;
 mod signature;
 pub mod value;
-pub mod budget;
 mod vm;
 
 /// The maps and sets of the evaluator, hashed with foldhash at a fixed seed

@@ -1462,7 +1462,7 @@ macro_rules! jvalue {
     // Object
     ({ $($key:tt : $val:tt),* $(,)? }) => {
         {
-            let mut map = crate::fast_maps::IndexMap::default();
+            let mut map = $crate::fast_maps::IndexMap::default();
             $(
                 map.insert(($key).to_string(), jvalue!($val));
             )*

@@ -197,3 +197,11 @@ for (const name of Object.getOwnPropertyNames(Base.prototype)) {
 export function validateStateMachineDefinition(...args) {
   return guarded(null, 'validateStateMachineDefinition', args, () => bindings.validateStateMachineDefinition(...args));
 }
+
+export function importExecution(...args) {
+  return guarded(null, 'importExecution', args, () => bindings.importExecution(...args));
+}
+
+export function replayExecution(...args) {
+  return guarded(null, 'replayExecution', args, () => bindings.replayExecution(...args));
+}

@@ -230,6 +230,33 @@ pub struct ValidateDefinition {
     pub definition: JsonText,
 }
 
+/// One text to import: what the AWS CLI printed (a file's content, or pasted text).
+#[derive(Deserialize)]
+pub struct ImportSource {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportExecution {
+    pub sources: Vec<ImportSource>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplayExecution {
+    pub sources: Vec<ImportSource>,
+    /// Which imported execution: its index in `importExecution`'s list or its ARN (the first
+    /// execution without a recorded parent when absent).
+    #[serde(default)]
+    pub execution: Option<Value>,
+    /// Definitions to use instead of the recorded ones, by machine name (to try a fix).
+    #[serde(default)]
+    pub definitions: std::collections::BTreeMap<String, JsonText>,
+}
+
 // ---- answers ----------------------------------------------------------------------------
 
 /// Any serializable answer as a plain JS value.

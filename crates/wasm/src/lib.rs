@@ -11,6 +11,7 @@
 mod convert;
 mod from_js;
 mod panics;
+mod recorded;
 
 use convert::{request, to_js, JsonText};
 use stepwise_engine::api::names;
@@ -328,4 +329,32 @@ pub fn validate_state_machine_definition(
     to_js(&convert::validation(&stepwise_engine::validate(
         &req.definition.into_text(),
     )))
+}
+
+/// Reads what the AWS CLI printed for recorded executions (`get-execution-history`,
+/// `describe-execution`, `describe-state-machine-for-execution`, `--output json`; several
+/// documents per text allowed): the executions with AWS's events verbatim, their definitions,
+/// parents and children. Unreadable input throws `InvalidRecording` with `problems`, each
+/// located (`source`, `line`, `column`).
+#[wasm_bindgen(js_name = importExecution, unchecked_return_type = "ImportExecutionOutput")]
+pub fn import_execution(
+    #[wasm_bindgen(unchecked_param_type = "ImportExecutionInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let req: convert::ImportExecution = request(input, "importExecution")?;
+    let imported = recorded::read(&req.sources)?;
+    to_js(&imported)
+}
+
+/// Replays a recorded execution locally (same definition and input, every task answered as
+/// recorded, on a clock started when AWS started it) and compares the local history with the
+/// recorded one: `divergence` is the first difference, with both events, or `null`. Also gives
+/// the local run's events (`localHistory`) and the test case that replays it (`testCase`).
+/// Throws `InvalidRecording` for unreadable input and `NotReplayable` when the recording cannot
+/// be replayed (an unknown event type, activities).
+#[wasm_bindgen(js_name = replayExecution, unchecked_return_type = "ReplayExecutionOutput")]
+pub fn replay_execution(
+    #[wasm_bindgen(unchecked_param_type = "ReplayExecutionInput")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let req: convert::ReplayExecution = request(input, "replayExecution")?;
+    to_js(&recorded::replay(req)?)
 }

@@ -109,7 +109,41 @@ export type StepwiseErrorName =
   | "StateMachineDoesNotExist" | "StateMachineAlreadyExists" | "ExecutionDoesNotExist"
   | "ExecutionAlreadyExists" | "ExecutionLimitExceeded" | "TaskDoesNotExist" | "TaskTimedOut"
   | "InvalidToken" | "InvalidOutput" | "InvalidDefinition" | "InvalidName" | "InvalidArn"
-  | "InvalidExecutionInput" | "ValidationException" | "InternalError";
+  | "InvalidExecutionInput" | "ValidationException" | "InternalError"
+  | "InvalidRecording" | "NotReplayable";
 /** What every method throws: `name` is AWS's exception name; `InvalidDefinition` carries `diagnostics`.
  *  `InternalError` is a bug in Stepwise: the module resets itself and rebuilds its engines as they were. */
-export interface StepwiseError extends Error { name: StepwiseErrorName; diagnostics?: Diagnostic[] }
+export interface StepwiseError extends Error { name: StepwiseErrorName; diagnostics?: Diagnostic[]; problems?: ImportProblem[] }
+
+/** What the AWS CLI printed (`--output json`): `get-execution-history` pages, `describe-execution`,
+ *  `describe-state-machine-for-execution`; one text may hold several documents. */
+export interface ImportSource { name?: string; text: string }
+export interface ImportExecutionInput { sources: ImportSource[] }
+export interface SourceLocation { source: string; line: number; column: number }
+export interface ImportProblem { location: SourceLocation; message: string }
+/** An event as AWS printed it (`raw`), with its state (from its details or the event it follows). */
+export interface RecordedEvent {
+  id: number; previousEventId: number; eventType: string; timestampMillis: number | null;
+  stateName: string | null; raw: HistoryEvent;
+}
+export interface RecordedMachine { arn: string | null; name: string; definition: string; at: SourceLocation }
+export interface RecordedExecution {
+  identity: { arn: string; name: string; stateMachineArn: string; status: string; raw: object } | null;
+  machine: RecordedMachine; input: string; status: string; events: RecordedEvent[];
+  /** `execution`: the parent's index among the imported executions, when it was imported. */
+  parent: { arn: string; execution: number | null; eventId: number | null; stateName: string | null } | null;
+  children: number[]; at: SourceLocation;
+}
+export interface ImportExecutionOutput { executions: RecordedExecution[]; machines: RecordedMachine[]; warnings: ImportProblem[] }
+/** `execution`: an index of `importExecution`'s list or an ARN (default: the first without a
+ *  recorded parent); `definitions`: machine name → definition to use instead of the recorded one. */
+export interface ReplayExecutionInput { sources: ImportSource[]; execution?: number | string; definitions?: Record<string, JsonInput> }
+export interface DivergentEvent { index: number; id: number; type: string; stateName: string | null; event: HistoryEvent }
+export interface Divergence { execution: string; recorded: DivergentEvent | null; local: DivergentEvent | null; what: string }
+export interface ReplayExecutionOutput {
+  execution: string; recordedStatus: string; localStatus: string;
+  divergence: Divergence | null; stuck: string | null; missing: string | null; compared: string[];
+  localExecutionArn: string; localHistory: HistoryEvent[];
+  /** The test case `stepwise test` runs (the README's CLI section describes it). */
+  scenario: object; testCase?: object;
+}

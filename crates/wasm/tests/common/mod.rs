@@ -6,6 +6,7 @@ mod api;
 mod boundary;
 mod budget;
 mod limits;
+mod recorded;
 mod validation;
 
 use serde_json::Value;

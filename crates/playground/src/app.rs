@@ -128,6 +128,11 @@ fn Shell() -> Html {
         }
     });
     let pending = ws.read().pending_tasks().len();
+    // An Express execution has log records where a Standard one has its history.
+    let express = ui.execution.is_some_and(|id| {
+        crate::components::graph_view::find_exec(ws.read().head(), id)
+            .is_some_and(crate::history::is_express)
+    });
     let tab = |t: BottomTab, label: String, testid: &'static str| {
         let ui2 = ui.clone();
         html! {
@@ -150,7 +155,7 @@ fn Shell() -> Html {
                 <div class="area-side"><ExecutionsTree /><Inspector /></div>
                 <section class="area-bottom panel" aria-label="Details">
                     <div class="tabs" role="tablist">
-                        { tab(BottomTab::History, "Event history".into(), "tab-history") }
+                        { tab(BottomTab::History, if express { "Logs (Express)".into() } else { "Event history".into() }, "tab-history") }
                         { tab(BottomTab::Tokens, if pending > 0 { format!("Pending tokens ({pending})") } else { "Pending tokens".into() }, "tab-tokens") }
                         { tab(BottomTab::Mocks, "Mocks".into(), "tab-mocks") }
                     </div>

@@ -89,7 +89,8 @@ mod tests {
             let w = Workspace::from_json(e.json).unwrap_or_else(|err| panic!("{}: {err}", e.file));
             assert!(w.machines.len() >= 2, "{}", e.file);
             for m in &w.machines {
-                let diags = crate::components::machines::diagnostics_for(&m.definition);
+                let diags =
+                    crate::components::machines::diagnostics_for(&m.definition, m.machine_type());
                 assert!(
                     stepwise_asl::validate::is_valid(&diags),
                     "{} {}: {diags:?}",

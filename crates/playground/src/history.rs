@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use stepwise_engine::history::{Details, Field};
-use stepwise_engine::HistoryEvent;
+use stepwise_engine::{Execution, HistoryEvent};
 
 /// The console's state colours, in increasing precedence when a state ran several times
 /// (Map iterations): one failed iteration makes the Map item processor's state show as failed.
@@ -41,6 +41,24 @@ impl StateStatus {
             StateStatus::Failed => "Failed",
         }
     }
+}
+
+/// Whether an execution is an Express one (its ARN's resource type is `express`). AWS keeps no
+/// history for those (GetExecutionHistory does not support Express machines): their events are
+/// CloudWatch Logs records, one per event.
+pub fn is_express(execution: &Execution) -> bool {
+    stepwise_asl::arn::is_states_arn_of(&execution.arn, "express")
+}
+
+/// An event's details as AWS shows them, execution data included: the history event of a
+/// Standard execution, the CloudWatch Logs record of an Express one.
+pub fn event_detail(execution: &Execution, event: &HistoryEvent) -> String {
+    let value = if is_express(execution) {
+        stepwise_engine::express::log_record(&execution.arn, event, true)
+    } else {
+        event.to_aws_json(true)
+    };
+    serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
 /// The state a history event belongs to: the engine's `state_name`, else the name in the
@@ -366,6 +384,38 @@ mod tests {
     use std::sync::Arc;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn an_express_execution_shows_log_records_where_a_standard_one_shows_history() {
+        use stepwise_engine::{Engine, EngineConfig, MachineType};
+        let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+        let mut engine = Engine::new(EngineConfig::default());
+        let quick = engine
+            .create_state_machine_of_type("Quick", def, MachineType::Express)
+            .unwrap();
+        let slow = engine.create_state_machine("Slow", def).unwrap();
+        let q = engine
+            .start_execution(&quick, None, Some("{\"a\": 1}"))
+            .unwrap();
+        let s = engine
+            .start_execution(&slow, None, Some("{\"a\": 1}"))
+            .unwrap();
+        engine.settle(100);
+        let (q, s) = (engine.execution(q), engine.execution(s));
+        assert!(is_express(q) && !is_express(s));
+
+        let record: Value = serde_json::from_str(&event_detail(q, &q.history[0])).unwrap();
+        assert_eq!(record["type"], "ExecutionStarted");
+        assert_eq!(record["id"], "1");
+        assert_eq!(record["previous_event_id"], "0");
+        assert_eq!(record["execution_arn"], q.arn.as_str());
+        assert_eq!(record["details"]["input"], "{\"a\":1}");
+
+        let event: Value = serde_json::from_str(&event_detail(s, &s.history[0])).unwrap();
+        assert_eq!(event["type"], "ExecutionStarted");
+        assert_eq!(event["id"], 1);
+        assert_eq!(event["executionStartedEventDetails"]["input"], "{\"a\":1}");
+    }
 
     fn ev(
         id: u64,

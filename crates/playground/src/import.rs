@@ -180,7 +180,7 @@ Resources:
             "Resource": "arn:aws:states:::states:startExecution.sync:2",
             "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Chlid", "Input": {}}}}}"#;
         let names = vec!["Parent".to_owned(), "Child".to_owned()];
-        let diags = workspace_diagnostics_for(parent, &names);
+        let diags = workspace_diagnostics_for(parent, Default::default(), &names);
         let d = diags
             .iter()
             .find(|d| d.code == "UNKNOWN_STATE_MACHINE")
@@ -201,7 +201,7 @@ Resources:
         for w in workspaces {
             let names: Vec<String> = w.machines.iter().map(|m| m.name.clone()).collect();
             for m in &w.machines {
-                let diags = workspace_diagnostics_for(&m.definition, &names);
+                let diags = workspace_diagnostics_for(&m.definition, m.machine_type(), &names);
                 assert!(
                     !diags.iter().any(|d| d.code == "UNKNOWN_STATE_MACHINE"),
                     "{}: {diags:?}",

@@ -7,7 +7,7 @@
 //! A tick is one engine event (one `step`) or one outside command (start, timer, token).
 
 use serde::{Deserialize, Serialize};
-use stepwise_engine::{Engine, EngineConfig, ExecutionId, PendingTask};
+use stepwise_engine::{Engine, EngineConfig, ExecutionId, MachineType, PendingTask};
 use stepwise_json::Value;
 
 pub const REGION: &str = "us-east-1";
@@ -30,6 +30,21 @@ pub struct MachineDoc {
     pub definition: String,
     /// Express semantics (AWS `type: EXPRESS`); Standard otherwise.
     pub express: bool,
+}
+
+impl MachineDoc {
+    /// The type the validator and the engine take.
+    pub fn machine_type(&self) -> MachineType {
+        machine_type(self.express)
+    }
+}
+
+fn machine_type(express: bool) -> MachineType {
+    if express {
+        MachineType::Express
+    } else {
+        MachineType::Standard
+    }
 }
 
 /// The saved form: `{ "version": 1, "machines": [{ "name", "definition" }], "input", "mocks",
@@ -447,6 +462,17 @@ impl Workspace {
         if let Some(m) = self.machines.get_mut(index) {
             if m.definition != text {
                 m.definition = text;
+                self.doc_changed();
+            }
+        }
+    }
+
+    /// Standard or Express (AWS fixes the type at creation; the next Start replaces a deployed
+    /// machine whose type changed). A document edit like any other: saved and shared.
+    pub fn set_express(&mut self, index: usize, express: bool) {
+        if let Some(m) = self.machines.get_mut(index) {
+            if m.express != express {
+                m.express = express;
                 self.doc_changed();
             }
         }
@@ -915,11 +941,7 @@ fn deploy(
     let mut errors = Vec::new();
     for (name, text, express) in machines {
         let arn = machine_arn(name);
-        let machine_type = if *express {
-            stepwise_engine::MachineType::Express
-        } else {
-            stepwise_engine::MachineType::Standard
-        };
+        let ty = machine_type(*express);
         let existing = engine.describe_state_machine(&arn).ok();
         let same_type = existing
             .as_ref()
@@ -929,10 +951,10 @@ fn deploy(
             // AWS cannot change a machine's type in place; the playground replaces it.
             Some(false) => engine
                 .delete_state_machine(&arn)
-                .and_then(|_| engine.create_state_machine_of_type(name, text, machine_type))
+                .and_then(|_| engine.create_state_machine_of_type(name, text, ty))
                 .map(|_| ()),
             None => engine
-                .create_state_machine_of_type(name, text, machine_type)
+                .create_state_machine_of_type(name, text, ty)
                 .map(|_| ()),
         };
         if let Err(e) = result {
@@ -1065,6 +1087,31 @@ mod tests {
         w.machines[0].definition = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Parameters":{"FunctionName":"f","Payload":{"t.$":"$$.Task.Token"}},"End":true}}}"#.into();
         let err = w.start("A").expect_err("Express refuses .waitForTaskToken");
         assert!(err.contains("A cannot be deployed"), "{err}");
+    }
+
+    #[test]
+    fn switching_the_type_is_a_saved_edit_and_redeploys_on_the_next_start() {
+        let mut w = Workspace::new(Vec::new(), "{}".into(), String::new());
+        let i = w.add_machine();
+        let standard = w.start("Machine").expect("a Standard Pass machine starts");
+        assert!(w.engine().execution(standard).arn.contains(":execution:"));
+        let before = w.doc_revision;
+        w.set_express(i, false);
+        assert_eq!(w.doc_revision, before, "the same type is no change");
+        w.set_express(i, true);
+        assert!(w.doc_revision > before, "a type change is a document edit");
+        assert!(
+            w.to_json().contains("\"type\": \"EXPRESS\""),
+            "{}",
+            w.to_json()
+        );
+        let express = w.start("Machine").expect("the Express machine starts");
+        assert!(w.engine().execution(express).arn.contains(":express:"));
+        w.set_express(i, false);
+        assert!(!w.to_json().contains("\"type\""));
+        let again = w.start("Machine").expect("back to Standard");
+        assert!(w.engine().execution(again).arn.contains(":execution:"));
+        w.set_express(7, true);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::components::graph_view::find_exec;
 use crate::context::use_workspace;
-use crate::history::{event_state, format_elapsed};
+use crate::history::{event_detail, event_state, format_elapsed, is_express};
 use crate::state::{use_ui, Action};
 
 pub const ROW_H: f64 = 28.0;
@@ -196,7 +196,7 @@ pub fn HistoryTable() -> Html {
                     </div>
                     if expanded {
                         <pre class="hdetail json" style={format!("top:{}px;height:{}px", top_of(r) + ROW_H, DETAIL_H - 4.0)} data-testid="history-detail">
-                            { serde_json::to_string_pretty(&e.to_aws_json(true)).unwrap_or_default() }
+                            { event_detail(exec, e) }
                         </pre>
                     }
                 </>
@@ -223,23 +223,35 @@ pub fn HistoryTable() -> Html {
             </label>
         }
     });
+    // AWS keeps no history of an Express execution; the same events are its log records.
+    let express = is_express(exec);
+    let noun = if express { "log records" } else { "events" };
     html! {
-        <div class="history" data-testid="history">
+        <div class="history" data-testid="history" data-express={express.to_string()}>
+            if express {
+                <p class="express-note" data-testid="express-logs-note">
+                    <strong>{ "Express execution: CloudWatch Logs records, not an execution history." }</strong>
+                    { " AWS keeps no history for Express workflows (GetExecutionHistory does not support them); \
+                       it writes each event to CloudWatch Logs. These are those records, at log level ALL \
+                       with execution data: open one to see it as logged." }
+                </p>
+            }
             <div class="toolbar">
                 <input type="search" class="filter" placeholder="Filter by type, state or id" aria-label="Filter events"
                     data-testid="history-filter" value={ui.filter.clone()} oninput={on_filter} />
                 { for state_toggle }
                 <span class="muted" data-testid="history-count">{ if present < exec.history.len() {
-                    format!("{} of {} events · {present} up to the timeline's step", rows.len(), exec.history.len())
+                    format!("{} of {} {noun} · {present} up to the timeline's step", rows.len(), exec.history.len())
                 } else {
-                    format!("{} of {} events", rows.len(), exec.history.len())
+                    format!("{} of {} {noun}", rows.len(), exec.history.len())
                 } }</span>
             </div>
             <div class="hrow head" role="row">
                 <span class="c-id">{ "ID" }</span><span class="c-type">{ "Type" }</span>
                 <span class="c-state">{ "Step" }</span><span class="c-time">{ "Elapsed" }</span>
             </div>
-            <div class="hviewport" ref={viewport} {onscroll} data-testid="history-viewport" role="table">
+            <div class="hviewport" ref={viewport} {onscroll} data-testid="history-viewport" role="table"
+                aria-label={if express { "CloudWatch Logs records" } else { "Event history" }}>
                 <div class="hspacer" style={format!("height:{total_h}px")}>{ body }</div>
             </div>
         </div>

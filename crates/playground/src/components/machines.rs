@@ -1,8 +1,8 @@
 //! The machines panel: a tab per machine (add, rename, duplicate, delete), the definition
 //! editor, live diagnostics and Format.
 
-use stepwise_asl::validate::{Diagnostic, Severity};
-use web_sys::HtmlInputElement;
+use stepwise_asl::validate::{Diagnostic, MachineType, Options, Severity};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::components::editor::CodeEditor;
@@ -10,10 +10,12 @@ use crate::context::use_workspace;
 use crate::highlight::format_json;
 use crate::state::{use_ui, Action, Level};
 
-/// Validator diagnostics, plus the JSON parse error when the validator has none for it (so a
-/// syntax error is always shown with its line, whatever the validator reports).
-pub fn diagnostics_for(text: &str) -> Vec<Diagnostic> {
-    let mut diags = stepwise_asl::validate::validate_text(text);
+/// Validator diagnostics for a machine of type `machine_type` (the check `stepwise validate
+/// --type` and machine creation run: an Express machine's `.sync` and `.waitForTaskToken` tasks
+/// are errors), plus the JSON parse error when the validator has none for it (so a syntax error
+/// is always shown with its line, whatever the validator reports).
+pub fn diagnostics_for(text: &str, machine_type: MachineType) -> Vec<Diagnostic> {
+    let mut diags = stepwise_asl::validate::validate_text_with(text, &Options { machine_type });
     if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
         if !diags.iter().any(|d| d.severity == Severity::Error) {
             diags.insert(
@@ -34,8 +36,12 @@ pub fn diagnostics_for(text: &str) -> Vec<Diagnostic> {
 
 /// [`diagnostics_for`] plus what only the workspace shows: a `states:startExecution` task whose
 /// literal `StateMachineArn` names none of `machine_names` (a warning with the closest name).
-pub fn workspace_diagnostics_for(text: &str, machine_names: &[String]) -> Vec<Diagnostic> {
-    let mut diags = diagnostics_for(text);
+pub fn workspace_diagnostics_for(
+    text: &str,
+    machine_type: MachineType,
+    machine_names: &[String],
+) -> Vec<Diagnostic> {
+    let mut diags = diagnostics_for(text, machine_type);
     let known: Vec<&str> = machine_names.iter().map(String::as_str).collect();
     diags.extend(stepwise_templates::workspace::unknown_machines_in_text(
         text, &known,
@@ -102,13 +108,37 @@ mod tests {
     #[test]
     fn a_parse_error_is_listed_without_the_text_it_quotes() {
         let text = "{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}\n";
-        let d = super::diagnostics_for(text)
+        let d = super::diagnostics_for(text, super::MachineType::Standard)
             .into_iter()
             .next()
             .expect("a diagnostic");
         let shown = super::short_message(&d.message);
         assert!(!shown.contains("StartAt") && !shown.is_empty(), "{shown}");
         assert!(super::short_message(&"x".repeat(1000)).chars().count() <= 301);
+    }
+
+    #[test]
+    fn an_express_machine_is_checked_as_the_cli_checks_it() {
+        use super::{diagnostics_for, MachineType};
+        let text = "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\",\n  \"Resource\": \"arn:aws:states:::sqs:sendMessage.waitForTaskToken\",\n  \"Parameters\": {\"QueueUrl\": \"q\", \"MessageBody\": {\"t.$\": \"$$.Task.Token\"}}, \"End\": true}}}";
+        assert!(diagnostics_for(text, MachineType::Standard).is_empty());
+        let diags = diagnostics_for(text, MachineType::Express);
+        // The very list `stepwise validate m.asl.json --type EXPRESS` prints (the CLI reads the
+        // file through stepwise-templates and checks it with the forced type).
+        let read = stepwise_templates::read("m.asl.json", text, &Default::default()).unwrap();
+        let stepwise_templates::Source::Definition(d) = &read[0].source else {
+            panic!("a definition")
+        };
+        let cli = d.diagnostics(&stepwise_asl::validate::Options {
+            machine_type: MachineType::Express,
+        });
+        assert_eq!(diags, cli);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0]
+            .message
+            .contains("Express state machine does not support '.waitForTaskToken'"));
+        assert_eq!(diags[0].location.as_deref(), Some("/States/T/Resource"));
+        assert_eq!(diags[0].line, Some(2));
     }
 }
 
@@ -118,20 +148,23 @@ pub fn MachinesPanel() -> Html {
     let ui = use_ui();
     let renaming = use_state(|| None::<usize>);
 
-    let (names, index, text) = {
+    let (names, index, text, machine_type) = {
         let w = ws.read();
         let names: Vec<String> = w.machines.iter().map(|m| m.name.clone()).collect();
         let index = ui.machine.min(names.len().saturating_sub(1));
-        let text = w
+        let (text, machine_type) = w
             .machines
             .get(index)
-            .map(|m| m.definition.clone())
+            .map(|m| (m.definition.clone(), m.machine_type()))
             .unwrap_or_default();
-        (names, index, text)
+        (names, index, text, machine_type)
     };
+    let express = machine_type == MachineType::Express;
+    // Checked for the chosen type as it is typed: switching to Express shows at once what
+    // Start would refuse.
     let diags = {
-        let key = (text.clone(), names.clone());
-        use_memo(key, |(t, n)| workspace_diagnostics_for(t, n))
+        let key = (text.clone(), machine_type, names.clone());
+        use_memo(key, |(t, ty, n)| workspace_diagnostics_for(t, *ty, n))
     };
 
     let on_add = {
@@ -182,6 +215,24 @@ pub fn MachinesPanel() -> Html {
         Callback::from(move |_| match format_json(&text) {
             Ok(f) => ws.update(|w| w.set_definition(index, f)),
             Err(e) => ui.dispatch(Action::Notify(Level::Error, format!("Cannot format: {e}"))),
+        })
+    };
+    // The select shows the selected machine's type: an option's `selected` attribute no longer
+    // moves a select the user has changed, so the value is set on every change of tab or type.
+    let type_ref = use_node_ref();
+    {
+        let type_ref = type_ref.clone();
+        use_effect_with((index, express), move |(_, express)| {
+            if let Some(select) = type_ref.cast::<HtmlSelectElement>() {
+                select.set_value(if *express { "EXPRESS" } else { "STANDARD" });
+            }
+        });
+    }
+    let on_type = {
+        let ws = ws.clone();
+        Callback::from(move |e: Event| {
+            let express = e.target_unchecked_into::<HtmlSelectElement>().value() == "EXPRESS";
+            ws.update(|w| w.set_express(index, express));
         })
     };
     // A callback that stays the same across renders lets the editor skip re-rendering while a
@@ -285,6 +336,15 @@ pub fn MachinesPanel() -> Html {
                     { names.get(index).map(|n| crate::workspace::machine_arn(n)).unwrap_or_default() }
                 </span>
                 <span class="spacer" />
+                if !names.is_empty() {
+                    <span class="machine-type" title="Standard or Express workflow. AWS fixes the type when a machine is created; Start here replaces a machine whose type changed.">
+                        <label for="machine-type">{ "Type" }</label>
+                        <select id="machine-type" data-testid="machine-type" ref={type_ref} onchange={on_type}>
+                            <option value="STANDARD" selected={!express}>{ "Standard" }</option>
+                            <option value="EXPRESS" selected={express}>{ "Express" }</option>
+                        </select>
+                    </span>
+                }
                 <button data-testid="machine-rename" disabled={names.is_empty()} onclick={on_rename_start}>{ "Rename" }</button>
                 <button data-testid="machine-duplicate" disabled={names.is_empty()} onclick={on_dup}>{ "Duplicate" }</button>
                 <button data-testid="machine-delete" disabled={names.is_empty()} onclick={on_delete}>{ "Delete" }</button>

@@ -27,6 +27,9 @@ const DATE_KEYS: &[&str] = &[
     "RedriveDate",
     "redriveDate",
 ];
+/// How many local events one recorded event is looked for among, ahead of the first unmatched.
+pub const MAX_LOOKAHEAD: usize = 4096;
+
 /// Detail fields holding JSON text: compared as JSON values.
 const JSON_TEXT_FIELDS: &[&str] = &["input", "output", "parameters", "cause"];
 /// The detail fields compared: what a state got and gave, how it failed, what it assigned, and
@@ -84,7 +87,8 @@ pub struct CompareOptions {
 /// Identifiers the local run made up, and the recorded ones they stand for.
 #[derive(Clone, Debug, Default)]
 pub struct Mapping {
-    local_ids: Vec<String>,
+    /// Shared: a mapping is copied for every candidate event tried.
+    local_ids: std::sync::Arc<std::collections::BTreeSet<String>>,
     to_recorded: BTreeMap<String, String>,
     to_local: BTreeMap<String, String>,
 }
@@ -94,7 +98,7 @@ impl Mapping {
     /// Map Runs).
     pub fn new(local_ids: Vec<String>) -> Self {
         Mapping {
-            local_ids,
+            local_ids: std::sync::Arc::new(local_ids.into_iter().collect()),
             ..Mapping::default()
         }
     }
@@ -131,6 +135,7 @@ pub fn compare(
         .iter()
         .map(|e| serde_json::Value::from(e.to_aws_json(true)))
         .collect();
+    let scopes: Vec<Vec<u32>> = local.iter().map(thread_of).collect();
     let mut matched = vec![false; local.len()];
     let view_local = |i: usize| EventView {
         index: i,
@@ -174,16 +179,28 @@ pub fn compare(
             );
         };
         // Local events this recorded event may be: the first unmatched one, or a later one
-        // from another concurrent branch than every unmatched event before it.
-        let candidates = (first..local.len()).filter(|&j| {
-            !matched[j]
-                && (j == first
-                    || (!local[j].scope.is_empty()
-                        && (first..j).all(|k| {
-                            matched[k]
-                                || (!local[k].scope.is_empty() && local[k].scope != local[j].scope)
-                        })))
-        });
+        // from another concurrent branch than every unmatched event before it. The scan stops
+        // once an unmatched top-level event is passed (nothing after it may be taken first), or
+        // after MAX_LOOKAHEAD events: the work per recorded event is bounded.
+        let mut candidates = Vec::new();
+        let looked_far = local.len() - first > MAX_LOOKAHEAD;
+        let mut passed: std::collections::BTreeSet<&[u32]> = std::collections::BTreeSet::new();
+        for j in (first..local.len()).take(MAX_LOOKAHEAD) {
+            if matched[j] {
+                continue;
+            }
+            let scope: &[u32] = &scopes[j];
+            if j == first || (!scope.is_empty() && !passed.contains(&scope)) {
+                candidates.push(j);
+            }
+            if scope.is_empty() && j != first {
+                break;
+            }
+            passed.insert(scope);
+            if j == first && scope.is_empty() {
+                break;
+            }
+        }
         let mut near: Option<(usize, String)> = None;
         let mut found = None;
         for j in candidates {
@@ -207,11 +224,16 @@ pub fn compare(
             (None, Some((j, why))) => return diverge(Some(ri), Some(j), why),
             (None, None) => {
                 let what = format!(
-                    "recorded {}{}, local {}{}",
+                    "recorded {}{}, local {}{}{}",
                     r.event_type,
                     in_state(r.state_name.as_deref()),
                     local[first].event_type,
-                    in_state(local[first].state_name.as_deref())
+                    in_state(local[first].state_name.as_deref()),
+                    if looked_far {
+                        format!(" (the recorded event was looked for among the next {MAX_LOOKAHEAD} local events only)")
+                    } else {
+                        String::new()
+                    }
                 );
                 return diverge(Some(ri), Some(first), what);
             }
@@ -249,6 +271,19 @@ pub fn value_difference(
         mapping,
         opts,
     )
+}
+
+/// Which thread of control an event belongs to: its branch or iteration path. A Map's
+/// `MapIterationStarted` is written by the Map state itself, but it begins the iteration: it
+/// counts as the iteration's, so iterations may start in any order.
+fn thread_of(e: &HistoryEvent) -> Vec<u32> {
+    let mut scope = e.scope.to_vec();
+    if e.event_type == "MapIterationStarted" {
+        if let Some(stepwise_engine::history::Field::Int(i)) = e.details.get("index") {
+            scope.push(u32::try_from(*i).unwrap_or(u32::MAX));
+        }
+    }
+    scope
 }
 
 fn in_state(name: Option<&str>) -> String {
@@ -423,7 +458,7 @@ fn strings_agree(
     {
         return true;
     }
-    let local_id = mapping.local_ids.iter().any(|i| i == local);
+    let local_id = mapping.local_ids.contains(local);
     if local_id {
         return mapping.pair(recorded, local);
     }

@@ -306,3 +306,137 @@ fn fixtures_replay_without_divergence_and_an_edit_diverges_where_expected() {
     assert_eq!(rec.state_name.as_deref(), Some(name.as_str()));
     assert_eq!(rec.id, 6, "{rec:?}");
 }
+
+#[test]
+fn any_prefix_or_corruption_of_the_texts_is_an_error_or_an_import_never_a_panic() {
+    let texts: Vec<String> = ["history.json", "execution.json", "machine.json"]
+        .iter()
+        .map(|f| read("map-catch", f))
+        .collect();
+    let all = texts.concat();
+    let mut refused = 0;
+    for cut in (0..all.len()).step_by(53) {
+        if !all.is_char_boundary(cut) {
+            continue;
+        }
+        if load_texts(&[("t", &all[..cut])]).is_err() {
+            refused += 1;
+        }
+    }
+    assert!(refused > 0);
+    // Bytes replaced by characters that keep the text JSON more often than not.
+    for (i, at) in (0..all.len()).step_by(211).enumerate() {
+        if !all.is_char_boundary(at) || !all.is_char_boundary(at + 1) {
+            continue;
+        }
+        let with = ["0", "9", "\"", "}", "]", ","][i % 6];
+        let changed = format!("{}{with}{}", &all[..at], &all[at + 1..]);
+        if let Ok(imp) = load_texts(&[("t", &changed)]) {
+            for i in 0..imp.executions.len() {
+                let _ = replay(&imp, i, &BTreeMap::new(), &CompareOptions::default());
+            }
+        }
+    }
+}
+
+/// A Map's iterations run concurrently: AWS may record their events interleaved otherwise than
+/// Stepwise runs them. A recording whose iterations interleave differently still agrees; one
+/// whose events inside an iteration are reordered does not.
+#[test]
+fn concurrent_iterations_may_interleave_otherwise_but_each_keeps_its_order() {
+    interleaved_iterations(4);
+    // A hundred iterations, the last started first: about 500 events to look ahead.
+    interleaved_iterations(100);
+}
+
+fn interleaved_iterations(n: u32) {
+    use stepwise_engine::{Engine, EngineConfig};
+    let definition = json!({
+        "StartAt": "Each",
+        "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {
+            "StartAt": "Double", "States": {
+                "Double": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($, $)"}, "Next": "Done"},
+                "Done": {"Type": "Pass", "End": true}}}, "End": true}}
+    })
+    .to_string();
+    let mut engine = Engine::new(EngineConfig::default());
+    let arn = engine.create_state_machine("Fan", &definition).unwrap();
+    let id = engine
+        .start_execution(
+            &arn,
+            Some("r1"),
+            Some(&format!(
+                "{{\"items\": {:?}}}",
+                (1..=n).collect::<Vec<u32>>()
+            )),
+        )
+        .unwrap();
+    engine.run_until_idle(10_000);
+    let history = &engine.execution(id).history;
+    // Iterations' events (MapIterationStarted included), reordered: the last iteration first,
+    // each keeping its own order.
+    let iteration = |i: usize| -> Option<u64> {
+        let e = &history[i];
+        match e.scope.first() {
+            Some(n) => Some(u64::from(*n)),
+            None => Value::from(e.to_aws_json(true))["mapIterationStartedEventDetails"]["index"]
+                .as_u64(),
+        }
+    };
+    let mut region: Vec<usize> = (0..history.len())
+        .filter(|i| iteration(*i).is_some())
+        .collect();
+    let slots = region.clone();
+    region.sort_by_key(|i| std::cmp::Reverse(iteration(*i)));
+    let mut order: Vec<usize> = (0..history.len()).collect();
+    for (slot, from) in slots.iter().zip(&region) {
+        order[*slot] = *from;
+    }
+    let text = |order: &[usize]| {
+        let new_id: BTreeMap<u64, u64> = order
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (history[*i].id, n as u64 + 1))
+            .collect();
+        let events: Vec<Value> = order
+            .iter()
+            .map(|i| {
+                let mut v = Value::from(history[*i].to_aws_json(true));
+                v["id"] = json!(new_id[&history[*i].id]);
+                let prev = history[*i].previous_event_id;
+                let me = new_id[&history[*i].id];
+                // The engine chains MapIterationStarted events to one another; reordered, an
+                // iteration's start follows the Map's start instead.
+                let prev = match new_id.get(&prev) {
+                    None => 0,
+                    Some(p) if *p < me => *p,
+                    Some(_) => 3,
+                };
+                v["previousEventId"] = json!(prev);
+                v
+            })
+            .collect();
+        pretty(&json!({ "events": events }))
+    };
+    let machine = pretty(&json!({"stateMachineArn": arn, "name": "Fan", "definition": definition}));
+    assert_ne!(order, (0..history.len()).collect::<Vec<_>>());
+    let imp = load_texts(&[("h", &text(&order)), ("m", &machine)]).unwrap();
+    let r = replay(&imp, 0, &BTreeMap::new(), &CompareOptions::default()).unwrap();
+    assert_eq!(r.divergence, None);
+    // Inside one iteration, order matters: its two Pass states swapped is a divergence.
+    let first_iteration: Vec<usize> = (0..order.len())
+        .filter(|n| {
+            history[order[*n]].scope.first() == Some(&0)
+                && history[order[*n]].event_type == "PassStateEntered"
+        })
+        .collect();
+    let mut swapped = order.clone();
+    swapped.swap(first_iteration[0], first_iteration[1]);
+    let t = text(&swapped);
+    let imp = load_texts(&[("h", &t), ("m", &machine)]).unwrap();
+    let r = replay(&imp, 0, &BTreeMap::new(), &CompareOptions::default()).unwrap();
+    let d = r.divergence.expect("a divergence");
+    let (rec, local) = (d.recorded.unwrap(), d.local.unwrap());
+    assert_eq!(rec.state_name.as_deref(), Some("Done"));
+    assert_eq!(local.state_name.as_deref(), Some("Double"));
+}

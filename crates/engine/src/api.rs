@@ -47,6 +47,9 @@ pub mod names {
     pub const INVALID_ARN: &str = "InvalidArn";
     pub const INVALID_EXECUTION_INPUT: &str = "InvalidExecutionInput";
     pub const VALIDATION: &str = "ValidationException";
+    pub const RESOURCE_NOT_FOUND: &str = "ResourceNotFound";
+    pub const CONFLICT: &str = "ConflictException";
+    pub const SERVICE_QUOTA_EXCEEDED: &str = "ServiceQuotaExceededException";
 }
 
 /// AWS's maximum lengths for a task failure's `error` and `cause`.

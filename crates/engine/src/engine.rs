@@ -182,6 +182,8 @@ pub struct Engine {
     pub(crate) spent_tokens: BTreeMap<String, ()>,
     /// Execution ARN → id, so that starting the n-th child does not scan the n-1 before it.
     pub(crate) by_arn: BTreeMap<String, ExecutionId>,
+    /// Published versions and aliases (`versions.rs`).
+    pub(crate) registry: crate::versions::Registry,
 }
 
 impl Engine {
@@ -203,6 +205,7 @@ impl Engine {
             emitted: Vec::new(),
             spent_tokens: BTreeMap::new(),
             by_arn: BTreeMap::new(),
+            registry: crate::versions::Registry::default(),
         }
     }
 
@@ -314,16 +317,21 @@ impl Engine {
             .machines
             .get_mut(arn)
             .ok_or_else(|| machine_missing(arn))?;
+        let changed = &*m.definition_text != definition_text;
         m.definition = definition;
         m.definition_text = definition_text.into();
+        let m = m.clone();
+        self.registry
+            .revise(&m, changed, self.now, self.config.seed);
         Ok(())
     }
 
     pub fn delete_state_machine(&mut self, arn: &str) -> Result<(), ApiError> {
         self.machines
             .remove(arn)
-            .map(|_| ())
-            .ok_or_else(|| machine_missing(arn))
+            .ok_or_else(|| machine_missing(arn))?;
+        self.registry.forget(arn);
+        Ok(())
     }
 
     pub fn machine(&self, arn: &str) -> Option<&Machine> {
@@ -335,8 +343,12 @@ impl Engine {
     }
 
     pub fn describe_state_machine(&self, arn: &str) -> Result<Value, ApiError> {
-        let m = self.machines.get(arn).ok_or_else(|| machine_missing(arn))?;
-        Ok(json!({
+        let Some(m) = self.machines.get(arn) else {
+            return self
+                .describe_version(arn)
+                .ok_or_else(|| machine_missing(arn));
+        };
+        let mut described = json!({
             "stateMachineArn": m.arn,
             "name": m.name,
             "status": "ACTIVE",
@@ -344,7 +356,11 @@ impl Engine {
             "roleArn": self.config.role_arn,
             "type": type_name(m.machine_type),
             "creationDate": iso8601(m.creation_millis),
-        }))
+        });
+        if let Some(r) = self.state_machine_revision(arn) {
+            described["revisionId"] = json!(r);
+        }
+        Ok(described)
     }
 
     pub fn list_state_machines(&self) -> Value {
@@ -414,11 +430,7 @@ impl Engine {
         input: Value,
         parent: Option<ParentLink>,
     ) -> Result<ExecutionId, ApiError> {
-        let machine = self
-            .machines
-            .get(machine_arn)
-            .ok_or_else(|| machine_missing(machine_arn))?
-            .clone();
+        let (machine, origin) = self.resolve_start(machine_arn)?;
         // Serialized once: for the size limit and for the ExecutionStarted event.
         let input_text = payload_text(&input);
         if input_text.len() > self.config.limits.max_payload_bytes {
@@ -536,6 +548,7 @@ impl Engine {
             cause: None,
             history: Vec::new(),
             parent,
+            origin,
             depth,
             frames: vec![root],
             free_frames: Vec::new(),
@@ -545,15 +558,19 @@ impl Engine {
             backstop_due: None,
         });
         let exec = id.0 as usize;
-        self.emit_raw(
-            exec,
-            None,
-            "ExecutionStarted",
-            Details::new("executionStartedEventDetails")
-                .payload("input", input_text)
-                .text("roleArn", self.config.role_arn.as_str()),
-            None,
-        );
+        let origin = &self.executions[exec].origin;
+        let started = Details::new("executionStartedEventDetails")
+            .payload("input", input_text)
+            .text("roleArn", self.config.role_arn.as_str())
+            .maybe(
+                "stateMachineAliasArn",
+                origin.alias_arn.as_deref().map(Field::text),
+            )
+            .maybe(
+                "stateMachineVersionArn",
+                origin.version_arn.as_deref().map(Field::text),
+            );
+        self.emit_raw(exec, None, "ExecutionStarted", started, None);
         self.executions[exec].frames[0].last_event = 0;
         let (max_millis, max_deadline) = if express {
             (EXPRESS_MAX_EXECUTION_MILLIS, Deadline::ExpressMaxDuration)
@@ -638,6 +655,7 @@ impl Engine {
         if let Some(c) = &e.cause {
             o.insert("cause".into(), json!(c));
         }
+        e.origin.add_to(&mut o);
         o.insert("redriveCount".into(), json!(0));
         if let Some(p) = &e.parent {
             o.insert(
@@ -657,7 +675,12 @@ impl Engine {
         status: Option<&str>,
     ) -> Result<Value, ApiError> {
         if let Some(m) = machine_arn {
-            if !self.machines.contains_key(m) && !self.executions.iter().any(|e| e.machine_arn == m)
+            if !self.machines.contains_key(m)
+                && !self.is_known_qualified(m)
+                && !self
+                    .executions
+                    .iter()
+                    .any(|e| e.machine_arn == m || e.origin.matches(m))
             {
                 return Err(machine_missing(m));
             }
@@ -672,7 +695,7 @@ impl Engine {
             .executions
             .iter()
             .rev()
-            .filter(|e| machine_arn.is_none_or(|m| e.machine_arn == m))
+            .filter(|e| machine_arn.is_none_or(|m| e.machine_arn == m || e.origin.matches(m)))
             .filter(|e| status.is_none_or(|s| e.status == s))
             .map(|e| {
                 let mut v = json!({
@@ -681,6 +704,9 @@ impl Engine {
                 });
                 if let Some(s) = e.stop_millis {
                     v["stopDate"] = json!(iso8601(s));
+                }
+                if let Value::Object(o) = &mut v {
+                    e.origin.add_to(o);
                 }
                 v
             })

@@ -78,6 +78,8 @@ pub struct Execution {
     pub cause: Option<String>,
     pub history: Vec<HistoryEvent>,
     pub parent: Option<ParentLink>,
+    /// The version and alias it was started through, and the revision it runs.
+    pub origin: crate::versions::Origin,
     pub depth: u32,
     pub(crate) frames: Vec<Frame>,
     /// Dead Map/Parallel frames ready for reuse, so long Maps do not grow `frames` forever.

@@ -33,6 +33,7 @@ pub mod resources;
 mod run;
 mod start_response;
 mod variables;
+pub mod versions;
 
 pub use api::ApiError;
 pub use config::{EngineConfig, Limits};

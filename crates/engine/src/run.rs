@@ -1686,7 +1686,13 @@ impl Engine {
             );
         }
         o.insert("StartDate".into(), json!(e.start_millis));
+        if let Some(a) = &e.origin.alias_arn {
+            o.insert("StateMachineAliasArn".into(), json!(a));
+        }
         o.insert("StateMachineArn".into(), json!(e.machine_arn));
+        if let Some(v) = &e.origin.version_arn {
+            o.insert("StateMachineVersionArn".into(), json!(v));
+        }
         o.insert("Status".into(), json!(e.status.as_str()));
         if let Some(s) = e.stop_millis {
             o.insert("StopDate".into(), json!(s));

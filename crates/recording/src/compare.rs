@@ -140,7 +140,7 @@ pub fn compare(
     let view_local = |i: usize| EventView {
         index: i,
         id: local[i].id,
-        event_type: local[i].event_type.to_owned(),
+        event_type: type_name(&local[i]),
         state_name: local[i].state_name.as_deref().map(str::to_owned),
         event: local_json[i].clone(),
     };
@@ -204,7 +204,7 @@ pub fn compare(
         let mut near: Option<(usize, String)> = None;
         let mut found = None;
         for j in candidates {
-            if r.event_type != local[j].event_type || !same_state(r, &local[j]) {
+            if r.event_type != type_name(&local[j]) || !same_state(r, &local[j]) {
                 continue;
             }
             let mut trial = mapping.clone();
@@ -273,12 +273,17 @@ pub fn value_difference(
     )
 }
 
+/// A local event's type as AWS names it (through `Display`, whatever type the engine keeps it as).
+fn type_name(e: &HistoryEvent) -> String {
+    e.event_type.to_string()
+}
+
 /// Which thread of control an event belongs to: its branch or iteration path. A Map's
 /// `MapIterationStarted` is written by the Map state itself, but it begins the iteration: it
 /// counts as the iteration's, so iterations may start in any order.
 fn thread_of(e: &HistoryEvent) -> Vec<u32> {
     let mut scope = e.scope.to_vec();
-    if e.event_type == "MapIterationStarted" {
+    if type_name(e) == "MapIterationStarted" {
         if let Some(stepwise_engine::history::Field::Int(i)) = e.details.get("index") {
             scope.push(u32::try_from(*i).unwrap_or(u32::MAX));
         }

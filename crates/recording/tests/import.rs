@@ -427,7 +427,7 @@ fn interleaved_iterations(n: u32) {
     let first_iteration: Vec<usize> = (0..order.len())
         .filter(|n| {
             history[order[*n]].scope.first() == Some(&0)
-                && history[order[*n]].event_type == "PassStateEntered"
+                && history[order[*n]].to_aws_json(true)["type"] == "PassStateEntered"
         })
         .collect();
     let mut swapped = order.clone();

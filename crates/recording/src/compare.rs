@@ -159,8 +159,13 @@ pub fn compare(
             what,
         })
     };
+    // Every local event before this one is matched (a cursor, so the scan stays linear).
+    let mut cursor = 0;
     for (ri, r) in recorded.iter().enumerate() {
-        let first = matched.iter().position(|m| !m);
+        while cursor < matched.len() && matched[cursor] {
+            cursor += 1;
+        }
+        let first = (cursor < matched.len()).then_some(cursor);
         if !r.is_known() {
             return diverge(
                 Some(ri),

@@ -424,18 +424,12 @@ fn check_next(so_far: &[RecordedEvent], e: &RecordedEvent) -> Option<String> {
             e.previous_event_id
         ));
     }
-    if let Some(end) = so_far
-        .iter()
-        .rev()
-        .take_while(|p| p.event_type != "ExecutionRedriven")
-        .find(|p| is_terminal(&p.event_type))
-    {
-        if e.event_type != "ExecutionRedriven" {
-            return Some(format!(
-                "it follows the end of the execution (event id {}, {}): events of another execution are mixed in",
-                end.id, end.event_type
-            ));
-        }
+    // Only a redrive may follow an execution's end, so an end is always the last event so far.
+    if is_terminal(&last.event_type) && e.event_type != "ExecutionRedriven" {
+        return Some(format!(
+            "it follows the end of the execution (event id {}, {}): events of another execution are mixed in",
+            last.id, last.event_type
+        ));
     }
     None
 }

@@ -29,6 +29,8 @@ const CHANGING = new Set([
   'createStateMachine', 'updateStateMachine', 'deleteStateMachine', 'setMockConfig',
   'startExecution', 'stopExecution', 'sendTaskSuccess', 'sendTaskFailure', 'sendTaskHeartbeat',
   'step', 'runUntilIdle', 'advanceClock', 'advanceToNextTimer',
+  'publishStateMachineVersion', 'deleteStateMachineVersion', 'createStateMachineAlias',
+  'updateStateMachineAlias', 'deleteStateMachineAlias',
 ]);
 
 /** Characters of recorded arguments an engine may hold before it gives up being rebuildable;

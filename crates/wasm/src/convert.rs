@@ -149,6 +149,10 @@ pub fn whole_millis(ms: f64) -> Option<i64> {
 pub struct CreateStateMachine {
     pub name: String,
     pub definition: JsonText,
+    /// AWS's `publish`: also publish version 1.
+    #[serde(default)]
+    pub publish: bool,
+    pub version_description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +160,10 @@ pub struct CreateStateMachine {
 pub struct UpdateStateMachine {
     pub state_machine_arn: String,
     pub definition: JsonText,
+    /// AWS's `publish`: also publish a version of the new revision.
+    #[serde(default)]
+    pub publish: bool,
+    pub version_description: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -12,6 +12,7 @@ mod convert;
 mod from_js;
 mod panics;
 mod recorded;
+mod versions;
 
 use convert::{request, to_js, JsonText};
 use stepwise_engine::api::names;
@@ -64,11 +65,20 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "CreateStateMachineInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::CreateStateMachine = request(input, "createStateMachine")?;
-        let arn = api(self
-            .engine
-            .create_state_machine(&req.name, &req.definition.into_text()))?;
+        let (arn, version) = api(self.engine.create_state_machine_publishing(
+            &req.name,
+            &req.definition.into_text(),
+            stepwise_engine::MachineType::Standard,
+            req.publish,
+            req.version_description.as_deref(),
+        ))?;
         let created = api(self.engine.describe_state_machine(&arn))?;
-        to_js(&serde_json::json!({"stateMachineArn": arn, "creationDate": created["creationDate"]}))
+        let mut out =
+            serde_json::json!({"stateMachineArn": arn, "creationDate": created["creationDate"]});
+        if let Some(v) = version {
+            out["stateMachineVersionArn"] = serde_json::json!(v);
+        }
+        to_js(&out)
     }
 
     #[wasm_bindgen(js_name = updateStateMachine, unchecked_return_type = "UpdateStateMachineOutput")]
@@ -77,10 +87,13 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "UpdateStateMachineInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::UpdateStateMachine = request(input, "updateStateMachine")?;
-        api(self
-            .engine
-            .update_state_machine(&req.state_machine_arn, &req.definition.into_text()))?;
-        to_js(&serde_json::json!({"updateDate": iso8601(self.engine.now_millis())}))
+        let updated = api(self.engine.update_state_machine_publishing(
+            &req.state_machine_arn,
+            &req.definition.into_text(),
+            req.publish,
+            req.version_description.as_deref(),
+        ))?;
+        to_js(&versions::update_answer(self.engine.now_millis(), &updated))
     }
 
     #[wasm_bindgen(js_name = deleteStateMachine, unchecked_return_type = "{}")]

@@ -26,14 +26,28 @@ export interface StepwiseOptions {
   };
 }
 
-export interface CreateStateMachineInput { name: string; definition: JsonInput; [awsField: string]: unknown }
-export interface CreateStateMachineOutput { stateMachineArn: string; creationDate: string }
-export interface UpdateStateMachineInput { stateMachineArn: string; definition: JsonInput; [awsField: string]: unknown }
-export interface UpdateStateMachineOutput { updateDate: string }
+export interface CreateStateMachineInput {
+  name: string; definition: JsonInput;
+  /** Also publish version 1; `versionDescription` only with `publish: true`. */
+  publish?: boolean; versionDescription?: string;
+  [awsField: string]: unknown;
+}
+export interface CreateStateMachineOutput { stateMachineArn: string; creationDate: string; stateMachineVersionArn?: string }
+export interface UpdateStateMachineInput {
+  stateMachineArn: string; definition: JsonInput;
+  /** Also publish a version of the new revision; `versionDescription` only with `publish: true`. */
+  publish?: boolean; versionDescription?: string;
+  [awsField: string]: unknown;
+}
+export interface UpdateStateMachineOutput { updateDate: string; revisionId?: string; stateMachineVersionArn?: string }
 export interface StateMachineRef { stateMachineArn: string }
 export interface DescribeStateMachineOutput {
   stateMachineArn: string; name: string; status: "ACTIVE"; definition: string; roleArn: string;
   type: "STANDARD"; creationDate: string;
+  /** The current revision (absent before the first update), or a version's revision. */
+  revisionId?: string;
+  /** A version's description (when `stateMachineArn` is a version ARN). */
+  description?: string;
 }
 /** AWS pages the list; Stepwise returns it whole, so the paging fields are accepted and ignored. */
 export interface ListStateMachinesInput { maxResults?: number; nextToken?: string }
@@ -53,13 +67,42 @@ export interface DescribeExecutionOutput {
   input: string; inputDetails: { included: boolean };
   /** JSON text, once the execution succeeded. */
   output?: string; outputDetails?: { included: boolean };
-  error?: string; cause?: string; redriveCount: number;
+  error?: string; cause?: string;
+  /** Set when StartExecution named a version (the version) or an alias (both). */
+  stateMachineVersionArn?: string; stateMachineAliasArn?: string;
+  redriveCount: number;
   /** Stepwise's extras for nested executions. */
   parentExecutionArn?: string; startedByState?: string;
+}
+/** Versions: `arn:…:stateMachine:Name:N`, numbered from 1, never reused. */
+export interface PublishStateMachineVersionInput { stateMachineArn: string; revisionId?: string; description?: string }
+export interface PublishStateMachineVersionOutput { creationDate: string; stateMachineVersionArn: string }
+export interface ListStateMachineVersionsInput { stateMachineArn: string; maxResults?: number; nextToken?: string }
+export interface StateMachineVersionListItem { stateMachineVersionArn: string; creationDate: string }
+export interface ListStateMachineVersionsOutput { stateMachineVersions: StateMachineVersionListItem[] }
+export interface DeleteStateMachineVersionInput { stateMachineVersionArn: string }
+/** Aliases: `arn:…:stateMachine:Name:alias`, routing to one or two versions by weight (adding up to 100). */
+export interface RoutingConfigurationListItem { stateMachineVersionArn: string; weight: number }
+export interface CreateStateMachineAliasInput { name: string; description?: string; routingConfiguration: RoutingConfigurationListItem[] }
+export interface CreateStateMachineAliasOutput { stateMachineAliasArn: string; creationDate: string }
+export interface UpdateStateMachineAliasInput { stateMachineAliasArn: string; description?: string; routingConfiguration?: RoutingConfigurationListItem[] }
+export interface UpdateStateMachineAliasOutput { updateDate: string }
+export interface StateMachineAliasRef { stateMachineAliasArn: string }
+export interface DescribeStateMachineAliasOutput {
+  stateMachineAliasArn: string; name: string; description?: string;
+  routingConfiguration: RoutingConfigurationListItem[]; creationDate: string; updateDate: string;
+}
+/** `stateMachineArn`: a machine (its aliases) or a version (the aliases routing to it). */
+export interface ListStateMachineAliasesInput { stateMachineArn: string; maxResults?: number; nextToken?: string }
+export interface StateMachineAliasListItem { stateMachineAliasArn: string; creationDate: string }
+export interface ListStateMachineAliasesOutput { stateMachineAliases: StateMachineAliasListItem[] }
+export interface DescribeStateMachineForExecutionOutput {
+  stateMachineArn: string; name: string; definition: string; roleArn: string; updateDate: string; revisionId?: string;
 }
 export interface ListExecutionsInput { stateMachineArn?: string; statusFilter?: ExecutionStatus }
 export interface ExecutionListItem {
   executionArn: string; stateMachineArn: string; name: string; status: ExecutionStatus; startDate: string; stopDate?: string;
+  stateMachineVersionArn?: string; stateMachineAliasArn?: string;
 }
 export interface ListExecutionsOutput { executions: ExecutionListItem[] }
 export interface GetExecutionHistoryInput { executionArn: string; reverseOrder?: boolean; includeExecutionData?: boolean }
@@ -110,6 +153,7 @@ export type StepwiseErrorName =
   | "ExecutionAlreadyExists" | "ExecutionLimitExceeded" | "TaskDoesNotExist" | "TaskTimedOut"
   | "InvalidToken" | "InvalidOutput" | "InvalidDefinition" | "InvalidName" | "InvalidArn"
   | "InvalidExecutionInput" | "ValidationException" | "InternalError"
+  | "ResourceNotFound" | "ConflictException" | "ServiceQuotaExceededException"
   | "InvalidRecording" | "NotReplayable";
 /** What every method throws: `name` is AWS's exception name; `InvalidDefinition` carries `diagnostics`.
  *  `InternalError` is a bug in Stepwise: the module resets itself and rebuilds its engines as they were. */

@@ -8,6 +8,7 @@ mod budget;
 mod limits;
 mod recorded;
 mod validation;
+mod versions;
 
 use serde_json::Value;
 use stepwise_wasm::Stepwise;

@@ -13,6 +13,7 @@
 
 pub mod arn;
 pub mod policy;
+mod versions;
 pub mod workspace;
 
 use std::fmt;
@@ -140,6 +141,9 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
 
     let mut planned = Vec::new();
     let mut todo_notes: Vec<String> = Vec::new();
+    // The aliases the workspace's machines call, per machine: each becomes a published version
+    // of that machine and an alias routing to it.
+    let mut aliases_of: Vec<Vec<String>> = vec![Vec::new(); names.len()];
     for (machine, stem) in workspace.machines.iter().zip(&stems) {
         let original = machine.definition_object()?;
         let mut rw = Rewriter {
@@ -152,6 +156,7 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
             foreign: Vec::new(),
             has_dollar_brace: false,
             arn_subs: Vec::new(),
+            qualified: Vec::new(),
         };
         let definition = rw.value(&original);
         let ctx = policy::Context {
@@ -176,6 +181,16 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
         }
         for n in &derived.notes {
             push_unique(&mut todo_notes, n.clone());
+        }
+        for (idx, q) in &rw.qualified {
+            if q.bytes().all(|b| b.is_ascii_digit()) {
+                push_unique(&mut todo_notes, format!(
+                    "{}: calls version {q} of {}; CloudFormation numbers versions as it publishes them, so check that the deployed version {q} is the one meant (or call an alias)",
+                    machine.name, names[*idx]
+                ));
+            } else if !aliases_of[*idx].contains(q) {
+                aliases_of[*idx].push(q.clone());
+            }
         }
         planned.push(Planned {
             name: machine.name.clone(),
@@ -286,6 +301,9 @@ pub fn export(workspace: &Workspace, options: &Options) -> Result<Template, Expo
                     json!({"Type": "AWS::Serverless::StateMachine", "Properties": props}),
                 );
             }
+        }
+        if !aliases_of[i].is_empty() {
+            versions::emit(&machine_id, &p.stem, &aliases_of[i], &mut resources);
         }
         outputs.insert(
             format!("{}Arn", p.stem),
@@ -433,6 +451,8 @@ struct Rewriter<'a> {
     has_dollar_brace: bool,
     /// Whole-value ARNs moved into their own substitution: (key, value for the substitution).
     arn_subs: Vec<(String, String, Value)>,
+    /// Versions and aliases of workspace machines this one calls: (machine index, qualifier).
+    qualified: Vec<(usize, String)>,
 }
 
 impl Rewriter<'_> {
@@ -565,6 +585,12 @@ impl Rewriter<'_> {
                 if let Some(idx) = self.names.iter().position(|n| n == name) {
                     if !self.refs.contains(&idx) {
                         self.refs.push(idx);
+                    }
+                    if let Some(q) = rest.strip_prefix(':') {
+                        let call = (idx, q.to_string());
+                        if !self.qualified.contains(&call) {
+                            self.qualified.push(call);
+                        }
                     }
                     return format!("${{{}Arn}}{rest}", self.stems[idx]);
                 }

@@ -54,6 +54,9 @@ impl Context<'_> {
 pub struct Statement {
     pub actions: Vec<String>,
     pub resources: Vec<Value>,
+    /// Versions and aliases (`states:StateMachineQualifier`) the statement is limited to; empty
+    /// for a statement without that condition.
+    pub qualifiers: Vec<String>,
 }
 
 /// What a definition needs: the statements it can justify, the ones to review, and notes.
@@ -75,6 +78,29 @@ impl Derived {
             list.push(Statement {
                 actions,
                 resources: vec![resource],
+                qualifiers: Vec::new(),
+            });
+        }
+    }
+
+    /// Allows `actions` on one machine only for the given version or alias. AWS authorizes
+    /// version and alias calls against the unqualified machine ARN and scopes them with the
+    /// `states:StateMachineQualifier` condition key ("Authorization for versions and aliases"),
+    /// so each qualified machine gets a statement of its own listing its qualifiers.
+    fn allow_qualified(&mut self, actions: &[&str], machine: Value, qualifier: &str) {
+        let actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
+        let same = |s: &&mut Statement| {
+            s.actions == actions && !s.qualifiers.is_empty() && s.resources == [machine.clone()]
+        };
+        if let Some(st) = self.statements.iter_mut().find(same) {
+            if !st.qualifiers.iter().any(|q| q == qualifier) {
+                st.qualifiers.push(qualifier.to_owned());
+            }
+        } else {
+            self.statements.push(Statement {
+                actions,
+                resources: vec![machine],
+                qualifiers: vec![qualifier.to_owned()],
             });
         }
     }
@@ -99,7 +125,12 @@ impl Derived {
     pub fn policy_statements(&self) -> Vec<Value> {
         let mut out = Vec::new();
         for st in &self.statements {
-            out.push(json!({"Effect": "Allow", "Action": st.actions, "Resource": st.resources}));
+            let mut s = json!({"Effect": "Allow", "Action": st.actions, "Resource": st.resources});
+            if !st.qualifiers.is_empty() {
+                s["Condition"] =
+                    json!({"StringEquals": {"states:StateMachineQualifier": st.qualifiers}});
+            }
+            out.push(s);
         }
         for (i, st) in self.todo.iter().enumerate() {
             let sid = if i == 0 {
@@ -660,15 +691,23 @@ fn start_execution(
         // Kept exactly as written in the definition (the exporter leaves foreign ARNs alone).
         (Part::Literal(arn.region), Part::Literal(arn.account))
     };
-    out.allow(
-        &["states:StartExecution"],
-        policy_arn(
-            "states",
-            region,
-            account,
-            &format!("stateMachine:{name}{qualifier}"),
+    match qualifier.strip_prefix(':') {
+        // A version or an alias: the machine's ARN, limited to that qualifier.
+        Some(q) => out.allow_qualified(
+            &["states:StartExecution"],
+            policy_arn("states", region, account, &format!("stateMachine:{name}")),
+            q,
         ),
-    );
+        None => out.allow(
+            &["states:StartExecution"],
+            policy_arn(
+                "states",
+                region,
+                account,
+                &format!("stateMachine:{name}{qualifier}"),
+            ),
+        ),
+    }
     if sync {
         out.allow(
             &["states:DescribeExecution", "states:StopExecution"],
@@ -759,6 +798,7 @@ mod tests {
         Statement {
             actions: actions.iter().map(|s| s.to_string()).collect(),
             resources,
+            qualifiers: Vec::new(),
         }
     }
 
@@ -806,15 +846,57 @@ mod tests {
             json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
             "Arguments": {"StateMachineArn": "arn:aws:states:eu-west-1:999999999999:stateMachine:Other:prod"}, "End": true}),
         );
-        assert_eq!(
-            d.statements,
-            vec![st(
-                &["states:StartExecution"],
-                vec![json!(
-                    "arn:aws:states:eu-west-1:999999999999:stateMachine:Other:prod"
-                )]
-            )]
+        let mut want = st(
+            &["states:StartExecution"],
+            vec![json!(
+                "arn:aws:states:eu-west-1:999999999999:stateMachine:Other"
+            )],
         );
+        want.qualifiers = vec!["prod".into()];
+        assert_eq!(d.statements, vec![want]);
+    }
+
+    #[test]
+    fn versions_and_aliases_are_scoped_by_qualifier() {
+        let child = "arn:aws:states:us-east-1:123456789012:stateMachine:HelloWorld";
+        let call = |arn: String| {
+            json!({"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                   "Parameters": {"StateMachineArn": arn}, "Next": "N"})
+        };
+        let ctx = Context {
+            workspace: &["HelloWorld".to_string()],
+            machine: "Parent",
+            source_region: "us-east-1",
+            source_account: "123456789012",
+            rewrite_placeholders: true,
+        };
+        let def = json!({"StartAt": "A", "States": {
+            "A": call(format!("{child}:live")),
+            "B": call(format!("{child}:3")),
+            "C": call(format!("{child}:live")),
+            "N": {"Type": "Succeed"}}});
+        let mut def = def;
+        def["States"]["A"]["Next"] = json!("B");
+        def["States"]["B"]["Next"] = json!("C");
+        let d = derive(&def, &ctx);
+        let mut start = st(&["states:StartExecution"], vec![sub(HELLO)]);
+        start.qualifiers = vec!["live".into(), "3".into()];
+        assert!(d.statements.contains(&start), "{:?}", d.statements);
+        let describe = st(
+            &["states:DescribeExecution", "states:StopExecution"],
+            vec![sub(HELLO_EXEC)],
+        );
+        assert!(d.statements.contains(&describe));
+        let json = d.policy_statements();
+        let started = json
+            .iter()
+            .find(|s| s["Action"] == json!(["states:StartExecution"]))
+            .unwrap();
+        assert_eq!(
+            started["Condition"],
+            json!({"StringEquals": {"states:StateMachineQualifier": ["live", "3"]}})
+        );
+        assert_eq!(started["Resource"], json!([sub(HELLO)]));
     }
 
     #[test]

@@ -2,29 +2,24 @@
 //! the evaluation budget: each execution fails cleanly, with AWS's error for its kind and a
 //! cause that names the limit it hit.
 
+mod common;
+
 use serde_json::{json, Value};
-use std::process::Command;
 
 /// Runs `definition` with `flags` and returns the CLI's JSON summary of the execution.
 fn run(name: &str, definition: Value, input: Value, flags: &[&str]) -> Value {
-    let dir = std::env::temp_dir().join(format!("stepwise-budget-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.json"));
-    std::fs::write(&path, definition.to_string()).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .arg("run")
-        .arg(&path)
-        .arg("--input")
-        .arg(input.to_string())
-        .args(flags)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&output.stderr)
+    let path = common::write(
+        "evaluation_budget",
+        &format!("{name}.json"),
+        &definition.to_string(),
     );
-    serde_json::from_slice(&output.stdout).unwrap()
+    let input = input.to_string();
+    let mut args = vec!["run", path.to_str().unwrap(), "--input", &input];
+    args.extend(flags);
+    let out = common::stepwise(&args);
+    assert!(out.ok, "{name}: {}", out.stderr);
+    assert!(out.json.is_object(), "{name}: {}", out.stdout);
+    out.json
 }
 
 fn jsonata_pass(expression: &str) -> Value {

@@ -2,36 +2,15 @@
 //! variables, the virtual clock (retry back-off, waits, timeouts, the one-year maximum run time),
 //! mock configs that describe huge invocation ranges, and wildcard grants in exported IAM policies.
 
+mod common;
+
+use common::{stepwise, Outcome};
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::process::Command;
 
 /// Writes `value` as JSON to a file of its own for this test.
 fn file(name: &str, value: &Value) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("limits");
-    std::fs::create_dir_all(&dir).expect("test directory");
-    let path = dir.join(format!("{name}.json"));
-    std::fs::write(&path, value.to_string()).expect("write test file");
-    path
-}
-
-struct Outcome {
-    json: Value,
-    stderr: String,
-    ok: bool,
-}
-
-fn stepwise(args: &[&str]) -> Outcome {
-    let out = Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(args)
-        .output()
-        .expect("run stepwise");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    Outcome {
-        json: serde_json::from_str(&stdout).unwrap_or(Value::Null),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        ok: out.status.success(),
-    }
+    common::write("limits", &format!("{name}.json"), &value.to_string())
 }
 
 /// `stepwise run NAME.json --history [--mocks MOCKS.json] [--input INPUT]`, the definition
@@ -415,19 +394,10 @@ fn export(name: &str, states: Value) -> (Value, String) {
         name,
         &json!({"version": 1, "machines": [{"name": "Wild", "definition": def.to_string()}]}),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(["export", "--json", ws.to_str().unwrap()])
-        .output()
-        .expect("run stepwise");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        serde_json::from_slice(&out.stdout).expect("template JSON"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let out = stepwise(&["export", "--json", ws.to_str().unwrap()]);
+    assert!(out.ok, "{}", out.stderr);
+    assert!(out.json.is_object(), "template JSON: {}", out.stdout);
+    (out.json, out.stderr)
 }
 
 fn statements(template: &Value) -> Vec<Value> {

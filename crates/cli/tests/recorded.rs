@@ -2,9 +2,11 @@
 //! conformance corpus written as the AWS CLI prints it, `crates/recording/tests/fixtures`)
 //! imported, replayed, edited, exported as test cases, and those run with a JUnit report.
 
+mod common;
+
+use common::{stepwise, Outcome};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn fixtures(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -22,33 +24,7 @@ fn fixture_files(dir: &str) -> Vec<String> {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("recorded");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-struct Outcome {
-    stdout: String,
-    stderr: String,
-    code: Option<i32>,
-}
-
-impl Outcome {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or(Value::Null)
-    }
-}
-
-fn stepwise(args: &[&str]) -> Outcome {
-    let out = Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(args)
-        .output()
-        .expect("run stepwise");
-    Outcome {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code(),
-    }
+    common::scratch("recorded").join(name)
 }
 
 fn import(dir: &str, extra: &[&str]) -> Outcome {
@@ -62,8 +38,8 @@ fn import(dir: &str, extra: &[&str]) -> Outcome {
 #[test]
 fn a_parent_and_its_sync_child_import_linked_and_replay_without_divergence() {
     let out = import("sync-child", &["--replay"]);
-    assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let v = out.json();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json;
     let execs = v["executions"].as_array().unwrap();
     assert_eq!(execs.len(), 2);
     let child = execs.iter().find(|e| e["stateMachine"] == "child").unwrap();
@@ -89,14 +65,14 @@ fn an_edited_child_diverges_and_the_replay_says_where() {
     std::fs::write(&edited, def.to_string()).unwrap();
     let arg = format!("child={}", edited.display());
     let out = import("sync-child", &["--replay", "--definition", &arg]);
-    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
         out.stderr
             .contains("diverges at recorded event 3 (PassStateExited)"),
         "{}",
         out.stderr
     );
-    let d = &out.json()["replay"][0]["divergence"];
+    let d = &out.json["replay"][0]["divergence"];
     assert_eq!(d["recorded"]["type"], "PassStateExited");
     assert_eq!(d["local"]["type"], "PassStateExited");
     assert_eq!(d["recorded"]["stateName"], "State_1");
@@ -205,7 +181,7 @@ fn exported_test_cases_run_with_a_junit_report_and_fail_when_the_machine_changes
     ] {
         let case = scratch(&format!("{dir}.case.json"));
         let out = import(dir, &["--export-test", case.to_str().unwrap()]);
-        assert_eq!(out.code, Some(0), "{dir}: {}", out.stderr);
+        assert_eq!(out.code, 0, "{dir}: {}", out.stderr);
         let c: Value = serde_json::from_str(&std::fs::read_to_string(&case).unwrap()).unwrap();
         // The mock config is Step Functions Local's.
         assert!(c["mockConfig"]["StateMachines"]["main"]["TestCases"]["Recorded"].is_object());
@@ -217,7 +193,7 @@ fn exported_test_cases_run_with_a_junit_report_and_fail_when_the_machine_changes
     args.extend(cases.iter().map(String::as_str));
     args.extend(["--junit", junit.to_str().unwrap()]);
     let out = stepwise(&args);
-    assert_eq!(out.code, Some(0), "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("5 passed, 0 failed"), "{}", out.stderr);
     let els = xml_elements(&std::fs::read_to_string(&junit).unwrap());
     assert_eq!(els[0].0, "testsuites");
@@ -247,7 +223,7 @@ fn exported_test_cases_run_with_a_junit_report_and_fail_when_the_machine_changes
         "--junit",
         junit.to_str().unwrap(),
     ]);
-    assert_eq!(out.code, Some(1));
+    assert_eq!(out.code, 1);
     assert!(out.stderr.contains("1 passed, 2 failed"), "{}", out.stderr);
     let lines: Vec<Value> = out
         .stdout
@@ -277,11 +253,11 @@ fn bad_input_is_a_located_error() {
     let cut = scratch("cut.json");
     std::fs::write(&cut, &h[..h.len() / 3]).unwrap();
     let out = stepwise(&["import", cut.to_str().unwrap()]);
-    assert_eq!(out.code, Some(2));
+    assert_eq!(out.code, 2);
     let first = out.stderr.lines().next().unwrap();
     assert!(first.starts_with(&format!("{}:", cut.display())), "{first}");
     assert!(first.contains("cut short"), "{first}");
     let out = stepwise(&["import"]);
-    assert_eq!(out.code, Some(2));
+    assert_eq!(out.code, 2);
     assert!(out.stderr.contains("get-execution-history"));
 }

@@ -1,37 +1,15 @@
 //! `stepwise validate` and `stepwise run` on the files users keep definitions in: `.asl.json`,
 //! `.asl.yaml`, SAM and CloudFormation templates (fixtures in the style of `sam init` projects).
 
+mod common;
+
+use common::stepwise;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::Command;
-
-struct Out {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
-fn stepwise(args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        json: serde_json::from_str(&stdout).unwrap_or(Value::Null),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// A scratch folder of this test's own under the target directory.
 fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("templates")
-        .join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch(&format!("templates/{name}"))
 }
 
 fn machine<'a>(report: &'a Value, name: &str) -> &'a Value {

@@ -2,35 +2,15 @@
 //! (issue 17's findings) and on the ones where the two used to disagree (issue 16): validate
 //! says OK exactly when run can create the machine, and a refusal carries AWS's message.
 
+mod common;
+
+use common::stepwise;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use std::process::Command;
 
 fn file(name: &str, value: &Value) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("validation");
-    std::fs::create_dir_all(&dir).expect("test directory");
-    let path = dir.join(format!("{name}.json"));
-    std::fs::write(&path, serde_json::to_string_pretty(value).expect("JSON"))
-        .expect("write test file");
-    path
-}
-
-struct Outcome {
-    json: Value,
-    stderr: String,
-    ok: bool,
-}
-
-fn stepwise(args: &[&str]) -> Outcome {
-    let out = Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(args)
-        .output()
-        .expect("run stepwise");
-    Outcome {
-        json: serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap_or(Value::Null),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        ok: out.status.success(),
-    }
+    let text = serde_json::to_string_pretty(value).expect("JSON");
+    common::write("validation", &format!("{name}.json"), &text)
 }
 
 fn machine(states: Value) -> Value {

@@ -1,4 +1,5 @@
-//! Builds the site into `dist/`: the playground (Yew app) at its root, the JS API in `dist/pkg/`.
+//! Builds the site into `dist/`: the playground (Yew app) at its root, the embed's module
+//! (`embed_view*`, loaded by `www/embed.js`) next to it, the JS API in `dist/pkg/`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,6 +10,8 @@ use crate::util::{self, run, step, Result};
 
 const PLAYGROUND: &str = "stepwise-playground";
 const JS_API: &str = "stepwise-wasm";
+/// The embed: the JS API plus the playground's graph view, one module for every embed of a page.
+const EMBED: &str = "stepwise-embed";
 
 /// `build()` once per run of xtask: the `package` and `e2e` layers share one build.
 pub fn build_once() -> Result<PathBuf> {
@@ -24,7 +27,7 @@ pub fn build() -> Result<PathBuf> {
     let dist = util::dist_dir();
 
     step(
-        "cargo build (wasm32, profile web): playground and JS API",
+        "cargo build (wasm32, profile web): playground, embed and JS API",
         || {
             run(setup::cargo().args([
                 "build",
@@ -36,6 +39,8 @@ pub fn build() -> Result<PathBuf> {
                 PLAYGROUND,
                 "-p",
                 JS_API,
+                "-p",
+                EMBED,
             ]))
         },
     )?;
@@ -54,6 +59,13 @@ pub fn build() -> Result<PathBuf> {
             false,
         )?;
         optimize(&dist.join("playground_bg.wasm"))?;
+        bindgen(
+            &out.join(format!("{}.wasm", EMBED.replace('-', "_"))),
+            &dist,
+            "embed_view",
+            false,
+        )?;
+        optimize(&dist.join("embed_view_bg.wasm"))?;
         let pkg = dist.join("pkg");
         js_api(
             &root,
@@ -77,6 +89,7 @@ pub fn build() -> Result<PathBuf> {
 
     for wasm in [
         dist.join("playground_bg.wasm"),
+        dist.join("embed_view_bg.wasm"),
         dist.join("pkg/stepwise_wasm_bg.wasm"),
     ] {
         println!("{}", size_line(&wasm));

@@ -31,6 +31,11 @@ const WASM_TEST_PACKAGES: &[WasmTests] = &[
         dir: "crates/wasm",
         node: true,
     },
+    WasmTests {
+        package: "stepwise-embed",
+        dir: "crates/embed",
+        node: false,
+    },
 ];
 
 #[derive(Debug, PartialEq, Eq)]
@@ -41,7 +46,12 @@ struct WasmTests {
 }
 
 /// Packages that only make sense on wasm32, kept out of the native run.
-const WASM_ONLY_PACKAGES: &[&str] = &["stepwise-playground", "stepwise-wasm", "stepwise-web-tests"];
+const WASM_ONLY_PACKAGES: &[&str] = &[
+    "stepwise-playground",
+    "stepwise-wasm",
+    "stepwise-embed",
+    "stepwise-web-tests",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layer {

@@ -20,6 +20,9 @@ use stepwise_engine::clock::iso8601;
 use stepwise_engine::{ApiError, Engine};
 use wasm_bindgen::prelude::*;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("types.d.ts");
 
@@ -34,7 +37,9 @@ fn start() {
 /// `runUntilIdle()` or a clock method is called.
 #[wasm_bindgen]
 pub struct Stepwise {
-    engine: Engine,
+    // Shared so that a host in the same module (the embed, `crates/embed`) can render the very
+    // engine that `controller.stepwise` hands to its page.
+    engine: Rc<RefCell<Engine>>,
 }
 
 fn api<T>(r: Result<T, stepwise_engine::ApiError>) -> Result<T, JsValue> {
@@ -53,7 +58,7 @@ impl Stepwise {
     ) -> Result<Stepwise, JsValue> {
         let config = convert::config(options.map_or(JsValue::UNDEFINED, JsValue::from))?;
         Ok(Stepwise {
-            engine: Engine::new(config),
+            engine: Rc::new(RefCell::new(Engine::new(config))),
         })
     }
 
@@ -65,14 +70,15 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "CreateStateMachineInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::CreateStateMachine = request(input, "createStateMachine")?;
-        let (arn, version) = api(self.engine.create_state_machine_publishing(
+        let mut engine = self.engine.borrow_mut();
+        let (arn, version) = api(engine.create_state_machine_publishing(
             &req.name,
             &req.definition.into_text(),
             stepwise_engine::MachineType::Standard,
             req.publish,
             req.version_description.as_deref(),
         ))?;
-        let created = api(self.engine.describe_state_machine(&arn))?;
+        let created = api(engine.describe_state_machine(&arn))?;
         let mut out =
             serde_json::json!({"stateMachineArn": arn, "creationDate": created["creationDate"]});
         if let Some(v) = version {
@@ -87,13 +93,14 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "UpdateStateMachineInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::UpdateStateMachine = request(input, "updateStateMachine")?;
-        let updated = api(self.engine.update_state_machine_publishing(
+        let mut engine = self.engine.borrow_mut();
+        let updated = api(engine.update_state_machine_publishing(
             &req.state_machine_arn,
             &req.definition.into_text(),
             req.publish,
             req.version_description.as_deref(),
         ))?;
-        to_js(&versions::update_answer(self.engine.now_millis(), &updated))
+        to_js(&versions::update_answer(engine.now_millis(), &updated))
     }
 
     #[wasm_bindgen(js_name = deleteStateMachine, unchecked_return_type = "{}")]
@@ -102,7 +109,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "StateMachineRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::StateMachineRef = request(input, "deleteStateMachine")?;
-        api(self.engine.delete_state_machine(&req.state_machine_arn))?;
+        let mut engine = self.engine.borrow_mut();
+        api(engine.delete_state_machine(&req.state_machine_arn))?;
         Ok(convert::empty())
     }
 
@@ -112,9 +120,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "StateMachineRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::StateMachineRef = request(input, "describeStateMachine")?;
-        to_js(&api(self
-            .engine
-            .describe_state_machine(&req.state_machine_arn))?)
+        let engine = self.engine.borrow();
+        to_js(&api(engine.describe_state_machine(&req.state_machine_arn))?)
     }
 
     /// All state machines; the request object is accepted for symmetry with the SDK and ignored.
@@ -127,7 +134,8 @@ impl Stepwise {
     ) -> Result<JsValue, JsValue> {
         // The whole list fits in one answer, so the paging fields have nothing to do.
         let _ = input;
-        to_js(&self.engine.list_state_machines())
+        let engine = self.engine.borrow();
+        to_js(&engine.list_state_machines())
     }
 
     /// Loads a Step Functions Local mock config (an object or its JSON text). Tasks it does not
@@ -144,10 +152,11 @@ impl Stepwise {
                 })
             })
             .map_err(|e| convert::api_error(&e))?;
+        let mut engine = self.engine.borrow_mut();
         let value: stepwise_json::Value = serde_json::from_str(&text).map_err(|e| {
             convert::invalid_argument(format!("setMockConfig: the config is not JSON: {e}"))
         })?;
-        api(self.engine.set_mock_config(&value))
+        api(engine.set_mock_config(&value))
     }
 
     // ---- executions -------------------------------------------------------------------------
@@ -158,13 +167,14 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "StartExecutionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::StartExecution = request(input, "startExecution")?;
+        let mut engine = self.engine.borrow_mut();
         let text = req.input.map(JsonText::into_text);
-        let id = api(self.engine.start_execution(
+        let id = api(engine.start_execution(
             &req.state_machine_arn,
             req.name.as_deref(),
             text.as_deref(),
         ))?;
-        let e = self.engine.execution(id);
+        let e = engine.execution(id);
         to_js(&serde_json::json!({"executionArn": e.arn, "startDate": iso8601(e.start_millis)}))
     }
 
@@ -174,17 +184,17 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "StopExecutionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::StopExecution = request(input, "stopExecution")?;
-        api(self.engine.stop_execution(
+        let mut engine = self.engine.borrow_mut();
+        api(engine.stop_execution(
             &req.execution_arn,
             req.error.as_deref(),
             req.cause.as_deref(),
         ))?;
         // Stopping a finished execution is allowed and keeps its own stop date.
-        let stop = self
-            .engine
+        let stop = engine
             .execution_by_arn(&req.execution_arn)
-            .and_then(|id| self.engine.execution(id).stop_millis)
-            .unwrap_or_else(|| self.engine.now_millis());
+            .and_then(|id| engine.execution(id).stop_millis)
+            .unwrap_or_else(|| engine.now_millis());
         to_js(&serde_json::json!({"stopDate": iso8601(stop)}))
     }
 
@@ -194,7 +204,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "ExecutionRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::ExecutionRef = request(input, "describeExecution")?;
-        to_js(&api(self.engine.describe_execution(&req.execution_arn))?)
+        let engine = self.engine.borrow();
+        to_js(&api(engine.describe_execution(&req.execution_arn))?)
     }
 
     /// Executions, newest first, optionally of one state machine and/or with one status.
@@ -209,7 +220,8 @@ impl Stepwise {
             Some(o) => request(o.into(), "listExecutions")?,
             None => convert::ListExecutions::default(),
         };
-        to_js(&api(self.engine.list_executions(
+        let engine = self.engine.borrow();
+        to_js(&api(engine.list_executions(
             req.state_machine_arn.as_deref(),
             req.status_filter.as_deref(),
         ))?)
@@ -221,7 +233,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "GetExecutionHistoryInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::GetExecutionHistory = request(input, "getExecutionHistory")?;
-        let history = self.engine.get_execution_history(
+        let engine = self.engine.borrow();
+        let history = engine.get_execution_history(
             &req.execution_arn,
             req.reverse_order,
             req.include_execution_data.unwrap_or(true),
@@ -233,7 +246,8 @@ impl Stepwise {
     /// fire-and-forget, or linked by `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`).
     #[wasm_bindgen(js_name = executionTree, unchecked_return_type = "ExecutionTreeOutput")]
     pub fn execution_tree(&self) -> Result<JsValue, JsValue> {
-        convert::execution_tree(&self.engine)
+        let engine = self.engine.borrow();
+        convert::execution_tree(&engine)
     }
 
     // ---- task tokens ------------------------------------------------------------------------
@@ -245,9 +259,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "SendTaskSuccessInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::SendTaskSuccess = request(input, "sendTaskSuccess")?;
-        api(self
-            .engine
-            .send_task_success(&req.task_token, &req.output.into_text()))?;
+        let mut engine = self.engine.borrow_mut();
+        api(engine.send_task_success(&req.task_token, &req.output.into_text()))?;
         Ok(convert::empty())
     }
 
@@ -257,11 +270,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "SendTaskFailureInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::SendTaskFailure = request(input, "sendTaskFailure")?;
-        api(self.engine.send_task_failure(
-            &req.task_token,
-            req.error.as_deref(),
-            req.cause.as_deref(),
-        ))?;
+        let mut engine = self.engine.borrow_mut();
+        api(engine.send_task_failure(&req.task_token, req.error.as_deref(), req.cause.as_deref()))?;
         Ok(convert::empty())
     }
 
@@ -271,14 +281,16 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "SendTaskHeartbeatInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::TaskRef = request(input, "sendTaskHeartbeat")?;
-        api(self.engine.send_task_heartbeat(&req.task_token))?;
+        let mut engine = self.engine.borrow_mut();
+        api(engine.send_task_heartbeat(&req.task_token))?;
         Ok(convert::empty())
     }
 
     /// Tasks waiting for the outside world: `.waitForTaskToken` callbacks and tasks without a mock.
     #[wasm_bindgen(js_name = listPendingTasks, unchecked_return_type = "ListPendingTasksOutput")]
     pub fn list_pending_tasks(&self) -> Result<JsValue, JsValue> {
-        to_js(&convert::pending_tasks(&self.engine.pending_tasks()))
+        let engine = self.engine.borrow();
+        to_js(&convert::pending_tasks(&engine.pending_tasks()))
     }
 
     // ---- stepping and time ------------------------------------------------------------------
@@ -287,8 +299,9 @@ impl Stepwise {
     /// `null` when nothing is due.
     #[wasm_bindgen(unchecked_return_type = "StepReport | null")]
     pub fn step(&mut self) -> Result<JsValue, JsValue> {
-        match self.engine.step() {
-            Some(report) => to_js(&convert::step_report(&self.engine, &report)),
+        let mut engine = self.engine.borrow_mut();
+        match engine.step() {
+            Some(report) => to_js(&convert::step_report(&engine, &report)),
             None => Ok(JsValue::NULL),
         }
     }
@@ -297,21 +310,22 @@ impl Stepwise {
     /// it stopped. The clock does not move: see `advanceToNextTimer()`.
     #[wasm_bindgen(js_name = runUntilIdle, unchecked_return_type = "RunUntilIdleOutput")]
     pub fn run_until_idle(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
-        let idle = self
-            .engine
-            .run_until_idle(budget.unwrap_or(convert::DEFAULT_BUDGET) as usize);
+        let mut engine = self.engine.borrow_mut();
+        let idle = engine.run_until_idle(budget.unwrap_or(convert::DEFAULT_BUDGET) as usize);
         to_js(&convert::idle(&idle))
     }
 
     /// Moves the virtual clock forward by `ms` milliseconds (a whole, non-negative number).
     #[wasm_bindgen(js_name = advanceClock)]
     pub fn advance_clock(&mut self, ms: f64) -> Result<(), JsValue> {
+        let mut engine = self.engine.borrow_mut();
         let target = convert::whole_millis(ms)
             .filter(|ms| *ms >= 0)
-            .and_then(|ms| convert::whole_millis((self.engine.now_millis() + ms) as f64));
+            .and_then(|ms| convert::whole_millis((engine.now_millis() + ms) as f64));
         match target {
             Some(t) => {
-                self.engine.advance_clock(t - self.engine.now_millis());
+                let now = engine.now_millis();
+                engine.advance_clock(t - now);
                 Ok(())
             }
             None => Err(convert::invalid_argument(format!(
@@ -324,12 +338,21 @@ impl Stepwise {
     /// Moves the clock to the next pending timer; `false` when no timer is pending.
     #[wasm_bindgen(js_name = advanceToNextTimer)]
     pub fn advance_to_next_timer(&mut self) -> bool {
-        self.engine.advance_to_next_timer()
+        let mut engine = self.engine.borrow_mut();
+        engine.advance_to_next_timer()
     }
 
     /// The virtual time, as ISO-8601 text (`2025-01-01T00:00:00.000Z`).
     pub fn now(&self) -> String {
-        iso8601(self.engine.now_millis())
+        let engine = self.engine.borrow();
+        iso8601(engine.now_millis())
+    }
+}
+
+/// For Rust hosts linked into the same module: the engine this object drives. Not exported to JS.
+impl Stepwise {
+    pub fn shared_engine(&self) -> Rc<RefCell<Engine>> {
+        Rc::clone(&self.engine)
     }
 }
 

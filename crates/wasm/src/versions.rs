@@ -87,7 +87,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "PublishStateMachineVersionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: PublishVersion = request(input, "publishStateMachineVersion")?;
-        let (arn, created) = api(self.engine.publish_state_machine_version(
+        let mut engine = self.engine.borrow_mut();
+        let (arn, created) = api(engine.publish_state_machine_version(
             &req.state_machine_arn,
             req.revision_id.as_deref(),
             req.description.as_deref(),
@@ -102,9 +103,10 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "ListStateMachineVersionsInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::StateMachineRef = request(input, "listStateMachineVersions")?;
-        to_js(&api(self
-            .engine
-            .list_state_machine_versions(&req.state_machine_arn))?)
+        let engine = self.engine.borrow();
+        to_js(&api(
+            engine.list_state_machine_versions(&req.state_machine_arn)
+        )?)
     }
 
     /// Deletes a version; `ConflictException` while an alias routes to it.
@@ -114,9 +116,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "DeleteStateMachineVersionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: VersionRef = request(input, "deleteStateMachineVersion")?;
-        api(self
-            .engine
-            .delete_state_machine_version(&req.state_machine_version_arn))?;
+        let mut engine = self.engine.borrow_mut();
+        api(engine.delete_state_machine_version(&req.state_machine_version_arn))?;
         Ok(convert::empty())
     }
 
@@ -127,7 +128,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "CreateStateMachineAliasInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: CreateAlias = request(input, "createStateMachineAlias")?;
-        to_js(&api(self.engine.create_state_machine_alias(
+        let mut engine = self.engine.borrow_mut();
+        to_js(&api(engine.create_state_machine_alias(
             &req.name,
             req.description.as_deref(),
             &routes(req.routing_configuration),
@@ -140,8 +142,9 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "UpdateStateMachineAliasInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: UpdateAlias = request(input, "updateStateMachineAlias")?;
+        let mut engine = self.engine.borrow_mut();
         let routing = req.routing_configuration.map(routes);
-        to_js(&api(self.engine.update_state_machine_alias(
+        to_js(&api(engine.update_state_machine_alias(
             &req.state_machine_alias_arn,
             req.description.as_deref(),
             routing.as_deref(),
@@ -154,9 +157,10 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "StateMachineAliasRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: AliasRef = request(input, "describeStateMachineAlias")?;
-        to_js(&api(self
-            .engine
-            .describe_state_machine_alias(&req.state_machine_alias_arn))?)
+        let engine = self.engine.borrow();
+        to_js(&api(
+            engine.describe_state_machine_alias(&req.state_machine_alias_arn)
+        )?)
     }
 
     /// The aliases of a machine, or (given a version ARN) those routing to that version; newest
@@ -167,9 +171,10 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "ListStateMachineAliasesInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::StateMachineRef = request(input, "listStateMachineAliases")?;
-        to_js(&api(self
-            .engine
-            .list_state_machine_aliases(&req.state_machine_arn))?)
+        let engine = self.engine.borrow();
+        to_js(&api(
+            engine.list_state_machine_aliases(&req.state_machine_arn)
+        )?)
     }
 
     #[wasm_bindgen(js_name = deleteStateMachineAlias, unchecked_return_type = "{}")]
@@ -178,9 +183,8 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "StateMachineAliasRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: AliasRef = request(input, "deleteStateMachineAlias")?;
-        api(self
-            .engine
-            .delete_state_machine_alias(&req.state_machine_alias_arn))?;
+        let mut engine = self.engine.borrow_mut();
+        api(engine.delete_state_machine_alias(&req.state_machine_alias_arn))?;
         Ok(convert::empty())
     }
 
@@ -191,8 +195,9 @@ impl Stepwise {
         #[wasm_bindgen(unchecked_param_type = "ExecutionRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
         let req: convert::ExecutionRef = request(input, "describeStateMachineForExecution")?;
-        to_js(&api(self
-            .engine
-            .describe_state_machine_for_execution(&req.execution_arn))?)
+        let engine = self.engine.borrow();
+        to_js(&api(
+            engine.describe_state_machine_for_execution(&req.execution_arn)
+        )?)
     }
 }

@@ -127,5 +127,49 @@ export default async function embed(page, baseUrl, { assert, assertEqual, screen
   assertEqual(await statusOf(sync), 'SUCCEEDED', 'the .sync demo after the approval run');
   assertEqual(await outputOf(sync), { greeting: 'Hello, Ada!' }, 'the .sync demo still shows its child');
   await screenshot('both-succeeded');
+
+  // ---- one renderer: the graph is the playground's (GraphSvg), Choice edges labelled ----
+  const labels = await approval.locator('.edge-label text').allTextContents();
+  assert(labels.includes('Default') && labels.includes('$.decision.approved == true'), `edge labels of the approval graph: ${labels.join(', ')}`);
+  assertEqual(await approval.locator('[data-testid="state-Approved"]').getAttribute('data-status'), 'Succeeded', 'the playground status of Approved');
+
+  // ---- options are checked, and a change is announced ----
+  const checks = await page.evaluate(async () => {
+    const { mount } = await import('./embed.js');
+    const machines = [{ name: 'M', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } }];
+    const reason = async (options) => {
+      try {
+        await mount(document.createElement('div'), options);
+        return 'mounted';
+      } catch (e) {
+        return `${e.name}: ${e.message}`;
+      }
+    };
+    const target = document.createElement('div');
+    document.body.append(target);
+    const seen = [];
+    target.addEventListener('stepwise-change', (e) => seen.push(e.detail.status));
+    const demo = await mount(target, { machines, panels: 'graph,output', stepDelay: 0 });
+    demo.run();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const result = {
+      panels: await reason({ machines, panels: 'graph,nope' }),
+      start: await reason({ machines, start: 'Other' }),
+      empty: await reason({ machines: [] }),
+      status: demo.status,
+      seen: seen.includes('SUCCEEDED'),
+      shown: [...demo.element.querySelectorAll('[data-sw-panel]')].map((p) => p.dataset.swPanel),
+    };
+    demo.destroy();
+    result.destroyed = { attached: demo.element.isConnected, stepwise: demo.stepwise };
+    return result;
+  });
+  assertEqual(checks.panels, 'TypeError: mount: unknown panels nope (use graph, history, tokens, output)', 'an unknown panel');
+  assertEqual(checks.start, 'TypeError: mount: options.start names no machine: Other', 'an unknown start');
+  assertEqual(checks.empty, 'TypeError: mount: options.machines must be a non-empty array of {name, definition}', 'no machine');
+  assertEqual(checks.status, 'SUCCEEDED', 'a third embed mounted from script');
+  assert(checks.seen, 'no stepwise-change event said SUCCEEDED');
+  assertEqual(checks.shown, ['graph', 'output'], 'the panels of the third embed');
+  assertEqual(checks.destroyed, { attached: false, stepwise: null }, 'a destroyed embed');
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }

@@ -1,6 +1,7 @@
 //! The graph of the selected machine, coloured by the selected execution's progress.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use stepwise_engine::{Engine, Execution, ExecutionId};
 use yew::prelude::*;
@@ -144,107 +145,13 @@ pub fn GraphView() -> Html {
         ),
     };
 
-    let edges: Html = layout
-        .edges
-        .iter()
-        .map(|e| {
-            let cls = match e.kind {
-                EdgeKind::Catch => "edge catch",
-                EdgeKind::Choice => "edge choice",
-                EdgeKind::Default => "edge default",
-                EdgeKind::Marker => "edge marker",
-                EdgeKind::Next => "edge",
-            };
-            let reached = statuses.contains_key(&e.to) && (statuses.contains_key(&e.from) || e.from == START_ID);
-            let label = e.label.clone().map(|l| {
-                let w = l.chars().count() as f64 * 6.2 + 10.0;
-                html! {
-                    <g class="edge-label">
-                        <rect x={(e.label_x - w / 2.0).to_string()} y={(e.label_y - 9.0).to_string()} width={w.to_string()} height="18" rx="4" />
-                        <text x={e.label_x.to_string()} y={(e.label_y + 4.0).to_string()} text-anchor="middle">{ l }</text>
-                    </g>
-                }
-            });
-            html! {
-                <g>
-                    <path class={classes!(cls, reached.then_some("reached"))} d={e.d.clone()} marker-end="url(#arrow)" />
-                    { for label }
-                </g>
-            }
-        })
-        .collect();
-
-    let nodes: Html = layout
-        .nodes
-        .iter()
-        .map(|n| {
-            let status = statuses.get(&n.id).copied();
-            let selected = ui.state.as_deref() == Some(n.id.as_str());
-            match n.kind.as_str() {
-                "Start" | "End" => {
-                    let done = (n.id == START_ID && !statuses.is_empty())
-                        || (n.id == END_ID && ui.execution.is_some_and(|id| {
-                            find_exec(ws.read().engine(), id).is_some_and(|e| e.status.as_str() == "SUCCEEDED")
-                        }));
-                    html! {
-                        <g class={classes!("marker", done.then_some("reached"))}>
-                            <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="14" />
-                            <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + n.h / 2.0 + 4.0).to_string()} text-anchor="middle">{ n.label.clone() }</text>
-                        </g>
-                    }
-                }
-                "Branch" => html! {
-                    <g class="branch">
-                        <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
-                        <text x={(n.x + 8.0).to_string()} y={(n.y + 13.0).to_string()}>{ n.label.clone() }</text>
-                    </g>
-                },
-                kind => {
-                    let compound = n.h > crate::graph::LEAF_H + 1.0;
-                    let ui = ui.clone();
-                    let id = n.id.clone();
-                    let select = {
-                        let (ui, id) = (ui.clone(), id.clone());
-                        move || ui.dispatch(Action::SelectState(Some(id.clone())))
-                    };
-                    let onkeydown = {
-                        let select = select.clone();
-                        Callback::from(move |e: KeyboardEvent| {
-                            if e.key() == "Enter" || e.key() == " " {
-                                e.prevent_default();
-                                select();
-                            }
-                        })
-                    };
-                    let onclick = Callback::from(move |e: MouseEvent| {
-                        e.stop_propagation();
-                        select();
-                    });
-                    let title = format!("{} ({kind}){}", n.id, status.map(|s| format!(" — {}", s.label())).unwrap_or_default());
-                    html! {
-                        <g class={classes!("state", format!("k-{}", kind.to_lowercase()), compound.then_some("compound"),
-                                status.map(|s| s.class()), selected.then_some("selected"))}
-                            data-testid={format!("state-{}", n.id)}
-                            data-status={status.map(|s| s.label()).unwrap_or("Not reached")}
-                            tabindex="0" role="button" aria-label={title.clone()} aria-pressed={selected.to_string()}
-                            {onclick} {onkeydown}>
-                            <title>{ title }</title>
-                            <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
-                            if compound {
-                                <text class="compound-label" x={(n.x + 10.0).to_string()} y={(n.y + 19.0).to_string()}>
-                                    { format!("{}  ·  {kind}", n.label) }
-                                </text>
-                            } else {
-                                <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + 17.0).to_string()} text-anchor="middle">{ n.label.clone() }</text>
-                                <text class="kind" x={(n.x + n.w / 2.0).to_string()} y={(n.y + 31.0).to_string()} text-anchor="middle">{ kind.to_string() }</text>
-                            }
-                        </g>
-                    }
-                }
-            }
-        })
-        .collect();
-
+    let succeeded = ui.execution.is_some_and(|id| {
+        find_exec(ws.read().engine(), id).is_some_and(|e| e.status.as_str() == "SUCCEEDED")
+    });
+    let on_select = {
+        let ui = ui.clone();
+        Callback::from(move |id: String| ui.dispatch(Action::SelectState(Some(id))))
+    };
     let legend = [
         ("st-progress", "In progress"),
         ("st-waiting", "Waiting for callback"),
@@ -270,21 +177,185 @@ pub fn GraphView() -> Html {
                 <crate::components::states_table::ViewSwitch />
             </div>
             <div class="graph-scroll" onclick={Callback::from(move |_| ui_clear.dispatch(Action::SelectState(None)))}>
-                <svg width={svg_w} height={svg_h} style={svg_style} preserveAspectRatio="xMidYMin meet"
-                    viewBox={format!("0 0 {} {}", layout.width, layout.height)} role="img"
-                    aria-label={format!("Graph of {name}")}>
-                    <defs>
-                        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                            <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-                        </marker>
-                    </defs>
-                    { nodes }
-                    { edges }
-                </svg>
+                <GraphSvg layout={layout.clone()} statuses={Rc::new(statuses)} {succeeded}
+                    selected={ui.state.clone()} on_select={Some(on_select)} marker_id="arrow"
+                    width={svg_w} height={svg_h} style={svg_style} label={format!("Graph of {name}")} />
             </div>
             <div class="legend">
                 { for legend.iter().map(|(c, l)| html! { <span class="legend-item"><i class={classes!("swatch", *c)} />{ *l }</span> }) }
             </div>
         </section>
+    }
+}
+
+/// What the graph shows: a layout, each state's status in the execution on show, and whether
+/// that execution succeeded (the End marker is then reached).
+#[derive(Properties, PartialEq)]
+pub struct GraphSvgProps {
+    pub layout: Rc<Layout>,
+    pub statuses: Rc<BTreeMap<String, StateStatus>>,
+    pub succeeded: bool,
+    #[prop_or_default]
+    pub selected: Option<String>,
+    /// Clicking a state (or Enter on it); `None` leaves states inert, as in an embed.
+    #[prop_or_default]
+    pub on_select: Option<Callback<String>>,
+    /// The arrowhead's element id: unique per document, since several graphs may share one.
+    pub marker_id: AttrValue,
+    pub width: AttrValue,
+    #[prop_or_default]
+    pub height: Option<String>,
+    #[prop_or_default]
+    pub style: AttrValue,
+    pub label: AttrValue,
+    /// Also writes the embed's hooks, `data-sw-state` and `data-sw-state-status` (see `embed_status`).
+    #[prop_or_default]
+    pub embed_attrs: bool,
+}
+
+/// A state's status in the words of the embed's `data-sw-state-status`: `idle`, `active`,
+/// `waiting`, `done`, `caught` or `failed` (an aborted run's states count as failed).
+pub fn embed_status(status: Option<StateStatus>) -> &'static str {
+    match status {
+        None => "idle",
+        Some(StateStatus::InProgress) => "active",
+        Some(StateStatus::Waiting) => "waiting",
+        Some(StateStatus::Succeeded) => "done",
+        Some(StateStatus::Caught) => "caught",
+        Some(StateStatus::Failed | StateStatus::Aborted) => "failed",
+    }
+}
+
+/// The graph itself, shared by the playground's graph panel and the embeds (`crates/embed`):
+/// boxes from `graph::layout_definition`, coloured by `history::state_statuses`.
+#[function_component]
+pub fn GraphSvg(props: &GraphSvgProps) -> Html {
+    let layout = &props.layout;
+    let statuses = &props.statuses;
+    let marker_url = format!("url(#{})", props.marker_id);
+    let edges: Html = layout
+        .edges
+        .iter()
+        .map(|e| {
+            let cls = match e.kind {
+                EdgeKind::Catch => "edge catch",
+                EdgeKind::Choice => "edge choice",
+                EdgeKind::Default => "edge default",
+                EdgeKind::Marker => "edge marker",
+                EdgeKind::Next => "edge",
+            };
+            let reached = statuses.contains_key(&e.to) && (statuses.contains_key(&e.from) || e.from == START_ID);
+            let label = e.label.clone().map(|l| {
+                let w = l.chars().count() as f64 * 6.2 + 10.0;
+                html! {
+                    <g class="edge-label">
+                        <rect x={(e.label_x - w / 2.0).to_string()} y={(e.label_y - 9.0).to_string()} width={w.to_string()} height="18" rx="4" />
+                        <text x={e.label_x.to_string()} y={(e.label_y + 4.0).to_string()} text-anchor="middle">{ l }</text>
+                    </g>
+                }
+            });
+            html! {
+                <g>
+                    <path class={classes!(cls, reached.then_some("reached"))} d={e.d.clone()} marker-end={marker_url.clone()} />
+                    { for label }
+                </g>
+            }
+        })
+        .collect();
+
+    let nodes: Html = layout
+        .nodes
+        .iter()
+        .map(|n| {
+            let status = statuses.get(&n.id).copied();
+            let selected = props.selected.as_deref() == Some(n.id.as_str());
+            match n.kind.as_str() {
+                "Start" | "End" => {
+                    let done = (n.id == START_ID && !statuses.is_empty())
+                        || (n.id == END_ID && props.succeeded);
+                    let (sw_state, sw_status) = if props.embed_attrs {
+                        (Some(n.label.clone()), Some(if done { "done" } else { "idle" }))
+                    } else {
+                        (None, None)
+                    };
+                    html! {
+                        <g class={classes!("marker", done.then_some("reached"))}
+                            data-sw-state={sw_state} data-sw-state-status={sw_status}>
+                            <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="14" />
+                            <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + n.h / 2.0 + 4.0).to_string()} text-anchor="middle">{ n.label.clone() }</text>
+                        </g>
+                    }
+                }
+                "Branch" => html! {
+                    <g class="branch">
+                        <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
+                        <text x={(n.x + 8.0).to_string()} y={(n.y + 13.0).to_string()}>{ n.label.clone() }</text>
+                    </g>
+                },
+                kind => {
+                    let compound = n.h > crate::graph::LEAF_H + 1.0;
+                    let select = props.on_select.clone().map(|on_select| {
+                        let id = n.id.clone();
+                        move || on_select.emit(id.clone())
+                    });
+                    let onkeydown = select.clone().map(|select| {
+                        Callback::from(move |e: KeyboardEvent| {
+                            if e.key() == "Enter" || e.key() == " " {
+                                e.prevent_default();
+                                select();
+                            }
+                        })
+                    });
+                    let onclick = select.clone().map(|select| {
+                        Callback::from(move |e: MouseEvent| {
+                            e.stop_propagation();
+                            select();
+                        })
+                    });
+                    let interactive = select.is_some();
+                    let title = format!("{} ({kind}){}", n.id, status.map(|s| format!(" — {}", s.label())).unwrap_or_default());
+                    let (sw_state, sw_status) = if props.embed_attrs {
+                        (Some(n.id.clone()), Some(embed_status(status)))
+                    } else {
+                        (None, None)
+                    };
+                    html! {
+                        <g class={classes!("state", format!("k-{}", kind.to_lowercase()), compound.then_some("compound"),
+                                status.map(|s| s.class()), selected.then_some("selected"))}
+                            data-testid={format!("state-{}", n.id)}
+                            data-status={status.map(|s| s.label()).unwrap_or("Not reached")}
+                            data-sw-state={sw_state} data-sw-state-status={sw_status}
+                            tabindex={interactive.then_some("0")} role={interactive.then_some("button")}
+                            aria-label={title.clone()} aria-pressed={interactive.then(|| selected.to_string())}
+                            {onclick} {onkeydown}>
+                            <title>{ title }</title>
+                            <rect x={n.x.to_string()} y={n.y.to_string()} width={n.w.to_string()} height={n.h.to_string()} rx="6" />
+                            if compound {
+                                <text class="compound-label" x={(n.x + 10.0).to_string()} y={(n.y + 19.0).to_string()}>
+                                    { format!("{}  ·  {kind}", n.label) }
+                                </text>
+                            } else {
+                                <text x={(n.x + n.w / 2.0).to_string()} y={(n.y + 17.0).to_string()} text-anchor="middle">{ n.label.clone() }</text>
+                                <text class="kind" x={(n.x + n.w / 2.0).to_string()} y={(n.y + 31.0).to_string()} text-anchor="middle">{ kind.to_string() }</text>
+                            }
+                        </g>
+                    }
+                }
+            }
+        })
+        .collect();
+
+    html! {
+        <svg width={props.width.clone()} height={props.height.clone()} style={props.style.clone()} preserveAspectRatio="xMidYMin meet"
+            viewBox={format!("0 0 {} {}", layout.width, layout.height)} role="img"
+            aria-label={props.label.clone()}>
+            <defs>
+                <marker id={props.marker_id.clone()} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                </marker>
+            </defs>
+            { nodes }
+            { edges }
+        </svg>
     }
 }

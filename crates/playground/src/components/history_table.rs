@@ -5,6 +5,7 @@ use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::components::graph_view::find_exec;
+use crate::components::row::open_on_enter_or_space;
 use crate::context::use_workspace;
 use crate::history::{event_detail, event_state, format_elapsed, is_express};
 use crate::state::{use_ui, Action};
@@ -166,15 +167,7 @@ pub fn HistoryTable() -> Html {
                     ui.dispatch(Action::ToggleEvent(id));
                 }
             };
-            let onkeydown = {
-                let open = open.clone();
-                Callback::from(move |k: KeyboardEvent| {
-                    if k.key() == "Enter" || k.key() == " " {
-                        k.prevent_default();
-                        open();
-                    }
-                })
-            };
+            let onkeydown = open_on_enter_or_space(open.clone());
             let onclick = Callback::from(move |_| open());
             let cls = if e.event_type.ends_with("Failed") || e.event_type.ends_with("TimedOut") || e.event_type.ends_with("Aborted") {
                 "ev-bad"

@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::components::graph_view::{entries_of, find_exec};
+use crate::components::row::open_on_enter_or_space;
 use crate::context::use_workspace;
 use crate::history::{format_clock, format_elapsed, StateEntry};
 use crate::state::{use_ui, Action, BottomTab};
@@ -72,15 +73,7 @@ pub fn StatesTable() -> Html {
                     ui.dispatch(Action::SetBottom(BottomTab::History));
                 }
             };
-            let onkeydown = {
-                let open = open.clone();
-                Callback::from(move |k: KeyboardEvent| {
-                    if k.key() == "Enter" || k.key() == " " {
-                        k.prevent_default();
-                        open();
-                    }
-                })
-            };
+            let onkeydown = open_on_enter_or_space(open.clone());
             let onclick = Callback::from(move |_| open());
             let duration = e.ended_millis.map(|end| format_elapsed(end - e.started_millis));
             let place = place(&entries, e);

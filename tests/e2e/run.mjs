@@ -48,6 +48,21 @@ function makeHelpers(page, name, problems) {
       await page.screenshot({ path, fullPage: true });
       return path;
     },
+    /**
+     * The exact text of the code editor whose `data-testid` is `testid` (on `on`, this spec's page
+     * by default): CodeMirror's document once it has loaded (its screen shows only the lines in
+     * view), the textarea's value before.
+     */
+    async editorText(testid, on = page) {
+      return on.locator(`[data-testid="${testid}-editor"]`).evaluate((host) => {
+        const editor = host.querySelector('.cm-host')?.stepwiseEditor;
+        return editor ? editor.text() : host.querySelector('textarea').value;
+      });
+    },
+    /** Waits until CodeMirror has replaced the textarea of the code editor `testid`. */
+    async editorReady(testid = 'definition', on = page) {
+      await on.locator(`[data-testid="${testid}-editor"][data-editor="codemirror"]`).waitFor();
+    },
     /** Console errors and uncaught exceptions seen so far in this spec's page. */
     problems,
   };

@@ -23,6 +23,7 @@ pub fn build() -> Result<PathBuf> {
     setup::wasm_target()?;
     setup::wasm_bindgen()?;
     setup::npm_tools()?;
+    setup::editor_packages()?;
     let root = util::root();
     let dist = util::dist_dir();
 
@@ -78,8 +79,13 @@ pub fn build() -> Result<PathBuf> {
 
     step("copy index.html and www/", || {
         util::copy_file(&root.join("index.html"), &dist.join("index.html"))?;
-        util::copy_tree(&root.join("www"), &dist)
+        copy_site(&root.join("www"), &dist)
     })?;
+
+    step(
+        "esbuild: the code editor (CodeMirror 6) into editor.js",
+        || editor_bundle(&dist),
+    )?;
 
     step("precompress (gzip and brotli copies for `serve`)", || {
         run(Command::new("node")
@@ -87,14 +93,111 @@ pub fn build() -> Result<PathBuf> {
             .arg(&dist))
     })?;
 
-    for wasm in [
+    for file in [
         dist.join("playground_bg.wasm"),
         dist.join("embed_view_bg.wasm"),
         dist.join("pkg/stepwise_wasm_bg.wasm"),
+        dist.join(EDITOR_BUNDLE),
     ] {
-        println!("{}", size_line(&wasm));
+        println!("{}", size_line(&file));
     }
     Ok(dist)
+}
+
+/// The editor's bundle; the playground's loader (`crates/playground/js/editor_loader.js`) imports
+/// it by this name after the first paint.
+const EDITOR_BUNDLE: &str = "editor.js";
+
+/// `www/` into `dist/`, but for the editor's sources and packages (`www/editor/`), which go in
+/// bundled as `editor.js`.
+fn copy_site(www: &Path, dist: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(www).map_err(|e| format!("reading {}: {e}", www.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", www.display()))?;
+        let (src, dst) = (entry.path(), dist.join(entry.file_name()));
+        if src == util::editor_dir() {
+            continue;
+        }
+        if src.is_dir() {
+            util::copy_tree(&src, &dst)?;
+        } else {
+            util::copy_file(&src, &dst)?;
+        }
+    }
+    Ok(())
+}
+
+/// One minified ES module with everything the editor needs, and the licence texts of the
+/// packages inside it next to it (CodeMirror and Lezer are MIT: their notices travel with them).
+fn editor_bundle(dist: &Path) -> Result<()> {
+    let dir = util::editor_dir();
+    let esbuild = util::npm_dir().join("node_modules/.bin/esbuild");
+    let licences = "editor.licenses.txt";
+    run(Command::new(esbuild)
+        .current_dir(&dir)
+        .args([
+            "src/main.js",
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--target=es2020",
+            "--legal-comments=none",
+        ])
+        .arg(format!(
+            "--banner:js=/* Stepwise's editor: CodeMirror 6 and Lezer, MIT licensed; see {licences} */"
+        ))
+        .arg(format!("--outfile={}", dist.join(EDITOR_BUNDLE).display())))?;
+    let mut text = String::new();
+    for package in bundled_packages(&dir.join("node_modules")) {
+        let Some(licence) = ["LICENSE", "LICENSE.md", "LICENSE.txt"]
+            .iter()
+            .map(|name| package.join(name))
+            .find(|path| path.is_file())
+        else {
+            continue;
+        };
+        let body = std::fs::read_to_string(&licence)
+            .map_err(|e| format!("reading {}: {e}", licence.display()))?;
+        let name = package
+            .strip_prefix(dir.join("node_modules"))
+            .unwrap_or(&package);
+        text.push_str(&format!(
+            "== {} ==\n\n{}\n\n",
+            name.display(),
+            body.trim_end()
+        ));
+    }
+    std::fs::write(dist.join(licences), text)
+        .map_err(|e| format!("writing {}: {e}", dist.join(licences).display()))
+}
+
+/// Every package directory under `node_modules` (scoped ones included), sorted.
+fn bundled_packages(node_modules: &Path) -> Vec<PathBuf> {
+    let list = |dir: &Path| -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| entries.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        found.retain(|p| {
+            p.is_dir()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        });
+        found.sort();
+        found
+    };
+    list(node_modules)
+        .into_iter()
+        .flat_map(|p| {
+            if p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('@'))
+            {
+                list(&p)
+            } else {
+                vec![p]
+            }
+        })
+        .collect()
 }
 
 fn bindgen(wasm: &Path, out_dir: &Path, out_name: &str, typescript: bool) -> Result<()> {

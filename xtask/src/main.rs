@@ -86,6 +86,7 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
             setup::wasm_pack()?;
             setup::chromium()?;
             setup::npm_tools()?;
+            setup::editor_packages()?;
             setup::cfn_lint()?;
             Ok(true)
         }

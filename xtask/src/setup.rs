@@ -302,6 +302,38 @@ pub fn npm_tools() -> Result<()> {
     )
 }
 
+/// The code editor's packages (CodeMirror 6), pinned in `www/editor/package.json` and its
+/// lockfile: `npm ci` installs exactly the locked tree when a pinned version is missing.
+pub fn editor_packages() -> Result<()> {
+    let dir = util::editor_dir();
+    let manifest = std::fs::read_to_string(dir.join("package.json"))
+        .map_err(|e| format!("reading {}: {e}", dir.join("package.json").display()))?;
+    let missing: Vec<String> = pinned_npm_packages(&manifest)
+        .into_iter()
+        .filter(|(name, version)| {
+            installed_npm_version(&dir, name).as_deref() != Some(version.as_str())
+        })
+        .map(|(name, version)| format!("{name}@{version}"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    install(
+        &format!(
+            "install the code editor's npm packages (npm ci: {})",
+            missing.join(", ")
+        ),
+        || {
+            run(Command::new("npm").current_dir(&dir).args([
+                "ci",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+            ]))
+        },
+    )
+}
+
 /// `(name, version)` of the `devDependencies` in a package.json written as one entry per line.
 fn pinned_npm_packages(manifest: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
@@ -397,6 +429,30 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             assert!(
                 version.chars().all(|c| c.is_ascii_digit() || c == '.'),
                 "{name} is not pinned: {version}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_editor_pins_codemirror_exactly_with_a_lockfile() {
+        let dir = util::editor_dir();
+        let manifest = std::fs::read_to_string(dir.join("package.json")).unwrap();
+        let pinned = pinned_npm_packages(&manifest);
+        assert!(
+            pinned.iter().any(|(n, _)| n == "@codemirror/view"),
+            "{pinned:?}"
+        );
+        let lock = std::fs::read_to_string(dir.join("package-lock.json")).unwrap();
+        for (name, version) in &pinned {
+            assert!(
+                version.chars().all(|c| c.is_ascii_digit() || c == '.'),
+                "{name} is not pinned: {version}"
+            );
+            assert!(
+                lock.contains(&format!(
+                    "\"node_modules/{name}\": {{\n      \"version\": \"{version}\""
+                )),
+                "{name}@{version} is not what package-lock.json locks"
             );
         }
     }

@@ -43,6 +43,11 @@ pub fn npm_dir() -> PathBuf {
     root().join("tests/e2e")
 }
 
+/// The code editor's npm package (CodeMirror 6 and our ASL support), bundled into `dist/`.
+pub fn editor_dir() -> PathBuf {
+    root().join("www/editor")
+}
+
 pub fn dist_dir() -> PathBuf {
     root().join("dist")
 }

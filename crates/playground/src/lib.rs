@@ -21,8 +21,8 @@
 //! | `export-open` (header button "Export to AWS"), `export-dialog`, `export-format` (select: `cloudformation`, `sam`), `export-yaml` (checkbox: checked YAML, unchecked JSON), `export-template` (the generated text), `export-error` (why nothing could be generated), `export-download`, `export-copy`, `export-command` (the `aws cloudformation deploy` line), `export-close` | "Export to AWS" dialog |
 //! | `notice`, `notice-reset` | the message bar (info or error), with Reset when that cures the failure it explains |
 //! | `machines-panel`, `machine-tab-<name>`, `machine-add`, `machine-rename`, `machine-rename-input`, `machine-duplicate`, `machine-delete`, `format`, `machine-type` (select: `STANDARD`, `EXPRESS`; the selected machine's type) | machines panel |
-//! | `definition` (textarea), `definition-editor`, `diagnostics`, `diagnostic` (each item), `diagnostics-ok` | definition editor and its diagnostics |
-//! | `input-panel`, `input` (textarea), `input-error` | execution input |
+//! | `definition` (the editable text: the textarea, then CodeMirror's content once loaded), `definition-editor` (`data-editor`: `textarea` or `codemirror`; CodeMirror's controller, whose `text()` is the exact text, is the `stepwiseEditor` property of its `.cm-host`), `editor-help` (hover help), `diagnostics`, `diagnostic` (each item), `diagnostics-ok` | definition editor and its diagnostics |
+//! | `input-panel`, `input` (editable text, as `definition`), `input-error` | execution input |
 //! | `run-controls`, `entry-select`, `start`, `step-back`, `step`, `run`, `run-to-end`, `pause`, `reset`, `speed`, `run-progress` | run controls |
 //! | `clock`, `next-timer`, `advance-timer`, `advance-by-input`, `advance-by`, `counts` | virtual clock |
 //! | `timeline` (range input), `timeline-pos` ("step N / M"), `branch-select`, `branch-restore` | step backwards/forwards |
@@ -32,8 +32,8 @@
 //! | `inspector`, `stop-execution`, `exec-status`, `exec-input`, `exec-output`, `exec-error`, `exec-error-hint`, `hint-reset`, `inspector-state`, `inspector-state-status`, `run-picker`, `run-prev`, `run-next`, `io-input`, `io-parameters`, `io-result`, `io-output`, `io-assigned`, `io-error`, `open-child` | inspector |
 //! | `tab-history`, `tab-tokens`, `tab-mocks` | bottom tabs |
 //! | `history`, `history-filter`, `history-count`, `history-viewport`, `history-row` (`data-event-type`, `data-later`: written after the timeline's step; opening it with a click or Enter moves the timeline to that event and selects its state), `history-detail`, `express-logs-note` (`history` has `data-express=true`: an Express execution, whose events are listed as its CloudWatch Logs records) | event history (log records for Express) |
-//! | `tokens`, `pending-token` (`data-state`), `token-output` (textarea), `send-success`, `send-heartbeat`, `failure-error`, `failure-cause`, `send-failure` | pending tokens |
-//! | `mocks`, `mocks-text` (textarea), `mocks-error` | mocks editor |
+//! | `tokens`, `pending-token` (`data-state`), `token-output` (editable text, as `definition`), `send-success`, `send-heartbeat`, `failure-error`, `failure-cause`, `send-failure` | pending tokens |
+//! | `mocks`, `mocks-text` (editable text, as `definition`), `mocks-error` | mocks editor |
 //!
 //! Keyboard (outside editors): `n` start, `s` step, `b` step back, `r` run, `e` run to end, `p` pause,
 //! `t` advance to the next timer, `Escape` close dialogs.

@@ -23,7 +23,7 @@ const PARALLEL = JSON.stringify({
   },
 }, null, 2);
 
-export default async function graphAndKeyboard(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
+export default async function graphAndKeyboard(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText, editorReady }) {
   const status = (state) => page.locator(tid(`state-${state}`)).getAttribute('data-status');
   const position = async () => {
     const m = /step (\d+) \/ (\d+)/.exec(await page.locator(tid('timeline-pos')).innerText());
@@ -76,17 +76,19 @@ export default async function graphAndKeyboard(page, baseUrl, { assert, assertEq
   await page.locator(tid('history-detail')).waitFor();
 
   // Keyboard: Tab indents in the editor; Escape then Tab leaves it.
+  // (The editor is CodeMirror by now: data-testid="definition" is its editable content.)
+  await editorReady('definition');
   const editor = page.locator(tid('definition'));
   await editor.focus();
-  const before = await editor.inputValue();
+  const before = await editorText('definition');
   await page.keyboard.press('Control+Home');
   await page.keyboard.press('Tab');
-  assertEqual(await editor.inputValue(), `  ${before}`, 'Tab indents');
+  assertEqual(await editorText('definition'), `  ${before}`, 'Tab indents');
   assert(await editor.evaluate((el) => document.activeElement === el), 'Tab stays in the editor');
   await page.keyboard.press('Escape');
   await page.keyboard.press('Tab');
-  assert(!(await editor.evaluate((el) => document.activeElement === el)), 'Escape then Tab leaves the editor');
-  assertEqual(await editor.inputValue(), `  ${before}`, 'leaving does not indent');
+  assert(!(await editor.evaluate((el) => el.contains(document.activeElement))), 'Escape then Tab leaves the editor');
+  assertEqual(await editorText('definition'), `  ${before}`, 'leaving does not indent');
 
   // A Pass failing inside a Parallel branch.
   await page.click(tid('new-workspace'));

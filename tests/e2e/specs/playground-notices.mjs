@@ -8,7 +8,7 @@
 // - the timeline counts steps and says so, apart from the history's event count.
 const tid = (id) => `[data-testid="${id}"]`;
 
-export default async function playgroundNotices(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
+export default async function playgroundNotices(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText }) {
   const notice = () => page.locator(tid('notice')).innerText();
   const openExample = async (name, tab) => {
     await page.click(tid('examples'));
@@ -65,7 +65,7 @@ export default async function playgroundNotices(page, baseUrl, { assert, assertE
 
   // Item 11: a broken definition gets a short message.
   await page.click(tid('machine-tab-Approval'));
-  const broken = (await page.locator(tid('definition')).inputValue()).replace(/\}\s*$/, '');
+  const broken = (await editorText('definition')).replace(/\}\s*$/, '');
   await page.fill(tid('definition'), broken);
   await page.locator(tid('diagnostic')).first().waitFor();
   const diag = await page.locator(tid('diagnostics')).innerText();

@@ -12,7 +12,7 @@ const linkOf = (baseUrl, text) => `${baseUrl}/#w=${packed(Buffer.from(text))}`;
 const MINE = '{\n  "Comment": "mine",\n    "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}\n}';
 const deep = (n) => '['.repeat(n) + ']'.repeat(n);
 
-export default async function shareLinkHostile(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
+export default async function shareLinkHostile(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText }) {
   const dialogs = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -50,7 +50,7 @@ export default async function shareLinkHostile(page, baseUrl, { assert, assertEq
     const text = await notice();
     assert(/shared link/i.test(text) && /own workspace is open/i.test(text), `${what}: notice was ${JSON.stringify(text)}`);
     assertEqual(await page.locator(tid('shared-banner')).count(), 0, `${what}: shared banner`);
-    assertEqual(await page.locator(tid('definition')).inputValue(), MINE, `${what}: my definition on screen`);
+    assertEqual(await editorText('definition'), MINE, `${what}: my definition on screen`);
     assertEqual(await stored(KEY), mineStored, `${what}: my stored workspace`);
     assertEqual(new URL(page.url()).hash, '', `${what}: the bad fragment is dropped from the address`);
   }
@@ -69,15 +69,15 @@ export default async function shareLinkHostile(page, baseUrl, { assert, assertEq
   });
   await open(linkOf(baseUrl, hostile));
   await page.locator(tid('shared-banner')).waitFor();
-  assertEqual(await page.locator(tid('definition')).inputValue(), '<script>alert(2)</script>', 'hostile text is shown as text');
+  assertEqual(await editorText('definition'), '<script>alert(2)</script>', 'hostile text is shown as text');
   assertEqual(await page.locator('img[src="x"]').count(), 0, 'no markup from the link is rendered');
   await page.click(tid('machine-tab-Deep'));
   await page.locator(tid('diagnostic')).first().waitFor();
   await page.click(tid('machine-tab-Big'));
-  assertEqual((await page.locator(tid('definition')).inputValue()).length > 1_000_000, true, 'the big definition opens');
+  assertEqual((await editorText('definition')).length > 1_000_000, true, 'the big definition opens');
   assertEqual(await stored(KEY), mineStored, 'my stored workspace while a hostile link is open');
   await page.click(tid('shared-back'));
-  assertEqual(await page.locator(tid('definition')).inputValue(), MINE, 'my definition after leaving the hostile link');
+  assertEqual(await editorText('definition'), MINE, 'my definition after leaving the hostile link');
   await screenshot('2-after-hostile');
 
   // Corrupt and hostile localStorage: each unreadable value is set aside unchanged and reported.

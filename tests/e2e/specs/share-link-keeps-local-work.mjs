@@ -25,14 +25,14 @@ const THEIRS = JSON.stringify({
 const THEIRS_EDITED = '{"Comment":"edited in the shared one","StartAt":"T","States":{"T":{"Type":"Succeed"}}}';
 const EMPTY = JSON.stringify({ version: 1, machines: [] });
 
-export default async function shareLinkKeepsLocalWork(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
+export default async function shareLinkKeepsLocalWork(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText }) {
   // A fresh page load (a hash-only change would not reload the app).
   const open = async (url) => {
     await page.goto('about:blank');
     await page.goto(url);
     await page.locator(tid('app')).waitFor();
   };
-  const definition = () => page.locator(tid('definition')).inputValue();
+  const definition = () => editorText('definition');
   const stored = (key) => page.evaluate((k) => localStorage.getItem(k), key);
   const storedDefinitions = async () => {
     const text = await stored(KEY);
@@ -62,7 +62,7 @@ export default async function shareLinkKeepsLocalWork(page, baseUrl, { assert, a
     const friend = await other.newPage();
     await friend.goto(myLink);
     await friend.locator(tid('machine-tab-Parent')).waitFor();
-    assertEqual(await friend.locator(tid('definition')).inputValue(), MINE, 'definition opened from the share link');
+    assertEqual(await editorText('definition', friend), MINE, 'definition opened from the share link');
     assertEqual(await friend.locator(tid('entry-select')).inputValue(), 'HelloWorld', 'entry machine from the share link');
     assert((await friend.locator(tid('shared-banner')).count()) === 1, 'a link opens as a shared workspace');
   } finally {

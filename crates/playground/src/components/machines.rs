@@ -5,7 +5,7 @@ use stepwise_asl::validate::{Diagnostic, MachineType, Options, Severity};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::editor::CodeEditor;
+use crate::components::editor::{reveal_line, CodeEditor};
 use crate::context::use_workspace;
 use crate::highlight::format_json;
 use crate::state::{use_ui, Action, Level};
@@ -71,33 +71,6 @@ pub fn short_message(message: &str) -> String {
     } else {
         first.to_string()
     }
-}
-
-/// Puts the caret at the start of `line` (1-based) in the editor with `data-testid` `testid`
-/// and scrolls it into view.
-pub fn reveal_line(testid: &str, line: u32) {
-    use wasm_bindgen::JsCast;
-    let Some(ta) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector(&format!("[data-testid=\"{testid}\"]"))
-                .ok()
-                .flatten()
-        })
-        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-    else {
-        return;
-    };
-    let text = ta.value();
-    // Selection offsets count UTF-16 units.
-    let offset: u32 = text
-        .split('\n')
-        .take(line.saturating_sub(1) as usize)
-        .map(|l| l.encode_utf16().count() as u32 + 1)
-        .sum();
-    let _ = ta.focus();
-    let _ = ta.set_selection_range(offset, offset);
-    ta.set_scroll_top(((line.saturating_sub(3)) * 19) as i32);
 }
 
 #[cfg(test)]
@@ -355,7 +328,9 @@ pub fn MachinesPanel() -> Html {
             } else {
                 <CodeEditor value={AttrValue::from(text)} oninput={on_text} testid="definition"
                     label="State machine definition (Amazon States Language)"
-                    error_lines={err_lines} warning_lines={warn_lines} />
+                    error_lines={err_lines} warning_lines={warn_lines}
+                    diagnostics={diags.clone()} asl=true
+                    doc_key={AttrValue::from(names.get(index).cloned().unwrap_or_default())} />
                 <ul class="diagnostics" data-testid="diagnostics" aria-live="polite">{ diag_list }</ul>
             }
         </section>

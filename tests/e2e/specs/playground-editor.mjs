@@ -192,6 +192,11 @@ export default async function playgroundEditor(page, baseUrl, { assert, assertEq
   assert((await tip.innerText()).includes('Nowhere'), `the inline message: ${await tip.innerText()}`);
   await screenshot('4-inline-diagnostic');
   await page.mouse.move(0, 0);
+  // Clicking it in the list puts the caret on its line in the editor.
+  await content.evaluate((el) => el.blur());
+  await page.locator(`${tid('diagnostic')}.error`, { hasText: 'Nowhere' }).click();
+  assert(await content.evaluate((el) => el.contains(document.activeElement)), 'the editor has the focus');
+  assert((await box.locator('.cm-activeLine').innerText()).includes('"Next": "Nowhere"'), 'the caret is on the broken line');
 
   // Byte for byte across a reload, "\r\n" included (as a file or a link may hold it).
   const crlf = broken.replace('"Comment"', '"Comment" ').split('\n').join('\r\n');

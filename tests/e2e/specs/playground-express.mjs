@@ -25,7 +25,7 @@ const MOCKS = JSON.stringify({
 });
 const EXPRESS_REFUSES = "Express state machine does not support '.waitForTaskToken'";
 
-export default async function playgroundExpress(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
+export default async function playgroundExpress(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText }) {
   await page.goto(`${baseUrl}/`);
   await page.evaluate(() => localStorage.clear());
   await page.reload();
@@ -101,7 +101,7 @@ export default async function playgroundExpress(page, baseUrl, { assert, assertE
   await page.reload();
   await page.locator(tid('machine-tab-Machine')).click();
   assertEqual(await page.locator(tid('machine-type')).inputValue(), 'EXPRESS', 'type after a reload');
-  assertEqual(await page.locator(tid('definition')).inputValue(), FIXED, 'definition after a reload');
+  assertEqual(await editorText('definition'), FIXED, 'definition after a reload');
 
   // A share link carries it.
   await page.click(tid('share'));

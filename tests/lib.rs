@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+pub use stepwise_engine::EventType;
 use stepwise_engine::{Engine, EngineConfig, ExecutionId, Idle};
 use stepwise_json::Value;
 
@@ -39,7 +40,7 @@ pub fn start(engine: &mut Engine, name: &str, input: Value) -> ExecutionId {
     id
 }
 
-pub fn event_types(engine: &Engine, id: ExecutionId) -> Vec<&'static str> {
+pub fn event_types(engine: &Engine, id: ExecutionId) -> Vec<EventType> {
     engine
         .execution(id)
         .history

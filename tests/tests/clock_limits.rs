@@ -46,7 +46,10 @@ fn the_maximum_run_time_fires_only_when_time_passes_it() {
     let run = e.execution(id);
     assert_eq!(run.status, ExecutionStatus::TimedOut);
     assert_eq!(run.error.as_deref(), Some("States.Timeout"));
-    assert_eq!(run.history.last().unwrap().event_type, "ExecutionTimedOut");
+    assert_eq!(
+        run.history.last().unwrap().event_type,
+        EventType::ExecutionTimedOut
+    );
 }
 
 #[test]

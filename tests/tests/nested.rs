@@ -38,14 +38,14 @@ fn sync_returns_the_child_description_with_json_text() {
     assert_eq!(
         event_types(&e, id),
         [
-            "ExecutionStarted",
-            "TaskStateEntered",
-            "TaskScheduled",
-            "TaskStarted",
-            "TaskSubmitted",
-            "TaskSucceeded",
-            "TaskStateExited",
-            "ExecutionSucceeded"
+            EventType::ExecutionStarted,
+            EventType::TaskStateEntered,
+            EventType::TaskScheduled,
+            EventType::TaskStarted,
+            EventType::TaskSubmitted,
+            EventType::TaskSucceeded,
+            EventType::TaskStateExited,
+            EventType::ExecutionSucceeded
         ]
     );
     let children = e.children(id);
@@ -95,7 +95,7 @@ fn fire_and_forget_succeeds_at_once_without_task_submitted() {
         .unwrap()
         .contains(":execution:HelloWorld:"));
     assert!(out.get("SdkHttpMetadata").is_some());
-    assert!(!event_types(&e, id).contains(&"TaskSubmitted"));
+    assert!(!event_types(&e, id).contains(&EventType::TaskSubmitted));
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn task_timeout_stops_the_sync_child() {
     let mut e = engine_with(&[("Slow", slow), ("Parent", p)]);
     let id = start(&mut e, "Parent", json!({}));
     assert_eq!(e.execution(id).error.as_deref(), Some("States.Timeout"));
-    assert!(event_types(&e, id).contains(&"TaskTimedOut"));
+    assert!(event_types(&e, id).contains(&EventType::TaskTimedOut));
     let child = e.children(id)[0];
     assert_eq!(e.execution(child).status, ExecutionStatus::Aborted);
     // One virtual minute passed, not an hour.
@@ -224,7 +224,7 @@ fn heartbeat_timeout_ends_the_task_with_states_timeout() {
     assert!(e.execution(id).is_running());
     settle(&mut e);
     assert_eq!(e.execution(id).error.as_deref(), Some("States.Timeout"));
-    assert!(event_types(&e, id).contains(&"TaskTimedOut"));
+    assert!(event_types(&e, id).contains(&EventType::TaskTimedOut));
     assert_eq!(e.now_millis() - e.execution(id).start_millis, 15_000);
 }
 
@@ -346,12 +346,12 @@ fn a_failing_iteration_aborts_its_running_siblings_and_their_children() {
     assert_eq!(
         types
             .iter()
-            .filter(|t| **t == "MapIterationAborted")
+            .filter(|t| **t == EventType::MapIterationAborted)
             .count(),
         2,
         "{types:?}"
     );
-    assert!(types.contains(&"MapStateFailed"));
+    assert!(types.contains(&EventType::MapStateFailed));
     for child in e.children(id) {
         assert_eq!(e.execution(child).status, ExecutionStatus::Aborted);
     }

@@ -50,7 +50,7 @@ fn shared_documents_are_recorded_as_copies_would_be() {
     let exited: Vec<String> = run
         .history
         .iter()
-        .filter(|e| e.event_type == "PassStateExited")
+        .filter(|e| e.event_type == EventType::PassStateExited)
         .map(|e| {
             e.details
                 .json_text("output")
@@ -67,7 +67,7 @@ fn shared_documents_are_recorded_as_copies_would_be() {
     let entered: Vec<String> = run
         .history
         .iter()
-        .filter(|e| e.event_type == "PassStateEntered")
+        .filter(|e| e.event_type == EventType::PassStateEntered)
         .map(|e| e.details.json_text("input").expect("an input").into_owned())
         .collect();
     assert_eq!(entered[1..], expected[..3]);

@@ -354,7 +354,7 @@ impl Finished {
             c.transitions += e
                 .history
                 .iter()
-                .filter(|h| h.event_type.ends_with("StateEntered"))
+                .filter(|h| h.event_type.is_state_entered())
                 .count() as u64;
         }
         c

@@ -305,9 +305,9 @@ pub fn EmbedView(props: &EmbedProps) -> Html {
             e.history.iter().map(move |ev| {
                 let offset = (ev.timestamp_millis - e.start_millis) as f64 / 1000.0;
                 html! {
-                    <li data-sw-event={ev.event_type}>
+                    <li data-sw-event={ev.event_type.as_str()}>
                         <span class="sw-event-id">{ ev.id }</span>
-                        <span class="sw-event-type">{ ev.event_type }</span>
+                        <span class="sw-event-type">{ ev.event_type.as_str() }</span>
                         <span class="sw-event-state">{ ev.details.str("name").unwrap_or("").to_string() }</span>
                         <span class="sw-event-time">{ format!("+{offset:.1}s") }</span>
                     </li>

@@ -233,7 +233,7 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
                     )
                 })
                 .collect();
-            let got: Vec<&str> = exec.history.iter().map(|e| e.event_type).collect();
+            let got: Vec<&str> = exec.history.iter().map(|e| e.event_type.as_str()).collect();
             if !same_history(&want, &got) {
                 let want: Vec<&str> = want.iter().map(|w| w.0).collect();
                 why.push(format!("history types differ: got {got:?}, want {want:?}"));

@@ -7,7 +7,7 @@ use crate::config::EngineConfig;
 use crate::execution::{
     Execution, ExecutionId, ExecutionStatus, Frame, FrameRole, ParentLink, Phase, TaskOutcome,
 };
-use crate::history::{payload_text, Details, Field, HistoryEvent};
+use crate::history::{payload_text, Details, EventType, Field, HistoryEvent};
 use crate::mocks::Mocks;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -570,7 +570,7 @@ impl Engine {
                 "stateMachineVersionArn",
                 origin.version_arn.as_deref().map(Field::text),
             );
-        self.emit_raw(exec, None, "ExecutionStarted", started, None);
+        self.emit_raw(exec, None, EventType::ExecutionStarted, started, None);
         self.executions[exec].frames[0].last_event = 0;
         let (max_millis, max_deadline) = if express {
             (EXPRESS_MAX_EXECUTION_MILLIS, Deadline::ExpressMaxDuration)
@@ -614,7 +614,7 @@ impl Engine {
         let d = Details::new("executionAbortedEventDetails")
             .maybe("error", error.map(Field::text))
             .maybe("cause", cause.map(Field::text));
-        self.emit_raw(exec, None, "ExecutionAborted", d, None);
+        self.emit_raw(exec, None, EventType::ExecutionAborted, d, None);
         self.end_execution(
             exec,
             ExecutionStatus::Aborted,
@@ -1063,7 +1063,7 @@ impl Engine {
         &mut self,
         exec: usize,
         frame: Option<usize>,
-        ty: &'static str,
+        ty: EventType,
         details: Details,
         state_name: Option<Arc<str>>,
     ) -> u64 {

@@ -17,7 +17,7 @@ pub fn log_record(execution_arn: &str, event: &HistoryEvent, include_data: bool)
     };
     json!({
         "id": event.id.to_string(),
-        "type": event.event_type,
+        "type": event.event_type.as_str(),
         "details": details,
         "previous_event_id": event.previous_event_id.to_string(),
         "event_timestamp": event.timestamp_millis.to_string(),
@@ -61,7 +61,10 @@ mod tests {
         assert_eq!(e.error.as_deref(), Some("States.Timeout"));
         assert_eq!(e.stop_millis.unwrap() - e.start_millis, 300_000);
         let records = super::log_records(e, true);
-        assert_eq!(records.last().unwrap()["type"], "ExecutionTimedOut");
+        assert_eq!(
+            records.last().unwrap()["type"],
+            crate::history::EventType::ExecutionTimedOut.as_str()
+        );
         assert_eq!(records[0]["id"], "1");
         assert_eq!(records[0]["execution_arn"], arn_a.as_str());
         assert_eq!(records[0]["details"]["input"], "{}");

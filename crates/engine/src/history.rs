@@ -5,6 +5,9 @@
 //! list of typed fields: names and payload texts are shared (`Arc<str>`) with the engine instead
 //! of copied, and no JSON map is built until `to_aws_json`.
 
+mod event_type;
+
+pub use event_type::{EventType, Stage, StateType, Subject};
 use std::borrow::Cow;
 use std::sync::Arc;
 use stepwise_json::{json, Map, Value};
@@ -15,7 +18,7 @@ pub struct HistoryEvent {
     pub previous_event_id: u64,
     pub timestamp_millis: i64,
     /// AWS's event type (`PassStateEntered`, `TaskScheduled`, ...).
-    pub event_type: &'static str,
+    pub event_type: EventType,
     pub details: Details,
     /// The state the event belongs to, for UIs (AWS puts it only in some details).
     pub state_name: Option<Arc<str>>,
@@ -34,7 +37,7 @@ impl HistoryEvent {
             "timestamp".into(),
             json!(crate::clock::iso8601(self.timestamp_millis)),
         );
-        o.insert("type".into(), json!(self.event_type));
+        o.insert("type".into(), json!(self.event_type.as_str()));
         if !self.details.is_empty() {
             o.insert(self.details.key.into(), self.details.body(include_data));
         }
@@ -232,7 +235,7 @@ mod tests {
             id: 2,
             previous_event_id: 1,
             timestamp_millis: 0,
-            event_type: "PassStateExited",
+            event_type: EventType::PassStateExited,
             details,
             state_name: Some("A".into()),
             scope: Arc::from([]),

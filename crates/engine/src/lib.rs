@@ -3,7 +3,7 @@
 //! fast-forward. No threads, no wall clock, no I/O: the same calls give the same history.
 //!
 //! ```
-//! use stepwise_engine::{Engine, EngineConfig, Idle};
+//! use stepwise_engine::{Engine, EngineConfig, EventType, Idle};
 //! let mut engine = Engine::new(EngineConfig::default());
 //! let arn = engine
 //!     .create_state_machine("Hello", r#"{"StartAt":"Greet","States":{"Greet":{"Type":"Pass","Result":"hi","End":true}}}"#)
@@ -14,7 +14,7 @@
 //! assert_eq!(run.status.as_str(), "SUCCEEDED");
 //! assert_eq!(run.output, Some(stepwise_json::json!("hi")));
 //! let types: Vec<_> = run.history.iter().map(|e| e.event_type).collect();
-//! assert_eq!(types, ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+//! assert_eq!(types, [EventType::ExecutionStarted, EventType::PassStateEntered, EventType::PassStateExited, EventType::ExecutionSucceeded]);
 //! ```
 
 #![forbid(unsafe_code)]
@@ -39,7 +39,7 @@ pub use api::ApiError;
 pub use config::{EngineConfig, Limits};
 pub use engine::{Engine, Idle, Machine, MachineType, PendingKind, PendingTask, StepReport};
 pub use execution::{Execution, ExecutionId, ExecutionStatus, ParentLink};
-pub use history::HistoryEvent;
+pub use history::{EventType, HistoryEvent, StateType};
 pub use stepwise_asl::validate::{Diagnostic, Severity};
 
 /// Validates definition text, as AWS's ValidateStateMachineDefinition does.

@@ -8,7 +8,7 @@ use crate::engine::{Deadline, Engine, PendingKind, TokenRef, Work};
 use crate::execution::{
     resolve, ExecutionStatus, Frame, FrameRole, Join, ParentLink, Phase, TaskOutcome, TaskRun,
 };
-use crate::history::{payload_text, Details, Field, Payload};
+use crate::history::{payload_text, Details, EventType, Field, Payload, StateType};
 use crate::mocks::MockAnswer;
 use crate::resources::{Pattern, Resource, TaskResource};
 use crate::start_response::StartAnswer;
@@ -132,7 +132,7 @@ impl Engine {
                 let d = Details::new("executionTimedOutEventDetails")
                     .text("error", names::TIMEOUT)
                     .maybe("cause", cause.map(Field::text));
-                self.emit_raw(exec, None, "ExecutionTimedOut", d, None);
+                self.emit_raw(exec, None, EventType::ExecutionTimedOut, d, None);
                 self.end_execution(
                     exec,
                     ExecutionStatus::TimedOut,
@@ -199,7 +199,7 @@ impl Engine {
         let d = Details::new("executionFailedEventDetails")
             .text("error", names::RUNTIME)
             .text("cause", cause.as_str());
-        self.emit_raw(exec, None, "ExecutionFailed", d, None);
+        self.emit_raw(exec, None, EventType::ExecutionFailed, d, None);
         self.end_execution(
             exec,
             ExecutionStatus::Failed,
@@ -366,16 +366,7 @@ impl Engine {
     fn enter(&mut self, exec: usize, frame: usize, input: Value) {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
-        let ty: &'static str = match st.kind {
-            Kind::Pass { .. } => "PassStateEntered",
-            Kind::Task(_) => "TaskStateEntered",
-            Kind::Choice(_) => "ChoiceStateEntered",
-            Kind::Wait(_) => "WaitStateEntered",
-            Kind::Succeed => "SucceedStateEntered",
-            Kind::Fail(_) => "FailStateEntered",
-            Kind::Parallel(_) => "ParallelStateEntered",
-            Kind::Map(_) => "MapStateEntered",
-        };
+        let ty = EventType::state_entered(StateType::of(&st.kind));
         let text = match self.frame_mut(exec, frame).next_input_text.take() {
             Some(t) => t,
             None => payload_text(&input),
@@ -416,7 +407,7 @@ impl Engine {
         };
         if let Err(e) = result {
             // AWS marks a Map that could not evaluate its items as failed before giving up.
-            let fail_event = matches!(st.kind, Kind::Map(_)).then_some("MapStateFailed");
+            let fail_event = matches!(st.kind, Kind::Map(_)).then_some(EventType::MapStateFailed);
             self.handle_error_with(exec, frame, e, fail_event);
         }
     }
@@ -918,15 +909,11 @@ impl Engine {
             }
             None => None,
         };
-        let ty: &'static str = match st.kind {
-            Kind::Pass { .. } => "PassStateExited",
-            Kind::Task(_) => "TaskStateExited",
-            Kind::Choice(_) => "ChoiceStateExited",
-            Kind::Wait(_) => "WaitStateExited",
-            Kind::Succeed => "SucceedStateExited",
-            Kind::Fail(_) => "FailStateExited",
-            Kind::Parallel(_) => "ParallelStateExited",
-            Kind::Map(_) => "MapStateExited",
+        // A Fail state never reaches Exit (it finishes its frame): no event for it.
+        let Some(ty) = EventType::state_exited(StateType::of(&st.kind)) else {
+            self.frame_mut(exec, frame).phase = Phase::Finish(Ok(output));
+            self.schedule(exec, frame);
+            return;
         };
         let (assigned, sizes) = match checked {
             Some(c) => (Some(Field::Variables(c.texts)), Some(c.sizes)),
@@ -985,7 +972,7 @@ impl Engine {
         exec: usize,
         frame: usize,
         e: StatesError,
-        fail_event: Option<&'static str>,
+        fail_event: Option<EventType>,
     ) {
         let e = self.located(exec, frame, e);
         let h = self.here(exec);
@@ -998,7 +985,7 @@ impl Engine {
             self.emit_raw(
                 exec,
                 Some(frame),
-                "EvaluationFailed",
+                EventType::EvaluationFailed,
                 d,
                 Some(st.name.clone()),
             );
@@ -1118,7 +1105,7 @@ impl Engine {
                     self.emit_raw(
                         exec,
                         Some(frame),
-                        "ExecutionSucceeded",
+                        EventType::ExecutionSucceeded,
                         Details::new("executionSucceededEventDetails")
                             .payload("output", output_text),
                         None,
@@ -1132,7 +1119,7 @@ impl Engine {
                             (!e.error.is_empty()).then(|| Field::text(e.error.as_str())),
                         )
                         .maybe("cause", e.cause.as_deref().map(Field::text));
-                    self.emit_raw(exec, Some(frame), "ExecutionFailed", d, None);
+                    self.emit_raw(exec, Some(frame), EventType::ExecutionFailed, d, None);
                     let err = if e.error.is_empty() {
                         None
                     } else {
@@ -1146,9 +1133,9 @@ impl Engine {
                 let map_name = self.current(&h, exec, parent).name.clone();
                 let child_last = self.frame(exec, frame).last_event;
                 let ty = if result.is_ok() {
-                    "MapIterationSucceeded"
+                    EventType::MapIterationSucceeded
                 } else {
-                    "MapIterationFailed"
+                    EventType::MapIterationFailed
                 };
                 let key = if result.is_ok() {
                     "mapIterationSucceededEventDetails"
@@ -1304,7 +1291,7 @@ impl Engine {
                         "timeoutInSeconds",
                         timeout_seconds.map(|t| Field::Int(t as i64)),
                     );
-                ("LambdaFunctionScheduled", d)
+                (EventType::LambdaFunctionScheduled, d)
             }
             _ => {
                 let role = {
@@ -1328,7 +1315,7 @@ impl Engine {
                         heartbeat_seconds.map(|h| Field::Int(h as i64)),
                     )
                     .maybe("taskCredentials", role);
-                ("TaskScheduled", d)
+                (EventType::TaskScheduled, d)
             }
         };
         self.emit_raw(exec, Some(frame), ty, details, Some(name));
@@ -1339,9 +1326,9 @@ impl Engine {
     fn task_started(&mut self, exec: usize, frame: usize) {
         let (resource, name) = self.task_meta(exec, frame);
         let (ty, details) = match &resource.kind {
-            Resource::LambdaFunction(_) => ("LambdaFunctionStarted", Details::none()),
+            Resource::LambdaFunction(_) => (EventType::LambdaFunctionStarted, Details::none()),
             _ => (
-                "TaskStarted",
+                EventType::TaskStarted,
                 resource.named(Details::new("taskStartedEventDetails")),
             ),
         };
@@ -1434,7 +1421,7 @@ impl Engine {
     fn task_submitted(&mut self, exec: usize, frame: usize, out: Payload) {
         let (resource, name) = self.task_meta(exec, frame);
         let d = resource.named(Details::new("taskSubmittedEventDetails").payload("output", out));
-        self.emit_raw(exec, Some(frame), "TaskSubmitted", d, Some(name));
+        self.emit_raw(exec, Some(frame), EventType::TaskSubmitted, d, Some(name));
         let gen = self.frame(exec, frame).generation;
         if let Some(token) = self
             .frame(exec, frame)
@@ -1504,12 +1491,12 @@ impl Engine {
                 let text = result_text.unwrap_or_else(|| payload_text(&v));
                 let details = if lambda {
                     (
-                        "LambdaFunctionSucceeded",
+                        EventType::LambdaFunctionSucceeded,
                         Details::new("lambdaFunctionSucceededEventDetails").payload("output", text),
                     )
                 } else {
                     (
-                        "TaskSucceeded",
+                        EventType::TaskSucceeded,
                         resource.named(
                             Details::new("taskSucceededEventDetails").payload("output", text),
                         ),
@@ -1528,13 +1515,16 @@ impl Engine {
             }
             TaskOutcome::Failed(e) | TaskOutcome::TimedOut(e) => {
                 let (ty, key) = match (lambda, timed_out) {
-                    (true, false) => ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"),
+                    (true, false) => (
+                        EventType::LambdaFunctionFailed,
+                        "lambdaFunctionFailedEventDetails",
+                    ),
                     (true, true) => (
-                        "LambdaFunctionTimedOut",
+                        EventType::LambdaFunctionTimedOut,
                         "lambdaFunctionTimedOutEventDetails",
                     ),
-                    (false, false) => ("TaskFailed", "taskFailedEventDetails"),
-                    (false, true) => ("TaskTimedOut", "taskTimedOutEventDetails"),
+                    (false, false) => (EventType::TaskFailed, "taskFailedEventDetails"),
+                    (false, true) => (EventType::TaskTimedOut, "taskTimedOutEventDetails"),
                 };
                 let mut d = Details::new(key)
                     .maybe(
@@ -1955,7 +1945,7 @@ impl Engine {
         self.emit_raw(
             exec,
             Some(frame),
-            "MapStateStarted",
+            EventType::MapStateStarted,
             Details::new("mapStateStartedEventDetails").int("length", len as i64),
             Some(name.clone()),
         );
@@ -1977,7 +1967,7 @@ impl Engine {
             self.emit_raw(
                 exec,
                 Some(frame),
-                "MapRunStarted",
+                EventType::MapRunStarted,
                 Details::new("mapRunStartedEventDetails").text("mapRunArn", arn),
                 Some(name),
             );
@@ -2060,7 +2050,13 @@ impl Engine {
             let d = Details::new("mapIterationStartedEventDetails")
                 .int("index", i as i64)
                 .text("name", map_name.clone());
-            self.emit_raw(exec, Some(frame), "MapIterationStarted", d, Some(map_name))
+            self.emit_raw(
+                exec,
+                Some(frame),
+                EventType::MapIterationStarted,
+                d,
+                Some(map_name),
+            )
         };
         let child_scope = self.child_scope(exec, frame, 0);
         let vars = self.frame(exec, frame).vars.clone();
@@ -2174,7 +2170,7 @@ impl Engine {
         self.emit_raw(
             exec,
             Some(frame),
-            "ParallelStateStarted",
+            EventType::ParallelStateStarted,
             Details::none(),
             Some(st.name.clone()),
         );
@@ -2308,7 +2304,7 @@ impl Engine {
                     self.emit_raw(
                         exec,
                         Some(c),
-                        "MapIterationAborted",
+                        EventType::MapIterationAborted,
                         details,
                         Some(map_name),
                     );
@@ -2338,9 +2334,12 @@ impl Engine {
             return;
         };
         let (ok_ty, fail_ty) = if j.is_map {
-            ("MapStateSucceeded", "MapStateFailed")
+            (EventType::MapStateSucceeded, EventType::MapStateFailed)
         } else {
-            ("ParallelStateSucceeded", "ParallelStateFailed")
+            (
+                EventType::ParallelStateSucceeded,
+                EventType::ParallelStateFailed,
+            )
         };
         if j.last_iteration_event > 0 && j.is_map {
             self.frame_mut(exec, frame).last_event = j.last_iteration_event;
@@ -2350,7 +2349,7 @@ impl Engine {
                 self.emit_raw(
                     exec,
                     Some(frame),
-                    "MapRunFailed",
+                    EventType::MapRunFailed,
                     Details::none(),
                     Some(st.name.clone()),
                 );
@@ -2362,7 +2361,7 @@ impl Engine {
             self.emit_raw(
                 exec,
                 Some(frame),
-                "MapRunSucceeded",
+                EventType::MapRunSucceeded,
                 Details::none(),
                 Some(st.name.clone()),
             );

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use stepwise_engine::history::{Details, Field};
-use stepwise_engine::{Execution, HistoryEvent};
+use stepwise_engine::{EventType, Execution, HistoryEvent};
 
 /// The console's state colours, in increasing precedence when a state ran several times
 /// (Map iterations): one failed iteration makes the Map item processor's state show as failed.
@@ -73,12 +73,6 @@ pub fn event_state(e: &HistoryEvent) -> Option<&str> {
     }
 }
 
-fn is_failure(event_type: &str) -> bool {
-    event_type.ends_with("Failed")
-        || event_type.ends_with("TimedOut")
-        || event_type == "TaskStartFailed"
-}
-
 /// One entry into a state (a row of the states table): Map iterations and loops enter the
 /// same state many times.
 #[derive(Clone, Debug, PartialEq)]
@@ -114,10 +108,10 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
         out[k].status = st;
         out[k].ended_millis = Some(at);
     };
-    let mut finished: Option<(&str, i64)> = None;
+    let mut finished: Option<(EventType, i64)> = None;
     for e in events {
-        let t: &str = e.event_type;
-        if t.ends_with("StateEntered") {
+        let t = e.event_type;
+        if t.is_state_entered() {
             let Some(name) = event_state(e) else { continue };
             // A new state entered in the same scope while another is still open there means the
             // open one was left through a Catch.
@@ -142,7 +136,7 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
                 .map(|o| o.entry);
             out.push(StateEntry {
                 name: name.to_string(),
-                kind: t.trim_end_matches("StateEntered").to_string(),
+                kind: t.state_type().map_or("", |k| k.as_str()).to_string(),
                 scope: e.scope.clone(),
                 parent,
                 entered_id: e.id,
@@ -156,7 +150,7 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
                 errored: false,
                 failed_at: None,
             });
-        } else if t.ends_with("StateExited") {
+        } else if t.is_state_exited() {
             let Some(name) = event_state(e) else { continue };
             let k = open
                 .iter()
@@ -173,9 +167,9 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
                 };
                 close(&mut out, o.entry, st, e.timestamp_millis);
             }
-        } else if t.starts_with("Execution") && t != "ExecutionStarted" {
+        } else if t.ends_execution() {
             finished = Some((t, e.timestamp_millis));
-        } else if is_failure(t) {
+        } else if t.is_failure() {
             let name = event_state(e);
             let Some(k) = open
                 .iter()
@@ -202,7 +196,7 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
                 };
                 close(&mut out, o.entry, st, e.timestamp_millis);
             }
-        } else if t.ends_with("Scheduled") || t.ends_with("Started") {
+        } else if t.is_attempt_start() {
             // Another attempt (a retry) of the open state.
             if let Some(o) = event_state(e)
                 .and_then(|name| open.iter_mut().rev().find(|o| out[o.entry].name == name))
@@ -213,8 +207,8 @@ pub fn state_entries(events: &[HistoryEvent], waiting: &[String]) -> Vec<StateEn
     }
     for o in &open {
         let (st, at) = match finished {
-            Some(("ExecutionSucceeded", at)) => (StateStatus::Succeeded, Some(at)),
-            Some(("ExecutionAborted", at)) => (StateStatus::Aborted, Some(at)),
+            Some((EventType::ExecutionSucceeded, at)) => (StateStatus::Succeeded, Some(at)),
+            Some((EventType::ExecutionAborted, at)) => (StateStatus::Aborted, Some(at)),
             Some((_, at)) => (StateStatus::Failed, Some(at)),
             None if waiting.contains(&out[o.entry].name) => (StateStatus::Waiting, None),
             None => (StateStatus::InProgress, None),
@@ -287,7 +281,7 @@ pub fn state_io_run(events: &[HistoryEvent], state: &str, run: Option<usize>) ->
     let entries: Vec<usize> = events
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.event_type.ends_with("StateEntered") && event_state(e) == Some(state))
+        .filter(|(_, e)| e.event_type.is_state_entered() && event_state(e) == Some(state))
         .map(|(i, _)| i)
         .collect();
     io.runs = entries.len();
@@ -301,19 +295,21 @@ pub fn state_io_run(events: &[HistoryEvent], state: &str, run: Option<usize>) ->
     for e in &events[start..] {
         if event_state(e) != Some(state) && e.id != entered.id {
             // Events of the whole execution that end it still matter (a failure with no state).
-            if e.event_type == "ExecutionFailed" && io.output.is_none() && io.error.is_none() {
+            if e.event_type == EventType::ExecutionFailed
+                && io.output.is_none()
+                && io.error.is_none()
+            {
                 io.error = detail_str(&e.details, "executionFailedEventDetails", "error");
                 io.cause = detail_str(&e.details, "executionFailedEventDetails", "cause");
             }
             continue;
         }
-        if e.id != entered.id && e.event_type.ends_with("StateEntered") && e.scope == entered.scope
-        {
+        if e.id != entered.id && e.event_type.is_state_entered() && e.scope == entered.scope {
             break;
         }
         io.events.push(e.id);
-        let t: &str = e.event_type;
-        if t == "TaskScheduled" {
+        let t = e.event_type;
+        if t == EventType::TaskScheduled {
             scheduled += 1;
             io.parameters = detail_str(&e.details, "taskScheduledEventDetails", "parameters");
             let kind = detail_str(&e.details, "taskScheduledEventDetails", "resourceType");
@@ -322,13 +318,13 @@ pub fn state_io_run(events: &[HistoryEvent], state: &str, run: Option<usize>) ->
                 (Some(k), Some(n)) => Some(format!("{k}:{n}")),
                 (k, n) => n.or(k),
             };
-        } else if t == "TaskSucceeded" {
+        } else if t == EventType::TaskSucceeded {
             io.task_result = detail_str(&e.details, "taskSucceededEventDetails", "output");
-        } else if t.ends_with("StateExited") {
+        } else if t.is_state_exited() {
             io.output = detail_str(&e.details, "stateExitedEventDetails", "output");
             io.assigned = detail_str(&e.details, "stateExitedEventDetails", "assignedVariables");
             break;
-        } else if is_failure(t) {
+        } else if t.is_failure() {
             // Whatever the details key is called (taskFailedEventDetails, mapStateFailed…),
             // it carries error and cause.
             if let Some(err) = e.details.str("error") {
@@ -419,7 +415,7 @@ mod tests {
 
     fn ev(
         id: u64,
-        t: &'static str,
+        t: EventType,
         state: Option<&str>,
         scope: &[u32],
         details: Details,
@@ -438,36 +434,60 @@ mod tests {
     #[test]
     fn statuses_follow_the_console() {
         let h = vec![
-            ev(1, "ExecutionStarted", None, &[], Details::none()),
+            ev(1, EventType::ExecutionStarted, None, &[], Details::none()),
             ev(
                 2,
-                "TaskStateEntered",
+                EventType::TaskStateEntered,
                 Some("T"),
                 &[],
                 Details::new("stateEnteredEventDetails")
                     .text("name", "T")
                     .payload("input", Arc::from("{}")),
             ),
-            ev(3, "TaskScheduled", Some("T"), &[], Details::none()),
+            ev(3, EventType::TaskScheduled, Some("T"), &[], Details::none()),
             ev(
                 4,
-                "TaskFailed",
+                EventType::TaskFailed,
                 Some("T"),
                 &[],
                 Details::new("taskFailedEventDetails")
                     .text("error", "E")
                     .text("cause", "c"),
             ),
-            ev(5, "PassStateEntered", Some("Handle"), &[], Details::none()),
-            ev(6, "PassStateExited", Some("Handle"), &[], Details::none()),
-            ev(7, "TaskStateEntered", Some("Wait"), &[], Details::none()),
+            ev(
+                5,
+                EventType::PassStateEntered,
+                Some("Handle"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                6,
+                EventType::PassStateExited,
+                Some("Handle"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                7,
+                EventType::TaskStateEntered,
+                Some("Wait"),
+                &[],
+                Details::none(),
+            ),
         ];
         let s = state_statuses(&h, &["Wait".to_string()]);
         assert_eq!(s["T"], StateStatus::Caught);
         assert_eq!(s["Handle"], StateStatus::Succeeded);
         assert_eq!(s["Wait"], StateStatus::Waiting);
         let mut failed = h.clone();
-        failed.push(ev(8, "ExecutionFailed", None, &[], Details::none()));
+        failed.push(ev(
+            8,
+            EventType::ExecutionFailed,
+            None,
+            &[],
+            Details::none(),
+        ));
         assert_eq!(state_statuses(&failed, &[])["Wait"], StateStatus::Failed);
         let s = state_statuses(&h[..3], &[]);
         assert_eq!(s["T"], StateStatus::InProgress);
@@ -476,19 +496,43 @@ mod tests {
     #[test]
     fn a_caught_failure_is_caught_and_a_retried_one_succeeded() {
         let caught = vec![
-            ev(1, "TaskStateEntered", Some("T"), &[], Details::none()),
-            ev(2, "TaskScheduled", Some("T"), &[], Details::none()),
-            ev(3, "TaskFailed", Some("T"), &[], Details::none()),
-            ev(4, "TaskStateExited", Some("T"), &[], Details::none()),
+            ev(
+                1,
+                EventType::TaskStateEntered,
+                Some("T"),
+                &[],
+                Details::none(),
+            ),
+            ev(2, EventType::TaskScheduled, Some("T"), &[], Details::none()),
+            ev(3, EventType::TaskFailed, Some("T"), &[], Details::none()),
+            ev(
+                4,
+                EventType::TaskStateExited,
+                Some("T"),
+                &[],
+                Details::none(),
+            ),
         ];
         assert_eq!(state_statuses(&caught, &[])["T"], StateStatus::Caught);
         let retried = vec![
-            ev(1, "TaskStateEntered", Some("T"), &[], Details::none()),
-            ev(2, "TaskScheduled", Some("T"), &[], Details::none()),
-            ev(3, "TaskFailed", Some("T"), &[], Details::none()),
-            ev(4, "TaskScheduled", Some("T"), &[], Details::none()),
-            ev(5, "TaskSucceeded", Some("T"), &[], Details::none()),
-            ev(6, "TaskStateExited", Some("T"), &[], Details::none()),
+            ev(
+                1,
+                EventType::TaskStateEntered,
+                Some("T"),
+                &[],
+                Details::none(),
+            ),
+            ev(2, EventType::TaskScheduled, Some("T"), &[], Details::none()),
+            ev(3, EventType::TaskFailed, Some("T"), &[], Details::none()),
+            ev(4, EventType::TaskScheduled, Some("T"), &[], Details::none()),
+            ev(5, EventType::TaskSucceeded, Some("T"), &[], Details::none()),
+            ev(
+                6,
+                EventType::TaskStateExited,
+                Some("T"),
+                &[],
+                Details::none(),
+            ),
         ];
         assert_eq!(state_statuses(&retried, &[])["T"], StateStatus::Succeeded);
     }
@@ -496,14 +540,56 @@ mod tests {
     #[test]
     fn a_state_failing_in_a_parallel_branch_is_failed_and_its_siblings_cancelled() {
         let h = vec![
-            ev(1, "ParallelStateEntered", Some("P"), &[], Details::none()),
-            ev(2, "ParallelStateStarted", Some("P"), &[], Details::none()),
-            ev(3, "WaitStateEntered", Some("Slow"), &[1], Details::none()),
-            ev(4, "PassStateEntered", Some("Bad"), &[0], Details::none()),
-            ev(5, "ParallelStateFailed", Some("P"), &[], Details::none()),
-            ev(6, "ParallelStateExited", Some("P"), &[], Details::none()),
-            ev(7, "SucceedStateEntered", Some("Done"), &[], Details::none()),
-            ev(8, "ExecutionSucceeded", None, &[], Details::none()),
+            ev(
+                1,
+                EventType::ParallelStateEntered,
+                Some("P"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                2,
+                EventType::ParallelStateStarted,
+                Some("P"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                3,
+                EventType::WaitStateEntered,
+                Some("Slow"),
+                &[1],
+                Details::none(),
+            ),
+            ev(
+                4,
+                EventType::PassStateEntered,
+                Some("Bad"),
+                &[0],
+                Details::none(),
+            ),
+            ev(
+                5,
+                EventType::ParallelStateFailed,
+                Some("P"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                6,
+                EventType::ParallelStateExited,
+                Some("P"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                7,
+                EventType::SucceedStateEntered,
+                Some("Done"),
+                &[],
+                Details::none(),
+            ),
+            ev(8, EventType::ExecutionSucceeded, None, &[], Details::none()),
         ];
         let s = state_statuses(&h, &[]);
         assert_eq!(
@@ -519,16 +605,70 @@ mod tests {
     #[test]
     fn entries_time_each_run_and_name_the_map_or_parallel_they_ran_in() {
         let h = vec![
-            ev(1, "MapStateEntered", Some("M"), &[], Details::none()),
-            ev(2, "PassStateEntered", Some("I"), &[0], Details::none()),
-            ev(5, "PassStateExited", Some("I"), &[0], Details::none()),
-            ev(6, "PassStateEntered", Some("I"), &[1], Details::none()),
-            ev(9, "PassStateExited", Some("I"), &[1], Details::none()),
-            ev(10, "MapStateExited", Some("M"), &[], Details::none()),
-            ev(11, "TaskStateEntered", Some("T"), &[], Details::none()),
-            ev(12, "TaskScheduled", Some("T"), &[], Details::none()),
-            ev(14, "TaskFailed", Some("T"), &[], Details::none()),
-            ev(20, "PassStateEntered", Some("Handle"), &[], Details::none()),
+            ev(
+                1,
+                EventType::MapStateEntered,
+                Some("M"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                2,
+                EventType::PassStateEntered,
+                Some("I"),
+                &[0],
+                Details::none(),
+            ),
+            ev(
+                5,
+                EventType::PassStateExited,
+                Some("I"),
+                &[0],
+                Details::none(),
+            ),
+            ev(
+                6,
+                EventType::PassStateEntered,
+                Some("I"),
+                &[1],
+                Details::none(),
+            ),
+            ev(
+                9,
+                EventType::PassStateExited,
+                Some("I"),
+                &[1],
+                Details::none(),
+            ),
+            ev(
+                10,
+                EventType::MapStateExited,
+                Some("M"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                11,
+                EventType::TaskStateEntered,
+                Some("T"),
+                &[],
+                Details::none(),
+            ),
+            ev(
+                12,
+                EventType::TaskScheduled,
+                Some("T"),
+                &[],
+                Details::none(),
+            ),
+            ev(14, EventType::TaskFailed, Some("T"), &[], Details::none()),
+            ev(
+                20,
+                EventType::PassStateEntered,
+                Some("Handle"),
+                &[],
+                Details::none(),
+            ),
         ];
         let e = state_entries(&h, &[]);
         type Row<'a> = (
@@ -580,9 +720,27 @@ mod tests {
     #[test]
     fn map_iterations_take_the_worst_status() {
         let h = vec![
-            ev(1, "PassStateEntered", Some("I"), &[0], Details::none()),
-            ev(2, "PassStateExited", Some("I"), &[0], Details::none()),
-            ev(3, "PassStateEntered", Some("I"), &[1], Details::none()),
+            ev(
+                1,
+                EventType::PassStateEntered,
+                Some("I"),
+                &[0],
+                Details::none(),
+            ),
+            ev(
+                2,
+                EventType::PassStateExited,
+                Some("I"),
+                &[0],
+                Details::none(),
+            ),
+            ev(
+                3,
+                EventType::PassStateEntered,
+                Some("I"),
+                &[1],
+                Details::none(),
+            ),
         ];
         assert_eq!(state_statuses(&h, &[])["I"], StateStatus::InProgress);
     }
@@ -592,7 +750,7 @@ mod tests {
         let h = vec![
             ev(
                 1,
-                "TaskStateEntered",
+                EventType::TaskStateEntered,
                 Some("T"),
                 &[],
                 Details::new("stateEnteredEventDetails")
@@ -601,7 +759,7 @@ mod tests {
             ),
             ev(
                 2,
-                "TaskScheduled",
+                EventType::TaskScheduled,
                 Some("T"),
                 &[],
                 Details::new("taskScheduledEventDetails")
@@ -610,7 +768,7 @@ mod tests {
             ),
             ev(
                 3,
-                "TaskFailed",
+                EventType::TaskFailed,
                 Some("T"),
                 &[],
                 Details::new("taskFailedEventDetails")
@@ -619,7 +777,7 @@ mod tests {
             ),
             ev(
                 4,
-                "TaskScheduled",
+                EventType::TaskScheduled,
                 Some("T"),
                 &[],
                 Details::new("taskScheduledEventDetails")
@@ -628,7 +786,7 @@ mod tests {
             ),
             ev(
                 5,
-                "TaskSucceeded",
+                EventType::TaskSucceeded,
                 Some("T"),
                 &[],
                 Details::new("taskSucceededEventDetails")
@@ -636,7 +794,7 @@ mod tests {
             ),
             ev(
                 6,
-                "TaskStateExited",
+                EventType::TaskStateExited,
                 Some("T"),
                 &[],
                 Details::new("stateExitedEventDetails")

@@ -1256,7 +1256,7 @@ mod tests {
         run_all(&mut w);
         let (end, total) = w.position();
         assert_eq!(end, total);
-        let history_at = |w: &Workspace| -> Vec<(u64, &'static str)> {
+        let history_at = |w: &Workspace| -> Vec<(u64, stepwise_engine::EventType)> {
             w.engine()
                 .executions()
                 .iter()

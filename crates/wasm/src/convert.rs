@@ -309,7 +309,7 @@ pub fn step_report(engine: &Engine, report: &StepReport) -> Value {
                 .ok()
                 .and_then(|i| execution.history.get(i.checked_sub(1)?));
             if let Some(event) = event {
-                o.insert("type".into(), json!(event.event_type));
+                o.insert("type".into(), json!(event.event_type.as_str()));
                 if let Some(state) = &event.state_name {
                     o.insert("stateName".into(), Value::String(state.to_string()));
                 }

@@ -106,8 +106,27 @@ export interface ExecutionListItem {
 }
 export interface ListExecutionsOutput { executions: ExecutionListItem[] }
 export interface GetExecutionHistoryInput { executionArn: string; reverseOrder?: boolean; includeExecutionData?: boolean }
+/** AWS's history event types (`HistoryEventType`), all of them, whether Stepwise emits them yet or not.
+ *  Checked against the engine's `EventType` by tests/tests/ts_types.rs. */
+export type HistoryEventType =
+  | "ActivityFailed" | "ActivityScheduled" | "ActivityScheduleFailed" | "ActivityStarted"
+  | "ActivitySucceeded" | "ActivityTimedOut" | "ChoiceStateEntered" | "ChoiceStateExited"
+  | "ExecutionAborted" | "ExecutionFailed" | "ExecutionStarted" | "ExecutionSucceeded"
+  | "ExecutionTimedOut" | "FailStateEntered" | "LambdaFunctionFailed" | "LambdaFunctionScheduled"
+  | "LambdaFunctionScheduleFailed" | "LambdaFunctionStarted" | "LambdaFunctionStartFailed"
+  | "LambdaFunctionSucceeded" | "LambdaFunctionTimedOut" | "MapIterationAborted"
+  | "MapIterationFailed" | "MapIterationStarted" | "MapIterationSucceeded" | "MapStateAborted"
+  | "MapStateEntered" | "MapStateExited" | "MapStateFailed" | "MapStateStarted"
+  | "MapStateSucceeded" | "ParallelStateAborted" | "ParallelStateEntered" | "ParallelStateExited"
+  | "ParallelStateFailed" | "ParallelStateStarted" | "ParallelStateSucceeded" | "PassStateEntered"
+  | "PassStateExited" | "SucceedStateEntered" | "SucceedStateExited" | "TaskFailed"
+  | "TaskScheduled" | "TaskStarted" | "TaskStartFailed" | "TaskStateAborted" | "TaskStateEntered"
+  | "TaskStateExited" | "TaskSubmitFailed" | "TaskSubmitted" | "TaskSucceeded" | "TaskTimedOut"
+  | "WaitStateAborted" | "WaitStateEntered" | "WaitStateExited" | "MapRunAborted" | "MapRunFailed"
+  | "MapRunStarted" | "MapRunSucceeded" | "ExecutionRedriven" | "MapRunRedriven"
+  | "EvaluationFailed";
 /** An AWS history event: the fixed fields plus one `<kind>EventDetails` object (e.g. `stateEnteredEventDetails`). */
-export interface HistoryEvent { id: number; previousEventId: number; timestamp: string; type: string; [details: string]: unknown }
+export interface HistoryEvent { id: number; previousEventId: number; timestamp: string; type: HistoryEventType; [details: string]: unknown }
 export interface GetExecutionHistoryOutput { events: HistoryEvent[] }
 
 export interface SendTaskSuccessInput { taskToken: string; output: JsonInput }
@@ -131,7 +150,7 @@ export interface ExecutionTreeNode {
 }
 export interface ExecutionTreeOutput { executions: ExecutionTreeNode[] }
 
-export interface StepEvent { executionArn: string; id: number; type: string; stateName?: string }
+export interface StepEvent { executionArn: string; id: number; type: HistoryEventType; stateName?: string }
 export interface StepReport { executionArn: string; events: StepEvent[] }
 export type IdleReason = "Finished" | "BudgetSpent" | "WaitingForTimer" | "WaitingForOutside";
 /** `until`: the instant of the next timer, with `WaitingForTimer`. */

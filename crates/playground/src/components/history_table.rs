@@ -67,7 +67,7 @@ pub fn HistoryTable() -> Html {
                 .filter(|(_, e)| only_state.is_none_or(|s| event_state(e) == Some(s)))
                 .filter(|(_, e)| {
                     filter.is_empty()
-                        || e.event_type.to_lowercase().contains(&filter)
+                        || e.event_type.as_str().to_lowercase().contains(&filter)
                         || event_state(e).is_some_and(|s| s.to_lowercase().contains(&filter))
                         || e.id.to_string() == filter
                 })
@@ -169,9 +169,9 @@ pub fn HistoryTable() -> Html {
             };
             let onkeydown = open_on_enter_or_space(open.clone());
             let onclick = Callback::from(move |_| open());
-            let cls = if e.event_type.ends_with("Failed") || e.event_type.ends_with("TimedOut") || e.event_type.ends_with("Aborted") {
+            let cls = if e.event_type.is_failure() || e.event_type.is_aborted() {
                 "ev-bad"
-            } else if e.event_type.ends_with("Succeeded") {
+            } else if e.event_type.is_success() {
                 "ev-good"
             } else {
                 ""
@@ -179,11 +179,11 @@ pub fn HistoryTable() -> Html {
             html! {
                 <>
                     <div class={classes!("hrow", cls, expanded.then_some("open"), later.then_some("later"), of_selected.then_some("of-state"))} style={format!("top:{}px", top_of(r))}
-                        data-testid="history-row" data-event-type={e.event_type} data-later={later.to_string()} data-state={state.clone()} role="row" tabindex="0"
+                        data-testid="history-row" data-event-type={e.event_type.as_str()} data-later={later.to_string()} data-state={state.clone()} role="row" tabindex="0"
                         title={if later { "Written after the timeline's step: open it to move there" } else { "Open to move the timeline to the step that wrote it" }}
                         aria-expanded={expanded.to_string()} {onclick} {onkeydown}>
                         <span class="c-id">{ if expanded { "▾ " } else { "▸ " } }{ id }</span>
-                        <span class="c-type">{ e.event_type }</span>
+                        <span class="c-type">{ e.event_type.as_str() }</span>
                         <span class="c-state">{ state }</span>
                         <span class="c-time">{ format_elapsed(e.timestamp_millis - start) }</span>
                     </div>

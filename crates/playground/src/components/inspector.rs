@@ -2,6 +2,7 @@
 //! output, assigned variables, error and retries) or, with no state selected, the execution's
 //! own input, output and error.
 
+use stepwise_engine::EventType;
 use yew::prelude::*;
 
 use crate::components::graph_view::find_exec;
@@ -105,7 +106,7 @@ pub fn Inspector() -> Html {
                         { io.resource.clone().map(|r| format!("Resource: {r}")).unwrap_or_default() }
                     </p>
                     { block("Input", "io-input", io.input.clone()) }
-                    { block("Task parameters (TaskScheduled)", "io-parameters", io.parameters.clone()) }
+                    { block(&format!("Task parameters ({})", EventType::TaskScheduled), "io-parameters", io.parameters.clone()) }
                     { block("Task result", "io-result", io.task_result.clone()) }
                     { block("Output", "io-output", io.output.clone()) }
                     { block("Assigned variables", "io-assigned", io.assigned.clone()) }

@@ -18,6 +18,31 @@ use wasm_bindgen::JsValue;
 /// `runUntilIdle()` without a budget: enough for any sane demo, small enough that a machine
 /// looping forever hands control back to the page within a frame or two.
 pub const DEFAULT_BUDGET: u32 = 10_000;
+/// The most steps one `runUntilIdle` call may take: a thousand times the default. A larger
+/// number is a mistake more often than a wish (`-1` used to become 4,294,967,295 steps and
+/// freeze the page); call it again to go on.
+pub const MAX_BUDGET: u32 = 10_000_000;
+
+/// Reads `runUntilIdle`'s step budget: a whole number from 0 to [`MAX_BUDGET`], or AWS's
+/// `ValidationException` in AWS's wording.
+pub fn step_budget(budget: f64) -> Result<usize, JsValue> {
+    if budget.is_finite()
+        && budget.fract() == 0.0
+        && (0.0..=f64::from(MAX_BUDGET)).contains(&budget)
+    {
+        return Ok(budget as usize);
+    }
+    let why = if !budget.is_finite() || budget.fract() != 0.0 {
+        "Member must be a whole number".to_string()
+    } else if budget < 0.0 {
+        "Member must have value greater than or equal to 0".to_string()
+    } else {
+        format!("Member must have value less than or equal to {MAX_BUDGET}")
+    };
+    Err(invalid_argument(format!(
+        "1 validation error detected: Value '{budget}' at 'maxSteps' failed to satisfy constraint: {why}"
+    )))
+}
 
 // ---- requests ---------------------------------------------------------------------------
 

@@ -306,12 +306,18 @@ impl Stepwise {
         }
     }
 
-    /// Steps until nothing is due now or `budget` steps (default 10,000) were taken, and says why
-    /// it stopped. The clock does not move: see `advanceToNextTimer()`.
+    /// Steps until nothing is due now or `budget` steps (default 10,000; a whole number up to
+    /// 10,000,000, else a `ValidationException`) were taken, and says why it stopped. The clock
+    /// does not move: see `advanceToNextTimer()`.
     #[wasm_bindgen(js_name = runUntilIdle, unchecked_return_type = "RunUntilIdleOutput")]
-    pub fn run_until_idle(&mut self, budget: Option<u32>) -> Result<JsValue, JsValue> {
+    pub fn run_until_idle(&mut self, budget: Option<f64>) -> Result<JsValue, JsValue> {
+        // Taken as a JS number, not u32: wasm-bindgen would wrap -1 to 4,294,967,295.
+        let budget = match budget {
+            None => convert::DEFAULT_BUDGET as usize,
+            Some(b) => convert::step_budget(b)?,
+        };
         let mut engine = self.engine.borrow_mut();
-        let idle = engine.run_until_idle(budget.unwrap_or(convert::DEFAULT_BUDGET) as usize);
+        let idle = engine.run_until_idle(budget);
         to_js(&convert::idle(&idle))
     }
 

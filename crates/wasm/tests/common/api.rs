@@ -152,12 +152,42 @@ fn step_reports_each_event_and_null_when_idle() {
 }
 
 #[wasm_bindgen_test]
+fn a_budget_that_is_not_a_whole_number_of_steps_in_range_is_refused() {
+    let mut sw = engine();
+    let m = machine(&mut sw, "Loop", looping());
+    let e = start(&mut sw, &m, json!({"stop": false}));
+    for (bad, why) in [
+        (-1.0, "greater than or equal to 0"),
+        (f64::NAN, "whole number"),
+        (f64::INFINITY, "whole number"),
+        (2.5, "whole number"),
+        (4_294_967_295.0, "less than or equal to 10000000"),
+        (1e300, "less than or equal to 10000000"),
+    ] {
+        let error = thrown(sw.run_until_idle(Some(bad)));
+        assert_eq!(String::from(error.name()), "ValidationException", "{bad}");
+        let message = String::from(error.message());
+        assert!(
+            message.contains("at 'maxSteps' failed to satisfy constraint") && message.contains(why),
+            "{bad}: {message}"
+        );
+    }
+    assert_eq!(event_types(&sw, &e).len(), 1, "no step was taken");
+    assert_eq!(
+        ok(sw.run_until_idle(Some(0.0))),
+        json!({"idle": "BudgetSpent"})
+    );
+    ok(sw.stop_execution(js(json!({"executionArn": e}))));
+    assert_eq!(run(&mut sw), json!({"idle": "Finished"}));
+}
+
+#[wasm_bindgen_test]
 fn a_budget_bounds_run_until_idle() {
     let mut sw = engine();
     let m = machine(&mut sw, "Loop", looping());
     let e = start(&mut sw, &m, json!({"stop": false}));
     assert_eq!(
-        ok(sw.run_until_idle(Some(5))),
+        ok(sw.run_until_idle(Some(5.0))),
         json!({"idle": "BudgetSpent"})
     );
     assert_eq!(

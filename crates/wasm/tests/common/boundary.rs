@@ -487,12 +487,12 @@ fn a_chain_of_thousands_of_linked_executions_is_a_tree_not_a_crash() {
     assert_eq!((depth, Some(last)), (5000, previous));
     // All of them run: each waits its ten seconds and succeeds.
     assert_eq!(
-        ok(sw.run_until_idle(Some(100_000)))["idle"],
+        ok(sw.run_until_idle(Some(100_000.0)))["idle"],
         "WaitingForTimer"
     );
     sw.advance_clock(10_000.0).unwrap();
     assert_eq!(
-        ok(sw.run_until_idle(Some(100_000))),
+        ok(sw.run_until_idle(Some(100_000.0))),
         json!({"idle": "Finished"})
     );
     both_engines_work(&mut sw);

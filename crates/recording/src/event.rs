@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use stepwise_engine::history::EventType;
 
 /// An event of `get-execution-history`, verbatim (`raw`), with the few facts the importer and
 /// the replay read from it.
@@ -48,85 +49,26 @@ impl RecordedEvent {
     pub fn is_known(&self) -> bool {
         is_known_event_type(&self.event_type)
     }
+
+    /// The event's type, when AWS's API lists it.
+    pub fn kind(&self) -> Option<EventType> {
+        event_type(&self.event_type)
+    }
 }
 
-/// The event types of AWS's `HistoryEventType` (the Step Functions API reference). An event of
+/// The event's type as the engine knows it: one of AWS's `HistoryEventType` values. An event of
 /// another type is kept and shown; the replay reports it rather than guessing what it means.
-pub const KNOWN_EVENT_TYPES: &[&str] = &[
-    "ActivityFailed",
-    "ActivityScheduled",
-    "ActivityScheduleFailed",
-    "ActivityStarted",
-    "ActivitySucceeded",
-    "ActivityTimedOut",
-    "ChoiceStateEntered",
-    "ChoiceStateExited",
-    "ExecutionAborted",
-    "ExecutionFailed",
-    "ExecutionStarted",
-    "ExecutionSucceeded",
-    "ExecutionTimedOut",
-    "FailStateEntered",
-    "LambdaFunctionFailed",
-    "LambdaFunctionScheduled",
-    "LambdaFunctionScheduleFailed",
-    "LambdaFunctionStarted",
-    "LambdaFunctionStartFailed",
-    "LambdaFunctionSucceeded",
-    "LambdaFunctionTimedOut",
-    "MapIterationAborted",
-    "MapIterationFailed",
-    "MapIterationStarted",
-    "MapIterationSucceeded",
-    "MapStateAborted",
-    "MapStateEntered",
-    "MapStateExited",
-    "MapStateFailed",
-    "MapStateStarted",
-    "MapStateSucceeded",
-    "ParallelStateAborted",
-    "ParallelStateEntered",
-    "ParallelStateExited",
-    "ParallelStateFailed",
-    "ParallelStateStarted",
-    "ParallelStateSucceeded",
-    "PassStateEntered",
-    "PassStateExited",
-    "SucceedStateEntered",
-    "SucceedStateExited",
-    "TaskFailed",
-    "TaskScheduled",
-    "TaskStarted",
-    "TaskStartFailed",
-    "TaskStateAborted",
-    "TaskStateEntered",
-    "TaskStateExited",
-    "TaskSubmitFailed",
-    "TaskSubmitted",
-    "TaskSucceeded",
-    "TaskTimedOut",
-    "WaitStateAborted",
-    "WaitStateEntered",
-    "WaitStateExited",
-    "MapRunAborted",
-    "MapRunFailed",
-    "MapRunStarted",
-    "MapRunSucceeded",
-    "ExecutionRedriven",
-    "MapRunRedriven",
-    "EvaluationFailed",
-];
+pub fn event_type(t: &str) -> Option<EventType> {
+    EventType::parse(t)
+}
 
 pub fn is_known_event_type(t: &str) -> bool {
-    KNOWN_EVENT_TYPES.contains(&t)
+    event_type(t).is_some()
 }
 
 /// The event that ends an execution (a redrive may start it again).
 pub fn is_terminal(t: &str) -> bool {
-    matches!(
-        t,
-        "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted"
-    )
+    event_type(t).is_some_and(EventType::ends_execution)
 }
 
 /// The status an execution has after its terminal event.

@@ -22,7 +22,7 @@ mod scenario;
 pub use case::{junit_xml, CaseOutcome, Expected, TestCase};
 pub use compare::{compare, value_difference, CompareOptions, Divergence, EventView, Mapping};
 pub use documents::{split, Document, ImportError, Location};
-pub use event::{is_known_event_type, timestamp_millis, RecordedEvent, KNOWN_EVENT_TYPES};
+pub use event::{event_type, is_known_event_type, timestamp_millis, RecordedEvent};
 pub use import::{
     history_from_events, import, ExecutionIdentity, Import, MachineDoc, ParentLink, Recording,
     Source, STARTED_BY_FIELD,

@@ -5,6 +5,7 @@
 //! `run.rs`, one history event per step.
 
 use crate::history::HistoryEvent;
+use crate::integrations::start_execution::ParentLink;
 use std::sync::Arc;
 use stepwise_asl::model::{Definition, States, Transition};
 use stepwise_asl::StatesError;
@@ -45,18 +46,6 @@ impl ExecutionStatus {
             _ => return None,
         })
     }
-}
-
-/// How a child execution is tied to the parent that started it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParentLink {
-    pub execution: ExecutionId,
-    /// The Task state that started it (`None` for a link known only from
-    /// `AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID`).
-    pub state_name: Option<String>,
-    /// The waiting frame, for `.sync` / `.sync:2` (its result flows back there).
-    pub(crate) waiting_frame: Option<(usize, u64)>,
-    pub(crate) pattern_sync2: bool,
 }
 
 #[derive(Clone, Debug)]

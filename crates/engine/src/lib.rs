@@ -23,23 +23,30 @@ pub mod api;
 pub mod clock;
 pub mod config;
 pub mod conformance;
+mod context;
 pub mod dataflow;
 mod engine;
 mod execution;
+mod executions;
 pub mod express;
 pub mod history;
-pub mod mocks;
-pub mod resources;
+pub mod integrations;
+mod queue;
+mod retry_catch;
 mod run;
-mod start_response;
+mod states;
 mod variables;
 pub mod versions;
 
+pub use integrations::{mocks, resources};
+
 pub use api::ApiError;
 pub use config::{EngineConfig, Limits};
-pub use engine::{Engine, Idle, Machine, MachineType, PendingKind, PendingTask, StepReport};
-pub use execution::{Execution, ExecutionId, ExecutionStatus, ParentLink};
+pub use engine::{Engine, Idle, Machine, MachineType, StepReport};
+pub use execution::{Execution, ExecutionId, ExecutionStatus};
 pub use history::{EventType, HistoryEvent, StateType};
+pub use integrations::start_execution::ParentLink;
+pub use integrations::task_tokens::{PendingKind, PendingTask};
 pub use stepwise_asl::validate::{Diagnostic, Severity};
 
 /// Validates definition text, as AWS's ValidateStateMachineDefinition does.

@@ -765,7 +765,7 @@ impl Engine {
     ) -> Result<Value, ApiError> {
         let id = self
             .execution_by_arn(execution_arn)
-            .ok_or_else(|| crate::engine::execution_missing(execution_arn))?;
+            .ok_or_else(|| crate::executions::execution_missing(execution_arn))?;
         let e = self.execution(id);
         let mut o = Map::new();
         o.insert("stateMachineArn".into(), json!(e.machine_arn));

@@ -6,6 +6,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use stepwise_json::Value;
 
+use crate::engine::Engine;
+use crate::execution::{Phase, TaskOutcome};
+use crate::history::{payload_text, Payload};
+use crate::integrations::resources::Pattern;
+use crate::integrations::task_tokens::PendingKind;
+use stepwise_asl::StatesError;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum MockAnswer {
     Return(Value),
@@ -243,6 +250,45 @@ fn read_ranges(resp: &stepwise_json::Map) -> Result<Answers, String> {
         })
         .collect();
     Ok(Answers { ranges })
+}
+
+impl Engine {
+    /// What answers a Task state that is not Step Functions itself: its mock (a result, an
+    /// error, or nothing for ever), else a person with the task's token. A `.waitForTaskToken`
+    /// task is submitted either way and waits for its token.
+    pub(crate) fn mocked_or_manual(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        name: &str,
+        pattern: Pattern,
+    ) -> Phase {
+        let machine = self.executions[exec].machine_name.clone();
+        let answer = self.mocks.next_answer(&machine, name, exec as u32);
+        match (answer, pattern) {
+            (Some(MockAnswer::Throw { error, cause }), _) => {
+                Phase::TaskDone(TaskOutcome::Failed(StatesError { error, cause }))
+            }
+            (Some(MockAnswer::Return(v)), Pattern::WaitForTaskToken) => {
+                Phase::TaskSubmitted(payload_text(&v).into())
+            }
+            (None | Some(MockAnswer::Hang), Pattern::WaitForTaskToken) => {
+                Phase::TaskSubmitted(Payload::Text(Arc::from("{}")))
+            }
+            (Some(MockAnswer::Return(v)), _) => Phase::TaskDone(TaskOutcome::Succeeded(v)),
+            (Some(MockAnswer::Hang), _) => Phase::TaskWaiting,
+            (None, _) => {
+                // Nobody answers this resource: a person completes it with its token.
+                let token = self.new_token();
+                if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
+                    t.token = Some(token.clone());
+                    t.manual = true;
+                }
+                self.register_token(exec, frame, token, PendingKind::Manual);
+                Phase::TaskWaiting
+            }
+        }
+    }
 }
 
 #[cfg(test)]

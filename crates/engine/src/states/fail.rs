@@ -1,0 +1,35 @@
+//! The Fail state: ends its branch, iteration or execution with an error and cause, literal,
+//! from a path, an intrinsic or a JSONata expression.
+
+use crate::engine::Engine;
+use crate::execution::Phase;
+use crate::run::Res;
+use stepwise_asl::model::{Dynamic, Kind, State};
+use stepwise_asl::StatesError;
+use stepwise_json::Value;
+
+impl Engine {
+    pub(crate) fn start_fail(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let Kind::Fail(fail) = &st.kind else {
+            unreachable!()
+        };
+        let input = self.frame(exec, frame).state_input.clone();
+        let field = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<String>> {
+            let Some(d) = d else { return Ok(None) };
+            let v = this.dynamic_value(exec, frame, d, name, &input)?;
+            match v {
+                Value::String(s) => Ok(Some(s)),
+                Value::Null => Ok(None),
+                other => Ok(Some(other.to_string())),
+            }
+        };
+        let error = field(self, &fail.error, "Error")?;
+        let cause = field(self, &fail.cause, "Cause")?;
+        self.frame_mut(exec, frame).phase = Phase::Finish(Err(StatesError {
+            error: error.unwrap_or_default(),
+            cause,
+        }));
+        self.schedule(exec, frame);
+        Ok(())
+    }
+}

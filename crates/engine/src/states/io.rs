@@ -1,0 +1,193 @@
+//! The data-flow stages every state type runs, applied to a frame: InputPath, ResultSelector,
+//! ResultPath/OutputPath or Output, Assign, and values given literally, by path or by expression
+//! (`dataflow.rs` holds the stage functions themselves).
+
+use crate::dataflow::{self};
+use crate::engine::Engine;
+use crate::run::Res;
+use stepwise_asl::model::{Dynamic, State, Template};
+use stepwise_asl::StatesError;
+use stepwise_json::{Map, Value};
+
+/// Whether an InputPath/OutputPath/ItemsPath reads the context object.
+pub(crate) fn path_reads_context(field: &stepwise_asl::model::PathField) -> bool {
+    matches!(field, stepwise_asl::model::PathField::Path(p) if p.reads_context())
+}
+
+impl Engine {
+    /// JSONPath: InputPath. JSONata: the raw input. (Values share their contents, so handing
+    /// the raw input on copies nothing.)
+    pub(crate) fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Value> {
+        let input = self.frame(exec, frame).state_input.clone();
+        if st.is_jsonata() {
+            return Ok(input);
+        }
+        self.apply_path(exec, frame, &st.common.input_path, input)
+    }
+
+    /// InputPath or OutputPath applied to `value` (an identity path hands it on untouched).
+    pub(crate) fn apply_path(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        field: &stepwise_asl::model::PathField,
+        value: Value,
+    ) -> Res<Value> {
+        if dataflow::is_identity(field) {
+            return Ok(value);
+        }
+        self.scope_eval(
+            exec,
+            frame,
+            &value,
+            None,
+            path_reads_context(field),
+            |s, _| dataflow::select(field, s),
+        )
+    }
+
+    /// ResultPath + OutputPath (JSONPath) or Output (JSONata), then Assign: what a state hands on.
+    pub(crate) fn finish_output(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        result: Value,
+    ) -> Res<(Value, Option<Map>)> {
+        if st.is_jsonata() {
+            let (out, assign) = self.jsonata_eval(exec, frame, Some(&result), None, |j, rng| {
+                let out = match &st.common.output {
+                    Some(o) => j.template(o, "Output", rng)?,
+                    None => result.clone(),
+                };
+                let assign = st
+                    .common
+                    .assign
+                    .as_ref()
+                    .map(|a| j.assign(a, rng))
+                    .transpose()?;
+                Ok::<_, StatesError>((out, assign))
+            })?;
+            return Ok((out, assign));
+        }
+        let assign = match &st.common.assign {
+            Some(a) => {
+                Some(
+                    self.scope_eval(exec, frame, &result, None, a.reads_context, |s, rng| {
+                        dataflow::assign_jsonpath(a, s, rng)
+                    })?,
+                )
+            }
+            None => None,
+        };
+        // The raw input is needed only when the result goes inside it or replaces nothing.
+        let raw = match st.common.result_path {
+            stepwise_asl::model::ResultPathField::Default => Value::Null,
+            _ => self.frame(exec, frame).state_input.clone(),
+        };
+        let combined = dataflow::apply_result_path(&st.common.result_path, raw, result)?;
+        let out = self.apply_path(exec, frame, &st.common.output_path, combined)?;
+        Ok((out, assign))
+    }
+
+    /// Output and Assign of a state that produces no result of its own (Choice, Wait): JSONata
+    /// templates over `$states.input`, or OutputPath and a JSONPath Assign over the effective input.
+    pub(crate) fn without_result(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        eff: Value,
+        output: Option<&Value>,
+        assign: Option<&Template>,
+    ) -> Res<(Value, Option<Map>)> {
+        if st.is_jsonata() {
+            return self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                let out = match output {
+                    Some(o) => j.template(o, "Output", rng)?,
+                    None => eff,
+                };
+                let assign = assign.map(|a| j.assign(a, rng)).transpose()?;
+                Ok((out, assign))
+            });
+        }
+        let assigned = match assign {
+            Some(a) => {
+                Some(
+                    self.scope_eval(exec, frame, &eff, None, a.reads_context, |s, rng| {
+                        dataflow::assign_jsonpath(a, s, rng)
+                    })?,
+                )
+            }
+            None => None,
+        };
+        self.note_passthrough(exec, frame, st);
+        Ok((
+            self.apply_path(exec, frame, &st.common.output_path, eff)?,
+            assigned,
+        ))
+    }
+
+    /// A JSONPath state whose InputPath and OutputPath are both `$` outputs exactly its input.
+    pub(crate) fn note_passthrough(&mut self, exec: usize, frame: usize, st: &State) {
+        if dataflow::is_identity(&st.common.input_path)
+            && dataflow::is_identity(&st.common.output_path)
+        {
+            self.frame_mut(exec, frame).output_is_input = true;
+        }
+    }
+
+    /// ResultSelector, then ResultPath/OutputPath or Output, then Assign.
+    pub(crate) fn after_result(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        result: Value,
+    ) -> Res<(Value, Option<Map>)> {
+        let selected = match (&st.common.result_selector, st.is_jsonata()) {
+            (Some(rs), false) => {
+                self.scope_eval(exec, frame, &result, None, rs.reads_context, |s, rng| {
+                    dataflow::template(rs, s, rng)
+                })?
+            }
+            _ => result,
+        };
+        self.finish_output(exec, frame, st, selected)
+    }
+
+    /// A number from a literal, a `…Path` or a JSONata expression.
+    pub(crate) fn dynamic_value(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        d: &Dynamic,
+        field: &str,
+        input: &Value,
+    ) -> Res<Value> {
+        match d {
+            Dynamic::Literal(v) => Ok(v.clone()),
+            Dynamic::Expression(text) => {
+                let v = Value::String(text.clone());
+                self.jsonata_eval(exec, frame, None, None, |j, rng| j.value(&v, field, rng))
+            }
+            Dynamic::Path(p) => {
+                self.scope_eval(exec, frame, input, None, p.reads_context(), |s, _| {
+                    p.try_select_cow(s).map(|v| v.map(std::borrow::Cow::into_owned))
+                })?
+                .ok_or_else(|| {
+                    StatesError::runtime(format!(
+                        "The JSONPath '{}' specified for the field '{field}Path' could not be found in the input '{}'",
+                        p.text(),
+                        input
+                    ))
+                })
+            }
+            Dynamic::Intrinsic(call) => {
+                let path_field = format!("{field}Path");
+                let reads_context = call.text().contains("$$");
+                self.scope_eval(exec, frame, input, None, reads_context, |s, rng| call.evaluate_in_field(Some(&path_field), s, rng))
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The Parallel state: its Parameters/Arguments, `ParallelStateStarted` and one branch frame per
+//! branch. Branches end in `states/branches.rs`.
+
+use crate::dataflow::{self};
+use crate::engine::Engine;
+use crate::execution::{Frame, FrameRole, Join, Phase};
+use crate::history::{Details, EventType};
+use crate::run::Res;
+use stepwise_asl::model::{Kind, State};
+
+impl Engine {
+    pub(crate) fn start_parallel(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let Kind::Parallel(p) = &st.kind else {
+            unreachable!()
+        };
+        let eff = self.effective_input(exec, frame, st)?;
+        let eff = if st.is_jsonata() {
+            match &st.common.arguments {
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                    j.template(a, "Arguments", rng)
+                })?,
+                None => eff,
+            }
+        } else {
+            match &st.common.parameters {
+                Some(t) => {
+                    self.scope_eval(exec, frame, &eff, None, t.reads_context, |s, rng| {
+                        dataflow::template(t, s, rng)
+                    })?
+                }
+                None => eff,
+            }
+        };
+        let n = p.branches.len();
+        self.frame_mut(exec, frame).effective_input = eff;
+        self.frame_mut(exec, frame).join = Some(Join {
+            is_map: false,
+            items: Vec::new(),
+            results: vec![None; n],
+            next_index: n,
+            running: 0,
+            succeeded: 0,
+            failed: 0,
+            max_concurrency: usize::MAX,
+            tolerated_count: None,
+            tolerated_percentage: None,
+            children: Vec::new(),
+            failure: None,
+            last_iteration_event: 0,
+            distributed: false,
+            start_error: None,
+        });
+        self.frame_mut(exec, frame).phase = Phase::ParallelStarted;
+        self.schedule(exec, frame);
+        Ok(())
+    }
+
+    pub(crate) fn parallel_started(&mut self, exec: usize, frame: usize) {
+        let h = self.here(exec);
+        let st = self.current(&h, exec, frame);
+        let Kind::Parallel(p) = &st.kind else {
+            unreachable!()
+        };
+        self.emit_raw(
+            exec,
+            Some(frame),
+            EventType::ParallelStateStarted,
+            Details::none(),
+            Some(st.name.clone()),
+        );
+        let eff = self.frame(exec, frame).effective_input.clone();
+        let started = self.frame(exec, frame).last_event;
+        for (b, branch) in p.branches.iter().enumerate() {
+            let child_scope = self.child_scope(exec, frame, b as u32);
+            let vars = self.frame(exec, frame).vars.clone();
+            let mut child = Frame::new(
+                child_scope,
+                FrameRole::Branch {
+                    parent: frame,
+                    index: b,
+                },
+                branch.start_at,
+                eff.clone(),
+                vars,
+            );
+            child.var_bytes = self.frame(exec, frame).var_bytes;
+            child.inherited_var_bytes = child.var_bytes;
+            child.last_event = started;
+            child.index_path = self
+                .frame(exec, frame)
+                .index_path
+                .iter()
+                .copied()
+                .chain([b as u32])
+                .collect();
+            let cid = self.add_frame(exec, child);
+            if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+                j.children.push(cid);
+                j.running += 1;
+            }
+            self.schedule(exec, cid);
+        }
+        if p.branches.is_empty() {
+            self.frame_mut(exec, frame).phase = Phase::JoinDone;
+            self.schedule(exec, frame);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The Pass state: hands on its input, its `Result` or its `Parameters`, through the usual
+//! output stages.
+
+use crate::dataflow::{self};
+use crate::engine::Engine;
+use crate::run::Res;
+use stepwise_asl::model::State;
+use stepwise_json::Value;
+
+impl Engine {
+    pub(crate) fn start_pass(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        result: Option<&Value>,
+    ) -> Res<()> {
+        let eff = self.effective_input(exec, frame, st)?;
+        let value = if st.is_jsonata() {
+            eff
+        } else if let Some(r) = result {
+            r.clone()
+        } else {
+            match &st.common.parameters {
+                Some(p) => {
+                    self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| {
+                        dataflow::template(p, s, rng)
+                    })?
+                }
+                None => eff,
+            }
+        };
+        let (out, assign) = self.finish_output(exec, frame, st, value)?;
+        self.go_exit(exec, frame, out, Self::transition_of(st), assign);
+        Ok(())
+    }
+}

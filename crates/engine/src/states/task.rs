@@ -1,0 +1,332 @@
+//! The Task state: evaluating its arguments and timeouts, then its phases (Scheduled, Started,
+//! Submitted, Waiting, Done) and their history events. What answers a task lives in
+//! `integrations/` (child executions, task tokens, mocks).
+
+use crate::clock::{self, MAX_SECONDS};
+use crate::dataflow::{self};
+use crate::engine::Engine;
+use crate::execution::{resolve, Phase, TaskOutcome, TaskRun};
+use crate::history::{payload_text, Details, EventType, Field, Payload};
+use crate::integrations::resources::{Pattern, Resource, TaskResource};
+use crate::integrations::task_tokens::PendingKind;
+use crate::queue::Work;
+use crate::run::Res;
+use std::sync::Arc;
+use stepwise_asl::error::names;
+use stepwise_asl::model::{Dynamic, Kind, State};
+use stepwise_asl::StatesError;
+use stepwise_json::{json, Value};
+
+pub(crate) fn as_seconds(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as u64)
+        }),
+        _ => None,
+    }
+}
+
+impl Engine {
+    pub(crate) fn start_task(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
+        let Kind::Task(task) = &st.kind else {
+            unreachable!()
+        };
+        let resource = TaskResource::parse(&task.resource);
+        let token = match resource.kind.pattern() {
+            Pattern::WaitForTaskToken | Pattern::Sync | Pattern::Sync2 => Some(self.new_token()),
+            Pattern::RequestResponse => None,
+        };
+        self.frame_mut(exec, frame).task = Some(TaskRun {
+            token,
+            resource: Some(resource),
+            ..TaskRun::default()
+        });
+        let eff = self.effective_input(exec, frame, st)?;
+        let params = if st.is_jsonata() {
+            match &st.common.arguments {
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                    j.template(a, "Arguments", rng)
+                })?,
+                None => eff.clone(),
+            }
+        } else {
+            match &st.common.parameters {
+                Some(p) => {
+                    self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| {
+                        dataflow::template(p, s, rng)
+                    })?
+                }
+                None => eff.clone(),
+            }
+        };
+        let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
+            let Some(d) = d else { return Ok(None) };
+            let v = this.dynamic_value(exec, frame, d, name, &eff)?;
+            match as_seconds(&v) {
+                Some(s) if s > MAX_SECONDS as u64 => Err(StatesError::runtime(format!(
+                    "The {name} field must be at most {MAX_SECONDS} seconds, got: {v}"
+                ))),
+                Some(s) if s > 0 => Ok(Some(s)),
+                _ => Err(StatesError::runtime(format!(
+                    "The {name} field must be a positive integer, got: {v}"
+                ))),
+            }
+        };
+        let timeout = seconds(self, &task.timeout, "TimeoutSeconds")?;
+        let heartbeat = seconds(self, &task.heartbeat, "HeartbeatSeconds")?;
+        let t = self
+            .frame_mut(exec, frame)
+            .task
+            .get_or_insert_with(TaskRun::default);
+        t.parameters = params;
+        t.timeout_seconds = timeout;
+        t.heartbeat_seconds = heartbeat;
+        self.frame_mut(exec, frame).phase = Phase::TaskScheduled;
+        self.schedule(exec, frame);
+        Ok(())
+    }
+
+    /// The task's resource (parsed when the attempt started) and its state's name.
+    pub(crate) fn task_meta(&self, exec: usize, frame: usize) -> (Arc<TaskResource>, Arc<str>) {
+        let e = &self.executions[exec];
+        let f = &e.frames[frame];
+        let st = &resolve(&e.definition, &f.scope).list[f.state];
+        let Kind::Task(t) = &st.kind else {
+            unreachable!("task phases only run on Task states")
+        };
+        let resource = f
+            .task
+            .as_ref()
+            .and_then(|run| run.resource.clone())
+            .unwrap_or_else(|| TaskResource::parse(&t.resource));
+        (resource, st.name.clone())
+    }
+
+    pub(crate) fn task_scheduled(&mut self, exec: usize, frame: usize) {
+        let (resource, name) = self.task_meta(exec, frame);
+        let (parameters_text, timeout_seconds, heartbeat_seconds) =
+            match &self.frame(exec, frame).task {
+                Some(t) => (
+                    payload_text(&t.parameters),
+                    t.timeout_seconds,
+                    t.heartbeat_seconds,
+                ),
+                None => (payload_text(&Value::Null), None, None),
+            };
+        let (ty, details) = match &resource.kind {
+            Resource::LambdaFunction(arn) => {
+                let d = Details::new("lambdaFunctionScheduledEventDetails")
+                    .payload("input", parameters_text)
+                    .text("resource", arn.as_str())
+                    .maybe(
+                        "timeoutInSeconds",
+                        timeout_seconds.map(|t| Field::Int(t as i64)),
+                    );
+                (EventType::LambdaFunctionScheduled, d)
+            }
+            _ => {
+                let role = {
+                    let h = self.here(exec);
+                    match &self.current(&h, exec, frame).kind {
+                        Kind::Task(t) => t.credentials.as_ref().map(|c| Field::Json(Box::new(json!({ "roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null) })))),
+                        _ => None,
+                    }
+                };
+                let d = Details::new("taskScheduledEventDetails")
+                    .field("parameters", Field::BarePayload(parameters_text))
+                    .text("region", self.config.region.as_str());
+                let d = resource
+                    .named(d)
+                    .maybe(
+                        "timeoutInSeconds",
+                        timeout_seconds.map(|t| Field::Int(t as i64)),
+                    )
+                    .maybe(
+                        "heartbeatInSeconds",
+                        heartbeat_seconds.map(|h| Field::Int(h as i64)),
+                    )
+                    .maybe("taskCredentials", role);
+                (EventType::TaskScheduled, d)
+            }
+        };
+        self.emit_raw(exec, Some(frame), ty, details, Some(name));
+        self.frame_mut(exec, frame).phase = Phase::TaskStarted;
+        self.schedule(exec, frame);
+    }
+
+    pub(crate) fn task_started(&mut self, exec: usize, frame: usize) {
+        let (resource, name) = self.task_meta(exec, frame);
+        let (ty, details) = match &resource.kind {
+            Resource::LambdaFunction(_) => (EventType::LambdaFunctionStarted, Details::none()),
+            _ => (
+                EventType::TaskStarted,
+                resource.named(Details::new("taskStartedEventDetails")),
+            ),
+        };
+        self.emit_raw(exec, Some(frame), ty, details, Some(name.clone()));
+        // Timers run from the moment the task starts.
+        let now = self.now;
+        let gen = self.frame(exec, frame).generation;
+        let task = self
+            .frame_mut(exec, frame)
+            .task
+            .get_or_insert_with(TaskRun::default);
+        let timeout_at = task
+            .timeout_seconds
+            .map(|t| clock::later(now, t as i64 * 1000));
+        let heartbeat_at = task
+            .heartbeat_seconds
+            .map(|h| clock::later(now, h as i64 * 1000));
+        task.timeout_deadline = timeout_at;
+        task.heartbeat_deadline = heartbeat_at;
+        if let Some(t) = timeout_at {
+            self.push(t, Work::TaskTimeout { exec, frame, gen });
+        }
+        if let Some(d) = heartbeat_at {
+            self.push(
+                d,
+                Work::Heartbeat {
+                    exec,
+                    frame,
+                    gen,
+                    deadline: d,
+                },
+            );
+        }
+        let pattern = resource.kind.pattern();
+        let next = match &resource.kind {
+            Resource::StartExecution(p) => {
+                let params = self
+                    .frame(exec, frame)
+                    .task
+                    .as_ref()
+                    .map(|t| t.parameters.clone())
+                    .unwrap_or_default();
+                self.start_child(exec, frame, &name, &params, *p)
+            }
+            _ => self.mocked_or_manual(exec, frame, &name, pattern),
+        };
+        let schedule = !matches!(next, Phase::TaskWaiting);
+        self.frame_mut(exec, frame).phase = next;
+        if schedule {
+            self.schedule(exec, frame);
+        }
+    }
+
+    pub(crate) fn task_submitted(&mut self, exec: usize, frame: usize, out: Payload) {
+        let (resource, name) = self.task_meta(exec, frame);
+        let d = resource.named(Details::new("taskSubmittedEventDetails").payload("output", out));
+        self.emit_raw(exec, Some(frame), EventType::TaskSubmitted, d, Some(name));
+        if let Some(token) = self
+            .frame(exec, frame)
+            .task
+            .as_ref()
+            .and_then(|t| t.token.clone())
+        {
+            let kind = match resource.kind.pattern() {
+                Pattern::Sync | Pattern::Sync2 => PendingKind::ChildExecution,
+                _ => PendingKind::Callback,
+            };
+            self.register_token(exec, frame, token, kind);
+        }
+        self.frame_mut(exec, frame).phase = Phase::TaskWaiting;
+    }
+
+    pub(crate) fn task_done(&mut self, exec: usize, frame: usize, outcome: TaskOutcome) {
+        let (resource, name) = self.task_meta(exec, frame);
+        let lambda = matches!(resource.kind, Resource::LambdaFunction(_));
+        // Whatever happens next, this attempt's timers, token and child are done with.
+        let (token, child) = self
+            .frame(exec, frame)
+            .task
+            .as_ref()
+            .map_or((None, None), |t| (t.token.clone(), t.child));
+        if let Some(t) = token {
+            if self.tokens.remove(&t).is_some() {
+                self.spent_tokens.insert(t, ());
+            }
+        }
+        self.frame_mut(exec, frame).generation += 1;
+        let timed_out = matches!(outcome, TaskOutcome::TimedOut(_));
+        // Serialized once: for the size limit and for the history.
+        let result_text = match &outcome {
+            TaskOutcome::Succeeded(v) => Some(payload_text(v)),
+            _ => None,
+        };
+        let outcome = match outcome {
+            TaskOutcome::Succeeded(_)
+                if result_text
+                    .as_ref()
+                    .is_some_and(|t| t.len() > self.config.limits.max_payload_bytes) =>
+            {
+                let who = if lambda {
+                    &resource.resource
+                } else {
+                    &resource.resource_type
+                };
+                TaskOutcome::Failed(StatesError::new(
+                    names::DATA_LIMIT_EXCEEDED,
+                    format!("The state/task '{who}' returned a result with a size exceeding the maximum number of bytes service limit."),
+                ))
+            }
+            o => o,
+        };
+        match outcome {
+            TaskOutcome::Succeeded(v) => {
+                let text = result_text.unwrap_or_else(|| payload_text(&v));
+                let details = if lambda {
+                    (
+                        EventType::LambdaFunctionSucceeded,
+                        Details::new("lambdaFunctionSucceededEventDetails").payload("output", text),
+                    )
+                } else {
+                    (
+                        EventType::TaskSucceeded,
+                        resource.named(
+                            Details::new("taskSucceededEventDetails").payload("output", text),
+                        ),
+                    )
+                };
+                self.emit_raw(exec, Some(frame), details.0, details.1, Some(name));
+                let h = self.here(exec);
+                let st = self.current(&h, exec, frame);
+                let res = self.after_result(exec, frame, st, v);
+                match res {
+                    Ok((out, assign)) => {
+                        self.go_exit(exec, frame, out, Self::transition_of(st), assign)
+                    }
+                    Err(e) => self.handle_error(exec, frame, e),
+                }
+            }
+            TaskOutcome::Failed(e) | TaskOutcome::TimedOut(e) => {
+                let (ty, key) = match (lambda, timed_out) {
+                    (true, false) => (
+                        EventType::LambdaFunctionFailed,
+                        "lambdaFunctionFailedEventDetails",
+                    ),
+                    (true, true) => (
+                        EventType::LambdaFunctionTimedOut,
+                        "lambdaFunctionTimedOutEventDetails",
+                    ),
+                    (false, false) => (EventType::TaskFailed, "taskFailedEventDetails"),
+                    (false, true) => (EventType::TaskTimedOut, "taskTimedOutEventDetails"),
+                };
+                let mut d = Details::new(key)
+                    .maybe(
+                        "error",
+                        (!e.error.is_empty() || lambda || timed_out)
+                            .then(|| Field::text(e.error.as_str())),
+                    )
+                    .maybe("cause", e.cause.as_deref().map(Field::text));
+                if !lambda {
+                    d = resource.named(d);
+                }
+                self.emit_raw(exec, Some(frame), ty, d, Some(name));
+                self.stop_child(child);
+                self.handle_error(exec, frame, e);
+            }
+        }
+    }
+}

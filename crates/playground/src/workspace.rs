@@ -128,6 +128,16 @@ pub enum Command {
     Stop {
         execution_arn: String,
     },
+    /// PublishStateMachineVersion of a machine's deployed definition.
+    Publish {
+        machine: String,
+    },
+    /// Creates alias `alias` of `machine`, or points it, at version `version` (weight 100).
+    SetAlias {
+        machine: String,
+        alias: String,
+        version: u32,
+    },
 }
 
 impl Command {
@@ -623,6 +633,77 @@ impl Workspace {
         };
         serde_json::from_str::<Value>(&input)
             .map_err(|e| format!("the input is not valid JSON: {e}"))?;
+        self.ensure_deployed(machine)?;
+        self.push(Command::Start {
+            machine: machine.to_string(),
+            input,
+        })?;
+        self.engine
+            .executions()
+            .last()
+            .map(|e| e.id)
+            .ok_or_else(|| "the execution did not start".to_string())
+    }
+
+    /// Publishes the machine's current definition as a version (deploying it first); answers
+    /// the version's number. Publishing an unchanged definition again answers the same version.
+    pub fn publish(&mut self, machine: &str) -> Result<u32, String> {
+        if self.machine_index(machine).is_none() {
+            return Err(format!("there is no machine named {machine}"));
+        }
+        self.ensure_deployed(machine)?;
+        let arn = machine_arn(machine);
+        // Checked on a copy first, so that a refused publish leaves no command in the log.
+        let mut scratch = self.engine.clone();
+        let (version, _) = scratch
+            .publish_state_machine_version(&arn, None, None)
+            .map_err(|e| e.to_string())?;
+        self.push(Command::Publish {
+            machine: machine.to_string(),
+        })?;
+        Ok(version_number(&version))
+    }
+
+    /// Creates alias `alias` of `machine` routing every execution to `version`, or points the
+    /// existing alias there.
+    pub fn set_alias(&mut self, machine: &str, alias: &str, version: u32) -> Result<(), String> {
+        let cmd = Command::SetAlias {
+            machine: machine.to_string(),
+            alias: alias.to_string(),
+            version,
+        };
+        apply(&mut self.engine.clone(), &cmd)?;
+        self.push(cmd)
+    }
+
+    /// The published versions of a machine (numbers, newest first) and its aliases
+    /// (name, version numbers routed to).
+    pub fn versions_of(&self, machine: &str) -> (Vec<u32>, Vec<(String, Vec<u32>)>) {
+        let arn = machine_arn(machine);
+        let versions = self
+            .engine
+            .state_machine_versions(&arn)
+            .iter()
+            .map(|v| v.number)
+            .collect();
+        let aliases = self
+            .engine
+            .state_machine_aliases(&arn)
+            .iter()
+            .map(|a| {
+                let to = a
+                    .routing
+                    .iter()
+                    .map(|r| version_number(&r.version_arn))
+                    .collect();
+                (a.name.clone(), to)
+            })
+            .collect();
+        (versions, aliases)
+    }
+
+    /// Deploys the current definitions and mocks when they changed since the last deploy.
+    fn ensure_deployed(&mut self, machine: &str) -> Result<(), String> {
         let machines: Vec<(String, String, bool)> = self
             .machines
             .iter()
@@ -644,15 +725,7 @@ impl Workspace {
             self.push(Command::Deploy { machines, mocks })?;
             self.deployed = Some(wanted);
         }
-        self.push(Command::Start {
-            machine: machine.to_string(),
-            input,
-        })?;
-        self.engine
-            .executions()
-            .last()
-            .map(|e| e.id)
-            .ok_or_else(|| "the execution did not start".to_string())
+        Ok(())
     }
 
     /// One engine event; `Ok(false)` when nothing is due now.
@@ -1006,7 +1079,37 @@ fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
         )),
         Command::SendHeartbeat { token } => e(engine.send_task_heartbeat(token)),
         Command::Stop { execution_arn } => e(engine.stop_execution(execution_arn, None, None)),
+        Command::Publish { machine } => engine
+            .publish_state_machine_version(&machine_arn(machine), None, None)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Command::SetAlias {
+            machine,
+            alias,
+            version,
+        } => {
+            let arn = machine_arn(machine);
+            let routing = [stepwise_engine::versions::Route {
+                version_arn: format!("{arn}:{version}"),
+                weight: 100,
+            }];
+            let alias_arn = format!("{arn}:{alias}");
+            let r = if engine.state_machine_alias(&alias_arn).is_some() {
+                engine.update_state_machine_alias(&alias_arn, None, Some(&routing))
+            } else {
+                engine.create_state_machine_alias(alias, None, &routing)
+            };
+            r.map(|_| ()).map_err(|e| e.to_string())
+        }
     }
+}
+
+/// The number at the end of a version ARN (`…:stateMachine:Name:3` → 3).
+pub fn version_number(arn: &str) -> u32 {
+    arn.rsplit(':')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -1035,6 +1138,55 @@ mod tests {
             .filter(|e| e.machine_name == machine)
             .map(|e| e.status.as_str())
             .collect()
+    }
+
+    #[test]
+    fn a_parent_runs_the_version_an_alias_points_at_and_replay_keeps_it() {
+        let mut w = example("sync-start.json");
+        let child = w.machines[1].definition.clone();
+        assert_eq!(w.publish("HelloWorld"), Ok(1));
+        assert_eq!(
+            w.publish("HelloWorld"),
+            Ok(1),
+            "the same definition: the same version"
+        );
+        w.set_definition(1, child.replace("Hello world!", "Hello v2!"));
+        assert_eq!(w.publish("HelloWorld"), Ok(2));
+        w.set_alias("HelloWorld", "live", 1).unwrap();
+        assert!(w.set_alias("HelloWorld", "live", 9).is_err());
+        assert!(w.set_alias("HelloWorld", "12", 1).is_err());
+        let (versions, aliases) = w.versions_of("HelloWorld");
+        assert_eq!(versions, [2, 1]);
+        assert_eq!(aliases, [("live".to_string(), vec![1])]);
+
+        let parent = w.machines[0].definition.replace(
+            "stateMachine:HelloWorld\"",
+            "stateMachine:HelloWorld:live\"",
+        );
+        w.set_definition(0, parent);
+        w.start("Parent").unwrap();
+        run_all(&mut w);
+        assert_eq!(status(&w, "Parent"), ["SUCCEEDED"]);
+        let child_run = |w: &Workspace| {
+            let e = w
+                .engine()
+                .executions()
+                .iter()
+                .find(|e| e.machine_name == "HelloWorld")
+                .cloned();
+            e.map(|e| (e.output, e.origin.version_arn))
+        };
+        let (output, version) = child_run(&w).unwrap();
+        assert_eq!(
+            output.unwrap()["greeting"],
+            stepwise_json::json!("Hello world!")
+        );
+        assert_eq!(version, Some(format!("{}:1", machine_arn("HelloWorld"))));
+        // Seeking back and forth replays the publish and alias commands.
+        let (_, total) = w.position();
+        w.seek(0);
+        w.seek(total);
+        assert_eq!(child_run(&w).unwrap().1, version);
     }
 
     #[test]

@@ -332,6 +332,7 @@ pub fn MachinesPanel() -> Html {
                     diagnostics={diags.clone()} asl=true
                     doc_key={AttrValue::from(names.get(index).cloned().unwrap_or_default())} />
                 <ul class="diagnostics" data-testid="diagnostics" aria-live="polite">{ diag_list }</ul>
+                <crate::components::versions::VersionsBar machine={AttrValue::from(names[index].clone())} />
             }
         </section>
     }

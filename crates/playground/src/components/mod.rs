@@ -13,3 +13,4 @@ pub mod run;
 pub mod states_table;
 pub mod tokens;
 pub mod tree;
+pub mod versions;

@@ -64,12 +64,27 @@ fn node(
                 <span class={status_class(status)}>{ status_label(status) }</span>
                 if is_waiting { <span class="badge waiting" title="Waiting for a task token">{ "token" }</span> }
                 <span class="exec-machine">{ exec.machine_name.clone() }</span>
+                if let Some(v) = &exec.origin.version_arn {
+                    <span class="badge version" data-testid="exec-version"
+                        title={exec.origin.alias_arn.clone().unwrap_or_else(|| v.clone())}>
+                        { version_label(v, exec.origin.alias_arn.as_deref()) }
+                    </span>
+                }
                 <span class="exec-name">{ short_name(&exec.name) }{ started_by }</span>
             </button>
             if !children.is_empty() {
                 <ul>{ for children.iter().map(|c| node(engine, waiting, *c, selected, on_select, depth + 1)) }</ul>
             }
         </li>
+    }
+}
+
+/// `v3`, or `live · v3` for an execution started through an alias.
+fn version_label(version_arn: &str, alias_arn: Option<&str>) -> String {
+    let n = crate::workspace::version_number(version_arn);
+    match alias_arn.and_then(|a| a.rsplit(':').next()) {
+        Some(alias) => format!("{alias} · v{n}"),
+        None => format!("v{n}"),
     }
 }
 

@@ -24,7 +24,10 @@ usage: cargo xtask <command>
                        package, e2e)
                        and print the total; LAYERS is one name or several separated by commas.
                        --offline installs nothing and runs cargo offline (tools must be there)
-  build                build dist/ only
+  build                build dist/ only (prints the wasm sizes: raw, gzip, brotli)
+  first-load [--dir DIR]
+                       median time to the first rendered graph over 5 fresh loads in headless
+                       Chromium, unthrottled and at 10 Mbit/s (builds dist/ unless DIR is given)
   bench [ARGS]         native and wasm benchmark tables (crates/bench; --quick for a short run)
   fuzz [--seconds N] [--target NAME]
                        run the libFuzzer targets of fuzz/ (N seconds each, default 60)
@@ -76,6 +79,22 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
         "build" => {
             no_more(rest)?;
             dist::build().map(|_| true)
+        }
+        "first-load" => {
+            let dist = match flag(rest, "--dir")? {
+                Some(dir) => std::path::PathBuf::from(dir),
+                None => dist::build()?,
+            };
+            setup::chromium()?;
+            let addr = serve::serve_in_background(dist)?;
+            let script = util::root().join("tests/e2e/perf/first-load.mjs");
+            for throttle in [None, Some("--throttle")] {
+                let mut cmd = std::process::Command::new("node");
+                cmd.arg(&script).arg(format!("http://{addr}")).arg("5");
+                cmd.args(throttle);
+                util::run(&mut cmd)?;
+            }
+            Ok(true)
         }
         "bench" => bench::bench(rest).map(|_| true),
         "fuzz" => fuzz::fuzz(rest),

@@ -204,6 +204,19 @@ pub fn test() -> Result<crate::test::Outcome> {
     }
 
     let mut outcome = crate::test::Outcome::default();
+    // The downloads stay within their size budgets (issue 19).
+    for verdict in crate::dist::check_budgets(&dist) {
+        match verdict {
+            Ok(line) => {
+                println!("package ok size {line}");
+                outcome.passed += 1;
+            }
+            Err(error) => {
+                println!("package FAIL size {error}");
+                outcome.failed += 1;
+            }
+        }
+    }
     for check in checks {
         match check {
             Ok(passed) => outcome.passed += passed,

@@ -93,7 +93,7 @@ pub mod string {
             regex_pattern.push_str(&inline);
             regex_pattern.push(')');
         }
-        regex_pattern.push_str(pattern);
+        regex_pattern.push_str(&crate::js_regex::translate(pattern, flags.contains('i')));
 
         Regex::new(&regex_pattern)
             .map_err(|e| FunctionError::ArgumentError(format!("Invalid regex: {}", e)))

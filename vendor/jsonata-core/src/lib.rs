@@ -142,6 +142,7 @@ mod datetime;
 pub mod evaluator;
 pub mod expression;
 pub mod functions;
+mod js_regex;
 #[cfg(feature = "python")]
 pub mod lazy;
 pub mod parser;

@@ -1,0 +1,94 @@
+// First load of the playground in headless Chromium: the time from navigation to the first state
+// of the graph on screen, for a fresh browser context each time (nothing cached). A measurement to
+// print, not a test: it never fails on a slow machine.
+//
+//   node tests/e2e/perf/first-load.mjs <baseUrl> [loads=5] [--throttle]
+//
+// `cargo xtask first-load` builds dist/, serves it and runs this. `--throttle` also loads it over
+// an emulated 10 Mbit/s, 40 ms link (Chromium's network emulation), where download size shows.
+// Prints each load and the median, and what was transferred (wasm and JS separately: the JS
+// includes any lazily loaded chunk the first render asked for).
+
+import { chromium } from 'playwright-core';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+];
+
+// In the page before any script of its own: notes when the first graph state appears.
+const OBSERVE = () => {
+  const seen = () => document.querySelector('[data-testid="graph"] [data-testid^="state-"]');
+  const observer = new MutationObserver(() => {
+    if (window.__firstGraph === undefined && seen()) {
+      window.__firstGraph = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
+};
+
+async function load(browser, url, throttle) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.addInitScript(OBSERVE);
+  if (throttle) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 40,
+      downloadThroughput: (10 * 1024 * 1024) / 8,
+      uploadThroughput: (5 * 1024 * 1024) / 8,
+    });
+  }
+  const bytes = { wasm: 0, js: 0, other: 0 };
+  page.on('requestfinished', async (request) => {
+    const sizes = await request.sizes().catch(() => null);
+    if (!sizes) return;
+    const kind = request.url().endsWith('.wasm') ? 'wasm' : /\.m?js$/.test(request.url()) ? 'js' : 'other';
+    bytes[kind] += sizes.responseBodySize;
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => window.__firstGraph !== undefined, null, { timeout: 60_000 });
+  const ms = await page.evaluate(() => window.__firstGraph);
+  await context.close();
+  return { ms, bytes };
+}
+
+const args = process.argv.slice(2);
+const throttle = args.includes('--throttle');
+const [baseUrl, count = '5'] = args.filter((a) => a !== '--throttle');
+if (!baseUrl) {
+  console.error('usage: node tests/e2e/perf/first-load.mjs <baseUrl> [loads=5] [--throttle]');
+  process.exit(2);
+}
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: CHROMIUM_ARGS,
+});
+const times = [];
+try {
+  // One load first to warm the server's and the OS's file caches; not counted.
+  await load(browser, `${baseUrl.replace(/\/$/, '')}/`, throttle);
+  for (let i = 0; i < Number(count); i++) {
+    const { ms, bytes } = await load(browser, `${baseUrl.replace(/\/$/, '')}/`, throttle);
+    times.push(ms);
+    const kb = (n) => (n / 1024).toFixed(1);
+    console.log(
+      `load ${i + 1}: first graph after ${ms.toFixed(0)} ms (transferred: wasm ${kb(bytes.wasm)} KiB, JS ${kb(bytes.js)} KiB, other ${kb(bytes.other)} KiB)`,
+    );
+  }
+} finally {
+  await browser.close();
+}
+times.sort((a, b) => a - b);
+const median = times[Math.floor(times.length / 2)];
+console.log(`first-load${throttle ? ' (10 Mbit/s, 40 ms)' : ''}: median ${median.toFixed(0)} ms over ${times.length} loads`);

@@ -279,11 +279,12 @@ fn optimize(wasm: &Path) -> Result<()> {
 /// How large each wasm file of the site may be, gzipped (`gzip -9`, the `.gz` copy `build` writes),
 /// in bytes. Every byte is downloaded before the first render, so a change that grows them has to
 /// raise its figure here, in review. Issue 19 aims at 600 KiB for the playground and 450 KiB for
-/// the JS API; until those are reached the figures sit a little above today's sizes, so that what
-/// has been saved stays saved.
-pub const GZIP_BUDGETS: [(&str, u64); 2] = [
-    ("playground_bg.wasm", 735 * 1024),
-    ("pkg/stepwise_wasm_bg.wasm", 525 * 1024),
+/// the JS API (the embed's view has no target of its own); until those are reached the figures sit
+/// about 2.5 % above the sizes of December 2026, so that what has been saved stays saved.
+pub const GZIP_BUDGETS: [(&str, u64); 3] = [
+    ("playground_bg.wasm", 755 * 1024),
+    ("embed_view_bg.wasm", 715 * 1024),
+    ("pkg/stepwise_wasm_bg.wasm", 610 * 1024),
 ];
 
 /// One line per wasm file of `dist`: within its gzip budget (`Ok`) or over it (`Err`, saying

@@ -360,12 +360,14 @@ fn parse_json_text(s: &str) -> Option<Value> {
     }
 }
 
-fn is_placeholder(s: &str) -> bool {
+/// A whole value written as `<...>` in a recording: it stands for any scalar.
+pub fn is_placeholder(s: &str) -> bool {
     s.len() > 2 && s.starts_with('<') && s.ends_with('>') && !s[1..s.len() - 1].contains(['<', '>'])
 }
 
-/// Glob-like match where each `<...>` in `pattern` matches any run of characters.
-fn placeholder_match(pattern: &str, actual: &str) -> bool {
+/// Glob-like match where each `<...>` in `pattern` matches any run of characters. The matching
+/// rules of the corpus, also used when a replay is compared with its recording.
+pub fn placeholder_match(pattern: &str, actual: &str) -> bool {
     if !pattern.contains('<') {
         return pattern == actual;
     }

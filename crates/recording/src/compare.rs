@@ -14,6 +14,7 @@ use crate::event::RecordedEvent;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use stepwise_engine::conformance::{is_placeholder, placeholder_match};
 use stepwise_engine::HistoryEvent;
 
 /// Keys whose values describe the call rather than its result: never compared.
@@ -509,44 +510,6 @@ fn strings_agree(
         return value_differs(&a, &b, false, &mut String::new(), mapping, opts).is_none();
     }
     false
-}
-
-fn is_placeholder(s: &str) -> bool {
-    s.len() > 2 && s.starts_with('<') && s.ends_with('>') && !s[1..s.len() - 1].contains(['<', '>'])
-}
-
-/// Each `<...>` in `pattern` matches any run of characters.
-fn placeholder_match(pattern: &str, actual: &str) -> bool {
-    if !pattern.contains('<') {
-        return false;
-    }
-    let mut parts = Vec::new();
-    let mut rest = pattern;
-    while let Some(start) = rest.find('<') {
-        let Some(end) = rest[start..].find('>') else {
-            break;
-        };
-        parts.push(&rest[..start]);
-        rest = &rest[start + end + 1..];
-    }
-    parts.push(rest);
-    if parts.len() == 1 {
-        return false;
-    }
-    let Some(mut remaining) = actual.strip_prefix(parts[0]) else {
-        return false;
-    };
-    let last = parts.len() - 1;
-    for (i, p) in parts.iter().enumerate().skip(1) {
-        if i == last {
-            return remaining.ends_with(p);
-        }
-        match remaining.find(p) {
-            Some(at) => remaining = &remaining[at + p.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 #[cfg(test)]

@@ -216,6 +216,8 @@ pub enum ContextField {
     ExecutionName,
     ExecutionRoleArn,
     ExecutionRedriveCount,
+    /// Present only once the execution was redriven.
+    ExecutionRedriveTime,
     StateMachineId,
     StateMachineName,
     StateName,
@@ -247,13 +249,14 @@ impl ContextFields {
     /// means everything.
     pub fn of_text(text: &str) -> ContextFields {
         use ContextField::*;
-        const LEAVES: [(&str, ContextField); 13] = [
+        const LEAVES: [(&str, ContextField); 14] = [
             (".Execution.Id", ExecutionId),
             (".Execution.Input", ExecutionInput),
             (".Execution.StartTime", ExecutionStartTime),
             (".Execution.Name", ExecutionName),
             (".Execution.RoleArn", ExecutionRoleArn),
             (".Execution.RedriveCount", ExecutionRedriveCount),
+            (".Execution.RedriveTime", ExecutionRedriveTime),
             (".StateMachine.Id", StateMachineId),
             (".StateMachine.Name", StateMachineName),
             (".State.Name", StateName),

@@ -38,6 +38,7 @@ pub mod names {
     pub const EXECUTION_DOES_NOT_EXIST: &str = "ExecutionDoesNotExist";
     pub const EXECUTION_ALREADY_EXISTS: &str = "ExecutionAlreadyExists";
     pub const EXECUTION_LIMIT_EXCEEDED: &str = "ExecutionLimitExceeded";
+    pub const EXECUTION_NOT_REDRIVABLE: &str = "ExecutionNotRedrivable";
     pub const TASK_DOES_NOT_EXIST: &str = "TaskDoesNotExist";
     pub const TASK_TIMED_OUT: &str = "TaskTimedOut";
     pub const INVALID_TOKEN: &str = "InvalidToken";

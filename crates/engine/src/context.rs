@@ -45,8 +45,14 @@ impl Engine {
                 json!(self.config.role_arn)
             }),
             (need.has(F::ExecutionRedriveCount), "RedriveCount", &|| {
-                json!(0)
+                json!(e.redrive_count)
             }),
+            // AWS: only once the execution was redriven.
+            (
+                need.has(F::ExecutionRedriveTime) && e.redrive_millis.is_some(),
+                "RedriveTime",
+                &|| json!(e.redrive_millis.map(crate::clock::iso8601)),
+            ),
         ]);
         let machine = part(&[
             (need.has(F::StateMachineId), "Id", &|| json!(e.machine_arn)),

@@ -81,11 +81,23 @@ pub struct Execution {
     pub(crate) var_bytes: usize,
     /// When its maximum-duration backstop fires (its key in `Engine::backstops`).
     pub(crate) backstop_due: Option<i64>,
+    /// How many times it was redriven, and when last (`redrive.rs`).
+    pub redrive_count: u32,
+    pub redrive_millis: Option<i64>,
+    /// Where a redrive resumes it: taken when it ended unsuccessfully.
+    pub(crate) resume: Option<Box<crate::redrive::Resume>>,
+    /// The client tokens of its last redrives: `(token, first used, redrive date)`.
+    pub(crate) redrive_tokens: Vec<(String, i64, i64)>,
 }
 
 impl Execution {
     pub fn is_running(&self) -> bool {
         self.status == ExecutionStatus::Running
+    }
+
+    /// An execution of an Express machine (its ARN says `express`, not `execution`).
+    pub fn is_express(&self) -> bool {
+        self.arn.split(':').nth(5) == Some("express")
     }
 }
 
@@ -152,6 +164,9 @@ pub(crate) struct Join {
     pub distributed: bool,
     /// An error found while starting that AWS reports only after `MapStateStarted`.
     pub start_error: Option<StatesError>,
+    /// Per child index, where an unsuccessful child stopped (so that a redrive resumes only
+    /// those), or, while a redrive relaunches them, where each resumes. Empty until needed.
+    pub resume: Vec<Option<crate::redrive::Resume>>,
 }
 
 #[derive(Clone, Debug)]
@@ -223,6 +238,12 @@ pub(crate) struct Frame {
     /// Set when the state hands on its input unchanged (a Choice, Wait or Succeed without
     /// paths): its Exited event reuses `input_text` instead of serializing the same value again.
     pub output_is_input: bool,
+    /// A redrive resuming this frame at a Map or Parallel state: what its children did, for the
+    /// state's start to relaunch only the unsuccessful ones.
+    pub redrive_join: Option<Box<crate::redrive::JoinResume>>,
+    /// The children of a Map/Parallel that just failed, kept until the frame is left or retried
+    /// (a redrive of the execution then reruns only those that did not succeed).
+    pub failed_join: Option<Box<crate::redrive::JoinResume>>,
 }
 
 impl Frame {
@@ -251,6 +272,8 @@ impl Frame {
             next_input_text: None,
             input_text: None,
             output_is_input: false,
+            redrive_join: None,
+            failed_join: None,
         }
     }
 }

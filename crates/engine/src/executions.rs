@@ -175,6 +175,10 @@ impl Engine {
             issued_tokens: Vec::new(),
             var_bytes: 0,
             backstop_due: None,
+            redrive_count: 0,
+            redrive_millis: None,
+            resume: None,
+            redrive_tokens: Vec::new(),
         });
         let exec = id.0 as usize;
         let origin = &self.executions[exec].origin;
@@ -191,21 +195,33 @@ impl Engine {
             );
         self.emit_raw(exec, None, EventType::ExecutionStarted, started, None);
         self.executions[exec].frames[0].last_event = 0;
+        self.arm_deadlines(exec, express);
+        self.schedule(exec, 0);
+        Ok(id)
+    }
+
+    /// Queues an execution's deadlines: its definition's `TimeoutSeconds` from now, and AWS's
+    /// maximum execution time from its start (a redrive restarts the first, not the second).
+    pub(crate) fn arm_deadlines(&mut self, exec: usize, express: bool) {
         let (max_millis, max_deadline) = if express {
             (EXPRESS_MAX_EXECUTION_MILLIS, Deadline::ExpressMaxDuration)
         } else {
             (clock::MAX_EXECUTION_MILLIS, Deadline::MaxDuration)
         };
-        let max_due = clock::later(self.now, max_millis);
-        let timeout_due = def
+        let e = &self.executions[exec];
+        let max_due = clock::later(e.start_millis, max_millis);
+        let timeout_due = e
+            .definition
             .timeout_seconds
             .map(|t| clock::later(self.now, (t as i64).saturating_mul(1000)));
+        let attempt = e.redrive_count;
         if let Some(due) = timeout_due {
             self.push(
                 due,
                 Work::ExecutionTimeout {
                     exec,
                     deadline: Deadline::TimeoutSeconds,
+                    attempt,
                 },
             );
         }
@@ -213,8 +229,6 @@ impl Engine {
             self.backstops.insert((max_due, exec), max_deadline);
             self.executions[exec].backstop_due = Some(max_due);
         }
-        self.schedule(exec, 0);
-        Ok(id)
     }
 
     pub fn stop_execution(
@@ -275,7 +289,15 @@ impl Engine {
             o.insert("cause".into(), json!(c));
         }
         e.origin.add_to(&mut o);
-        o.insert("redriveCount".into(), json!(0));
+        o.insert("redriveCount".into(), json!(e.redrive_count));
+        if let Some(d) = e.redrive_millis {
+            o.insert("redriveDate".into(), json!(iso8601(d)));
+        }
+        let (redrive, reason) = self.redrive_status(id);
+        o.insert("redriveStatus".into(), json!(redrive.as_str()));
+        if let Some(r) = reason {
+            o.insert("redriveStatusReason".into(), json!(r));
+        }
         if let Some(p) = &e.parent {
             o.insert(
                 "parentExecutionArn".into(),
@@ -293,6 +315,31 @@ impl Engine {
         machine_arn: Option<&str>,
         status: Option<&str>,
     ) -> Result<Value, ApiError> {
+        self.list_executions_filtered(machine_arn, status, None)
+    }
+
+    /// ListExecutions with its `redriveFilter` too (`REDRIVEN` or `NOT_REDRIVEN`).
+    pub fn list_executions_filtered(
+        &self,
+        machine_arn: Option<&str>,
+        status: Option<&str>,
+        redrive_filter: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let redriven = match redrive_filter {
+            None => None,
+            Some("REDRIVEN") => Some(true),
+            Some("NOT_REDRIVEN") => Some(false),
+            Some(other) => {
+                return Err(ApiError::new(
+                    names::VALIDATION,
+                    format!("1 validation error detected: Value '{other}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]"),
+                ))
+            }
+        };
+        // No execution here ever waits in PENDING_REDRIVE (a redrive takes effect at once).
+        if status == Some("PENDING_REDRIVE") {
+            return Ok(json!({ "executions": [] }));
+        }
         if let Some(m) = machine_arn {
             if !self.machines.contains_key(m)
                 && !self.is_known_qualified(m)
@@ -316,6 +363,7 @@ impl Engine {
             .rev()
             .filter(|e| machine_arn.is_none_or(|m| e.machine_arn == m || e.origin.matches(m)))
             .filter(|e| status.is_none_or(|s| e.status == s))
+            .filter(|e| redriven.is_none_or(|r| (e.redrive_count > 0) == r))
             .map(|e| {
                 let mut v = json!({
                     "executionArn": e.arn, "stateMachineArn": e.machine_arn, "name": e.name,
@@ -326,6 +374,10 @@ impl Engine {
                 }
                 if let Value::Object(o) = &mut v {
                     e.origin.add_to(o);
+                }
+                if let Some(d) = e.redrive_millis {
+                    v["redriveCount"] = json!(e.redrive_count);
+                    v["redriveDate"] = json!(iso8601(d));
                 }
                 v
             })
@@ -399,6 +451,15 @@ impl Engine {
         error: Option<String>,
         cause: Option<String>,
     ) {
+        // Where a redrive would resume it, taken while its frames still stand.
+        let unsuccessful = matches!(
+            status,
+            ExecutionStatus::Failed | ExecutionStatus::TimedOut | ExecutionStatus::Aborted
+        );
+        if unsuccessful && !self.executions[exec].is_express() {
+            let resume = self.resume_point(exec, 0);
+            self.executions[exec].resume = Some(Box::new(resume));
+        }
         let e = &mut self.executions[exec];
         if e.is_running() && status != ExecutionStatus::Running {
             self.running -= 1;

@@ -32,6 +32,7 @@ pub mod express;
 pub mod history;
 pub mod integrations;
 mod queue;
+pub mod redrive;
 mod retry_catch;
 mod run;
 mod states;
@@ -47,6 +48,7 @@ pub use execution::{Execution, ExecutionId, ExecutionStatus};
 pub use history::{EventType, HistoryEvent, StateType};
 pub use integrations::start_execution::ParentLink;
 pub use integrations::task_tokens::{PendingKind, PendingTask};
+pub use redrive::RedriveStatus;
 pub use stepwise_asl::validate::{Diagnostic, Severity};
 
 /// Validates definition text, as AWS's ValidateStateMachineDefinition does.

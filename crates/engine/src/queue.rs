@@ -29,6 +29,8 @@ pub(crate) enum Work {
     ExecutionTimeout {
         exec: usize,
         deadline: Deadline,
+        /// The execution's redrive count when it was set: a redrive starts the timeout afresh.
+        attempt: u32,
     },
     Complete {
         exec: usize,
@@ -124,7 +126,12 @@ impl Engine {
                 (None, None) => return None,
                 (q, Some((due, exec, deadline))) if q.is_none_or(|q| due <= q) => {
                     self.backstops.remove(&(due, exec));
-                    Work::ExecutionTimeout { exec, deadline }
+                    let attempt = self.executions[exec].redrive_count;
+                    Work::ExecutionTimeout {
+                        exec,
+                        deadline,
+                        attempt,
+                    }
                 }
                 _ => self.queue.pop()?.0.work,
             };
@@ -242,7 +249,10 @@ impl Engine {
                         .and_then(|t| t.heartbeat_deadline)
                         == Some(*deadline)
             }
-            Work::ExecutionTimeout { exec, .. } => self.executions[*exec].is_running(),
+            Work::ExecutionTimeout { exec, attempt, .. } => {
+                let e = &self.executions[*exec];
+                e.is_running() && e.redrive_count == *attempt
+            }
         }
     }
 

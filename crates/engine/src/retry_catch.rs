@@ -124,6 +124,8 @@ impl Engine {
                         *a += 1;
                     }
                     f.retry_count += 1;
+                    // A retried Map/Parallel runs all its children again.
+                    f.failed_join = None;
                     f.phase = match st.kind {
                         Kind::Task(_) => Phase::TaskScheduled,
                         _ => Phase::Restart,

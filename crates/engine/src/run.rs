@@ -66,8 +66,13 @@ impl Engine {
                 self.advance(exec, frame);
                 Some(exec)
             }
-            Work::ExecutionTimeout { exec, deadline } => {
-                if !self.executions[exec].is_running() {
+            Work::ExecutionTimeout {
+                exec,
+                deadline,
+                attempt,
+            } => {
+                let e = &self.executions[exec];
+                if !e.is_running() || e.redrive_count != attempt {
                     return None;
                 }
                 // AWS: past the maximum execution time an execution fails with States.Timeout,
@@ -241,6 +246,7 @@ impl Engine {
         f.retry_attempts = vec![0; retries];
         f.task = None;
         f.join = None;
+        f.failed_join = None;
         f.output_is_input = false;
         self.start_state(exec, frame);
     }
@@ -259,6 +265,8 @@ impl Engine {
             Kind::Parallel(_) => self.start_parallel(exec, frame, st),
             Kind::Map(_) => self.start_map(exec, frame, st),
         };
+        // A redrive's record of the children is for this state's start only.
+        self.frame_mut(exec, frame).redrive_join = None;
         if let Err(e) = result {
             // AWS marks a Map that could not evaluate its items as failed before giving up.
             let fail_event = matches!(st.kind, Kind::Map(_)).then_some(EventType::MapStateFailed);
@@ -433,6 +441,7 @@ impl Engine {
                 }
             },
             FrameRole::Iteration { parent, index } => {
+                let resume = result.is_err().then(|| self.resume_point(exec, frame));
                 let h = self.here(exec);
                 let map_name = self.current(&h, exec, parent).name.clone();
                 let child_last = self.frame(exec, frame).last_event;
@@ -455,9 +464,10 @@ impl Engine {
                     j.last_iteration_event = id;
                 }
                 self.retire(exec, frame);
-                self.join_child_done(exec, parent, index, result);
+                self.join_child_done(exec, parent, index, result, resume);
             }
             FrameRole::Branch { parent, index } => {
+                let resume = result.is_err().then(|| self.resume_point(exec, frame));
                 let child_last = self.frame(exec, frame).last_event;
                 let pf = self.frame_mut(exec, parent);
                 pf.last_event = pf.last_event.max(child_last);
@@ -465,7 +475,7 @@ impl Engine {
                     j.last_iteration_event = child_last;
                 }
                 self.retire(exec, frame);
-                self.join_child_done(exec, parent, index, result);
+                self.join_child_done(exec, parent, index, result, resume);
             }
         }
     }

@@ -30,7 +30,7 @@ const CHANGING = new Set([
   'startExecution', 'stopExecution', 'sendTaskSuccess', 'sendTaskFailure', 'sendTaskHeartbeat',
   'step', 'runUntilIdle', 'advanceClock', 'advanceToNextTimer',
   'publishStateMachineVersion', 'deleteStateMachineVersion', 'createStateMachineAlias',
-  'updateStateMachineAlias', 'deleteStateMachineAlias',
+  'updateStateMachineAlias', 'deleteStateMachineAlias', 'redriveExecution',
 ]);
 
 /** Characters of recorded arguments an engine may hold before it gives up being rebuildable;

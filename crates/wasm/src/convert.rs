@@ -224,6 +224,7 @@ pub struct ExecutionRef {
 pub struct ListExecutions {
     pub state_machine_arn: Option<String>,
     pub status_filter: Option<String>,
+    pub redrive_filter: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -12,6 +12,7 @@ mod convert;
 mod from_js;
 mod panics;
 mod recorded;
+mod redrive;
 mod versions;
 
 use convert::{request, to_js, JsonText};
@@ -208,7 +209,8 @@ impl Stepwise {
         to_js(&api(engine.describe_execution(&req.execution_arn))?)
     }
 
-    /// Executions, newest first, optionally of one state machine and/or with one status.
+    /// Executions, newest first, optionally of one state machine, with one status and/or
+    /// redriven or not (`redriveFilter`).
     #[wasm_bindgen(js_name = listExecutions, unchecked_return_type = "ListExecutionsOutput")]
     pub fn list_executions(
         &self,
@@ -221,9 +223,10 @@ impl Stepwise {
             None => convert::ListExecutions::default(),
         };
         let engine = self.engine.borrow();
-        to_js(&api(engine.list_executions(
+        to_js(&api(engine.list_executions_filtered(
             req.state_machine_arn.as_deref(),
             req.status_filter.as_deref(),
+            req.redrive_filter.as_deref(),
         ))?)
     }
 

@@ -70,7 +70,9 @@ export interface DescribeExecutionOutput {
   error?: string; cause?: string;
   /** Set when StartExecution named a version (the version) or an alias (both). */
   stateMachineVersionArn?: string; stateMachineAliasArn?: string;
-  redriveCount: number;
+  /** Redrive (RedriveExecution): how many times, when last, and whether it can be now (and if not, why). */
+  redriveCount: number; redriveDate?: string;
+  redriveStatus: RedriveStatus; redriveStatusReason?: string;
   /** Stepwise's extras for nested executions. */
   parentExecutionArn?: string; startedByState?: string;
 }
@@ -99,10 +101,19 @@ export interface ListStateMachineAliasesOutput { stateMachineAliases: StateMachi
 export interface DescribeStateMachineForExecutionOutput {
   stateMachineArn: string; name: string; definition: string; roleArn: string; updateDate: string; revisionId?: string;
 }
-export interface ListExecutionsInput { stateMachineArn?: string; statusFilter?: ExecutionStatus }
+export type RedriveStatus = "REDRIVABLE" | "NOT_REDRIVABLE" | "REDRIVABLE_BY_MAP_RUN";
+/** `clientToken`: 1–64 characters `!`…`~`; the same token within 15 minutes answers the same redrive. */
+export interface RedriveExecutionInput { executionArn: string; clientToken?: string }
+export interface RedriveExecutionOutput { redriveDate: string }
+export interface ListExecutionsInput {
+  stateMachineArn?: string; statusFilter?: ExecutionStatus | "PENDING_REDRIVE";
+  redriveFilter?: "REDRIVEN" | "NOT_REDRIVEN";
+}
 export interface ExecutionListItem {
   executionArn: string; stateMachineArn: string; name: string; status: ExecutionStatus; startDate: string; stopDate?: string;
   stateMachineVersionArn?: string; stateMachineAliasArn?: string;
+  /** Only on executions that were redriven. */
+  redriveCount?: number; redriveDate?: string;
 }
 export interface ListExecutionsOutput { executions: ExecutionListItem[] }
 export interface GetExecutionHistoryInput { executionArn: string; reverseOrder?: boolean; includeExecutionData?: boolean }
@@ -169,7 +180,7 @@ export interface ValidateStateMachineDefinitionOutput { result: "OK" | "FAIL"; d
 
 export type StepwiseErrorName =
   | "StateMachineDoesNotExist" | "StateMachineAlreadyExists" | "ExecutionDoesNotExist"
-  | "ExecutionAlreadyExists" | "ExecutionLimitExceeded" | "TaskDoesNotExist" | "TaskTimedOut"
+  | "ExecutionAlreadyExists" | "ExecutionLimitExceeded" | "ExecutionNotRedrivable" | "TaskDoesNotExist" | "TaskTimedOut"
   | "InvalidToken" | "InvalidOutput" | "InvalidDefinition" | "InvalidName" | "InvalidArn"
   | "InvalidExecutionInput" | "ValidationException" | "InternalError"
   | "ResourceNotFound" | "ConflictException" | "ServiceQuotaExceededException"

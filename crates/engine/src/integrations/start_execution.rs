@@ -304,13 +304,18 @@ impl Engine {
             o.insert("Output".into(), as_text(out));
             o.insert("OutputDetails".into(), included());
         }
+        // AWS's recorded `.sync` results carry the redrive fields for a child that succeeded
+        // only; a failed child's description (the task's cause) has none.
         if e.status == ExecutionStatus::Succeeded {
-            o.insert("RedriveCount".into(), json!(0));
-            o.insert("RedriveStatus".into(), json!("NOT_REDRIVABLE"));
-            o.insert(
-                "RedriveStatusReason".into(),
-                json!("Execution is SUCCEEDED and cannot be redriven"),
-            );
+            o.insert("RedriveCount".into(), json!(e.redrive_count));
+            if let Some(d) = e.redrive_millis {
+                o.insert("RedriveDate".into(), json!(d));
+            }
+            let (redrive, reason) = self.redrive_status(e.id);
+            o.insert("RedriveStatus".into(), json!(redrive.as_str()));
+            if let Some(r) = reason {
+                o.insert("RedriveStatusReason".into(), json!(r));
+            }
         }
         o.insert("StartDate".into(), json!(e.start_millis));
         if let Some(a) = &e.origin.alias_arn {
@@ -337,6 +342,16 @@ impl Engine {
         };
         let p = link.execution.0 as usize;
         if !self.executions[p].is_running() {
+            return;
+        }
+        // Only the child the task waits for now: a child redriven after its task gave up on it
+        // (a retry or a redrive of the parent started another) ends on its own.
+        let waits_for_it = self.executions[p]
+            .frames
+            .get(frame)
+            .and_then(|f| f.task.as_ref())
+            .is_some_and(|t| t.child == Some(self.executions[child].id));
+        if !waits_for_it {
             return;
         }
         let described = self.describe_for_parent(child, link.pattern_sync2);

@@ -16,11 +16,15 @@ impl Engine {
         parent: usize,
         index: usize,
         result: Result<Value, StatesError>,
+        resume: Option<crate::redrive::Resume>,
     ) {
         let Some(j) = self.frame_mut(exec, parent).join.as_mut() else {
             return;
         };
         j.running = j.running.saturating_sub(1);
+        if let Some(r) = resume {
+            j.keep_resume(index, r);
+        }
         match result {
             Ok(v) => {
                 j.succeeded += 1;
@@ -90,6 +94,15 @@ impl Engine {
             let alive = !matches!(self.frame(exec, c).phase, Phase::Dead);
             let belongs = matches!(self.frame(exec, c).role, FrameRole::Iteration { parent, .. } | FrameRole::Branch { parent, .. } if parent == frame);
             if alive && belongs {
+                // Where it stood, for a redrive (taken before its own children go).
+                let resume = self.resume_point(exec, c);
+                let index = match self.frame(exec, c).role {
+                    FrameRole::Iteration { index, .. } | FrameRole::Branch { index, .. } => index,
+                    FrameRole::Root => 0,
+                };
+                if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+                    j.keep_resume(index, resume);
+                }
                 self.abort_children(exec, c);
                 self.stop_children_of(exec, Some(c));
                 // AWS records the end of each Map iteration that a failing sibling cut short.
@@ -128,7 +141,7 @@ impl Engine {
     pub(crate) fn join_done(&mut self, exec: usize, frame: usize) {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
-        let Some(j) = self.frame_mut(exec, frame).join.take() else {
+        let Some(mut j) = self.frame_mut(exec, frame).join.take() else {
             return;
         };
         let (ok_ty, fail_ty) = if j.is_map {
@@ -142,8 +155,15 @@ impl Engine {
         if j.last_iteration_event > 0 && j.is_map {
             self.frame_mut(exec, frame).last_event = j.last_iteration_event;
         }
-        if let Some(e) = j.failure {
-            if j.distributed {
+        if let Some(e) = j.failure.take() {
+            let distributed = j.distributed;
+            // AWS reruns a Map/Parallel that failed for States.DataLimitExceeded whole; else a
+            // redrive reruns only its children that did not succeed.
+            if e.error != names::DATA_LIMIT_EXCEEDED {
+                let failed = Box::new(j.into_resume());
+                self.frame_mut(exec, frame).failed_join = Some(failed);
+            }
+            if distributed {
                 self.emit_raw(
                     exec,
                     Some(frame),

@@ -156,7 +156,9 @@ impl Engine {
             last_iteration_event: 0,
             distributed: m.distributed,
             start_error,
+            resume: Vec::new(),
         });
+        self.apply_redrive_join(exec, frame);
         self.frame_mut(exec, frame).phase = Phase::MapStarted;
         self.schedule(exec, frame);
         Ok(())
@@ -249,20 +251,34 @@ impl Engine {
         let Kind::Map(m) = &st.kind else {
             unreachable!()
         };
-        let Some(j) = self.frame(exec, frame).join.as_ref() else {
+        let Some(j) = self.frame_mut(exec, frame).join.as_mut() else {
             return;
         };
+        // Under a redrive, the iterations that succeeded before keep their results.
+        let first = j.next_index;
+        while j.results.get(j.next_index).is_some_and(Option::is_some) {
+            j.next_index += 1;
+        }
+        if j.next_index > first
+            && j.next_index >= j.items.len()
+            && j.running == 0
+            && j.failure.is_none()
+        {
+            self.frame_mut(exec, frame).phase = Phase::JoinDone;
+            self.schedule(exec, frame);
+            return;
+        }
         if j.next_index >= j.items.len() || j.running >= j.max_concurrency || j.failure.is_some() {
             return;
         }
         let i = j.next_index;
         // Each item is launched once (a retried Map computes its items again), so it moves out.
-        let raw_item = match self.frame_mut(exec, frame).join.as_mut() {
-            Some(j) => std::mem::take(&mut j.items[i]),
-            None => return,
-        };
+        let raw_item = std::mem::take(&mut j.items[i]);
+        // An iteration a redrive resumes goes on where it stopped, without ItemSelector.
+        let resumed = j.resume.get_mut(i).and_then(Option::take);
         let eff = self.frame(exec, frame).effective_input.clone();
         let item = match &m.item_selector {
+            _ if resumed.is_some() => Ok(Value::Null),
             Some(sel) if st.is_jsonata() => {
                 let ctx = {
                     let mut c = self.context(exec, frame, Some((i, &raw_item)));
@@ -321,20 +337,21 @@ impl Engine {
                 Some(map_name),
             )
         };
-        let child_scope = self.child_scope(exec, frame, 0);
-        let vars = self.frame(exec, frame).vars.clone();
-        let mut child = Frame::new(
-            child_scope,
-            FrameRole::Iteration {
-                parent: frame,
-                index: i,
-            },
-            m.processor.start_at,
-            item,
-            vars,
-        );
-        child.var_bytes = self.frame(exec, frame).var_bytes;
-        child.inherited_var_bytes = child.var_bytes;
+        let role = FrameRole::Iteration {
+            parent: frame,
+            index: i,
+        };
+        let mut child = match resumed {
+            Some(r) => self.resumed_frame(exec, r, role),
+            None => {
+                let child_scope = self.child_scope(exec, frame, 0);
+                let vars = self.frame(exec, frame).vars.clone();
+                let mut child = Frame::new(child_scope, role, m.processor.start_at, item, vars);
+                child.var_bytes = self.frame(exec, frame).var_bytes;
+                child.inherited_var_bytes = child.var_bytes;
+                child
+            }
+        };
         child.last_event = started;
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.

@@ -49,7 +49,9 @@ impl Engine {
             last_iteration_event: 0,
             distributed: false,
             start_error: None,
+            resume: Vec::new(),
         });
+        self.apply_redrive_join(exec, frame);
         self.frame_mut(exec, frame).phase = Phase::ParallelStarted;
         self.schedule(exec, frame);
         Ok(())
@@ -71,20 +73,34 @@ impl Engine {
         let eff = self.frame(exec, frame).effective_input.clone();
         let started = self.frame(exec, frame).last_event;
         for (b, branch) in p.branches.iter().enumerate() {
-            let child_scope = self.child_scope(exec, frame, b as u32);
-            let vars = self.frame(exec, frame).vars.clone();
-            let mut child = Frame::new(
-                child_scope,
-                FrameRole::Branch {
-                    parent: frame,
-                    index: b,
-                },
-                branch.start_at,
-                eff.clone(),
-                vars,
-            );
-            child.var_bytes = self.frame(exec, frame).var_bytes;
-            child.inherited_var_bytes = child.var_bytes;
+            // Under a redrive, a branch that succeeded keeps its result and one that did not
+            // goes on where it stopped.
+            let (done, resumed) = match self.frame_mut(exec, frame).join.as_mut() {
+                Some(j) => (
+                    j.results.get(b).is_some_and(Option::is_some),
+                    j.resume.get_mut(b).and_then(Option::take),
+                ),
+                None => (false, None),
+            };
+            if done {
+                continue;
+            }
+            let role = FrameRole::Branch {
+                parent: frame,
+                index: b,
+            };
+            let mut child = match resumed {
+                Some(r) => self.resumed_frame(exec, r, role),
+                None => {
+                    let child_scope = self.child_scope(exec, frame, b as u32);
+                    let vars = self.frame(exec, frame).vars.clone();
+                    let mut child =
+                        Frame::new(child_scope, role, branch.start_at, eff.clone(), vars);
+                    child.var_bytes = self.frame(exec, frame).var_bytes;
+                    child.inherited_var_bytes = child.var_bytes;
+                    child
+                }
+            };
             child.last_event = started;
             child.index_path = self
                 .frame(exec, frame)
@@ -100,7 +116,12 @@ impl Engine {
             }
             self.schedule(exec, cid);
         }
-        if p.branches.is_empty() {
+        let running = self
+            .frame(exec, frame)
+            .join
+            .as_ref()
+            .map_or(0, |j| j.running);
+        if running == 0 {
             self.frame_mut(exec, frame).phase = Phase::JoinDone;
             self.schedule(exec, frame);
         }

@@ -7,6 +7,7 @@ mod boundary;
 mod budget;
 mod limits;
 mod recorded;
+mod redrive;
 mod validation;
 mod versions;
 

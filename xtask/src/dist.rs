@@ -282,7 +282,7 @@ fn optimize(wasm: &Path) -> Result<()> {
 /// the JS API (the embed's view has no target of its own); until those are reached the figures sit
 /// about 2.5 % above the sizes of December 2026, so that what has been saved stays saved.
 pub const GZIP_BUDGETS: [(&str, u64); 3] = [
-    ("playground_bg.wasm", 755 * 1024),
+    ("playground_bg.wasm", 757 * 1024),
     ("embed_view_bg.wasm", 715 * 1024),
     ("pkg/stepwise_wasm_bg.wasm", 610 * 1024),
 ];

@@ -167,6 +167,8 @@ pub(crate) struct Join {
     /// Per child index, where an unsuccessful child stopped (so that a redrive resumes only
     /// those), or, while a redrive relaunches them, where each resumes. Empty until needed.
     pub resume: Vec<Option<crate::redrive::Resume>>,
+    /// A Distributed Map's Map Run: its ARN and how many times it was redriven.
+    pub map_run: Option<(std::sync::Arc<str>, u32)>,
 }
 
 #[derive(Clone, Debug)]

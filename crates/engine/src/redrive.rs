@@ -93,6 +93,8 @@ pub(crate) enum ResumeAt {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct JoinResume {
     pub children: Vec<Child>,
+    /// A Distributed Map's Map Run (ARN, redrives so far), redriven rather than started anew.
+    pub map_run: Option<(Arc<str>, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -128,7 +130,10 @@ impl Join {
                 (None, None) => Child::NotStarted,
             })
             .collect();
-        JoinResume { children }
+        JoinResume {
+            children,
+            map_run: self.map_run,
+        }
     }
 }
 
@@ -190,7 +195,10 @@ impl Engine {
                 *slot = Child::Resume(self.resume_point(exec, c));
             }
         }
-        JoinResume { children }
+        JoinResume {
+            children,
+            map_run: j.map_run.clone(),
+        }
     }
 
     /// A frame rebuilt from its resume point; what it assigned itself counts for the execution
@@ -222,6 +230,7 @@ impl Engine {
         };
         let n = j.results.len();
         j.resume = vec![None; n];
+        j.map_run = jr.map_run.map(|(arn, count)| (arn, count + 1));
         for (i, c) in jr.children.into_iter().enumerate().take(n) {
             match c {
                 Child::Succeeded(v) => {

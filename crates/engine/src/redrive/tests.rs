@@ -438,3 +438,44 @@ fn an_execution_without_redrive_describes_its_redrive_status() {
     let listed = e.list_executions(None, None).unwrap();
     assert!(listed["executions"][0].get("redriveCount").is_none());
 }
+
+#[test]
+fn a_distributed_map_redrives_its_map_run() {
+    let mut e = engine();
+    let def = json!({"StartAt": "Each", "States": {
+        "Each": {"Type": "Map", "MaxConcurrency": 1, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": LAMBDA, "End": true}}
+        }, "End": true}
+    }});
+    let mocks = json!({"Work": [{"Return": "a"}, {"Throw": {"Error": "Boom"}}, {"Return": "b"}]});
+    let m = machine(&mut e, "M", def, mocks);
+    let id = run(&mut e, &m, "[1, 2]");
+    assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    let arn = e.execution(id).arn.clone();
+    e.redrive_execution(&arn, None).unwrap();
+    assert_eq!(e.run_until_idle(1000), Idle::Finished);
+    assert_eq!(e.execution(id).output, Some(json!(["a", "b"])));
+    let h = &e.execution(id).history;
+    let run_arn = |ty: EventType, key: &str| {
+        let ev = h.iter().find(|ev| ev.event_type == ty).unwrap();
+        ev.to_aws_json(true)[key].clone()
+    };
+    let started = run_arn(EventType::MapRunStarted, "mapRunStartedEventDetails");
+    let redriven = run_arn(EventType::MapRunRedriven, "mapRunRedrivenEventDetails");
+    assert_eq!(redriven["mapRunArn"], started["mapRunArn"]);
+    assert_eq!(redriven["redriveCount"], json!(1));
+    assert_eq!(
+        types_after_redrive(&e, id),
+        [
+            "ExecutionRedriven",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapRunRedriven",
+            "MapRunSucceeded",
+            "MapStateSucceeded",
+            "MapStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}

@@ -157,6 +157,7 @@ impl Engine {
             distributed: m.distributed,
             start_error,
             resume: Vec::new(),
+            map_run: None,
         });
         self.apply_redrive_join(exec, frame);
         self.frame_mut(exec, frame).phase = Phase::MapStarted;
@@ -222,20 +223,39 @@ impl Engine {
             self.handle_error(exec, frame, e);
             return;
         }
-        if distributed {
-            let machine = self.executions[exec].machine_name.clone();
-            let run_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
-            let arn = format!(
-                "arn:aws:states:{}:{}:mapRun:{machine}/{name}:{run_id}",
-                self.config.region, self.config.account
-            );
-            self.emit_raw(
-                exec,
-                Some(frame),
-                EventType::MapRunStarted,
-                Details::new("mapRunStartedEventDetails").text("mapRunArn", arn),
-                Some(name),
-            );
+        let redriven_run = self
+            .frame(exec, frame)
+            .join
+            .as_ref()
+            .and_then(|j| j.map_run.clone());
+        match redriven_run {
+            // AWS: a redriven parent redrives the Map Run it started before.
+            Some((arn, count)) if distributed => {
+                let d = Details::new("mapRunRedrivenEventDetails")
+                    .text("mapRunArn", arn)
+                    .int("redriveCount", count as i64);
+                self.emit_raw(exec, Some(frame), EventType::MapRunRedriven, d, Some(name));
+            }
+            _ if distributed => {
+                let machine = self.executions[exec].machine_name.clone();
+                let run_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
+                let arn: std::sync::Arc<str> = format!(
+                    "arn:aws:states:{}:{}:mapRun:{machine}/{name}:{run_id}",
+                    self.config.region, self.config.account
+                )
+                .into();
+                if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+                    j.map_run = Some((arn.clone(), 0));
+                }
+                self.emit_raw(
+                    exec,
+                    Some(frame),
+                    EventType::MapRunStarted,
+                    Details::new("mapRunStartedEventDetails").text("mapRunArn", arn),
+                    Some(name),
+                );
+            }
+            _ => {}
         }
         self.frame_mut(exec, frame).phase = if len == 0 {
             Phase::JoinDone

@@ -50,6 +50,7 @@ impl Engine {
             distributed: false,
             start_error: None,
             resume: Vec::new(),
+            map_run: None,
         });
         self.apply_redrive_join(exec, frame);
         self.frame_mut(exec, frame).phase = Phase::ParallelStarted;

@@ -1,8 +1,10 @@
 //! `stepwise`: the engine in a terminal. Run a definition, validate one, run the AWS-recorded
-//! conformance corpus, or export a workspace to CloudFormation.
+//! conformance corpus, export a workspace to CloudFormation, or run a script of API calls
+//! (versions, aliases, redrive) against one engine.
 
 #![forbid(unsafe_code)]
 
+mod calls;
 mod export;
 mod recorded;
 mod sources;
@@ -40,11 +42,12 @@ fn main() -> ExitCode {
         Some("conformance") => conformance_cmd(&args[1..]),
         Some("import") => recorded::import_cmd(&args[1..]),
         Some("test") => recorded::test_cmd(&args[1..]),
+        Some("calls") => calls::calls_cmd(&args[1..]),
         Some("export") => export::run(&args[1..]).map(|t| {
             print!("{t}");
             ExitCode::SUCCESS
         }),
-        _ => Err(USAGE.to_owned()),
+        _ => Err(format!("{USAGE}\n{}", calls::USAGE)),
     };
     match result {
         Ok(code) => code,

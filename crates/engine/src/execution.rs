@@ -164,9 +164,10 @@ pub(crate) struct Join {
     pub distributed: bool,
     /// An error found while starting that AWS reports only after `MapStateStarted`.
     pub start_error: Option<StatesError>,
-    /// Per child index, where an unsuccessful child stopped (so that a redrive resumes only
-    /// those), or, while a redrive relaunches them, where each resumes. Empty until needed.
-    pub resume: Vec<Option<crate::redrive::Resume>>,
+    /// By child index, where an unsuccessful child stopped (so that a redrive resumes only
+    /// those), or, while a redrive relaunches them, where each resumes. Sparse: a Map of many
+    /// items with a few failures keeps only those.
+    pub resume: std::collections::BTreeMap<usize, crate::redrive::Resume>,
     /// A Distributed Map's Map Run: its ARN and how many times it was redriven.
     pub map_run: Option<(std::sync::Arc<str>, u32)>,
 }

@@ -44,6 +44,10 @@ pub const CLIENT_TOKEN_MILLIS: i64 = 15 * 60_000;
 pub const CLIENT_TOKENS_KEPT: usize = 10;
 /// AWS's limits on a client token: 1 to 64 printable ASCII characters.
 pub const MAX_CLIENT_TOKEN_CHARS: usize = 64;
+/// How many unsuccessful children one Map/Parallel remembers where they stopped (a few hundred
+/// bytes each). A Map tolerating more failures than this keeps memory bounded: on a redrive
+/// the others run again from their first state (as if they had not started).
+pub const MAX_RESUME_POINTS: usize = 10_000;
 
 /// `redriveStatus`, as DescribeExecution reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,8 +105,9 @@ pub(crate) struct JoinResume {
 pub(crate) enum Child {
     /// Its result is kept; it does not run again.
     Succeeded(Value),
-    /// It failed or was aborted: it resumes from here.
-    Resume(Resume),
+    /// It failed or was aborted: it resumes from here (boxed: a Map's list of children is as
+    /// long as its items).
+    Resume(Box<Resume>),
     /// It never started: it starts as it would have.
     NotStarted,
 }
@@ -110,23 +115,22 @@ pub(crate) enum Child {
 impl Join {
     /// Records where child `index` stopped unsuccessfully.
     pub(crate) fn keep_resume(&mut self, index: usize, r: Resume) {
-        if self.resume.len() < self.results.len() {
-            self.resume.resize(self.results.len(), None);
-        }
-        if let Some(slot) = self.resume.get_mut(index) {
-            *slot = Some(r);
+        let room = self.resume.len() < MAX_RESUME_POINTS || self.resume.contains_key(&index);
+        if index < self.results.len() && room {
+            self.resume.insert(index, r);
         }
     }
 
     /// What each child did, as a redrive will need it (the Map/Parallel failed).
     pub(crate) fn into_resume(self) -> JoinResume {
-        let mut resume = self.resume.into_iter();
+        let mut resume = self.resume;
         let children = self
             .results
             .into_iter()
-            .map(|r| match (r, resume.next().flatten()) {
+            .enumerate()
+            .map(|(i, r)| match (r, resume.remove(&i)) {
                 (Some(v), _) => Child::Succeeded(v),
-                (None, Some(p)) => Child::Resume(p),
+                (None, Some(p)) => Child::Resume(Box::new(p)),
                 (None, None) => Child::NotStarted,
             })
             .collect();
@@ -170,13 +174,11 @@ impl Engine {
     /// What the children of a running Map/Parallel did or are doing.
     fn live_join(&self, exec: usize, frame: usize, j: &Join) -> JoinResume {
         let mut children: Vec<Child> = (0..j.results.len())
-            .map(
-                |i| match (&j.results[i], j.resume.get(i).and_then(Option::as_ref)) {
-                    (Some(v), _) => Child::Succeeded(v.clone()),
-                    (None, Some(r)) => Child::Resume(r.clone()),
-                    (None, None) => Child::NotStarted,
-                },
-            )
+            .map(|i| match (&j.results[i], j.resume.get(&i)) {
+                (Some(v), _) => Child::Succeeded(v.clone()),
+                (None, Some(r)) => Child::Resume(Box::new(r.clone())),
+                (None, None) => Child::NotStarted,
+            })
             .collect();
         for &c in &j.children {
             let cf = self.frame(exec, c);
@@ -192,7 +194,7 @@ impl Engine {
                 _ => continue,
             };
             if let Some(slot @ Child::NotStarted) = children.get_mut(index) {
-                *slot = Child::Resume(self.resume_point(exec, c));
+                *slot = Child::Resume(Box::new(self.resume_point(exec, c)));
             }
         }
         JoinResume {
@@ -229,7 +231,7 @@ impl Engine {
             return;
         };
         let n = j.results.len();
-        j.resume = vec![None; n];
+        j.resume.clear();
         j.map_run = jr.map_run.map(|(arn, count)| (arn, count + 1));
         for (i, c) in jr.children.into_iter().enumerate().take(n) {
             match c {
@@ -237,7 +239,9 @@ impl Engine {
                     j.results[i] = Some(v);
                     j.succeeded += 1;
                 }
-                Child::Resume(r) => j.resume[i] = Some(r),
+                Child::Resume(r) => {
+                    j.resume.insert(i, *r);
+                }
                 Child::NotStarted => {}
             }
         }

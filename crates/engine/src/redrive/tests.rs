@@ -479,3 +479,143 @@ fn a_distributed_map_redrives_its_map_run() {
         ]
     );
 }
+
+#[test]
+fn variables_assigned_before_the_failure_are_there_after_the_redrive() {
+    let mut e = engine();
+    let def = json!({"StartAt": "Keep", "States": {
+        "Keep": {"Type": "Pass", "Assign": {"kept": "yes"}, "Next": "Call"},
+        "Call": {"Type": "Task", "Resource": LAMBDA, "Parameters": {"FunctionName": "f"}, "Next": "Use"},
+        "Use": {"Type": "Pass", "Parameters": {"kept.$": "$kept"}, "End": true}
+    }});
+    let m = machine(&mut e, "M", def, json!({"Call": failing_then_passing()}));
+    let id = run(&mut e, &m, "{}");
+    let arn = e.execution(id).arn.clone();
+    e.redrive_execution(&arn, None).unwrap();
+    e.run_until_idle(1000);
+    assert_eq!(e.execution(id).output, Some(json!({"kept": "yes"})));
+}
+
+#[test]
+fn iterations_aborted_by_a_failing_sibling_resume_where_they_were() {
+    let mut e = engine();
+    // Item 1 fails at once; items 0 and 2 are waiting when the Map gives up on them.
+    let def = json!({"StartAt": "Each", "States": {
+        "Each": {"Type": "Map", "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "INLINE"},
+            "StartAt": "Which", "States": {
+                "Which": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Work"}], "Default": "Nap"},
+                "Nap": {"Type": "Wait", "Seconds": 10, "Next": "Done"},
+                "Done": {"Type": "Pass", "Result": "slept", "End": true},
+                "Work": {"Type": "Task", "Resource": LAMBDA, "Parameters": {"FunctionName": "f"}, "End": true}
+            }
+        }, "End": true}
+    }});
+    let m = machine(&mut e, "M", def, json!({"Work": failing_then_passing()}));
+    let id = e.start_execution(&m, None, Some("[0, 1, 2]")).unwrap();
+    e.run_until_idle(1000);
+    assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    assert_eq!(count(&e, id, EventType::WaitStateEntered, "Nap"), 2);
+    let arn = e.execution(id).arn.clone();
+    e.redrive_execution(&arn, None).unwrap();
+    assert_eq!(e.settle(10_000), Idle::Finished);
+    assert_eq!(e.execution(id).status, ExecutionStatus::Succeeded);
+    assert_eq!(
+        e.execution(id).output,
+        Some(json!(["slept", {"ok": true}, "slept"]))
+    );
+    // The aborted iterations go on at their Wait; their Choice does not run again.
+    assert_eq!(count(&e, id, EventType::ChoiceStateEntered, "Which"), 3);
+    assert_eq!(count(&e, id, EventType::WaitStateEntered, "Nap"), 4);
+}
+
+#[test]
+fn an_execution_stopped_mid_map_resumes_its_running_and_unstarted_iterations() {
+    let mut e = engine();
+    let def = json!({"StartAt": "Each", "States": {
+        "Each": {"Type": "Map", "MaxConcurrency": 2, "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "INLINE"},
+            "StartAt": "Nap", "States": {
+                "Nap": {"Type": "Wait", "Seconds": 5, "Next": "Done"},
+                "Done": {"Type": "Pass", "End": true}
+            }
+        }, "End": true}
+    }});
+    let m = e.create_state_machine("M", &def.to_string()).unwrap();
+    let id = e.start_execution(&m, None, Some("[1, 2, 3, 4]")).unwrap();
+    e.run_until_idle(1000);
+    e.advance_clock(5_000);
+    e.run_until_idle(1000);
+    // Items 1 and 2 are done; 3 and 4 wait.
+    let arn = e.execution(id).arn.clone();
+    e.stop_execution(&arn, None, None).unwrap();
+    assert_eq!(e.execution(id).status, ExecutionStatus::Aborted);
+    e.redrive_execution(&arn, None).unwrap();
+    assert_eq!(e.settle(10_000), Idle::Finished);
+    assert_eq!(e.execution(id).output, Some(json!([1, 2, 3, 4])));
+    assert_eq!(count(&e, id, EventType::PassStateEntered, "Done"), 4);
+}
+
+#[test]
+fn an_execution_can_be_redriven_again_after_failing_again() {
+    let mut e = engine();
+    let def = json!({"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": LAMBDA, "Parameters": {"FunctionName": "f"}, "End": true}
+    }});
+    let answers =
+        json!({"Call": [{"Throw": {"Error": "A"}}, {"Throw": {"Error": "B"}}, {"Return": 3}]});
+    let m = machine(&mut e, "M", def, answers);
+    let id = run(&mut e, &m, "{}");
+    let arn = e.execution(id).arn.clone();
+    e.redrive_execution(&arn, None).unwrap();
+    e.run_until_idle(100);
+    assert_eq!(e.execution(id).error.as_deref(), Some("B"));
+    e.advance_clock(1000);
+    e.redrive_execution(&arn, None).unwrap();
+    e.run_until_idle(100);
+    assert_eq!(e.execution(id).status, ExecutionStatus::Succeeded);
+    assert_eq!(e.execution(id).redrive_count, 2);
+    let counts: Vec<Value> = e
+        .execution(id)
+        .history
+        .iter()
+        .filter(|ev| ev.event_type == EventType::ExecutionRedriven)
+        .map(|ev| ev.to_aws_json(true)["executionRedrivenEventDetails"]["redriveCount"].clone())
+        .collect();
+    assert_eq!(counts, [json!(1), json!(2)]);
+}
+
+#[test]
+fn a_failure_deep_inside_a_parallel_and_a_map_reruns_only_that_iteration() {
+    let mut e = engine();
+    let def = json!({"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "Branches": [
+            {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "Result": "L", "End": true}}},
+            {"StartAt": "Each", "States": {"Each": {"Type": "Map", "MaxConcurrency": 1,
+                "ItemsPath": "$.items", "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "INLINE"},
+                "StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": LAMBDA,
+                    "Parameters": {"FunctionName": "f", "item.$": "$"}, "End": true}}
+            }, "End": true}}}
+        ], "End": true}
+    }});
+    let answers = json!({"Work": [{"Return": "a"}, {"Throw": {"Error": "Boom"}}, {"Return": "b"}]});
+    let m = machine(&mut e, "M", def, answers);
+    let id = run(&mut e, &m, r#"{"items": [1, 2]}"#);
+    assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    let arn = e.execution(id).arn.clone();
+    e.redrive_execution(&arn, None).unwrap();
+    e.run_until_idle(1000);
+    assert_eq!(e.execution(id).status, ExecutionStatus::Succeeded);
+    assert_eq!(e.execution(id).output, Some(json!(["L", ["a", "b"]])));
+    assert_eq!(count(&e, id, EventType::TaskScheduled, "Work"), 3);
+    assert_eq!(count(&e, id, EventType::PassStateEntered, "Left"), 1);
+    // The redriven iteration's events carry its place in the tree.
+    let last_work = e
+        .execution(id)
+        .history
+        .iter()
+        .rfind(|ev| ev.event_type == EventType::TaskScheduled)
+        .unwrap();
+    assert_eq!(&*last_work.scope, &[1, 1]);
+}

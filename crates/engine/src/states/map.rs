@@ -156,7 +156,7 @@ impl Engine {
             last_iteration_event: 0,
             distributed: m.distributed,
             start_error,
-            resume: Vec::new(),
+            resume: Default::default(),
             map_run: None,
         });
         self.apply_redrive_join(exec, frame);
@@ -295,7 +295,7 @@ impl Engine {
         // Each item is launched once (a retried Map computes its items again), so it moves out.
         let raw_item = std::mem::take(&mut j.items[i]);
         // An iteration a redrive resumes goes on where it stopped, without ItemSelector.
-        let resumed = j.resume.get_mut(i).and_then(Option::take);
+        let resumed = j.resume.remove(&i);
         let eff = self.frame(exec, frame).effective_input.clone();
         let item = match &m.item_selector {
             _ if resumed.is_some() => Ok(Value::Null),

@@ -49,7 +49,7 @@ impl Engine {
             last_iteration_event: 0,
             distributed: false,
             start_error: None,
-            resume: Vec::new(),
+            resume: Default::default(),
             map_run: None,
         });
         self.apply_redrive_join(exec, frame);
@@ -79,7 +79,7 @@ impl Engine {
             let (done, resumed) = match self.frame_mut(exec, frame).join.as_mut() {
                 Some(j) => (
                     j.results.get(b).is_some_and(Option::is_some),
-                    j.resume.get_mut(b).and_then(Option::take),
+                    j.resume.remove(&b),
                 ),
                 None => (false, None),
             };

@@ -130,8 +130,7 @@ fn Shell() -> Html {
     let pending = ws.read().pending_tasks().len();
     // An Express execution has log records where a Standard one has its history.
     let express = ui.execution.is_some_and(|id| {
-        crate::components::graph_view::find_exec(ws.read().head(), id)
-            .is_some_and(crate::history::is_express)
+        crate::recorded::exec_head(&ws.read(), id).is_some_and(crate::history::is_express)
     });
     let tab = |t: BottomTab, label: String, testid: &'static str| {
         let ui2 = ui.clone();
@@ -158,12 +157,14 @@ fn Shell() -> Html {
                         { tab(BottomTab::History, if express { "Logs (Express)".into() } else { "Event history".into() }, "tab-history") }
                         { tab(BottomTab::Tokens, if pending > 0 { format!("Pending tokens ({pending})") } else { "Pending tokens".into() }, "tab-tokens") }
                         { tab(BottomTab::Mocks, "Mocks".into(), "tab-mocks") }
+                        if ws.read().recording.is_some() { { tab(BottomTab::Recording, "Recording".into(), "tab-recording") } }
                     </div>
                     <div class="tab-body">
                         { match ui.bottom {
                             BottomTab::History => html! { <HistoryTable /> },
                             BottomTab::Tokens => html! { <PendingTokens /> },
                             BottomTab::Mocks => html! { <MocksEditor /> },
+                            BottomTab::Recording => html! { <crate::components::recording::RecordingPanel /> },
                         } }
                     </div>
                 </section>

@@ -23,8 +23,7 @@ pub fn select_execution(
 ) {
     let tab = {
         let w = ws.read();
-        crate::components::graph_view::find_exec(w.engine(), id)
-            .and_then(|e| w.machine_index(&e.machine_name))
+        crate::recorded::exec_head(&w, id).and_then(|e| w.machine_index(&e.machine_name))
     };
     if let Some(i) = tab {
         ui.dispatch(Action::SelectMachine(i));
@@ -172,9 +171,35 @@ pub fn notify_position(ws: &WorkspaceHandle, ui: &UiHandle) {
     }
 }
 
+/// Moves the timeline of the recorded (or replayed) execution on show by `delta` events;
+/// `false` when a local execution is on show.
+fn step_recorded(ws: &WorkspaceHandle, ui: &UiHandle, delta: isize) -> bool {
+    let Some(id) = ui.execution.filter(|id| crate::recorded::is_read_only(*id)) else {
+        return false;
+    };
+    let Some((pos, total)) = crate::recorded::position(&ws.read(), id) else {
+        return false;
+    };
+    let to = pos.saturating_add_signed(delta).min(total);
+    if to == pos {
+        let msg = if delta < 0 {
+            "Already at the start of the recording."
+        } else {
+            "Already at the end of the recording."
+        };
+        ui.dispatch(Action::Notify(Level::Info, msg.into()));
+    } else {
+        ws.update(|w| crate::recorded::seek(w, id, to));
+    }
+    true
+}
+
 /// One step back on the timeline.
 pub fn do_step_back(ws: &WorkspaceHandle, ui: &UiHandle) {
     ui.dispatch(Action::Pause);
+    if step_recorded(ws, ui, -1) {
+        return;
+    }
     let (pos, _) = ws.read().position();
     if pos == 0 {
         ui.dispatch(Action::Notify(
@@ -188,6 +213,9 @@ pub fn do_step_back(ws: &WorkspaceHandle, ui: &UiHandle) {
 }
 
 pub fn do_step(ws: &WorkspaceHandle, ui: &UiHandle) {
+    if step_recorded(ws, ui, 1) {
+        return;
+    }
     match ws.update(|w| w.step()) {
         Ok(true) => {}
         Ok(false) => {

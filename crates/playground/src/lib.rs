@@ -6,6 +6,7 @@
 //! checkpoints) · `context.rs` (provider + `use_workspace()` handle) · `state.rs` (UI-only
 //! reducer) · `hooks.rs` (play loop, autosave, shortcuts) · `components/` (one module per
 //! panel) · pure helpers `graph.rs`, `history.rs`, `highlight.rs`, `share.rs`, `storage.rs`;
+//! `recorded.rs` (executions AWS recorded, imported, replayed: read-only history sources);
 //! `switch.rs` changes the workspace on screen without losing the one it replaces.
 //!
 //! # Stable element ids and `data-testid`s (for tests; keep them when restyling)
@@ -34,6 +35,9 @@
 //! | `history`, `history-filter`, `history-count`, `history-viewport`, `history-row` (`data-event-type`, `data-later`: written after the timeline's step; opening it with a click or Enter moves the timeline to that event and selects its state), `history-detail`, `express-logs-note` (`history` has `data-express=true`: an Express execution, whose events are listed as its CloudWatch Logs records) | event history (log records for Express) |
 //! | `tokens`, `pending-token` (`data-state`), `token-output` (editable text, as `definition`), `send-success`, `send-heartbeat`, `failure-error`, `failure-cause`, `send-failure` | pending tokens |
 //! | `mocks`, `mocks-text` (editable text, as `definition`), `mocks-error` | mocks editor |
+//! | `import-execution` (header button), `import-execution-dialog`, `import-execution-text` (pasted AWS CLI output), `import-execution-files` (`<input type=file multiple>`), `import-execution-loaded` (names of the files read), `import-execution-go`, `import-execution-error` (each located message), `import-execution-close` | "Import execution" dialog (`recorded.rs`) |
+//! | `rec-exec-<machine name>` (`data-source`: `recorded` or `replay`; `data-status`, `data-exec-name`), `exec-read-only` (inspector badge) | recorded and replayed executions in the executions tree; the timeline (`timeline-pos`: "event N / M") then moves through their events |
+//! | `tab-recording`, `recording`, `recording-warning`, `replay`, `export-test`, `replay-result` (`data-divergence`), `replay-edited`, `replay-verdict`, `replay-note`, `divergence`, `divergence-what`, `divergence-recorded` / `divergence-local` (with `-type`, `-state`), `show-recorded-event`, `show-local-event` | Recording tab: Replay locally, the first divergence side by side, Export test |
 //!
 //! Keyboard (outside editors): `n` start, `s` step, `b` step back, `r` run, `e` run to end, `p` pause,
 //! `t` advance to the next timer, `Escape` close dialogs.
@@ -50,6 +54,7 @@ pub mod highlight;
 pub mod history;
 pub mod hooks;
 pub mod import;
+pub mod recorded;
 pub mod share;
 pub mod state;
 pub mod storage;

@@ -27,6 +27,8 @@ pub enum BottomTab {
     History,
     Tokens,
     Mocks,
+    /// Recorded executions: replay, divergence, export (`components/recording.rs`).
+    Recording,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -262,6 +262,8 @@ pub struct Workspace {
     pub revision: u64,
     /// Bumped only when what is saved (machines, input, mocks) changes.
     pub doc_revision: u64,
+    /// Executions imported from AWS and their replay (`recorded.rs`); not saved.
+    pub recording: Option<Box<crate::recorded::Recorded>>,
 }
 
 impl Default for Workspace {
@@ -290,6 +292,7 @@ impl Workspace {
             head: None,
             revision: 0,
             doc_revision: 0,
+            recording: None,
         }
     }
 
@@ -358,6 +361,7 @@ impl Workspace {
         self.title = other.title;
         self.description = other.description;
         self.entry = other.entry;
+        self.recording = other.recording;
         self.reset();
         self.doc_changed();
     }

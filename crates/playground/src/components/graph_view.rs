@@ -26,7 +26,7 @@ pub fn shown_machine(
 ) -> (String, String, bool) {
     let tab_name = w.machines.get(machine_tab).map(|m| m.name.as_str());
     let exec = execution
-        .and_then(|id| find_exec(w.engine(), id))
+        .and_then(|id| crate::recorded::exec(w, id))
         .filter(|e| tab_name.is_none_or(|n| n == e.machine_name));
     if let Some(exec) = exec {
         return (
@@ -39,6 +39,26 @@ pub fn shown_machine(
         .get(machine_tab)
         .map(|m| (m.name.clone(), m.definition.clone(), false))
         .unwrap_or_default()
+}
+
+/// Each state's status in execution `id`, local, recorded or replayed.
+pub fn statuses_in(w: &Workspace, id: ExecutionId) -> BTreeMap<String, StateStatus> {
+    if crate::recorded::is_read_only(id) {
+        return crate::recorded::exec(w, id)
+            .map(|e| state_statuses(&e.history, &[]))
+            .unwrap_or_default();
+    }
+    statuses_of(w.engine(), id)
+}
+
+/// Every entry into a state of execution `id`, local, recorded or replayed.
+pub fn entries_in(w: &Workspace, id: ExecutionId) -> Vec<StateEntry> {
+    if crate::recorded::is_read_only(id) {
+        return crate::recorded::exec(w, id)
+            .map(|e| state_entries(&e.history, &[]))
+            .unwrap_or_default();
+    }
+    entries_of(w.engine(), id)
 }
 
 pub fn statuses_of(engine: &Engine, id: ExecutionId) -> BTreeMap<String, StateStatus> {
@@ -76,7 +96,7 @@ pub fn GraphView() -> Html {
         let statuses = ui
             .execution
             .filter(|_| of_run)
-            .map(|id| statuses_of(w.engine(), id))
+            .map(|id| statuses_in(&w, id))
             .unwrap_or_default();
         (name, text, statuses)
     };
@@ -146,7 +166,7 @@ pub fn GraphView() -> Html {
     };
 
     let succeeded = ui.execution.is_some_and(|id| {
-        find_exec(ws.read().engine(), id).is_some_and(|e| e.status.as_str() == "SUCCEEDED")
+        crate::recorded::exec(&ws.read(), id).is_some_and(|e| e.status.as_str() == "SUCCEEDED")
     });
     let on_select = {
         let ui = ui.clone();

@@ -150,6 +150,7 @@ pub fn Header() -> Html {
             <button data-testid="examples" onclick={on_gallery}>{ "Examples" }</button>
             <button data-testid="new-workspace" onclick={on_new}>{ "New" }</button>
             <button data-testid="import" onclick={on_import_click}>{ "Import" }</button>
+            <crate::components::recording::ImportExecution />
             <input type="file" accept=".json,.yaml,.yml,.template,application/json,application/x-yaml,text/yaml" class="hidden" ref={file_input}
                 data-testid="import-file" onchange={on_import} />
             <button data-testid="restore" title="Workspaces replaced by an example, a file, New or a shared link" onclick={on_restore}>{ "Restore" }</button>

@@ -4,10 +4,9 @@
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::components::graph_view::find_exec;
 use crate::components::row::open_on_enter_or_space;
 use crate::context::use_workspace;
-use crate::history::{event_detail, event_state, format_elapsed, is_express};
+use crate::history::{event_state, format_elapsed, is_express};
 use crate::state::{use_ui, Action};
 
 pub const ROW_H: f64 = 28.0;
@@ -51,10 +50,12 @@ pub fn HistoryTable() -> Html {
     let w = ws.read();
     // The whole run stays listed while the timeline is earlier; events written after the
     // timeline's step are marked as later.
-    let exec = ui.execution.and_then(|id| find_exec(w.head(), id));
+    let exec = ui
+        .execution
+        .and_then(|id| crate::recorded::exec_head(&w, id));
     let present = ui
         .execution
-        .and_then(|id| find_exec(w.engine(), id))
+        .and_then(|id| crate::recorded::exec(&w, id))
         .map_or(0, |e| e.history.len());
     let filter = ui.filter.to_lowercase();
     // Selecting a state can narrow the history to that state's events.
@@ -67,7 +68,9 @@ pub fn HistoryTable() -> Html {
                 .filter(|(_, e)| only_state.is_none_or(|s| event_state(e) == Some(s)))
                 .filter(|(_, e)| {
                     filter.is_empty()
-                        || e.event_type.as_str().to_lowercase().contains(&filter)
+                        || crate::recorded::type_label(&w, exec.id, e)
+                            .to_lowercase()
+                            .contains(&filter)
                         || event_state(e).is_some_and(|s| s.to_lowercase().contains(&filter))
                         || e.id.to_string() == filter
                 })
@@ -155,10 +158,18 @@ pub fn HistoryTable() -> Html {
                 move || {
                     if !expanded {
                         ui.dispatch(Action::Pause);
-                        let tick = ws.read().tick_of_event(exec_id, id);
-                        if let Some(tick) = tick {
-                            ws.update(|w| w.seek(tick));
-                            crate::hooks::notify_position(&ws, &ui);
+                        if crate::recorded::is_read_only(exec_id) {
+                            // A recorded or replayed execution: its own timeline.
+                            let pos = crate::recorded::position_of_event(&ws.read(), exec_id, id);
+                            if let Some(pos) = pos {
+                                ws.update(|w| crate::recorded::seek(w, exec_id, pos));
+                            }
+                        } else {
+                            let tick = ws.read().tick_of_event(exec_id, id);
+                            if let Some(tick) = tick {
+                                ws.update(|w| w.seek(tick));
+                                crate::hooks::notify_position(&ws, &ui);
+                            }
                         }
                         if !state.is_empty() {
                             ui.dispatch(Action::SelectState(Some(state.clone())));
@@ -179,17 +190,17 @@ pub fn HistoryTable() -> Html {
             html! {
                 <>
                     <div class={classes!("hrow", cls, expanded.then_some("open"), later.then_some("later"), of_selected.then_some("of-state"))} style={format!("top:{}px", top_of(r))}
-                        data-testid="history-row" data-event-type={e.event_type.as_str()} data-later={later.to_string()} data-state={state.clone()} role="row" tabindex="0"
+                        data-testid="history-row" data-event-type={crate::recorded::type_label(&w, exec.id, e).to_string()} data-later={later.to_string()} data-state={state.clone()} role="row" tabindex="0"
                         title={if later { "Written after the timeline's step: open it to move there" } else { "Open to move the timeline to the step that wrote it" }}
                         aria-expanded={expanded.to_string()} {onclick} {onkeydown}>
                         <span class="c-id">{ if expanded { "▾ " } else { "▸ " } }{ id }</span>
-                        <span class="c-type">{ e.event_type.as_str() }</span>
+                        <span class="c-type">{ crate::recorded::type_label(&w, exec.id, e).to_string() }</span>
                         <span class="c-state">{ state }</span>
                         <span class="c-time">{ format_elapsed(e.timestamp_millis - start) }</span>
                     </div>
                     if expanded {
                         <pre class="hdetail json" style={format!("top:{}px;height:{}px", top_of(r) + ROW_H, DETAIL_H - 4.0)} data-testid="history-detail">
-                            { event_detail(exec, e) }
+                            { crate::recorded::event_detail(&w, exec, e) }
                         </pre>
                     }
                 </>

@@ -5,7 +5,6 @@
 use stepwise_engine::EventType;
 use yew::prelude::*;
 
-use crate::components::graph_view::find_exec;
 use crate::components::tree::{status_class, status_label};
 use crate::context::use_workspace;
 use crate::history::{format_clock, format_elapsed, pretty, state_io_run, state_statuses};
@@ -35,7 +34,7 @@ pub fn Inspector() -> Html {
     }
     let w = ws.read();
     let engine = w.engine();
-    let Some(exec) = ui.execution.and_then(|id| find_exec(engine, id)) else {
+    let Some(exec) = ui.execution.and_then(|id| crate::recorded::exec(&w, id)) else {
         return html! {
             <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
                 <h2>{ "Inspector" }</h2>
@@ -66,17 +65,16 @@ pub fn Inspector() -> Html {
             .map(|p| p.state_name)
             .collect();
         let st = state_statuses(&exec.history, &waiting).get(&state).copied();
-        let children: Vec<(stepwise_engine::ExecutionId, String)> = engine
-            .children(id)
-            .into_iter()
-            .filter_map(|c| find_exec(engine, c))
-            .filter(|c| {
-                c.parent
-                    .as_ref()
-                    .is_some_and(|p| p.state_name.as_deref() == Some(state.as_str()))
-            })
-            .map(|c| (c.id, format!("{} · {}", c.machine_name, c.name)))
-            .collect();
+        let children: Vec<(stepwise_engine::ExecutionId, String)> =
+            crate::recorded::children(&w, id)
+                .into_iter()
+                .filter(|c| {
+                    crate::recorded::parent(&w, *c)
+                        .is_some_and(|p| p.1.as_deref() == Some(state.as_str()))
+                })
+                .filter_map(|c| crate::recorded::exec(&w, c))
+                .map(|c| (c.id, format!("{} · {}", c.machine_name, c.name)))
+                .collect();
         let back = {
             let ui = ui.clone();
             Callback::from(move |_| ui.dispatch(Action::SelectState(None)))
@@ -149,7 +147,11 @@ pub fn Inspector() -> Html {
         <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
             <h2>
                 { "Execution " }<span class={status_class(status)} data-testid="exec-status">{ status_label(status) }</span>
-                if status == "RUNNING" {
+                if crate::recorded::is_read_only(id) {
+                    <span class="badge recorded" data-testid="exec-read-only" title="Imported or replayed: read-only">
+                        { if crate::recorded::kind(id) == crate::recorded::Kind::Recorded { "recorded" } else { "local replay" } }
+                    </span>
+                } else if status == "RUNNING" {
                     <span class="spacer" />
                     <button class="danger" data-testid="stop-execution" title="StopExecution (aborts it and the children it waits for)" onclick={on_stop}>{ "Stop" }</button>
                 }

@@ -8,6 +8,7 @@ pub mod header;
 pub mod history_table;
 pub mod inspector;
 pub mod machines;
+pub mod recording;
 pub mod row;
 pub mod run;
 pub mod states_table;

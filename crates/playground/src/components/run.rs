@@ -58,6 +58,15 @@ pub fn RunControls() -> Html {
         )
     };
     let playing = ui.playing;
+    // A recorded (or replayed) execution on show has a timeline of its own: its events.
+    let recorded = ui
+        .execution
+        .filter(|id| crate::recorded::is_read_only(*id))
+        .and_then(|id| crate::recorded::position(&ws.read(), id).map(|p| (id, p)));
+    let (position, total, has_exec) = match recorded {
+        Some((_, (pos, total))) => (pos, total, true),
+        None => (position, total, has_exec),
+    };
 
     let click = |f: fn(&crate::context::WorkspaceHandle, &crate::state::UiHandle)| {
         let (ws, ui) = (ws.clone(), ui.clone());
@@ -110,8 +119,15 @@ pub fn RunControls() -> Html {
                 .parse::<usize>()
             {
                 ui.dispatch(Action::Pause);
-                ws.update(|w| w.seek(v));
-                crate::hooks::notify_position(&ws, &ui);
+                match ui.execution.filter(|id| crate::recorded::is_read_only(*id)) {
+                    Some(id) => {
+                        ws.update(|w| crate::recorded::seek(w, id, v));
+                    }
+                    None => {
+                        ws.update(|w| w.seek(v));
+                        crate::hooks::notify_position(&ws, &ui);
+                    }
+                }
             }
         })
     };
@@ -237,7 +253,7 @@ pub fn RunControls() -> Html {
                 <span class="timeline" title="Timeline, in steps (one step is one engine move or one outside action, and can write several history events): drag to go backwards and forwards through the run">
                     <input type="range" min="0" max={total.to_string()} value={position.to_string()} disabled={total == 0}
                         data-testid="timeline" aria-label="Timeline" aria-valuetext={format!("step {position} of {total}")} oninput={on_seek} />
-                    <span class="num" data-testid="timeline-pos">{ format!("step {position} / {total}") }</span>
+                    <span class="num" data-testid="timeline-pos">{ if recorded.is_some() { format!("event {position} / {total}") } else { format!("step {position} / {total}") } }</span>
                 </span>
                 if !branches.is_empty() {
                     <span class="branches">

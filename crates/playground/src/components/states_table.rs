@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::components::graph_view::{entries_of, find_exec};
+use crate::components::graph_view::entries_in;
 use crate::components::row::open_on_enter_or_space;
 use crate::context::use_workspace;
 use crate::history::{format_clock, format_elapsed, StateEntry};
@@ -49,7 +49,7 @@ pub fn StatesTable() -> Html {
     let ws = use_workspace();
     let ui = use_ui();
     let w = ws.read();
-    let exec = ui.execution.and_then(|id| find_exec(w.engine(), id));
+    let exec = ui.execution.and_then(|id| crate::recorded::exec(&w, id));
     let Some(exec) = exec else {
         return html! {
             <section class="panel graph states-table" data-testid="states-table" aria-label="States table">
@@ -58,7 +58,7 @@ pub fn StatesTable() -> Html {
             </section>
         };
     };
-    let entries = entries_of(w.engine(), exec.id);
+    let entries = entries_in(&w, exec.id);
     let start = exec.start_millis;
     let rows: Html = entries
         .iter()

@@ -119,10 +119,13 @@ pub fn ExecutionsTree() -> Html {
     html! {
         <section class="panel tree" data-testid="executions" aria-label="Executions">
             <h2>{ "Executions" }</h2>
-            if roots.is_empty() {
+            if roots.is_empty() && !crate::components::recording::has_recorded(&w) {
                 <p class="empty">{ "No execution yet. Press Start (N)." }</p>
             } else {
-                <ul class="exec-tree">{ for roots.iter().rev().map(|r| node(engine, &waiting, *r, ui.execution, &on_select, 0)) }</ul>
+                <ul class="exec-tree">
+                    { for roots.iter().rev().map(|r| node(engine, &waiting, *r, ui.execution, &on_select, 0)) }
+                    <crate::components::recording::RecordedNodes />
+                </ul>
             }
         </section>
     }
@@ -136,19 +139,21 @@ pub fn Breadcrumb() -> Html {
         return html! { <nav class="breadcrumb" data-testid="breadcrumb" /> };
     };
     let w = ws.read();
-    let engine = w.engine();
     let mut chain: Vec<(ExecutionId, String, Option<String>)> = Vec::new();
     // Each entry carries the Task state of its parent that started it.
     let mut cur = Some(id);
     while let Some(c) = cur {
-        let Some(e) = find_exec(engine, c) else { break };
-        let via = e.parent.as_ref().and_then(|p| p.state_name.clone());
+        let Some(e) = crate::recorded::exec(&w, c) else {
+            break;
+        };
+        let parent = crate::recorded::parent(&w, c);
+        let via = parent.as_ref().and_then(|p| p.1.clone());
         chain.push((
             c,
             format!("{} · {}", e.machine_name, short_name(&e.name)),
             via,
         ));
-        cur = e.parent.as_ref().map(|p| p.execution);
+        cur = parent.map(|p| p.0);
         if chain.len() > 64 {
             break;
         }

@@ -167,7 +167,7 @@ pub(crate) struct Join {
     /// By child index, where an unsuccessful child stopped (so that a redrive resumes only
     /// those), or, while a redrive relaunches them, where each resumes. Sparse: a Map of many
     /// items with a few failures keeps only those.
-    pub resume: std::collections::BTreeMap<usize, crate::redrive::Resume>,
+    pub resume: crate::redrive::ResumeSlots,
     /// A Distributed Map's Map Run: its ARN and how many times it was redriven.
     pub map_run: Option<(std::sync::Arc<str>, u32)>,
 }

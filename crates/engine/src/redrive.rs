@@ -38,6 +38,9 @@ mod tests;
 
 /// How long after its stop an execution can be redriven: 14 days.
 pub const REDRIVE_PERIOD_MILLIS: i64 = 14 * 86_400_000;
+/// When AWS launched RedriveExecution (2023-11-15T00:00:00Z): executions started before it on
+/// the virtual clock cannot be redriven.
+pub const REDRIVE_LAUNCH_MILLIS: i64 = 1_700_006_400_000;
 /// How long a client token keeps answering for the redrive it started: 15 minutes.
 pub const CLIENT_TOKEN_MILLIS: i64 = 15 * 60_000;
 /// How many client tokens an execution remembers: its last 10 redrives.
@@ -110,6 +113,49 @@ pub(crate) enum Child {
     Resume(Box<Resume>),
     /// It never started: it starts as it would have.
     NotStarted,
+}
+
+/// Resume points by child index, sorted; sparse. (A sorted list rather than a map keeps the
+/// engine's wasm small; a taken point leaves an empty slot, so taking them in order costs no
+/// shifting.)
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ResumeSlots(Vec<(usize, Option<Box<Resume>>)>);
+
+impl ResumeSlots {
+    fn find(&self, index: usize) -> Result<usize, usize> {
+        self.0.binary_search_by_key(&index, |(i, _)| *i)
+    }
+
+    /// Slots used, taken ones included.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn contains_key(&self, index: &usize) -> bool {
+        self.find(*index).is_ok()
+    }
+
+    pub fn get(&self, index: &usize) -> Option<&Resume> {
+        self.find(*index)
+            .ok()
+            .and_then(|at| self.0[at].1.as_deref())
+    }
+
+    pub fn insert(&mut self, index: usize, r: Resume) {
+        match self.find(index) {
+            Ok(at) => self.0[at].1 = Some(Box::new(r)),
+            Err(at) => self.0.insert(at, (index, Some(Box::new(r)))),
+        }
+    }
+
+    pub fn remove(&mut self, index: &usize) -> Option<Resume> {
+        let at = self.find(*index).ok()?;
+        self.0[at].1.take().map(|r| *r)
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear()
+    }
 }
 
 impl Join {
@@ -260,6 +306,9 @@ impl Engine {
                 return not("Execution is SUCCEEDED and cannot be redriven")
             }
             ExecutionStatus::Failed | ExecutionStatus::TimedOut | ExecutionStatus::Aborted => {}
+        }
+        if e.start_millis < REDRIVE_LAUNCH_MILLIS {
+            return not("Execution was started before the launch of RedriveExecution");
         }
         if !self.machines.contains_key(&e.machine_arn) {
             return not("State machine is in DELETING status");

@@ -304,6 +304,24 @@ fn what_cannot_be_redriven_says_why() {
 }
 
 #[test]
+fn an_execution_started_before_redrive_existed_cannot_be_redriven() {
+    let mut e = Engine::new(EngineConfig {
+        epoch_millis: REDRIVE_LAUNCH_MILLIS - 1,
+        ..EngineConfig::default()
+    });
+    let fail = json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}});
+    let m = e.create_state_machine("M", &fail.to_string()).unwrap();
+    let id = run(&mut e, &m, "{}");
+    assert_eq!(
+        e.redrive_status(id),
+        (
+            RedriveStatus::NotRedrivable,
+            Some("Execution was started before the launch of RedriveExecution".into())
+        )
+    );
+}
+
+#[test]
 fn a_history_near_its_quota_cannot_be_redriven() {
     let def = json!({"StartAt": "A", "States": {
         "A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "F"},

@@ -1,6 +1,8 @@
 //! A state's data flow, stage by stage: InputPath → Parameters/Arguments → (work) →
 //! ResultSelector → ResultPath → OutputPath, or in JSONata mode Arguments → Output, plus Assign.
-//! Each stage is a plain function so the engine and the UI (inspector) share them.
+//! Each stage is a plain function; [`Pipeline`] is what one run of a state made of each stage,
+//! recorded by the engine per state run (`Execution::pipeline`) and read by the inspector and by
+//! TestState (`crate::teststate`).
 
 use stepwise_asl::error::names;
 use stepwise_asl::model::{PathField, ResultPathField, Template};
@@ -8,6 +10,69 @@ use stepwise_asl::query::{self, QueryEnv};
 use stepwise_asl::scope::{Random, Scope};
 use stepwise_asl::{payload, StatesError};
 use stepwise_json::{Map, Value};
+
+/// Each data-flow stage's value in one run of a state, in the order the stages run: what AWS's
+/// TestState reports as `inspectionData`. A stage the state does not have, or did not reach
+/// (an error stopped it), stays `None`. Values share their contents with the engine's (`Value`
+/// containers are reference counted), so recording a stage copies no document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pipeline {
+    /// The id of the state's `…StateEntered` event: which run of the state this is.
+    pub entered_event: u64,
+    /// The raw state input.
+    pub input: Value,
+    /// After `InputPath` (JSONPath states only).
+    pub after_input_path: Option<Value>,
+    /// After `Parameters` (JSONPath) or `Arguments` (JSONata): what a Task sends.
+    pub after_parameters: Option<Value>,
+    /// The state's own result: a Task's answer, a Pass state's `Result` (or its parameters).
+    pub result: Option<Value>,
+    /// After `ResultSelector` (JSONPath Task, Map, Parallel).
+    pub after_result_selector: Option<Value>,
+    /// After `ResultPath` (JSONPath): the result placed in the raw input.
+    pub after_result_path: Option<Value>,
+    /// After `OutputPath` (JSONPath) or `Output` (JSONata), or what a Catcher handed on.
+    pub output: Option<Value>,
+    /// What `Assign` (the state's or its Catcher's) evaluated to.
+    pub assigned: Option<Map>,
+    /// The latest error the state ran into (a retried attempt's, a caught or an uncaught one).
+    pub error: Option<StatesError>,
+    /// Whether the JSONata stage names apply (`Arguments`, `Output`).
+    pub jsonata: bool,
+}
+
+impl Pipeline {
+    /// A run of a state that was just entered with `input`.
+    pub fn entered(entered_event: u64, input: Value, jsonata: bool) -> Self {
+        Pipeline {
+            entered_event,
+            input,
+            jsonata,
+            ..Pipeline::default()
+        }
+    }
+
+    /// The stages in order as `(AWS's inspectionData name, value)`, only those the run reached.
+    pub fn stages(&self) -> Vec<(&'static str, &Value)> {
+        let params = if self.jsonata {
+            "afterArguments"
+        } else {
+            "afterParameters"
+        };
+        let list = [
+            ("input", Some(&self.input)),
+            ("afterInputPath", self.after_input_path.as_ref()),
+            (params, self.after_parameters.as_ref()),
+            ("result", self.result.as_ref()),
+            ("afterResultSelector", self.after_result_selector.as_ref()),
+            ("afterResultPath", self.after_result_path.as_ref()),
+            ("output", self.output.as_ref()),
+        ];
+        list.into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect()
+    }
+}
 
 /// InputPath / OutputPath.
 pub fn select(field: &PathField, scope: &Scope) -> Result<Value, StatesError> {

@@ -88,9 +88,30 @@ pub struct Execution {
     pub(crate) resume: Option<Box<crate::redrive::Resume>>,
     /// The client tokens of its last redrives: `(token, first used, redrive date)`.
     pub(crate) redrive_tokens: Vec<(String, i64, i64)>,
+    #[cfg(feature = "pipelines")]
+    /// Each state run's data-flow stages, in the order the runs were entered (so by
+    /// `entered_event`); runs whose events stay out of the history (Distributed Map
+    /// iterations) are not recorded.
+    pub(crate) pipelines: Vec<crate::dataflow::Pipeline>,
 }
 
 impl Execution {
+    #[cfg(feature = "pipelines")]
+    /// The data-flow stages of the state run entered at history event `entered_event`.
+    pub fn pipeline(&self, entered_event: u64) -> Option<&crate::dataflow::Pipeline> {
+        let i = self
+            .pipelines
+            .binary_search_by_key(&entered_event, |p| p.entered_event)
+            .ok()?;
+        self.pipelines.get(i)
+    }
+
+    #[cfg(feature = "pipelines")]
+    /// Every recorded state run's stages, in history order.
+    pub fn pipelines(&self) -> &[crate::dataflow::Pipeline] {
+        &self.pipelines
+    }
+
     pub fn is_running(&self) -> bool {
         self.status == ExecutionStatus::Running
     }
@@ -247,6 +268,9 @@ pub(crate) struct Frame {
     /// The children of a Map/Parallel that just failed, kept until the frame is left or retried
     /// (a redrive of the execution then reruns only those that did not succeed).
     pub failed_join: Option<Box<crate::redrive::JoinResume>>,
+    #[cfg(feature = "pipelines")]
+    /// Where the current state run records its stages in `Execution::pipelines`, if it does.
+    pub pipeline: Option<usize>,
 }
 
 impl Frame {
@@ -277,6 +301,8 @@ impl Frame {
             output_is_input: false,
             redrive_join: None,
             failed_join: None,
+            #[cfg(feature = "pipelines")]
+            pipeline: None,
         }
     }
 }

@@ -179,6 +179,8 @@ impl Engine {
             redrive_millis: None,
             resume: None,
             redrive_tokens: Vec::new(),
+            #[cfg(feature = "pipelines")]
+            pipelines: Vec::new(),
         });
         let exec = id.0 as usize;
         let origin = &self.executions[exec].origin;

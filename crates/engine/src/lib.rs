@@ -36,6 +36,8 @@ pub mod redrive;
 mod retry_catch;
 mod run;
 mod states;
+#[cfg(feature = "pipelines")]
+pub mod teststate;
 mod variables;
 pub mod versions;
 

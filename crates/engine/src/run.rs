@@ -237,6 +237,7 @@ impl Engine {
         let name = st.name.clone();
         let retries = st.common.retry.len();
         let id = self.emit_raw(exec, Some(frame), ty, details, Some(name));
+        self.begin_pipeline(exec, frame, id, &input, st.is_jsonata());
         let now = self.now;
         let f = self.frame_mut(exec, frame);
         f.entered_event = id;
@@ -282,6 +283,7 @@ impl Engine {
         next: Transition,
         assign: Option<Map>,
     ) {
+        self.record_output(exec, frame, &output, assign.as_ref());
         self.frame_mut(exec, frame).phase = Phase::Exit {
             output,
             next,

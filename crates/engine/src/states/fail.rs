@@ -25,10 +25,12 @@ impl Engine {
         };
         let error = field(self, &fail.error, "Error")?;
         let cause = field(self, &fail.cause, "Cause")?;
-        self.frame_mut(exec, frame).phase = Phase::Finish(Err(StatesError {
+        let e = StatesError {
             error: error.unwrap_or_default(),
             cause,
-        }));
+        };
+        self.record(exec, frame, |p| p.error = Some(e.clone()));
+        self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
         self.schedule(exec, frame);
         Ok(())
     }

@@ -1,8 +1,9 @@
 //! The data-flow stages every state type runs, applied to a frame: InputPath, ResultSelector,
 //! ResultPath/OutputPath or Output, Assign, and values given literally, by path or by expression
-//! (`dataflow.rs` holds the stage functions themselves).
+//! (`dataflow.rs` holds the stage functions themselves). Each stage's value is recorded in the
+//! state run's [`Pipeline`].
 
-use crate::dataflow::{self};
+use crate::dataflow::{self, Pipeline};
 use crate::engine::Engine;
 use crate::run::Res;
 use stepwise_asl::model::{Dynamic, State, Template};
@@ -15,6 +16,69 @@ pub(crate) fn path_reads_context(field: &stepwise_asl::model::PathField) -> bool
 }
 
 impl Engine {
+    /// Starts the record of a state run that was just entered (its `…StateEntered` event is
+    /// `entered`), when the engine keeps records. A frame whose events stay out of the history
+    /// records nothing.
+    #[cfg(feature = "pipelines")]
+    pub(crate) fn begin_pipeline(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        entered: u64,
+        input: &Value,
+        jsonata: bool,
+    ) {
+        let e = &mut self.executions[exec];
+        if !self.config.record_pipelines || e.frames[frame].silent {
+            e.frames[frame].pipeline = None;
+            return;
+        }
+        e.frames[frame].pipeline = Some(e.pipelines.len());
+        e.pipelines
+            .push(Pipeline::entered(entered, input.clone(), jsonata));
+    }
+
+    /// Without the `pipelines` feature nothing is recorded (and no code for it is built).
+    #[cfg(not(feature = "pipelines"))]
+    #[inline(always)]
+    pub(crate) fn begin_pipeline(&mut self, _: usize, _: usize, _: u64, _: &Value, _: bool) {}
+
+    /// Records a stage in the current state run's pipeline, if it has one.
+    #[cfg(feature = "pipelines")]
+    #[inline]
+    pub(crate) fn record(&mut self, exec: usize, frame: usize, f: impl FnOnce(&mut Pipeline)) {
+        // The common case, checked first: an engine that keeps no records.
+        if !self.config.record_pipelines {
+            return;
+        }
+        let e = &mut self.executions[exec];
+        if let Some(p) = e.frames[frame]
+            .pipeline
+            .and_then(|i| e.pipelines.get_mut(i))
+        {
+            f(p);
+        }
+    }
+
+    #[cfg(not(feature = "pipelines"))]
+    #[inline(always)]
+    pub(crate) fn record(&mut self, _: usize, _: usize, _: impl FnOnce(&mut Pipeline)) {}
+
+    /// The value a state hands on and what it assigns, as its run's last stages.
+    #[inline]
+    pub(crate) fn record_output(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        output: &Value,
+        assign: Option<&Map>,
+    ) {
+        self.record(exec, frame, |p| {
+            p.output = Some(output.clone());
+            p.assigned = assign.cloned();
+        });
+    }
+
     /// JSONPath: InputPath. JSONata: the raw input. (Values share their contents, so handing
     /// the raw input on copies nothing.)
     pub(crate) fn effective_input(&mut self, exec: usize, frame: usize, st: &State) -> Res<Value> {
@@ -22,7 +86,37 @@ impl Engine {
         if st.is_jsonata() {
             return Ok(input);
         }
-        self.apply_path(exec, frame, &st.common.input_path, input)
+        let eff = self.apply_path(exec, frame, &st.common.input_path, input)?;
+        self.record(exec, frame, |p| p.after_input_path = Some(eff.clone()));
+        Ok(eff)
+    }
+
+    /// Parameters (JSONPath) or Arguments (JSONata) of a Pass or Task state; without them, the
+    /// effective input.
+    pub(crate) fn parameters_stage(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        eff: &Value,
+    ) -> Res<Value> {
+        let params = if st.is_jsonata() {
+            match &st.common.arguments {
+                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| {
+                    j.template(a, "Arguments", rng)
+                })?,
+                None => eff.clone(),
+            }
+        } else {
+            match &st.common.parameters {
+                Some(p) => self.scope_eval(exec, frame, eff, None, p.reads_context, |s, rng| {
+                    dataflow::template(p, s, rng)
+                })?,
+                None => eff.clone(),
+            }
+        };
+        self.record(exec, frame, |p| p.after_parameters = Some(params.clone()));
+        Ok(params)
     }
 
     /// InputPath or OutputPath applied to `value` (an identity path hands it on untouched).
@@ -54,6 +148,11 @@ impl Engine {
         st: &State,
         result: Value,
     ) -> Res<(Value, Option<Map>)> {
+        self.record(exec, frame, |p| {
+            if p.result.is_none() {
+                p.result = Some(result.clone());
+            }
+        });
         if st.is_jsonata() {
             let (out, assign) = self.jsonata_eval(exec, frame, Some(&result), None, |j, rng| {
                 let out = match &st.common.output {
@@ -86,6 +185,9 @@ impl Engine {
             _ => self.frame(exec, frame).state_input.clone(),
         };
         let combined = dataflow::apply_result_path(&st.common.result_path, raw, result)?;
+        self.record(exec, frame, |p| {
+            p.after_result_path = Some(combined.clone())
+        });
         let out = self.apply_path(exec, frame, &st.common.output_path, combined)?;
         Ok((out, assign))
     }
@@ -145,6 +247,7 @@ impl Engine {
         st: &State,
         result: Value,
     ) -> Res<(Value, Option<Map>)> {
+        self.record(exec, frame, |p| p.result = Some(result.clone()));
         let selected = match (&st.common.result_selector, st.is_jsonata()) {
             (Some(rs), false) => {
                 self.scope_eval(exec, frame, &result, None, rs.reads_context, |s, rng| {
@@ -153,6 +256,11 @@ impl Engine {
             }
             _ => result,
         };
+        if !st.is_jsonata() {
+            self.record(exec, frame, |p| {
+                p.after_result_selector = Some(selected.clone())
+            });
+        }
         self.finish_output(exec, frame, st, selected)
     }
 

@@ -1,7 +1,6 @@
 //! The Pass state: hands on its input, its `Result` or its `Parameters`, through the usual
 //! output stages.
 
-use crate::dataflow::{self};
 use crate::engine::Engine;
 use crate::run::Res;
 use stepwise_asl::model::State;
@@ -21,14 +20,7 @@ impl Engine {
         } else if let Some(r) = result {
             r.clone()
         } else {
-            match &st.common.parameters {
-                Some(p) => {
-                    self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| {
-                        dataflow::template(p, s, rng)
-                    })?
-                }
-                None => eff,
-            }
+            self.parameters_stage(exec, frame, st, &eff)?
         };
         let (out, assign) = self.finish_output(exec, frame, st, value)?;
         self.go_exit(exec, frame, out, Self::transition_of(st), assign);

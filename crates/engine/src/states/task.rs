@@ -3,7 +3,6 @@
 //! `integrations/` (child executions, task tokens, mocks).
 
 use crate::clock::{self, MAX_SECONDS};
-use crate::dataflow::{self};
 use crate::engine::Engine;
 use crate::execution::{resolve, Phase, TaskOutcome, TaskRun};
 use crate::history::{payload_text, Details, EventType, Field, Payload};
@@ -44,23 +43,7 @@ impl Engine {
             ..TaskRun::default()
         });
         let eff = self.effective_input(exec, frame, st)?;
-        let params = if st.is_jsonata() {
-            match &st.common.arguments {
-                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| {
-                    j.template(a, "Arguments", rng)
-                })?,
-                None => eff.clone(),
-            }
-        } else {
-            match &st.common.parameters {
-                Some(p) => {
-                    self.scope_eval(exec, frame, &eff, None, p.reads_context, |s, rng| {
-                        dataflow::template(p, s, rng)
-                    })?
-                }
-                None => eff.clone(),
-            }
-        };
+        let params = self.parameters_stage(exec, frame, st, &eff)?;
         let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
             let Some(d) = d else { return Ok(None) };
             let v = this.dynamic_value(exec, frame, d, name, &eff)?;

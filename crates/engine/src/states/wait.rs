@@ -89,6 +89,7 @@ impl Engine {
             st.common.output.as_ref(),
             st.common.assign.as_ref(),
         )?;
+        self.record_output(exec, frame, &out, assign.as_ref());
         self.frame_mut(exec, frame).phase = Phase::Exit {
             output: out,
             next: Self::transition_of(st),

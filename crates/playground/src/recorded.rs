@@ -221,6 +221,13 @@ impl Tree {
         (self.cursor, self.order.len())
     }
 
+    /// When the latest event shown happened (the recording's clock at the cursor).
+    pub fn now_millis(&self) -> Option<i64> {
+        let k = *self.order.get(self.cursor.checked_sub(1)?)?;
+        let n = self.counts[k].checked_sub(1)?;
+        Some(self.at[k].history.get(n)?.timestamp_millis)
+    }
+
     /// Shows the first `pos` events of the merged timeline.
     pub fn seek(&mut self, pos: usize) {
         let pos = pos.min(self.order.len());
@@ -851,6 +858,11 @@ pub fn position(w: &Workspace, id: ExecutionId) -> Option<(usize, usize)> {
     source(w, id).map(Tree::position)
 }
 
+/// The clock of `id`'s source at its cursor: when its latest shown event happened.
+pub fn now_millis(w: &Workspace, id: ExecutionId) -> Option<i64> {
+    source(w, id)?.now_millis()
+}
+
 /// Moves the timeline of `id`'s source; `false` for a local execution.
 pub fn seek(w: &mut Workspace, id: ExecutionId, pos: usize) -> bool {
     let Some(t) = w.recording.as_mut().and_then(|r| r.source_mut(id)) else {
@@ -939,8 +951,10 @@ mod tests {
         t.seek(0);
         assert!(t.at(roots[0]).unwrap().history.is_empty());
         assert!(t.at(kids[0]).is_none());
+        assert_eq!(t.now_millis(), None);
         t.seek(1);
         assert_eq!(t.at(roots[0]).unwrap().history.len(), 1);
+        assert_eq!(t.now_millis(), Some(parent.start_millis));
         assert_eq!(t.at(roots[0]).unwrap().status.as_str(), "RUNNING");
         assert!(t.at(kids[0]).is_none(), "the child starts later");
         // The child's events sit inside the parent's task: after TaskSubmitted, before the

@@ -1,8 +1,9 @@
 // Debugging an execution AWS ran (issue 22): import what the AWS CLI printed for a parent and the
 // `.sync` child it started, step through both on the recording's own timeline, replay it locally
 // with no divergence, edit the child so the replay diverges and see the divergence side by side,
-// export the recording as a test case; and bad input (a page cut short, a history whose last
-// page says more pages follow) shown with its located message.
+// export the recording as a test case; bad input (a page cut short, a history whose last page
+// says more pages follow) shown with its located message; an event type AWS's API does not
+// list kept and shown, and a replay saying why it cannot run it.
 //
 // The inputs are the recording crate's sync-child fixture: the parent's history is the
 // conformance corpus' recorded AWS history (crates/recording/tests keeps them equal), laid out
@@ -125,6 +126,8 @@ export default async function playgroundRecording(page, baseUrl, { assert, scree
   const detail = await page.locator(tid('history-detail')).innerText();
   assert(detail.includes('"roleArn": "snf_role_arn"'), `the recorded event verbatim: ${detail.slice(0, 200)}`);
   await page.locator(tid('timeline-pos')).filter({ hasText: `event 1 / ${events}` }).waitFor();
+  const clock = await page.locator(tid('clock')).innerText();
+  assert(clock.startsWith('2024-05-14 09:30:00'), `the clock is the recording's: ${clock}`);
   // To the end again.
   await page.locator(tid('timeline')).evaluate((el, n) => {
     el.value = String(n);
@@ -183,6 +186,28 @@ export default async function playgroundRecording(page, baseUrl, { assert, scree
     && Object.keys(testCase.stateMachines).sort().join() === 'child,main'
     && testCase.expected.history.length === parentEvents,
   `the test case: ${JSON.stringify(testCase).slice(0, 300)}`);
+
+  // --- An event type AWS's API does not list: kept, shown, and a replay says why it stops. ----
+  const odd = documents(history);
+  const started = odd[0].events.find((e) => e.type === 'TaskStarted');
+  started.type = 'TaskWarmedUp';
+  await page.click(tid('import-execution'));
+  await page.fill(tid('import-execution-text'),
+    [...odd.map((p) => JSON.stringify(p, null, 2)), read('execution.json'), read('machine.json')].join('\n'));
+  await page.click(tid('import-execution-go'));
+  await page.locator(tid('import-execution-dialog')).waitFor({ state: 'detached' });
+  await page.locator(tid('recording-warning')).filter({ hasText: 'TaskWarmedUp' }).waitFor();
+  assert((await page.locator(tid('rec-exec-child')).count()) === 0, 'only the parent this time');
+  await page.click(tid('tab-history'));
+  const kept = page.locator(`${tid('history-row')}[data-event-type="TaskWarmedUp"]`);
+  await kept.waitFor();
+  await kept.click();
+  assert((await page.locator(tid('history-detail')).innerText()).includes('"type": "TaskWarmedUp"'), 'shown as AWS printed it');
+  await page.click(tid('tab-recording'));
+  await page.click(tid('replay'));
+  await page.locator(tid('notice')).filter({ hasText: 'TaskWarmedUp' }).waitFor();
+  assert((await page.locator(tid('notice')).innerText()).includes('cannot be replayed'), 'the replay says why not');
+  await screenshot('6-unknown-event-type');
 
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }

@@ -67,6 +67,14 @@ pub fn RunControls() -> Html {
         Some((_, (pos, total))) => (pos, total, true),
         None => (position, total, has_exec),
     };
+    // Its clock is when its latest shown event happened; it has no timers to advance.
+    let (now, next_timer) = match recorded {
+        Some((id, _)) => (
+            crate::recorded::now_millis(&ws.read(), id).unwrap_or(now),
+            None,
+        ),
+        None => (now, next_timer),
+    };
 
     let click = |f: fn(&crate::context::WorkspaceHandle, &crate::state::UiHandle)| {
         let (ws, ui) = (ws.clone(), ui.clone());

@@ -138,3 +138,41 @@ fn a_client_token_makes_a_redrive_idempotent() {
     assert_eq!(ok(sw.redrive_execution(js(req))), first);
     assert_eq!(describe_execution(&sw, &arn)["redriveCount"], json!(1));
 }
+
+#[wasm_bindgen_test]
+fn a_redriven_parent_starts_a_new_child_and_the_tree_shows_both() {
+    let mut sw = engine();
+    let child = failing_once(&mut sw);
+    let parent = machine(
+        &mut sw,
+        "Parent",
+        json!({"StartAt": "CallChild", "States": {"CallChild": {
+            "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Parameters": {"StateMachineArn": child, "Input": {
+                "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"}},
+            "OutputPath": "$.Output", "End": true}}}),
+    );
+    let p = start(&mut sw, &parent, json!({}));
+    run(&mut sw);
+    assert_eq!(describe_execution(&sw, &p)["status"], json!("FAILED"));
+    ok(sw.redrive_execution(js(json!({"executionArn": p}))));
+    run(&mut sw);
+    // The mock counts per execution: the new child's first call fails again...
+    assert_eq!(describe_execution(&sw, &p)["status"], json!("FAILED"));
+    let tree = ok(sw.execution_tree());
+    let kids = tree["executions"][0]["children"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(kids.len(), 2, "{tree}");
+    // ...while the first child, redriven on its own, makes its second call and succeeds.
+    let first = kids[0]["executionArn"].as_str().unwrap().to_owned();
+    ok(sw.redrive_execution(js(json!({"executionArn": first}))));
+    run(&mut sw);
+    assert_eq!(output(&sw, &first), json!({"p": "up", "redrives": 1}));
+    assert_eq!(
+        describe_execution(&sw, &first)["parentExecutionArn"],
+        json!(p)
+    );
+    assert_eq!(describe_execution(&sw, &p)["status"], json!("FAILED"));
+}

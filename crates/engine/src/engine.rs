@@ -116,7 +116,7 @@ impl Engine {
 
     // ---- state machines ----------------------------------------------------------------
 
-    fn compile(
+    pub(crate) fn compile(
         &self,
         definition_text: &str,
         machine_type: MachineType,

@@ -119,10 +119,7 @@ impl Registry {
         if !changed {
             return;
         }
-        let rng = self
-            .revision_rng
-            .get_or_insert(SplitMix64(seed ^ 0x7265_7669_7369_6f6e));
-        let id = stepwise_asl::scope::uuid_v4(rng);
+        let id = self.new_revision_id(seed);
         let lineage = self
             .lineages
             .entry(machine.arn.clone())
@@ -131,6 +128,14 @@ impl Registry {
             id: Some(id),
             millis: now,
         };
+    }
+
+    /// A fresh revision id.
+    pub(crate) fn new_revision_id(&mut self, seed: u64) -> String {
+        let rng = self
+            .revision_rng
+            .get_or_insert(SplitMix64(seed ^ 0x7265_7669_7369_6f6e));
+        stepwise_asl::scope::uuid_v4(rng)
     }
 
     /// The machine was deleted: AWS deletes its versions and aliases with it.
@@ -837,5 +842,6 @@ fn type_name(t: MachineType) -> &'static str {
     }
 }
 
+mod restore;
 #[cfg(test)]
 mod tests;

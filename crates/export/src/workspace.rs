@@ -22,6 +22,10 @@
 //!   definition can still be saved; it is parsed only when needed.
 //! * `input` — execution input: JSON, or the raw editor text as a string. Optional.
 //! * `mocks` — the playground's mocked service responses; opaque to the exporter. Optional.
+//! * `machines[].versions`, `machines[].aliases` — the playground's published versions
+//!   (`{number, definition, type?, description?}`) and aliases (`{name, description?, routing:
+//!   [{version, weight}]}`); the exporter ignores them and derives the versions and aliases it
+//!   emits from the ARNs the machines call. Optional.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

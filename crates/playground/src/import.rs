@@ -55,11 +55,11 @@ pub fn read(file_name: &str, text: &str) -> Result<Imported, String> {
                     .value()
                     .and_then(|v| serde_json::to_string_pretty(&v).ok())
                     .unwrap_or_else(|| d.text.clone());
-                docs.push(MachineDoc {
-                    name: m.name.clone(),
+                docs.push(MachineDoc::new(
+                    m.name.clone(),
                     definition,
-                    express: m.machine_type == MachineType::Express,
-                });
+                    m.machine_type == MachineType::Express,
+                ));
             }
             Source::File { path, .. } => notes.push(format!(
                 "{}: its definition is in {path} (DefinitionUri); import that file to add it.",

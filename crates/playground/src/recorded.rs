@@ -658,12 +658,8 @@ impl Recorded {
             .chain(self.import.machines.iter());
         for m in docs {
             if out.iter().all(|d| d.name != m.name) {
-                out.push(MachineDoc {
-                    name: m.name.clone(),
-                    // Verbatim, so that an unedited machine replays as recorded.
-                    definition: m.definition.clone(),
-                    express: false,
-                });
+                // Verbatim, so that an unedited machine replays as recorded.
+                out.push(MachineDoc::new(m.name.clone(), m.definition.clone(), false));
             }
         }
         out

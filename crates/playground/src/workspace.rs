@@ -30,9 +30,49 @@ pub struct MachineDoc {
     pub definition: String,
     /// Express semantics (AWS `type: EXPRESS`); Standard otherwise.
     pub express: bool,
+    /// Its published versions, by ascending number. Part of the document (saved, shared, kept
+    /// by Reset) like the definition: the engine gets them on each deploy.
+    pub versions: Vec<VersionDoc>,
+    /// Its aliases, in the order they were created.
+    pub aliases: Vec<AliasDoc>,
+}
+
+/// A published version: an immutable snapshot of a definition (its text byte for byte) and
+/// type, under a number that is never reused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionDoc {
+    pub number: u32,
+    pub definition: String,
+    pub express: bool,
+    pub description: Option<String>,
+}
+
+/// An alias: routes each new execution to one of one or two versions by weight (percent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AliasDoc {
+    pub name: String,
+    pub description: Option<String>,
+    /// `(version number, weight)`, one or two entries whose weights add up to 100.
+    pub routing: Vec<(u32, i64)>,
 }
 
 impl MachineDoc {
+    /// A machine without versions or aliases.
+    pub fn new(name: String, definition: String, express: bool) -> Self {
+        MachineDoc {
+            name,
+            definition,
+            express,
+            versions: Vec::new(),
+            aliases: Vec::new(),
+        }
+    }
+
+    /// The version with the highest number.
+    pub fn latest_version(&self) -> Option<&VersionDoc> {
+        self.versions.iter().max_by_key(|v| v.number)
+    }
+
     /// The type the validator and the engine take.
     pub fn machine_type(&self) -> MachineType {
         machine_type(self.express)
@@ -76,6 +116,16 @@ pub struct SavedMachine {
     /// `"EXPRESS"` or absent (Standard), so workspaces saved before machine types load unchanged.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub machine_type: Option<String>,
+    /// Published versions, `[{ "number": 2, "definition": …, "type"?: "EXPRESS",
+    /// "description"?: "…" }]` by ascending number, each definition written as a machine's is;
+    /// absent when there are none (and in workspaces saved before versions). Read by hand
+    /// rather than derived, which keeps the playground's wasm smaller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Value>,
+    /// `[{ "name": "live", "description"?: "…", "routing": [{ "version": 2, "weight": 90 },
+    /// { "version": 3, "weight": 10 }] }]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aliases: Option<Value>,
 }
 
 /// Text of a saved value: strings are editor text, anything else is pretty JSON.
@@ -95,14 +145,149 @@ fn text_to_value(text: &str) -> Value {
     }
 }
 
-/// What was last deployed: machines (name, text) and the mock config.
-type Deployed = (Vec<(String, String, bool)>, Option<Value>);
+fn type_of(machine_type: Option<&str>) -> bool {
+    machine_type == Some("EXPRESS")
+}
+
+fn type_name(express: bool) -> Option<String> {
+    express.then(|| "EXPRESS".to_string())
+}
+
+/// The items of an optional saved list (`what` names it in the error).
+fn saved_list<'a>(v: Option<&'a Value>, what: &str) -> Result<&'a [Value], String> {
+    match v {
+        None => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(_) => Err(format!("{what} is not a list")),
+    }
+}
+
+fn saved_number(o: &Value, key: &str, what: &str) -> Result<u64, String> {
+    o.get(key)
+        .and_then(Value::as_u64)
+        .ok_or_else(|| format!("{what} has no whole number \"{key}\""))
+}
+
+fn saved_text(o: &Value, key: &str) -> Option<String> {
+    o.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// A saved machine, its versions and aliases checked as the engine checks them (numbers,
+/// definitions, names, routing), so that a hand-edited or hostile file is refused with the
+/// engine's own message rather than half-loaded.
+fn machine_from_saved(m: &SavedMachine) -> Result<MachineDoc, String> {
+    let mut doc = MachineDoc::new(
+        m.name.clone(),
+        value_to_text(&m.definition),
+        type_of(m.machine_type.as_deref()),
+    );
+    let what = format!("the versions of {}", m.name);
+    for v in saved_list(m.versions.as_ref(), &what)? {
+        let number = saved_number(v, "number", &what)?;
+        let number =
+            u32::try_from(number).map_err(|_| format!("{what}: {number} is no version number"))?;
+        if doc.versions.last().is_some_and(|l| l.number >= number) {
+            return Err(format!("{what} are not listed by ascending number"));
+        }
+        let definition = v.get("definition").map(value_to_text);
+        doc.versions.push(VersionDoc {
+            number,
+            definition: definition.ok_or_else(|| format!("{what}: {number} has no definition"))?,
+            express: type_of(v.get("type").and_then(Value::as_str)),
+            description: saved_text(v, "description"),
+        });
+    }
+    let what = format!("the aliases of {}", m.name);
+    for a in saved_list(m.aliases.as_ref(), &what)? {
+        let name = saved_text(a, "name").ok_or_else(|| format!("{what}: one has no name"))?;
+        if doc.aliases.iter().any(|b| b.name == name) {
+            return Err(format!("{what} list {name} twice"));
+        }
+        let mut routing = Vec::new();
+        for r in saved_list(a.get("routing"), &what)? {
+            let version = saved_number(r, "version", &what)?;
+            let weight = r.get("weight").and_then(Value::as_i64);
+            match (u32::try_from(version), weight) {
+                (Ok(version), Some(weight)) => routing.push((version, weight)),
+                _ => return Err(format!("{what}: {name} routes to no version with a weight")),
+            }
+        }
+        doc.aliases.push(AliasDoc {
+            name,
+            description: saved_text(a, "description"),
+            routing,
+        });
+    }
+    if !doc.versions.is_empty() || !doc.aliases.is_empty() {
+        check_versions(&doc)?;
+    }
+    Ok(doc)
+}
+
+fn machine_to_saved(m: &MachineDoc) -> SavedMachine {
+    let list = |items: Vec<Value>| (!items.is_empty()).then(|| Value::Array(items.into()));
+    let optional = |o: &mut stepwise_json::Map, key: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            o.insert(key.into(), Value::from(v.as_str()));
+        }
+    };
+    let versions = m.versions.iter().map(|v| {
+        let mut o = stepwise_json::Map::new();
+        o.insert("number".into(), Value::from(v.number));
+        o.insert("definition".into(), text_to_value(&v.definition));
+        optional(&mut o, "type", &type_name(v.express));
+        optional(&mut o, "description", &v.description);
+        Value::Object(o)
+    });
+    let aliases = m.aliases.iter().map(|a| {
+        let mut o = stepwise_json::Map::new();
+        o.insert("name".into(), Value::from(a.name.as_str()));
+        optional(&mut o, "description", &a.description);
+        let routing = a.routing.iter().map(|&(version, weight)| {
+            let mut r = stepwise_json::Map::new();
+            r.insert("version".into(), Value::from(version));
+            r.insert("weight".into(), Value::from(weight));
+            Value::Object(r)
+        });
+        o.insert(
+            "routing".into(),
+            Value::Array(routing.collect::<Vec<_>>().into()),
+        );
+        Value::Object(o)
+    });
+    SavedMachine {
+        name: m.name.clone(),
+        definition: text_to_value(&m.definition),
+        machine_type: type_name(m.express),
+        versions: list(versions.collect()),
+        aliases: list(aliases.collect()),
+    }
+}
+
+/// Puts a machine's versions and aliases into a fresh engine: the first thing the engine
+/// refuses, in words.
+fn check_versions(m: &MachineDoc) -> Result<(), String> {
+    let mut engine = Engine::new(EngineConfig::default());
+    match deploy_versions(&mut engine, m).into_iter().next() {
+        None => Ok(()),
+        Some((what, err)) => Err(format!("{what}: {err}")),
+    }
+}
+
+/// An alias' routing: `(version number, weight)` pairs.
+pub type Routing = Vec<(u32, i64)>;
+
+/// What was last deployed: the machines (with their versions and aliases) and the mock config.
+type Deployed = (Vec<MachineDoc>, Option<Value>);
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    /// Create or update every machine and set the mock config.
+    /// Create or update every machine, put its versions and aliases in place, and set the
+    /// mock config. Publishing a version or setting an alias is a document edit that reaches
+    /// the engine through the next deploy (before a Start or a Redrive), so the timeline
+    /// replays it.
     Deploy {
-        machines: Vec<(String, String, bool)>,
+        machines: Vec<MachineDoc>,
         mocks: Option<Value>,
     },
     Start {
@@ -127,16 +312,6 @@ pub enum Command {
     },
     Stop {
         execution_arn: String,
-    },
-    /// PublishStateMachineVersion of a machine's deployed definition.
-    Publish {
-        machine: String,
-    },
-    /// Creates alias `alias` of `machine`, or points it, at version `version` (weight 100).
-    SetAlias {
-        machine: String,
-        alias: String,
-        version: u32,
     },
 }
 
@@ -307,15 +482,10 @@ impl Workspace {
                 saved.version
             ));
         }
-        let machines = saved
-            .machines
-            .iter()
-            .map(|m| MachineDoc {
-                name: m.name.clone(),
-                definition: value_to_text(&m.definition),
-                express: m.machine_type.as_deref() == Some("EXPRESS"),
-            })
-            .collect();
+        let mut machines = Vec::with_capacity(saved.machines.len());
+        for m in &saved.machines {
+            machines.push(machine_from_saved(m)?);
+        }
         let input = saved
             .input
             .as_ref()
@@ -332,15 +502,7 @@ impl Workspace {
     pub fn to_saved(&self) -> SavedWorkspace {
         SavedWorkspace {
             version: WORKSPACE_VERSION,
-            machines: self
-                .machines
-                .iter()
-                .map(|m| SavedMachine {
-                    name: m.name.clone(),
-                    definition: text_to_value(&m.definition),
-                    machine_type: m.express.then(|| "EXPRESS".to_string()),
-                })
-                .collect(),
+            machines: self.machines.iter().map(machine_to_saved).collect(),
             input: (!self.input.trim().is_empty()).then(|| text_to_value(&self.input)),
             mocks: (!self.mocks.trim().is_empty()).then(|| text_to_value(&self.mocks)),
             title: self.title.clone(),
@@ -390,11 +552,7 @@ impl Workspace {
     pub fn add_machine(&mut self) -> usize {
         let name = self.unique_name("Machine");
         let definition = "{\n  \"Comment\": \"A new state machine\",\n  \"StartAt\": \"Hello\",\n  \"States\": {\n    \"Hello\": {\n      \"Type\": \"Pass\",\n      \"End\": true\n    }\n  }\n}".to_string();
-        self.machines.push(MachineDoc {
-            name,
-            definition,
-            express: false,
-        });
+        self.machines.push(MachineDoc::new(name, definition, false));
         self.doc_changed();
         self.machines.len() - 1
     }
@@ -402,14 +560,9 @@ impl Workspace {
     pub fn duplicate_machine(&mut self, index: usize) -> Option<usize> {
         let m = self.machines.get(index)?.clone();
         let name = self.unique_name(&format!("{}Copy", m.name));
-        self.machines.insert(
-            index + 1,
-            MachineDoc {
-                name,
-                definition: m.definition,
-                express: m.express,
-            },
-        );
+        // A copy is a new machine: it has no versions or aliases of its own yet.
+        self.machines
+            .insert(index + 1, MachineDoc::new(name, m.definition, m.express));
         self.doc_changed();
         Some(index + 1)
     }
@@ -637,7 +790,7 @@ impl Workspace {
         };
         serde_json::from_str::<Value>(&input)
             .map_err(|e| format!("the input is not valid JSON: {e}"))?;
-        self.ensure_deployed(machine)?;
+        self.ensure_deployed(Some(machine))?;
         self.push(Command::Start {
             machine: machine.to_string(),
             input,
@@ -649,70 +802,83 @@ impl Workspace {
             .ok_or_else(|| "the execution did not start".to_string())
     }
 
-    /// Publishes the machine's current definition as a version (deploying it first); answers
-    /// the version's number. Publishing an unchanged definition again answers the same version.
-    pub fn publish(&mut self, machine: &str) -> Result<u32, String> {
-        if self.machine_index(machine).is_none() {
-            return Err(format!("there is no machine named {machine}"));
+    /// Publishes the machine's current definition as a version; answers its number. As on AWS,
+    /// publishing what the latest version already holds answers that version. A document edit:
+    /// saved and shared, and deployed with the next Start or Redrive.
+    pub fn publish(&mut self, machine: &str, description: Option<&str>) -> Result<u32, String> {
+        let index = self
+            .machine_index(machine)
+            .ok_or_else(|| format!("there is no machine named {machine}"))?;
+        let m = &self.machines[index];
+        if let Some(v) = m.latest_version() {
+            if v.definition == m.definition && v.express == m.express {
+                return Ok(v.number);
+            }
         }
-        self.ensure_deployed(machine)?;
-        let arn = machine_arn(machine);
-        // Checked on a copy first, so that a refused publish leaves no command in the log.
-        let mut scratch = self.engine.clone();
-        let (version, _) = scratch
-            .publish_state_machine_version(&arn, None, None)
-            .map_err(|e| e.to_string())?;
-        self.push(Command::Publish {
-            machine: machine.to_string(),
-        })?;
-        Ok(version_number(&version))
+        let number = m.latest_version().map_or(1, |v| v.number.saturating_add(1));
+        let mut candidate = m.clone();
+        candidate.versions.push(VersionDoc {
+            number,
+            definition: m.definition.clone(),
+            express: m.express,
+            description: description
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
+        });
+        check_versions(&candidate)?;
+        self.machines[index] = candidate;
+        self.doc_changed();
+        Ok(number)
     }
 
-    /// Creates alias `alias` of `machine` routing every execution to `version`, or points the
-    /// existing alias there.
-    pub fn set_alias(&mut self, machine: &str, alias: &str, version: u32) -> Result<(), String> {
-        let cmd = Command::SetAlias {
-            machine: machine.to_string(),
-            alias: alias.to_string(),
-            version,
-        };
-        apply(&mut self.engine.clone(), &cmd)?;
-        self.push(cmd)
+    /// Creates alias `alias` of `machine` routing to one or two versions by weight, or points
+    /// the existing alias there. Refused with the engine's message (a bad name, weights not
+    /// adding up to 100, an unknown version, ...).
+    pub fn set_alias(
+        &mut self,
+        machine: &str,
+        alias: &str,
+        routing: &[(u32, i64)],
+    ) -> Result<(), String> {
+        let index = self
+            .machine_index(machine)
+            .ok_or_else(|| format!("there is no machine named {machine}"))?;
+        let mut candidate = self.machines[index].clone();
+        match candidate.aliases.iter_mut().find(|a| a.name == alias) {
+            Some(a) if a.routing == routing => return Ok(()),
+            Some(a) => a.routing = routing.to_vec(),
+            None => candidate.aliases.push(AliasDoc {
+                name: alias.to_string(),
+                description: None,
+                routing: routing.to_vec(),
+            }),
+        }
+        check_versions(&candidate)?;
+        self.machines[index] = candidate;
+        self.doc_changed();
+        Ok(())
     }
 
     /// The published versions of a machine (numbers, newest first) and its aliases
-    /// (name, version numbers routed to).
-    pub fn versions_of(&self, machine: &str) -> (Vec<u32>, Vec<(String, Vec<u32>)>) {
-        let arn = machine_arn(machine);
-        let versions = self
-            .engine
-            .state_machine_versions(&arn)
+    /// (name, routing as version numbers and weights).
+    pub fn versions_of(&self, machine: &str) -> (Vec<u32>, Vec<(String, Routing)>) {
+        let Some(m) = self.machine_index(machine).map(|i| &self.machines[i]) else {
+            return (Vec::new(), Vec::new());
+        };
+        let versions = m.versions.iter().rev().map(|v| v.number).collect();
+        let aliases = m
+            .aliases
             .iter()
-            .map(|v| v.number)
-            .collect();
-        let aliases = self
-            .engine
-            .state_machine_aliases(&arn)
-            .iter()
-            .map(|a| {
-                let to = a
-                    .routing
-                    .iter()
-                    .map(|r| version_number(&r.version_arn))
-                    .collect();
-                (a.name.clone(), to)
-            })
+            .map(|a| (a.name.clone(), a.routing.clone()))
             .collect();
         (versions, aliases)
     }
 
-    /// Deploys the current definitions and mocks when they changed since the last deploy.
-    fn ensure_deployed(&mut self, machine: &str) -> Result<(), String> {
-        let machines: Vec<(String, String, bool)> = self
-            .machines
-            .iter()
-            .map(|m| (m.name.clone(), m.definition.clone(), m.express))
-            .collect();
+    /// Deploys the current definitions, versions, aliases and mocks when they changed since
+    /// the last deploy. `machine`, when given, is the one about to start, which must be valid.
+    fn ensure_deployed(&mut self, machine: Option<&str>) -> Result<(), String> {
+        let machines = self.machines.clone();
         let mocks = self.mocks_value()?;
         let wanted = (machines.clone(), mocks.clone());
         if self.deployed.as_ref() != Some(&wanted) {
@@ -720,7 +886,11 @@ impl Workspace {
             // (and if) something calls it.
             let mut scratch = self.engine.clone();
             let errors = deploy(&mut scratch, &machines, mocks.as_ref());
-            if let Some((_, err)) = errors.iter().find(|(name, _)| name == machine) {
+            if let Some((_, err)) = errors
+                .iter()
+                .find(|(name, _)| Some(name.as_str()) == machine)
+            {
+                let machine = machine.unwrap_or_default();
                 return Err(format!("{machine} cannot be deployed: {err}"));
             }
             if let Some((_, err)) = errors.iter().find(|(name, _)| name == "⟨mocks⟩") {
@@ -1009,20 +1179,21 @@ pub fn outside_tasks(engine: &Engine) -> Vec<PendingTask> {
     tasks
 }
 
-/// Creates or updates every machine; returns the machines (or `⟨mocks⟩`) that failed.
+/// Creates or updates every machine and puts its versions and aliases in place; returns what
+/// failed (a machine's name, `Name:3` for a version, `Name:alias`, or `⟨mocks⟩`).
 fn deploy(
     engine: &mut Engine,
-    machines: &[(String, String, bool)],
+    machines: &[MachineDoc],
     mocks: Option<&Value>,
 ) -> Vec<(String, String)> {
     let mut errors = Vec::new();
-    for (name, text, express) in machines {
+    for m in machines {
+        let (name, text, express) = (&m.name, &m.definition, &m.express);
         let arn = machine_arn(name);
         let ty = machine_type(*express);
-        let existing = engine.describe_state_machine(&arn).ok();
-        let same_type = existing
-            .as_ref()
-            .map(|d| d["type"].as_str() == Some(if *express { "EXPRESS" } else { "STANDARD" }));
+        // Read from the machine itself: DescribeStateMachine would write a whole answer (and
+        // its code would weigh on the playground's wasm) for one field.
+        let same_type = engine.machine(&arn).map(|d| d.machine_type == ty);
         let result = match same_type {
             Some(true) => engine.update_state_machine(&arn, text),
             // AWS cannot change a machine's type in place; the playground replaces it.
@@ -1038,10 +1209,50 @@ fn deploy(
             errors.push((name.clone(), e.to_string()));
         }
     }
+    // After every machine: replacing one (a type change) forgets its versions and aliases.
+    for m in machines {
+        errors.extend(deploy_versions(engine, m));
+    }
     // An empty config (not `{}`, which the engine refuses) clears earlier mocks.
     let empty = stepwise_json::json!({"StateMachines": {}, "MockedResponses": {}});
     if let Err(e) = engine.set_mock_config(mocks.unwrap_or(&empty)) {
         errors.push(("⟨mocks⟩".into(), format!("the mocks were refused: {e}")));
+    }
+    errors
+}
+
+/// Puts the document's versions and aliases of `m` into the engine: each version under its
+/// number (unchanged ones are left alone), each alias created or pointed. Returns what the
+/// engine refused. The document never drops a version or an alias of a machine it keeps, so
+/// nothing needs deleting (a deleted machine's stay in the engine until Reset, unused).
+fn deploy_versions(engine: &mut Engine, m: &MachineDoc) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    let arn = machine_arn(&m.name);
+    for v in &m.versions {
+        if let Err(e) = engine.restore_state_machine_version(
+            &m.name,
+            v.number,
+            &v.definition,
+            machine_type(v.express),
+            v.description.as_deref(),
+        ) {
+            errors.push((format!("version {} of {}", v.number, m.name), e.to_string()));
+        }
+    }
+    for a in &m.aliases {
+        let routing: Vec<stepwise_engine::versions::Route> = a
+            .routing
+            .iter()
+            .map(|&(n, weight)| stepwise_engine::versions::Route {
+                version_arn: format!("{arn}:{n}"),
+                weight,
+            })
+            .collect();
+        if let Err(e) =
+            engine.restore_state_machine_alias(&a.name, a.description.as_deref(), &routing)
+        {
+            errors.push((format!("alias {} of {}", a.name, m.name), e.to_string()));
+        }
     }
     errors
 }
@@ -1083,28 +1294,6 @@ fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
         )),
         Command::SendHeartbeat { token } => e(engine.send_task_heartbeat(token)),
         Command::Stop { execution_arn } => e(engine.stop_execution(execution_arn, None, None)),
-        Command::Publish { machine } => engine
-            .publish_state_machine_version(&machine_arn(machine), None, None)
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        Command::SetAlias {
-            machine,
-            alias,
-            version,
-        } => {
-            let arn = machine_arn(machine);
-            let routing = [stepwise_engine::versions::Route {
-                version_arn: format!("{arn}:{version}"),
-                weight: 100,
-            }];
-            let alias_arn = format!("{arn}:{alias}");
-            let r = if engine.state_machine_alias(&alias_arn).is_some() {
-                engine.update_state_machine_alias(&alias_arn, None, Some(&routing))
-            } else {
-                engine.create_state_machine_alias(alias, None, &routing)
-            };
-            r.map(|_| ()).map_err(|e| e.to_string())
-        }
     }
 }
 
@@ -1144,53 +1333,202 @@ mod tests {
             .collect()
     }
 
+    fn child_run(w: &Workspace, nth: usize) -> Option<(Option<Value>, Option<String>)> {
+        w.engine()
+            .executions()
+            .iter()
+            .filter(|e| e.machine_name == "HelloWorld")
+            .nth(nth)
+            .map(|e| (e.output.clone(), e.origin.version_arn.clone()))
+    }
+
+    /// sync-start.json with the parent calling the child through alias `live` (under a fresh
+    /// execution name each time, so that it can run more than once).
+    fn through_alias() -> Workspace {
+        let mut w = example("sync-start.json");
+        let mut parent: Value = serde_json::from_str(&w.machines[0].definition).unwrap();
+        let params = &mut parent["States"]["Start HelloWorld"]["Parameters"];
+        params["StateMachineArn"] = format!("{}:live", machine_arn("HelloWorld")).into();
+        if let Value::Object(o) = params {
+            o.remove("Name");
+        }
+        w.set_definition(0, serde_json::to_string_pretty(&parent).unwrap());
+        w
+    }
+
     #[test]
     fn a_parent_runs_the_version_an_alias_points_at_and_replay_keeps_it() {
-        let mut w = example("sync-start.json");
+        let mut w = through_alias();
         let child = w.machines[1].definition.clone();
-        assert_eq!(w.publish("HelloWorld"), Ok(1));
+        assert_eq!(w.publish("HelloWorld", Some("first")), Ok(1));
         assert_eq!(
-            w.publish("HelloWorld"),
+            w.publish("HelloWorld", None),
             Ok(1),
             "the same definition: the same version"
         );
         w.set_definition(1, child.replace("Hello world!", "Hello v2!"));
-        assert_eq!(w.publish("HelloWorld"), Ok(2));
-        w.set_alias("HelloWorld", "live", 1).unwrap();
-        assert!(w.set_alias("HelloWorld", "live", 9).is_err());
-        assert!(w.set_alias("HelloWorld", "12", 1).is_err());
+        assert_eq!(w.publish("HelloWorld", None), Ok(2));
+        w.set_alias("HelloWorld", "live", &[(1, 100)]).unwrap();
+        let err = w.set_alias("HelloWorld", "live", &[(9, 100)]).unwrap_err();
+        assert!(err.contains("ResourceNotFound"), "{err}");
+        let err = w.set_alias("HelloWorld", "12", &[(1, 100)]).unwrap_err();
+        assert!(err.contains("ValidationException"), "{err}");
+        let err = w
+            .set_alias("HelloWorld", "live", &[(1, 50), (2, 40)])
+            .unwrap_err();
+        assert!(err.contains("add up to 100"), "{err}");
+        let err = w
+            .set_alias("HelloWorld", "live", &[(1, 50), (1, 50)])
+            .unwrap_err();
+        assert!(err.contains("different versions"), "{err}");
         let (versions, aliases) = w.versions_of("HelloWorld");
         assert_eq!(versions, [2, 1]);
-        assert_eq!(aliases, [("live".to_string(), vec![1])]);
-
-        let parent = w.machines[0].definition.replace(
-            "stateMachine:HelloWorld\"",
-            "stateMachine:HelloWorld:live\"",
+        assert_eq!(aliases, [("live".to_string(), vec![(1, 100)])]);
+        assert!(
+            w.log().is_empty(),
+            "publishing and aliasing are document edits, deployed by the next Start"
         );
-        w.set_definition(0, parent);
+
         w.start("Parent").unwrap();
         run_all(&mut w);
         assert_eq!(status(&w, "Parent"), ["SUCCEEDED"]);
-        let child_run = |w: &Workspace| {
-            let e = w
-                .engine()
-                .executions()
-                .iter()
-                .find(|e| e.machine_name == "HelloWorld")
-                .cloned();
-            e.map(|e| (e.output, e.origin.version_arn))
-        };
-        let (output, version) = child_run(&w).unwrap();
+        let (output, version) = child_run(&w, 0).unwrap();
         assert_eq!(
             output.unwrap()["greeting"],
             stepwise_json::json!("Hello world!")
         );
         assert_eq!(version, Some(format!("{}:1", machine_arn("HelloWorld"))));
-        // Seeking back and forth replays the publish and alias commands.
+        // Seeking back and forth replays the deploy that put the versions in place.
         let (_, total) = w.position();
         w.seek(0);
         w.seek(total);
-        assert_eq!(child_run(&w).unwrap().1, version);
+        assert_eq!(child_run(&w, 0).unwrap().1, version);
+
+        // The alias moved: the next run takes version 2.
+        w.set_alias("HelloWorld", "live", &[(2, 100)]).unwrap();
+        w.start("Parent").unwrap();
+        run_all(&mut w);
+        let (output, version) = child_run(&w, 1).unwrap();
+        assert_eq!(
+            output.unwrap()["greeting"],
+            stepwise_json::json!("Hello v2!")
+        );
+        assert_eq!(version, Some(format!("{}:2", machine_arn("HelloWorld"))));
+    }
+
+    #[test]
+    fn a_split_alias_runs_both_versions_reproducibly() {
+        let mut w = through_alias();
+        let child = w.machines[1].definition.clone();
+        w.publish("HelloWorld", None).unwrap();
+        w.set_definition(1, child.replace("Hello world!", "Hello v2!"));
+        w.publish("HelloWorld", None).unwrap();
+        w.set_alias("HelloWorld", "live", &[(1, 50), (2, 50)])
+            .unwrap();
+        let mut seen = Vec::new();
+        for i in 0..12 {
+            w.start("Parent").unwrap();
+            run_all(&mut w);
+            seen.push(crate::workspace::version_number(
+                &child_run(&w, i).unwrap().1.unwrap(),
+            ));
+        }
+        assert!(seen.contains(&1) && seen.contains(&2), "{seen:?}");
+        // The same commands give the same choices.
+        let (_, total) = w.position();
+        w.seek(0);
+        w.seek(total);
+        let again: Vec<u32> = (0..12)
+            .map(|i| crate::workspace::version_number(&child_run(&w, i).unwrap().1.unwrap()))
+            .collect();
+        assert_eq!(again, seen);
+    }
+
+    #[test]
+    fn versions_and_aliases_are_saved_byte_for_byte_and_survive_reset_and_reload() {
+        let mut w = through_alias();
+        // Odd spacing: the version must come back as typed, not re-indented.
+        let typed = "{\"StartAt\" :\"Hi\",\n\t\"States\":{\"Hi\":{\"Type\":\"Pass\",\"Result\":{\"greeting\":\"typed\"},\"End\":true}}}\n";
+        w.set_definition(1, typed.into());
+        w.publish("HelloWorld", Some("as typed")).unwrap();
+        w.set_alias("HelloWorld", "live", &[(1, 100)]).unwrap();
+        w.start("Parent").unwrap();
+        run_all(&mut w);
+        // Reset forgets executions, not versions: the next Start deploys them again.
+        w.reset();
+        assert_eq!(w.versions_of("HelloWorld").0, [1]);
+        w.start("Parent").unwrap();
+        run_all(&mut w);
+        assert_eq!(status(&w, "Parent"), ["SUCCEEDED"]);
+
+        // Edit the machine after publishing: the version keeps what was published.
+        w.set_definition(1, "{ \"StartAt\": ".into());
+        let text = w.to_json();
+        let back = Workspace::from_json(&text).unwrap();
+        assert_eq!(back.machines, w.machines);
+        let v = &back.machines[1].versions[0];
+        assert_eq!(v.definition, typed);
+        assert_eq!(v.description.as_deref(), Some("as typed"));
+        assert_eq!(
+            back.to_json(),
+            text,
+            "saving again writes the same document"
+        );
+        // The reloaded workspace runs the parent through the alias although the child's own
+        // text is half-typed.
+        let mut back = back;
+        back.start("Parent").unwrap();
+        run_all(&mut back);
+        assert_eq!(status(&back, "Parent"), ["SUCCEEDED"]);
+        let out = back.engine().executions()[0].output.clone().unwrap();
+        assert!(out.to_string().contains("typed"), "{out}");
+
+        // A workspace saved before versions existed loads without any.
+        let old = r#"{"version":1,"machines":[{"name":"A","definition":"{}"}]}"#;
+        let old = Workspace::from_json(old).unwrap();
+        assert!(old.machines[0].versions.is_empty() && old.machines[0].aliases.is_empty());
+        assert!(!old.to_json().contains("versions"));
+    }
+
+    #[test]
+    fn bad_saved_versions_and_aliases_are_refused_with_a_reason() {
+        let def = r#"{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}"#;
+        let ws = |versions: &str, aliases: &str| {
+            format!(
+                r#"{{"version":1,"machines":[{{"name":"C","definition":"{def}","versions":{versions},"aliases":{aliases}}}]}}"#
+            )
+        };
+        let v1 = format!(r#"[{{"number":1,"definition":"{def}"}}]"#);
+        assert!(Workspace::from_json(&ws(
+            &v1,
+            r#"[{"name":"live","routing":[{"version":1,"weight":100}]}]"#
+        ))
+        .is_ok());
+        for (versions, aliases, why) in [
+            (format!(r#"[{{"number":0,"definition":"{def}"}}]"#), "[]".to_string(), "ValidationException"),
+            (format!(r#"[{{"number":-1,"definition":"{def}"}}]"#), "[]".to_string(), "no whole number"),
+            (format!(r#"[{{"number":4294967296,"definition":"{def}"}}]"#), "[]".to_string(), "no version number"),
+            (format!(r#"[{{"number":2,"definition":"{def}"}},{{"number":1,"definition":"{def}"}}]"#), "[]".to_string(), "ascending"),
+            (r#"[{"number":1}]"#.to_string(), "[]".to_string(), "no definition"),
+            (format!(r#"[{{"number":1,"definition":"{def}"}},{{"number":1,"definition":"{def}"}}]"#), "[]".to_string(), "ascending"),
+            (r#"[{"number":1,"definition":"{ broken"}]"#.to_string(), "[]".to_string(), "InvalidDefinition"),
+            (r#"[{"number":1,"definition":5}]"#.to_string(), "[]".to_string(), "InvalidDefinition"),
+            (format!(r#"[{{"number":1,"definition":"{def}","description":"{}"}}]"#, "d".repeat(300)), "[]".to_string(), "ValidationException"),
+            ("\"x\"".to_string(), "[]".to_string(), "not a list"),
+            (v1.clone(), r#"[{"name":"live","routing":[{"version":2,"weight":100}]}]"#.to_string(), "ResourceNotFound"),
+            (v1.clone(), r#"[{"name":"live","routing":[{"version":1,"weight":90}]}]"#.to_string(), "add up to 100"),
+            (v1.clone(), r#"[{"name":"live","routing":[]}]"#.to_string(), "one or two"),
+            (v1.clone(), r#"[{"name":"<b>","routing":[{"version":1,"weight":100}]}]"#.to_string(), "ValidationException"),
+            (v1.clone(), r#"[{"name":"a","routing":[{"version":1,"weight":100}]},{"name":"a","routing":[{"version":1,"weight":100}]}]"#.to_string(), "twice"),
+            (v1.clone(), r#"{"live":1}"#.to_string(), "not a list"),
+            (v1.clone(), r#"[{"routing":[]}]"#.to_string(), "no name"),
+            (v1.clone(), r#"[{"name":"a","routing":[{"version":1}]}]"#.to_string(), "no version with a weight"),
+        ] {
+            let err = Workspace::from_json(&ws(&versions, &aliases))
+                .err()
+                .unwrap_or_else(|| panic!("accepted {versions} {aliases}"));
+            assert!(err.contains(why), "{versions} {aliases}: {err}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ const linkOf = (baseUrl, text) => `${baseUrl}/#w=${packed(Buffer.from(text))}`;
 
 const MINE = '{\n  "Comment": "mine",\n    "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}\n}';
 const deep = (n) => '['.repeat(n) + ']'.repeat(n);
+const PASS = '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}';
 
 export default async function shareLinkHostile(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText }) {
   const dialogs = [];
@@ -43,12 +44,24 @@ export default async function shareLinkHostile(page, baseUrl, { assert, assertEq
     ['a name as a number', linkOf(baseUrl, '{"version":1,"machines":[{"name":5,"definition":{}}]}')],
     ['null', linkOf(baseUrl, 'null')],
     ['a future version', linkOf(baseUrl, '{"version":99,"machines":[]}')],
+    // Versions and aliases are checked as the engine checks them; the notice gives its reason.
+    ['an alias routing to a missing version', linkOf(baseUrl, JSON.stringify({ version: 1, machines: [{ name: 'C', definition: PASS,
+      versions: [{ number: 1, definition: PASS }], aliases: [{ name: 'live', routing: [{ version: 7, weight: 100 }] }] }] })), 'ResourceNotFound'],
+    ['alias weights not adding up to 100', linkOf(baseUrl, JSON.stringify({ version: 1, machines: [{ name: 'C', definition: PASS,
+      versions: [{ number: 1, definition: PASS }, { number: 2, definition: PASS }],
+      aliases: [{ name: 'live', routing: [{ version: 1, weight: 90 }, { version: 2, weight: 90 }] }] }] })), 'add up to 100'],
+    ['a version that is no definition', linkOf(baseUrl, JSON.stringify({ version: 1, machines: [{ name: 'C', definition: PASS,
+      versions: [{ number: 1, definition: '<script>alert(4)</script>' }] }] })), 'InvalidDefinition'],
+    ['a version numbered 0', linkOf(baseUrl, JSON.stringify({ version: 1, machines: [{ name: 'C', definition: PASS,
+      versions: [{ number: 0, definition: PASS }] }] })), 'ValidationException'],
+    ['a version number too large', linkOf(baseUrl, '{"version":1,"machines":[{"name":"C","definition":"{}","versions":[{"number":99999999999,"definition":"{}"}]}]}'), 'number'],
   ];
-  for (const [what, url] of refused) {
+  for (const [what, url, why] of refused) {
     await open(url);
     await page.locator(tid('notice')).waitFor();
     const text = await notice();
     assert(/shared link/i.test(text) && /own workspace is open/i.test(text), `${what}: notice was ${JSON.stringify(text)}`);
+    if (why) assert(text.includes(why), `${what}: the notice does not say why (${why}): ${JSON.stringify(text)}`);
     assertEqual(await page.locator(tid('shared-banner')).count(), 0, `${what}: shared banner`);
     assertEqual(await editorText('definition'), MINE, `${what}: my definition on screen`);
     assertEqual(await stored(KEY), mineStored, `${what}: my stored workspace`);
@@ -86,6 +99,8 @@ export default async function shareLinkHostile(page, baseUrl, { assert, assertEq
     `{"version":1,"machines":[{"name":"A","definition":${deep(50000)}}]}`,
     '{"version":1,"machines":{"A":1}}',
     '{"version":1,"machines":[{"name":["A"],"definition":"{}"}]}',
+    '{"version":1,"machines":[{"name":"A","definition":"{}","versions":[{"number":1,"definition":"{}"}]}]}',
+    '{"version":1,"machines":[{"name":"A","definition":"{}","aliases":[{"name":"live","routing":[{"version":1,"weight":100}]}]}]}',
   ];
   for (const bad of corruptSaved) {
     await page.evaluate(([k, v]) => {

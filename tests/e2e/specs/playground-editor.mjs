@@ -98,10 +98,19 @@ export default async function playgroundEditor(page, baseUrl, { assert, assertEq
   await screenshot('1-replaced');
 
   // Fold the "Call" state from the gutter: its fields leave the screen, not the text.
+  // The gutter marker is found beside the line inside the page, in one go, and clicked as an
+  // element: coordinates read first and clicked later went stale when the page moved under load.
   await line('"Call": {').scrollIntoViewIfNeeded();
-  const callLine = await line('"Call": {').boundingBox();
-  const gutter = await box.locator('.cm-foldGutter').boundingBox();
-  await page.mouse.click(gutter.x + gutter.width / 2, callLine.y + callLine.height / 2);
+  const marker = await box.evaluateHandle((editor) => {
+    const target = [...editor.querySelectorAll('.cm-line')].find((l) => l.textContent.includes('"Call": {'));
+    const at = target.getBoundingClientRect();
+    const middle = at.top + at.height / 2;
+    return [...editor.querySelectorAll('.cm-foldGutter .cm-gutterElement')].find((g) => {
+      const r = g.getBoundingClientRect();
+      return r.top <= middle && middle < r.bottom;
+    });
+  });
+  await marker.asElement().click();
   await box.locator('.cm-foldPlaceholder').waitFor();
   assertEqual(await line('"Type": "Task"').count(), 0, 'the folded fields are hidden');
   assertEqual(await editorText('definition'), replaced, 'folding leaves the text alone');

@@ -40,5 +40,11 @@ pub fn render() -> String {
         );
     }
     let _ = id;
+    // An engine fault would also fail an execution, but say which one it was.
+    assert!(
+        e.internal_errors().is_empty(),
+        "engine faults: {:?}",
+        e.internal_errors()
+    );
     serde_json::to_string_pretty(&all).expect("json")
 }

@@ -166,6 +166,10 @@ fn run_inner(case: &Value) -> Result<CaseResult, String> {
             }
         }
     }
+    // A fault of the engine is never a pass, whatever the history looks like.
+    if let Some(fault) = engine.internal_errors().first() {
+        return Err(format!("engine fault: {fault}"));
+    }
     let exec = engine.execution(id);
     let expected = case.get("expected").ok_or("case has no expected")?;
     let wildcards: Vec<String> = case

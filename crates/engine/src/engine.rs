@@ -77,6 +77,8 @@ pub struct Engine {
     pub(crate) by_arn: BTreeMap<String, ExecutionId>,
     /// Published versions and aliases (`versions.rs`).
     pub(crate) registry: crate::versions::Registry,
+    /// Engine faults (`engine_error.rs`): empty unless the engine has a bug.
+    pub(crate) internal_errors: Vec<crate::EngineError>,
 }
 
 impl Engine {
@@ -99,6 +101,7 @@ impl Engine {
             spent_tokens: BTreeMap::new(),
             by_arn: BTreeMap::new(),
             registry: crate::versions::Registry::default(),
+            internal_errors: Vec::new(),
         }
     }
 

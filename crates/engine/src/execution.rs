@@ -226,6 +226,29 @@ pub(crate) enum Phase {
     Dead,
 }
 
+impl Phase {
+    /// The phase's name, for engine-fault reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Phase::Enter(_) => "Enter",
+            Phase::Exit { .. } => "Exit",
+            Phase::TaskScheduled => "TaskScheduled",
+            Phase::TaskStarted => "TaskStarted",
+            Phase::TaskSubmitted(_) => "TaskSubmitted",
+            Phase::TaskWaiting => "TaskWaiting",
+            Phase::TaskDone(_) => "TaskDone",
+            Phase::MapStarted => "MapStarted",
+            Phase::MapLaunch => "MapLaunch",
+            Phase::ParallelStarted => "ParallelStarted",
+            Phase::JoinDone => "JoinDone",
+            Phase::Restart => "Restart",
+            Phase::Finish(_) => "Finish",
+            Phase::Parked => "Parked",
+            Phase::Dead => "Dead",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Frame {
     pub scope: ScopePath,

@@ -123,7 +123,11 @@ impl Engine {
                         );
                         None
                     }
-                    _ => None,
+                    ref p => {
+                        let from = p.name();
+                        self.illegal_transition(exec, frame, from, "Complete");
+                        Some(exec)
+                    }
                 }
             }
         }
@@ -216,8 +220,12 @@ impl Engine {
             Phase::JoinDone => self.join_done(exec, frame),
             Phase::Restart => self.start_state(exec, frame),
             Phase::Finish(result) => self.finish(exec, frame, result),
+            // Nothing moves these on by a step of their own: a waiting task by its answer,
+            // a parked frame by its children, a dead one never.
             p @ (Phase::TaskWaiting | Phase::Parked | Phase::Dead) => {
-                self.frame_mut(exec, frame).phase = p
+                let from = p.name();
+                self.frame_mut(exec, frame).phase = p;
+                self.illegal_transition(exec, frame, from, "Advance");
             }
         }
     }
@@ -258,13 +266,13 @@ impl Engine {
         let st = self.current(&h, exec, frame);
         let result = match &st.kind {
             Kind::Pass { result } => self.start_pass(exec, frame, st, result.as_ref()),
-            Kind::Choice(_) => self.start_choice(exec, frame, st),
+            Kind::Choice(c) => self.start_choice(exec, frame, st, c),
             Kind::Wait(w) => self.start_wait(exec, frame, st, w),
             Kind::Succeed => self.start_succeed(exec, frame, st),
-            Kind::Fail(_) => self.start_fail(exec, frame, st),
-            Kind::Task(_) => self.start_task(exec, frame, st),
-            Kind::Parallel(_) => self.start_parallel(exec, frame, st),
-            Kind::Map(_) => self.start_map(exec, frame, st),
+            Kind::Fail(f) => self.start_fail(exec, frame, f),
+            Kind::Task(t) => self.start_task(exec, frame, st, t),
+            Kind::Parallel(p) => self.start_parallel(exec, frame, st, p),
+            Kind::Map(m) => self.start_map(exec, frame, st, m),
         };
         // A redrive's record of the children is for this state's start only.
         self.frame_mut(exec, frame).redrive_join = None;

@@ -90,10 +90,10 @@ mod tests {
     use stepwise_json::json;
 
     fn map(v: Value) -> Map {
-        match v {
-            Value::Object(m) => m,
-            _ => unreachable!(),
-        }
+        let Value::Object(m) = v else {
+            panic!("test variables are written as JSON objects")
+        };
+        m
     }
 
     const NONE: Sizes = Sizes {

@@ -4,15 +4,18 @@
 use crate::engine::Engine;
 use crate::run::Res;
 use stepwise_asl::error::names;
-use stepwise_asl::model::{Kind, State, Transition};
+use stepwise_asl::model::{Choice, State, Transition};
 use stepwise_asl::StatesError;
 use stepwise_json::Value;
 
 impl Engine {
-    pub(crate) fn start_choice(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Choice(choice) = &st.kind else {
-            unreachable!()
-        };
+    pub(crate) fn start_choice(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        choice: &Choice,
+    ) -> Res<()> {
         let eff = self.effective_input(exec, frame, st)?;
         let mut chosen = None;
         for (i, branch) in choice.choices.iter().enumerate() {

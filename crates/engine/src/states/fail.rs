@@ -4,15 +4,12 @@
 use crate::engine::Engine;
 use crate::execution::Phase;
 use crate::run::Res;
-use stepwise_asl::model::{Dynamic, Kind, State};
+use stepwise_asl::model::{Dynamic, Fail};
 use stepwise_asl::StatesError;
 use stepwise_json::Value;
 
 impl Engine {
-    pub(crate) fn start_fail(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Fail(fail) = &st.kind else {
-            unreachable!()
-        };
+    pub(crate) fn start_fail(&mut self, exec: usize, frame: usize, fail: &Fail) -> Res<()> {
         let input = self.frame(exec, frame).state_input.clone();
         let field = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<String>> {
             let Some(d) = d else { return Ok(None) };

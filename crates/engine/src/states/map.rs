@@ -9,7 +9,7 @@ use crate::history::{Details, EventType};
 use crate::run::Res;
 use crate::states::io::path_reads_context;
 use stepwise_asl::error::names;
-use stepwise_asl::model::{Dynamic, Kind, State};
+use stepwise_asl::model::{Dynamic, Kind, MapState, State};
 use stepwise_asl::StatesError;
 use stepwise_json::{Map, Value};
 
@@ -52,10 +52,13 @@ impl Engine {
         }
     }
 
-    pub(crate) fn start_map(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Map(m) = &st.kind else {
-            unreachable!()
-        };
+    pub(crate) fn start_map(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        m: &MapState,
+    ) -> Res<()> {
         let eff = self.effective_input(exec, frame, st)?;
         let items_value = if st.is_jsonata() {
             match &m.items {
@@ -269,7 +272,7 @@ impl Engine {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
         let Kind::Map(m) = &st.kind else {
-            unreachable!()
+            return self.wrong_state_type(exec, frame, "MapLaunch");
         };
         let Some(j) = self.frame_mut(exec, frame).join.as_mut() else {
             return;

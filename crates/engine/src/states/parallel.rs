@@ -6,13 +6,16 @@ use crate::engine::Engine;
 use crate::execution::{Frame, FrameRole, Join, Phase};
 use crate::history::{Details, EventType};
 use crate::run::Res;
-use stepwise_asl::model::{Kind, State};
+use stepwise_asl::model::{Kind, Parallel, State};
 
 impl Engine {
-    pub(crate) fn start_parallel(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Parallel(p) = &st.kind else {
-            unreachable!()
-        };
+    pub(crate) fn start_parallel(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        p: &Parallel,
+    ) -> Res<()> {
         let eff = self.effective_input(exec, frame, st)?;
         let eff = if st.is_jsonata() {
             match &st.common.arguments {
@@ -62,7 +65,7 @@ impl Engine {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
         let Kind::Parallel(p) = &st.kind else {
-            unreachable!()
+            return self.wrong_state_type(exec, frame, "ParallelStarted");
         };
         self.emit_raw(
             exec,

@@ -4,7 +4,7 @@
 
 use crate::clock::{self, MAX_SECONDS};
 use crate::engine::Engine;
-use crate::execution::{resolve, Phase, TaskOutcome, TaskRun};
+use crate::execution::{Phase, TaskOutcome, TaskRun};
 use crate::history::{payload_text, Details, EventType, Field, Payload};
 use crate::integrations::resources::{Pattern, Resource, TaskResource};
 use crate::integrations::task_tokens::PendingKind;
@@ -12,7 +12,7 @@ use crate::queue::Work;
 use crate::run::Res;
 use std::sync::Arc;
 use stepwise_asl::error::names;
-use stepwise_asl::model::{Dynamic, Kind, State};
+use stepwise_asl::model::{Dynamic, Kind, State, Task};
 use stepwise_asl::StatesError;
 use stepwise_json::{json, Value};
 
@@ -28,10 +28,13 @@ pub(crate) fn as_seconds(v: &Value) -> Option<u64> {
 }
 
 impl Engine {
-    pub(crate) fn start_task(&mut self, exec: usize, frame: usize, st: &State) -> Res<()> {
-        let Kind::Task(task) = &st.kind else {
-            unreachable!()
-        };
+    pub(crate) fn start_task(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        st: &State,
+        task: &Task,
+    ) -> Res<()> {
         let resource = TaskResource::parse(&task.resource);
         let token = match resource.kind.pattern() {
             Pattern::WaitForTaskToken | Pattern::Sync | Pattern::Sync2 => Some(self.new_token()),
@@ -71,24 +74,33 @@ impl Engine {
         Ok(())
     }
 
-    /// The task's resource (parsed when the attempt started) and its state's name.
-    pub(crate) fn task_meta(&self, exec: usize, frame: usize) -> (Arc<TaskResource>, Arc<str>) {
-        let e = &self.executions[exec];
-        let f = &e.frames[frame];
-        let st = &resolve(&e.definition, &f.scope).list[f.state];
+    /// The task's resource (parsed when the attempt started) and its state's name; `None`
+    /// (an engine fault, reported) when task phase `phase` finds its frame on another state type.
+    pub(crate) fn task_meta(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        phase: &'static str,
+    ) -> Option<(Arc<TaskResource>, Arc<str>)> {
+        let h = self.here(exec);
+        let st = self.current(&h, exec, frame);
         let Kind::Task(t) = &st.kind else {
-            unreachable!("task phases only run on Task states")
+            self.wrong_state_type(exec, frame, phase);
+            return None;
         };
-        let resource = f
+        let resource = self
+            .frame(exec, frame)
             .task
             .as_ref()
             .and_then(|run| run.resource.clone())
             .unwrap_or_else(|| TaskResource::parse(&t.resource));
-        (resource, st.name.clone())
+        Some((resource, st.name.clone()))
     }
 
     pub(crate) fn task_scheduled(&mut self, exec: usize, frame: usize) {
-        let (resource, name) = self.task_meta(exec, frame);
+        let Some((resource, name)) = self.task_meta(exec, frame, "TaskScheduled") else {
+            return;
+        };
         let (parameters_text, timeout_seconds, heartbeat_seconds) =
             match &self.frame(exec, frame).task {
                 Some(t) => (
@@ -140,7 +152,9 @@ impl Engine {
     }
 
     pub(crate) fn task_started(&mut self, exec: usize, frame: usize) {
-        let (resource, name) = self.task_meta(exec, frame);
+        let Some((resource, name)) = self.task_meta(exec, frame, "TaskStarted") else {
+            return;
+        };
         let (ty, details) = match &resource.kind {
             Resource::LambdaFunction(_) => (EventType::LambdaFunctionStarted, Details::none()),
             _ => (
@@ -199,7 +213,9 @@ impl Engine {
     }
 
     pub(crate) fn task_submitted(&mut self, exec: usize, frame: usize, out: Payload) {
-        let (resource, name) = self.task_meta(exec, frame);
+        let Some((resource, name)) = self.task_meta(exec, frame, "TaskSubmitted") else {
+            return;
+        };
         let d = resource.named(Details::new("taskSubmittedEventDetails").payload("output", out));
         self.emit_raw(exec, Some(frame), EventType::TaskSubmitted, d, Some(name));
         if let Some(token) = self
@@ -218,7 +234,9 @@ impl Engine {
     }
 
     pub(crate) fn task_done(&mut self, exec: usize, frame: usize, outcome: TaskOutcome) {
-        let (resource, name) = self.task_meta(exec, frame);
+        let Some((resource, name)) = self.task_meta(exec, frame, "TaskDone") else {
+            return;
+        };
         let lambda = matches!(resource.kind, Resource::LambdaFunction(_));
         // Whatever happens next, this attempt's timers, token and child are done with.
         let (token, child) = self

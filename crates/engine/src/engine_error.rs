@@ -1,0 +1,204 @@
+//! Engine bugs made visible. A frame asked to take a step its phase does not allow, or a phase
+//! handler running on a state of another type, is a fault of the engine, not of the definition:
+//! it is recorded in `Engine::internal_errors()` (tests assert that the list stays empty) and
+//! fails the execution with `States.Runtime`, instead of panicking or being ignored.
+
+use crate::execution::ExecutionId;
+use crate::history::{Details, EventType};
+use crate::{Engine, ExecutionStatus};
+use stepwise_asl::error::names;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EngineError {
+    /// `event` (a kind of queued work) reached a frame whose phase has no edge for it.
+    IllegalTransition {
+        execution: ExecutionId,
+        frame: usize,
+        from: &'static str,
+        event: &'static str,
+    },
+    /// A phase that belongs to one state type ran on a state of another type.
+    WrongStateType {
+        execution: ExecutionId,
+        frame: usize,
+        phase: &'static str,
+        state: String,
+    },
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::IllegalTransition {
+                execution,
+                frame,
+                from,
+                event,
+            } => write!(
+                f,
+                "illegal transition in execution {} frame {frame}: {event} in phase {from}",
+                execution.0
+            ),
+            EngineError::WrongStateType {
+                execution,
+                frame,
+                phase,
+                state,
+            } => write!(
+                f,
+                "phase {phase} ran on state '{state}' of another type (execution {} frame {frame})",
+                execution.0
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+impl Engine {
+    /// Engine faults met so far, oldest first. Empty unless the engine has a bug.
+    pub fn internal_errors(&self) -> &[EngineError] {
+        &self.internal_errors
+    }
+
+    /// Records an engine fault and fails the execution it happened in (if it still runs), so
+    /// that it neither hangs nor goes on from a state the engine did not mean to reach.
+    pub(crate) fn engine_fault(&mut self, exec: usize, err: EngineError) {
+        let cause = format!("Internal engine error: {err}");
+        self.internal_errors.push(err);
+        if !self.executions[exec].is_running() {
+            return;
+        }
+        let d = Details::new("executionFailedEventDetails")
+            .text("error", names::RUNTIME)
+            .text("cause", cause.as_str());
+        self.emit_raw(exec, None, EventType::ExecutionFailed, d, None);
+        self.end_execution(
+            exec,
+            ExecutionStatus::Failed,
+            None,
+            Some(names::RUNTIME.into()),
+            Some(cause),
+        );
+    }
+
+    /// Reports `event` reaching frame `frame` in a phase without an edge for it.
+    pub(crate) fn illegal_transition(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        from: &'static str,
+        event: &'static str,
+    ) {
+        let execution = self.executions[exec].id;
+        self.engine_fault(
+            exec,
+            EngineError::IllegalTransition {
+                execution,
+                frame,
+                from,
+                event,
+            },
+        );
+    }
+
+    /// Reports a phase handler finding its frame on a state of another type.
+    pub(crate) fn wrong_state_type(&mut self, exec: usize, frame: usize, phase: &'static str) {
+        let execution = self.executions[exec].id;
+        let h = self.here(exec);
+        let state = self.current(&h, exec, frame).name.to_string();
+        self.engine_fault(
+            exec,
+            EngineError::WrongStateType {
+                execution,
+                frame,
+                phase,
+                state,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EngineError;
+    use crate::execution::Phase;
+    use crate::{Engine, EngineConfig, ExecutionStatus, Idle};
+
+    /// An engine with one execution stopped at a task that waits for its token.
+    fn waiting() -> (Engine, crate::ExecutionId) {
+        let mut e = Engine::new(EngineConfig::default());
+        let def = r#"{"StartAt":"Ask","States":{"Ask":{"Type":"Task",
+            "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters":{"QueueUrl":"q","MessageBody":{"t.$":"$$.Task.Token"}},"End":true}}}"#;
+        let arn = e.create_state_machine("M", def).unwrap();
+        let id = e.start_execution(&arn, Some("x"), Some("{}")).unwrap();
+        assert_eq!(e.run_until_idle(100), Idle::WaitingForOutside);
+        assert!(matches!(
+            e.executions[0].frames[0].phase,
+            Phase::TaskWaiting
+        ));
+        assert!(e.internal_errors().is_empty());
+        (e, id)
+    }
+
+    #[test]
+    fn a_step_on_a_waiting_task_is_reported_and_fails_the_execution() {
+        let (mut e, id) = waiting();
+        e.advance(0, 0);
+        assert_eq!(
+            e.internal_errors(),
+            [EngineError::IllegalTransition {
+                execution: id,
+                frame: 0,
+                from: "TaskWaiting",
+                event: "Advance",
+            }]
+        );
+        let run = e.execution(id);
+        assert_eq!(run.status, ExecutionStatus::Failed);
+        assert_eq!(run.error.as_deref(), Some("States.Runtime"));
+        let cause = run.cause.as_deref().unwrap_or_default();
+        assert!(cause.contains("Advance in phase TaskWaiting"), "{cause}");
+    }
+
+    #[test]
+    fn a_phase_of_another_state_type_is_reported() {
+        let (mut e, id) = waiting();
+        e.executions[0].frames[0].phase = Phase::MapLaunch;
+        e.advance(0, 0);
+        assert_eq!(
+            e.internal_errors(),
+            [EngineError::WrongStateType {
+                execution: id,
+                frame: 0,
+                phase: "MapLaunch",
+                state: "Ask".into(),
+            }]
+        );
+        assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    }
+
+    #[test]
+    fn an_answer_reaching_a_frame_past_its_task_is_reported() {
+        let (mut e, id) = waiting();
+        e.executions[0].frames[0].phase = Phase::Restart;
+        let gen = e.executions[0].frames[0].generation;
+        let outcome = crate::execution::TaskOutcome::Succeeded(stepwise_json::Value::Null);
+        e.apply(crate::queue::Work::Complete {
+            exec: 0,
+            frame: 0,
+            gen,
+            outcome,
+        });
+        assert!(matches!(
+            e.internal_errors(),
+            [EngineError::IllegalTransition {
+                from: "Restart",
+                event: "Complete",
+                ..
+            }]
+        ));
+        assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    }
+}

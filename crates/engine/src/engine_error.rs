@@ -201,4 +201,25 @@ mod tests {
         ));
         assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
     }
+
+    #[test]
+    fn a_live_task_timer_on_a_frame_without_a_task_in_flight_is_reported() {
+        let (mut e, id) = waiting();
+        e.executions[0].frames[0].phase = Phase::Parked;
+        let gen = e.executions[0].frames[0].generation;
+        e.apply(crate::queue::Work::TaskTimeout {
+            exec: 0,
+            frame: 0,
+            gen,
+        });
+        assert!(matches!(
+            e.internal_errors(),
+            [EngineError::IllegalTransition {
+                from: "Parked",
+                event: "TaskTimeout",
+                ..
+            }]
+        ));
+        assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    }
 }

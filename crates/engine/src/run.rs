@@ -35,8 +35,13 @@ impl Engine {
                 Some(exec)
             }
             Work::TaskTimeout { exec, frame, gen } => {
-                if !self.frame_live(exec, frame, gen) || !self.task_in_flight(exec, frame) {
+                // A timer of an attempt that ended is stale (the attempt bumped the generation);
+                // a live one on a frame whose task is not in flight is an engine fault.
+                if !self.frame_live(exec, frame, gen) {
                     return None;
+                }
+                if !self.task_in_flight(exec, frame) {
+                    return self.timer_out_of_phase(exec, frame, "TaskTimeout");
                 }
                 let e = StatesError::without_cause(names::TIMEOUT);
                 self.executions[exec].frames[frame].phase =
@@ -50,8 +55,11 @@ impl Engine {
                 gen,
                 deadline,
             } => {
-                if !self.frame_live(exec, frame, gen) || !self.task_in_flight(exec, frame) {
+                if !self.frame_live(exec, frame, gen) {
                     return None;
+                }
+                if !self.task_in_flight(exec, frame) {
+                    return self.timer_out_of_phase(exec, frame, "Heartbeat");
                 }
                 let current = self.executions[exec].frames[frame]
                     .task
@@ -136,6 +144,17 @@ impl Engine {
     pub(crate) fn frame_live(&self, exec: usize, frame: usize, gen: u64) -> bool {
         let e = &self.executions[exec];
         e.is_running() && e.frames.get(frame).is_some_and(|f| f.generation == gen)
+    }
+
+    fn timer_out_of_phase(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        event: &'static str,
+    ) -> Option<usize> {
+        let from = self.frame(exec, frame).phase.name();
+        self.illegal_transition(exec, frame, from, event);
+        Some(exec)
     }
 
     pub(crate) fn task_in_flight(&self, exec: usize, frame: usize) -> bool {

@@ -17,6 +17,12 @@ pub enum EngineError {
         from: &'static str,
         event: &'static str,
     },
+    /// A Task phase ran on a frame without a task in flight.
+    NoTask {
+        execution: ExecutionId,
+        frame: usize,
+        phase: &'static str,
+    },
     /// A phase that belongs to one state type ran on a state of another type.
     WrongStateType {
         execution: ExecutionId,
@@ -37,6 +43,15 @@ impl std::fmt::Display for EngineError {
             } => write!(
                 f,
                 "illegal transition in execution {} frame {frame}: {event} in phase {from}",
+                execution.0
+            ),
+            EngineError::NoTask {
+                execution,
+                frame,
+                phase,
+            } => write!(
+                f,
+                "task phase {phase} ran without a task in flight (execution {} frame {frame})",
                 execution.0
             ),
             EngineError::WrongStateType {
@@ -199,6 +214,24 @@ mod tests {
                 ..
             }]
         ));
+        assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    }
+
+    #[test]
+    fn a_task_phase_without_its_task_is_reported() {
+        let (mut e, id) = waiting();
+        let f = &mut e.executions[0].frames[0];
+        f.task = None;
+        f.phase = Phase::TaskScheduled;
+        e.advance(0, 0);
+        assert_eq!(
+            e.internal_errors(),
+            [EngineError::NoTask {
+                execution: id,
+                frame: 0,
+                phase: "TaskScheduled",
+            }]
+        );
         assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
     }
 

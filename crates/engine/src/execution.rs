@@ -151,11 +151,16 @@ pub(crate) enum TaskOutcome {
     TimedOut(StatesError),
 }
 
-/// A task in flight: what the timers and the outside world need to find it again.
-#[derive(Clone, Debug, Default)]
+/// A task in flight: what its phases, the timers and the outside world need, so that none of
+/// them looks the Task state up again.
+#[derive(Clone, Debug)]
 pub(crate) struct TaskRun {
-    /// The state's resource, parsed when the attempt started.
-    pub resource: Option<Arc<crate::resources::TaskResource>>,
+    /// The state's resource, parsed when the state was entered.
+    pub resource: Arc<crate::resources::TaskResource>,
+    /// The Task state's name.
+    pub name: Arc<str>,
+    /// `Credentials.RoleArn` as written, when the state has Credentials.
+    pub role: Option<Value>,
     pub token: Option<String>,
     pub child: Option<ExecutionId>,
     pub heartbeat_seconds: Option<u64>,
@@ -164,6 +169,29 @@ pub(crate) struct TaskRun {
     pub timeout_deadline: Option<i64>,
     pub parameters: Value,
     pub manual: bool,
+}
+
+impl TaskRun {
+    pub fn new(
+        resource: Arc<crate::resources::TaskResource>,
+        name: Arc<str>,
+        role: Option<Value>,
+        token: Option<String>,
+    ) -> Self {
+        TaskRun {
+            resource,
+            name,
+            role,
+            token,
+            child: None,
+            heartbeat_seconds: None,
+            timeout_seconds: None,
+            heartbeat_deadline: None,
+            timeout_deadline: None,
+            parameters: Value::Null,
+            manual: false,
+        }
+    }
 }
 
 /// Map and Parallel bookkeeping while their branches run.

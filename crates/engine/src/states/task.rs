@@ -4,6 +4,7 @@
 
 use crate::clock::{self, MAX_SECONDS};
 use crate::engine::Engine;
+use crate::engine_error::EngineError;
 use crate::execution::{Phase, TaskOutcome, TaskRun};
 use crate::history::{payload_text, Details, EventType, Field, Payload};
 use crate::integrations::resources::{Pattern, Resource, TaskResource};
@@ -12,7 +13,7 @@ use crate::queue::Work;
 use crate::run::Res;
 use std::sync::Arc;
 use stepwise_asl::error::names;
-use stepwise_asl::model::{Dynamic, Kind, State, Task};
+use stepwise_asl::model::{Dynamic, State, Task};
 use stepwise_asl::StatesError;
 use stepwise_json::{json, Value};
 
@@ -40,11 +41,12 @@ impl Engine {
             Pattern::WaitForTaskToken | Pattern::Sync | Pattern::Sync2 => Some(self.new_token()),
             Pattern::RequestResponse => None,
         };
-        self.frame_mut(exec, frame).task = Some(TaskRun {
-            token,
-            resource: Some(resource),
-            ..TaskRun::default()
-        });
+        let role = task
+            .credentials
+            .as_ref()
+            .map(|c| c.get("RoleArn").cloned().unwrap_or(Value::Null));
+        self.frame_mut(exec, frame).task =
+            Some(TaskRun::new(resource, st.name.clone(), role, token));
         let eff = self.effective_input(exec, frame, st)?;
         let params = self.parameters_stage(exec, frame, st, &eff)?;
         let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
@@ -62,39 +64,37 @@ impl Engine {
         };
         let timeout = seconds(self, &task.timeout, "TimeoutSeconds")?;
         let heartbeat = seconds(self, &task.heartbeat, "HeartbeatSeconds")?;
-        let t = self
-            .frame_mut(exec, frame)
-            .task
-            .get_or_insert_with(TaskRun::default);
-        t.parameters = params;
-        t.timeout_seconds = timeout;
-        t.heartbeat_seconds = heartbeat;
+        if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
+            t.parameters = params;
+            t.timeout_seconds = timeout;
+            t.heartbeat_seconds = heartbeat;
+        }
         self.frame_mut(exec, frame).phase = Phase::TaskScheduled;
         self.schedule(exec, frame);
         Ok(())
     }
 
-    /// The task's resource (parsed when the attempt started) and its state's name; `None`
-    /// (an engine fault, reported) when task phase `phase` finds its frame on another state type.
+    /// The task's resource and its state's name; `None` (an engine fault, reported) when task
+    /// phase `phase` finds no task in flight on its frame.
     pub(crate) fn task_meta(
         &mut self,
         exec: usize,
         frame: usize,
         phase: &'static str,
     ) -> Option<(Arc<TaskResource>, Arc<str>)> {
-        let h = self.here(exec);
-        let st = self.current(&h, exec, frame);
-        let Kind::Task(t) = &st.kind else {
-            self.wrong_state_type(exec, frame, phase);
-            return None;
-        };
-        let resource = self
-            .frame(exec, frame)
-            .task
-            .as_ref()
-            .and_then(|run| run.resource.clone())
-            .unwrap_or_else(|| TaskResource::parse(&t.resource));
-        Some((resource, st.name.clone()))
+        match &self.frame(exec, frame).task {
+            Some(t) => Some((t.resource.clone(), t.name.clone())),
+            None => {
+                let execution = self.executions[exec].id;
+                let err = EngineError::NoTask {
+                    execution,
+                    frame,
+                    phase,
+                };
+                self.engine_fault(exec, err);
+                None
+            }
+        }
     }
 
     pub(crate) fn task_scheduled(&mut self, exec: usize, frame: usize) {
@@ -122,13 +122,12 @@ impl Engine {
                 (EventType::LambdaFunctionScheduled, d)
             }
             _ => {
-                let role = {
-                    let h = self.here(exec);
-                    match &self.current(&h, exec, frame).kind {
-                        Kind::Task(t) => t.credentials.as_ref().map(|c| Field::Json(Box::new(json!({ "roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null) })))),
-                        _ => None,
-                    }
-                };
+                let role = self
+                    .frame(exec, frame)
+                    .task
+                    .as_ref()
+                    .and_then(|t| t.role.clone())
+                    .map(|r| Field::Json(Box::new(json!({ "roleArn": r }))));
                 let d = Details::new("taskScheduledEventDetails")
                     .field("parameters", Field::BarePayload(parameters_text))
                     .text("region", self.config.region.as_str());
@@ -166,18 +165,18 @@ impl Engine {
         // Timers run from the moment the task starts.
         let now = self.now;
         let gen = self.frame(exec, frame).generation;
-        let task = self
-            .frame_mut(exec, frame)
-            .task
-            .get_or_insert_with(TaskRun::default);
-        let timeout_at = task
-            .timeout_seconds
-            .map(|t| clock::later(now, t as i64 * 1000));
-        let heartbeat_at = task
-            .heartbeat_seconds
-            .map(|h| clock::later(now, h as i64 * 1000));
-        task.timeout_deadline = timeout_at;
-        task.heartbeat_deadline = heartbeat_at;
+        let (timeout_at, heartbeat_at) = match self.frame_mut(exec, frame).task.as_mut() {
+            Some(task) => {
+                task.timeout_deadline = task
+                    .timeout_seconds
+                    .map(|t| clock::later(now, t as i64 * 1000));
+                task.heartbeat_deadline = task
+                    .heartbeat_seconds
+                    .map(|h| clock::later(now, h as i64 * 1000));
+                (task.timeout_deadline, task.heartbeat_deadline)
+            }
+            None => (None, None),
+        };
         if let Some(t) = timeout_at {
             self.push(t, Work::TaskTimeout { exec, frame, gen });
         }

@@ -23,6 +23,13 @@ pub enum EngineError {
         frame: usize,
         phase: &'static str,
     },
+    /// A Map/Parallel phase, or the end of one of its children, found no children's
+    /// bookkeeping (`Join`) on the Map/Parallel frame.
+    NoJoin {
+        execution: ExecutionId,
+        frame: usize,
+        phase: &'static str,
+    },
     /// A phase that belongs to one state type ran on a state of another type.
     WrongStateType {
         execution: ExecutionId,
@@ -52,6 +59,15 @@ impl std::fmt::Display for EngineError {
             } => write!(
                 f,
                 "task phase {phase} ran without a task in flight (execution {} frame {frame})",
+                execution.0
+            ),
+            EngineError::NoJoin {
+                execution,
+                frame,
+                phase,
+            } => write!(
+                f,
+                "{phase} found no Map/Parallel children to join (execution {} frame {frame})",
                 execution.0
             ),
             EngineError::WrongStateType {
@@ -113,6 +129,19 @@ impl Engine {
                 frame,
                 from,
                 event,
+            },
+        );
+    }
+
+    /// Reports a Map/Parallel frame without its children's bookkeeping.
+    pub(crate) fn no_join(&mut self, exec: usize, frame: usize, phase: &'static str) {
+        let execution = self.executions[exec].id;
+        self.engine_fault(
+            exec,
+            EngineError::NoJoin {
+                execution,
+                frame,
+                phase,
             },
         );
     }
@@ -230,6 +259,22 @@ mod tests {
                 execution: id,
                 frame: 0,
                 phase: "TaskScheduled",
+            }]
+        );
+        assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    }
+
+    #[test]
+    fn a_join_without_children_is_reported() {
+        let (mut e, id) = waiting();
+        e.executions[0].frames[0].phase = Phase::JoinDone;
+        e.advance(0, 0);
+        assert_eq!(
+            e.internal_errors(),
+            [EngineError::NoJoin {
+                execution: id,
+                frame: 0,
+                phase: "JoinDone",
             }]
         );
         assert_eq!(e.execution(id).status, ExecutionStatus::Failed);

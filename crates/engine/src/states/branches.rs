@@ -19,7 +19,7 @@ impl Engine {
         resume: Option<crate::redrive::Resume>,
     ) {
         let Some(j) = self.frame_mut(exec, parent).join.as_mut() else {
-            return;
+            return self.no_join(exec, parent, "a child's end");
         };
         j.running = j.running.saturating_sub(1);
         if let Some(r) = resume {
@@ -142,7 +142,7 @@ impl Engine {
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
         let Some(mut j) = self.frame_mut(exec, frame).join.take() else {
-            return;
+            return self.no_join(exec, frame, "JoinDone");
         };
         let (ok_ty, fail_ty) = if j.is_map {
             (EventType::MapStateSucceeded, EventType::MapStateFailed)

@@ -275,7 +275,7 @@ impl Engine {
             return self.wrong_state_type(exec, frame, "MapLaunch");
         };
         let Some(j) = self.frame_mut(exec, frame).join.as_mut() else {
-            return;
+            return self.no_join(exec, frame, "MapLaunch");
         };
         // Under a redrive, the iterations that succeeded before keep their results.
         let first = j.next_index;

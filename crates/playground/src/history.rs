@@ -225,17 +225,30 @@ pub fn state_statuses(
     events: &[HistoryEvent],
     waiting: &[String],
 ) -> BTreeMap<String, StateStatus> {
-    let mut out: BTreeMap<String, StateStatus> = BTreeMap::new();
-    let mut put = |name: &str, st: StateStatus| {
-        let e = out.entry(name.to_string()).or_insert(st);
-        *e = (*e).max(st);
+    let fold = |events: &[HistoryEvent], waiting: &[String]| {
+        let mut out: BTreeMap<String, StateStatus> = BTreeMap::new();
+        let mut put = |name: &str, st: StateStatus| {
+            let e = out.entry(name.to_string()).or_insert(st);
+            *e = (*e).max(st);
+        };
+        for entry in state_entries(events, waiting) {
+            put(&entry.name, entry.status);
+        }
+        for name in waiting {
+            put(name, StateStatus::Waiting);
+        }
+        out
     };
-    for entry in state_entries(events, waiting) {
-        put(&entry.name, entry.status);
-    }
-    for name in waiting {
-        put(name, StateStatus::Waiting);
-    }
+    // After a redrive, a state that ran again shows how it did this time (a failure the
+    // redrive got past is not one any more); the states it did not rerun keep their colour.
+    let redriven = events
+        .iter()
+        .rposition(|e| e.event_type == EventType::ExecutionRedriven);
+    let Some(cut) = redriven else {
+        return fold(events, waiting);
+    };
+    let mut out = fold(&events[..cut], &[]);
+    out.extend(fold(&events[cut..], waiting));
     out
 }
 

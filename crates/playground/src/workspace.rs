@@ -313,6 +313,10 @@ pub enum Command {
     Stop {
         execution_arn: String,
     },
+    /// RedriveExecution of a FAILED, TIMED_OUT or ABORTED execution.
+    Redrive {
+        execution_arn: String,
+    },
 }
 
 impl Command {
@@ -334,6 +338,7 @@ impl Command {
                 | Command::SendFailure { .. }
                 | Command::SendHeartbeat { .. }
                 | Command::Stop { .. }
+                | Command::Redrive { .. }
                 | Command::AdvanceBy(_)
         )
     }
@@ -1000,6 +1005,51 @@ impl Workspace {
         })
     }
 
+    /// RedriveExecution: the execution resumes where it stopped. The document is deployed
+    /// first, as before a Start, so that a version published or an alias moved since the
+    /// failure is what the redriven Task starts (on AWS those take effect at once). Refused,
+    /// with the engine's reason, when the execution cannot be redriven.
+    pub fn redrive(&mut self, execution: ExecutionId) -> Result<(), String> {
+        let (redrivable, reason) = self.redrive_status(execution);
+        if !redrivable {
+            return Err(reason);
+        }
+        let execution_arn = self.engine.execution(execution).arn.clone();
+        self.ensure_deployed(None)?;
+        self.push(Command::Redrive { execution_arn })
+    }
+
+    /// Whether an execution can be redriven now, and if not the engine's reason
+    /// (DescribeExecution's `redriveStatusReason`).
+    pub fn redrive_status(&self, execution: ExecutionId) -> (bool, String) {
+        // A recorded execution (or its local replay) is shown, not run, by this engine.
+        if !self.engine.executions().iter().any(|e| e.id == execution) {
+            return (
+                false,
+                "Only an execution run in this workspace can be redriven here".into(),
+            );
+        }
+        let (status, reason) = self.engine.redrive_status(execution);
+        (
+            status == stepwise_engine::RedriveStatus::Redrivable,
+            reason.unwrap_or_default(),
+        )
+    }
+
+    /// The timeline positions right after each redrive of the log (where the ExecutionRedriven
+    /// event is the latest), with the ARN of the execution redriven.
+    pub fn redrive_ticks(&self) -> Vec<(usize, &str)> {
+        let mut tick = 0;
+        let mut marks = Vec::new();
+        for c in &self.log {
+            tick += c.ticks();
+            if let Command::Redrive { execution_arn } = c {
+                marks.push((tick, execution_arn.as_str()));
+            }
+        }
+        marks
+    }
+
     pub fn stop(&mut self, execution_arn: &str) -> Result<(), String> {
         self.push(Command::Stop {
             execution_arn: execution_arn.into(),
@@ -1294,6 +1344,9 @@ fn apply(engine: &mut Engine, cmd: &Command) -> Result<(), String> {
         )),
         Command::SendHeartbeat { token } => e(engine.send_task_heartbeat(token)),
         Command::Stop { execution_arn } => e(engine.stop_execution(execution_arn, None, None)),
+        Command::Redrive { execution_arn } => {
+            e(engine.redrive_execution(execution_arn, None).map(drop))
+        }
     }
 }
 
@@ -1414,6 +1467,76 @@ mod tests {
             stepwise_json::json!("Hello v2!")
         );
         assert_eq!(version, Some(format!("{}:2", machine_arn("HelloWorld"))));
+    }
+
+    #[test]
+    fn a_parent_redriven_after_the_alias_moved_runs_the_fixed_child_and_replays() {
+        let mut w = through_alias();
+        let broken = r#"{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Broken"}}}"#;
+        w.set_definition(1, broken.into());
+        w.publish("HelloWorld", None).unwrap();
+        w.set_alias("HelloWorld", "live", &[(1, 100)]).unwrap();
+        let parent = w.start("Parent").unwrap();
+        run_all(&mut w);
+        assert_eq!(status(&w, "Parent"), ["FAILED"]);
+        assert_eq!(w.redrive_status(parent), (true, String::new()));
+
+        // The fix is published and the alias moved; the redrive deploys it first.
+        let fixed = r#"{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"greeting":"fixed"},"End":true}}}"#;
+        w.set_definition(1, fixed.into());
+        w.publish("HelloWorld", None).unwrap();
+        w.set_alias("HelloWorld", "live", &[(2, 100)]).unwrap();
+        w.redrive(parent).unwrap();
+        run_all(&mut w);
+        assert_eq!(status(&w, "Parent"), ["SUCCEEDED"]);
+        assert_eq!(status(&w, "HelloWorld"), ["FAILED", "SUCCEEDED"]);
+        assert_eq!(
+            child_run(&w, 1).unwrap().1,
+            Some(format!("{}:2", machine_arn("HelloWorld")))
+        );
+        assert_eq!(w.engine().execution(parent).redrive_count, 1);
+        // The graph shows the Task the redrive got past as succeeded, not failed.
+        let history = &w.engine().execution(parent).history;
+        let statuses = crate::history::state_statuses(history, &[]);
+        assert_eq!(
+            statuses.get("Start HelloWorld"),
+            Some(&crate::history::StateStatus::Succeeded)
+        );
+        let before = crate::history::state_statuses(&history[..7], &[]);
+        assert_eq!(
+            before.get("Start HelloWorld"),
+            Some(&crate::history::StateStatus::Failed),
+            "{:?}",
+            history.iter().map(|h| h.event_type).collect::<Vec<_>>()
+        );
+        let (redriven, reason) = w.redrive_status(parent);
+        assert!(!redriven && reason.contains("SUCCEEDED"), "{reason}");
+        let err = w.redrive(parent).unwrap_err();
+        assert!(err.contains("SUCCEEDED"), "{err}");
+        // An id the engine does not hold (a recorded execution's) is refused, not a panic.
+        let recorded = ExecutionId(crate::recorded::RECORDED_BASE);
+        assert!(w
+            .redrive(recorded)
+            .unwrap_err()
+            .contains("Only an execution run"));
+
+        // The redrive is on the timeline: seeking before it undoes it, back replays it.
+        let marks: Vec<usize> = w.redrive_ticks().iter().map(|(t, _)| *t).collect();
+        assert_eq!(marks.len(), 1);
+        let (_, total) = w.position();
+        w.seek(marks[0] - 1);
+        assert_eq!(w.engine().execution(parent).status.as_str(), "FAILED");
+        w.seek(marks[0]);
+        assert_eq!(w.engine().execution(parent).status.as_str(), "RUNNING");
+        assert_eq!(w.engine().execution(parent).redrive_count, 1);
+        w.seek(total);
+        assert_eq!(status(&w, "Parent"), ["SUCCEEDED"]);
+        // Acting before it branches; the redrive, an outside action, counts as given by hand.
+        w.seek(marks[0] - 1);
+        w.step().unwrap_or_default();
+        w.advance_by(1000).unwrap();
+        assert_eq!(w.branches().len(), 1);
+        assert_eq!(w.branches()[0].answers, 1);
     }
 
     #[test]

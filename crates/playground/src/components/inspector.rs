@@ -143,6 +143,20 @@ pub fn Inspector() -> Html {
         let (ws, ui) = (ws.clone(), ui.clone());
         Callback::from(move |_: MouseEvent| crate::hooks::do_reset(&ws, &ui))
     };
+    // Offered on every execution that has ended; the engine says why when it cannot be.
+    // Only for executions this workspace ran (a recorded one and its replay are read-only).
+    let local = !crate::recorded::is_read_only(id);
+    let (redrivable, redrive_reason) = w.redrive_status(id);
+    let on_redrive = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_| match ws.update(|w| w.redrive(id)) {
+            Ok(()) => ui.dispatch(Action::Notify(
+                crate::state::Level::Info,
+                "Redriven: it resumes where it stopped. Step with S, run with R.".into(),
+            )),
+            Err(e) => ui.dispatch(Action::Notify(crate::state::Level::Error, e)),
+        })
+    };
     html! {
         <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
             <h2>
@@ -154,6 +168,10 @@ pub fn Inspector() -> Html {
                 } else if status == "RUNNING" {
                     <span class="spacer" />
                     <button class="danger" data-testid="stop-execution" title="StopExecution (aborts it and the children it waits for)" onclick={on_stop}>{ "Stop" }</button>
+                } else {
+                    <span class="spacer" />
+                    <button data-testid="redrive-execution" disabled={!redrivable} onclick={on_redrive}
+                        title={if redrivable { "RedriveExecution: resume at the state that did not succeed, with the versions and aliases as they are now".to_string() } else { redrive_reason.clone() }}>{ "Redrive" }</button>
                 }
             </h2>
             <dl class="facts">
@@ -166,6 +184,9 @@ pub fn Inspector() -> Html {
             </dl>
             { block("Input", "exec-input", Some(exec.input.to_string())) }
             { block("Output", "exec-output", exec.output.as_ref().map(|o| o.to_string())) }
+            if local && !redrivable && status != "SUCCEEDED" {
+                <p class="muted small" data-testid="redrive-reason">{ format!("Not redrivable: {redrive_reason}") }</p>
+            }
             if let Some(err) = exec.error.clone() {
                 <div class="io-block error" data-testid="exec-error">
                     <h3>{ "Error" }</h3>

@@ -214,6 +214,26 @@ pub fn RunControls() -> Html {
         })
     };
 
+    // Each redrive (ExecutionRedriven) marked on the timeline; a click moves there.
+    let redrive_marks: Html = ws
+        .read()
+        .redrive_ticks()
+        .into_iter()
+        .map(|(tick, arn)| {
+            let (ws, ui) = (ws.clone(), ui.clone());
+            let onclick = Callback::from(move |_: MouseEvent| {
+                ui.dispatch(Action::Pause);
+                ws.update(|w| w.seek(tick));
+                crate::hooks::notify_position(&ws, &ui);
+            });
+            let name = arn.rsplit(':').next().unwrap_or(arn);
+            html! {
+                <button class="timeline-mark" data-testid="timeline-redrive" {onclick}
+                    style={format!("left:{:.2}%", tick as f64 * 100.0 / total.max(1) as f64)}
+                    title={format!("ExecutionRedriven: {name} (step {tick})")} aria-label={format!("Redrive of {name}, step {tick}")} />
+            }
+        })
+        .collect();
     let progress = match playing {
         Some(Play::ToEnd) => {
             html! { <span class="progress" data-testid="run-progress" role="status"><span class="spinner" />{ format!("Running… {} events", ui.run_events) }</span> }
@@ -259,8 +279,11 @@ pub fn RunControls() -> Html {
                 <button data-testid="advance-by" title="Advance the clock by this long (10s, 5m, 2h, 1d)" onclick={on_advance_by}>{ "Advance" }</button>
                 <span class="sep" />
                 <span class="timeline" title="Timeline, in steps (one step is one engine move or one outside action, and can write several history events): drag to go backwards and forwards through the run">
-                    <input type="range" min="0" max={total.to_string()} value={position.to_string()} disabled={total == 0}
-                        data-testid="timeline" aria-label="Timeline" aria-valuetext={format!("step {position} of {total}")} oninput={on_seek} />
+                    <span class="timeline-track">
+                        <input type="range" min="0" max={total.to_string()} value={position.to_string()} disabled={total == 0}
+                            data-testid="timeline" aria-label="Timeline" aria-valuetext={format!("step {position} of {total}")} oninput={on_seek} />
+                        { redrive_marks }
+                    </span>
                     <span class="num" data-testid="timeline-pos">{ if recorded.is_some() { format!("event {position} / {total}") } else { format!("step {position} / {total}") } }</span>
                 </span>
                 if !branches.is_empty() {

@@ -70,6 +70,11 @@ fn node(
                         { version_label(v, exec.origin.alias_arn.as_deref()) }
                     </span>
                 }
+                if exec.redrive_count > 0 {
+                    <span class="badge redriven" data-testid="exec-redriven" title="RedriveExecution resumed it where it stopped">
+                        { format!("redriven ×{}", exec.redrive_count) }
+                    </span>
+                }
                 <span class="exec-name">{ short_name(&exec.name) }{ started_by }</span>
             </button>
             if !children.is_empty() {

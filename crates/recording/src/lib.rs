@@ -16,6 +16,7 @@ mod compare;
 mod documents;
 mod event;
 mod import;
+mod local;
 mod replay;
 mod scenario;
 
@@ -27,6 +28,7 @@ pub use import::{
     history_from_events, import, ExecutionIdentity, Import, MachineDoc, ParentLink, Recording,
     Source, STARTED_BY_FIELD,
 };
+pub use local::{case_from_local_run, local_documents};
 pub use replay::{replay, Replay};
 pub use scenario::{
     run, scenario, Callback, Environment, LocalRun, NotReplayable, Scenario, RECORDED_TEST_CASE,

@@ -24,7 +24,9 @@ const USAGE: &str = "usage:
   stepwise run FILE [--state-machine NAME] [--type STANDARD|EXPRESS] [--input JSON|@file] [--machine NAME=FILE]...
                [--substitute KEY=VALUE]... [--mocks FILE] [--history] [--max-events N]
                [--max-evaluation-steps N] [--max-evaluation-bytes N] [--max-value-depth N]
+               [--export-test CASE.json]
     --history: the execution's events (an Express execution's as CloudWatch Logs records, under \"logs\")
+    --export-test: the finished run as a test case for `stepwise test` (its task answers as mocks)
   stepwise validate FILE [--type STANDARD|EXPRESS] [--machine NAME=FILE]... [--substitute KEY=VALUE]...
     FILE: a definition (.asl.json, .asl.yaml, .yml) or a CloudFormation/SAM template (JSON or YAML)
   stepwise conformance DIR [--verbose]
@@ -109,6 +111,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut input = String::from("{}");
     let mut mocks = None;
     let mut history = false;
+    let mut export: Option<String> = None;
     let mut chosen: Option<String> = None;
     let mut config = EngineConfig::default();
     let mut it = args.iter();
@@ -129,6 +132,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             "--mocks" => mocks = Some(read(it.next().ok_or("--mocks needs a file")?)?),
             "--history" => history = true,
+            "--export-test" => {
+                export = Some(it.next().ok_or("--export-test needs a file")?.clone())
+            }
             "--max-events" => {
                 let n = it.next().ok_or("--max-events needs a number")?;
                 config.limits.max_history_events =
@@ -206,6 +212,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 eprintln!("waiting for the outside world: {}", Value::from(pending));
             }
         }
+    }
+    if let Some(path) = export {
+        let case = stepwise_recording::case_from_local_run(&engine, id)?;
+        let text = serde_json::to_string_pretty(&case).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write {path}: {e}"))?;
+        eprintln!("wrote test case {path}");
     }
     let e = engine.execution(id);
     let mut out = json!({

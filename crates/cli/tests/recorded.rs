@@ -261,3 +261,73 @@ fn bad_input_is_a_located_error() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("get-execution-history"));
 }
+
+/// `stepwise run … --export-test`: a local run with a `.sync` child and a mocked Lambda becomes
+/// a case that `stepwise test` passes, and fails once the child is broken.
+#[test]
+fn a_local_run_exports_a_test_case_that_stepwise_test_runs() {
+    let child = common::write(
+        "recorded",
+        "local-child.asl.json",
+        &json!({"StartAt": "Work", "States": {"Work": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "double", "Payload.$": "$"},
+            "OutputPath": "$.Payload", "End": true}}})
+        .to_string(),
+    );
+    let parent = common::write(
+        "recorded",
+        "local-parent.asl.json",
+        &json!({"StartAt": "Child", "States": {
+            "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {
+                    "StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+                    "Input": {"n.$": "$.n"}},
+                "OutputPath": "$.Output", "End": true}}})
+        .to_string(),
+    );
+    let mocks = common::write(
+        "recorded",
+        "local-mocks.json",
+        &json!({
+            "StateMachines": {"child": {"TestCases": {"Local": {"Work": "Doubled"}}}},
+            "MockedResponses": {"Doubled": {"0": {"Return": {"Payload": {"doubled": 42}}}}}
+        })
+        .to_string(),
+    );
+    let case = scratch("local-run.case.json");
+    let child_arg = format!("child={}", child.display());
+    let out = stepwise(&[
+        "run",
+        parent.to_str().unwrap(),
+        "--machine",
+        &child_arg,
+        "--input",
+        r#"{"n": 21}"#,
+        "--mocks",
+        mocks.to_str().unwrap(),
+        "--export-test",
+        case.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json["status"], "SUCCEEDED");
+    let c: Value = serde_json::from_str(&std::fs::read_to_string(&case).unwrap()).unwrap();
+    assert_eq!(c["input"], r#"{"n":21}"#);
+    assert_eq!(c["expected"]["status"], "SUCCEEDED");
+    assert_eq!(c["expected"]["output"], json!({"doubled": 42}));
+    assert!(c["stateMachines"]["child"].is_string());
+    let out = stepwise(&["test", case.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("1 passed, 0 failed"), "{}", out.stderr);
+
+    // The child now fails: the same case fails, with a non-zero exit.
+    let mut broken = c.clone();
+    broken["stateMachines"]["child"] = json!(json!({"StartAt": "Work", "States": {
+        "Work": {"Type": "Fail", "Error": "Broken"}}})
+    .to_string());
+    let broken_path = scratch("local-run-broken.case.json");
+    std::fs::write(&broken_path, broken.to_string()).unwrap();
+    let out = stepwise(&["test", broken_path.to_str().unwrap()]);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("0 passed, 1 failed"), "{}", out.stderr);
+}

@@ -767,19 +767,7 @@ impl Recorded {
     pub fn export_test(&self, index: usize) -> Result<(String, String), String> {
         let case = TestCase::from_recording(&self.import, index)
             .map_err(|e| format!("No test case: this execution cannot be replayed: {e}"))?;
-        let text = serde_json::to_string_pretty(&case).map_err(|e| e.to_string())?;
-        let stem: String = case
-            .name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        Ok((format!("{stem}.test.json"), text))
+        case_file(&case)
     }
 
     /// The recorded execution a divergence names (by ARN or label).
@@ -887,6 +875,31 @@ pub fn type_label<'a>(w: &'a Workspace, exec: ExecutionId, e: &HistoryEvent) -> 
     source(w, exec)
         .and_then(|t| t.unknown_type(exec, e.id))
         .unwrap_or(e.event_type.as_str())
+}
+
+/// The test case `stepwise test` runs for local execution `id` (finished): every task answered
+/// as it was in this run, the outcome and history it had. File name and text.
+pub fn export_local_test(engine: &Engine, id: ExecutionId) -> Result<(String, String), String> {
+    let case = stepwise_recording::case_from_local_run(engine, id)
+        .map_err(|e| format!("No test case: {e}"))?;
+    case_file(&case)
+}
+
+/// A test case as a file: a name from the case's (`machine/execution`), pretty JSON.
+fn case_file(case: &TestCase) -> Result<(String, String), String> {
+    let text = serde_json::to_string_pretty(case).map_err(|e| e.to_string())?;
+    let stem: String = case
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    Ok((format!("{stem}.test.json"), text))
 }
 
 #[cfg(test)]
@@ -1021,6 +1034,23 @@ mod tests {
                 "{dir}"
             );
         }
+    }
+
+    #[test]
+    fn a_finished_local_run_exports_a_passing_case_and_a_running_one_is_refused() {
+        let mut engine = Engine::new(EngineConfig::default());
+        let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"ok": 1}, "End": true}}}"#;
+        engine.create_state_machine("m", def).unwrap();
+        let arn = engine.machine_arn("m");
+        let id = engine.start_execution(&arn, Some("e"), Some("{}")).unwrap();
+        let err = export_local_test(&engine, id).unwrap_err();
+        assert!(err.contains("still running"), "{err}");
+        engine.run_until_idle(100);
+        let (name, text) = export_local_test(&engine, id).unwrap();
+        assert_eq!(name, "m-e.test.json");
+        let case: TestCase = serde_json::from_str(&text).unwrap();
+        assert_eq!(case.expected.status, "SUCCEEDED");
+        assert!(case.run().pass);
     }
 
     #[test]

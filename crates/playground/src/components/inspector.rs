@@ -157,6 +157,23 @@ pub fn Inspector() -> Html {
             Err(e) => ui.dispatch(Action::Notify(crate::state::Level::Error, e)),
         })
     };
+    // A finished local run becomes a test case the way a recording does (its task answers as
+    // mocks, its outcome and history expected).
+    let on_export_test = {
+        let (ws, ui) = (ws.clone(), ui.clone());
+        Callback::from(move |_: MouseEvent| {
+            let file = crate::recorded::export_local_test(ws.read().engine(), id);
+            let msg = file.and_then(|(name, text)| {
+                crate::storage::download(&name, &text)
+                    .map(|()| format!("Saved {name}: run it with `stepwise test {name}`."))
+                    .map_err(|e| format!("Export failed: {e}"))
+            });
+            ui.dispatch(match msg {
+                Ok(m) => Action::Notify(crate::state::Level::Info, m),
+                Err(e) => Action::Notify(crate::state::Level::Error, e),
+            });
+        })
+    };
     html! {
         <section class="panel inspector" data-testid="inspector" aria-label="Inspector">
             <h2>
@@ -172,6 +189,7 @@ pub fn Inspector() -> Html {
                     <span class="spacer" />
                     <button data-testid="redrive-execution" disabled={!redrivable} onclick={on_redrive}
                         title={if redrivable { "RedriveExecution: resume at the state that did not succeed, with the versions and aliases as they are now".to_string() } else { redrive_reason.clone() }}>{ "Redrive" }</button>
+                    <button data-testid="export-run-test" title="Save this run as a test case for `stepwise test`: its task answers become mocks, its outcome and history are expected" onclick={on_export_test}>{ "Export test" }</button>
                 }
             </h2>
             <dl class="facts">

@@ -150,6 +150,45 @@ mod tests {
         );
     }
 
+    /// The playground's "Mocked Lambda" example as a user runs it: a mocked Lambda that throws
+    /// once and is retried, a Lambda answered by hand, a `.sync` child behind a Wait. The case
+    /// replays all of it, the answer by hand included.
+    #[test]
+    fn the_mocked_lambda_example_with_an_answer_by_hand_exports_a_passing_case() {
+        let example: Value =
+            serde_json::from_str(include_str!("../../../www/examples/mocked-lambda.json")).unwrap();
+        let mut engine = Engine::new(EngineConfig::default());
+        for m in example["machines"].as_array().unwrap() {
+            let name = m["name"].as_str().unwrap();
+            engine
+                .create_state_machine(name, &m["definition"].to_string())
+                .unwrap();
+        }
+        engine
+            .set_mock_config(&stepwise_json::Value::from(&example["mocks"]))
+            .unwrap();
+        let arn = engine.machine_arn("Orders");
+        let input = example["input"].to_string();
+        let root = engine.start_execution(&arn, None, Some(&input)).unwrap();
+        engine.settle(100_000);
+        let pending = engine.pending_tasks();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].state_name, "Charge card");
+        let token = pending[0].token.clone();
+        engine
+            .send_task_success(&token, r#"{"Payload": {"chargeId": "ch_1"}}"#)
+            .unwrap();
+        engine.settle(100_000);
+        assert_eq!(engine.execution(root).status, ExecutionStatus::Succeeded);
+        let case = case_from_local_run(&engine, root).unwrap();
+        assert_eq!(
+            case.expected.output.as_ref().unwrap()["charge"]["chargeId"],
+            "ch_1"
+        );
+        let outcome = case.run();
+        assert!(outcome.pass, "{:?}", outcome.failures);
+    }
+
     #[test]
     fn a_running_execution_is_refused() {
         let mut engine = Engine::new(EngineConfig::default());

@@ -80,7 +80,7 @@ impl Engine {
         fail_event: Option<EventType>,
     ) {
         let e = self.located(exec, frame, e);
-        self.record(exec, frame, |p| p.error = Some(e.clone()));
+        self.record_error(exec, frame, &e);
         let h = self.here(exec);
         let st = self.current(&h, exec, frame);
         if e.error == names::QUERY_EVALUATION_ERROR {

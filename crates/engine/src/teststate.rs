@@ -33,9 +33,9 @@ impl InspectionLevel {
             "INFO" => Ok(Self::Info),
             "DEBUG" => Ok(Self::Debug),
             "TRACE" => Ok(Self::Trace),
-            other => Err(ApiError::new(
+            _ => Err(ApiError::new(
                 names::VALIDATION,
-                format!("1 validation error detected: Value '{other}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]"),
+                "inspectionLevel must be INFO, DEBUG or TRACE",
             )),
         }
     }
@@ -62,7 +62,8 @@ pub struct TestStateRequest {
     pub role_arn: Option<String>,
     pub input: Option<String>,
     pub inspection_level: InspectionLevel,
-    /// Whether an HTTP Task's request and response show authorization headers.
+    /// Accepted as AWS takes it; nothing here is hidden (no EventBridge connection adds
+    /// headers), so it changes nothing.
     pub reveal_secrets: bool,
     /// The workflow variables the state sees, as a JSON object.
     pub variables: Option<String>,
@@ -167,70 +168,7 @@ pub struct TestRun {
     pub http: bool,
 }
 
-/// Adds `key: text` to a JSON object when there is a text.
-fn put(o: &mut serde_json::Map<String, serde_json::Value>, key: &str, text: &Option<String>) {
-    if let Some(t) = text {
-        o.insert(key.into(), serde_json::Value::String(t.clone()));
-    }
-}
-
-fn put_int(o: &mut serde_json::Map<String, serde_json::Value>, key: &str, n: Option<u64>) {
-    if let Some(n) = n {
-        o.insert(key.into(), n.into());
-    }
-}
-
 impl TestStateResponse {
-    /// AWS's JSON for the answer (fields left out when empty, as AWS leaves them out).
-    pub fn to_json(&self) -> serde_json::Value {
-        let mut o = serde_json::Map::new();
-        put(&mut o, "output", &self.output);
-        put(&mut o, "error", &self.error);
-        put(&mut o, "cause", &self.cause);
-        if let Some(d) = &self.inspection_data {
-            let mut data = serde_json::Map::new();
-            for (key, text) in [
-                ("input", &d.input),
-                ("afterInputPath", &d.after_input_path),
-                ("afterParameters", &d.after_parameters),
-                ("afterArguments", &d.after_arguments),
-                ("result", &d.result),
-                ("afterResultSelector", &d.after_result_selector),
-                ("afterResultPath", &d.after_result_path),
-            ] {
-                put(&mut data, key, text);
-            }
-            if let Some(r) = &d.request {
-                data.insert(
-                    "request".into(),
-                    serde_json::json!({"protocol": r.protocol, "method": r.method, "url": r.url, "headers": r.headers, "body": r.body}),
-                );
-            }
-            if let Some(r) = &d.response {
-                data.insert(
-                    "response".into(),
-                    serde_json::json!({"protocol": r.protocol, "statusCode": r.status_code, "statusMessage": r.status_message, "headers": r.headers, "body": r.body}),
-                );
-            }
-            put(&mut data, "variables", &d.variables);
-            if let Some(e) = &d.error_details {
-                let mut details = serde_json::Map::new();
-                put_int(&mut details, "catchIndex", e.catch_index.map(u64::from));
-                put_int(&mut details, "retryIndex", e.retry_index.map(u64::from));
-                put_int(
-                    &mut details,
-                    "retryBackoffIntervalSeconds",
-                    e.retry_backoff_interval_seconds,
-                );
-                data.insert("errorDetails".into(), details.into());
-            }
-            o.insert("inspectionData".into(), data.into());
-        }
-        put(&mut o, "nextState", &self.next_state);
-        o.insert("status".into(), self.status.as_str().into());
-        o.into()
-    }
-
     /// AWS's answer for a run, at the request's inspection level.
     pub fn new(run: TestRun, req: &TestStateRequest) -> Self {
         let inspection_data = (req.inspection_level != InspectionLevel::Info).then(|| {
@@ -242,7 +180,7 @@ impl TestStateResponse {
             });
             data.error_details = run.error_details.clone();
             if req.inspection_level == InspectionLevel::Trace && run.http {
-                (data.request, data.response) = http_trace(&run.pipeline, req.reveal_secrets);
+                (data.request, data.response) = http_trace(&run.pipeline);
             }
             data
         });
@@ -262,6 +200,78 @@ impl TestStateResponse {
     }
 }
 
+impl TestRun {
+    /// AWS's TestState answer as JSON, at the request's inspection level (fields left out when
+    /// empty, as AWS leaves them out): what the JS API's `testState` returns.
+    pub fn aws_json(&self, req: &TestStateRequest) -> serde_json::Value {
+        use serde_json::Value as Json;
+        let text = |v: &Value| Json::String(v.to_json_text().to_string());
+        let mut o = serde_json::Map::new();
+        if let Some(out) = &self.output {
+            o.insert("output".into(), text(out));
+        }
+        if let Some(e) = &self.error {
+            if !e.error.is_empty() {
+                o.insert("error".into(), e.error.clone().into());
+            }
+            if let Some(c) = &e.cause {
+                o.insert("cause".into(), c.clone().into());
+            }
+        }
+        if req.inspection_level != InspectionLevel::Info {
+            let mut data = serde_json::Map::new();
+            for (key, v) in self.pipeline.stages() {
+                if key != "output" {
+                    data.insert(key.into(), text(v));
+                }
+            }
+            if req.inspection_level == InspectionLevel::Trace && self.http {
+                let (request, response) = http_trace(&self.pipeline);
+                if let Some(r) = request {
+                    data.insert(
+                        "request".into(),
+                        serde_json::json!({"protocol": r.protocol, "method": r.method, "url": r.url, "headers": r.headers, "body": r.body}),
+                    );
+                }
+                if let Some(r) = response {
+                    data.insert(
+                        "response".into(),
+                        serde_json::json!({"protocol": r.protocol, "statusCode": r.status_code, "statusMessage": r.status_message, "headers": r.headers, "body": r.body}),
+                    );
+                }
+            }
+            if !self.variables.is_empty() {
+                data.insert(
+                    "variables".into(),
+                    text(&Value::Object(self.variables.clone())),
+                );
+            }
+            if let Some(d) = &self.error_details {
+                let mut details = serde_json::Map::new();
+                for (key, n) in [
+                    ("catchIndex", d.catch_index.map(u64::from)),
+                    ("retryIndex", d.retry_index.map(u64::from)),
+                    (
+                        "retryBackoffIntervalSeconds",
+                        d.retry_backoff_interval_seconds,
+                    ),
+                ] {
+                    if let Some(n) = n {
+                        details.insert(key.into(), n.into());
+                    }
+                }
+                data.insert("errorDetails".into(), details.into());
+            }
+            o.insert("inspectionData".into(), data.into());
+        }
+        if let Some(n) = &self.next_state {
+            o.insert("nextState".into(), n.clone().into());
+        }
+        o.insert("status".into(), self.status.as_str().into());
+        o.into()
+    }
+}
+
 /// The name a lone state runs under (AWS's requests carry none).
 const LONE_STATE_NAME: &str = "TestState";
 /// Far more steps than one state takes (a Task: about six); a bound, not a budget to tune.
@@ -278,10 +288,7 @@ fn parse_json(text: &str, what: &str, code: &str) -> Result<Value, ApiError> {
 /// The state to test as JSON, its name and the machine-level `QueryLanguage`, if any.
 fn pick_state(req: &TestStateRequest) -> Result<(Value, String, Option<Value>), ApiError> {
     if req.definition.trim().is_empty() {
-        return Err(invalid(
-            names::VALIDATION,
-            "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length greater than or equal to 1",
-        ));
+        return Err(invalid(names::VALIDATION, "definition must not be empty"));
     }
     let doc = parse_json(
         &req.definition,
@@ -291,7 +298,7 @@ fn pick_state(req: &TestStateRequest) -> Result<(Value, String, Option<Value>), 
     let Some(obj) = doc.as_object() else {
         return Err(invalid(
             names::INVALID_DEFINITION,
-            "Invalid State Machine Definition: a state definition must be a JSON object",
+            "a state definition must be a JSON object",
         ));
     };
     let whole = obj.contains_key("States");
@@ -300,7 +307,7 @@ fn pick_state(req: &TestStateRequest) -> Result<(Value, String, Option<Value>), 
             if !whole {
                 return Err(invalid(
                     names::VALIDATION,
-                    "stateName is given, so the definition must be a whole state machine (with StartAt and States)",
+                    "with stateName, definition must be a whole state machine",
                 ));
             }
             let state = obj
@@ -310,14 +317,14 @@ fn pick_state(req: &TestStateRequest) -> Result<(Value, String, Option<Value>), 
                 .ok_or_else(|| {
                     invalid(
                         names::VALIDATION,
-                        format!("The state '{name}' is not a top-level state of the definition"),
+                        format!("no top-level state '{name}' in the definition"),
                     )
                 })?;
             Ok((state, name.clone(), obj.get("QueryLanguage").cloned()))
         }
         None if whole && !obj.contains_key("Type") => Err(invalid(
             names::INVALID_DEFINITION,
-            "Invalid State Machine Definition: the definition is a whole state machine: give stateName to say which of its states to test",
+            "a whole state machine: give stateName to say which state to test",
         )),
         None => Ok((doc.clone(), LONE_STATE_NAME.to_owned(), None)),
     }
@@ -388,31 +395,29 @@ impl Engine {
         let mut config = self.config.clone();
         config.epoch_millis = self.now;
         config.record_pipelines = true;
-        if req.state_name.is_some() {
-            // The whole machine must be valid, as AWS checks it before testing one state.
-            Engine::new(config.clone()).create_state_machine("TestState", &req.definition)?;
-        }
+        // Of a whole machine (stateName), the tested state is checked with the states it may go
+        // to, not the rest of the machine.
         let type_name = state_json.get("Type").and_then(Value::as_str).unwrap_or("");
         let is_task = type_name == "Task";
         if matches!(type_name, "Map" | "Parallel") {
             return Err(invalid(
                 names::VALIDATION,
-                format!("Testing a {type_name} state is not supported here: test the states of its branches one by one"),
+                format!("{type_name} states cannot be tested here"),
             ));
         }
         let outcome = match (&req.mock, is_task) {
             (Some(_), false) => {
                 return Err(invalid(
                     names::VALIDATION,
-                    format!(
-                        "A mock can only be given for a Task state, not for a {type_name} state"
-                    ),
+                    format!("no mock for a {type_name} state"),
                 ))
             }
-            (None, true) => return Err(invalid(
-                names::VALIDATION,
-                "A Task state needs a mock (a result or an errorOutput): no service is called here",
-            )),
+            (None, true) => {
+                return Err(invalid(
+                    names::VALIDATION,
+                    "a Task needs a mock: no service is called here",
+                ))
+            }
             (Some(m), true) => Some(mock_outcome(m)?),
             (None, false) => None,
         };
@@ -427,7 +432,7 @@ impl Engine {
                 _ => {
                     return Err(invalid(
                         names::VALIDATION,
-                        "variables must be a JSON object whose keys are variable names",
+                        "variables must be a JSON object",
                     ))
                 }
             },
@@ -563,10 +568,7 @@ impl Engine {
                 }
             }
         }
-        Err(invalid(
-            names::VALIDATION,
-            "The state did not finish: it waits for something no test can send",
-        ))
+        Err(invalid(names::VALIDATION, "the state did not finish"))
     }
 }
 
@@ -616,84 +618,54 @@ fn inspection(p: &Pipeline) -> InspectionData {
     }
 }
 
-/// Header names whose values are secrets unless `revealSecrets` is set.
-fn is_secret_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n == "authorization" || n.contains("api-key") || n.contains("apikey") || n.contains("token")
-}
-
-fn header_text(headers: Option<&Value>, reveal: bool) -> String {
+/// Headers as `name: value` lines. The headers a definition writes are not secrets; the ones
+/// AWS hides unless `revealSecrets` (an EventBridge connection's) do not exist here.
+fn header_text(headers: Option<&Value>) -> String {
     let Some(Value::Object(h)) = headers else {
         return String::new();
     };
     h.iter()
-        .map(|(k, v)| {
-            let shown = match v {
-                _ if !reveal && is_secret_header(k) => "*****".to_owned(),
-                Value::String(s) => s.clone(),
-                other => text(other),
-            };
-            format!("{k}: {shown}")
-        })
+        .map(|(k, v)| format!("{k}: {}", shown(Some(v))))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
+/// A value as the HTTP exchange shows it: text as it is, nothing as nothing, else JSON text.
+fn shown(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => text(other),
+    }
+}
+
 /// An HTTP Task's request (from its parameters) and response (from its mocked result), as
 /// TRACE shows them.
-fn http_trace(p: &Pipeline, reveal: bool) -> (Option<HttpRequest>, Option<HttpResponse>) {
+fn http_trace(p: &Pipeline) -> (Option<HttpRequest>, Option<HttpResponse>) {
     let request = p.after_parameters.as_ref().map(|params| {
-        let mut url = params
-            .get("ApiEndpoint")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+        let mut url = shown(params.get("ApiEndpoint"));
         if let Some(Value::Object(q)) = params.get("QueryParameters") {
-            let query: Vec<String> = q
-                .iter()
-                .map(|(k, v)| match v {
-                    Value::String(s) => format!("{k}={s}"),
-                    other => format!("{k}={}", text(other)),
-                })
-                .collect();
-            if !query.is_empty() {
-                url = format!("{url}?{}", query.join("&"));
+            for (i, (k, v)) in q.iter().enumerate() {
+                url.push(if i == 0 { '?' } else { '&' });
+                url.push_str(&format!("{k}={}", shown(Some(v))));
             }
         }
         HttpRequest {
             protocol: "https".into(),
             method: params
                 .get("Method")
-                .and_then(Value::as_str)
-                .unwrap_or("GET")
-                .to_owned(),
+                .map_or_else(|| "GET".into(), |m| shown(Some(m))),
             url,
-            headers: header_text(params.get("Headers"), reveal),
-            body: match params.get("RequestBody") {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => text(other),
-            },
+            headers: header_text(params.get("Headers")),
+            body: shown(params.get("RequestBody")),
         }
     });
     let response = p.result.as_ref().map(|r| HttpResponse {
         protocol: "https".into(),
-        status_code: match r.get("StatusCode") {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => text(other),
-            None => String::new(),
-        },
-        status_message: r
-            .get("StatusText")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        headers: header_text(r.get("Headers"), reveal),
-        body: match r.get("ResponseBody") {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => text(other),
-        },
+        status_code: shown(r.get("StatusCode")),
+        status_message: shown(r.get("StatusText")),
+        headers: header_text(r.get("Headers")),
+        body: shown(r.get("ResponseBody")),
     });
     (request, response)
 }

@@ -264,6 +264,75 @@ pub struct ValidateDefinition {
     pub definition: JsonText,
 }
 
+/// A JSON-text field that may also be given as a value (encoded here, as `JSON.stringify` would).
+fn json_field(o: &Value, key: &str) -> Option<String> {
+    match o.get(key)? {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// A text field; other values count as absent.
+fn str_field(o: &Value, key: &str) -> Option<String> {
+    o.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// AWS's TestState request, read by hand from the request's fields (derived readers cost the
+/// module more than they save). `stateConfiguration` carries only `retrierRetryCount` here: Map
+/// and Parallel states cannot be tested. `mock.fieldValidationMode` changes nothing: there are no
+/// API models to check a mocked result against.
+pub fn test_state(
+    request: &Value,
+) -> Result<stepwise_engine::teststate::TestStateRequest, ApiError> {
+    use stepwise_engine::teststate::{
+        InspectionLevel, MockErrorOutput, MockInput, TestStateRequest,
+    };
+    let invalid = |m: &str| ApiError::new(names::VALIDATION, format!("testState: {m}"));
+    let definition =
+        str_field(request, "definition").ok_or_else(|| invalid("definition is required"))?;
+    let inspection_level = match request.get("inspectionLevel").and_then(Value::as_str) {
+        None => InspectionLevel::Info,
+        Some(l) => InspectionLevel::parse(l)?,
+    };
+    let mock = match request.get("mock") {
+        None | Some(Value::Null) => None,
+        Some(m) if m.is_object() => Some(MockInput {
+            result: json_field(m, "result"),
+            error_output: m
+                .get("errorOutput")
+                .filter(|e| e.is_object())
+                .map(|e| MockErrorOutput {
+                    error: str_field(e, "error"),
+                    cause: str_field(e, "cause"),
+                }),
+        }),
+        Some(_) => return Err(invalid("mock must be an object")),
+    };
+    let retrier_retry_count = match request.pointer("/stateConfiguration/retrierRetryCount") {
+        None | Some(Value::Null) => None,
+        Some(n) => Some(
+            n.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| invalid("retrierRetryCount must be a whole number"))?,
+        ),
+    };
+    Ok(TestStateRequest {
+        definition,
+        role_arn: str_field(request, "roleArn"),
+        input: str_field(request, "input"),
+        inspection_level,
+        reveal_secrets: request
+            .get("revealSecrets")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        variables: json_field(request, "variables"),
+        state_name: str_field(request, "stateName"),
+        mock,
+        retrier_retry_count,
+    })
+}
+
 /// One text to import: what the AWS CLI printed (a file's content, or pasted text).
 #[derive(Deserialize)]
 pub struct ImportSource {

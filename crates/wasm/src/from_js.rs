@@ -48,7 +48,8 @@ const TEXT_FIELDS: [&str; 3] = ["definition", "input", "output"];
 fn text_error_name(operation: &str, field: &str) -> &'static str {
     match (operation, field) {
         ("createStateMachine" | "updateStateMachine", "definition") => names::INVALID_DEFINITION,
-        ("startExecution", "input") => names::INVALID_EXECUTION_INPUT,
+        ("testState", "definition") => names::INVALID_DEFINITION,
+        ("startExecution" | "testState", "input") => names::INVALID_EXECUTION_INPUT,
         ("sendTaskSuccess", "output") => names::INVALID_OUTPUT,
         _ => names::VALIDATION,
     }

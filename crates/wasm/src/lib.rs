@@ -63,6 +63,26 @@ impl Stepwise {
         })
     }
 
+    // ---- TestState ----------------------------------------------------------------------------
+
+    /// AWS's TestState: runs one state definition (or `stateName` of a whole machine) on
+    /// `input` and answers `status`, `nextState`, `output`, `error`/`cause` and, at
+    /// `inspectionLevel` DEBUG or TRACE, `inspectionData` (every data-flow stage). A Task needs
+    /// `mock` (`result` or `errorOutput`): no service is called. The engine itself is unchanged.
+    #[wasm_bindgen(js_name = testState, unchecked_return_type = "TestStateOutput")]
+    pub fn test_state(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TestStateInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let fields = api(from_js::request_fields::<serde_json::Value>(
+            &input,
+            "testState",
+        ))?;
+        let req = api(convert::test_state(&serde_json::Value::Object(fields)))?;
+        let run = api(self.engine.borrow().test_state_run(&req))?;
+        to_js(&run.aws_json(&req))
+    }
+
     // ---- state machines ---------------------------------------------------------------------
 
     #[wasm_bindgen(js_name = createStateMachine, unchecked_return_type = "CreateStateMachineOutput")]

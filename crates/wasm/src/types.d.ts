@@ -178,6 +178,44 @@ export interface Diagnostic {
 export interface ValidateStateMachineDefinitionInput { definition: JsonInput }
 export interface ValidateStateMachineDefinitionOutput { result: "OK" | "FAIL"; diagnostics: Diagnostic[]; truncated: boolean }
 
+/** AWS's TestState request. `definition` is one state (or a whole machine with `stateName`);
+ *  `input`, `variables` and `mock.result` are JSON text (an object is encoded for you). A Task
+ *  state needs `mock`: no service is called. */
+export interface TestStateInput {
+  definition: JsonInput;
+  roleArn?: string;
+  input?: JsonInput;
+  inspectionLevel?: "INFO" | "DEBUG" | "TRACE";
+  revealSecrets?: boolean;
+  variables?: JsonInput;
+  stateName?: string;
+  mock?: {
+    result?: JsonInput;
+    errorOutput?: { error?: string; cause?: string };
+    fieldValidationMode?: "STRICT" | "PRESENT" | "NONE";
+  };
+  stateConfiguration?: { retrierRetryCount?: number };
+}
+/** Every stage as JSON text; `afterArguments` for JSONata states, `afterInputPath`,
+ *  `afterParameters`, `afterResultSelector`, `afterResultPath` for JSONPath ones. */
+export interface InspectionData {
+  input?: string; afterInputPath?: string; afterParameters?: string; afterArguments?: string;
+  result?: string; afterResultSelector?: string; afterResultPath?: string;
+  /** TRACE, HTTP Tasks only. */
+  request?: { protocol: string; method: string; url: string; headers: string; body: string };
+  response?: { protocol: string; statusCode: string; statusMessage: string; headers: string; body: string };
+  variables?: string;
+  errorDetails?: { catchIndex?: number; retryIndex?: number; retryBackoffIntervalSeconds?: number };
+}
+export type TestExecutionStatus = "SUCCEEDED" | "FAILED" | "RETRIABLE" | "CAUGHT_ERROR";
+export interface TestStateOutput {
+  output?: string; error?: string; cause?: string;
+  /** Only at inspectionLevel DEBUG and TRACE. */
+  inspectionData?: InspectionData;
+  nextState?: string;
+  status: TestExecutionStatus;
+}
+
 export type StepwiseErrorName =
   | "StateMachineDoesNotExist" | "StateMachineAlreadyExists" | "ExecutionDoesNotExist"
   | "ExecutionAlreadyExists" | "ExecutionLimitExceeded" | "ExecutionNotRedrivable" | "TaskDoesNotExist" | "TaskTimedOut"

@@ -26,7 +26,7 @@ impl Engine {
             error: error.unwrap_or_default(),
             cause,
         };
-        self.record(exec, frame, |p| p.error = Some(e.clone()));
+        self.record_error(exec, frame, &e);
         self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
         self.schedule(exec, frame);
         Ok(())

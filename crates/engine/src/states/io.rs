@@ -3,7 +3,20 @@
 //! (`dataflow.rs` holds the stage functions themselves). Each stage's value is recorded in the
 //! state run's [`Pipeline`].
 
-use crate::dataflow::{self, Pipeline};
+use crate::dataflow;
+#[cfg(feature = "pipelines")]
+use crate::dataflow::Pipeline;
+
+/// The stages `Engine::record` writes (output, Assign and the error have their own).
+#[derive(Clone, Copy)]
+pub(crate) enum Stage {
+    AfterInputPath,
+    AfterParameters,
+    Result,
+    ResultUnlessRecorded,
+    AfterResultSelector,
+    AfterResultPath,
+}
 use crate::engine::Engine;
 use crate::run::Res;
 use stepwise_asl::model::{Dynamic, State, Template};
@@ -43,11 +56,72 @@ impl Engine {
     #[inline(always)]
     pub(crate) fn begin_pipeline(&mut self, _: usize, _: usize, _: u64, _: &Value, _: bool) {}
 
-    /// Records a stage in the current state run's pipeline, if it has one.
+    /// Records a stage in the current state run's pipeline, if it has one. One out-of-line
+    /// function for every stage (instead of a closure inlined at each one) keeps the code small.
     #[cfg(feature = "pipelines")]
     #[inline]
-    pub(crate) fn record(&mut self, exec: usize, frame: usize, f: impl FnOnce(&mut Pipeline)) {
+    pub(crate) fn record(&mut self, exec: usize, frame: usize, stage: Stage, v: &Value) {
         // The common case, checked first: an engine that keeps no records.
+        if self.config.record_pipelines {
+            self.record_stage(exec, frame, stage, v);
+        }
+    }
+
+    #[cfg(feature = "pipelines")]
+    #[inline(never)]
+    fn record_stage(&mut self, exec: usize, frame: usize, stage: Stage, v: &Value) {
+        let e = &mut self.executions[exec];
+        let Some(p) = e.frames[frame]
+            .pipeline
+            .and_then(|i| e.pipelines.get_mut(i))
+        else {
+            return;
+        };
+        let slot = match stage {
+            Stage::AfterInputPath => &mut p.after_input_path,
+            Stage::AfterParameters => &mut p.after_parameters,
+            Stage::Result => &mut p.result,
+            // A Pass state's result reaches the output stages directly; a Task's was recorded
+            // before its ResultSelector.
+            Stage::ResultUnlessRecorded if p.result.is_some() => return,
+            Stage::ResultUnlessRecorded => &mut p.result,
+            Stage::AfterResultSelector => &mut p.after_result_selector,
+            Stage::AfterResultPath => &mut p.after_result_path,
+        };
+        *slot = Some(v.clone());
+    }
+
+    /// The error a state ran into, in its run's record.
+    #[cfg(feature = "pipelines")]
+    #[inline(never)]
+    pub(crate) fn record_error(&mut self, exec: usize, frame: usize, error: &StatesError) {
+        let e = &mut self.executions[exec];
+        if let Some(p) = e.frames[frame]
+            .pipeline
+            .and_then(|i| e.pipelines.get_mut(i))
+        {
+            p.error = Some(error.clone());
+        }
+    }
+
+    #[cfg(not(feature = "pipelines"))]
+    #[inline(always)]
+    pub(crate) fn record(&mut self, _: usize, _: usize, _: Stage, _: &Value) {}
+
+    #[cfg(not(feature = "pipelines"))]
+    #[inline(always)]
+    pub(crate) fn record_error(&mut self, _: usize, _: usize, _: &StatesError) {}
+
+    /// The value a state hands on and what it assigns, as its run's last stages.
+    #[cfg(feature = "pipelines")]
+    #[inline(never)]
+    pub(crate) fn record_output(
+        &mut self,
+        exec: usize,
+        frame: usize,
+        output: &Value,
+        assign: Option<&Map>,
+    ) {
         if !self.config.record_pipelines {
             return;
         }
@@ -56,28 +130,14 @@ impl Engine {
             .pipeline
             .and_then(|i| e.pipelines.get_mut(i))
         {
-            f(p);
+            p.output = Some(output.clone());
+            p.assigned = assign.cloned();
         }
     }
 
     #[cfg(not(feature = "pipelines"))]
     #[inline(always)]
-    pub(crate) fn record(&mut self, _: usize, _: usize, _: impl FnOnce(&mut Pipeline)) {}
-
-    /// The value a state hands on and what it assigns, as its run's last stages.
-    #[inline]
-    pub(crate) fn record_output(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        output: &Value,
-        assign: Option<&Map>,
-    ) {
-        self.record(exec, frame, |p| {
-            p.output = Some(output.clone());
-            p.assigned = assign.cloned();
-        });
-    }
+    pub(crate) fn record_output(&mut self, _: usize, _: usize, _: &Value, _: Option<&Map>) {}
 
     /// JSONPath: InputPath. JSONata: the raw input. (Values share their contents, so handing
     /// the raw input on copies nothing.)
@@ -87,7 +147,7 @@ impl Engine {
             return Ok(input);
         }
         let eff = self.apply_path(exec, frame, &st.common.input_path, input)?;
-        self.record(exec, frame, |p| p.after_input_path = Some(eff.clone()));
+        self.record(exec, frame, Stage::AfterInputPath, &eff);
         Ok(eff)
     }
 
@@ -115,7 +175,7 @@ impl Engine {
                 None => eff.clone(),
             }
         };
-        self.record(exec, frame, |p| p.after_parameters = Some(params.clone()));
+        self.record(exec, frame, Stage::AfterParameters, &params);
         Ok(params)
     }
 
@@ -148,11 +208,7 @@ impl Engine {
         st: &State,
         result: Value,
     ) -> Res<(Value, Option<Map>)> {
-        self.record(exec, frame, |p| {
-            if p.result.is_none() {
-                p.result = Some(result.clone());
-            }
-        });
+        self.record(exec, frame, Stage::ResultUnlessRecorded, &result);
         if st.is_jsonata() {
             let (out, assign) = self.jsonata_eval(exec, frame, Some(&result), None, |j, rng| {
                 let out = match &st.common.output {
@@ -185,9 +241,7 @@ impl Engine {
             _ => self.frame(exec, frame).state_input.clone(),
         };
         let combined = dataflow::apply_result_path(&st.common.result_path, raw, result)?;
-        self.record(exec, frame, |p| {
-            p.after_result_path = Some(combined.clone())
-        });
+        self.record(exec, frame, Stage::AfterResultPath, &combined);
         let out = self.apply_path(exec, frame, &st.common.output_path, combined)?;
         Ok((out, assign))
     }
@@ -247,7 +301,7 @@ impl Engine {
         st: &State,
         result: Value,
     ) -> Res<(Value, Option<Map>)> {
-        self.record(exec, frame, |p| p.result = Some(result.clone()));
+        self.record(exec, frame, Stage::Result, &result);
         let selected = match (&st.common.result_selector, st.is_jsonata()) {
             (Some(rs), false) => {
                 self.scope_eval(exec, frame, &result, None, rs.reads_context, |s, rng| {
@@ -257,9 +311,7 @@ impl Engine {
             _ => result,
         };
         if !st.is_jsonata() {
-            self.record(exec, frame, |p| {
-                p.after_result_selector = Some(selected.clone())
-            });
+            self.record(exec, frame, Stage::AfterResultSelector, &selected);
         }
         self.finish_output(exec, frame, st, selected)
     }

@@ -8,6 +8,7 @@ mod budget;
 mod limits;
 mod recorded;
 mod redrive;
+mod teststate;
 mod validation;
 mod versions;
 

@@ -452,9 +452,17 @@ impl Default for Workspace {
     }
 }
 
+/// The playground's engine keeps every state run's data-flow stages for the inspector.
+pub fn engine_config() -> EngineConfig {
+    EngineConfig {
+        record_pipelines: true,
+        ..EngineConfig::default()
+    }
+}
+
 impl Workspace {
     pub fn new(machines: Vec<MachineDoc>, input: String, mocks: String) -> Self {
-        let engine = Engine::new(EngineConfig::default());
+        let engine = Engine::new(engine_config());
         Workspace {
             machines,
             input,
@@ -693,7 +701,7 @@ impl Workspace {
 
     /// Forgets every execution and the command log.
     pub fn reset(&mut self) {
-        self.engine = Engine::new(EngineConfig::default());
+        self.engine = Engine::new(engine_config());
         self.checkpoints = vec![(0, self.engine.clone())];
         self.checkpoint_every = CHECKPOINT_EVERY;
         self.log.clear();
@@ -733,7 +741,7 @@ impl Workspace {
             .checkpoints
             .last()
             .cloned()
-            .unwrap_or_else(|| (0, Engine::new(EngineConfig::default())));
+            .unwrap_or_else(|| (0, Engine::new(engine_config())));
         self.engine = engine;
         self.cursor = tick;
         self.replay_to(self.total_ticks());
@@ -1093,7 +1101,7 @@ impl Workspace {
             .rev()
             .find(|(t, _)| *t <= tick)
             .map(|(t, e)| (*t, e.clone()))
-            .unwrap_or_else(|| (0, Engine::new(EngineConfig::default())));
+            .unwrap_or_else(|| (0, Engine::new(engine_config())));
         let mut start = 0;
         for cmd in &self.log {
             let w = cmd.ticks();

@@ -1,9 +1,13 @@
-//! The inspector: the selected state's data flow (input, task parameters, task result,
-//! output, assigned variables, error and retries) or, with no state selected, the execution's
-//! own input, output and error.
+//! The inspector: the selected state's data flow, stage by stage as the engine recorded it
+//! (`Execution::pipeline`; from the history for imported executions, which have no record), its
+//! error and retries, and "Test this state" (TestState); or, with no state selected, the
+//! execution's own input, output and error.
 
+use stepwise_engine::dataflow::Pipeline;
 use stepwise_engine::EventType;
 use yew::prelude::*;
+
+use crate::components::test_state::{state_definition, TestStatePanel};
 
 use crate::components::tree::{status_class, status_label};
 use crate::context::use_workspace;
@@ -22,15 +26,90 @@ fn block(title: &str, testid: &str, body: Option<String>) -> Html {
     }
 }
 
+/// Text for HTML: the stages hold whatever the user's data holds.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One titled block of JSON, as HTML text (see `pipeline_blocks`).
+pub fn block_html(out: &mut String, title: &str, testid: &str, attrs: &str, json: Option<&str>) {
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        r#"<div class="io-block" data-testid="{testid}"{attrs}><h3>{title}"#
+    );
+    match json {
+        Some(j) => {
+            let _ = write!(
+                out,
+                r#"</h3><pre class="json">{}</pre></div>"#,
+                escape(&pretty(j))
+            );
+        }
+        None => out.push_str(r#"<span class="same"> (unchanged)</span></h3></div>"#),
+    }
+}
+
+/// The stages of one state run, each with its own heading (`data-testid` `<prefix>-<stage>`,
+/// `data-stage` AWS's name); a stage that handed on what it received says so instead of
+/// repeating it. The inspector shows an execution's records with it, "Test this state" its run.
+/// Written as HTML text: a read-only view has no use for a virtual DOM per element.
+pub fn pipeline_blocks(p: &Pipeline, prefix: &str) -> Html {
+    let mut out = String::from("<div>");
+    let mut previous: Option<&stepwise_json::Value> = None;
+    for (name, value) in p.stages() {
+        let (title, id) = match name {
+            "input" => ("Input", "input"),
+            "afterInputPath" => ("After InputPath", "after-input-path"),
+            "afterParameters" => ("After Parameters", "parameters"),
+            "afterArguments" => ("After Arguments", "parameters"),
+            "result" => ("Result", "result"),
+            "afterResultSelector" => ("After ResultSelector", "after-result-selector"),
+            "afterResultPath" => ("After ResultPath", "after-result-path"),
+            _ => ("Output", "output"),
+        };
+        let same = previous == Some(value) && name != "output";
+        previous = Some(value);
+        let text = (!same).then(|| value.to_json_text());
+        block_html(
+            &mut out,
+            title,
+            &format!("{prefix}-{id}"),
+            &format!(r#" data-stage="{name}""#),
+            text.as_deref(),
+        );
+    }
+    if let Some(a) = &p.assigned {
+        let text = stepwise_json::Value::Object(a.clone()).to_json_text();
+        block_html(
+            &mut out,
+            "Assigned variables",
+            &format!("{prefix}-assigned"),
+            "",
+            Some(&text),
+        );
+    }
+    out.push_str("</div>");
+    Html::from_html_unchecked(AttrValue::from(out))
+}
+
 #[function_component]
 pub fn Inspector() -> Html {
     let ws = use_workspace();
     let ui = use_ui();
     // Which run of the selected state to show (`None`: the latest); reset when the state changes.
     let run = use_state(|| None::<usize>);
+    // Whether "Test this state" is open; closed when the state changes.
+    let testing = use_state(|| false);
     {
-        let run = run.clone();
-        use_effect_with((ui.state.clone(), ui.execution), move |_| run.set(None));
+        let (run, testing) = (run.clone(), testing.clone());
+        use_effect_with((ui.state.clone(), ui.execution), move |_| {
+            run.set(None);
+            testing.set(false);
+        });
     }
     let w = ws.read();
     let engine = w.engine();
@@ -75,6 +154,27 @@ pub fn Inspector() -> Html {
                 .filter_map(|c| crate::recorded::exec(&w, c))
                 .map(|c| (c.id, format!("{} · {}", c.machine_name, c.name)))
                 .collect();
+        // The engine's record of this run; imported executions have none (their stages come
+        // from the history below).
+        let pipeline = io.entered_id.and_then(|id| exec.pipeline(id));
+        let test_panel =
+            state_definition(&exec.definition_text, &state).map(|(definition, is_task)| {
+                let json = |v: Option<&stepwise_json::Value>, fallback: &Option<String>| {
+                    v.map(|v| v.to_json_text().to_string())
+                        .or_else(|| fallback.clone())
+                        .map_or_else(|| "{}".into(), |t| pretty(&t))
+                };
+                let input = json(pipeline.map(|p| &p.input), &io.input);
+                let task_result = is_task
+                    .then(|| json(pipeline.and_then(|p| p.result.as_ref()), &io.task_result));
+                // Keyed by state and run, so that another run's input is prefilled afresh.
+                let key = format!("{state}#{}", io.entered_id.unwrap_or(0));
+                (key, definition, input, task_result)
+            });
+        let toggle_test = {
+            let testing = testing.clone();
+            Callback::from(move |_| testing.set(!*testing))
+        };
         let back = {
             let ui = ui.clone();
             Callback::from(move |_| ui.dispatch(Action::SelectState(None)))
@@ -103,16 +203,28 @@ pub fn Inspector() -> Html {
                         { if io.retries > 0 { format!("{} retr{}. ", io.retries, if io.retries == 1 { "y" } else { "ies" }) } else { String::new() } }
                         { io.resource.clone().map(|r| format!("Resource: {r}")).unwrap_or_default() }
                     </p>
-                    { block("Input", "io-input", io.input.clone()) }
-                    { block(&format!("Task parameters ({})", EventType::TaskScheduled), "io-parameters", io.parameters.clone()) }
-                    { block("Task result", "io-result", io.task_result.clone()) }
-                    { block("Output", "io-output", io.output.clone()) }
-                    { block("Assigned variables", "io-assigned", io.assigned.clone()) }
+                    if let Some(p) = pipeline {
+                        { pipeline_blocks(p, "io") }
+                    } else {
+                        { block("Input", "io-input", io.input.clone()) }
+                        { block(&format!("Task parameters ({})", EventType::TaskScheduled), "io-parameters", io.parameters.clone()) }
+                        { block("Task result", "io-result", io.task_result.clone()) }
+                        { block("Output", "io-output", io.output.clone()) }
+                        { block("Assigned variables", "io-assigned", io.assigned.clone()) }
+                    }
                     if let Some(err) = io.error.clone() {
                         <div class="io-block error" data-testid="io-error">
                             <h3>{ "Error" }</h3>
                             <pre class="json">{ err }{ io.cause.clone().map(|c| format!("\n\n{}", pretty(&c))).unwrap_or_default() }</pre>
                         </div>
+                    }
+                }
+                if let Some((key, definition, input, task_result)) = test_panel {
+                    <button data-testid="test-state-toggle" aria-expanded={(*testing).to_string()} onclick={toggle_test}>
+                        { if *testing { "Close the test" } else { "Test this state" } }
+                    </button>
+                    if *testing {
+                        <TestStatePanel {key} {definition} {input} {task_result} />
                     }
                 }
                 { for children.into_iter().map(|(cid, label)| {

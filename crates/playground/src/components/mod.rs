@@ -12,6 +12,7 @@ pub mod recording;
 pub mod row;
 pub mod run;
 pub mod states_table;
+pub mod test_state;
 pub mod tokens;
 pub mod tree;
 pub mod versions;

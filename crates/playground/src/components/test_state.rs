@@ -1,0 +1,209 @@
+//! "Test this state", as AWS's TestState: the selected state run alone on an input the user
+//! edits (and, for a Task, a mocked result or error), showing every data-flow stage, the
+//! status and the next state. The engine runs it in a scratch engine: the workspace and its
+//! executions are not touched.
+
+use serde_json::Value as Json;
+use stepwise_engine::teststate::{
+    MockErrorOutput, MockInput, TestRun, TestStateRequest, TestStatus,
+};
+use yew::prelude::*;
+
+use crate::components::inspector::{block_html, escape, pipeline_blocks};
+use crate::context::use_workspace;
+use crate::history::pretty;
+
+/// The state named `name` anywhere in a machine (top level, Parallel branches, Map processors),
+/// as a definition of its own: it keeps the machine's `QueryLanguage` unless it sets one. Also
+/// whether it is a Task (which needs a mocked answer).
+pub fn state_definition(machine_text: &str, name: &str) -> Option<(String, bool)> {
+    let machine: Json = serde_json::from_str(machine_text).ok()?;
+    let mut state = find_state(&machine, name, 0)?.clone();
+    let is_task = state.get("Type").and_then(Json::as_str) == Some("Task");
+    if let (Some(q), Some(o)) = (machine.get("QueryLanguage"), state.as_object_mut()) {
+        o.entry("QueryLanguage").or_insert_with(|| q.clone());
+    }
+    Some((serde_json::to_string_pretty(&state).ok()?, is_task))
+}
+
+/// Depth-first, bounded like the definitions the engine accepts.
+fn find_state<'a>(scope: &'a Json, name: &str, depth: usize) -> Option<&'a Json> {
+    if depth > 64 {
+        return None;
+    }
+    let states = scope.get("States")?.as_object()?;
+    if let Some(s) = states.get(name) {
+        return Some(s);
+    }
+    states.values().find_map(|s| {
+        let branches = s.get("Branches").and_then(Json::as_array);
+        let processor = s.get("ItemProcessor").or_else(|| s.get("Iterator"));
+        branches
+            .into_iter()
+            .flatten()
+            .chain(processor)
+            .find_map(|b| find_state(b, name, depth + 1))
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TestStateProps {
+    /// The state's own definition (see [`state_definition`]).
+    pub definition: String,
+    /// Prefilled input (the selected run's input, or `{}`).
+    pub input: String,
+    /// Prefilled mocked result for a Task (the selected run's result, or `{}`); `None` for
+    /// states that are not Tasks.
+    pub task_result: Option<String>,
+}
+
+/// The current text of a form field (a textarea or an input), read when the test runs: the
+/// fields are left to the browser while the user types.
+fn field(node: &NodeRef) -> String {
+    node.get()
+        .and_then(|n| js_sys::Reflect::get(&n, &"value".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// The answer: status, next state, error (and which retrier or catcher took it, AWS's
+/// `errorDetails`), every stage and the variables after the state.
+fn answer(r: &TestRun) -> Html {
+    use std::fmt::Write;
+    let class = match r.status {
+        TestStatus::Succeeded => "st-succeeded",
+        TestStatus::CaughtError => "st-caught",
+        TestStatus::Retriable => "st-waiting",
+        TestStatus::Failed => "st-failed",
+    };
+    let mut out = format!(
+        r#"<div><p><span class="status-chip {class}" data-testid="ts-status">{}</span>"#,
+        r.status.as_str()
+    );
+    if let Some(n) = &r.next_state {
+        let _ = write!(
+            out,
+            r#" → next state <strong data-testid="ts-next-state">{}</strong>"#,
+            escape(n)
+        );
+    }
+    out.push_str("</p>");
+    if let Some(e) = &r.error {
+        let details = match r
+            .error_details
+            .as_ref()
+            .map(|d| (d.retry_index, d.catch_index))
+        {
+            Some((Some(i), _)) => format!(
+                "Retrier #{i} takes it, after {} s.",
+                r.error_details
+                    .as_ref()
+                    .and_then(|d| d.retry_backoff_interval_seconds)
+                    .unwrap_or(0)
+            ),
+            Some((_, Some(i))) => format!("Catcher #{i} takes it."),
+            _ => String::new(),
+        };
+        let _ = write!(
+            out,
+            r#"<div class="io-block error" data-testid="ts-error"><h3>Error</h3><pre class="json">{}{}</pre><p class="muted small">{details}</p></div>"#,
+            escape(&e.error),
+            e.cause
+                .as_ref()
+                .map(|c| format!("\n\n{}", escape(&pretty(c))))
+                .unwrap_or_default()
+        );
+    }
+    out.push_str("</div>");
+    let variables = (!r.variables.is_empty()).then(|| {
+        let mut v = String::from("<div>");
+        block_html(
+            &mut v,
+            "Variables after the state",
+            "ts-variables",
+            "",
+            Some(&stepwise_json::Value::Object(r.variables.clone()).to_json_text()),
+        );
+        v.push_str("</div>");
+        Html::from_html_unchecked(AttrValue::from(v))
+    });
+    html! {
+        <div class="ts-answer" data-testid="ts-answer">
+            { Html::from_html_unchecked(AttrValue::from(out)) }
+            { pipeline_blocks(&r.pipeline, "ts") }
+            { variables.unwrap_or_default() }
+        </div>
+    }
+}
+
+#[function_component]
+pub fn TestStatePanel(props: &TestStateProps) -> Html {
+    let ws = use_workspace();
+    let (input, result, error, cause) = (
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    );
+    let outcome = use_state(|| None::<Result<TestRun, String>>);
+    let is_task = props.task_result.is_some();
+    let on_run = {
+        let (ws, outcome, definition) = (ws.clone(), outcome.clone(), props.definition.clone());
+        let (input, result, error, cause) =
+            (input.clone(), result.clone(), error.clone(), cause.clone());
+        Callback::from(move |_| {
+            // An error name mocks a failure; otherwise the result answers.
+            let mock = is_task.then(|| {
+                let name = field(&error);
+                if name.trim().is_empty() {
+                    MockInput {
+                        result: Some(field(&result)),
+                        error_output: None,
+                    }
+                } else {
+                    let cause = field(&cause);
+                    MockInput {
+                        result: None,
+                        error_output: Some(MockErrorOutput {
+                            error: Some(name),
+                            cause: (!cause.is_empty()).then_some(cause),
+                        }),
+                    }
+                }
+            });
+            let req = TestStateRequest {
+                definition: definition.clone(),
+                input: Some(field(&input)),
+                mock,
+                ..TestStateRequest::default()
+            };
+            let r = ws.read().engine().test_state_run(&req);
+            outcome.set(Some(r.map_err(|e| format!("{}: {}", e.name, e.message))));
+        })
+    };
+    html! {
+        <div class="test-state" data-testid="test-state">
+            <h3>{ "Test this state alone (TestState)" }</h3>
+            <label>{ "State input" }
+                <textarea class="mono" rows="5" data-testid="ts-input" spellcheck="false" ref={input} value={props.input.clone()} />
+            </label>
+            if let Some(r) = props.task_result.clone() {
+                <label>{ "Mocked result" }
+                    <textarea class="mono" rows="4" data-testid="ts-mock-result" spellcheck="false" ref={result} value={r} />
+                </label>
+                <div class="row">
+                    <input data-testid="ts-mock-error" aria-label="Mocked error" placeholder="or a mocked error (e.g. States.Timeout)" ref={error} />
+                    <input data-testid="ts-mock-cause" aria-label="Mocked cause" placeholder="Cause" ref={cause} />
+                </div>
+            }
+            <div class="row">
+                <button class="primary" data-testid="ts-run" onclick={on_run}>{ "Run test" }</button>
+            </div>
+            { match &*outcome {
+                None => html! {},
+                Some(Ok(r)) => answer(r),
+                Some(Err(e)) => html! { <p class="field-error" data-testid="ts-failure">{ e.clone() }</p> },
+            } }
+        </div>
+    }
+}

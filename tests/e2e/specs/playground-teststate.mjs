@@ -1,0 +1,104 @@
+// "Test this state" (AWS's TestState) from the inspector, as a user does it: run the mocked
+// Lambda example, open "Check stock", read its recorded data-flow stages, then test the state
+// alone with an edited input and a mocked result (SUCCEEDED, next state "In stock?"), a mocked
+// error its Retry takes (RETRIABLE) and one nothing takes (FAILED); test the Choice on an edited
+// input (next state "Sold out"). The execution itself does not change.
+const tid = (id) => `[data-testid="${id}"]`;
+
+export default async function testState(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
+  await page.goto(`${baseUrl}/`);
+  await page.locator(tid('app')).waitFor();
+  await page.click(tid('examples'));
+  await page.click(tid('example-mocked-lambda'));
+  await page.locator(tid('machine-tab-Orders')).waitFor();
+
+  await page.click(tid('start'));
+  await page.locator(tid('exec-Orders')).waitFor();
+  // Runs until Charge card waits for a hand-made answer: Check stock has failed once and succeeded.
+  await page.click(tid('run-to-end'));
+  const charge = page.locator(tid('state-Charge card'));
+  for (let i = 0; i < 50 && (await charge.getAttribute('data-status')) !== 'Waiting for callback'; i++) {
+    await page.waitForTimeout(100);
+  }
+  const statusBefore = await page.locator(tid('exec-Orders')).getAttribute('data-status');
+
+  // The recorded stages of Check stock, as the engine ran them.
+  await page.click(tid('state-Check stock'));
+  assertEqual(await page.locator(tid('inspector-state')).innerText(), 'Check stock', 'state selected');
+  const json = async (id) => JSON.parse(await page.locator(`${tid(id)} pre`).innerText());
+  const input = await json('io-input');
+  assert(input.orderId !== undefined, `the run's input: ${JSON.stringify(input)}`);
+  const unchanged = await page.locator(tid('io-after-input-path')).innerText();
+  assert(unchanged.includes('unchanged'), `no InputPath: the stage says so (${unchanged})`);
+  assertEqual((await json('io-parameters')).Payload, input, 'Parameters put the input in Payload');
+  assertEqual(await json('io-after-result-selector'), { inStock: true }, 'after ResultSelector');
+  assertEqual((await json('io-after-result-path')).stock, { inStock: true }, 'after ResultPath');
+  assertEqual((await json('io-output')).stock, { inStock: true }, 'output');
+  await screenshot('1-recorded-stages');
+
+  // Test the state alone: the input and the mocked result come prefilled from the run.
+  await page.click(tid('test-state-toggle'));
+  await page.locator(tid('test-state')).waitFor();
+  assertEqual(JSON.parse(await page.locator(tid('ts-input')).inputValue()), input, 'input prefilled from the run');
+  const prefilled = JSON.parse(await page.locator(tid('ts-mock-result')).inputValue());
+  assertEqual(prefilled.Payload.inStock, true, 'mocked result prefilled with the recorded result');
+
+  await page.fill(tid('ts-input'), '{"orderId": "o-9", "amount": 5}');
+  await page.fill(tid('ts-mock-result'), '{"Payload": {"inStock": false}}');
+  await page.click(tid('ts-run'));
+  await page.locator(tid('ts-answer')).waitFor();
+  assertEqual(await page.locator(tid('ts-status')).innerText(), 'SUCCEEDED', 'status');
+  assertEqual(await page.locator(tid('ts-next-state')).innerText(), 'In stock?', 'next state');
+  const stageOf = (name) => page.locator(`${tid('ts-answer')} [data-stage="${name}"]`);
+  const stage = async (name) => JSON.parse(await stageOf(name).locator('pre').innerText());
+  assertEqual(await stage('input'), { orderId: 'o-9', amount: 5 }, 'tested input');
+  assert((await stageOf('afterInputPath').innerText()).includes('unchanged'), 'no InputPath: unchanged');
+  assertEqual((await stage('afterParameters')).Payload, { orderId: 'o-9', amount: 5 }, 'after Parameters');
+  assertEqual(await stage('result'), { Payload: { inStock: false } }, 'result: the mock');
+  assertEqual(await stage('afterResultSelector'), { inStock: false }, 'after ResultSelector');
+  assertEqual(await stage('afterResultPath'), { orderId: 'o-9', amount: 5, stock: { inStock: false } }, 'after ResultPath');
+  assertEqual(JSON.parse(await page.locator(`${tid('ts-output')} pre`).innerText()).stock, { inStock: false }, 'output');
+  await screenshot('2-tested-with-a-result');
+
+  // A mocked error (it takes the place of the result) the state's Retry takes.
+  await page.fill(tid('ts-mock-error'), 'Lambda.ServiceException');
+  await page.fill(tid('ts-mock-cause'), 'throttled');
+  await page.click(tid('ts-run'));
+  await page.locator(`${tid('ts-status')}:text("RETRIABLE")`).waitFor();
+  const retried = await page.locator(tid('ts-error')).innerText();
+  assert(retried.includes('Lambda.ServiceException') && retried.includes('throttled'), `error shown: ${retried}`);
+  assert(retried.includes('Retrier #0') && retried.includes('2 s'), `which retrier and its back-off: ${retried}`);
+  assertEqual(await page.locator(tid('ts-next-state')).count(), 0, 'no next state while retrying');
+
+  // One nothing handles.
+  await page.fill(tid('ts-mock-error'), 'Boom');
+  await page.click(tid('ts-run'));
+  await page.locator(`${tid('ts-status')}:text("FAILED")`).waitFor();
+  assert((await page.locator(tid('ts-error')).innerText()).includes('Boom'), 'the failure names the error');
+  assertEqual(await page.locator(tid('ts-output')).count(), 0, 'no output when the state fails');
+  await screenshot('3-tested-with-errors');
+
+  // Broken JSON in the input: a clear message, no answer.
+  await page.fill(tid('ts-input'), '{"orderId": ');
+  await page.click(tid('ts-run'));
+  const failure = await page.locator(tid('ts-failure')).innerText();
+  assert(failure.startsWith('InvalidExecutionInput'), `bad input explained: ${failure}`);
+
+  // The Choice: no mock to give, a different input picks the Default.
+  await page.click(tid('state-In stock?'));
+  assertEqual(await page.locator(tid('inspector-state')).innerText(), 'In stock?', 'Choice selected');
+  assertEqual(await page.locator(tid('test-state')).count(), 0, 'the test closes when the state changes');
+  await page.click(tid('test-state-toggle'));
+  assertEqual(await page.locator(tid('ts-mock-result')).count(), 0, 'no mock for a Choice');
+  await page.fill(tid('ts-input'), '{"stock": {"inStock": false}}');
+  await page.click(tid('ts-run'));
+  assertEqual(await page.locator(tid('ts-status')).innerText(), 'SUCCEEDED', 'Choice status');
+  assertEqual(await page.locator(tid('ts-next-state')).innerText(), 'Sold out', 'Choice picks the Default');
+  await screenshot('4-tested-choice');
+
+  // Testing changed nothing in the execution.
+  assertEqual(await page.locator(tid('exec-Orders')).getAttribute('data-status'), statusBefore, 'execution status unchanged');
+  assertEqual(await page.locator(tid('exec-Orders')).count(), 1, 'no execution was added');
+  assertEqual(await charge.getAttribute('data-status'), 'Waiting for callback', 'Charge card still waits');
+  assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
+}

@@ -58,6 +58,7 @@ export default async function testState(page, baseUrl, { assert, assertEqual, sc
   assertEqual(await stage('afterResultSelector'), { inStock: false }, 'after ResultSelector');
   assertEqual(await stage('afterResultPath'), { orderId: 'o-9', amount: 5, stock: { inStock: false } }, 'after ResultPath');
   assertEqual(JSON.parse(await page.locator(`${tid('ts-output')} pre`).innerText()).stock, { inStock: false }, 'output');
+  assertEqual(JSON.parse(await page.locator(tid('ts-mock-result')).inputValue()), { Payload: { inStock: false } }, 'the edited result stays after the run');
   await screenshot('2-tested-with-a-result');
 
   // A mocked error (it takes the place of the result) the state's Retry takes.

@@ -146,6 +146,23 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
         use_node_ref(),
     );
     let outcome = use_state(|| None::<Result<TestRun, String>>);
+    // The fields start with the run's input and result and are then the user's: set once, not
+    // rendered as `value` (a re-render after each test would put the prefilled text back).
+    {
+        let (input, result) = (input.clone(), result.clone());
+        let (first_input, first_result) = (props.input.clone(), props.task_result.clone());
+        use_effect_with((), move |_| {
+            let set = |node: &NodeRef, text: &str| {
+                if let Some(n) = node.get() {
+                    let _ = js_sys::Reflect::set(&n, &"value".into(), &text.into());
+                }
+            };
+            set(&input, &first_input);
+            if let Some(r) = first_result {
+                set(&result, &r);
+            }
+        });
+    }
     let is_task = props.task_result.is_some();
     let on_run = {
         let (ws, outcome, definition) = (ws.clone(), outcome.clone(), props.definition.clone());
@@ -185,11 +202,11 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
         <div class="test-state" data-testid="test-state">
             <h3>{ "Test this state alone (TestState)" }</h3>
             <label>{ "State input" }
-                <textarea class="mono" rows="5" data-testid="ts-input" spellcheck="false" ref={input} value={props.input.clone()} />
+                <textarea class="mono" rows="5" data-testid="ts-input" spellcheck="false" ref={input} />
             </label>
-            if let Some(r) = props.task_result.clone() {
+            if is_task {
                 <label>{ "Mocked result" }
-                    <textarea class="mono" rows="4" data-testid="ts-mock-result" spellcheck="false" ref={result} value={r} />
+                    <textarea class="mono" rows="4" data-testid="ts-mock-result" spellcheck="false" ref={result} />
                 </label>
                 <div class="row">
                     <input data-testid="ts-mock-error" aria-label="Mocked error" placeholder="or a mocked error (e.g. States.Timeout)" ref={error} />

@@ -297,10 +297,13 @@ fn optimize(wasm: &Path) -> Result<()> {
 /// (import, replay, compare, export: `stepwise-recording` ≈ 62 KB of code before wasm-opt, its
 /// UI ≈ 34 KB, their Yew and collection instances ≈ 40 KB; +60 KiB gzipped): loading that part
 /// only when a user imports an execution is the way back under the old figure.
+/// TestState and the engine's per-stage records (issues 18, 20) raised all three: playground
+/// 820 -> 835, embed view 660 -> 665, JS API 567 -> 572 KiB (measured 827.8 / 661.0 / 567.2
+/// before the local-run test export landed beside them).
 pub const GZIP_BUDGETS: [(&str, u64); 3] = [
-    ("playground_bg.wasm", 820 * 1024),
-    ("embed_view_bg.wasm", 660 * 1024),
-    ("pkg/stepwise_wasm_bg.wasm", 567 * 1024),
+    ("playground_bg.wasm", 835 * 1024),
+    ("embed_view_bg.wasm", 665 * 1024),
+    ("pkg/stepwise_wasm_bg.wasm", 572 * 1024),
 ];
 
 /// One line per wasm file of `dist`: within its gzip budget (`Ok`) or over it (`Err`, saying

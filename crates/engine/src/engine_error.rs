@@ -4,9 +4,7 @@
 //! fails the execution with `States.Runtime`, instead of panicking or being ignored.
 
 use crate::execution::ExecutionId;
-use crate::history::{Details, EventType};
-use crate::{Engine, ExecutionStatus};
-use stepwise_asl::error::names;
+use crate::Engine;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EngineError {
@@ -100,17 +98,7 @@ impl Engine {
         if !self.executions[exec].is_running() {
             return;
         }
-        let d = Details::new("executionFailedEventDetails")
-            .text("error", names::RUNTIME)
-            .text("cause", cause.as_str());
-        self.emit_raw(exec, None, EventType::ExecutionFailed, d, None);
-        self.end_execution(
-            exec,
-            ExecutionStatus::Failed,
-            None,
-            Some(names::RUNTIME.into()),
-            Some(cause),
-        );
+        self.fail_execution_at_runtime(exec, cause);
     }
 
     /// Reports `event` reaching frame `frame` in a phase without an edge for it.

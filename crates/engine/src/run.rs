@@ -172,6 +172,13 @@ impl Engine {
         }
         let cause =
             format!("The execution reached the maximum number of history events ({limit}).");
+        self.fail_execution_at_runtime(exec, cause);
+        true
+    }
+
+    /// Ends the execution with `States.Runtime` and `cause`, outside any state: what the engine
+    /// itself decides (a quota reached, an engine fault), not a state's error.
+    pub(crate) fn fail_execution_at_runtime(&mut self, exec: usize, cause: String) {
         let d = Details::new("executionFailedEventDetails")
             .text("error", names::RUNTIME)
             .text("cause", cause.as_str());
@@ -183,7 +190,6 @@ impl Engine {
             Some(names::RUNTIME.into()),
             Some(cause),
         );
-        true
     }
 
     /// The execution's definition, held apart from `&mut self` so that a state can be read

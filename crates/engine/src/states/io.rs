@@ -56,6 +56,15 @@ impl Engine {
     #[inline(always)]
     pub(crate) fn begin_pipeline(&mut self, _: usize, _: usize, _: u64, _: &Value, _: bool) {}
 
+    /// The record of the state run frame `frame` is in, if it keeps one.
+    #[cfg(feature = "pipelines")]
+    fn pipeline_mut(&mut self, exec: usize, frame: usize) -> Option<&mut Pipeline> {
+        let e = &mut self.executions[exec];
+        e.frames[frame]
+            .pipeline
+            .and_then(|i| e.pipelines.get_mut(i))
+    }
+
     /// Records a stage in the current state run's pipeline, if it has one. One out-of-line
     /// function for every stage (instead of a closure inlined at each one) keeps the code small.
     #[cfg(feature = "pipelines")]
@@ -70,11 +79,7 @@ impl Engine {
     #[cfg(feature = "pipelines")]
     #[inline(never)]
     fn record_stage(&mut self, exec: usize, frame: usize, stage: Stage, v: &Value) {
-        let e = &mut self.executions[exec];
-        let Some(p) = e.frames[frame]
-            .pipeline
-            .and_then(|i| e.pipelines.get_mut(i))
-        else {
+        let Some(p) = self.pipeline_mut(exec, frame) else {
             return;
         };
         let slot = match stage {
@@ -95,11 +100,7 @@ impl Engine {
     #[cfg(feature = "pipelines")]
     #[inline(never)]
     pub(crate) fn record_error(&mut self, exec: usize, frame: usize, error: &StatesError) {
-        let e = &mut self.executions[exec];
-        if let Some(p) = e.frames[frame]
-            .pipeline
-            .and_then(|i| e.pipelines.get_mut(i))
-        {
+        if let Some(p) = self.pipeline_mut(exec, frame) {
             p.error = Some(error.clone());
         }
     }
@@ -125,11 +126,7 @@ impl Engine {
         if !self.config.record_pipelines {
             return;
         }
-        let e = &mut self.executions[exec];
-        if let Some(p) = e.frames[frame]
-            .pipeline
-            .and_then(|i| e.pipelines.get_mut(i))
-        {
+        if let Some(p) = self.pipeline_mut(exec, frame) {
             p.output = Some(output.clone());
             p.assigned = assign.cloned();
         }

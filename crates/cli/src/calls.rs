@@ -21,7 +21,7 @@ use stepwise_asl::validate::MachineType;
 use stepwise_engine::api::names;
 use stepwise_engine::clock::iso8601;
 use stepwise_engine::versions::Route;
-use stepwise_engine::{ApiError, Engine, EngineConfig, Idle, PendingKind};
+use stepwise_engine::{ApiError, Engine, EngineConfig};
 
 /// The most calls one file may hold, and the most steps one `RunUntilIdle` or `Settle` takes.
 const MAX_CALLS: usize = 100_000;
@@ -236,15 +236,6 @@ fn out(v: stepwise_json::Value) -> Value {
     serde_json::to_value(&v).unwrap_or(Value::Null)
 }
 
-fn idle(i: &Idle) -> Value {
-    match i {
-        Idle::Finished => json!({"idle": "Finished"}),
-        Idle::BudgetSpent => json!({"idle": "BudgetSpent"}),
-        Idle::WaitingForTimer(t) => json!({"idle": "WaitingForTimer", "until": iso8601(*t)}),
-        Idle::WaitingForOutside => json!({"idle": "WaitingForOutside"}),
-    }
-}
-
 /// One call: AWS's action name and request, the answer AWS would give.
 fn call(engine: &mut Engine, action: &str, i: &Value) -> Result<Value, ApiError> {
     let empty = || Ok(json!({}));
@@ -395,11 +386,11 @@ fn call(engine: &mut Engine, action: &str, i: &Value) -> Result<Value, ApiError>
         // Stepwise's own: the engine moves only when asked to.
         "RunUntilIdle" => {
             let budget = count(i, "budget", DEFAULT_BUDGET, MAX_STEPS)?;
-            Ok(idle(&engine.run_until_idle(budget)))
+            Ok(engine.run_until_idle(budget).to_json())
         }
         "Settle" => {
             let steps = count(i, "maxSteps", MAX_STEPS, MAX_STEPS)?;
-            Ok(idle(&engine.settle(steps)))
+            Ok(engine.settle(steps).to_json())
         }
         "AdvanceTime" => {
             let seconds = i
@@ -413,22 +404,7 @@ fn call(engine: &mut Engine, action: &str, i: &Value) -> Result<Value, ApiError>
             Ok(json!({"now": iso8601(engine.now_millis())}))
         }
         "ListPendingTasks" => {
-            let tasks: Vec<Value> = engine
-                .pending_tasks()
-                .iter()
-                .map(|t| {
-                    json!({
-                        "taskToken": t.token, "executionArn": t.execution_arn,
-                        "stateName": t.state_name, "resource": t.resource,
-                        "kind": match t.kind {
-                            PendingKind::Callback => "Callback",
-                            PendingKind::ChildExecution => "ChildExecution",
-                            PendingKind::Manual => "Manual",
-                        },
-                        "input": t.input.to_string(),
-                    })
-                })
-                .collect();
+            let tasks: Vec<Value> = engine.pending_tasks().iter().map(|t| t.to_json()).collect();
             Ok(json!({ "tasks": tasks }))
         }
         "SetMockConfig" => {

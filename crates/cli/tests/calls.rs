@@ -122,6 +122,8 @@ fn versions_aliases_and_task_tokens_from_a_script() {
         json!(format!("{machine}:live"))
     );
     assert_eq!(e[5]["output"]["tasks"][0]["kind"], json!("Callback"));
+    // The same task shape as the JS API's listPendingTasks (one writer in the engine).
+    assert!(e[5]["output"]["tasks"][0]["since"].is_string());
     let d = &e[8]["output"];
     assert_eq!(d["status"], json!("SUCCEEDED"));
     let output: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();

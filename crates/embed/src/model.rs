@@ -134,12 +134,7 @@ impl Model {
             return "Finished";
         }
         // A zero budget only reports why nothing more can happen now.
-        match self.engine.borrow_mut().run_until_idle(0) {
-            Idle::Finished => "Finished",
-            Idle::BudgetSpent => "BudgetSpent",
-            Idle::WaitingForTimer(_) => "WaitingForTimer",
-            Idle::WaitingForOutside => "WaitingForOutside",
-        }
+        self.engine.borrow_mut().run_until_idle(0).name()
     }
 
     /// A fresh engine with the (possibly edited) definitions; no execution yet.

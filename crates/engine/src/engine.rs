@@ -53,6 +53,28 @@ pub enum Idle {
     WaitingForOutside,
 }
 
+impl Idle {
+    /// The reason's name, as the JS API and `stepwise calls` report it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Idle::Finished => "Finished",
+            Idle::BudgetSpent => "BudgetSpent",
+            Idle::WaitingForTimer(_) => "WaitingForTimer",
+            Idle::WaitingForOutside => "WaitingForOutside",
+        }
+    }
+
+    /// `{"idle": name}`, with `until` (ISO 8601) when a timer is next.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Idle::WaitingForTimer(t) => {
+                serde_json::json!({"idle": self.name(), "until": crate::clock::iso8601(*t)})
+            }
+            _ => serde_json::json!({"idle": self.name()}),
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Engine {
     pub(crate) config: EngineConfig,

@@ -10,8 +10,7 @@ use serde_json::{json, Map, Value};
 use stepwise_engine::api::names;
 use stepwise_engine::clock::{iso8601, parse_iso8601};
 use stepwise_engine::{
-    ApiError, Diagnostic, Engine, EngineConfig, Idle, PendingKind, PendingTask, Severity,
-    StepReport,
+    ApiError, Diagnostic, Engine, EngineConfig, Idle, PendingTask, Severity, StepReport,
 };
 use wasm_bindgen::JsValue;
 
@@ -380,12 +379,7 @@ pub fn empty() -> JsValue {
 }
 
 pub fn idle(idle: &Idle) -> Value {
-    match idle {
-        Idle::Finished => json!({"idle": "Finished"}),
-        Idle::BudgetSpent => json!({"idle": "BudgetSpent"}),
-        Idle::WaitingForTimer(t) => json!({"idle": "WaitingForTimer", "until": iso8601(*t)}),
-        Idle::WaitingForOutside => json!({"idle": "WaitingForOutside"}),
-    }
+    idle.to_json()
 }
 
 /// What one step appended, with each event's type and state so a UI can animate without
@@ -416,34 +410,7 @@ pub fn step_report(engine: &Engine, report: &StepReport) -> Value {
 }
 
 pub fn pending_tasks(tasks: &[PendingTask]) -> Value {
-    let list: Vec<Value> = tasks
-        .iter()
-        .map(|t| {
-            let mut o = Map::new();
-            o.insert("taskToken".into(), json!(t.token));
-            o.insert("executionArn".into(), json!(t.execution_arn));
-            o.insert("stateName".into(), json!(t.state_name));
-            o.insert("resource".into(), json!(t.resource));
-            o.insert(
-                "kind".into(),
-                json!(match t.kind {
-                    PendingKind::Callback => "Callback",
-                    PendingKind::ChildExecution => "ChildExecution",
-                    PendingKind::Manual => "Manual",
-                }),
-            );
-            // JSON text, as AWS's GetActivityTask hands a worker its input.
-            o.insert("input".into(), json!(t.input.to_string()));
-            o.insert("since".into(), json!(iso8601(t.since_millis)));
-            if let Some(d) = t.heartbeat_deadline_millis {
-                o.insert("heartbeatDeadline".into(), json!(iso8601(d)));
-            }
-            if let Some(d) = t.timeout_deadline_millis {
-                o.insert("timeoutDeadline".into(), json!(iso8601(d)));
-            }
-            Value::Object(o)
-        })
-        .collect();
+    let list: Vec<Value> = tasks.iter().map(PendingTask::to_json).collect();
     json!({ "tasks": list })
 }
 

@@ -23,6 +23,16 @@ pub enum PendingKind {
     Manual,
 }
 
+impl PendingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PendingKind::Callback => "Callback",
+            PendingKind::ChildExecution => "ChildExecution",
+            PendingKind::Manual => "Manual",
+        }
+    }
+}
+
 /// A task waiting for the outside world.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct PendingTask {
@@ -36,6 +46,28 @@ pub struct PendingTask {
     pub heartbeat_deadline_millis: Option<i64>,
     pub timeout_deadline_millis: Option<i64>,
     pub kind: PendingKind,
+}
+
+impl PendingTask {
+    /// The task as the JS API's `listPendingTasks` and `stepwise calls` show it: its input as
+    /// JSON text (as AWS's GetActivityTask hands a worker its input), instants in ISO 8601.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut o = serde_json::Map::new();
+        o.insert("taskToken".into(), self.token.clone().into());
+        o.insert("executionArn".into(), self.execution_arn.clone().into());
+        o.insert("stateName".into(), self.state_name.clone().into());
+        o.insert("resource".into(), self.resource.clone().into());
+        o.insert("kind".into(), self.kind.as_str().into());
+        o.insert("input".into(), self.input.to_string().into());
+        o.insert("since".into(), clock::iso8601(self.since_millis).into());
+        if let Some(d) = self.heartbeat_deadline_millis {
+            o.insert("heartbeatDeadline".into(), clock::iso8601(d).into());
+        }
+        if let Some(d) = self.timeout_deadline_millis {
+            o.insert("timeoutDeadline".into(), clock::iso8601(d).into());
+        }
+        serde_json::Value::Object(o)
+    }
 }
 
 /// Where a task token leads.

@@ -396,6 +396,14 @@ impl Engine {
         let id = self
             .execution_by_arn(arn)
             .ok_or_else(|| execution_missing(arn))?;
+        if self.execution(id).is_express() {
+            // AWS keeps no history of an Express execution (its events go to CloudWatch Logs)
+            // and refuses the ARN's resource type.
+            return Err(ApiError::new(
+                names::INVALID_ARN,
+                "Invalid Arn: 'Resource type not valid in this context: express'",
+            ));
+        }
         let mut events: Vec<Value> = self
             .execution(id)
             .history

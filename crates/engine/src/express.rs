@@ -73,6 +73,13 @@ mod tests {
             "EXPRESS"
         );
 
+        // AWS keeps no history of it: GetExecutionHistory refuses the Express ARN.
+        let refused = engine
+            .get_execution_history(&arn_a, false, true)
+            .unwrap_err();
+        assert_eq!(refused.name, "InvalidArn");
+        assert!(refused.message.contains("express"), "{}", refused.message);
+
         // The same wait in a Standard machine simply ends.
         let std_arn = engine.create_state_machine("Slow", WAIT).unwrap();
         let s = engine.start_execution(&std_arn, None, None).unwrap();

@@ -288,7 +288,17 @@ fn join_pages(
     errors: &mut Vec<ImportError>,
 ) -> Vec<History> {
     let mut histories: Vec<History> = Vec::new();
+    let cap = max_history_events();
     'pages: for (at, raw, next_token) in pages {
+        // Checked before the events are read: a page longer than AWS's quota is refused without
+        // building a second copy of every event.
+        if raw.len() > cap {
+            errors.push(ImportError {
+                location: at,
+                message: too_many_events(raw.len()),
+            });
+            continue;
+        }
         let mut events = Vec::with_capacity(raw.len());
         for (k, e) in raw.into_iter().enumerate() {
             match read_event(e) {
@@ -363,6 +373,13 @@ fn join_pages(
             }
         };
         let before = h.events.len();
+        if before + events.len() > cap {
+            errors.push(ImportError {
+                location: at,
+                message: too_many_events(before + events.len()),
+            });
+            continue;
+        }
         for e in events {
             if let Some(m) = check_next(&h.events, &e) {
                 errors.push(ImportError {
@@ -392,6 +409,19 @@ fn join_pages(
         name_states(&mut h.events);
     }
     histories
+}
+
+/// AWS's quota on one execution's history: an execution that reaches it fails, and a redrive
+/// does not reset it, so no history AWS gives can be longer.
+fn max_history_events() -> usize {
+    stepwise_engine::Limits::default().max_history_events
+}
+
+fn too_many_events(n: usize) -> String {
+    format!(
+        "this history has {n} events, more than AWS's quota of {} events per execution: it cannot be one execution's history as AWS gives it",
+        max_history_events()
+    )
 }
 
 /// Why `e` cannot follow `so_far` in one execution's history, if it cannot.

@@ -23,6 +23,12 @@ pub fn local_documents(
             continue;
         }
         seen.push(id);
+        // Children in start order: the stack pops the last pushed first.
+        stack.extend(engine.children(id).into_iter().rev());
+        if engine.execution(id).is_express() {
+            // AWS gives no history of an Express execution, so a recording has none either.
+            continue;
+        }
         let arn = engine.execution(id).arn.clone();
         let text = |what: &str, v: Result<stepwise_json::Value, stepwise_engine::ApiError>| match v
         {
@@ -38,8 +44,6 @@ pub fn local_documents(
             "describe-state-machine-for-execution",
             engine.describe_state_machine_for_execution(&arn),
         )?);
-        // Children in start order: the stack pops the last pushed first.
-        stack.extend(engine.children(id).into_iter().rev());
     }
     Ok(docs)
 }

@@ -440,3 +440,46 @@ fn interleaved_iterations(n: u32) {
     assert_eq!(rec.state_name.as_deref(), Some("Done"));
     assert_eq!(local.state_name.as_deref(), Some("Double"));
 }
+
+/// A run of Pass states that never ends: `n` events from `from` on, as one page.
+fn pass_events(from: u64, n: u64) -> Vec<Value> {
+    (from..from + n)
+        .map(|id| {
+            if id == 1 {
+                json!({"id": 1, "previousEventId": 0, "type": "ExecutionStarted",
+                       "executionStartedEventDetails": {"input": "{}"}})
+            } else {
+                json!({"id": id, "previousEventId": id - 1, "type": "PassStateEntered",
+                       "stateEnteredEventDetails": {"name": "Loop", "input": "{}"}})
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_history_longer_than_aws_quota_is_refused_with_its_location() {
+    // One page over the quota: refused before its events are read.
+    let page = serde_json::to_string(&json!({ "events": pass_events(1, 25_001) })).unwrap();
+    let e = first_error(load_texts(&[("big.json", &page)]));
+    assert!(e.contains("big.json"), "{e}");
+    assert!(e.contains("25001 events"), "{e}");
+    assert!(e.contains("25000"), "{e}");
+
+    // Pages each under the quota that join to more than it.
+    let first =
+        serde_json::to_string(&json!({ "events": pass_events(1, 20_000), "nextToken": "t" }))
+            .unwrap();
+    let second = serde_json::to_string(&json!({ "events": pass_events(20_001, 5_001) })).unwrap();
+    let e = first_error(load_texts(&[("p1.json", &first), ("p2.json", &second)]));
+    assert!(e.contains("p2.json"), "{e}");
+    assert!(e.contains("25001 events"), "{e}");
+
+    // Exactly the quota is what AWS can give: no quota error.
+    let at_cap = serde_json::to_string(&json!({ "events": pass_events(1, 25_000) })).unwrap();
+    if let Err(errors) = load_texts(&[("cap.json", &at_cap)]) {
+        assert!(
+            errors.iter().all(|e| !e.to_string().contains("quota")),
+            "{errors:?}"
+        );
+    }
+}

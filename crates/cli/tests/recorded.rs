@@ -331,3 +331,50 @@ fn a_local_run_exports_a_test_case_that_stepwise_test_runs() {
     assert_ne!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("0 passed, 1 failed"), "{}", out.stderr);
 }
+
+/// A recording of a parent and its `.sync` child exports a case that expects the child's own
+/// history too: a change inside the child that its parent cannot see still fails the case.
+#[test]
+fn an_exported_case_checks_the_recorded_child_as_well() {
+    let case = scratch("sync-child-children.case.json");
+    let out = import("sync-child", &["--export-test", case.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let c: Value = serde_json::from_str(&std::fs::read_to_string(&case).unwrap()).unwrap();
+    let children = c["expected"]["children"].as_array().unwrap();
+    assert_eq!(children.len(), 1, "{children:?}");
+    assert_eq!(children[0]["status"], "SUCCEEDED");
+    assert!(children[0]["executionArn"]
+        .as_str()
+        .unwrap()
+        .contains(":execution:"));
+    let out = stepwise(&["test", case.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+
+    // A Pass state added before the child's only state: same output, so the parent's history
+    // is unchanged, but the child's is not.
+    let child = c["stateMachines"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .find(|k| *k != "main")
+        .unwrap()
+        .clone();
+    let def: Value = serde_json::from_str(c["stateMachines"][&child].as_str().unwrap()).unwrap();
+    let mut edited = def.clone();
+    edited["StartAt"] = json!("Before");
+    edited["States"]["Before"] = json!({"Type": "Pass", "Next": def["StartAt"]});
+    let mut changed = c.clone();
+    changed["stateMachines"][&child] = json!(edited.to_string());
+    let path = scratch("sync-child-children-changed.case.json");
+    std::fs::write(&path, changed.to_string()).unwrap();
+    let out = stepwise(&["test", path.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let line: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+    let failures = line["failures"].to_string();
+    assert!(failures.contains("child arn:aws:states:"), "{failures}");
+    assert!(
+        failures.contains("history diverges at event 2"),
+        "{failures}"
+    );
+    assert!(!failures.contains("\"history diverges"), "{failures}");
+}

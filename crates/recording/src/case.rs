@@ -2,13 +2,14 @@
 //! answers) plus the outcome to expect, run by `stepwise test`. Written from a recording
 //! (`stepwise import … --export-test`) or by hand.
 
-use crate::compare::{compare, value_difference, CompareOptions};
+use crate::compare::{compare, value_difference, CompareOptions, Divergence};
 use crate::import::{history_from_events, Import};
 use crate::replay::local_ids;
-use crate::scenario::{run, scenario, NotReplayable, Scenario};
+use crate::scenario::{run, scenario, LocalRun, NotReplayable, Scenario};
 use crate::Mapping;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::VecDeque;
 
 /// What a test case expects of its execution.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -26,6 +27,20 @@ pub struct Expected {
     /// history must agree event by event (as a replay compares).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<Value>>,
+    /// The executions it started (and they started), as AWS recorded them: each local child the
+    /// run starts is paired with one of these through the parent's history and must agree too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ExpectedChild>,
+}
+
+/// A recorded child execution a test case expects the run to start.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpectedChild {
+    /// Its ARN as recorded: the parent's history names it, which pairs it with a local child.
+    pub execution_arn: String,
+    pub status: String,
+    pub history: Vec<Value>,
 }
 
 /// A test case file.
@@ -72,6 +87,7 @@ impl TestCase {
                 error: text("error"),
                 cause: text("cause"),
                 history: Some(rec.events.iter().map(|e| e.raw.clone()).collect()),
+                children: recorded_descendants(import, index),
             },
         })
     }
@@ -107,16 +123,12 @@ impl TestCase {
                                 &mut mapping,
                                 &opts,
                             ) {
-                                let at = d
-                                    .recorded
-                                    .as_ref()
-                                    .map(|r| format!(" at event {} ({})", r.id, r.event_type))
-                                    .unwrap_or_default();
-                                failures.push(format!("history diverges{at}: {}", d.what));
+                                failures.push(format!("history diverges{}", at(&d)));
                             }
                         }
                     }
                 }
+                failures.extend(self.compare_children(&local, &mut mapping, &opts));
                 if let Some(want) = &e.output {
                     match exec.output.as_ref().map(Value::from) {
                         None => failures.push(format!("no output, expected {want}")),
@@ -162,6 +174,99 @@ impl TestCase {
             failures,
         }
     }
+}
+
+impl TestCase {
+    /// Each child the run started, paired with an expected child through the identifiers its
+    /// parent's history named, compared as the root is: parents before their children, so
+    /// that a grandchild's ARN is paired by the time it is looked up.
+    fn compare_children(
+        &self,
+        local: &LocalRun,
+        mapping: &mut Mapping,
+        opts: &CompareOptions,
+    ) -> Vec<String> {
+        let expected = &self.expected.children;
+        let mut failures = Vec::new();
+        let mut met = vec![false; expected.len()];
+        let mut queue: VecDeque<_> = local.engine.children(local.root).into();
+        while let Some(child) = queue.pop_front() {
+            queue.extend(local.engine.children(child));
+            let exec = local.engine.execution(child);
+            let Some(i) = mapping
+                .recorded(&exec.arn)
+                .and_then(|arn| expected.iter().position(|c| c.execution_arn == arn))
+            else {
+                continue;
+            };
+            met[i] = true;
+            let want = &expected[i];
+            let label = &want.execution_arn;
+            if exec.status.as_str() != want.status {
+                failures.push(format!(
+                    "child {label}: status {}, expected {}",
+                    exec.status.as_str(),
+                    want.status
+                ));
+            }
+            match history_from_events(want.history.clone()) {
+                Err(why) => failures.push(format!("child {label}: expected history: {why}")),
+                Ok(events) => {
+                    if let Some(d) = compare(
+                        label,
+                        &events,
+                        want.status == "RUNNING",
+                        &exec.history,
+                        mapping,
+                        opts,
+                    ) {
+                        failures.push(format!("child {label}: history diverges{}", at(&d)));
+                    }
+                }
+            }
+        }
+        for (c, _) in expected.iter().zip(met).filter(|(_, met)| !met) {
+            failures.push(format!(
+                "child {}: the run did not start it (no local execution matched its ARN)",
+                c.execution_arn
+            ));
+        }
+        failures
+    }
+}
+
+/// Where a divergence was found and what it is, as a failure line ends.
+fn at(d: &Divergence) -> String {
+    let place = d
+        .recorded
+        .as_ref()
+        .map(|r| format!(" at event {} ({})", r.id, r.event_type))
+        .unwrap_or_default();
+    format!("{place}: {}", d.what)
+}
+
+/// Every recorded execution `index` started, and those they started, with an identity to pair.
+fn recorded_descendants(import: &Import, index: usize) -> Vec<ExpectedChild> {
+    let mut out = Vec::new();
+    let mut queue: VecDeque<usize> = import.executions[index].children.iter().copied().collect();
+    let mut seen = vec![index];
+    while let Some(i) = queue.pop_front() {
+        if seen.contains(&i) {
+            continue;
+        }
+        seen.push(i);
+        let rec = &import.executions[i];
+        queue.extend(rec.children.iter().copied());
+        let Some(identity) = &rec.identity else {
+            continue;
+        };
+        out.push(ExpectedChild {
+            execution_arn: identity.arn.clone(),
+            status: rec.status.clone(),
+            history: rec.events.iter().map(|e| e.raw.clone()).collect(),
+        });
+    }
+    out
 }
 
 /// A JUnit XML report of outcomes (`testsuites` > `testsuite` > `testcase` with `failure`), as

@@ -20,7 +20,7 @@ mod local;
 mod replay;
 mod scenario;
 
-pub use case::{junit_xml, CaseOutcome, Expected, TestCase};
+pub use case::{junit_xml, CaseOutcome, Expected, ExpectedChild, TestCase};
 pub use compare::{compare, value_difference, CompareOptions, Divergence, EventView, Mapping};
 pub use documents::{split, Document, ImportError, Location};
 pub use event::{event_type, is_known_event_type, timestamp_millis, RecordedEvent};

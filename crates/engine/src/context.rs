@@ -3,7 +3,7 @@
 
 use crate::dataflow::{states_value, Jsonata};
 use crate::engine::Engine;
-use crate::execution::resolve;
+use crate::execution::{resolve, FrameRef};
 use stepwise_asl::model::Kind;
 use stepwise_asl::scope::{Random, Scope};
 use stepwise_json::{json, Map, Value};
@@ -11,15 +11,10 @@ use stepwise_json::{json, Map, Value};
 impl Engine {
     /// The context object (`$$`) of a frame's current state, with the parts the state can read
     /// (all of them unless its definition names only particular leaves).
-    pub(crate) fn context(
-        &self,
-        exec: usize,
-        frame: usize,
-        item: Option<(usize, &Value)>,
-    ) -> Value {
+    pub(crate) fn context(&self, at: FrameRef, item: Option<(usize, &Value)>) -> Value {
         use stepwise_asl::model::ContextField as F;
-        let e = &self.executions[exec];
-        let f = &e.frames[frame];
+        let e = &self.executions[at.exec];
+        let f = &e.frames[at.frame];
         let st = &resolve(&e.definition, &f.scope).list[f.state];
         if !st.uses_context() {
             return Value::Null;
@@ -98,19 +93,18 @@ impl Engine {
     /// (building the context object is a good part of a transition's cost).
     pub(crate) fn scope_eval<T>(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         input: &Value,
         item: Option<(usize, &Value)>,
         reads_context: bool,
         f: impl FnOnce(&Scope, &mut dyn Random) -> T,
     ) -> T {
         let ctx = if reads_context {
-            self.context(exec, frame, item)
+            self.context(at, item)
         } else {
             Value::Null
         };
-        let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
+        let vars = std::mem::take(&mut self.frame_mut(at).vars);
         let out = {
             let scope = Scope {
                 input,
@@ -119,22 +113,21 @@ impl Engine {
             };
             f(&scope, &mut self.rng)
         };
-        self.frame_mut(exec, frame).vars = vars;
+        self.frame_mut(at).vars = vars;
         out
     }
 
     pub(crate) fn jsonata_eval<T>(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         result: Option<&Value>,
         error_output: Option<&Value>,
         f: impl FnOnce(&Jsonata, &mut dyn Random) -> T,
     ) -> T {
-        let ctx = self.context(exec, frame, None);
-        let input = self.frame(exec, frame).state_input.clone();
+        let ctx = self.context(at, None);
+        let input = self.frame(at).state_input.clone();
         let states = states_value(input, ctx, result, error_output);
-        let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
+        let vars = std::mem::take(&mut self.frame_mut(at).vars);
         let out = {
             let j = Jsonata {
                 states: &states,
@@ -143,7 +136,7 @@ impl Engine {
             };
             f(&j, &mut self.rng)
         };
-        self.frame_mut(exec, frame).vars = vars;
+        self.frame_mut(at).vars = vars;
         out
     }
 }

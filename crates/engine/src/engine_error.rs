@@ -3,7 +3,7 @@
 //! it is recorded in `Engine::internal_errors()` (tests assert that the list stays empty) and
 //! fails the execution with `States.Runtime`, instead of panicking or being ignored.
 
-use crate::execution::ExecutionId;
+use crate::execution::{ExecutionId, FrameRef};
 use crate::Engine;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,17 +104,16 @@ impl Engine {
     /// Reports `event` reaching frame `frame` in a phase without an edge for it.
     pub(crate) fn illegal_transition(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         from: &'static str,
         event: &'static str,
     ) {
-        let execution = self.executions[exec].id;
+        let execution = self.executions[at.exec].id;
         self.engine_fault(
-            exec,
+            at.exec,
             EngineError::IllegalTransition {
                 execution,
-                frame,
+                frame: at.frame,
                 from,
                 event,
             },
@@ -122,28 +121,28 @@ impl Engine {
     }
 
     /// Reports a Map/Parallel frame without its children's bookkeeping.
-    pub(crate) fn no_join(&mut self, exec: usize, frame: usize, phase: &'static str) {
-        let execution = self.executions[exec].id;
+    pub(crate) fn no_join(&mut self, at: FrameRef, phase: &'static str) {
+        let execution = self.executions[at.exec].id;
         self.engine_fault(
-            exec,
+            at.exec,
             EngineError::NoJoin {
                 execution,
-                frame,
+                frame: at.frame,
                 phase,
             },
         );
     }
 
     /// Reports a phase handler finding its frame on a state of another type.
-    pub(crate) fn wrong_state_type(&mut self, exec: usize, frame: usize, phase: &'static str) {
-        let execution = self.executions[exec].id;
-        let h = self.here(exec);
-        let state = self.current(&h, exec, frame).name.to_string();
+    pub(crate) fn wrong_state_type(&mut self, at: FrameRef, phase: &'static str) {
+        let execution = self.executions[at.exec].id;
+        let h = self.here(at.exec);
+        let state = self.current(&h, at).name.to_string();
         self.engine_fault(
-            exec,
+            at.exec,
             EngineError::WrongStateType {
                 execution,
-                frame,
+                frame: at.frame,
                 phase,
                 state,
             },
@@ -154,7 +153,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::EngineError;
-    use crate::execution::Phase;
+    use crate::execution::{FrameRef, Phase};
     use crate::{Engine, EngineConfig, ExecutionStatus, Idle};
 
     /// An engine with one execution stopped at a task that waits for its token.
@@ -177,7 +176,7 @@ mod tests {
     #[test]
     fn a_step_on_a_waiting_task_is_reported_and_fails_the_execution() {
         let (mut e, id) = waiting();
-        e.advance(0, 0);
+        e.advance(FrameRef::new(0, 0));
         assert_eq!(
             e.internal_errors(),
             [EngineError::IllegalTransition {
@@ -198,7 +197,7 @@ mod tests {
     fn a_phase_of_another_state_type_is_reported() {
         let (mut e, id) = waiting();
         e.executions[0].frames[0].phase = Phase::MapLaunch;
-        e.advance(0, 0);
+        e.advance(FrameRef::new(0, 0));
         assert_eq!(
             e.internal_errors(),
             [EngineError::WrongStateType {
@@ -218,8 +217,7 @@ mod tests {
         let gen = e.executions[0].frames[0].generation;
         let outcome = crate::execution::TaskOutcome::Succeeded(stepwise_json::Value::Null);
         e.apply(crate::queue::Work::Complete {
-            exec: 0,
-            frame: 0,
+            at: FrameRef::new(0, 0),
             gen,
             outcome,
         });
@@ -240,7 +238,7 @@ mod tests {
         let f = &mut e.executions[0].frames[0];
         f.task = None;
         f.phase = Phase::TaskScheduled;
-        e.advance(0, 0);
+        e.advance(FrameRef::new(0, 0));
         assert_eq!(
             e.internal_errors(),
             [EngineError::NoTask {
@@ -256,7 +254,7 @@ mod tests {
     fn a_join_without_children_is_reported() {
         let (mut e, id) = waiting();
         e.executions[0].frames[0].phase = Phase::JoinDone;
-        e.advance(0, 0);
+        e.advance(FrameRef::new(0, 0));
         assert_eq!(
             e.internal_errors(),
             [EngineError::NoJoin {
@@ -274,8 +272,7 @@ mod tests {
         e.executions[0].frames[0].phase = Phase::Parked;
         let gen = e.executions[0].frames[0].generation;
         e.apply(crate::queue::Work::TaskTimeout {
-            exec: 0,
-            frame: 0,
+            at: FrameRef::new(0, 0),
             gen,
         });
         assert!(matches!(

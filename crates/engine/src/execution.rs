@@ -122,6 +122,32 @@ impl Execution {
     }
 }
 
+/// One frame of one execution: what the engine's internal methods take to say which thread of
+/// control they move. Both indexes travel together everywhere (a frame index means nothing
+/// without its execution), so they are one value rather than two loose `usize`s that could be
+/// swapped or paired with the wrong execution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FrameRef {
+    /// Index in `Engine::executions` (`ExecutionId.0`).
+    pub exec: usize,
+    /// Index in that execution's `frames`.
+    pub frame: usize,
+}
+
+impl FrameRef {
+    pub fn new(exec: usize, frame: usize) -> Self {
+        FrameRef { exec, frame }
+    }
+
+    /// Another frame of the same execution: a Map/Parallel's parent or one of its children.
+    pub fn sibling(self, frame: usize) -> Self {
+        FrameRef {
+            exec: self.exec,
+            frame,
+        }
+    }
+}
+
 /// Where a frame's states live: a path of (state index, branch index) steps from the top level.
 pub(crate) type ScopePath = Vec<(u32, u32)>;
 

@@ -8,7 +8,9 @@ use crate::clock::iso8601;
 use crate::clock::{self};
 use crate::engine::Engine;
 use crate::engine::{machine_missing, MachineType};
-use crate::execution::{Execution, ExecutionId, ExecutionStatus, Frame, FrameRole, Phase};
+use crate::execution::{
+    Execution, ExecutionId, ExecutionStatus, Frame, FrameRef, FrameRole, Phase,
+};
 use crate::history::{payload_text, Details, EventType, Field, HistoryEvent};
 use crate::integrations::start_execution::ParentLink;
 use crate::queue::EXPRESS_MAX_EXECUTION_MILLIS;
@@ -198,7 +200,7 @@ impl Engine {
         self.emit_raw(exec, None, EventType::ExecutionStarted, started, None);
         self.executions[exec].frames[0].last_event = 0;
         self.arm_deadlines(exec, express);
-        self.schedule(exec, 0);
+        self.schedule(FrameRef::new(exec, 0));
         Ok(id)
     }
 
@@ -416,6 +418,17 @@ impl Engine {
         Ok(json!({ "events": events }))
     }
 
+    /// Appends an event of frame `at` (see `emit_raw`).
+    pub(crate) fn emit(
+        &mut self,
+        at: FrameRef,
+        ty: EventType,
+        details: Details,
+        state_name: Option<Arc<str>>,
+    ) -> u64 {
+        self.emit_raw(at.exec, Some(at.frame), ty, details, state_name)
+    }
+
     /// Appends an event to an execution. `frame` (when given) provides and records the
     /// previous event id.
     pub(crate) fn emit_raw(
@@ -467,7 +480,7 @@ impl Engine {
             ExecutionStatus::Failed | ExecutionStatus::TimedOut | ExecutionStatus::Aborted
         );
         if unsuccessful && !self.executions[exec].is_express() {
-            let resume = self.resume_point(exec, 0);
+            let resume = self.resume_point(FrameRef::new(exec, 0));
             self.executions[exec].resume = Some(Box::new(resume));
         }
         let e = &mut self.executions[exec];

@@ -5,24 +5,21 @@
 use crate::clock::{self};
 use crate::engine::Engine;
 use crate::engine::{Idle, StepReport};
-use crate::execution::{ExecutionId, TaskOutcome};
+use crate::execution::{ExecutionId, FrameRef, TaskOutcome};
 use std::cmp::Reverse;
 
 #[derive(Clone, Debug)]
 pub(crate) enum Work {
     Advance {
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         gen: u64,
     },
     TaskTimeout {
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         gen: u64,
     },
     Heartbeat {
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         gen: u64,
         deadline: i64,
     },
@@ -33,8 +30,7 @@ pub(crate) enum Work {
         attempt: u32,
     },
     Complete {
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         gen: u64,
         outcome: TaskOutcome,
     },
@@ -92,14 +88,14 @@ impl Engine {
         }));
     }
 
-    pub(crate) fn schedule(&mut self, exec: usize, frame: usize) {
-        let gen = self.executions[exec].frames[frame].generation;
-        self.push(self.now, Work::Advance { exec, frame, gen });
+    pub(crate) fn schedule(&mut self, at: FrameRef) {
+        let gen = self.frame(at).generation;
+        self.push(self.now, Work::Advance { at, gen });
     }
 
-    pub(crate) fn schedule_at(&mut self, due: i64, exec: usize, frame: usize) {
-        let gen = self.executions[exec].frames[frame].generation;
-        self.push(due, Work::Advance { exec, frame, gen });
+    pub(crate) fn schedule_at(&mut self, due: i64, at: FrameRef) {
+        let gen = self.frame(at).generation;
+        self.push(due, Work::Advance { at, gen });
     }
 
     /// Performs the next unit of work that is due now: one history event (occasionally more,
@@ -226,24 +222,14 @@ impl Engine {
     }
 
     fn is_live(&self, w: &Work) -> bool {
-        let alive = |exec: usize, frame: usize, gen: u64| {
-            let e = &self.executions[exec];
-            e.is_running() && e.frames.get(frame).is_some_and(|f| f.generation == gen)
-        };
         match w {
-            Work::Advance { exec, frame, gen }
-            | Work::TaskTimeout { exec, frame, gen }
-            | Work::Complete {
-                exec, frame, gen, ..
-            } => alive(*exec, *frame, *gen),
-            Work::Heartbeat {
-                exec,
-                frame,
-                gen,
-                deadline,
-            } => {
-                alive(*exec, *frame, *gen)
-                    && self.executions[*exec].frames[*frame]
+            Work::Advance { at, gen }
+            | Work::TaskTimeout { at, gen }
+            | Work::Complete { at, gen, .. } => self.frame_live(*at, *gen),
+            Work::Heartbeat { at, gen, deadline } => {
+                self.frame_live(*at, *gen)
+                    && self
+                        .frame(*at)
                         .task
                         .as_ref()
                         .and_then(|t| t.heartbeat_deadline)

@@ -27,7 +27,9 @@
 use crate::api::{names, ApiError};
 use crate::clock::{self, iso8601};
 use crate::engine::Engine;
-use crate::execution::{ExecutionId, ExecutionStatus, Frame, FrameRole, Join, Phase, ScopePath};
+use crate::execution::{
+    ExecutionId, ExecutionStatus, Frame, FrameRef, FrameRole, Join, Phase, ScopePath,
+};
 use crate::executions::execution_missing;
 use crate::history::{Details, EventType};
 use std::sync::Arc;
@@ -189,8 +191,8 @@ impl Join {
 
 impl Engine {
     /// Where a frame that has not been retired stands, with the frames below it.
-    pub(crate) fn resume_point(&self, exec: usize, frame: usize) -> Resume {
-        let f = self.frame(exec, frame);
+    pub(crate) fn resume_point(&self, at: FrameRef) -> Resume {
+        let f = self.frame(at);
         let (at, join) = match &f.phase {
             // Between two states: the next one was not entered yet.
             Phase::Enter(input) => (ResumeAt::Enter(input.clone()), None),
@@ -198,7 +200,7 @@ impl Engine {
             // Inside its state: the state runs again with the input it had.
             _ => {
                 let join = match &f.join {
-                    Some(j) => Some(Box::new(self.live_join(exec, frame, j))),
+                    Some(j) => Some(Box::new(self.live_join(at, j))),
                     None => f.failed_join.clone(),
                 };
                 (ResumeAt::Enter(f.state_input.clone()), join)
@@ -218,7 +220,7 @@ impl Engine {
     }
 
     /// What the children of a running Map/Parallel did or are doing.
-    fn live_join(&self, exec: usize, frame: usize, j: &Join) -> JoinResume {
+    fn live_join(&self, at: FrameRef, j: &Join) -> JoinResume {
         let mut children: Vec<Child> = (0..j.results.len())
             .map(|i| match (&j.results[i], j.resume.get(&i)) {
                 (Some(v), _) => Child::Succeeded(v.clone()),
@@ -227,20 +229,20 @@ impl Engine {
             })
             .collect();
         for &c in &j.children {
-            let cf = self.frame(exec, c);
+            let cf = self.frame(at.sibling(c));
             if matches!(cf.phase, Phase::Dead) {
                 continue;
             }
             let index = match cf.role {
                 FrameRole::Iteration { parent, index } | FrameRole::Branch { parent, index }
-                    if parent == frame =>
+                    if parent == at.frame =>
                 {
                     index
                 }
                 _ => continue,
             };
             if let Some(slot @ Child::NotStarted) = children.get_mut(index) {
-                *slot = Child::Resume(Box::new(self.resume_point(exec, c)));
+                *slot = Child::Resume(Box::new(self.resume_point(at.sibling(c))));
             }
         }
         JoinResume {
@@ -269,11 +271,11 @@ impl Engine {
 
     /// A Map/Parallel state starting again under a redrive: the children that succeeded keep
     /// their results, the others resume where they stopped. No-op otherwise.
-    pub(crate) fn apply_redrive_join(&mut self, exec: usize, frame: usize) {
-        let Some(jr) = self.frame_mut(exec, frame).redrive_join.take() else {
+    pub(crate) fn apply_redrive_join(&mut self, at: FrameRef) {
+        let Some(jr) = self.frame_mut(at).redrive_join.take() else {
             return;
         };
-        let Some(j) = self.frame_mut(exec, frame).join.as_mut() else {
+        let Some(j) = self.frame_mut(at).join.as_mut() else {
             return;
         };
         let n = j.results.len();
@@ -396,7 +398,7 @@ impl Engine {
         root.last_event = redriven;
         self.executions[exec].frames[0] = root;
         self.arm_deadlines(exec, false);
-        self.schedule(exec, 0);
+        self.schedule(FrameRef::new(exec, 0));
         if let Some(t) = client_token {
             let tokens = &mut self.executions[exec].redrive_tokens;
             tokens.push((t.to_owned(), now, now));

@@ -4,7 +4,7 @@
 use crate::clock::{self};
 use crate::dataflow::{self};
 use crate::engine::Engine;
-use crate::execution::{resolve, Phase};
+use crate::execution::{resolve, FrameRef, Phase};
 use crate::history::{Details, EventType, Field};
 use stepwise_asl::error::names;
 use stepwise_asl::model::{Kind, Transition};
@@ -49,10 +49,10 @@ pub(crate) fn error_matches(list: &[String], e: &StatesError) -> bool {
 
 impl Engine {
     /// Prefixes runtime causes the way AWS does, naming the state and its entered event.
-    pub(crate) fn located(&self, exec: usize, frame: usize, mut e: StatesError) -> StatesError {
+    pub(crate) fn located(&self, at: FrameRef, mut e: StatesError) -> StatesError {
         if e.error == names::RUNTIME || e.error == names::QUERY_EVALUATION_ERROR {
-            let f = self.frame(exec, frame);
-            let name = &resolve(&self.executions[exec].definition, &f.scope).list[f.state].name;
+            let f = self.frame(at);
+            let name = &resolve(&self.executions[at.exec].definition, &f.scope).list[f.state].name;
             let prefix = "An error occurred while executing the state";
             if let Some(c) = &e.cause {
                 if !c.starts_with(prefix) {
@@ -66,35 +66,28 @@ impl Engine {
         e
     }
 
-    pub(crate) fn handle_error(&mut self, exec: usize, frame: usize, e: StatesError) {
-        self.handle_error_with(exec, frame, e, None);
+    pub(crate) fn handle_error(&mut self, at: FrameRef, e: StatesError) {
+        self.handle_error_with(at, e, None);
     }
 
     /// `fail_event` (`MapStateFailed`, ...) is recorded only when no Retry takes the error:
     /// AWS starts a retried Map or Parallel again without marking it failed.
     pub(crate) fn handle_error_with(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         e: StatesError,
         fail_event: Option<EventType>,
     ) {
-        let e = self.located(exec, frame, e);
-        self.record_error(exec, frame, &e);
-        let h = self.here(exec);
-        let st = self.current(&h, exec, frame);
+        let e = self.located(at, e);
+        self.record_error(at, &e);
+        let h = self.here(at.exec);
+        let st = self.current(&h, at);
         if e.error == names::QUERY_EVALUATION_ERROR {
             let d = Details::new("evaluationFailedEventDetails")
                 .text("error", e.error.as_str())
                 .maybe("cause", e.cause.as_deref().map(Field::text))
                 .text("state", st.name.clone());
-            self.emit_raw(
-                exec,
-                Some(frame),
-                EventType::EvaluationFailed,
-                d,
-                Some(st.name.clone()),
-            );
+            self.emit(at, EventType::EvaluationFailed, d, Some(st.name.clone()));
         }
         if e.error != names::RUNTIME {
             // Retry: the first retrier whose ErrorEquals matches decides.
@@ -105,12 +98,7 @@ impl Engine {
                 .position(|r| error_matches(&r.error_equals, &e))
             {
                 let r = &st.common.retry[ri];
-                let attempts = self
-                    .frame(exec, frame)
-                    .retry_attempts
-                    .get(ri)
-                    .copied()
-                    .unwrap_or(0);
+                let attempts = self.frame(at).retry_attempts.get(ri).copied().unwrap_or(0);
                 if attempts < r.max_attempts {
                     let jitter = r.jitter_full.then(|| self.rng.next_f64());
                     let delay = clock::retry_delay_millis(
@@ -120,7 +108,7 @@ impl Engine {
                         r.max_delay_seconds,
                         jitter,
                     );
-                    let f = self.frame_mut(exec, frame);
+                    let f = self.frame_mut(at);
                     if let Some(a) = f.retry_attempts.get_mut(ri) {
                         *a += 1;
                     }
@@ -136,18 +124,12 @@ impl Engine {
                         // a retry re-sends the same request.
                     }
                     let due = clock::later(self.now, delay);
-                    self.schedule_at(due, exec, frame);
+                    self.schedule_at(due, at);
                     return;
                 }
             }
             if let Some(ty) = fail_event {
-                self.emit_raw(
-                    exec,
-                    Some(frame),
-                    ty,
-                    Details::none(),
-                    Some(st.name.clone()),
-                );
+                self.emit(at, ty, Details::none(), Some(st.name.clone()));
             }
             if let Some(c) = st
                 .common
@@ -157,7 +139,7 @@ impl Engine {
             {
                 let err_out = error_output(&e);
                 let res = if st.is_jsonata() {
-                    self.jsonata_eval(exec, frame, None, Some(&err_out), |j, rng| {
+                    self.jsonata_eval(at, None, Some(&err_out), |j, rng| {
                         let out = match &c.output {
                             Some(o) => j.template(o, "Output", rng)?,
                             None => err_out.clone(),
@@ -166,10 +148,10 @@ impl Engine {
                         Ok::<_, StatesError>((out, assign))
                     })
                 } else {
-                    let raw = self.frame(exec, frame).state_input.clone();
+                    let raw = self.frame(at).state_input.clone();
                     let assign = match &c.assign {
                         Some(a) => self
-                            .scope_eval(exec, frame, &err_out, None, a.reads_context, |s, rng| {
+                            .scope_eval(at, &err_out, None, a.reads_context, |s, rng| {
                                 dataflow::assign_jsonpath(a, s, rng)
                             })
                             .map(Some),
@@ -182,13 +164,13 @@ impl Engine {
                 };
                 match res {
                     Ok((out, assign)) => {
-                        self.frame_mut(exec, frame).exiting_catcher = true;
-                        self.go_exit(exec, frame, out, Transition::Next(c.next.clone()), assign)
+                        self.frame_mut(at).exiting_catcher = true;
+                        self.go_exit(at, out, Transition::Next(c.next.clone()), assign)
                     }
                     Err(e2) => {
-                        let e2 = self.located(exec, frame, e2);
-                        self.frame_mut(exec, frame).phase = Phase::Finish(Err(e2));
-                        self.schedule(exec, frame);
+                        let e2 = self.located(at, e2);
+                        self.frame_mut(at).phase = Phase::Finish(Err(e2));
+                        self.schedule(at);
                     }
                 }
                 return;
@@ -196,7 +178,7 @@ impl Engine {
         }
         // States.Runtime reaches here directly: it ends the execution without the state's own
         // failure event.
-        self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
-        self.schedule(exec, frame);
+        self.frame_mut(at).phase = Phase::Finish(Err(e));
+        self.schedule(at);
     }
 }

@@ -4,7 +4,7 @@
 //! finishing (the execution's end, or a Map iteration's / Parallel branch's).
 
 use crate::engine::Engine;
-use crate::execution::{resolve, ExecutionStatus, Frame, FrameRole, Phase, TaskOutcome};
+use crate::execution::{resolve, ExecutionStatus, Frame, FrameRef, FrameRole, Phase, TaskOutcome};
 use crate::history::{payload_text, Details, EventType, Field, StateType};
 use crate::queue::{Deadline, Work};
 use crate::variables;
@@ -24,44 +24,39 @@ impl Engine {
     /// Applies one queued work item. `Some(exec)` when it concerned a live execution.
     pub(crate) fn apply(&mut self, work: Work) -> Option<usize> {
         match work {
-            Work::Advance { exec, frame, gen } => {
-                if !self.frame_live(exec, frame, gen) {
+            Work::Advance { at, gen } => {
+                if !self.frame_live(at, gen) {
                     return None;
                 }
-                if self.history_full(exec) {
-                    return Some(exec);
+                if self.history_full(at.exec) {
+                    return Some(at.exec);
                 }
-                self.advance(exec, frame);
-                Some(exec)
+                self.advance(at);
+                Some(at.exec)
             }
-            Work::TaskTimeout { exec, frame, gen } => {
+            Work::TaskTimeout { at, gen } => {
                 // A timer of an attempt that ended is stale (the attempt bumped the generation);
                 // a live one on a frame whose task is not in flight is an engine fault.
-                if !self.frame_live(exec, frame, gen) {
+                if !self.frame_live(at, gen) {
                     return None;
                 }
-                if !self.task_in_flight(exec, frame) {
-                    return self.timer_out_of_phase(exec, frame, "TaskTimeout");
+                if !self.task_in_flight(at) {
+                    return self.timer_out_of_phase(at, "TaskTimeout");
                 }
                 let e = StatesError::without_cause(names::TIMEOUT);
-                self.executions[exec].frames[frame].phase =
-                    Phase::TaskDone(TaskOutcome::TimedOut(e));
-                self.advance(exec, frame);
-                Some(exec)
+                self.frame_mut(at).phase = Phase::TaskDone(TaskOutcome::TimedOut(e));
+                self.advance(at);
+                Some(at.exec)
             }
-            Work::Heartbeat {
-                exec,
-                frame,
-                gen,
-                deadline,
-            } => {
-                if !self.frame_live(exec, frame, gen) {
+            Work::Heartbeat { at, gen, deadline } => {
+                if !self.frame_live(at, gen) {
                     return None;
                 }
-                if !self.task_in_flight(exec, frame) {
-                    return self.timer_out_of_phase(exec, frame, "Heartbeat");
+                if !self.task_in_flight(at) {
+                    return self.timer_out_of_phase(at, "Heartbeat");
                 }
-                let current = self.executions[exec].frames[frame]
+                let current = self
+                    .frame_mut(at)
                     .task
                     .as_ref()
                     .and_then(|t| t.heartbeat_deadline);
@@ -69,10 +64,9 @@ impl Engine {
                     return None;
                 }
                 let e = StatesError::without_cause(names::TIMEOUT);
-                self.executions[exec].frames[frame].phase =
-                    Phase::TaskDone(TaskOutcome::TimedOut(e));
-                self.advance(exec, frame);
-                Some(exec)
+                self.frame_mut(at).phase = Phase::TaskDone(TaskOutcome::TimedOut(e));
+                self.advance(at);
+                Some(at.exec)
             }
             Work::ExecutionTimeout {
                 exec,
@@ -103,63 +97,45 @@ impl Engine {
                 );
                 Some(exec)
             }
-            Work::Complete {
-                exec,
-                frame,
-                gen,
-                outcome,
-            } => {
-                if !self.frame_live(exec, frame, gen) {
+            Work::Complete { at, gen, outcome } => {
+                if !self.frame_live(at, gen) {
                     return None;
                 }
-                match self.executions[exec].frames[frame].phase {
+                match self.frame_mut(at).phase {
                     Phase::TaskWaiting => {
-                        self.executions[exec].frames[frame].phase = Phase::TaskDone(outcome);
-                        self.advance(exec, frame);
-                        Some(exec)
+                        self.frame_mut(at).phase = Phase::TaskDone(outcome);
+                        self.advance(at);
+                        Some(at.exec)
                     }
                     // Answered before the task reached its waiting point: try again right after.
                     Phase::TaskScheduled | Phase::TaskStarted | Phase::TaskSubmitted(_) => {
-                        self.push(
-                            self.now,
-                            Work::Complete {
-                                exec,
-                                frame,
-                                gen,
-                                outcome,
-                            },
-                        );
+                        self.push(self.now, Work::Complete { at, gen, outcome });
                         None
                     }
                     ref p => {
                         let from = p.name();
-                        self.illegal_transition(exec, frame, from, "Complete");
-                        Some(exec)
+                        self.illegal_transition(at, from, "Complete");
+                        Some(at.exec)
                     }
                 }
             }
         }
     }
 
-    pub(crate) fn frame_live(&self, exec: usize, frame: usize, gen: u64) -> bool {
-        let e = &self.executions[exec];
-        e.is_running() && e.frames.get(frame).is_some_and(|f| f.generation == gen)
+    pub(crate) fn frame_live(&self, at: FrameRef, gen: u64) -> bool {
+        let e = &self.executions[at.exec];
+        e.is_running() && e.frames.get(at.frame).is_some_and(|f| f.generation == gen)
     }
 
-    fn timer_out_of_phase(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        event: &'static str,
-    ) -> Option<usize> {
-        let from = self.frame(exec, frame).phase.name();
-        self.illegal_transition(exec, frame, from, event);
-        Some(exec)
+    fn timer_out_of_phase(&mut self, at: FrameRef, event: &'static str) -> Option<usize> {
+        let from = self.frame(at).phase.name();
+        self.illegal_transition(at, from, event);
+        Some(at.exec)
     }
 
-    pub(crate) fn task_in_flight(&self, exec: usize, frame: usize) -> bool {
+    pub(crate) fn task_in_flight(&self, at: FrameRef) -> bool {
         matches!(
-            self.executions[exec].frames[frame].phase,
+            self.frame(at).phase,
             Phase::TaskStarted | Phase::TaskSubmitted(_) | Phase::TaskWaiting
         )
     }
@@ -200,79 +176,74 @@ impl Engine {
 
     /// The state a frame is in, borrowed from the execution's definition (held by the caller, so
     /// that the engine stays free to change while the state is read).
-    pub(crate) fn current<'d>(&self, def: &'d Definition, exec: usize, frame: usize) -> &'d State {
-        let f = self.frame(exec, frame);
+    pub(crate) fn current<'d>(&self, def: &'d Definition, at: FrameRef) -> &'d State {
+        let f = self.frame(at);
         &resolve(def, &f.scope).list[f.state]
     }
 
     /// Where the states of branch `branch` of this frame's Map/Parallel state live.
-    pub(crate) fn child_scope(
-        &self,
-        exec: usize,
-        frame: usize,
-        branch: u32,
-    ) -> crate::execution::ScopePath {
-        let f = self.frame(exec, frame);
+    pub(crate) fn child_scope(&self, at: FrameRef, branch: u32) -> crate::execution::ScopePath {
+        let f = self.frame(at);
         let mut scope = f.scope.clone();
         scope.push((f.state as u32, branch));
         scope
     }
 
-    pub(crate) fn frame(&self, exec: usize, frame: usize) -> &Frame {
-        &self.executions[exec].frames[frame]
+    pub(crate) fn frame(&self, at: FrameRef) -> &Frame {
+        &self.executions[at.exec].frames[at.frame]
     }
 
-    pub(crate) fn frame_mut(&mut self, exec: usize, frame: usize) -> &mut Frame {
-        &mut self.executions[exec].frames[frame]
+    pub(crate) fn frame_mut(&mut self, at: FrameRef) -> &mut Frame {
+        &mut self.executions[at.exec].frames[at.frame]
     }
 
-    pub(crate) fn advance(&mut self, exec: usize, frame: usize) {
-        let phase = std::mem::replace(&mut self.frame_mut(exec, frame).phase, Phase::Parked);
+    pub(crate) fn advance(&mut self, at: FrameRef) {
+        let phase = std::mem::replace(&mut self.frame_mut(at).phase, Phase::Parked);
         match phase {
-            Phase::Enter(input) => self.enter(exec, frame, input),
+            Phase::Enter(input) => self.enter(at, input),
             Phase::Exit {
                 output,
                 next,
                 assign,
-            } => self.exit(exec, frame, output, next, assign),
-            Phase::TaskScheduled => self.task_scheduled(exec, frame),
-            Phase::TaskStarted => self.task_started(exec, frame),
-            Phase::TaskSubmitted(out) => self.task_submitted(exec, frame, out),
-            Phase::TaskDone(outcome) => self.task_done(exec, frame, outcome),
-            Phase::MapStarted => self.map_started(exec, frame),
-            Phase::MapLaunch => self.map_launch(exec, frame),
-            Phase::ParallelStarted => self.parallel_started(exec, frame),
-            Phase::JoinDone => self.join_done(exec, frame),
-            Phase::Restart => self.start_state(exec, frame),
-            Phase::Finish(result) => self.finish(exec, frame, result),
+            } => self.exit(at, output, next, assign),
+            Phase::TaskScheduled => self.task_scheduled(at),
+            Phase::TaskStarted => self.task_started(at),
+            Phase::TaskSubmitted(out) => self.task_submitted(at, out),
+            Phase::TaskDone(outcome) => self.task_done(at, outcome),
+            Phase::MapStarted => self.map_started(at),
+            Phase::MapLaunch => self.map_launch(at),
+            Phase::ParallelStarted => self.parallel_started(at),
+            Phase::JoinDone => self.join_done(at),
+            Phase::Restart => self.start_state(at),
+            Phase::Finish(result) => self.finish(at, result),
             // Nothing moves these on by a step of their own: a waiting task by its answer,
-            // a parked frame by its children, a dead one never.
+            // a parked at.frame by its children, a dead one never.
             p @ (Phase::TaskWaiting | Phase::Parked | Phase::Dead) => {
                 let from = p.name();
-                self.frame_mut(exec, frame).phase = p;
-                self.illegal_transition(exec, frame, from, "Advance");
+                self.frame_mut(at).phase = p;
+                self.illegal_transition(at, from, "Advance");
             }
         }
     }
 
-    pub(crate) fn enter(&mut self, exec: usize, frame: usize, input: Value) {
-        let h = self.here(exec);
-        let st = self.current(&h, exec, frame);
+    pub(crate) fn enter(&mut self, at: FrameRef, input: Value) {
+        let h = self.here(at.exec);
+        let st = self.current(&h, at);
         let ty = EventType::state_entered(StateType::of(&st.kind));
-        let text = match self.frame_mut(exec, frame).next_input_text.take() {
+        let text = match self.frame_mut(at).next_input_text.take() {
             Some(t) => t,
             None => payload_text(&input),
         };
-        self.frame_mut(exec, frame).input_text = Some(text.clone());
+        self.frame_mut(at).input_text = Some(text.clone());
         let details = Details::new("stateEnteredEventDetails")
             .payload("input", text)
             .text("name", st.name.clone());
         let name = st.name.clone();
         let retries = st.common.retry.len();
-        let id = self.emit_raw(exec, Some(frame), ty, details, Some(name));
-        self.begin_pipeline(exec, frame, id, &input, st.is_jsonata());
+        let id = self.emit(at, ty, details, Some(name));
+        self.begin_pipeline(at, id, &input, st.is_jsonata());
         let now = self.now;
-        let f = self.frame_mut(exec, frame);
+        let f = self.frame_mut(at);
         f.entered_event = id;
         f.entered_millis = now;
         f.state_input = input;
@@ -282,47 +253,46 @@ impl Engine {
         f.join = None;
         f.failed_join = None;
         f.output_is_input = false;
-        self.start_state(exec, frame);
+        self.start_state(at);
     }
 
     /// Does the state's own work after it was entered (or re-runs a retried Map/Parallel).
-    pub(crate) fn start_state(&mut self, exec: usize, frame: usize) {
-        let h = self.here(exec);
-        let st = self.current(&h, exec, frame);
+    pub(crate) fn start_state(&mut self, at: FrameRef) {
+        let h = self.here(at.exec);
+        let st = self.current(&h, at);
         let result = match &st.kind {
-            Kind::Pass { result } => self.start_pass(exec, frame, st, result.as_ref()),
-            Kind::Choice(c) => self.start_choice(exec, frame, st, c),
-            Kind::Wait(w) => self.start_wait(exec, frame, st, w),
-            Kind::Succeed => self.start_succeed(exec, frame, st),
-            Kind::Fail(f) => self.start_fail(exec, frame, f),
-            Kind::Task(t) => self.start_task(exec, frame, st, t),
-            Kind::Parallel(p) => self.start_parallel(exec, frame, st, p),
-            Kind::Map(m) => self.start_map(exec, frame, st, m),
+            Kind::Pass { result } => self.start_pass(at, st, result.as_ref()),
+            Kind::Choice(c) => self.start_choice(at, st, c),
+            Kind::Wait(w) => self.start_wait(at, st, w),
+            Kind::Succeed => self.start_succeed(at, st),
+            Kind::Fail(f) => self.start_fail(at, f),
+            Kind::Task(t) => self.start_task(at, st, t),
+            Kind::Parallel(p) => self.start_parallel(at, st, p),
+            Kind::Map(m) => self.start_map(at, st, m),
         };
         // A redrive's record of the children is for this state's start only.
-        self.frame_mut(exec, frame).redrive_join = None;
+        self.frame_mut(at).redrive_join = None;
         if let Err(e) = result {
             // AWS marks a Map that could not evaluate its items as failed before giving up.
             let fail_event = matches!(st.kind, Kind::Map(_)).then_some(EventType::MapStateFailed);
-            self.handle_error_with(exec, frame, e, fail_event);
+            self.handle_error_with(at, e, fail_event);
         }
     }
 
     pub(crate) fn go_exit(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         output: Value,
         next: Transition,
         assign: Option<Map>,
     ) {
-        self.record_output(exec, frame, &output, assign.as_ref());
-        self.frame_mut(exec, frame).phase = Phase::Exit {
+        self.record_output(at, &output, assign.as_ref());
+        self.frame_mut(at).phase = Phase::Exit {
             output,
             next,
             assign,
         };
-        self.schedule(exec, frame);
+        self.schedule(at);
     }
 
     pub(crate) fn transition_of(st: &State) -> Transition {
@@ -331,23 +301,22 @@ impl Engine {
 
     pub(crate) fn exit(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         output: Value,
         next: Transition,
         assign: Option<Map>,
     ) {
-        let h = self.here(exec);
-        let st = self.current(&h, exec, frame);
+        let h = self.here(at.exec);
+        let st = self.current(&h, at);
         // An error here, on the way out of a Catcher, is not caught again: the same Catcher
         // would take it and fail the same way, for ever.
-        let caught = std::mem::take(&mut self.frame_mut(exec, frame).exiting_catcher);
+        let caught = std::mem::take(&mut self.frame_mut(at).exiting_catcher);
         let fail = |this: &mut Self, e: StatesError| {
             if caught {
-                this.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
-                this.schedule(exec, frame);
+                this.frame_mut(at).phase = Phase::Finish(Err(e));
+                this.schedule(at);
             } else {
-                this.handle_error(exec, frame, e);
+                this.handle_error(at, e);
             }
         };
         if nesting_exceeds(&output, MAX_NESTING) {
@@ -357,7 +326,7 @@ impl Engine {
             fail(self, e);
             return;
         }
-        let f = self.frame_mut(exec, frame);
+        let f = self.frame_mut(at);
         let reused = if std::mem::take(&mut f.output_is_input) {
             f.input_text.clone()
         } else {
@@ -374,10 +343,10 @@ impl Engine {
         }
         let checked = match &assign {
             Some(a) => {
-                let f = self.frame(exec, frame);
+                let f = self.frame(at);
                 let sizes = variables::Sizes {
                     frame: f.var_bytes,
-                    execution: self.executions[exec].var_bytes,
+                    execution: self.executions[at.exec].var_bytes,
                 };
                 match variables::check(&st.name, a, &f.vars, sizes, &self.config.limits) {
                     Ok(c) => Some(c),
@@ -389,10 +358,10 @@ impl Engine {
             }
             None => None,
         };
-        // A Fail state never reaches Exit (it finishes its frame): no event for it.
+        // A Fail state never reaches Exit (it finishes its at.frame): no event for it.
         let Some(ty) = EventType::state_exited(StateType::of(&st.kind)) else {
-            self.frame_mut(exec, frame).phase = Phase::Finish(Ok(output));
-            self.schedule(exec, frame);
+            self.frame_mut(at).phase = Phase::Finish(Ok(output));
+            self.schedule(at);
             return;
         };
         let (assigned, sizes) = match checked {
@@ -405,59 +374,57 @@ impl Engine {
             .maybe("assignedVariables", assigned)
             .text("name", st.name.clone())
             .payload("output", text);
-        self.emit_raw(exec, Some(frame), ty, d, Some(st.name.clone()));
+        self.emit(at, ty, d, Some(st.name.clone()));
         if let Some(a) = assign {
-            let f = self.frame_mut(exec, frame);
+            let f = self.frame_mut(at);
             for (k, v) in a {
                 f.vars.insert(k, v);
             }
             if let Some(sizes) = sizes {
                 f.var_bytes = sizes.frame;
-                self.executions[exec].var_bytes = sizes.execution;
+                self.executions[at.exec].var_bytes = sizes.execution;
             }
         }
         match next {
             Transition::Next(n) => {
-                let Some(&target) = resolve(&h, &self.frame(exec, frame).scope).by_name.get(&n)
-                else {
+                let Some(&target) = resolve(&h, &self.frame(at).scope).by_name.get(&n) else {
                     let e = StatesError::runtime(format!("Missing transition target: '{n}'"));
-                    self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
-                    self.schedule(exec, frame);
+                    self.frame_mut(at).phase = Phase::Finish(Err(e));
+                    self.schedule(at);
                     return;
                 };
-                let f = self.frame_mut(exec, frame);
+                let f = self.frame_mut(at);
                 f.state = target;
                 f.phase = Phase::Enter(output);
                 f.next_input_text = Some(reuse);
             }
             Transition::End => {
-                let f = self.frame_mut(exec, frame);
+                let f = self.frame_mut(at);
                 f.phase = Phase::Finish(Ok(output));
                 f.next_input_text = Some(reuse);
             }
         }
-        self.schedule(exec, frame);
+        self.schedule(at);
     }
 
-    pub(crate) fn finish(&mut self, exec: usize, frame: usize, result: Result<Value, StatesError>) {
-        let role = self.frame(exec, frame).role.clone();
+    pub(crate) fn finish(&mut self, at: FrameRef, result: Result<Value, StatesError>) {
+        let role = self.frame(at).role.clone();
         match role {
             FrameRole::Root => match result {
                 Ok(out) => {
                     let output_text = self
-                        .frame_mut(exec, frame)
+                        .frame_mut(at)
                         .next_input_text
                         .take()
                         .unwrap_or_else(|| payload_text(&out));
-                    self.emit_raw(
-                        exec,
-                        Some(frame),
+                    self.emit(
+                        at,
                         EventType::ExecutionSucceeded,
                         Details::new("executionSucceededEventDetails")
                             .payload("output", output_text),
                         None,
                     );
-                    self.end_execution(exec, ExecutionStatus::Succeeded, Some(out), None, None);
+                    self.end_execution(at.exec, ExecutionStatus::Succeeded, Some(out), None, None);
                 }
                 Err(e) => {
                     let d = Details::new("executionFailedEventDetails")
@@ -466,20 +433,20 @@ impl Engine {
                             (!e.error.is_empty()).then(|| Field::text(e.error.as_str())),
                         )
                         .maybe("cause", e.cause.as_deref().map(Field::text));
-                    self.emit_raw(exec, Some(frame), EventType::ExecutionFailed, d, None);
+                    self.emit(at, EventType::ExecutionFailed, d, None);
                     let err = if e.error.is_empty() {
                         None
                     } else {
                         Some(e.error)
                     };
-                    self.end_execution(exec, ExecutionStatus::Failed, None, err, e.cause);
+                    self.end_execution(at.exec, ExecutionStatus::Failed, None, err, e.cause);
                 }
             },
             FrameRole::Iteration { parent, index } => {
-                let resume = result.is_err().then(|| self.resume_point(exec, frame));
-                let h = self.here(exec);
-                let map_name = self.current(&h, exec, parent).name.clone();
-                let child_last = self.frame(exec, frame).last_event;
+                let resume = result.is_err().then(|| self.resume_point(at));
+                let h = self.here(at.exec);
+                let map_name = self.current(&h, at.sibling(parent)).name.clone();
+                let child_last = self.frame(at).last_event;
                 let ty = if result.is_ok() {
                     EventType::MapIterationSucceeded
                 } else {
@@ -493,44 +460,44 @@ impl Engine {
                 let d = Details::new(key)
                     .int("index", index as i64)
                     .text("name", map_name.clone());
-                let id = self.emit_raw(exec, Some(frame), ty, d, Some(map_name));
-                self.frame_mut(exec, parent).last_event = child_last;
-                if let Some(j) = self.frame_mut(exec, parent).join.as_mut() {
+                let id = self.emit(at, ty, d, Some(map_name));
+                self.frame_mut(at.sibling(parent)).last_event = child_last;
+                if let Some(j) = self.frame_mut(at.sibling(parent)).join.as_mut() {
                     j.last_iteration_event = id;
                 }
-                self.retire(exec, frame);
-                self.join_child_done(exec, parent, index, result, resume);
+                self.retire(at);
+                self.join_child_done(at.sibling(parent), index, result, resume);
             }
             FrameRole::Branch { parent, index } => {
-                let resume = result.is_err().then(|| self.resume_point(exec, frame));
-                let child_last = self.frame(exec, frame).last_event;
-                let pf = self.frame_mut(exec, parent);
+                let resume = result.is_err().then(|| self.resume_point(at));
+                let child_last = self.frame(at).last_event;
+                let pf = self.frame_mut(at.sibling(parent));
                 pf.last_event = pf.last_event.max(child_last);
                 if let Some(j) = pf.join.as_mut() {
                     j.last_iteration_event = child_last;
                 }
-                self.retire(exec, frame);
-                self.join_child_done(exec, parent, index, result, resume);
+                self.retire(at);
+                self.join_child_done(at.sibling(parent), index, result, resume);
             }
         }
     }
 
-    pub(crate) fn retire(&mut self, exec: usize, frame: usize) {
-        let f = self.frame_mut(exec, frame);
+    pub(crate) fn retire(&mut self, at: FrameRef) {
+        let f = self.frame_mut(at);
         let was_dead = matches!(f.phase, Phase::Dead);
         f.phase = Phase::Dead;
         f.generation += 1;
         f.vars = Map::new();
-        // What the frame assigned itself is no longer stored.
+        // What the at.frame assigned itself is no longer stored.
         let own = f.var_bytes as i64 - std::mem::take(&mut f.inherited_var_bytes) as i64;
         f.var_bytes = 0;
         f.state_input = Value::Null;
         f.effective_input = Value::Null;
-        let total = &mut self.executions[exec].var_bytes;
+        let total = &mut self.executions[at.exec].var_bytes;
         *total = (*total as i64 - own).max(0) as usize;
-        let f = self.frame_mut(exec, frame);
+        let f = self.frame_mut(at);
         if !was_dead && !matches!(f.role, FrameRole::Root) {
-            self.executions[exec].free_frames.push(frame);
+            self.executions[at.exec].free_frames.push(at.frame);
         }
     }
 }

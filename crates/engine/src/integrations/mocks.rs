@@ -7,7 +7,7 @@ use std::sync::Arc;
 use stepwise_json::Value;
 
 use crate::engine::Engine;
-use crate::execution::{Phase, TaskOutcome};
+use crate::execution::{FrameRef, Phase, TaskOutcome};
 use crate::history::{payload_text, Payload};
 use crate::integrations::resources::Pattern;
 use crate::integrations::task_tokens::PendingKind;
@@ -256,15 +256,9 @@ impl Engine {
     /// What answers a Task state that is not Step Functions itself: its mock (a result, an
     /// error, or nothing for ever), else a person with the task's token. A `.waitForTaskToken`
     /// task is submitted either way and waits for its token.
-    pub(crate) fn mocked_or_manual(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        name: &str,
-        pattern: Pattern,
-    ) -> Phase {
-        let machine = self.executions[exec].machine_name.clone();
-        let answer = self.mocks.next_answer(&machine, name, exec as u32);
+    pub(crate) fn mocked_or_manual(&mut self, at: FrameRef, name: &str, pattern: Pattern) -> Phase {
+        let machine = self.executions[at.exec].machine_name.clone();
+        let answer = self.mocks.next_answer(&machine, name, at.exec as u32);
         match (answer, pattern) {
             (Some(MockAnswer::Throw { error, cause }), _) => {
                 Phase::TaskDone(TaskOutcome::Failed(StatesError { error, cause }))
@@ -280,11 +274,11 @@ impl Engine {
             (None, _) => {
                 // Nobody answers this resource: a person completes it with its token.
                 let token = self.new_token();
-                if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
+                if let Some(t) = self.frame_mut(at).task.as_mut() {
                     t.token = Some(token.clone());
                     t.manual = true;
                 }
-                self.register_token(exec, frame, token, PendingKind::Manual);
+                self.register_token(at, token, PendingKind::Manual);
                 Phase::TaskWaiting
             }
         }

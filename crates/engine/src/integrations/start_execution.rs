@@ -10,7 +10,7 @@
 //! is made of, and the typed shape is serialized only when someone reads the event.
 
 use crate::engine::Engine;
-use crate::execution::{ExecutionId, ExecutionStatus, Phase, TaskOutcome};
+use crate::execution::{ExecutionId, ExecutionStatus, FrameRef, Phase, TaskOutcome};
 use crate::history::DeferredJson;
 use crate::history::Payload;
 use crate::integrations::resources::Pattern;
@@ -213,8 +213,7 @@ impl Engine {
 
     pub(crate) fn start_child(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         state_name: &str,
         params: &Value,
         pattern: Pattern,
@@ -235,12 +234,12 @@ impl Engine {
             .get("Name")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let gen = self.frame(exec, frame).generation;
+        let gen = self.frame(at).generation;
         let link = ParentLink {
-            execution: self.executions[exec].id,
+            execution: self.executions[at.exec].id,
             state_name: Some(state_name.to_owned()),
             waiting_frame: matches!(pattern, Pattern::Sync | Pattern::Sync2)
-                .then_some((frame, gen)),
+                .then_some((at.frame, gen)),
             pattern_sync2: pattern == Pattern::Sync2,
         };
         match self.start_with_value(&arn, name.as_deref(), input, Some(link)) {
@@ -254,7 +253,7 @@ impl Engine {
                 )))
             }
             Ok(child) => {
-                if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
+                if let Some(t) = self.frame_mut(at).task.as_mut() {
                     t.child = Some(child);
                 }
                 self.start_response(child, pattern)
@@ -373,8 +372,7 @@ impl Engine {
         self.push(
             self.now,
             Work::Complete {
-                exec: p,
-                frame,
+                at: FrameRef::new(p, frame),
                 gen,
                 outcome,
             },

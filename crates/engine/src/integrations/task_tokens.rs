@@ -6,7 +6,7 @@ use crate::api::names;
 use crate::api::ApiError;
 use crate::clock::{self};
 use crate::engine::Engine;
-use crate::execution::{ExecutionId, TaskOutcome};
+use crate::execution::{ExecutionId, FrameRef, TaskOutcome};
 use crate::queue::Work;
 use stepwise_asl::scope::Random;
 use stepwise_asl::StatesError;
@@ -73,8 +73,7 @@ impl PendingTask {
 /// Where a task token leads.
 #[derive(Clone, Debug)]
 pub(crate) struct TokenRef {
-    pub exec: usize,
-    pub frame: usize,
+    pub at: FrameRef,
     pub gen: u64,
     pub kind: PendingKind,
 }
@@ -82,24 +81,10 @@ pub(crate) struct TokenRef {
 impl Engine {
     /// Makes `token` lead to the frame's current attempt until it is answered, the attempt
     /// ends or the execution ends (which revokes every token it issued).
-    pub(crate) fn register_token(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        token: String,
-        kind: PendingKind,
-    ) {
-        let gen = self.executions[exec].frames[frame].generation;
-        self.executions[exec].issued_tokens.push(token.clone());
-        self.tokens.insert(
-            token,
-            TokenRef {
-                exec,
-                frame,
-                gen,
-                kind,
-            },
-        );
+    pub(crate) fn register_token(&mut self, at: FrameRef, token: String, kind: PendingKind) {
+        let gen = self.frame(at).generation;
+        self.executions[at.exec].issued_tokens.push(token.clone());
+        self.tokens.insert(token, TokenRef { at, gen, kind });
     }
 
     pub(crate) fn new_token(&mut self) -> String {
@@ -178,7 +163,7 @@ impl Engine {
     pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), ApiError> {
         let t = self.token_target(token)?;
         let now = self.now;
-        let frame = &mut self.executions[t.exec].frames[t.frame];
+        let frame = &mut self.executions[t.at.exec].frames[t.at.frame];
         if let Some(task) = frame.task.as_mut() {
             if let Some(h) = task.heartbeat_seconds {
                 let deadline = clock::later(now, h as i64 * 1000);
@@ -187,8 +172,7 @@ impl Engine {
                 self.push(
                     deadline,
                     Work::Heartbeat {
-                        exec: t.exec,
-                        frame: t.frame,
+                        at: t.at,
                         gen,
                         deadline,
                     },
@@ -204,8 +188,7 @@ impl Engine {
         self.push(
             self.now,
             Work::Complete {
-                exec: t.exec,
-                frame: t.frame,
+                at: t.at,
                 gen: t.gen,
                 outcome,
             },
@@ -216,8 +199,8 @@ impl Engine {
         self.tokens
             .iter()
             .filter_map(|(token, t)| {
-                let e = &self.executions[t.exec];
-                let f = e.frames.get(t.frame)?;
+                let e = &self.executions[t.at.exec];
+                let f = e.frames.get(t.at.frame)?;
                 if f.generation != t.gen || !e.is_running() {
                     return None;
                 }

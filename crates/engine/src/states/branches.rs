@@ -3,7 +3,7 @@
 //! `…Failed`, then the results through the output stages).
 
 use crate::engine::Engine;
-use crate::execution::{Frame, FrameRole, Phase};
+use crate::execution::{Frame, FrameRef, FrameRole, Phase};
 use crate::history::{Details, EventType};
 use stepwise_asl::error::names;
 use stepwise_asl::StatesError;
@@ -12,14 +12,13 @@ use stepwise_json::Value;
 impl Engine {
     pub(crate) fn join_child_done(
         &mut self,
-        exec: usize,
-        parent: usize,
+        parent: FrameRef,
         index: usize,
         result: Result<Value, StatesError>,
         resume: Option<crate::redrive::Resume>,
     ) {
-        let Some(j) = self.frame_mut(exec, parent).join.as_mut() else {
-            return self.no_join(exec, parent, "a child's end");
+        let Some(j) = self.frame_mut(parent).join.as_mut() else {
+            return self.no_join(parent, "a child's end");
         };
         j.running = j.running.saturating_sub(1);
         if let Some(r) = resume {
@@ -59,62 +58,61 @@ impl Engine {
             j.running,
         );
         if failed {
-            self.abort_children(exec, parent);
-            self.frame_mut(exec, parent).phase = Phase::JoinDone;
-            self.schedule(exec, parent);
+            self.abort_children(parent);
+            self.frame_mut(parent).phase = Phase::JoinDone;
+            self.schedule(parent);
         } else if more {
-            if !matches!(self.frame(exec, parent).phase, Phase::MapLaunch) {
-                self.frame_mut(exec, parent).phase = Phase::MapLaunch;
-                self.schedule(exec, parent);
+            if !matches!(self.frame(parent).phase, Phase::MapLaunch) {
+                self.frame_mut(parent).phase = Phase::MapLaunch;
+                self.schedule(parent);
             }
         } else if running == 0 {
-            self.frame_mut(exec, parent).phase = Phase::JoinDone;
-            self.schedule(exec, parent);
+            self.frame_mut(parent).phase = Phase::JoinDone;
+            self.schedule(parent);
         }
     }
 
-    pub(crate) fn fail_join(&mut self, exec: usize, frame: usize, e: StatesError) {
-        if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+    pub(crate) fn fail_join(&mut self, at: FrameRef, e: StatesError) {
+        if let Some(j) = self.frame_mut(at).join.as_mut() {
             j.failure.get_or_insert(e);
         }
-        self.abort_children(exec, frame);
-        self.frame_mut(exec, frame).phase = Phase::JoinDone;
-        self.schedule(exec, frame);
+        self.abort_children(at);
+        self.frame_mut(at).phase = Phase::JoinDone;
+        self.schedule(at);
     }
 
     /// Ends the branches still running under a Map/Parallel frame (and their `.sync` children).
-    pub(crate) fn abort_children(&mut self, exec: usize, frame: usize) {
+    pub(crate) fn abort_children(&mut self, at: FrameRef) {
         let children = self
-            .frame(exec, frame)
+            .frame(at)
             .join
             .as_ref()
             .map(|j| j.children.clone())
             .unwrap_or_default();
         for c in children {
-            let alive = !matches!(self.frame(exec, c).phase, Phase::Dead);
-            let belongs = matches!(self.frame(exec, c).role, FrameRole::Iteration { parent, .. } | FrameRole::Branch { parent, .. } if parent == frame);
+            let alive = !matches!(self.frame(at.sibling(c)).phase, Phase::Dead);
+            let belongs = matches!(self.frame(at.sibling(c)).role, FrameRole::Iteration { parent, .. } | FrameRole::Branch { parent, .. } if parent == at.frame);
             if alive && belongs {
                 // Where it stood, for a redrive (taken before its own children go).
-                let resume = self.resume_point(exec, c);
-                let index = match self.frame(exec, c).role {
+                let resume = self.resume_point(at.sibling(c));
+                let index = match self.frame(at.sibling(c)).role {
                     FrameRole::Iteration { index, .. } | FrameRole::Branch { index, .. } => index,
                     FrameRole::Root => 0,
                 };
-                if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+                if let Some(j) = self.frame_mut(at).join.as_mut() {
                     j.keep_resume(index, resume);
                 }
-                self.abort_children(exec, c);
-                self.stop_children_of(exec, Some(c));
+                self.abort_children(at.sibling(c));
+                self.stop_children_of(at.exec, Some(c));
                 // AWS records the end of each Map iteration that a failing sibling cut short.
-                if let FrameRole::Iteration { index, .. } = self.frame(exec, c).role {
-                    let h = self.here(exec);
-                    let map_name = self.current(&h, exec, frame).name.clone();
+                if let FrameRole::Iteration { index, .. } = self.frame(at.sibling(c)).role {
+                    let h = self.here(at.exec);
+                    let map_name = self.current(&h, at).name.clone();
                     let details = Details::new("mapIterationAbortedEventDetails")
                         .int("index", index as i64)
                         .text("name", map_name.clone());
-                    self.emit_raw(
-                        exec,
-                        Some(c),
+                    self.emit(
+                        at.sibling(c),
                         EventType::MapIterationAborted,
                         details,
                         Some(map_name),
@@ -123,26 +121,26 @@ impl Engine {
                 let dead: Vec<String> = self
                     .tokens
                     .iter()
-                    .filter(|(_, t)| t.exec == exec && t.frame == c)
+                    .filter(|(_, t)| t.at == at.sibling(c))
                     .map(|(k, _)| k.clone())
                     .collect();
                 for k in dead {
                     self.tokens.remove(&k);
                     self.spent_tokens.insert(k, ());
                 }
-                self.retire(exec, c);
+                self.retire(at.sibling(c));
             }
         }
-        if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+        if let Some(j) = self.frame_mut(at).join.as_mut() {
             j.running = 0;
         }
     }
 
-    pub(crate) fn join_done(&mut self, exec: usize, frame: usize) {
-        let h = self.here(exec);
-        let st = self.current(&h, exec, frame);
-        let Some(mut j) = self.frame_mut(exec, frame).join.take() else {
-            return self.no_join(exec, frame, "JoinDone");
+    pub(crate) fn join_done(&mut self, at: FrameRef) {
+        let h = self.here(at.exec);
+        let st = self.current(&h, at);
+        let Some(mut j) = self.frame_mut(at).join.take() else {
+            return self.no_join(at, "JoinDone");
         };
         let (ok_ty, fail_ty) = if j.is_map {
             (EventType::MapStateSucceeded, EventType::MapStateFailed)
@@ -153,7 +151,7 @@ impl Engine {
             )
         };
         if j.last_iteration_event > 0 && j.is_map {
-            self.frame_mut(exec, frame).last_event = j.last_iteration_event;
+            self.frame_mut(at).last_event = j.last_iteration_event;
         }
         if let Some(e) = j.failure.take() {
             let distributed = j.distributed;
@@ -161,24 +159,22 @@ impl Engine {
             // redrive reruns only its children that did not succeed.
             if e.error != names::DATA_LIMIT_EXCEEDED {
                 let failed = Box::new(j.into_resume());
-                self.frame_mut(exec, frame).failed_join = Some(failed);
+                self.frame_mut(at).failed_join = Some(failed);
             }
             if distributed {
-                self.emit_raw(
-                    exec,
-                    Some(frame),
+                self.emit(
+                    at,
                     EventType::MapRunFailed,
                     Details::none(),
                     Some(st.name.clone()),
                 );
             }
-            self.handle_error_with(exec, frame, e, Some(fail_ty));
+            self.handle_error_with(at, e, Some(fail_ty));
             return;
         }
         if j.distributed {
-            self.emit_raw(
-                exec,
-                Some(frame),
+            self.emit(
+                at,
                 EventType::MapRunSucceeded,
                 Details::none(),
                 Some(st.name.clone()),
@@ -186,22 +182,16 @@ impl Engine {
         }
         // AWS records no success event for a Parallel state, only its exit.
         if j.is_map {
-            self.emit_raw(
-                exec,
-                Some(frame),
-                ok_ty,
-                Details::none(),
-                Some(st.name.clone()),
-            );
+            self.emit(at, ok_ty, Details::none(), Some(st.name.clone()));
         }
         let results: Vec<Value> = j
             .results
             .into_iter()
             .map(|r| r.unwrap_or(Value::Null))
             .collect();
-        match self.after_result(exec, frame, st, Value::from(results)) {
-            Ok((out, assign)) => self.go_exit(exec, frame, out, Self::transition_of(st), assign),
-            Err(e) => self.handle_error(exec, frame, e),
+        match self.after_result(at, st, Value::from(results)) {
+            Ok((out, assign)) => self.go_exit(at, out, Self::transition_of(st), assign),
+            Err(e) => self.handle_error(at, e),
         }
     }
 

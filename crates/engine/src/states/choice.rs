@@ -2,6 +2,7 @@
 //! state; else `Default`, else `States.NoChoiceMatched`.
 
 use crate::engine::Engine;
+use crate::execution::FrameRef;
 use crate::run::Res;
 use stepwise_asl::error::names;
 use stepwise_asl::model::{Choice, State, Transition};
@@ -9,26 +10,17 @@ use stepwise_asl::StatesError;
 use stepwise_json::Value;
 
 impl Engine {
-    pub(crate) fn start_choice(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        st: &State,
-        choice: &Choice,
-    ) -> Res<()> {
-        let eff = self.effective_input(exec, frame, st)?;
+    pub(crate) fn start_choice(&mut self, at: FrameRef, st: &State, choice: &Choice) -> Res<()> {
+        let eff = self.effective_input(at, st)?;
         let mut chosen = None;
         for (i, branch) in choice.choices.iter().enumerate() {
             let hit = match &branch.rule {
                 stepwise_asl::model::ChoiceCondition::Rule(r) => {
-                    self.scope_eval(exec, frame, &eff, None, st.uses_context(), |s, _| {
-                        r.evaluate(s)
-                    })?
+                    self.scope_eval(at, &eff, None, st.uses_context(), |s, _| r.evaluate(s))?
                 }
                 stepwise_asl::model::ChoiceCondition::Jsonata(c) => {
-                    let v = self.jsonata_eval(exec, frame, None, None, |j, rng| {
-                        j.value(c, "Condition", rng)
-                    })?;
+                    let v =
+                        self.jsonata_eval(at, None, None, |j, rng| j.value(c, "Condition", rng))?;
                     match v {
                         Value::Bool(b) => b,
                         other => {
@@ -65,8 +57,8 @@ impl Engine {
                 None => return Err(StatesError::without_cause(names::NO_CHOICE_MATCHED)),
             },
         };
-        let (out, assign) = self.without_result(exec, frame, st, eff, output_tpl, assign_tpl)?;
-        self.go_exit(exec, frame, out, Transition::Next(next), assign);
+        let (out, assign) = self.without_result(at, st, eff, output_tpl, assign_tpl)?;
+        self.go_exit(at, out, Transition::Next(next), assign);
         Ok(())
     }
 }

@@ -2,18 +2,18 @@
 //! from a path, an intrinsic or a JSONata expression.
 
 use crate::engine::Engine;
-use crate::execution::Phase;
+use crate::execution::{FrameRef, Phase};
 use crate::run::Res;
 use stepwise_asl::model::{Dynamic, Fail};
 use stepwise_asl::StatesError;
 use stepwise_json::Value;
 
 impl Engine {
-    pub(crate) fn start_fail(&mut self, exec: usize, frame: usize, fail: &Fail) -> Res<()> {
-        let input = self.frame(exec, frame).state_input.clone();
+    pub(crate) fn start_fail(&mut self, at: FrameRef, fail: &Fail) -> Res<()> {
+        let input = self.frame(at).state_input.clone();
         let field = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<String>> {
             let Some(d) = d else { return Ok(None) };
-            let v = this.dynamic_value(exec, frame, d, name, &input)?;
+            let v = this.dynamic_value(at, d, name, &input)?;
             match v {
                 Value::String(s) => Ok(Some(s)),
                 Value::Null => Ok(None),
@@ -26,9 +26,9 @@ impl Engine {
             error: error.unwrap_or_default(),
             cause,
         };
-        self.record_error(exec, frame, &e);
-        self.frame_mut(exec, frame).phase = Phase::Finish(Err(e));
-        self.schedule(exec, frame);
+        self.record_error(at, &e);
+        self.frame_mut(at).phase = Phase::Finish(Err(e));
+        self.schedule(at);
         Ok(())
     }
 }

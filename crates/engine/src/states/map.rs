@@ -4,7 +4,7 @@
 
 use crate::dataflow::{self, states_value, Jsonata};
 use crate::engine::Engine;
-use crate::execution::{Frame, FrameRole, Join, Phase};
+use crate::execution::{Frame, FrameRef, FrameRole, Join, Phase};
 use crate::history::{Details, EventType};
 use crate::run::Res;
 use crate::states::io::path_reads_context;
@@ -16,14 +16,13 @@ use stepwise_json::{Map, Value};
 impl Engine {
     pub(crate) fn number_field(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         d: &Option<Dynamic>,
         field: &str,
         input: &Value,
     ) -> Res<Option<f64>> {
         let Some(d) = d else { return Ok(None) };
-        let v = self.dynamic_value(exec, frame, d, field, input)?;
+        let v = self.dynamic_value(at, d, field, input)?;
         match (&v, d) {
             (Value::Number(n), _) => Ok(n.as_f64()),
             // AWS accepts numbers written as strings ("1") in these fields.
@@ -52,19 +51,12 @@ impl Engine {
         }
     }
 
-    pub(crate) fn start_map(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        st: &State,
-        m: &MapState,
-    ) -> Res<()> {
-        let eff = self.effective_input(exec, frame, st)?;
+    pub(crate) fn start_map(&mut self, at: FrameRef, st: &State, m: &MapState) -> Res<()> {
+        let eff = self.effective_input(at, st)?;
         let items_value = if st.is_jsonata() {
             match &m.items {
                 Some(i) => {
-                    let v = self
-                        .jsonata_eval(exec, frame, None, None, |j, rng| j.value(i, "Items", rng))?;
+                    let v = self.jsonata_eval(at, None, None, |j, rng| j.value(i, "Items", rng))?;
                     if !v.is_array() {
                         let text = i.as_str().map_or_else(|| i.to_string(), str::to_owned);
                         return Err(stepwise_asl::query::unexpected_type(
@@ -76,14 +68,9 @@ impl Engine {
                 None => eff.clone(),
             }
         } else {
-            self.scope_eval(
-                exec,
-                frame,
-                &eff,
-                None,
-                path_reads_context(&m.items_path),
-                |s, _| dataflow::select(&m.items_path, s),
-            )?
+            self.scope_eval(at, &eff, None, path_reads_context(&m.items_path), |s, _| {
+                dataflow::select(&m.items_path, s)
+            })?
         };
         let Value::Array(items) = items_value else {
             let msg = format!(
@@ -99,20 +86,18 @@ impl Engine {
         };
         let items = items.into_vec();
         let maxc = self
-            .number_field(exec, frame, &m.max_concurrency, "MaxConcurrency", &eff)?
+            .number_field(at, &m.max_concurrency, "MaxConcurrency", &eff)?
             .unwrap_or(0.0);
         // AWS reads the tolerated-failure settings only after the Map has started.
         let tolerance = (|| {
             let c = self.number_field(
-                exec,
-                frame,
+                at,
                 &m.tolerated_failure_count,
                 "ToleratedFailureCount",
                 &eff,
             )?;
             let p = self.number_field(
-                exec,
-                frame,
+                at,
                 &m.tolerated_failure_percentage,
                 "ToleratedFailurePercentage",
                 &eff,
@@ -134,12 +119,12 @@ impl Engine {
             Err(e) => (None, None, Some(e)),
         };
         let items = match &m.item_batcher {
-            Some(b) => self.batch(exec, frame, b, items, &eff)?,
+            Some(b) => self.batch(at, b, items, &eff)?,
             None => items,
         };
         let n = items.len();
-        self.frame_mut(exec, frame).effective_input = eff;
-        self.frame_mut(exec, frame).join = Some(Join {
+        self.frame_mut(at).effective_input = eff;
+        self.frame_mut(at).join = Some(Join {
             is_map: true,
             items,
             results: vec![None; n],
@@ -162,17 +147,16 @@ impl Engine {
             resume: Default::default(),
             map_run: None,
         });
-        self.apply_redrive_join(exec, frame);
-        self.frame_mut(exec, frame).phase = Phase::MapStarted;
-        self.schedule(exec, frame);
+        self.apply_redrive_join(at);
+        self.frame_mut(at).phase = Phase::MapStarted;
+        self.schedule(at);
         Ok(())
     }
 
     /// ItemBatcher: groups items into `{"Items": [...], "BatchInput": ...}`.
     pub(crate) fn batch(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         b: &Value,
         items: Vec<Value>,
         eff: &Value,
@@ -183,7 +167,7 @@ impl Engine {
             .unwrap_or(items.len().max(1) as u64)
             .max(1) as usize;
         let batch_input = match b.get("BatchInput") {
-            Some(t) => Some(self.scope_eval(exec, frame, eff, None, true, |s, rng| {
+            Some(t) => Some(self.scope_eval(at, eff, None, true, |s, rng| {
                 dataflow::template_value(t, s, rng)
             })?),
             None => None,
@@ -201,58 +185,48 @@ impl Engine {
             .collect())
     }
 
-    pub(crate) fn map_started(&mut self, exec: usize, frame: usize) {
+    pub(crate) fn map_started(&mut self, at: FrameRef) {
         let (len, name) = {
-            let h = self.here(exec);
-            let len = self
-                .frame(exec, frame)
-                .join
-                .as_ref()
-                .map_or(0, |j| j.items.len());
-            (len, self.current(&h, exec, frame).name.clone())
+            let h = self.here(at.exec);
+            let len = self.frame(at).join.as_ref().map_or(0, |j| j.items.len());
+            (len, self.current(&h, at).name.clone())
         };
-        self.emit_raw(
-            exec,
-            Some(frame),
+        self.emit(
+            at,
             EventType::MapStateStarted,
             Details::new("mapStateStartedEventDetails").int("length", len as i64),
             Some(name.clone()),
         );
-        let (start_error, distributed) = match self.frame_mut(exec, frame).join.as_mut() {
+        let (start_error, distributed) = match self.frame_mut(at).join.as_mut() {
             Some(j) => (j.start_error.take(), j.distributed),
             None => (None, false),
         };
         if let Some(e) = start_error {
-            self.handle_error(exec, frame, e);
+            self.handle_error(at, e);
             return;
         }
-        let redriven_run = self
-            .frame(exec, frame)
-            .join
-            .as_ref()
-            .and_then(|j| j.map_run.clone());
+        let redriven_run = self.frame(at).join.as_ref().and_then(|j| j.map_run.clone());
         match redriven_run {
             // AWS: a redriven parent redrives the Map Run it started before.
             Some((arn, count)) if distributed => {
                 let d = Details::new("mapRunRedrivenEventDetails")
                     .text("mapRunArn", arn)
                     .int("redriveCount", count as i64);
-                self.emit_raw(exec, Some(frame), EventType::MapRunRedriven, d, Some(name));
+                self.emit(at, EventType::MapRunRedriven, d, Some(name));
             }
             _ if distributed => {
-                let machine = self.executions[exec].machine_name.clone();
+                let machine = self.executions[at.exec].machine_name.clone();
                 let run_id = stepwise_asl::scope::uuid_v4(&mut self.rng);
                 let arn: std::sync::Arc<str> = format!(
                     "arn:aws:states:{}:{}:mapRun:{machine}/{name}:{run_id}",
                     self.config.region, self.config.account
                 )
                 .into();
-                if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+                if let Some(j) = self.frame_mut(at).join.as_mut() {
                     j.map_run = Some((arn.clone(), 0));
                 }
-                self.emit_raw(
-                    exec,
-                    Some(frame),
+                self.emit(
+                    at,
                     EventType::MapRunStarted,
                     Details::new("mapRunStartedEventDetails").text("mapRunArn", arn),
                     Some(name),
@@ -260,22 +234,22 @@ impl Engine {
             }
             _ => {}
         }
-        self.frame_mut(exec, frame).phase = if len == 0 {
+        self.frame_mut(at).phase = if len == 0 {
             Phase::JoinDone
         } else {
             Phase::MapLaunch
         };
-        self.schedule(exec, frame);
+        self.schedule(at);
     }
 
-    pub(crate) fn map_launch(&mut self, exec: usize, frame: usize) {
-        let h = self.here(exec);
-        let st = self.current(&h, exec, frame);
+    pub(crate) fn map_launch(&mut self, at: FrameRef) {
+        let h = self.here(at.exec);
+        let st = self.current(&h, at);
         let Kind::Map(m) = &st.kind else {
-            return self.wrong_state_type(exec, frame, "MapLaunch");
+            return self.wrong_state_type(at, "MapLaunch");
         };
-        let Some(j) = self.frame_mut(exec, frame).join.as_mut() else {
-            return self.no_join(exec, frame, "MapLaunch");
+        let Some(j) = self.frame_mut(at).join.as_mut() else {
+            return self.no_join(at, "MapLaunch");
         };
         // Under a redrive, the iterations that succeeded before keep their results.
         let first = j.next_index;
@@ -287,8 +261,8 @@ impl Engine {
             && j.running == 0
             && j.failure.is_none()
         {
-            self.frame_mut(exec, frame).phase = Phase::JoinDone;
-            self.schedule(exec, frame);
+            self.frame_mut(at).phase = Phase::JoinDone;
+            self.schedule(at);
             return;
         }
         if j.next_index >= j.items.len() || j.running >= j.max_concurrency || j.failure.is_some() {
@@ -299,20 +273,19 @@ impl Engine {
         let raw_item = std::mem::take(&mut j.items[i]);
         // An iteration a redrive resumes goes on where it stopped, without ItemSelector.
         let resumed = j.resume.remove(&i);
-        let eff = self.frame(exec, frame).effective_input.clone();
+        let eff = self.frame(at).effective_input.clone();
         let item = match &m.item_selector {
             _ if resumed.is_some() => Ok(Value::Null),
             Some(sel) if st.is_jsonata() => {
                 let ctx = {
-                    let mut c = self.context(exec, frame, Some((i, &raw_item)));
+                    let mut c = self.context(at, Some((i, &raw_item)));
                     if let Some(o) = c.as_object_mut() {
                         o.remove("Task");
                     }
                     c
                 };
-                let states =
-                    states_value(self.frame(exec, frame).state_input.clone(), ctx, None, None);
-                let vars = std::mem::take(&mut self.frame_mut(exec, frame).vars);
+                let states = states_value(self.frame(at).state_input.clone(), ctx, None, None);
+                let vars = std::mem::take(&mut self.frame_mut(at).vars);
                 let r = {
                     let jn = Jsonata {
                         states: &states,
@@ -321,12 +294,11 @@ impl Engine {
                     };
                     jn.template(&sel.raw, "ItemSelector", &mut self.rng)
                 };
-                self.frame_mut(exec, frame).vars = vars;
+                self.frame_mut(at).vars = vars;
                 r
             }
             Some(sel) => self.scope_eval(
-                exec,
-                frame,
+                at,
                 &eff,
                 Some((i, &raw_item)),
                 sel.reads_context,
@@ -337,40 +309,34 @@ impl Engine {
         let item = match item {
             Ok(v) => v,
             Err(e) => {
-                self.fail_join(exec, frame, e);
+                self.fail_join(at, e);
                 return;
             }
         };
         let map_name = st.name.clone();
-        if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+        if let Some(j) = self.frame_mut(at).join.as_mut() {
             j.next_index += 1;
             j.running += 1;
         }
         let started = if m.distributed {
-            self.frame(exec, frame).last_event
+            self.frame(at).last_event
         } else {
             let d = Details::new("mapIterationStartedEventDetails")
                 .int("index", i as i64)
                 .text("name", map_name.clone());
-            self.emit_raw(
-                exec,
-                Some(frame),
-                EventType::MapIterationStarted,
-                d,
-                Some(map_name),
-            )
+            self.emit(at, EventType::MapIterationStarted, d, Some(map_name))
         };
         let role = FrameRole::Iteration {
-            parent: frame,
+            parent: at.frame,
             index: i,
         };
         let mut child = match resumed {
-            Some(r) => self.resumed_frame(exec, r, role),
+            Some(r) => self.resumed_frame(at.exec, r, role),
             None => {
-                let child_scope = self.child_scope(exec, frame, 0);
-                let vars = self.frame(exec, frame).vars.clone();
+                let child_scope = self.child_scope(at, 0);
+                let vars = self.frame(at).vars.clone();
                 let mut child = Frame::new(child_scope, role, m.processor.start_at, item, vars);
-                child.var_bytes = self.frame(exec, frame).var_bytes;
+                child.var_bytes = self.frame(at).var_bytes;
                 child.inherited_var_bytes = child.var_bytes;
                 child
             }
@@ -378,27 +344,27 @@ impl Engine {
         child.last_event = started;
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.
-        child.silent = self.frame(exec, frame).silent || m.distributed;
+        child.silent = self.frame(at).silent || m.distributed;
         child.index_path = self
-            .frame(exec, frame)
+            .frame(at)
             .index_path
             .iter()
             .copied()
             .chain([i as u32])
             .collect();
-        let cid = self.add_frame(exec, child);
-        if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+        let cid = self.add_frame(at.exec, child);
+        if let Some(j) = self.frame_mut(at).join.as_mut() {
             j.children.push(cid);
         }
-        self.schedule(exec, cid);
+        self.schedule(at.sibling(cid));
         let more = self
-            .frame(exec, frame)
+            .frame(at)
             .join
             .as_ref()
             .is_some_and(|j| j.next_index < j.items.len() && j.running < j.max_concurrency);
         if more {
-            self.frame_mut(exec, frame).phase = Phase::MapLaunch;
-            self.schedule(exec, frame);
+            self.frame_mut(at).phase = Phase::MapLaunch;
+            self.schedule(at);
         }
     }
 }

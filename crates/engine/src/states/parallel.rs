@@ -3,40 +3,32 @@
 
 use crate::dataflow::{self};
 use crate::engine::Engine;
-use crate::execution::{Frame, FrameRole, Join, Phase};
+use crate::execution::{Frame, FrameRef, FrameRole, Join, Phase};
 use crate::history::{Details, EventType};
 use crate::run::Res;
 use stepwise_asl::model::{Kind, Parallel, State};
 
 impl Engine {
-    pub(crate) fn start_parallel(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        st: &State,
-        p: &Parallel,
-    ) -> Res<()> {
-        let eff = self.effective_input(exec, frame, st)?;
+    pub(crate) fn start_parallel(&mut self, at: FrameRef, st: &State, p: &Parallel) -> Res<()> {
+        let eff = self.effective_input(at, st)?;
         let eff = if st.is_jsonata() {
             match &st.common.arguments {
-                Some(a) => self.jsonata_eval(exec, frame, None, None, |j, rng| {
-                    j.template(a, "Arguments", rng)
-                })?,
+                Some(a) => {
+                    self.jsonata_eval(at, None, None, |j, rng| j.template(a, "Arguments", rng))?
+                }
                 None => eff,
             }
         } else {
             match &st.common.parameters {
-                Some(t) => {
-                    self.scope_eval(exec, frame, &eff, None, t.reads_context, |s, rng| {
-                        dataflow::template(t, s, rng)
-                    })?
-                }
+                Some(t) => self.scope_eval(at, &eff, None, t.reads_context, |s, rng| {
+                    dataflow::template(t, s, rng)
+                })?,
                 None => eff,
             }
         };
         let n = p.branches.len();
-        self.frame_mut(exec, frame).effective_input = eff;
-        self.frame_mut(exec, frame).join = Some(Join {
+        self.frame_mut(at).effective_input = eff;
+        self.frame_mut(at).join = Some(Join {
             is_map: false,
             items: Vec::new(),
             results: vec![None; n],
@@ -55,31 +47,30 @@ impl Engine {
             resume: Default::default(),
             map_run: None,
         });
-        self.apply_redrive_join(exec, frame);
-        self.frame_mut(exec, frame).phase = Phase::ParallelStarted;
-        self.schedule(exec, frame);
+        self.apply_redrive_join(at);
+        self.frame_mut(at).phase = Phase::ParallelStarted;
+        self.schedule(at);
         Ok(())
     }
 
-    pub(crate) fn parallel_started(&mut self, exec: usize, frame: usize) {
-        let h = self.here(exec);
-        let st = self.current(&h, exec, frame);
+    pub(crate) fn parallel_started(&mut self, at: FrameRef) {
+        let h = self.here(at.exec);
+        let st = self.current(&h, at);
         let Kind::Parallel(p) = &st.kind else {
-            return self.wrong_state_type(exec, frame, "ParallelStarted");
+            return self.wrong_state_type(at, "ParallelStarted");
         };
-        self.emit_raw(
-            exec,
-            Some(frame),
+        self.emit(
+            at,
             EventType::ParallelStateStarted,
             Details::none(),
             Some(st.name.clone()),
         );
-        let eff = self.frame(exec, frame).effective_input.clone();
-        let started = self.frame(exec, frame).last_event;
+        let eff = self.frame(at).effective_input.clone();
+        let started = self.frame(at).last_event;
         for (b, branch) in p.branches.iter().enumerate() {
             // Under a redrive, a branch that succeeded keeps its result and one that did not
             // goes on where it stopped.
-            let (done, resumed) = match self.frame_mut(exec, frame).join.as_mut() {
+            let (done, resumed) = match self.frame_mut(at).join.as_mut() {
                 Some(j) => (
                     j.results.get(b).is_some_and(Option::is_some),
                     j.resume.remove(&b),
@@ -90,44 +81,40 @@ impl Engine {
                 continue;
             }
             let role = FrameRole::Branch {
-                parent: frame,
+                parent: at.frame,
                 index: b,
             };
             let mut child = match resumed {
-                Some(r) => self.resumed_frame(exec, r, role),
+                Some(r) => self.resumed_frame(at.exec, r, role),
                 None => {
-                    let child_scope = self.child_scope(exec, frame, b as u32);
-                    let vars = self.frame(exec, frame).vars.clone();
+                    let child_scope = self.child_scope(at, b as u32);
+                    let vars = self.frame(at).vars.clone();
                     let mut child =
                         Frame::new(child_scope, role, branch.start_at, eff.clone(), vars);
-                    child.var_bytes = self.frame(exec, frame).var_bytes;
+                    child.var_bytes = self.frame(at).var_bytes;
                     child.inherited_var_bytes = child.var_bytes;
                     child
                 }
             };
             child.last_event = started;
             child.index_path = self
-                .frame(exec, frame)
+                .frame(at)
                 .index_path
                 .iter()
                 .copied()
                 .chain([b as u32])
                 .collect();
-            let cid = self.add_frame(exec, child);
-            if let Some(j) = self.frame_mut(exec, frame).join.as_mut() {
+            let cid = self.add_frame(at.exec, child);
+            if let Some(j) = self.frame_mut(at).join.as_mut() {
                 j.children.push(cid);
                 j.running += 1;
             }
-            self.schedule(exec, cid);
+            self.schedule(at.sibling(cid));
         }
-        let running = self
-            .frame(exec, frame)
-            .join
-            .as_ref()
-            .map_or(0, |j| j.running);
+        let running = self.frame(at).join.as_ref().map_or(0, |j| j.running);
         if running == 0 {
-            self.frame_mut(exec, frame).phase = Phase::JoinDone;
-            self.schedule(exec, frame);
+            self.frame_mut(at).phase = Phase::JoinDone;
+            self.schedule(at);
         }
     }
 }

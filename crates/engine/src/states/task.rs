@@ -5,7 +5,7 @@
 use crate::clock::{self, MAX_SECONDS};
 use crate::engine::Engine;
 use crate::engine_error::EngineError;
-use crate::execution::{Phase, TaskOutcome, TaskRun};
+use crate::execution::{FrameRef, Phase, TaskOutcome, TaskRun};
 use crate::history::{payload_text, Details, EventType, Field, Payload};
 use crate::integrations::resources::{Pattern, Resource, TaskResource};
 use crate::integrations::task_tokens::PendingKind;
@@ -29,13 +29,7 @@ pub(crate) fn as_seconds(v: &Value) -> Option<u64> {
 }
 
 impl Engine {
-    pub(crate) fn start_task(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        st: &State,
-        task: &Task,
-    ) -> Res<()> {
+    pub(crate) fn start_task(&mut self, at: FrameRef, st: &State, task: &Task) -> Res<()> {
         let resource = TaskResource::parse(&task.resource);
         let token = match resource.kind.pattern() {
             Pattern::WaitForTaskToken | Pattern::Sync | Pattern::Sync2 => Some(self.new_token()),
@@ -45,13 +39,12 @@ impl Engine {
             .credentials
             .as_ref()
             .map(|c| c.get("RoleArn").cloned().unwrap_or(Value::Null));
-        self.frame_mut(exec, frame).task =
-            Some(TaskRun::new(resource, st.name.clone(), role, token));
-        let eff = self.effective_input(exec, frame, st)?;
-        let params = self.parameters_stage(exec, frame, st, &eff)?;
+        self.frame_mut(at).task = Some(TaskRun::new(resource, st.name.clone(), role, token));
+        let eff = self.effective_input(at, st)?;
+        let params = self.parameters_stage(at, st, &eff)?;
         let seconds = |this: &mut Self, d: &Option<Dynamic>, name: &str| -> Res<Option<u64>> {
             let Some(d) = d else { return Ok(None) };
-            let v = this.dynamic_value(exec, frame, d, name, &eff)?;
+            let v = this.dynamic_value(at, d, name, &eff)?;
             match as_seconds(&v) {
                 Some(s) if s > MAX_SECONDS as u64 => Err(StatesError::runtime(format!(
                     "The {name} field must be at most {MAX_SECONDS} seconds, got: {v}"
@@ -64,13 +57,13 @@ impl Engine {
         };
         let timeout = seconds(self, &task.timeout, "TimeoutSeconds")?;
         let heartbeat = seconds(self, &task.heartbeat, "HeartbeatSeconds")?;
-        if let Some(t) = self.frame_mut(exec, frame).task.as_mut() {
+        if let Some(t) = self.frame_mut(at).task.as_mut() {
             t.parameters = params;
             t.timeout_seconds = timeout;
             t.heartbeat_seconds = heartbeat;
         }
-        self.frame_mut(exec, frame).phase = Phase::TaskScheduled;
-        self.schedule(exec, frame);
+        self.frame_mut(at).phase = Phase::TaskScheduled;
+        self.schedule(at);
         Ok(())
     }
 
@@ -78,38 +71,36 @@ impl Engine {
     /// phase `phase` finds no task in flight on its frame.
     pub(crate) fn task_meta(
         &mut self,
-        exec: usize,
-        frame: usize,
+        at: FrameRef,
         phase: &'static str,
     ) -> Option<(Arc<TaskResource>, Arc<str>)> {
-        match &self.frame(exec, frame).task {
+        match &self.frame(at).task {
             Some(t) => Some((t.resource.clone(), t.name.clone())),
             None => {
-                let execution = self.executions[exec].id;
+                let execution = self.executions[at.exec].id;
                 let err = EngineError::NoTask {
                     execution,
-                    frame,
+                    frame: at.frame,
                     phase,
                 };
-                self.engine_fault(exec, err);
+                self.engine_fault(at.exec, err);
                 None
             }
         }
     }
 
-    pub(crate) fn task_scheduled(&mut self, exec: usize, frame: usize) {
-        let Some((resource, name)) = self.task_meta(exec, frame, "TaskScheduled") else {
+    pub(crate) fn task_scheduled(&mut self, at: FrameRef) {
+        let Some((resource, name)) = self.task_meta(at, "TaskScheduled") else {
             return;
         };
-        let (parameters_text, timeout_seconds, heartbeat_seconds) =
-            match &self.frame(exec, frame).task {
-                Some(t) => (
-                    payload_text(&t.parameters),
-                    t.timeout_seconds,
-                    t.heartbeat_seconds,
-                ),
-                None => (payload_text(&Value::Null), None, None),
-            };
+        let (parameters_text, timeout_seconds, heartbeat_seconds) = match &self.frame(at).task {
+            Some(t) => (
+                payload_text(&t.parameters),
+                t.timeout_seconds,
+                t.heartbeat_seconds,
+            ),
+            None => (payload_text(&Value::Null), None, None),
+        };
         let (ty, details) = match &resource.kind {
             Resource::LambdaFunction(arn) => {
                 let d = Details::new("lambdaFunctionScheduledEventDetails")
@@ -123,7 +114,7 @@ impl Engine {
             }
             _ => {
                 let role = self
-                    .frame(exec, frame)
+                    .frame(at)
                     .task
                     .as_ref()
                     .and_then(|t| t.role.clone())
@@ -145,13 +136,13 @@ impl Engine {
                 (EventType::TaskScheduled, d)
             }
         };
-        self.emit_raw(exec, Some(frame), ty, details, Some(name));
-        self.frame_mut(exec, frame).phase = Phase::TaskStarted;
-        self.schedule(exec, frame);
+        self.emit(at, ty, details, Some(name));
+        self.frame_mut(at).phase = Phase::TaskStarted;
+        self.schedule(at);
     }
 
-    pub(crate) fn task_started(&mut self, exec: usize, frame: usize) {
-        let Some((resource, name)) = self.task_meta(exec, frame, "TaskStarted") else {
+    pub(crate) fn task_started(&mut self, at: FrameRef) {
+        let Some((resource, name)) = self.task_meta(at, "TaskStarted") else {
             return;
         };
         let (ty, details) = match &resource.kind {
@@ -161,11 +152,11 @@ impl Engine {
                 resource.named(Details::new("taskStartedEventDetails")),
             ),
         };
-        self.emit_raw(exec, Some(frame), ty, details, Some(name.clone()));
+        self.emit(at, ty, details, Some(name.clone()));
         // Timers run from the moment the task starts.
         let now = self.now;
-        let gen = self.frame(exec, frame).generation;
-        let (timeout_at, heartbeat_at) = match self.frame_mut(exec, frame).task.as_mut() {
+        let gen = self.frame(at).generation;
+        let (timeout_at, heartbeat_at) = match self.frame_mut(at).task.as_mut() {
             Some(task) => {
                 task.timeout_deadline = task
                     .timeout_seconds
@@ -178,14 +169,13 @@ impl Engine {
             None => (None, None),
         };
         if let Some(t) = timeout_at {
-            self.push(t, Work::TaskTimeout { exec, frame, gen });
+            self.push(t, Work::TaskTimeout { at, gen });
         }
         if let Some(d) = heartbeat_at {
             self.push(
                 d,
                 Work::Heartbeat {
-                    exec,
-                    frame,
+                    at,
                     gen,
                     deadline: d,
                 },
@@ -195,51 +185,46 @@ impl Engine {
         let next = match &resource.kind {
             Resource::StartExecution(p) => {
                 let params = self
-                    .frame(exec, frame)
+                    .frame(at)
                     .task
                     .as_ref()
                     .map(|t| t.parameters.clone())
                     .unwrap_or_default();
-                self.start_child(exec, frame, &name, &params, *p)
+                self.start_child(at, &name, &params, *p)
             }
-            _ => self.mocked_or_manual(exec, frame, &name, pattern),
+            _ => self.mocked_or_manual(at, &name, pattern),
         };
         let schedule = !matches!(next, Phase::TaskWaiting);
-        self.frame_mut(exec, frame).phase = next;
+        self.frame_mut(at).phase = next;
         if schedule {
-            self.schedule(exec, frame);
+            self.schedule(at);
         }
     }
 
-    pub(crate) fn task_submitted(&mut self, exec: usize, frame: usize, out: Payload) {
-        let Some((resource, name)) = self.task_meta(exec, frame, "TaskSubmitted") else {
+    pub(crate) fn task_submitted(&mut self, at: FrameRef, out: Payload) {
+        let Some((resource, name)) = self.task_meta(at, "TaskSubmitted") else {
             return;
         };
         let d = resource.named(Details::new("taskSubmittedEventDetails").payload("output", out));
-        self.emit_raw(exec, Some(frame), EventType::TaskSubmitted, d, Some(name));
-        if let Some(token) = self
-            .frame(exec, frame)
-            .task
-            .as_ref()
-            .and_then(|t| t.token.clone())
-        {
+        self.emit(at, EventType::TaskSubmitted, d, Some(name));
+        if let Some(token) = self.frame(at).task.as_ref().and_then(|t| t.token.clone()) {
             let kind = match resource.kind.pattern() {
                 Pattern::Sync | Pattern::Sync2 => PendingKind::ChildExecution,
                 _ => PendingKind::Callback,
             };
-            self.register_token(exec, frame, token, kind);
+            self.register_token(at, token, kind);
         }
-        self.frame_mut(exec, frame).phase = Phase::TaskWaiting;
+        self.frame_mut(at).phase = Phase::TaskWaiting;
     }
 
-    pub(crate) fn task_done(&mut self, exec: usize, frame: usize, outcome: TaskOutcome) {
-        let Some((resource, name)) = self.task_meta(exec, frame, "TaskDone") else {
+    pub(crate) fn task_done(&mut self, at: FrameRef, outcome: TaskOutcome) {
+        let Some((resource, name)) = self.task_meta(at, "TaskDone") else {
             return;
         };
         let lambda = matches!(resource.kind, Resource::LambdaFunction(_));
         // Whatever happens next, this attempt's timers, token and child are done with.
         let (token, child) = self
-            .frame(exec, frame)
+            .frame(at)
             .task
             .as_ref()
             .map_or((None, None), |t| (t.token.clone(), t.child));
@@ -248,7 +233,7 @@ impl Engine {
                 self.spent_tokens.insert(t, ());
             }
         }
-        self.frame_mut(exec, frame).generation += 1;
+        self.frame_mut(at).generation += 1;
         let timed_out = matches!(outcome, TaskOutcome::TimedOut(_));
         // Serialized once: for the size limit and for the history.
         let result_text = match &outcome {
@@ -289,15 +274,13 @@ impl Engine {
                         ),
                     )
                 };
-                self.emit_raw(exec, Some(frame), details.0, details.1, Some(name));
-                let h = self.here(exec);
-                let st = self.current(&h, exec, frame);
-                let res = self.after_result(exec, frame, st, v);
+                self.emit(at, details.0, details.1, Some(name));
+                let h = self.here(at.exec);
+                let st = self.current(&h, at);
+                let res = self.after_result(at, st, v);
                 match res {
-                    Ok((out, assign)) => {
-                        self.go_exit(exec, frame, out, Self::transition_of(st), assign)
-                    }
-                    Err(e) => self.handle_error(exec, frame, e),
+                    Ok((out, assign)) => self.go_exit(at, out, Self::transition_of(st), assign),
+                    Err(e) => self.handle_error(at, e),
                 }
             }
             TaskOutcome::Failed(e) | TaskOutcome::TimedOut(e) => {
@@ -323,9 +306,9 @@ impl Engine {
                 if !lambda {
                     d = resource.named(d);
                 }
-                self.emit_raw(exec, Some(frame), ty, d, Some(name));
+                self.emit(at, ty, d, Some(name));
                 self.stop_child(child);
-                self.handle_error(exec, frame, e);
+                self.handle_error(at, e);
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use crate::clock::{self, MAX_SECONDS};
 use crate::engine::Engine;
-use crate::execution::Phase;
+use crate::execution::{FrameRef, Phase};
 use crate::run::Res;
 use stepwise_asl::error::names;
 use stepwise_asl::model::{Dynamic, State, Wait};
@@ -11,17 +11,11 @@ use stepwise_asl::StatesError;
 use stepwise_json::Value;
 
 impl Engine {
-    pub(crate) fn start_wait(
-        &mut self,
-        exec: usize,
-        frame: usize,
-        st: &State,
-        w: &Wait,
-    ) -> Res<()> {
-        let eff = self.effective_input(exec, frame, st)?;
+    pub(crate) fn start_wait(&mut self, at: FrameRef, st: &State, w: &Wait) -> Res<()> {
+        let eff = self.effective_input(at, st)?;
         let due = match w {
             Wait::Seconds(d) => {
-                let v = self.dynamic_value(exec, frame, d, "Seconds", &eff)?;
+                let v = self.dynamic_value(at, d, "Seconds", &eff)?;
                 let path_text = match d {
                     Dynamic::Path(p) => p.text().to_owned(),
                     _ => String::new(),
@@ -60,7 +54,7 @@ impl Engine {
                 clock::later(self.now, secs * 1000)
             }
             Wait::Timestamp(d) => {
-                let v = self.dynamic_value(exec, frame, d, "Timestamp", &eff)?;
+                let v = self.dynamic_value(at, d, "Timestamp", &eff)?;
                 let parsed = v.as_str().and_then(crate::clock::parse_iso8601);
                 match (parsed, d) {
                     (Some(t), _) => t.max(self.now),
@@ -82,20 +76,19 @@ impl Engine {
             }
         };
         let (out, assign) = self.without_result(
-            exec,
-            frame,
+            at,
             st,
             eff,
             st.common.output.as_ref(),
             st.common.assign.as_ref(),
         )?;
-        self.record_output(exec, frame, &out, assign.as_ref());
-        self.frame_mut(exec, frame).phase = Phase::Exit {
+        self.record_output(at, &out, assign.as_ref());
+        self.frame_mut(at).phase = Phase::Exit {
             output: out,
             next: Self::transition_of(st),
             assign,
         };
-        self.schedule_at(due, exec, frame);
+        self.schedule_at(due, at);
         Ok(())
     }
 }

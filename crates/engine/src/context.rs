@@ -3,7 +3,7 @@
 
 use crate::dataflow::{states_value, Jsonata};
 use crate::engine::Engine;
-use crate::execution::{resolve, FrameRef};
+use crate::execution::{state_at, FrameRef};
 use stepwise_asl::model::Kind;
 use stepwise_asl::scope::{Random, Scope};
 use stepwise_json::{json, Map, Value};
@@ -15,7 +15,10 @@ impl Engine {
         use stepwise_asl::model::ContextField as F;
         let e = &self.executions[at.exec];
         let f = &e.frames[at.frame];
-        let st = &resolve(&e.definition, &f.scope).list[f.state];
+        // Read while the state's step runs, after `Engine::current` found it.
+        let Some(st) = state_at(&e.definition, f) else {
+            return Value::Null;
+        };
         if !st.uses_context() {
             return Value::Null;
         }

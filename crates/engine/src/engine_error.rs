@@ -3,7 +3,7 @@
 //! it is recorded in `Engine::internal_errors()` (tests assert that the list stays empty) and
 //! fails the execution with `States.Runtime`, instead of panicking or being ignored.
 
-use crate::execution::{ExecutionId, FrameRef};
+use crate::execution::{state_at, ExecutionId, FrameRef};
 use crate::Engine;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +34,12 @@ pub enum EngineError {
         frame: usize,
         phase: &'static str,
         state: String,
+    },
+    /// A frame's scope path (the Parallel branches and Map processors above it) or state index
+    /// does not lead to a state of the execution's definition.
+    BadScope {
+        execution: ExecutionId,
+        frame: usize,
     },
 }
 
@@ -76,6 +82,11 @@ impl std::fmt::Display for EngineError {
             } => write!(
                 f,
                 "phase {phase} ran on state '{state}' of another type (execution {} frame {frame})",
+                execution.0
+            ),
+            EngineError::BadScope { execution, frame } => write!(
+                f,
+                "the scope of frame {frame} leads to no state of the definition (execution {})",
                 execution.0
             ),
         }
@@ -133,11 +144,18 @@ impl Engine {
         );
     }
 
+    /// Reports a frame whose scope leads to no state (see `execution::resolve`).
+    pub(crate) fn bad_scope(&mut self, at: FrameRef) {
+        let execution = self.executions[at.exec].id;
+        let frame = at.frame;
+        self.engine_fault(at.exec, EngineError::BadScope { execution, frame });
+    }
+
     /// Reports a phase handler finding its frame on a state of another type.
     pub(crate) fn wrong_state_type(&mut self, at: FrameRef, phase: &'static str) {
         let execution = self.executions[at.exec].id;
         let h = self.here(at.exec);
-        let state = self.current(&h, at).name.to_string();
+        let state = state_at(&h, self.frame(at)).map_or_else(String::new, |st| st.name.to_string());
         self.engine_fault(
             at.exec,
             EngineError::WrongStateType {
@@ -264,6 +282,31 @@ mod tests {
             }]
         );
         assert_eq!(e.execution(id).status, ExecutionStatus::Failed);
+    }
+
+    #[test]
+    fn a_scope_that_leads_to_no_state_is_reported_not_a_panic() {
+        // Through a state that is neither Parallel nor Map, then past the last state.
+        let corrupt: [fn(&mut crate::execution::Frame); 2] =
+            [|f| f.scope = vec![(0, 0)], |f| f.state = 99];
+        for corrupt in corrupt {
+            let (mut e, id) = waiting();
+            let f = &mut e.executions[0].frames[0];
+            corrupt(f);
+            f.phase = Phase::Enter(stepwise_json::json!({}));
+            e.advance(FrameRef::new(0, 0));
+            assert_eq!(
+                e.internal_errors(),
+                [EngineError::BadScope {
+                    execution: id,
+                    frame: 0,
+                }]
+            );
+            let run = e.execution(id);
+            assert_eq!(run.status, ExecutionStatus::Failed);
+            let cause = run.cause.as_deref().unwrap_or_default();
+            assert!(cause.contains("leads to no state"), "{cause}");
+        }
     }
 
     #[test]

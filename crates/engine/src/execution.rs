@@ -7,7 +7,7 @@
 use crate::history::HistoryEvent;
 use crate::integrations::start_execution::ParentLink;
 use std::sync::Arc;
-use stepwise_asl::model::{Definition, States, Transition};
+use stepwise_asl::model::{Definition, State, States, Transition};
 use stepwise_asl::StatesError;
 use stepwise_json::{Map, Value};
 
@@ -151,16 +151,25 @@ impl FrameRef {
 /// Where a frame's states live: a path of (state index, branch index) steps from the top level.
 pub(crate) type ScopePath = Vec<(u32, u32)>;
 
-pub(crate) fn resolve<'a>(def: &'a Definition, path: &[(u32, u32)]) -> &'a States {
+/// The states a scope path leads to, through the Parallel branch or Map processor named by each
+/// step. `None` when a step names a state or branch that does not exist, or a state that is
+/// neither Parallel nor Map: paths are only built from the frame a child starts under, so that
+/// is an engine fault, which the caller reports (`EngineError::BadScope`) instead of panicking.
+pub(crate) fn resolve<'a>(def: &'a Definition, path: &[(u32, u32)]) -> Option<&'a States> {
     let mut states = &def.states;
-    for (state, branch) in path {
-        states = match &states.list[*state as usize].kind {
-            stepwise_asl::model::Kind::Parallel(p) => &p.branches[*branch as usize],
+    for &(state, branch) in path {
+        states = match &states.list.get(state as usize)?.kind {
+            stepwise_asl::model::Kind::Parallel(p) => p.branches.get(branch as usize)?,
             stepwise_asl::model::Kind::Map(m) => &m.processor,
-            _ => unreachable!("scope paths only go through Parallel and Map states"),
+            _ => return None,
         };
     }
-    states
+    Some(states)
+}
+
+/// The state a frame of `def` is in, if its scope path and state index lead to one.
+pub(crate) fn state_at<'a>(def: &'a Definition, f: &Frame) -> Option<&'a State> {
+    resolve(def, &f.scope)?.list.get(f.state)
 }
 
 #[derive(Clone, Debug)]

@@ -4,7 +4,7 @@
 use crate::clock::{self};
 use crate::dataflow::{self};
 use crate::engine::Engine;
-use crate::execution::{resolve, FrameRef, Phase};
+use crate::execution::{state_at, FrameRef, Phase};
 use crate::history::{Details, EventType, Field};
 use stepwise_asl::error::names;
 use stepwise_asl::model::{Kind, Transition};
@@ -50,17 +50,21 @@ pub(crate) fn error_matches(list: &[String], e: &StatesError) -> bool {
 impl Engine {
     /// Prefixes runtime causes the way AWS does, naming the state and its entered event.
     pub(crate) fn located(&self, at: FrameRef, mut e: StatesError) -> StatesError {
-        if e.error == names::RUNTIME || e.error == names::QUERY_EVALUATION_ERROR {
-            let f = self.frame(at);
-            let name = &resolve(&self.executions[at.exec].definition, &f.scope).list[f.state].name;
-            let prefix = "An error occurred while executing the state";
-            if let Some(c) = &e.cause {
-                if !c.starts_with(prefix) {
-                    e.cause = Some(format!(
-                        "{prefix} '{name}' (entered at the event id #{}). {c}",
-                        f.entered_event
-                    ));
-                }
+        if e.error != names::RUNTIME && e.error != names::QUERY_EVALUATION_ERROR {
+            return e;
+        }
+        let f = self.frame(at);
+        // Called while the state's step runs, after `Engine::current` found the state.
+        let Some(st) = state_at(&self.executions[at.exec].definition, f) else {
+            return e;
+        };
+        let prefix = "An error occurred while executing the state";
+        if let Some(c) = &e.cause {
+            if !c.starts_with(prefix) {
+                e.cause = Some(format!(
+                    "{prefix} '{}' (entered at the event id #{}). {c}",
+                    st.name, f.entered_event
+                ));
             }
         }
         e
@@ -81,7 +85,9 @@ impl Engine {
         let e = self.located(at, e);
         self.record_error(at, &e);
         let h = self.here(at.exec);
-        let st = self.current(&h, at);
+        let Some(st) = self.current(&h, at) else {
+            return;
+        };
         if e.error == names::QUERY_EVALUATION_ERROR {
             let d = Details::new("evaluationFailedEventDetails")
                 .text("error", e.error.as_str())

@@ -4,7 +4,9 @@
 //! finishing (the execution's end, or a Map iteration's / Parallel branch's).
 
 use crate::engine::Engine;
-use crate::execution::{resolve, ExecutionStatus, Frame, FrameRef, FrameRole, Phase, TaskOutcome};
+use crate::execution::{
+    resolve, state_at, ExecutionStatus, Frame, FrameRef, FrameRole, Phase, TaskOutcome,
+};
 use crate::history::{payload_text, Details, EventType, Field, StateType};
 use crate::queue::{Deadline, Work};
 use crate::variables;
@@ -175,10 +177,14 @@ impl Engine {
     }
 
     /// The state a frame is in, borrowed from the execution's definition (held by the caller, so
-    /// that the engine stays free to change while the state is read).
-    pub(crate) fn current<'d>(&self, def: &'d Definition, at: FrameRef) -> &'d State {
-        let f = self.frame(at);
-        &resolve(def, &f.scope).list[f.state]
+    /// that the engine stays free to change while the state is read). `None` after reporting an
+    /// engine fault (the execution has failed) when the frame's scope leads to no state.
+    pub(crate) fn current<'d>(&mut self, def: &'d Definition, at: FrameRef) -> Option<&'d State> {
+        let st = state_at(def, self.frame(at));
+        if st.is_none() {
+            self.bad_scope(at);
+        }
+        st
     }
 
     /// Where the states of branch `branch` of this frame's Map/Parallel state live.
@@ -228,7 +234,9 @@ impl Engine {
 
     pub(crate) fn enter(&mut self, at: FrameRef, input: Value) {
         let h = self.here(at.exec);
-        let st = self.current(&h, at);
+        let Some(st) = self.current(&h, at) else {
+            return;
+        };
         let ty = EventType::state_entered(StateType::of(&st.kind));
         let text = match self.frame_mut(at).next_input_text.take() {
             Some(t) => t,
@@ -259,7 +267,9 @@ impl Engine {
     /// Does the state's own work after it was entered (or re-runs a retried Map/Parallel).
     pub(crate) fn start_state(&mut self, at: FrameRef) {
         let h = self.here(at.exec);
-        let st = self.current(&h, at);
+        let Some(st) = self.current(&h, at) else {
+            return;
+        };
         let result = match &st.kind {
             Kind::Pass { result } => self.start_pass(at, st, result.as_ref()),
             Kind::Choice(c) => self.start_choice(at, st, c),
@@ -307,7 +317,9 @@ impl Engine {
         assign: Option<Map>,
     ) {
         let h = self.here(at.exec);
-        let st = self.current(&h, at);
+        let Some(st) = self.current(&h, at) else {
+            return;
+        };
         // An error here, on the way out of a Catcher, is not caught again: the same Catcher
         // would take it and fail the same way, for ever.
         let caught = std::mem::take(&mut self.frame_mut(at).exiting_catcher);
@@ -387,7 +399,9 @@ impl Engine {
         }
         match next {
             Transition::Next(n) => {
-                let Some(&target) = resolve(&h, &self.frame(at).scope).by_name.get(&n) else {
+                // `current` above found the frame's scope, so it resolves here.
+                let scope = resolve(&h, &self.frame(at).scope);
+                let Some(&target) = scope.and_then(|s| s.by_name.get(&n)) else {
                     let e = StatesError::runtime(format!("Missing transition target: '{n}'"));
                     self.frame_mut(at).phase = Phase::Finish(Err(e));
                     self.schedule(at);
@@ -445,7 +459,10 @@ impl Engine {
             FrameRole::Iteration { parent, index } => {
                 let resume = result.is_err().then(|| self.resume_point(at));
                 let h = self.here(at.exec);
-                let map_name = self.current(&h, at.sibling(parent)).name.clone();
+                let Some(map) = self.current(&h, at.sibling(parent)) else {
+                    return;
+                };
+                let map_name = map.name.clone();
                 let child_last = self.frame(at).last_event;
                 let ty = if result.is_ok() {
                     EventType::MapIterationSucceeded

@@ -205,8 +205,7 @@ impl Engine {
                     return None;
                 }
                 let task = f.task.as_ref()?;
-                let states = crate::execution::resolve(&e.definition, &f.scope);
-                let st = &states.list[f.state];
+                let st = crate::execution::state_at(&e.definition, f)?;
                 let resource = match &st.kind {
                     stepwise_asl::model::Kind::Task(tk) => tk.resource.clone(),
                     _ => String::new(),

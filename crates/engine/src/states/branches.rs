@@ -107,7 +107,10 @@ impl Engine {
                 // AWS records the end of each Map iteration that a failing sibling cut short.
                 if let FrameRole::Iteration { index, .. } = self.frame(at.sibling(c)).role {
                     let h = self.here(at.exec);
-                    let map_name = self.current(&h, at).name.clone();
+                    let Some(map) = self.current(&h, at) else {
+                        return;
+                    };
+                    let map_name = map.name.clone();
                     let details = Details::new("mapIterationAbortedEventDetails")
                         .int("index", index as i64)
                         .text("name", map_name.clone());
@@ -138,7 +141,9 @@ impl Engine {
 
     pub(crate) fn join_done(&mut self, at: FrameRef) {
         let h = self.here(at.exec);
-        let st = self.current(&h, at);
+        let Some(st) = self.current(&h, at) else {
+            return;
+        };
         let Some(mut j) = self.frame_mut(at).join.take() else {
             return self.no_join(at, "JoinDone");
         };

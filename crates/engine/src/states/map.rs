@@ -186,11 +186,12 @@ impl Engine {
     }
 
     pub(crate) fn map_started(&mut self, at: FrameRef) {
-        let (len, name) = {
-            let h = self.here(at.exec);
-            let len = self.frame(at).join.as_ref().map_or(0, |j| j.items.len());
-            (len, self.current(&h, at).name.clone())
+        let h = self.here(at.exec);
+        let Some(st) = self.current(&h, at) else {
+            return;
         };
+        let name = st.name.clone();
+        let len = self.frame(at).join.as_ref().map_or(0, |j| j.items.len());
         self.emit(
             at,
             EventType::MapStateStarted,
@@ -244,7 +245,9 @@ impl Engine {
 
     pub(crate) fn map_launch(&mut self, at: FrameRef) {
         let h = self.here(at.exec);
-        let st = self.current(&h, at);
+        let Some(st) = self.current(&h, at) else {
+            return;
+        };
         let Kind::Map(m) = &st.kind else {
             return self.wrong_state_type(at, "MapLaunch");
         };

@@ -55,7 +55,9 @@ impl Engine {
 
     pub(crate) fn parallel_started(&mut self, at: FrameRef) {
         let h = self.here(at.exec);
-        let st = self.current(&h, at);
+        let Some(st) = self.current(&h, at) else {
+            return;
+        };
         let Kind::Parallel(p) = &st.kind else {
             return self.wrong_state_type(at, "ParallelStarted");
         };

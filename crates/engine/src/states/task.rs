@@ -276,7 +276,9 @@ impl Engine {
                 };
                 self.emit(at, details.0, details.1, Some(name));
                 let h = self.here(at.exec);
-                let st = self.current(&h, at);
+                let Some(st) = self.current(&h, at) else {
+                    return;
+                };
                 let res = self.after_result(at, st, v);
                 match res {
                     Ok((out, assign)) => self.go_exit(at, out, Self::transition_of(st), assign),

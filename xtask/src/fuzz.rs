@@ -26,6 +26,10 @@ pub const TARGETS: &[(&str, &[&str])] = &[
         "json_text",
         &["conformance/cases/base", "jsonata-suite/datasets"],
     ),
+    // The corpus holds no templates or CLI output: seeded from the CLI's template fixtures and
+    // from the recording fixtures, each execution's documents joined into one text (fuzz/seeds).
+    ("template", &["../../crates/cli/tests/fixtures"]),
+    ("import", &["../../fuzz/seeds/import"]),
 ];
 
 /// libFuzzer's bounds: an input over 10 s or 512 MiB is a finding, as a crash is.

@@ -144,7 +144,10 @@ impl Engine {
         );
     }
 
-    /// Reports a frame whose scope leads to no state (see `execution::resolve`).
+    /// Reports a frame whose scope leads to no state (see `execution::resolve`). Cold: the
+    /// lookup it guards runs on every step.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn bad_scope(&mut self, at: FrameRef) {
         let execution = self.executions[at.exec].id;
         let frame = at.frame;

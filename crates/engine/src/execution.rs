@@ -336,26 +336,39 @@ pub(crate) struct Frame {
     pub generation: u64,
     pub task: Option<TaskRun>,
     pub join: Option<Join>,
-    /// Map iteration / Parallel branch indexes from the top level, for the UI.
-    pub index_path: Arc<[u32]>,
-    /// Events of silent frames (Distributed Map iterations) stay out of the history.
-    pub silent: bool,
-    /// The JSON text of the value the next `Enter` receives, when the previous state's exit
-    /// already serialized it (saves one serialization per transition).
-    pub next_input_text: Option<Arc<str>>,
-    /// The JSON text of the current state's input, as its Entered event recorded it.
-    pub input_text: Option<Arc<str>>,
-    /// Set when the state hands on its input unchanged (a Choice, Wait or Succeed without
-    /// paths): its Exited event reuses `input_text` instead of serializing the same value again.
-    pub output_is_input: bool,
     /// A redrive resuming this frame at a Map or Parallel state: what its children did, for the
     /// state's start to relaunch only the unsuccessful ones.
     pub redrive_join: Option<Box<crate::redrive::JoinResume>>,
     /// The children of a Map/Parallel that just failed, kept until the frame is left or retried
     /// (a redrive of the execution then reruns only those that did not succeed).
     pub failed_join: Option<Box<crate::redrive::JoinResume>>,
+    /// What is kept only to save work: each field can be derived again from the rest of the
+    /// frame, its execution and the definition.
+    pub cache: FrameCache,
+}
+
+/// A frame's caches. Dropping any of them (back to its default) would change no event, only
+/// redo work; that is what sets them apart from the frame's state.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FrameCache {
+    /// Map iteration / Parallel branch indexes from the top level, for the UI: the `index` of
+    /// each `FrameRole` on the way up from this frame.
+    pub index_path: Arc<[u32]>,
+    /// Events of silent frames (Distributed Map iterations) stay out of the history: whether a
+    /// Map on the frame's scope path is distributed.
+    pub silent: bool,
+    /// The JSON text of the value the next `Enter` receives, when the previous state's exit
+    /// already serialized it (saves one serialization per transition): that value's text.
+    pub next_input_text: Option<Arc<str>>,
+    /// The JSON text of the current state's input, as its Entered event recorded it: the text of
+    /// `state_input`.
+    pub input_text: Option<Arc<str>>,
+    /// Set when the state hands on its input unchanged (a Choice, Wait or Succeed without
+    /// paths): its Exited event reuses `input_text` instead of serializing the same value again.
+    pub output_is_input: bool,
     #[cfg(feature = "pipelines")]
-    /// Where the current state run records its stages in `Execution::pipelines`, if it does.
+    /// Where the current state run records its stages in `Execution::pipelines`, if it does:
+    /// the record whose `entered_event` is the frame's (see `Execution::pipeline`).
     pub pipeline: Option<usize>,
 }
 
@@ -380,15 +393,9 @@ impl Frame {
             generation: 0,
             task: None,
             join: None,
-            index_path: Arc::from([]),
-            silent: false,
-            next_input_text: None,
-            input_text: None,
-            output_is_input: false,
             redrive_join: None,
             failed_join: None,
-            #[cfg(feature = "pipelines")]
-            pipeline: None,
+            cache: FrameCache::default(),
         }
     }
 }

@@ -440,12 +440,12 @@ impl Engine {
         state_name: Option<Arc<str>>,
     ) -> u64 {
         let e = &mut self.executions[exec];
-        if frame.is_some_and(|f| e.frames[f].silent) {
+        if frame.is_some_and(|f| e.frames[f].cache.silent) {
             return e.frames[frame.unwrap_or(0)].last_event;
         }
         let id = e.history.len() as u64 + 1;
         let (prev, scope) = match frame {
-            Some(f) => (e.frames[f].last_event, e.frames[f].index_path.clone()),
+            Some(f) => (e.frames[f].last_event, e.frames[f].cache.index_path.clone()),
             None => (e.history.last().map_or(0, |h| h.id), Arc::from([])),
         };
         e.history.push(HistoryEvent {

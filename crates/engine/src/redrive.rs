@@ -213,8 +213,8 @@ impl Engine {
             vars: f.vars.clone(),
             var_bytes: f.var_bytes,
             inherited_var_bytes: f.inherited_var_bytes,
-            index_path: f.index_path.clone(),
-            silent: f.silent,
+            index_path: f.cache.index_path.clone(),
+            silent: f.cache.silent,
             join,
         }
     }
@@ -261,8 +261,8 @@ impl Engine {
         };
         f.var_bytes = r.var_bytes;
         f.inherited_var_bytes = r.inherited_var_bytes;
-        f.index_path = r.index_path;
-        f.silent = r.silent;
+        f.cache.index_path = r.index_path;
+        f.cache.silent = r.silent;
         f.redrive_join = r.join;
         let own = r.var_bytes.saturating_sub(r.inherited_var_bytes);
         self.executions[exec].var_bytes += own;

@@ -238,11 +238,11 @@ impl Engine {
             return;
         };
         let ty = EventType::state_entered(StateType::of(&st.kind));
-        let text = match self.frame_mut(at).next_input_text.take() {
+        let text = match self.frame_mut(at).cache.next_input_text.take() {
             Some(t) => t,
             None => payload_text(&input),
         };
-        self.frame_mut(at).input_text = Some(text.clone());
+        self.frame_mut(at).cache.input_text = Some(text.clone());
         let details = Details::new("stateEnteredEventDetails")
             .payload("input", text)
             .text("name", st.name.clone());
@@ -260,7 +260,7 @@ impl Engine {
         f.task = None;
         f.join = None;
         f.failed_join = None;
-        f.output_is_input = false;
+        f.cache.output_is_input = false;
         self.start_state(at);
     }
 
@@ -339,8 +339,8 @@ impl Engine {
             return;
         }
         let f = self.frame_mut(at);
-        let reused = if std::mem::take(&mut f.output_is_input) {
-            f.input_text.clone()
+        let reused = if std::mem::take(&mut f.cache.output_is_input) {
+            f.cache.input_text.clone()
         } else {
             None
         };
@@ -410,12 +410,12 @@ impl Engine {
                 let f = self.frame_mut(at);
                 f.state = target;
                 f.phase = Phase::Enter(output);
-                f.next_input_text = Some(reuse);
+                f.cache.next_input_text = Some(reuse);
             }
             Transition::End => {
                 let f = self.frame_mut(at);
                 f.phase = Phase::Finish(Ok(output));
-                f.next_input_text = Some(reuse);
+                f.cache.next_input_text = Some(reuse);
             }
         }
         self.schedule(at);
@@ -428,6 +428,7 @@ impl Engine {
                 Ok(out) => {
                     let output_text = self
                         .frame_mut(at)
+                        .cache
                         .next_input_text
                         .take()
                         .unwrap_or_else(|| payload_text(&out));

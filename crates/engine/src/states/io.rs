@@ -42,11 +42,11 @@ impl Engine {
         jsonata: bool,
     ) {
         let e = &mut self.executions[at.exec];
-        if !self.config.record_pipelines || e.frames[at.frame].silent {
-            e.frames[at.frame].pipeline = None;
+        if !self.config.record_pipelines || e.frames[at.frame].cache.silent {
+            e.frames[at.frame].cache.pipeline = None;
             return;
         }
-        e.frames[at.frame].pipeline = Some(e.pipelines.len());
+        e.frames[at.frame].cache.pipeline = Some(e.pipelines.len());
         e.pipelines
             .push(Pipeline::entered(entered, input.clone(), jsonata));
     }
@@ -61,6 +61,7 @@ impl Engine {
     fn pipeline_mut(&mut self, at: FrameRef) -> Option<&mut Pipeline> {
         let e = &mut self.executions[at.exec];
         e.frames[at.frame]
+            .cache
             .pipeline
             .and_then(|i| e.pipelines.get_mut(i))
     }
@@ -257,7 +258,7 @@ impl Engine {
         if dataflow::is_identity(&st.common.input_path)
             && dataflow::is_identity(&st.common.output_path)
         {
-            self.frame_mut(at).output_is_input = true;
+            self.frame_mut(at).cache.output_is_input = true;
         }
     }
 

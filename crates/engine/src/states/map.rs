@@ -347,9 +347,10 @@ impl Engine {
         child.last_event = started;
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.
-        child.silent = self.frame(at).silent || m.distributed;
-        child.index_path = self
+        child.cache.silent = self.frame(at).cache.silent || m.distributed;
+        child.cache.index_path = self
             .frame(at)
+            .cache
             .index_path
             .iter()
             .copied()

@@ -99,8 +99,9 @@ impl Engine {
                 }
             };
             child.last_event = started;
-            child.index_path = self
+            child.cache.index_path = self
                 .frame(at)
+                .cache
                 .index_path
                 .iter()
                 .copied()

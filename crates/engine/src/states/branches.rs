@@ -59,15 +59,24 @@ impl Engine {
         );
         if failed {
             self.abort_children(parent);
-            self.frame_mut(parent).phase = Phase::JoinDone;
-            self.schedule(parent);
+            self.join_next(parent, Phase::JoinDone);
         } else if more {
-            if !matches!(self.frame(parent).phase, Phase::MapLaunch) {
-                self.frame_mut(parent).phase = Phase::MapLaunch;
-                self.schedule(parent);
-            }
+            self.join_next(parent, Phase::MapLaunch);
         } else if running == 0 {
-            self.frame_mut(parent).phase = Phase::JoinDone;
+            self.join_next(parent, Phase::JoinDone);
+        }
+    }
+
+    /// Sets the Map/Parallel frame's next step after one of its children ended. A Map that is
+    /// still launching iterations already has a step queued (its next MapLaunch): that step
+    /// takes the new phase, and no second one is queued. A second step would run the frame one
+    /// step ahead from then on (a Wait after a caught failure would end at once, a Retry would
+    /// not wait its interval). A Parallel, or a Map done launching, is Parked: it gets its step.
+    fn join_next(&mut self, parent: FrameRef, next: Phase) {
+        let f = self.frame_mut(parent);
+        let queued = matches!(f.phase, Phase::MapLaunch);
+        f.phase = next;
+        if !queued {
             self.schedule(parent);
         }
     }
@@ -214,5 +223,88 @@ impl Engine {
                 e.frames.len() - 1
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Engine, EngineConfig, EventType, ExecutionStatus, Idle};
+    use stepwise_json::json;
+
+    /// Runs `definition` on `{"items": [1, 2, 3]}` to its end, timers included; the history as
+    /// (event type, timestamp) pairs.
+    fn run(definition: stepwise_json::Value) -> Vec<(EventType, i64)> {
+        let mut e = Engine::new(EngineConfig::default());
+        let arn = e
+            .create_state_machine("M", &definition.to_string())
+            .unwrap();
+        let id = e
+            .start_execution(&arn, None, Some(r#"{"items":[1,2,3]}"#))
+            .unwrap();
+        assert_eq!(e.settle(10_000), Idle::Finished);
+        assert!(e.internal_errors().is_empty());
+        let run = e.execution(id);
+        assert_eq!(run.status, ExecutionStatus::Succeeded);
+        run.history
+            .iter()
+            .map(|ev| (ev.event_type, ev.timestamp_millis))
+            .collect()
+    }
+
+    fn at(h: &[(EventType, i64)], ty: EventType, nth: usize) -> i64 {
+        h.iter()
+            .filter(|(t, _)| *t == ty)
+            .nth(nth)
+            .expect("the event")
+            .1
+    }
+
+    /// Iterations that fail at once: the first one ends while the Map is still launching the
+    /// others (its next MapLaunch step is queued), and the failure must not queue a second step
+    /// of the Map beside it. A second step would run the Map's frame one step ahead from then
+    /// on: a Wait after the Catch would end at once, a Retry would not wait its interval.
+    fn failing_map(extra: stepwise_json::Value) -> stepwise_json::Value {
+        let mut map = json!({
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "INLINE"},
+                "StartAt": "F",
+                "States": {"F": {"Type": "Fail", "Error": "Boom"}}
+            },
+            "Next": "W"
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            map.as_object_mut().unwrap().insert(k.clone(), v.clone());
+        }
+        json!({
+            "StartAt": "M",
+            "States": {
+                "M": map,
+                "W": {"Type": "Wait", "Seconds": 10, "Next": "Done"},
+                "Done": {"Type": "Succeed"}
+            }
+        })
+    }
+
+    #[test]
+    fn a_wait_after_a_caught_map_failure_still_waits() {
+        let h = run(failing_map(
+            json!({"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "W"}]}),
+        ));
+        let entered = at(&h, EventType::WaitStateEntered, 0);
+        assert_eq!(at(&h, EventType::WaitStateExited, 0) - entered, 10_000);
+    }
+
+    #[test]
+    fn a_retried_map_failure_waits_its_interval() {
+        let h = run(failing_map(json!({
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 5, "MaxAttempts": 1}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "W"}]
+        })));
+        let first = at(&h, EventType::MapStateStarted, 0);
+        assert_eq!(at(&h, EventType::MapStateStarted, 1) - first, 5_000);
+        let entered = at(&h, EventType::WaitStateEntered, 0);
+        assert_eq!(at(&h, EventType::WaitStateExited, 0) - entered, 10_000);
     }
 }

@@ -307,4 +307,47 @@ mod tests {
         let entered = at(&h, EventType::WaitStateEntered, 0);
         assert_eq!(at(&h, EventType::WaitStateExited, 0) - entered, 10_000);
     }
+
+    #[test]
+    fn a_map_past_its_tolerated_failures_steps_once() {
+        // The second failure exceeds the threshold while the third item waits to launch.
+        let h = run(failing_map(json!({
+            "ToleratedFailureCount": 1,
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "W"}]
+        })));
+        let entered = at(&h, EventType::WaitStateEntered, 0);
+        assert_eq!(at(&h, EventType::WaitStateExited, 0) - entered, 10_000);
+    }
+
+    #[test]
+    fn a_parallel_whose_branches_all_fail_steps_once() {
+        // All branches start in one step and the Parallel is Parked meanwhile: the first
+        // failure aborts the others and gives the Parallel its only queued step.
+        let fail = |n: &str| {
+            let mut states = stepwise_json::Map::new();
+            states.insert(n.into(), json!({"Type": "Fail", "Error": "Boom"}));
+            json!({"StartAt": n, "States": stepwise_json::Value::Object(states)})
+        };
+        let h = run(json!({
+            "StartAt": "P",
+            "States": {
+                "P": {
+                    "Type": "Parallel",
+                    "Branches": [fail("F1"), fail("F2"), fail("F3")],
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "W"}],
+                    "Next": "W"
+                },
+                "W": {"Type": "Wait", "Seconds": 10, "Next": "Done"},
+                "Done": {"Type": "Succeed"}
+            }
+        }));
+        assert_eq!(
+            h.iter()
+                .filter(|(t, _)| *t == EventType::ParallelStateFailed)
+                .count(),
+            1
+        );
+        let entered = at(&h, EventType::WaitStateEntered, 0);
+        assert_eq!(at(&h, EventType::WaitStateExited, 0) - entered, 10_000);
+    }
 }

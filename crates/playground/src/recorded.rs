@@ -407,7 +407,7 @@ fn scopes(events: &[RecordedEvent]) -> Vec<Arc<[u32]>> {
             Some(p) => {
                 let pe = &events[p];
                 let mut s = out[p].to_vec();
-                if pe.event_type == "MapIterationStarted" {
+                if pe.is(EventType::MapIterationStarted) {
                     let index = pe
                         .details()
                         .and_then(|(_, d)| d.get("index"))
@@ -415,7 +415,7 @@ fn scopes(events: &[RecordedEvent]) -> Vec<Arc<[u32]>> {
                         .unwrap_or(0);
                     s.push(u32::try_from(index).unwrap_or(u32::MAX));
                     Arc::from(s)
-                } else if pe.event_type == "ParallelStateStarted" && t.ends_with("StateEntered") {
+                } else if pe.is(EventType::ParallelStateStarted) && t.ends_with("StateEntered") {
                     let k = branches.entry(p).or_insert(0);
                     s.push(*k);
                     *k += 1;
@@ -440,13 +440,19 @@ fn scopes(events: &[RecordedEvent]) -> Vec<Arc<[u32]>> {
         } else {
             inherited
         };
-        if t == "MapStateEntered" || t == "ParallelStateEntered" {
+        let kind = e.kind();
+        if matches!(
+            kind,
+            Some(EventType::MapStateEntered | EventType::ParallelStateEntered)
+        ) {
             open.push((e.state_name.clone().unwrap_or_default(), scope.clone()));
-        } else if (t == "MapStateExited" || t == "ParallelStateExited")
-            || (whole_state
-                && !t.starts_with("MapIteration")
-                && !t.starts_with("MapRun")
-                && (t.ends_with("Failed") || t.ends_with("Aborted")))
+        } else if matches!(
+            kind,
+            Some(EventType::MapStateExited | EventType::ParallelStateExited)
+        ) || (whole_state
+            && !t.starts_with("MapIteration")
+            && !t.starts_with("MapRun")
+            && (t.ends_with("Failed") || t.ends_with("Aborted")))
         {
             if let Some(at) = open
                 .iter()

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use stepwise_engine::conformance::{is_placeholder, placeholder_match};
-use stepwise_engine::HistoryEvent;
+use stepwise_engine::{EventType, HistoryEvent};
 
 /// Keys whose values describe the call rather than its result: never compared.
 const IGNORED_KEYS: &[&str] = &["SdkHttpMetadata", "SdkResponseMetadata"];
@@ -289,7 +289,7 @@ fn type_name(e: &HistoryEvent) -> String {
 /// counts as the iteration's, so iterations may start in any order.
 fn thread_of(e: &HistoryEvent) -> Vec<u32> {
     let mut scope = e.scope.to_vec();
-    if type_name(e) == "MapIterationStarted" {
+    if e.event_type == EventType::MapIterationStarted {
         if let Some(stepwise_engine::history::Field::Int(i)) = e.details.get("index") {
             scope.push(u32::try_from(*i).unwrap_or(u32::MAX));
         }

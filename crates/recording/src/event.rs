@@ -54,6 +54,16 @@ impl RecordedEvent {
     pub fn kind(&self) -> Option<EventType> {
         event_type(&self.event_type)
     }
+
+    /// Whether the event is of type `t` (a text comparison: no parse).
+    pub fn is(&self, t: EventType) -> bool {
+        self.event_type == t.as_str()
+    }
+
+    /// Whether the event is of one of `types`.
+    pub fn is_any(&self, types: &[EventType]) -> bool {
+        types.iter().any(|t| self.is(*t))
+    }
 }
 
 /// The event's type as the engine knows it: one of AWS's `HistoryEventType` values. An event of
@@ -73,11 +83,11 @@ pub fn is_terminal(t: &str) -> bool {
 
 /// The status an execution has after its terminal event.
 pub fn status_of_terminal(t: &str) -> Option<&'static str> {
-    Some(match t {
-        "ExecutionSucceeded" => "SUCCEEDED",
-        "ExecutionFailed" => "FAILED",
-        "ExecutionTimedOut" => "TIMED_OUT",
-        "ExecutionAborted" => "ABORTED",
+    Some(match event_type(t)? {
+        EventType::ExecutionSucceeded => "SUCCEEDED",
+        EventType::ExecutionFailed => "FAILED",
+        EventType::ExecutionTimedOut => "TIMED_OUT",
+        EventType::ExecutionAborted => "ABORTED",
         _ => return None,
     })
 }

@@ -5,6 +5,7 @@ use crate::documents::{split, Document, ImportError, Located, Location};
 use crate::event::{is_terminal, status_of_terminal, timestamp_millis, RecordedEvent};
 use serde::Serialize;
 use serde_json::Value;
+use stepwise_engine::EventType;
 
 /// The field AWS adds to the input of an execution that `states:startExecution*` started.
 pub const STARTED_BY_FIELD: &str = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID";
@@ -427,10 +428,10 @@ fn too_many_events(n: usize) -> String {
 /// Why `e` cannot follow `so_far` in one execution's history, if it cannot.
 fn check_next(so_far: &[RecordedEvent], e: &RecordedEvent) -> Option<String> {
     let Some(last) = so_far.last() else {
-        return (e.id != 1 || e.event_type != "ExecutionStarted")
+        return (e.id != 1 || !e.is(EventType::ExecutionStarted))
             .then(|| "a history starts with event id 1, ExecutionStarted".to_owned());
     };
-    if e.id == 1 || e.event_type == "ExecutionStarted" {
+    if e.id == 1 || e.is(EventType::ExecutionStarted) {
         return Some(format!(
             "a second execution starts inside this history (after event id {}): histories of different executions are mixed; give each in its own file",
             last.id
@@ -455,7 +456,7 @@ fn check_next(so_far: &[RecordedEvent], e: &RecordedEvent) -> Option<String> {
         ));
     }
     // Only a redrive may follow an execution's end, so an end is always the last event so far.
-    if is_terminal(&last.event_type) && e.event_type != "ExecutionRedriven" {
+    if is_terminal(&last.event_type) && !e.is(EventType::ExecutionRedriven) {
         return Some(format!(
             "it follows the end of the execution (event id {}, {}): events of another execution are mixed in",
             last.id, last.event_type
@@ -537,7 +538,10 @@ fn name_states(events: &mut [RecordedEvent]) {
                 .and_then(|p| events.get(p as usize))
                 .and_then(|p| p.state_name.clone())
         });
-        if t == "MapStateEntered" || t == "ParallelStateEntered" {
+        if matches!(
+            EventType::parse(&t),
+            Some(EventType::MapStateEntered | EventType::ParallelStateEntered)
+        ) {
             open.push(name.clone().unwrap_or_default());
         } else if whole_state
             && (t.ends_with("Exited") || t.ends_with("Failed") || t.ends_with("Aborted"))
@@ -627,7 +631,7 @@ fn mismatch(h: &History, d: &serde_json::Map<String, Value>) -> Option<String> {
         .unwrap_or("RUNNING");
     // A redriven execution is RUNNING again after its first end.
     if status != ended
-        && !(status == "RUNNING" && h.events.iter().any(|e| e.event_type == "ExecutionRedriven"))
+        && !(status == "RUNNING" && h.events.iter().any(|e| e.is(EventType::ExecutionRedriven)))
     {
         return Some(format!("its events end {ended}, the execution is {status}"));
     }
@@ -686,7 +690,7 @@ fn link_children(executions: &mut [Recording]) {
 /// `TaskSubmitted` (`.sync`) or `TaskSucceeded` (fire and forget).
 fn starting_event(parent: &Recording, arn: &str) -> Option<(u64, Option<String>)> {
     parent.events.iter().find_map(|e| {
-        if e.event_type != "TaskSubmitted" && e.event_type != "TaskSucceeded" {
+        if !e.is_any(&[EventType::TaskSubmitted, EventType::TaskSucceeded]) {
             return None;
         }
         let out = e.payload("output")?;

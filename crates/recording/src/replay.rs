@@ -6,7 +6,7 @@ use crate::import::Import;
 use crate::scenario::{run, scenario, LocalRun, NotReplayable, Scenario};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use stepwise_engine::ExecutionId;
+use stepwise_engine::{EventType, ExecutionId};
 
 /// What a replay found.
 #[derive(Serialize)]
@@ -179,10 +179,9 @@ fn missing_answers(
                 let rec = &import.executions[i];
                 let invoked = rec.events.iter().any(|e| {
                     e.state_name.as_deref() == Some(&p.state_name)
-                        && (e.event_type == "TaskScheduled"
-                            || e.event_type == "LambdaFunctionScheduled")
+                        && e.is_any(&[EventType::TaskScheduled, EventType::LambdaFunctionScheduled])
                 });
-                let map_run = rec.events.iter().any(|e| e.event_type == "MapRunStarted");
+                let map_run = rec.events.iter().any(|e| e.is(EventType::MapRunStarted));
                 if !invoked && map_run {
                     why.push(format!(
                         "{} of {machine}: it runs in a Distributed Map, whose iterations AWS records as child executions of their own; their histories were not given",

@@ -7,7 +7,9 @@ use crate::import::{arn_part, Import, Recording};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use stepwise_engine::{Engine, EngineConfig, ExecutionId, ExecutionStatus, Idle, PendingKind};
+use stepwise_engine::{
+    Engine, EngineConfig, EventType, ExecutionId, ExecutionStatus, Idle, PendingKind,
+};
 
 /// The test case name a scenario's mock config uses for recorded answers.
 pub const RECORDED_TEST_CASE: &str = "Recorded";
@@ -120,13 +122,13 @@ pub fn scenario(import: &Import, index: usize) -> Result<Scenario, NotReplayable
     if let Some(e) = rec
         .events
         .iter()
-        .find(|e| e.event_type.starts_with("Activity") || e.event_type == "ExecutionRedriven")
+        .find(|e| e.event_type.starts_with("Activity") || e.is(EventType::ExecutionRedriven))
     {
         return Err(NotReplayable(format!(
             "event {} ({}): {} are not replayed yet",
             e.id,
             e.event_type,
-            if e.event_type == "ExecutionRedriven" {
+            if e.is(EventType::ExecutionRedriven) {
                 "redriven executions"
             } else {
                 "activities"
@@ -278,7 +280,7 @@ fn invocations(rec: &Recording) -> Vec<Invocation> {
     for e in &rec.events {
         let t = e.event_type.as_str();
         let state = e.state_name.clone().unwrap_or_default();
-        if t == "TaskScheduled" || t == "LambdaFunctionScheduled" {
+        if e.is_any(&[EventType::TaskScheduled, EventType::LambdaFunctionScheduled]) {
             let resource_type = e.detail_str("resourceType").unwrap_or("");
             let resource = e.detail_str("resource").unwrap_or("");
             if resource_type == "states" && resource.starts_with("startExecution") {
@@ -310,20 +312,23 @@ fn invocations(rec: &Recording) -> Vec<Invocation> {
         };
         inv.last_event = e.id;
         let text = |f: &str| e.detail_str(f).map(str::to_owned);
-        match t {
-            "TaskSubmitted" => inv.submitted = Some(e.payload("output").unwrap_or(Value::Null)),
-            "TaskSucceeded" | "LambdaFunctionSucceeded" => {
+        use EventType as T;
+        match e.kind() {
+            Some(T::TaskSubmitted) => {
+                inv.submitted = Some(e.payload("output").unwrap_or(Value::Null))
+            }
+            Some(T::TaskSucceeded | T::LambdaFunctionSucceeded) => {
                 inv.end = Some(End::Succeeded(e.payload("output").unwrap_or(Value::Null)))
             }
-            "TaskFailed"
-            | "TaskStartFailed"
-            | "TaskSubmitFailed"
-            | "LambdaFunctionFailed"
-            | "LambdaFunctionStartFailed"
-            | "LambdaFunctionScheduleFailed" => {
-                inv.end = Some(End::Failed(text("error"), text("cause")))
-            }
-            "TaskTimedOut" | "LambdaFunctionTimedOut" => inv.end = Some(End::TimedOut),
+            Some(
+                T::TaskFailed
+                | T::TaskStartFailed
+                | T::TaskSubmitFailed
+                | T::LambdaFunctionFailed
+                | T::LambdaFunctionStartFailed
+                | T::LambdaFunctionScheduleFailed,
+            ) => inv.end = Some(End::Failed(text("error"), text("cause"))),
+            Some(T::TaskTimedOut | T::LambdaFunctionTimedOut) => inv.end = Some(End::TimedOut),
             _ => {}
         }
     }

@@ -175,6 +175,36 @@ impl EnvSlot {
     }
 }
 
+thread_local! {
+    /// The environment [`lend_env`] lends out, for [`with_lent_env`].
+    static LENT: std::cell::RefCell<Option<Rc<EnvSlot>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Lends `env` out for the duration of `f`, to whoever calls [`with_lent_env`] meanwhile: a host
+/// whose evaluator runs in another wasm module lends the environment of the evaluation it asked
+/// for, and the evaluator's calls back for random draws reach it there (a free function and this
+/// thread-local, not the engine, whose borrow is held by the call in progress).
+pub fn lend_env<R>(env: &mut Env, f: impl FnOnce() -> R) -> R {
+    struct Return;
+    impl Drop for Return {
+        fn drop(&mut self) {
+            LENT.with(|l| l.borrow_mut().take());
+        }
+    }
+    with_env(env, |slot| {
+        LENT.with(|l| *l.borrow_mut() = Some(Rc::clone(slot)));
+        let _return = Return;
+        f()
+    })
+}
+
+/// Runs `f` with the environment [`lend_env`] lends out; `None` when none is lent (or it is in
+/// use: the slot is taken while `f` runs, so a call back from inside `f` gets `None`).
+pub fn with_lent_env<R>(f: impl FnOnce(&mut Env) -> R) -> Option<R> {
+    let slot = LENT.with(|l| l.borrow().clone())?;
+    slot.with(f)
+}
+
 /// Runs `f` with a slot through which host functions reach `env`.
 pub(crate) fn with_env<R>(env: &mut Env, f: impl FnOnce(&Rc<EnvSlot>) -> R) -> R {
     struct Empty(Rc<EnvSlot>);

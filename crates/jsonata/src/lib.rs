@@ -15,10 +15,12 @@
 // One reviewed block in host.rs lends the environment out; nothing else may be unsafe.
 #![deny(unsafe_code)]
 
+pub mod aws;
 pub mod budget;
 mod convert;
 mod guard;
 mod host;
+pub mod wire;
 
 use jsonata_core::ast::AstNode;
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptions};
@@ -27,7 +29,7 @@ use stepwise_json::{Map, Value};
 
 pub use budget::Budget;
 pub use convert::{from_json, number as number_value, to_json};
-pub use host::{Functions, HostFunction};
+pub use host::{lend_env, with_lent_env, Functions, HostFunction};
 pub use jsonata_core::value::JValue;
 
 /// A JSONata error with its code (`S0201`, `T2001`, `D3030`, `U1001`, ...) kept apart from the text.
@@ -100,7 +102,7 @@ pub struct Expression {
     ast: AstNode,
     /// Which `$name`s the text mentions: bindings and host functions are installed only for
     /// those, which keeps each evaluation cheap.
-    names: Vec<String>,
+    names: Names,
     /// Whether the tree counts calls of tail-calling functions (see `guard`).
     counted: bool,
 }
@@ -120,7 +122,7 @@ impl Expression {
         Ok(Self {
             text: text.to_owned(),
             ast,
-            names: variable_names(text),
+            names: Names::of(text),
             counted,
         })
     }
@@ -133,7 +135,7 @@ impl Expression {
     /// True if the text mentions `$name` (a variable or function reference, or the same
     /// characters inside a string literal). Lets a caller skip preparing a binding it will not need.
     pub fn mentions(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n == name) || self.names.iter().any(|n| n == "eval")
+        self.names.mentions(name)
     }
 
     /// Evaluates against `input` (`None`: no input at all, JavaScript's `undefined`) with `bindings`
@@ -204,6 +206,23 @@ impl Expression {
                 .map_err(evaluation_error)
         })?;
         Ok(convert::outcome(&result))
+    }
+}
+
+/// The `$name`s an expression's text mentions, known without compiling it (a host whose
+/// evaluator runs elsewhere sends only the bindings an expression mentions).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Names(Vec<String>);
+
+impl Names {
+    pub fn of(text: &str) -> Self {
+        Self(variable_names(text))
+    }
+
+    /// True if the text mentions `$name` (a variable or function reference, or the same
+    /// characters inside a string literal), or `$eval` (which could reach any name).
+    pub fn mentions(&self, name: &str) -> bool {
+        self.0.iter().any(|n| n == name) || self.0.iter().any(|n| n == "eval")
     }
 }
 

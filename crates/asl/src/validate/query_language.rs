@@ -167,7 +167,7 @@ fn compile(ctx: &mut Ctx, text: &str, pointer: &str) {
         );
         return;
     }
-    if let Err(e) = stepwise_jsonata::Expression::compile(inner) {
+    if let Err(e) = crate::query::check(inner) {
         ctx.error(codes::INVALID_JSONATA_EXPRESSION, pointer, e.message);
     }
 }

@@ -1,6 +1,8 @@
 // A small state machine run through the JS API, shared by every way the package is loaded
 // (Node ESM, an esbuild bundle, each wasm-pack target): a Pass with an intrinsic, a task that waits
-// for its token, a Choice, and a Map; the caller prints `package ok <label>` or throws.
+// for its token, a Choice, and a Map; then a JSONata one (evaluated by the package's second wasm
+// module where it has one) and a JSONata syntax error; the caller prints `package ok <label>` or
+// throws.
 
 const definition = {
   StartAt: 'Greet',
@@ -41,6 +43,38 @@ const definition = {
   },
 };
 
+const jsonataDefinition = {
+  QueryLanguage: 'JSONata',
+  StartAt: 'Shape',
+  States: {
+    Shape: {
+      Type: 'Pass',
+      Output: {
+        sum: '{% $sum($states.input.items) %}',
+        pairs: '{% $partition($states.input.items, 2) %}',
+        uuidLength: '{% $length($uuid()) %}',
+      },
+      End: true,
+    },
+  },
+};
+
+function runJsonata(sw) {
+  const { stateMachineArn } = sw.createStateMachine({ name: 'PackagedJsonata', definition: jsonataDefinition });
+  const { executionArn } = sw.startExecution({ stateMachineArn, input: { items: [1, 2, 20] } });
+  sw.runUntilIdle();
+  const { output } = sw.describeExecution({ executionArn });
+  let invalid = null;
+  try {
+    const bad = structuredClone(jsonataDefinition);
+    bad.States.Shape.Output = '{% 1 + %}';
+    sw.createStateMachine({ name: 'BadJsonata', definition: bad });
+  } catch (e) {
+    invalid = `${e.name}: ${e.diagnostics?.map((d) => d.code).join(',')}`;
+  }
+  return { jsonata: JSON.parse(output), invalid };
+}
+
 export function runScenario(Stepwise) {
   const sw = new Stepwise({ seed: 3 });
   const { stateMachineArn } = sw.createStateMachine({ name: 'Packaged', definition });
@@ -58,7 +92,7 @@ export function runScenario(Stepwise) {
   } catch (e) {
     stale = e.name;
   }
-  return { firstIdle, greeting: message.greeting, lastIdle, status, output: JSON.parse(output), stale };
+  return { firstIdle, greeting: message.greeting, lastIdle, status, output: JSON.parse(output), stale, ...runJsonata(sw) };
 }
 
 const expected = {
@@ -68,6 +102,8 @@ const expected = {
   status: 'SUCCEEDED',
   output: { doubled: [2, 4, 40] },
   stale: 'TaskDoesNotExist',
+  jsonata: { sum: 23, pairs: [[1, 2], [20]], uuidLength: 36 },
+  invalid: 'InvalidDefinition: INVALID_JSONATA_EXPRESSION',
 };
 
 export function check(Stepwise, label) {

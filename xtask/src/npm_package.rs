@@ -18,6 +18,12 @@ const BINDINGS: &str = "stepwise_wasm_bindings.js";
 const BINDINGS_TYPES: &str = "stepwise_wasm_bindings.d.ts";
 const WASM: &str = "stepwise_wasm_bg.wasm";
 const WASM_TYPES: &str = "stepwise_wasm_bg.wasm.d.ts";
+/// The JSONata module (crates/jsonata-wasm), which `init()` loads beside the main one.
+pub const JSONATA_GLUE: &str = "stepwise_jsonata.js";
+pub const JSONATA_WASM: &str = "stepwise_jsonata_bg.wasm";
+/// wasm-bindgen's copies of the crates' own JS (the bridge to the JSONata module), which the
+/// bindings import.
+const SNIPPETS: &str = "snippets";
 /// Node's entry (crates/wasm/npm/node.js): `init()` reads the wasm file instead of fetching it.
 const NODE_ENTRY: &str = "node.js";
 
@@ -84,9 +90,10 @@ impl Manifest {
       "types": "./{WASM_TYPES}",
       "default": "./{WASM}"
     }},
+    "./{JSONATA_WASM}": "./{JSONATA_WASM}",
     "./package.json": "./package.json"
   }},
-  "files": ["{GLUE}", "{TYPES}", "{BINDINGS}", "{BINDINGS_TYPES}", "{WASM}", "{WASM_TYPES}", "{NODE_ENTRY}", "README.md"],
+  "files": ["{GLUE}", "{TYPES}", "{BINDINGS}", "{BINDINGS_TYPES}", "{WASM}", "{WASM_TYPES}", "{JSONATA_GLUE}", "{JSONATA_WASM}", "{SNIPPETS}/", "{NODE_ENTRY}", "README.md"],
   "sideEffects": false
 }}
 "#,
@@ -133,9 +140,10 @@ fn npm_readme(crate_readme: &str) -> Result<String> {
          An AWS Step Functions (Amazon States Language) interpreter compiled to WebAssembly: \
          executions, history, task tokens and virtual time, deterministic, with no AWS account.\n\n\
          ```sh\nnpm install {NAME}\n```\n\n\
-         It is an ES module. In browsers `init()` fetches `{WASM}` next to the module (a bundler \
-         must emit that file; `initSync({{ module }})` takes its bytes instead); in Node (18+) \
-         the package's Node entry reads the file, so `await init()` works there as written.\n\
+         It is an ES module. In browsers `init()` fetches `{WASM}` and the JSONata evaluator's \
+         `{JSONATA_WASM}` next to the module (a bundler must emit both files; \
+         `initSync({{ module, jsonata }})` takes their bytes instead); in Node (18+) the \
+         package's Node entry reads the files, so `await init()` works there as written.\n\
          {}\n",
         body.replace(from, &format!("'{NAME}'"))
     ))
@@ -260,6 +268,8 @@ fn pack(pkg: &Path, out: &Path) -> Result<PathBuf> {
         BINDINGS_TYPES,
         WASM,
         WASM_TYPES,
+        JSONATA_GLUE,
+        JSONATA_WASM,
         NODE_ENTRY,
         "README.md",
         "package.json",
@@ -267,11 +277,29 @@ fn pack(pkg: &Path, out: &Path) -> Result<PathBuf> {
     .iter()
     .map(|s| s.to_string())
     .collect();
+    want.extend(files_under(pkg, Path::new(SNIPPETS)));
     want.sort();
     if files != want {
         return Err(format!("the tarball holds {files:?}, expected {want:?}"));
     }
     Ok(tarball)
+}
+
+/// The files under `dir` of `root`, as paths relative to `root` written with `/`.
+fn files_under(root: &Path, dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let relative = dir.join(entry.file_name());
+        if entry.path().is_dir() {
+            found.extend(files_under(root, &relative));
+        } else {
+            found.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    found
 }
 
 /// Runs a script with Node in `dir`; it prints `package ok <what>` per check and throws on a
@@ -447,8 +475,10 @@ mod tests {
             "\"types\": \"./stepwise_wasm.d.ts\"",
             "\"node\": \"./node.js\"",
             "\"sideEffects\": false",
-            // The entry point imports the bindings: both ship.
+            // The entry point imports the bindings and the JSONata module: all ship.
             "\"stepwise_wasm_bindings.js\"",
+            "\"stepwise_jsonata.js\", \"stepwise_jsonata_bg.wasm\"",
+            "\"./stepwise_jsonata_bg.wasm\": \"./stepwise_jsonata_bg.wasm\"",
             "\"url\": \"https://example.org/x.git\"",
         ] {
             assert!(manifest.contains(wanted), "{wanted} in {manifest}");

@@ -51,6 +51,7 @@ const WASM_ONLY_PACKAGES: &[&str] = &[
     "stepwise-wasm",
     "stepwise-embed",
     "stepwise-web-tests",
+    "stepwise-jsonata-wasm",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,7 +162,7 @@ fn run_layer(layer: Layer) -> Result<Outcome> {
 const CFN_LINT_TEST: &str = "cfn_lint";
 
 /// Formatting and clippy (warnings are errors), natively and for the wasm-only packages on their
-/// own target: each of the three checks counts as one test.
+/// own target (and the JS API with JSONata in its own module): each check counts as one test.
 fn lint() -> Result<Outcome> {
     setup::lint_tools()?;
     setup::wasm_target()?;
@@ -177,6 +178,12 @@ fn lint() -> Result<Outcome> {
         clippy_wasm.args(["-p", package]);
     }
     clippy_wasm.args(["--", "-D", "warnings"]);
+    // The JS API as `cargo xtask build` ships it, with JSONata left to the second module: on its
+    // own, as features unify over the packages of one run.
+    let mut clippy_module = setup::cargo();
+    clippy_module.args(["clippy", "--all-targets", "--target", setup::WASM_TARGET]);
+    clippy_module.args(["-p", "stepwise-wasm", "--features", "jsonata-module"]);
+    clippy_module.args(["--", "-D", "warnings"]);
     let mut fmt = setup::cargo();
     fmt.args(["fmt", "--all", "--check"]);
     let mut outcome = Outcome::default();
@@ -185,6 +192,7 @@ fn lint() -> Result<Outcome> {
         ("cargo fmt --check", &mut fmt),
         ("clippy (native)", &mut clippy_native),
         ("clippy (wasm32)", &mut clippy_wasm),
+        ("clippy (wasm32, JSONata module)", &mut clippy_module),
     ] {
         match util::run(cmd) {
             Ok(()) => outcome.passed += 1,

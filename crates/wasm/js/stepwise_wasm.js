@@ -15,12 +15,51 @@
 //
 // An engine whose calls could not be recorded (an argument `JSON.stringify` cannot encode, or more
 // than `LOG_LIMIT` characters of them) cannot be rebuilt: after a trap, calling it throws
-// `InternalError`. Everything else is wasm-bindgen's: `init`, `initSync`, the types.
+// `InternalError`. Everything else is wasm-bindgen's, but for `init` and `initSync`, which also
+// load the JSONata module (below).
 
 import init, * as bindings from './stepwise_wasm_bindings.js';
+import initJsonata, * as jsonata from './stepwise_jsonata.js';
 
 export * from './stepwise_wasm_bindings.js';
-export default init;
+
+// JSONata runs in a second module (stepwise_jsonata_bg.wasm), which the main one calls
+// synchronously, deep inside calls such as `createStateMachine` (it checks the syntax) and
+// `runUntilIdle` (it evaluates): there is no point at which a call could wait for it to load. So
+// `init()` fetches and instantiates both, in parallel, and resolves once both are ready; a page
+// that never uses JSONata pays the second download all the same, but no call can meet a missing
+// evaluator. `init({ module_or_path, jsonata })` takes either module's source (as wasm-bindgen's
+// `module_or_path`); `initSync({ module, jsonata })` their bytes or compiled modules. Without
+// `jsonata`, `initSync` leaves JSONata out, and a call that needs it throws `InternalError`.
+
+/** `init`'s or `initSync`'s argument, split into the main module's and JSONata's. */
+function split(input) {
+  if (input !== null && typeof input === 'object' && Object.prototype.hasOwnProperty.call(input, 'jsonata')) {
+    const { jsonata: source, ...main } = input;
+    return [main, source];
+  }
+  return [input, undefined];
+}
+
+export default async function initStepwise(input) {
+  const [main, source] = split(input);
+  const [exports] = await Promise.all([
+    init(main),
+    initJsonata(source === undefined ? undefined : { module_or_path: source }),
+  ]);
+  bindings.attachJsonata(jsonata);
+  return exports;
+}
+
+export function initSync(input) {
+  const [main, source] = split(input);
+  const exports = bindings.initSync(main);
+  if (source !== undefined) {
+    jsonata.initSync({ module: source });
+    bindings.attachJsonata(jsonata);
+  }
+  return exports;
+}
 
 const Base = bindings.Stepwise;
 

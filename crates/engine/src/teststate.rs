@@ -6,13 +6,17 @@
 //! transition targets, the state is entered with the input (and the given variables), and the
 //! run stops as soon as the state is left, retried or failed. Nothing calls a service here: a
 //! Task answers with the request's `mock` (a result or an error), whatever its integration
-//! pattern. The stages come from the run's [`Pipeline`](crate::dataflow::Pipeline) record, the one the inspector shows.
+//! pattern, and a Map or Parallel ends with it where it would start its children (`join.rs`).
+//! The stages come from the run's [`Pipeline`](crate::dataflow::Pipeline)
+//! record, the one the inspector shows.
 
+mod join;
 mod machine;
 mod request;
 mod response;
 
-pub use request::{InspectionLevel, MockErrorOutput, MockInput, TestStateRequest};
+pub use join::MapInspection;
+pub use request::{state_type, InspectionLevel, MockErrorOutput, MockInput, TestStateRequest};
 pub use response::{
     ErrorDetails, HttpRequest, HttpResponse, InspectionData, TestRun, TestStateResponse, TestStatus,
 };
@@ -41,7 +45,12 @@ impl Engine {
         config.epoch_millis = self.now;
         config.record_pipelines = true;
         let (mut scratch, exec) = Engine::start_tested_state(config, checked)?;
-        let ended = scratch.run_tested_state(exec, mock, req.retrier_retry_count)?;
+        let (ended, map) = scratch.run_tested_state(
+            exec,
+            mock,
+            req.retrier_retry_count,
+            req.map_iteration_failure_count,
+        )?;
         let pipeline = scratch.executions[exec]
             .pipelines
             .first()
@@ -108,9 +117,12 @@ impl Engine {
             pipeline,
             variables: vars.clone(),
             http,
+            map,
         })
     }
 }
 
+#[cfg(test)]
+mod join_tests;
 #[cfg(test)]
 mod tests;

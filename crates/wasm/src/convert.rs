@@ -278,9 +278,9 @@ fn str_field(o: &Value, key: &str) -> Option<String> {
 }
 
 /// AWS's TestState request, read by hand from the request's fields (derived readers cost the
-/// module more than they save). `stateConfiguration` carries only `retrierRetryCount` here: Map
-/// and Parallel states cannot be tested. `mock.fieldValidationMode` changes nothing: there are no
-/// API models to check a mocked result against.
+/// module more than they save). Of `stateConfiguration`, `retrierRetryCount` and
+/// `mapIterationFailureCount` are read (nothing reads an ItemReader's source here);
+/// `mock.fieldValidationMode` is accepted and changes nothing yet (no API shapes here).
 pub fn test_state(
     request: &Value,
 ) -> Result<stepwise_engine::teststate::TestStateRequest, ApiError> {
@@ -308,13 +308,14 @@ pub fn test_state(
         }),
         Some(_) => return Err(invalid("mock must be an object")),
     };
-    let retrier_retry_count = match request.pointer("/stateConfiguration/retrierRetryCount") {
-        None | Some(Value::Null) => None,
-        Some(n) => Some(
-            n.as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| invalid("retrierRetryCount must be a whole number"))?,
-        ),
+    let configuration = request.get("stateConfiguration");
+    let count = |name: &str| match configuration.and_then(|c| c.get(name)) {
+        None | Some(Value::Null) => Ok(None),
+        Some(n) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| invalid("stateConfiguration counts must be whole numbers")),
     };
     Ok(TestStateRequest {
         definition,
@@ -328,7 +329,8 @@ pub fn test_state(
         variables: json_field(request, "variables"),
         state_name: str_field(request, "stateName"),
         mock,
-        retrier_retry_count,
+        retrier_retry_count: count("retrierRetryCount")?,
+        map_iteration_failure_count: count("mapIterationFailureCount")?,
     })
 }
 

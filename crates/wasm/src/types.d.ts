@@ -178,9 +178,11 @@ export interface Diagnostic {
 export interface ValidateStateMachineDefinitionInput { definition: JsonInput }
 export interface ValidateStateMachineDefinitionOutput { result: "OK" | "FAIL"; diagnostics: Diagnostic[]; truncated: boolean }
 
-/** AWS's TestState request. `definition` is one state (or a whole machine with `stateName`);
- *  `input`, `variables` and `mock.result` are JSON text (an object is encoded for you). A Task
- *  state needs `mock`: no service is called. */
+/** AWS's TestState request. `definition` is one state (or a whole machine with `stateName`, any
+ *  state of it, nested ones too; the whole machine is validated); `input`, `variables` and
+ *  `mock.result` are JSON text (an object is encoded for you). A Task needs `mock` (no service
+ *  is called), and so do Map and Parallel states: `mock.result` is then their result (an array;
+ *  one item per branch for a Parallel). */
 export interface TestStateInput {
   definition: JsonInput;
   roleArn?: string;
@@ -194,7 +196,7 @@ export interface TestStateInput {
     errorOutput?: { error?: string; cause?: string };
     fieldValidationMode?: "STRICT" | "PRESENT" | "NONE";
   };
-  stateConfiguration?: { retrierRetryCount?: number };
+  stateConfiguration?: { retrierRetryCount?: number; mapIterationFailureCount?: number };
 }
 /** Every stage as JSON text; `afterArguments` for JSONata states, `afterInputPath`,
  *  `afterParameters`, `afterResultSelector`, `afterResultPath` for JSONPath ones. */
@@ -206,6 +208,10 @@ export interface InspectionData {
   response?: { protocol: string; statusCode: string; statusMessage: string; headers: string; body: string };
   variables?: string;
   errorDetails?: { catchIndex?: number; retryIndex?: number; retryBackoffIntervalSeconds?: number };
+  /** Map states: the items (`afterItemsPath`, JSONPath only), each iteration's input
+   *  (`afterItemSelector`), the batches (`afterItemBatcher`), and the limits. */
+  afterItemsPath?: string; afterItemSelector?: string; afterItemBatcher?: string;
+  maxConcurrency?: number; toleratedFailureCount?: number; toleratedFailurePercentage?: number;
 }
 export type TestExecutionStatus = "SUCCEEDED" | "FAILED" | "RETRIABLE" | "CAUGHT_ERROR";
 export interface TestStateOutput {

@@ -2,7 +2,9 @@
 // Lambda example, open "Check stock", read its recorded data-flow stages, then test the state
 // alone with an edited input and a mocked result (SUCCEEDED, next state "In stock?"), a mocked
 // error its Retry takes (RETRIABLE) and one nothing takes (FAILED); test the Choice on an edited
-// input (next state "Sold out"). The execution itself does not change.
+// input (next state "Sold out"). The execution itself does not change. Then a Map (the fan-out
+// example's "Fan out"): its items and limits, a mocked result standing for the iterations, a
+// mocked result AWS refuses; and a state nested in its processor.
 const tid = (id) => `[data-testid="${id}"]`;
 
 export default async function testState(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
@@ -101,5 +103,46 @@ export default async function testState(page, baseUrl, { assert, assertEqual, sc
   assertEqual(await page.locator(tid('exec-Orders')).getAttribute('data-status'), statusBefore, 'execution status unchanged');
   assertEqual(await page.locator(tid('exec-Orders')).count(), 1, 'no execution was added');
   assertEqual(await charge.getAttribute('data-status'), 'Waiting for callback', 'Charge card still waits');
+
+  // A Map: it computes its items, the mocked result stands for what its iterations returned.
+  await page.click(tid('examples'));
+  await page.click(tid('example-map-fanout'));
+  await page.locator(tid('machine-tab-FanOut')).waitFor();
+  await page.click(tid('start'));
+  await page.click(tid('run-to-end'));
+  await page.locator(`${tid('exec-FanOut')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 50_000 });
+  await page.click(tid('exec-FanOut'));
+  // The Map's box holds its processor's states: click its heading, not its middle.
+  await page.click(tid('state-Fan out'), { position: { x: 30, y: 8 } });
+  await page.click(tid('test-state-toggle'));
+  const recorded = JSON.parse(await page.locator(tid('ts-mock-result')).inputValue());
+  assertEqual(recorded.length, 50, 'the Map\'s mocked result is prefilled with the run\'s 50 results');
+  await page.fill(tid('ts-input'), '{"items": [{"id": 1, "group": "a"}, {"id": 2, "group": "b"}]}');
+  await page.fill(tid('ts-mock-result'), '[{"id": 1, "group": "a"}, {"id": 2, "group": "b"}]');
+  await page.click(tid('ts-run'));
+  await page.locator(tid('ts-answer')).waitFor();
+  assertEqual(await page.locator(tid('ts-status')).innerText(), 'SUCCEEDED', 'Map status');
+  assertEqual(await page.locator(tid('ts-next-state')).innerText(), 'Summarize', 'Map next state');
+  const items = JSON.parse(await page.locator(`${tid('ts-after-items-path')} pre`).innerText());
+  assertEqual(items, [{ id: 1, group: 'a' }, { id: 2, group: 'b' }], 'after ItemsPath: the items');
+  assert((await page.locator(tid('ts-map-limits')).innerText()).includes('MaxConcurrency 10'), 'the Map\'s limit is shown');
+  assertEqual(await stage('result'), [{ id: 1, group: 'a' }, { id: 2, group: 'b' }], 'result: the mock');
+  assertEqual(JSON.parse(await page.locator(`${tid('ts-output')} pre`).innerText()).results.length, 2, 'output: results placed by ResultPath');
+  await screenshot('5-tested-map');
+  await page.fill(tid('ts-mock-result'), '{"id": 1}');
+  await page.click(tid('ts-run'));
+  assertEqual(await page.locator(tid('ts-failure')).innerText(), 'ValidationException: Mocked result must be an array.', 'AWS refuses a Map result that is no array');
+
+  // A state nested in the Map's processor: the whole machine goes with the state's name.
+  await page.click(tid('state-Process item'));
+  await page.click(tid('test-state-toggle'));
+  await page.fill(tid('ts-input'), '{"id": 7, "group": "g"}');
+  await page.fill(tid('ts-mock-result'), '{"Output": {"id": 7, "group": "g"}}');
+  await page.click(tid('ts-run'));
+  await page.locator(tid('ts-answer')).waitFor();
+  assertEqual(await page.locator(tid('ts-status')).innerText(), 'SUCCEEDED', 'nested Task');
+  assertEqual((await stage('afterParameters')).Input.item, { id: 7, group: 'g' }, 'its Parameters');
+  assertEqual(await stage('afterResultSelector'), { id: 7, group: 'g' }, 'its ResultSelector');
+  await screenshot('6-tested-nested');
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }

@@ -143,7 +143,7 @@ impl Engine {
         Ok(eff)
     }
 
-    /// Parameters (JSONPath) or Arguments (JSONata) of a Pass or Task state; without them, the
+    /// Parameters (JSONPath) or Arguments (JSONata) of a Pass, Task or Parallel state; without them, the
     /// effective input.
     pub(crate) fn parameters_stage(&mut self, at: FrameRef, st: &State, eff: &Value) -> Res<Value> {
         let params = if st.is_jsonata() {

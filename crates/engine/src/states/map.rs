@@ -243,6 +243,52 @@ impl Engine {
         self.schedule(at);
     }
 
+    /// An item as its iteration receives it: through ItemSelector (with `$$.Map.Item`), or as
+    /// it is. TestState reports the same values as `afterItemSelector`.
+    pub(crate) fn select_item(
+        &mut self,
+        at: FrameRef,
+        st: &State,
+        m: &MapState,
+        i: usize,
+        raw_item: Value,
+    ) -> Res<Value> {
+        match &m.item_selector {
+            Some(sel) if st.is_jsonata() => {
+                let ctx = {
+                    let mut c = self.context(at, Some((i, &raw_item)));
+                    if let Some(o) = c.as_object_mut() {
+                        o.remove("Task");
+                    }
+                    c
+                };
+                let states = states_value(self.frame(at).state_input.clone(), ctx, None, None);
+                let vars = std::mem::take(&mut self.frame_mut(at).vars);
+                let r = {
+                    let jn = Jsonata {
+                        states: &states,
+                        vars: &vars,
+                        now_millis: self.now,
+                    };
+                    jn.template(&sel.raw, "ItemSelector", &mut self.rng)
+                };
+                self.frame_mut(at).vars = vars;
+                r
+            }
+            Some(sel) => {
+                let eff = self.frame(at).effective_input.clone();
+                self.scope_eval(
+                    at,
+                    &eff,
+                    Some((i, &raw_item)),
+                    sel.reads_context,
+                    |s, rng| dataflow::template(sel, s, rng),
+                )
+            }
+            None => Ok(raw_item),
+        }
+    }
+
     pub(crate) fn map_launch(&mut self, at: FrameRef) {
         let h = self.here(at.exec);
         let Some(st) = self.current(&h, at) else {
@@ -276,38 +322,9 @@ impl Engine {
         let raw_item = std::mem::take(&mut j.items[i]);
         // An iteration a redrive resumes goes on where it stopped, without ItemSelector.
         let resumed = j.resume.remove(&i);
-        let eff = self.frame(at).effective_input.clone();
-        let item = match &m.item_selector {
-            _ if resumed.is_some() => Ok(Value::Null),
-            Some(sel) if st.is_jsonata() => {
-                let ctx = {
-                    let mut c = self.context(at, Some((i, &raw_item)));
-                    if let Some(o) = c.as_object_mut() {
-                        o.remove("Task");
-                    }
-                    c
-                };
-                let states = states_value(self.frame(at).state_input.clone(), ctx, None, None);
-                let vars = std::mem::take(&mut self.frame_mut(at).vars);
-                let r = {
-                    let jn = Jsonata {
-                        states: &states,
-                        vars: &vars,
-                        now_millis: self.now,
-                    };
-                    jn.template(&sel.raw, "ItemSelector", &mut self.rng)
-                };
-                self.frame_mut(at).vars = vars;
-                r
-            }
-            Some(sel) => self.scope_eval(
-                at,
-                &eff,
-                Some((i, &raw_item)),
-                sel.reads_context,
-                |s, rng| dataflow::template(sel, s, rng),
-            ),
-            None => Ok(raw_item),
+        let item = match resumed {
+            Some(_) => Ok(Value::Null),
+            None => self.select_item(at, st, m, i, raw_item),
         };
         let item = match item {
             Ok(v) => v,

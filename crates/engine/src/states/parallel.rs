@@ -1,7 +1,6 @@
 //! The Parallel state: its Parameters/Arguments, `ParallelStateStarted` and one branch frame per
 //! branch. Branches end in `states/branches.rs`.
 
-use crate::dataflow::{self};
 use crate::engine::Engine;
 use crate::execution::{Frame, FrameRef, FrameRole, Join, Phase};
 use crate::history::{Details, EventType};
@@ -11,21 +10,7 @@ use stepwise_asl::model::{Kind, Parallel, State};
 impl Engine {
     pub(crate) fn start_parallel(&mut self, at: FrameRef, st: &State, p: &Parallel) -> Res<()> {
         let eff = self.effective_input(at, st)?;
-        let eff = if st.is_jsonata() {
-            match &st.common.arguments {
-                Some(a) => {
-                    self.jsonata_eval(at, None, None, |j, rng| j.template(a, "Arguments", rng))?
-                }
-                None => eff,
-            }
-        } else {
-            match &st.common.parameters {
-                Some(t) => self.scope_eval(at, &eff, None, t.reads_context, |s, rng| {
-                    dataflow::template(t, s, rng)
-                })?,
-                None => eff,
-            }
-        };
+        let eff = self.parameters_stage(at, st, &eff)?;
         let n = p.branches.len();
         self.frame_mut(at).effective_input = eff;
         self.frame_mut(at).join = Some(Join {

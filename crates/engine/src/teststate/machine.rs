@@ -2,6 +2,7 @@
 //! is left, retried or failed.
 
 use super::request::{invalid, Checked};
+use super::MapInspection;
 use crate::api::{names, ApiError};
 use crate::config::EngineConfig;
 use crate::engine::Engine;
@@ -63,6 +64,11 @@ impl Engine {
         checked: Checked,
     ) -> Result<(Engine, usize), ApiError> {
         let mut scratch = Engine::new(config);
+        // Of a whole machine (stateName), AWS validates all of it; the state then runs with
+        // placeholders for the states it may go to.
+        if let Some(whole) = &checked.machine {
+            scratch.create_state_machine("TestStateMachine", whole)?;
+        }
         let text = wrapper(checked.state, &checked.name, checked.query_language);
         let machine = scratch.create_state_machine("TestState", &text)?;
         let id = scratch.start_with_value(&machine, Some("test-state"), checked.input, None)?;
@@ -72,37 +78,50 @@ impl Engine {
     }
 
     /// Steps the scratch execution until its only frame has left the tested state (or ended),
-    /// answering the Task with `mock` when it would call its service.
+    /// answering the Task with `mock` when it would call its service, a Map or Parallel when it
+    /// would start its children (`failures`: its iterations that failed). Also a Map's stages.
     pub(super) fn run_tested_state(
         &mut self,
         exec: usize,
         mut mock: Option<TaskOutcome>,
         retried: Option<u32>,
-    ) -> Result<Outcome, ApiError> {
+        failures: Option<u32>,
+    ) -> Result<(Outcome, Option<MapInspection>), ApiError> {
         let mut entered = false;
         let mut caught = false;
+        let mut map = None;
         for _ in 0..MAX_STEPS {
+            // A Map or Parallel that has computed its input ends with the mock instead of
+            // launching its iterations or branches.
+            let phase = &self.executions[exec].frames[0].phase;
+            if matches!(phase, Phase::MapStarted | Phase::ParallelStarted) {
+                if let Some(answer) = mock.take() {
+                    map = self.answer_join(exec, answer, failures);
+                }
+            }
             let h = self.here(exec);
             let f = &mut self.executions[exec].frames[0];
             match &f.phase {
                 Phase::Enter(output) if entered => {
                     let next = h.states.list[f.state].name.to_string();
-                    return Ok(Outcome::Left {
+                    let left = Outcome::Left {
                         output: output.clone(),
                         next: Some(next),
                         caught,
-                    });
+                    };
+                    return Ok((left, map));
                 }
                 Phase::Finish(Ok(output)) => {
-                    return Ok(Outcome::Left {
+                    let left = Outcome::Left {
                         output: output.clone(),
                         next: None,
                         caught,
-                    })
+                    };
+                    return Ok((left, map));
                 }
-                Phase::Finish(Err(e)) => return Ok(Outcome::Failed(e.clone())),
+                Phase::Finish(Err(e)) => return Ok((Outcome::Failed(e.clone()), map)),
                 Phase::TaskScheduled | Phase::Restart if f.retry_count > 0 => {
-                    return Ok(Outcome::Retriable)
+                    return Ok((Outcome::Retriable, map))
                 }
                 // Where the task would reach its service, the mock answers instead.
                 Phase::TaskStarted => {
@@ -113,7 +132,12 @@ impl Engine {
                 Phase::Exit { .. } => caught = f.exiting_catcher,
                 _ => {}
             }
-            if self.step().is_none() && !self.advance_to_next_timer() {
+            // A retried Map or Parallel emits nothing until its retry is due: the step that
+            // scheduled the retry reports no event, and the clock must not move on past it.
+            let stepped = self.step().is_some();
+            let f = &self.executions[exec].frames[0];
+            let retrying = f.retry_count > 0 && matches!(f.phase, Phase::Restart);
+            if !stepped && !retrying && !self.advance_to_next_timer() {
                 break;
             }
             if !entered {

@@ -1,6 +1,7 @@
 //! Reading a TestState request: AWS's request types and the checks made before anything runs
 //! (the state picked out of the definition, its mock, input and variables).
 
+use super::join;
 use crate::api::{names, ApiError};
 use crate::execution::TaskOutcome;
 use stepwise_asl::StatesError;
@@ -51,8 +52,8 @@ pub struct TestStateRequest {
     pub role_arn: Option<String>,
     pub input: Option<String>,
     pub inspection_level: InspectionLevel,
-    /// Accepted as AWS takes it; nothing here is hidden (no EventBridge connection adds
-    /// headers), so it changes nothing.
+    /// Nothing here is hidden (no EventBridge connection adds headers); as AWS, refused
+    /// with a mock (and every Task, Map and Parallel here needs one).
     pub reveal_secrets: bool,
     /// The workflow variables the state sees, as a JSON object.
     pub variables: Option<String>,
@@ -60,6 +61,8 @@ pub struct TestStateRequest {
     pub mock: Option<MockInput>,
     /// `stateConfiguration.retrierRetryCount`: retries already made by the matching retrier.
     pub retrier_retry_count: Option<u32>,
+    /// `stateConfiguration.mapIterationFailureCount`: how many of a Map's iterations failed.
+    pub map_iteration_failure_count: Option<u32>,
 }
 /// The name a lone state runs under (AWS's requests carry none).
 const LONE_STATE_NAME: &str = "TestState";
@@ -97,16 +100,10 @@ fn pick_state(req: &TestStateRequest) -> Result<(Value, String, Option<Value>), 
                     "with stateName, definition must be a whole state machine",
                 ));
             }
-            let state = obj
-                .get("States")
-                .and_then(|s| s.get(name.as_str()))
+            // Any state of the machine, nested ones too (AWS tests those of a Map's processor).
+            let state = find_state(&doc, name, 0)
                 .cloned()
-                .ok_or_else(|| {
-                    invalid(
-                        names::VALIDATION,
-                        format!("no top-level state '{name}' in the definition"),
-                    )
-                })?;
+                .ok_or_else(|| invalid(names::VALIDATION, "State not found in definition"))?;
             Ok((state, name.clone(), obj.get("QueryLanguage").cloned()))
         }
         None if whole && !obj.contains_key("Type") => Err(invalid(
@@ -117,6 +114,31 @@ fn pick_state(req: &TestStateRequest) -> Result<(Value, String, Option<Value>), 
     }
 }
 
+/// The `Type` of the state `name` of a machine's definition text, nested ones too: what the
+/// playground asks before offering a test (a mock for a Task, Map or Parallel).
+pub fn state_type(definition: &str, name: &str) -> Option<String> {
+    let doc: Value = serde_json::from_str(definition).ok()?;
+    let ty = find_state(&doc, name, 0)?.get("Type")?.as_str()?;
+    Some(ty.to_owned())
+}
+
+/// Depth-first through Parallel branches and Map processors, bounded like the definitions the
+/// engine accepts.
+fn find_state<'a>(scope: &'a Value, name: &str, depth: usize) -> Option<&'a Value> {
+    let states = scope.get("States")?.as_object().filter(|_| depth <= 64)?;
+    if let Some(s) = states.get(name) {
+        return Some(s);
+    }
+    states.values().find_map(|s| {
+        let branches = s.get("Branches").and_then(Value::as_array);
+        let processor = s.get("ItemProcessor").or_else(|| s.get("Iterator"));
+        let scopes = branches.into_iter().flat_map(|b| b.iter()).chain(processor);
+        scopes
+            .into_iter()
+            .find_map(|b| find_state(b, name, depth + 1))
+    })
+}
+
 /// A request that passed every check: what the run needs.
 pub(super) struct Checked {
     /// The tested state's JSON and the name it runs under.
@@ -124,8 +146,10 @@ pub(super) struct Checked {
     pub name: String,
     /// The machine-level `QueryLanguage` (when the state came from a whole machine).
     pub query_language: Option<Value>,
-    /// A Task's mocked answer.
+    /// The mocked answer of a Task, Map or Parallel.
     pub mock: Option<TaskOutcome>,
+    /// The whole machine, when the state came from one (validated whole, as AWS does).
+    pub machine: Option<String>,
     pub input: Value,
     pub variables: Map,
 }
@@ -142,31 +166,45 @@ pub(super) fn check(req: &TestStateRequest) -> Result<Checked, ApiError> {
         }
     }
     let (state_json, name, query_language) = pick_state(req)?;
-    // Of a whole machine (stateName), the tested state is checked with the states it may go
-    // to, not the rest of the machine.
     let type_name = state_json.get("Type").and_then(Value::as_str).unwrap_or("");
-    let is_task = type_name == "Task";
-    if matches!(type_name, "Map" | "Parallel") {
-        return Err(invalid(
-            names::VALIDATION,
-            format!("{type_name} states cannot be tested here"),
-        ));
-    }
-    let outcome = match (&req.mock, is_task) {
-        (Some(_), false) => {
+    let outcome = match (&req.mock, type_name) {
+        (None, "Map" | "Parallel") => {
             return Err(invalid(
-                names::VALIDATION,
-                format!("no mock for a {type_name} state"),
+                names::INVALID_DEFINITION,
+                "TestState API does not support Map or Parallel states. Supported state types \
+                 include: [Task, Wait, Pass, Succeed, Fail, Choice]",
             ))
         }
-        (None, true) => {
+        (None, "Task") => {
             return Err(invalid(
                 names::VALIDATION,
                 "a Task needs a mock: no service is called here",
             ))
         }
-        (Some(m), true) => Some(mock_outcome(m)?),
-        (None, false) => None,
+        (None, _) => None,
+        (Some(m), "Task" | "Map" | "Parallel") => {
+            if req.reveal_secrets {
+                return Err(invalid(
+                    names::VALIDATION,
+                    "TestState does not support RevealSecrets when a mock is specified.",
+                ));
+            }
+            let answer = mock_outcome(m)?;
+            let result = match &answer {
+                TaskOutcome::Succeeded(v) => Some(v),
+                _ => None,
+            };
+            if type_name != "Task" {
+                join::check_mocked_result(&state_json, result)?;
+            }
+            Some(answer)
+        }
+        (Some(_), other) => {
+            return Err(invalid(
+                names::VALIDATION,
+                format!("State type '{other}' is not supported when a mock is specified"),
+            ))
+        }
     };
     let input = match req.input.as_deref().map(str::trim) {
         None | Some("") => Value::Object(Map::new()),
@@ -189,6 +227,7 @@ pub(super) fn check(req: &TestStateRequest) -> Result<Checked, ApiError> {
         name,
         query_language,
         mock: outcome,
+        machine: req.state_name.as_ref().map(|_| req.definition.clone()),
         input,
         variables,
     })
@@ -198,7 +237,7 @@ fn mock_outcome(m: &MockInput) -> Result<TaskOutcome, ApiError> {
     match (&m.result, &m.error_output) {
         (Some(_), Some(_)) => Err(invalid(
             names::VALIDATION,
-            "A mock has either a result or an errorOutput, not both",
+            "A test mock should have only one of the following fields: [result, errorOutput].",
         )),
         (None, None) => Err(invalid(
             names::VALIDATION,

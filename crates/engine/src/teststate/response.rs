@@ -3,6 +3,7 @@
 //! request and response).
 
 use super::request::{InspectionLevel, TestStateRequest};
+use super::MapInspection;
 use crate::dataflow::Pipeline;
 use stepwise_asl::StatesError;
 use stepwise_json::{Map, Value};
@@ -68,6 +69,8 @@ pub struct InspectionData {
     pub response: Option<HttpResponse>,
     pub variables: Option<String>,
     pub error_details: Option<ErrorDetails>,
+    /// A Map's own stages and limits (`afterItemsPath`, `maxConcurrency`, ...).
+    pub map: Option<MapInspection>,
 }
 
 /// AWS's TestState response. `pipeline` is the run's full record (also for `INFO`); it is not
@@ -100,6 +103,8 @@ pub struct TestRun {
     pub variables: Map,
     /// Whether the state is an HTTP Task (TRACE shows its request and response).
     pub http: bool,
+    /// A Map's own stages (items, ItemSelector, ItemBatcher) and limits.
+    pub map: Option<MapInspection>,
 }
 
 impl TestStateResponse {
@@ -113,6 +118,7 @@ impl TestStateResponse {
                     .to_string()
             });
             data.error_details = run.error_details.clone();
+            data.map = run.map.clone();
             if req.inspection_level == InspectionLevel::Trace && run.http {
                 (data.request, data.response) = http_trace(&run.pipeline);
             }
@@ -195,6 +201,24 @@ impl TestRun {
                     }
                 }
                 data.insert("errorDetails".into(), details.into());
+            }
+            if let Some(m) = &self.map {
+                for (key, v) in [
+                    ("afterItemsPath", &m.after_items_path),
+                    ("afterItemSelector", &m.after_item_selector),
+                    ("afterItemBatcher", &m.after_item_batcher),
+                ] {
+                    if let Some(v) = v {
+                        data.insert(key.into(), text(v));
+                    }
+                }
+                data.insert("maxConcurrency".into(), m.max_concurrency.into());
+                if let Some(c) = m.tolerated_failure_count {
+                    data.insert("toleratedFailureCount".into(), c.into());
+                }
+                if let Some(p) = m.tolerated_failure_percentage {
+                    data.insert("toleratedFailurePercentage".into(), p.into());
+                }
             }
             o.insert("inspectionData".into(), data.into());
         }

@@ -388,7 +388,8 @@ fn requests_aws_refuses_are_refused_with_its_exceptions() {
     let map = json!({"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true});
     assert_eq!(
         error_name(e.test_state(&debug(map, json!([])))),
-        names::VALIDATION
+        names::INVALID_DEFINITION,
+        "AWS tests a Map only with a mock"
     );
     let mut role = debug(pass.clone(), json!({}));
     role.role_arn = Some("not-an-arn".into());

@@ -4,10 +4,11 @@
 //! execution's own input, output and error.
 
 use stepwise_engine::dataflow::Pipeline;
+use stepwise_engine::teststate::state_type;
 use stepwise_engine::EventType;
 use yew::prelude::*;
 
-use crate::components::test_state::{state_definition, TestStatePanel};
+use crate::components::test_state::TestStatePanel;
 
 use crate::components::tree::{status_class, status_label};
 use crate::context::use_workspace;
@@ -157,20 +158,27 @@ pub fn Inspector() -> Html {
         // The engine's record of this run; imported executions have none (their stages come
         // from the history below).
         let pipeline = io.entered_id.and_then(|id| exec.pipeline(id));
-        let test_panel =
-            state_definition(&exec.definition_text, &state).map(|(definition, is_task)| {
-                let json = |v: Option<&stepwise_json::Value>, fallback: &Option<String>| {
+        // The test sends the whole machine with the state's name, as AWS's TestState takes it.
+        let test_panel = state_type(&exec.definition_text, &state).map(|ty| {
+            let json =
+                |v: Option<&stepwise_json::Value>, fallback: &Option<String>, empty: &str| {
                     v.map(|v| v.to_json_text().to_string())
                         .or_else(|| fallback.clone())
-                        .map_or_else(|| "{}".into(), |t| pretty(&t))
+                        .map_or_else(|| empty.into(), |t| pretty(&t))
                 };
-                let input = json(pipeline.map(|p| &p.input), &io.input);
-                let task_result = is_task
-                    .then(|| json(pipeline.and_then(|p| p.result.as_ref()), &io.task_result));
-                // Keyed by state and run, so that another run's input is prefilled afresh.
-                let key = format!("{state}#{}", io.entered_id.unwrap_or(0));
-                (key, definition, input, task_result)
-            });
+            let input = json(pipeline.map(|p| &p.input), &io.input, "{}");
+            let recorded = pipeline.and_then(|p| p.result.as_ref());
+            let is_task = ty == "Task";
+            // Tasks, Maps and Parallels answer with a mock: the run's result, if it has one.
+            let mock_result = match ty.as_str() {
+                "Task" => Some(json(recorded, &io.task_result, "{}")),
+                "Map" | "Parallel" => Some(json(recorded, &None, "[]")),
+                _ => None,
+            };
+            // Keyed by state and run, so that another run's input is prefilled afresh.
+            let key = format!("{state}#{}", io.entered_id.unwrap_or(0));
+            (key, input, mock_result, is_task)
+        });
         let toggle_test = {
             let testing = testing.clone();
             Callback::from(move |_| testing.set(!*testing))
@@ -219,12 +227,12 @@ pub fn Inspector() -> Html {
                         </div>
                     }
                 }
-                if let Some((key, definition, input, task_result)) = test_panel {
+                if let Some((key, input, mock_result, is_task)) = test_panel {
                     <button data-testid="test-state-toggle" aria-expanded={(*testing).to_string()} onclick={toggle_test}>
                         { if *testing { "Close the test" } else { "Test this state" } }
                     </button>
                     if *testing {
-                        <TestStatePanel {key} {definition} {input} {task_result} />
+                        <TestStatePanel {key} definition={exec.definition_text.to_string()} state={state.clone()} {input} {mock_result} {is_task} />
                     }
                 }
                 { for children.into_iter().map(|(cid, label)| {

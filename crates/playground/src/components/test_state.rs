@@ -3,7 +3,6 @@
 //! status and the next state. The engine runs it in a scratch engine: the workspace and its
 //! executions are not touched.
 
-use serde_json::Value as Json;
 use stepwise_engine::teststate::{
     MockErrorOutput, MockInput, TestRun, TestStateRequest, TestStatus,
 };
@@ -13,48 +12,18 @@ use crate::components::inspector::{block_html, escape, pipeline_blocks};
 use crate::context::use_workspace;
 use crate::history::pretty;
 
-/// The state named `name` anywhere in a machine (top level, Parallel branches, Map processors),
-/// as a definition of its own: it keeps the machine's `QueryLanguage` unless it sets one. Also
-/// whether it is a Task (which needs a mocked answer).
-pub fn state_definition(machine_text: &str, name: &str) -> Option<(String, bool)> {
-    let machine: Json = serde_json::from_str(machine_text).ok()?;
-    let mut state = find_state(&machine, name, 0)?.clone();
-    let is_task = state.get("Type").and_then(Json::as_str) == Some("Task");
-    if let (Some(q), Some(o)) = (machine.get("QueryLanguage"), state.as_object_mut()) {
-        o.entry("QueryLanguage").or_insert_with(|| q.clone());
-    }
-    Some((serde_json::to_string_pretty(&state).ok()?, is_task))
-}
-
-/// Depth-first, bounded like the definitions the engine accepts.
-fn find_state<'a>(scope: &'a Json, name: &str, depth: usize) -> Option<&'a Json> {
-    if depth > 64 {
-        return None;
-    }
-    let states = scope.get("States")?.as_object()?;
-    if let Some(s) = states.get(name) {
-        return Some(s);
-    }
-    states.values().find_map(|s| {
-        let branches = s.get("Branches").and_then(Json::as_array);
-        let processor = s.get("ItemProcessor").or_else(|| s.get("Iterator"));
-        branches
-            .into_iter()
-            .flatten()
-            .chain(processor)
-            .find_map(|b| find_state(b, name, depth + 1))
-    })
-}
-
 #[derive(Properties, PartialEq)]
 pub struct TestStateProps {
-    /// The state's own definition (see [`state_definition`]).
+    /// The whole machine's definition and the tested state's name.
     pub definition: String,
+    pub state: String,
     /// Prefilled input (the selected run's input, or `{}`).
     pub input: String,
-    /// Prefilled mocked result for a Task (the selected run's result, or `{}`); `None` for
-    /// states that are not Tasks.
-    pub task_result: Option<String>,
+    /// Prefilled mocked result for a Task, Map or Parallel (the selected run's result, or an
+    /// empty one); `None` for states that take no mock.
+    pub mock_result: Option<String>,
+    /// A Task (a Map's or Parallel's mocked result is their result: an array).
+    pub is_task: bool,
 }
 
 /// The current text of a form field (a textarea or an input), read when the test runs: the
@@ -115,6 +84,43 @@ fn answer(r: &TestRun) -> Html {
         );
     }
     out.push_str("</div>");
+    // A Map's own stages: its items, each iteration's input, the batches, and its limits.
+    if let Some(m) = &r.map {
+        out.push_str(r#"<div data-testid="ts-map">"#);
+        for (title, id, v) in [
+            (
+                "After ItemsPath",
+                "ts-after-items-path",
+                &m.after_items_path,
+            ),
+            (
+                "After ItemSelector",
+                "ts-after-item-selector",
+                &m.after_item_selector,
+            ),
+            (
+                "After ItemBatcher",
+                "ts-after-item-batcher",
+                &m.after_item_batcher,
+            ),
+        ] {
+            if let Some(v) = v {
+                block_html(&mut out, title, id, "", Some(&v.to_json_text()));
+            }
+        }
+        let _ = write!(
+            out,
+            r#"<p class="muted small" data-testid="ts-map-limits">MaxConcurrency {}"#,
+            m.max_concurrency
+        );
+        if let Some(c) = m.tolerated_failure_count {
+            let _ = write!(out, " · ToleratedFailureCount {c}");
+        }
+        if let Some(p) = m.tolerated_failure_percentage {
+            let _ = write!(out, " · ToleratedFailurePercentage {p}");
+        }
+        out.push_str("</p></div>");
+    }
     let variables = (!r.variables.is_empty()).then(|| {
         let mut v = String::from("<div>");
         block_html(
@@ -150,7 +156,7 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
     // rendered as `value` (a re-render after each test would put the prefilled text back).
     {
         let (input, result) = (input.clone(), result.clone());
-        let (first_input, first_result) = (props.input.clone(), props.task_result.clone());
+        let (first_input, first_result) = (props.input.clone(), props.mock_result.clone());
         use_effect_with((), move |_| {
             let set = |node: &NodeRef, text: &str| {
                 if let Some(n) = node.get() {
@@ -163,14 +169,15 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
             }
         });
     }
-    let is_task = props.task_result.is_some();
+    let mocked = props.mock_result.is_some();
     let on_run = {
-        let (ws, outcome, definition) = (ws.clone(), outcome.clone(), props.definition.clone());
+        let (ws, outcome) = (ws.clone(), outcome.clone());
+        let (definition, state) = (props.definition.clone(), props.state.clone());
         let (input, result, error, cause) =
             (input.clone(), result.clone(), error.clone(), cause.clone());
         Callback::from(move |_| {
             // An error name mocks a failure; otherwise the result answers.
-            let mock = is_task.then(|| {
+            let mock = mocked.then(|| {
                 let name = field(&error);
                 if name.trim().is_empty() {
                     MockInput {
@@ -190,6 +197,7 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
             });
             let req = TestStateRequest {
                 definition: definition.clone(),
+                state_name: Some(state.clone()),
                 input: Some(field(&input)),
                 mock,
                 ..TestStateRequest::default()
@@ -204,8 +212,8 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
             <label>{ "State input" }
                 <textarea class="mono" rows="5" data-testid="ts-input" spellcheck="false" ref={input} />
             </label>
-            if is_task {
-                <label>{ "Mocked result" }
+            if mocked {
+                <label>{ if props.is_task { "Mocked result" } else { "Mocked result (the state's result: an array)" } }
                     <textarea class="mono" rows="4" data-testid="ts-mock-result" spellcheck="false" ref={result} />
                 </label>
                 <div class="row">

@@ -169,3 +169,80 @@ fn bad_requests_throw_aws_exceptions() {
     let listed = ok(sw.list_state_machines(None));
     assert_eq!(listed["stateMachines"], json!([]));
 }
+
+#[wasm_bindgen_test]
+fn a_map_runs_with_a_mocked_result_and_reports_its_own_stages() {
+    let sw = engine();
+    let request = |failures: u32| {
+        js(json!({
+            "definition": {
+                "Type": "Map", "ItemsPath": "$.xs", "MaxConcurrency": 3, "ToleratedFailureCount": 0,
+                "ItemSelector": {"x.$": "$$.Map.Item.Value", "by.$": "$$.Execution.Name"},
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
+                "Next": "Sum"
+            },
+            "input": {"xs": [1, 2]},
+            "inspectionLevel": "DEBUG",
+            "mock": {"result": [10, 20]},
+            "stateConfiguration": {"mapIterationFailureCount": failures}
+        }))
+    };
+    let out = ok(sw.test_state(request(0)));
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(
+        (out["output"].clone(), out["nextState"].clone()),
+        (json!("[10,20]"), json!("Sum"))
+    );
+    let data = &out["inspectionData"];
+    assert_eq!(data["afterItemsPath"], "[1,2]");
+    assert_eq!(
+        data["afterItemSelector"],
+        "[{\"x\":1,\"by\":\"test-state\"},{\"x\":2,\"by\":\"test-state\"}]"
+    );
+    assert_eq!(
+        (
+            data["maxConcurrency"].clone(),
+            data["toleratedFailureCount"].clone()
+        ),
+        (json!(3), json!(0))
+    );
+    let out = ok(sw.test_state(request(1)));
+    assert_eq!(out["status"], "CAUGHT_ERROR");
+    assert_eq!(out["error"], "States.ExceedToleratedFailureThreshold");
+    assert_eq!(out["nextState"], "Recover");
+}
+
+#[wasm_bindgen_test]
+fn parallel_states_and_refusals_use_aws_words() {
+    let sw = engine();
+    let branch = |n: &str| json!({"StartAt": n, "States": {n: {"Type": "Pass", "End": true}}});
+    let parallel = json!({"Type": "Parallel", "Branches": [branch("A"), branch("B")], "End": true});
+    let out = ok(sw.test_state(js(
+        json!({"definition": parallel, "mock": {"result": "[1, 2]"}}),
+    )));
+    assert_eq!(out, json!({"output": "[1,2]", "status": "SUCCEEDED"}));
+    let cases = [
+        (
+            json!({"definition": parallel}),
+            "InvalidDefinition",
+            "TestState API does not support Map or Parallel states",
+        ),
+        (
+            json!({"definition": parallel, "mock": {"result": "[1]"}}),
+            "ValidationException",
+            "Mocked result must contain the same number of items",
+        ),
+        (
+            json!({"definition": {"Type": "Pass", "End": true}, "mock": {"result": "{}"}}),
+            "ValidationException",
+            "State type 'Pass' is not supported when a mock is specified",
+        ),
+    ];
+    for (request, name, message) in cases {
+        let e = thrown(sw.test_state(js(request.clone())));
+        let text = String::from(e.message());
+        assert_eq!(String::from(e.name()), name, "{request}");
+        assert!(text.contains(message), "{request}: {text}");
+    }
+}

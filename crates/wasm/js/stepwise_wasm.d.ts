@@ -16,5 +16,6 @@ export default function init(
 ): Promise<InitOutput>;
 
 /** Instantiates the main module and, given `jsonata`, the JSONata module from their bytes or
- *  compiled modules. Without `jsonata`, a call that needs JSONata throws `InternalError`. */
+ *  compiled modules. Without `jsonata`, a definition that uses JSONata is refused
+ *  (`InvalidDefinition`, diagnostic `JSONATA_NOT_LOADED`). */
 export function initSync(module: { module: SyncInitInput; jsonata?: SyncInitInput } | SyncInitInput): InitOutput;

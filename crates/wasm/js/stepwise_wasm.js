@@ -30,7 +30,8 @@ export * from './stepwise_wasm_bindings.js';
 // that never uses JSONata pays the second download all the same, but no call can meet a missing
 // evaluator. `init({ module_or_path, jsonata })` takes either module's source (as wasm-bindgen's
 // `module_or_path`); `initSync({ module, jsonata })` their bytes or compiled modules. Without
-// `jsonata`, `initSync` leaves JSONata out, and a call that needs it throws `InternalError`.
+// `jsonata`, `initSync` leaves JSONata out: a definition that uses it is refused
+// (`InvalidDefinition`, diagnostic `JSONATA_NOT_LOADED`).
 
 /** `init`'s or `initSync`'s argument, split into the main module's and JSONata's. */
 function split(input) {

@@ -2,9 +2,8 @@
 // by `init()` beside the main one: a JSONata definition that uses what Step Functions adds
 // ($partition, $hash, seeded and unseeded $random, $uuid, the virtual clock), validation's syntax
 // check, and a Map whose items are evaluated there give in Chromium what the native engine gives
-// (the expected figures are the CLI's, with the same seed). Without the module
-// (`initSync` given only the main one), a JSONata call fails with a clear internal error instead
-// of an answer.
+// (the expected figures are the CLI's, with the same seed). Without the module (`initSync` given
+// only the main one), a JSONata definition is refused (JSONATA_NOT_LOADED), never run unchecked.
 
 const definition = {
   QueryLanguage: 'JSONata',
@@ -62,9 +61,10 @@ let failure = null;
 try {
   sw.createStateMachine({ name: 'J', definition: ${JSON.stringify(definition)} });
 } catch (e) {
-  failure = { name: e.name, message: e.message };
+  failure = { name: e.name, codes: [...new Set((e.diagnostics || []).map((d) => d.code))] };
 }
-window.__without = { plain: typeof plain.stateMachineArn, failure };
+const after = sw.listStateMachines().stateMachines.map((m) => m.name);
+window.__without = { plain: typeof plain.stateMachineArn, failure, after };
 `;
 
 export default async function jsApiJsonataModule(page, baseUrl, { assert, assertEqual, problems }) {
@@ -106,12 +106,12 @@ export default async function jsApiJsonataModule(page, baseUrl, { assert, assert
   await second.waitForFunction(() => window.__without !== undefined, null, { timeout: 30_000 });
   const without = await second.evaluate(() => window.__without);
   assertEqual(without.plain, 'string', 'a definition without JSONata works without the module');
-  assert(
-    without.failure &&
-      without.failure.name === 'InternalError' &&
-      without.failure.message.includes('JSONata module is not loaded'),
-    `a JSONata definition without the module: ${JSON.stringify(without.failure)}`,
+  assertEqual(
+    without.failure,
+    { name: 'InvalidDefinition', codes: ['JSONATA_NOT_LOADED'] },
+    'a JSONata definition without the module is refused, saying why',
   );
+  assertEqual(without.after, ['Plain'], 'the engine carries on');
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }
 

@@ -185,10 +185,10 @@ mod module {
     }
 
     // Where the page hands over the JSONata module (`stepwise_jsonata.js` once initialised):
-    // kept in JavaScript, so that it outlives a reset of this module's instance. Without it, a
-    // call throws an `InternalError` (which the JS API's guard handles as it does a trap: this
-    // module's call was cut short): answering without the evaluator would be a wrong answer, and
-    // the hosts load it before any JSONata runs (the JS API's `init()` awaits it).
+    // kept in JavaScript, so that it outlives a reset of this module's instance. Validation
+    // refuses JSONata until it is there (JSONATA_NOT_LOADED), so no definition that uses it can
+    // run without it; should a call still come, it throws an `InternalError` (which the JS API's
+    // guard handles as it does a trap) rather than answer without the evaluator.
     #[wasm_bindgen(inline_js = r#"
 let jsonata = null;
 export function attach(module) { jsonata = module; }

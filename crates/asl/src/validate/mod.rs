@@ -61,6 +61,7 @@ pub mod codes {
     pub const INVALID_STATE_NAME: &str = "INVALID_STATE_NAME";
     pub const DUPLICATE_STATE_NAME: &str = "DUPLICATE_STATE_NAME";
     pub const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
+    pub const JSONATA_NOT_LOADED: &str = "JSONATA_NOT_LOADED";
     pub const DEFINITION_TOO_LARGE: &str = "DEFINITION_TOO_LARGE";
     pub const NO_DOLLAR: &str = "NO_DOLLAR";
     pub const PASS_RESULT_IS_STATIC: &str = "PASS_RESULT_IS_STATIC";

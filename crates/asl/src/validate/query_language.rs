@@ -167,6 +167,17 @@ fn compile(ctx: &mut Ctx, text: &str, pointer: &str) {
         );
         return;
     }
+    if !crate::query::evaluator_ready() {
+        // Only where JSONata runs in a second wasm module the page has not loaded: refused with
+        // the reason, never passed unchecked.
+        ctx.error(
+            codes::JSONATA_NOT_LOADED,
+            pointer,
+            "JSONata's evaluator (a second WebAssembly module) is not loaded, so this expression \
+             cannot be checked: await init() (or give initSync its `jsonata` module) first",
+        );
+        return;
+    }
     if let Err(e) = crate::query::check(inner) {
         ctx.error(codes::INVALID_JSONATA_EXPRESSION, pointer, e.message);
     }

@@ -5,9 +5,28 @@
 use crate::engine::Engine;
 use crate::execution::{Frame, FrameRef, FrameRole, Phase};
 use crate::history::{Details, EventType};
+use crate::redrive::Resume;
 use stepwise_asl::error::names;
 use stepwise_asl::StatesError;
 use stepwise_json::Value;
+
+/// A child frame for [`Engine::spawn_child`].
+pub(crate) struct NewChild {
+    /// Its place under the parent: which iteration or branch.
+    pub role: FrameRole,
+    /// Which of the state's branches its states are in (a Map has one, its ItemProcessor).
+    pub branch: u32,
+    /// The state it starts at (ignored when resumed).
+    pub start_at: usize,
+    pub input: Value,
+    /// What a redrive resumes instead of starting afresh.
+    pub resumed: Option<Resume>,
+    /// The event its first event follows.
+    pub started: u64,
+    /// Whether its events stay out of the history though the parent's do not (a Distributed
+    /// Map's iterations).
+    pub silent: bool,
+}
 
 impl Engine {
     pub(crate) fn join_child_done(
@@ -15,7 +34,7 @@ impl Engine {
         parent: FrameRef,
         index: usize,
         result: Result<Value, StatesError>,
-        resume: Option<crate::redrive::Resume>,
+        resume: Option<Resume>,
     ) {
         let Some(j) = self.frame_mut(parent).join.as_mut() else {
             return self.no_join(parent, "a child's end");
@@ -209,6 +228,49 @@ impl Engine {
         }
     }
 
+    /// Starts a Map iteration's or a Parallel branch's frame (a fresh one at `child.start_at`,
+    /// or the one a redrive resumes), joins it to `at` and schedules it. The child inherits the
+    /// parent's variables and its silence: under a Distributed Map every nested frame stays out
+    /// of the history, Parallel branches included.
+    pub(crate) fn spawn_child(&mut self, at: FrameRef, child: NewChild) {
+        let index = match child.role {
+            FrameRole::Branch { index, .. } | FrameRole::Iteration { index, .. } => index as u32,
+            FrameRole::Root => 0,
+        };
+        let mut frame = match child.resumed {
+            Some(r) => self.resumed_frame(at.exec, r, child.role),
+            None => {
+                let scope = self.child_scope(at, child.branch);
+                let parent = self.frame(at);
+                let mut f = Frame::new(
+                    scope,
+                    child.role,
+                    child.start_at,
+                    child.input,
+                    parent.vars.clone(),
+                );
+                f.var_bytes = parent.var_bytes;
+                f.inherited_var_bytes = parent.var_bytes;
+                f
+            }
+        };
+        let parent = self.frame(at);
+        frame.last_event = child.started;
+        frame.cache.silent = parent.cache.silent || child.silent;
+        frame.cache.index_path = parent
+            .cache
+            .index_path
+            .iter()
+            .copied()
+            .chain([index])
+            .collect();
+        let cid = self.add_frame(at.exec, frame);
+        if let Some(j) = self.frame_mut(at).join.as_mut() {
+            j.children.push(cid);
+        }
+        self.schedule(at.sibling(cid));
+    }
+
     /// Frames are reused once dead so that long Map runs do not grow the frame list forever.
     pub(crate) fn add_frame(&mut self, exec: usize, mut f: Frame) -> usize {
         let e = &mut self.executions[exec];
@@ -349,5 +411,54 @@ mod tests {
         );
         let entered = at(&h, EventType::WaitStateEntered, 0);
         assert_eq!(at(&h, EventType::WaitStateExited, 0) - entered, 10_000);
+    }
+
+    /// A Distributed Map's iterations are child executions of its Map Run: nothing they run
+    /// appears in the parent's history, the states of a Parallel nested in them included (they
+    /// once did: Parallel branches did not inherit the iteration's silence).
+    #[test]
+    fn nothing_nested_in_a_distributed_map_reaches_the_parent_history() {
+        let nested = json!({
+            "StartAt": "P",
+            "States": {"P": {
+                "Type": "Parallel",
+                "Branches": [{"StartAt": "B", "States": {"B": {
+                    "Type": "Map",
+                    "ItemsPath": "$.inner",
+                    "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}},
+                    "End": true
+                }}}],
+                "End": true
+            }}
+        });
+        let mut processor = nested.as_object().unwrap().clone();
+        processor.insert(
+            "ProcessorConfig".into(),
+            json!({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}),
+        );
+        let h = run(json!({
+            "StartAt": "M",
+            "States": {"M": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemSelector": {"inner.$": "States.Array($$.Map.Item.Value)"},
+                "ItemProcessor": processor,
+                "End": true
+            }}
+        }));
+        let types: Vec<EventType> = h.iter().map(|(t, _)| *t).collect();
+        assert_eq!(
+            types,
+            [
+                EventType::ExecutionStarted,
+                EventType::MapStateEntered,
+                EventType::MapStateStarted,
+                EventType::MapRunStarted,
+                EventType::MapRunSucceeded,
+                EventType::MapStateSucceeded,
+                EventType::MapStateExited,
+                EventType::ExecutionSucceeded,
+            ]
+        );
     }
 }

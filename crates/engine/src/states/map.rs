@@ -4,9 +4,10 @@
 
 use crate::dataflow::{self, states_value, Jsonata};
 use crate::engine::Engine;
-use crate::execution::{Frame, FrameRef, FrameRole, Join, Phase};
+use crate::execution::{FrameRef, FrameRole, Join, Phase};
 use crate::history::{Details, EventType};
 use crate::run::Res;
+use crate::states::branches::NewChild;
 use crate::states::io::path_reads_context;
 use stepwise_asl::error::names;
 use stepwise_asl::model::{Dynamic, Kind, MapState, State};
@@ -350,34 +351,20 @@ impl Engine {
             parent: at.frame,
             index: i,
         };
-        let mut child = match resumed {
-            Some(r) => self.resumed_frame(at.exec, r, role),
-            None => {
-                let child_scope = self.child_scope(at, 0);
-                let vars = self.frame(at).vars.clone();
-                let mut child = Frame::new(child_scope, role, m.processor.start_at, item, vars);
-                child.var_bytes = self.frame(at).var_bytes;
-                child.inherited_var_bytes = child.var_bytes;
-                child
-            }
-        };
-        child.last_event = started;
         // Distributed Map iterations run as child workflow executions of a Map Run: their
         // events are not part of this execution's history.
-        child.cache.silent = self.frame(at).cache.silent || m.distributed;
-        child.cache.index_path = self
-            .frame(at)
-            .cache
-            .index_path
-            .iter()
-            .copied()
-            .chain([i as u32])
-            .collect();
-        let cid = self.add_frame(at.exec, child);
-        if let Some(j) = self.frame_mut(at).join.as_mut() {
-            j.children.push(cid);
-        }
-        self.schedule(at.sibling(cid));
+        self.spawn_child(
+            at,
+            NewChild {
+                role,
+                branch: 0,
+                start_at: m.processor.start_at,
+                input: item,
+                resumed,
+                started,
+                silent: m.distributed,
+            },
+        );
         let more = self
             .frame(at)
             .join

@@ -2,9 +2,10 @@
 //! branch. Branches end in `states/branches.rs`.
 
 use crate::engine::Engine;
-use crate::execution::{Frame, FrameRef, FrameRole, Join, Phase};
+use crate::execution::{FrameRef, FrameRole, Join, Phase};
 use crate::history::{Details, EventType};
 use crate::run::Res;
+use crate::states::branches::NewChild;
 use stepwise_asl::model::{Kind, Parallel, State};
 
 impl Engine {
@@ -71,33 +72,21 @@ impl Engine {
                 parent: at.frame,
                 index: b,
             };
-            let mut child = match resumed {
-                Some(r) => self.resumed_frame(at.exec, r, role),
-                None => {
-                    let child_scope = self.child_scope(at, b as u32);
-                    let vars = self.frame(at).vars.clone();
-                    let mut child =
-                        Frame::new(child_scope, role, branch.start_at, eff.clone(), vars);
-                    child.var_bytes = self.frame(at).var_bytes;
-                    child.inherited_var_bytes = child.var_bytes;
-                    child
-                }
-            };
-            child.last_event = started;
-            child.cache.index_path = self
-                .frame(at)
-                .cache
-                .index_path
-                .iter()
-                .copied()
-                .chain([b as u32])
-                .collect();
-            let cid = self.add_frame(at.exec, child);
             if let Some(j) = self.frame_mut(at).join.as_mut() {
-                j.children.push(cid);
                 j.running += 1;
             }
-            self.schedule(at.sibling(cid));
+            self.spawn_child(
+                at,
+                NewChild {
+                    role,
+                    branch: b as u32,
+                    start_at: branch.start_at,
+                    input: eff.clone(),
+                    resumed,
+                    started,
+                    silent: false,
+                },
+            );
         }
         let running = self.frame(at).join.as_ref().map_or(0, |j| j.running);
         if running == 0 {

@@ -5,7 +5,7 @@
 //! plain objects and a missing value is `null`, never a `Map` or `undefined`.
 
 use crate::from_js;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use stepwise_engine::api::names;
 use stepwise_engine::clock::{iso8601, parse_iso8601};
@@ -45,56 +45,159 @@ pub fn step_budget(budget: f64) -> Result<usize, JsValue> {
 
 // ---- requests ---------------------------------------------------------------------------
 
-/// Reads a request object; a missing or malformed one is AWS's `ValidationException`, an unusable
-/// definition, input or output the operation's own exception (see `from_js`).
-pub fn request<T: for<'de> Deserialize<'de>>(
-    value: JsValue,
-    operation: &str,
-) -> Result<T, JsValue> {
-    let fields = from_js::request_fields::<T>(&value, operation).map_err(|e| api_error(&e))?;
-    serde_json::from_value(Value::Object(fields)).map_err(|e| {
-        api_error(&ApiError::new(
-            names::VALIDATION,
-            format!("{operation}: invalid request: {e}"),
-        ))
+/// A request object, its fields read one by one as an operation asks for them (see `from_js`):
+/// a missing or malformed field is AWS's `ValidationException`, an unusable definition, input
+/// or output the operation's own exception. One reader for every operation, rather than a
+/// derived deserializer per request type: those cost the module far more than they save.
+pub struct Request {
+    js: JsValue,
+    operation: &'static str,
+}
+
+/// Reads `value` as `operation`'s request object.
+pub fn request(value: JsValue, operation: &'static str) -> Result<Request, JsValue> {
+    from_js::request_object(&value, operation).map_err(|e| api_error(&e))?;
+    Ok(Request {
+        js: value,
+        operation,
     })
 }
 
-/// Definitions, inputs and outputs are JSON text in AWS's API. A JS string is taken as that text;
-/// any other value (an object, an array, a number) is encoded by `JSON.stringify` on the way in,
-/// so here it is always a string.
-#[derive(Deserialize)]
-#[serde(transparent)]
-pub struct JsonText(Value);
+impl Request {
+    /// A field's JSON value; `None` when absent or `null`.
+    pub fn value(&self, key: &str) -> Result<Option<Value>, JsValue> {
+        from_js::request_field(&self.js, self.operation, key)
+            .map(|v| v.filter(|v| !v.is_null()))
+            .map_err(|e| api_error(&e))
+    }
 
-impl JsonText {
-    pub fn into_text(self) -> String {
-        match self.0 {
-            Value::String(s) => s,
-            other => other.to_string(),
+    pub fn string(&self, key: &str) -> Result<Option<String>, JsValue> {
+        let value = self.value(key)?;
+        self.typed(key, value.as_ref(), Kind::String)
+            .map(|v| v.and_then(|v| v.as_str().map(str::to_owned)))
+    }
+
+    /// A string the operation cannot do without.
+    pub fn required(&self, key: &str) -> Result<String, JsValue> {
+        self.string(key)?.ok_or_else(|| self.missing(key))
+    }
+
+    pub fn missing(&self, what: &str) -> JsValue {
+        self.invalid(format!("missing field `{what}`"))
+    }
+
+    pub fn count(&self, key: &str) -> Result<Option<u64>, JsValue> {
+        let value = self.value(key)?;
+        Ok(self
+            .typed(key, value.as_ref(), Kind::Count)?
+            .and_then(Value::as_u64))
+    }
+
+    /// A count that must also fit `T` (a `u32`, a `usize`).
+    pub fn fitting<T: TryFrom<u64>>(
+        &self,
+        what: &str,
+        n: Option<u64>,
+    ) -> Result<Option<T>, JsValue> {
+        n.map(|n| T::try_from(n).map_err(|_| self.invalid(format!("{what} is too large: {n}"))))
+            .transpose()
+    }
+
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, JsValue> {
+        let value = self.value(key)?;
+        Ok(self
+            .typed(key, value.as_ref(), Kind::Bool)?
+            .and_then(Value::as_bool))
+    }
+
+    /// `key` of a nested object (`limits`, a route, a source), named `context.key` in messages.
+    pub fn member<'v>(
+        &self,
+        object: &'v Value,
+        context: &str,
+        key: &str,
+        kind: Kind,
+    ) -> Result<Option<&'v Value>, JsValue> {
+        let value = object.get(key).filter(|v| !v.is_null());
+        self.typed(&format!("{context}.{key}"), value, kind)
+    }
+
+    /// A list of objects (`routingConfiguration`, `sources`).
+    pub fn objects(&self, key: &str) -> Result<Option<Vec<Value>>, JsValue> {
+        let Some(value) = self.value(key)? else {
+            return Ok(None);
+        };
+        match value {
+            Value::Array(items) if items.iter().all(Value::is_object) => Ok(Some(items)),
+            other => Err(self.wrong(key, "a list of objects", &other)),
         }
+    }
+
+    /// `value` when it is of `kind` (or absent), else a `ValidationException` naming `what`.
+    pub fn typed<'v>(
+        &self,
+        what: &str,
+        value: Option<&'v Value>,
+        kind: Kind,
+    ) -> Result<Option<&'v Value>, JsValue> {
+        match value {
+            Some(v) if !kind.holds(v) => Err(self.wrong(what, kind.name(), v)),
+            v => Ok(v),
+        }
+    }
+
+    fn wrong(&self, what: &str, wanted: &str, found: &Value) -> JsValue {
+        let found = match found {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        self.invalid(format!("{what} must be {wanted}, not {found}"))
+    }
+
+    fn invalid(&self, message: String) -> JsValue {
+        api_error(&ApiError::new(
+            names::VALIDATION,
+            format!("{}: invalid request: {message}", self.operation),
+        ))
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Options {
-    pub seed: Option<u64>,
-    /// Milliseconds since the Unix epoch or ISO-8601 text (a `Date` is turned into millis first).
-    pub epoch: Option<Value>,
-    pub region: Option<String>,
-    pub account: Option<String>,
-    pub max_history_events: Option<usize>,
-    pub limits: Option<LimitOptions>,
+/// What a request field must hold.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    String,
+    Bool,
+    /// A whole number from 0 to `u64::MAX`.
+    Count,
+    /// A whole number, negative or not.
+    Integer,
+    Object,
 }
 
-/// `limits`: the evaluation budget of every JSONata expression, intrinsic and payload template.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct LimitOptions {
-    pub max_evaluation_steps: Option<u64>,
-    pub max_evaluation_bytes: Option<u64>,
-    pub max_value_depth: Option<u32>,
+impl Kind {
+    fn holds(self, v: &Value) -> bool {
+        match self {
+            Kind::String => v.is_string(),
+            Kind::Bool => v.is_boolean(),
+            Kind::Count => v.is_u64(),
+            Kind::Integer => v.is_i64(),
+            Kind::Object => v.is_object(),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::String => "a string",
+            Kind::Bool => "a boolean",
+            Kind::Count => "a whole number, 0 or more",
+            Kind::Integer => "a whole number",
+            Kind::Object => "an object",
+        }
+    }
 }
 
 /// The engine's configuration from the constructor's options (all optional).
@@ -107,14 +210,14 @@ pub fn config(options: JsValue) -> Result<EngineConfig, JsValue> {
     // given on purpose by what the field held.
     let epoch_was_object =
         js_sys::Reflect::get(&options, &JsValue::from_str("epoch")).is_ok_and(|v| v.is_object());
-    let options: Options = request(options, "new Stepwise")?;
+    let options = request(options, "new Stepwise")?;
     let invalid = |m: String| {
         api_error(&ApiError::new(
             names::VALIDATION,
             format!("new Stepwise: {m}"),
         ))
     };
-    let epoch = match (epoch_was_object, options.epoch) {
+    let epoch = match (epoch_was_object, options.value("epoch")?) {
         (true, None | Some(Value::Null)) => return Err(invalid("epoch is an invalid Date".into())),
         (_, None | Some(Value::Null)) => None,
         (_, Some(Value::Number(n))) => {
@@ -136,28 +239,38 @@ pub fn config(options: JsValue) -> Result<EngineConfig, JsValue> {
     if let Some(e) = epoch {
         config.epoch_millis = e;
     }
-    if let Some(seed) = options.seed {
+    if let Some(seed) = options.count("seed")? {
         config.seed = seed;
     }
-    if let Some(region) = options.region {
+    if let Some(region) = options.string("region")? {
         config.region = region;
     }
-    if let Some(account) = options.account {
+    if let Some(account) = options.string("account")? {
         config.role_arn = format!("arn:aws:iam::{account}:role/StepwiseExecutionRole");
         config.account = account;
     }
-    if let Some(max) = options.max_history_events {
+    let max_events = options.count("maxHistoryEvents")?;
+    if let Some(max) = options.fitting("maxHistoryEvents", max_events)? {
         config.limits.max_history_events = max;
     }
-    let limits = options.limits.unwrap_or_default();
-    if let Some(steps) = limits.max_evaluation_steps {
-        config.limits.max_evaluation_steps = steps;
-    }
-    if let Some(bytes) = limits.max_evaluation_bytes {
-        config.limits.max_evaluation_bytes = bytes;
-    }
-    if let Some(depth) = limits.max_value_depth {
-        config.limits.max_value_depth = depth;
+    // `limits`: the evaluation budget of every JSONata expression, intrinsic and payload template.
+    if let Some(limits) = options.value("limits")? {
+        options.typed("limits", Some(&limits), Kind::Object)?;
+        let count = |key: &str| -> Result<Option<u64>, JsValue> {
+            Ok(options
+                .member(&limits, "limits", key, Kind::Count)?
+                .and_then(Value::as_u64))
+        };
+        if let Some(steps) = count("maxEvaluationSteps")? {
+            config.limits.max_evaluation_steps = steps;
+        }
+        if let Some(bytes) = count("maxEvaluationBytes")? {
+            config.limits.max_evaluation_bytes = bytes;
+        }
+        let depth = count("maxValueDepth")?;
+        if let Some(depth) = options.fitting("limits.maxValueDepth", depth)? {
+            config.limits.max_value_depth = depth;
+        }
     }
     Ok(config)
 }
@@ -166,101 +279,6 @@ pub fn config(options: JsValue) -> Result<EngineConfig, JsValue> {
 pub fn whole_millis(ms: f64) -> Option<i64> {
     // 8.64e15 ms is the range of a JS Date; beyond it no timestamp can be printed.
     (ms.is_finite() && ms.fract() == 0.0 && ms.abs() <= 8.64e15).then_some(ms as i64)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateStateMachine {
-    pub name: String,
-    pub definition: JsonText,
-    /// AWS's `publish`: also publish version 1.
-    #[serde(default)]
-    pub publish: bool,
-    pub version_description: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateStateMachine {
-    pub state_machine_arn: String,
-    pub definition: JsonText,
-    /// AWS's `publish`: also publish a version of the new revision.
-    #[serde(default)]
-    pub publish: bool,
-    pub version_description: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StateMachineRef {
-    pub state_machine_arn: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartExecution {
-    pub state_machine_arn: String,
-    pub name: Option<String>,
-    pub input: Option<JsonText>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StopExecution {
-    pub execution_arn: String,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExecutionRef {
-    pub execution_arn: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ListExecutions {
-    pub state_machine_arn: Option<String>,
-    pub status_filter: Option<String>,
-    pub redrive_filter: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetExecutionHistory {
-    pub execution_arn: String,
-    #[serde(default)]
-    pub reverse_order: bool,
-    /// AWS's default is to include inputs and outputs.
-    pub include_execution_data: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SendTaskSuccess {
-    pub task_token: String,
-    pub output: JsonText,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SendTaskFailure {
-    pub task_token: String,
-    pub error: Option<String>,
-    pub cause: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskRef {
-    pub task_token: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValidateDefinition {
-    pub definition: JsonText,
 }
 
 /// A JSON-text field that may also be given as a value (encoded here, as `JSON.stringify` would).
@@ -335,30 +353,31 @@ pub fn test_state(
 }
 
 /// One text to import: what the AWS CLI printed (a file's content, or pasted text).
-#[derive(Deserialize)]
 pub struct ImportSource {
-    #[serde(default)]
     pub name: Option<String>,
     pub text: String,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportExecution {
-    pub sources: Vec<ImportSource>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReplayExecution {
-    pub sources: Vec<ImportSource>,
-    /// Which imported execution: its index in `importExecution`'s list or its ARN (the first
-    /// execution without a recorded parent when absent).
-    #[serde(default)]
-    pub execution: Option<Value>,
-    /// Definitions to use instead of the recorded ones, by machine name (to try a fix).
-    #[serde(default)]
-    pub definitions: std::collections::BTreeMap<String, JsonText>,
+/// The `sources` of `importExecution` and `replayExecution`: a list of `{ name?, text }`.
+pub fn import_sources(req: &Request) -> Result<Vec<ImportSource>, JsValue> {
+    let list = req
+        .objects("sources")?
+        .ok_or_else(|| req.missing("sources"))?;
+    let mut sources = Vec::with_capacity(list.len());
+    for (i, source) in list.iter().enumerate() {
+        let at = format!("sources[{i}]");
+        let text = |key: &str| -> Result<Option<String>, JsValue> {
+            Ok(req
+                .member(source, &at, key, Kind::String)?
+                .and_then(Value::as_str)
+                .map(str::to_owned))
+        };
+        sources.push(ImportSource {
+            name: text("name")?,
+            text: text("text")?.ok_or_else(|| req.missing(&format!("{at}.text")))?,
+        });
+    }
+    Ok(sources)
 }
 
 // ---- answers ----------------------------------------------------------------------------

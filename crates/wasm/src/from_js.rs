@@ -18,7 +18,6 @@
 //! Encoding natively and parsing once is also the fast path: one call into JS per field instead of
 //! one per value, as a value-by-value conversion (serde-wasm-bindgen) needs.
 
-use serde::Deserialize;
 use serde_json::{Map, Value};
 use stepwise_engine::api::names;
 use stepwise_engine::ApiError;
@@ -55,83 +54,65 @@ fn text_error_name(operation: &str, field: &str) -> &'static str {
     }
 }
 
-/// A request object's fields as JSON values, ready for serde to read a `T` from. Only the fields
-/// `T` has are read (other AWS fields are accepted and ignored, as before, but never touched); a
-/// field whose value is `undefined` (or has no JSON encoding, like a function) is left out, as
-/// `JSON.stringify` leaves it out.
-pub fn request_fields<T: for<'de> Deserialize<'de>>(
+/// A request must be an object (not `null`, a number or a function).
+pub fn request_object(request: &JsValue, operation: &str) -> Result<(), ApiError> {
+    if request.is_object() && !request.is_function() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        names::VALIDATION,
+        format!(
+            "{operation}: the request must be an object, not {}",
+            kind(request)
+        ),
+    ))
+}
+
+/// One field of a request object as the JSON value it holds: only the fields an operation takes
+/// are ever read (other AWS fields are accepted and ignored, but never touched). `None` for a
+/// field that is `undefined` or has no JSON encoding (like a function), as `JSON.stringify`
+/// leaves it out.
+pub fn request_field(
+    request: &JsValue,
+    operation: &str,
+    key: &str,
+) -> Result<Option<Value>, ApiError> {
+    let value = js_sys::Reflect::get(request, &JsValue::from_str(key)).map_err(|e| {
+        ApiError::new(
+            names::VALIDATION,
+            format!("{operation}: reading {key} threw {}", thrown(&e)),
+        )
+    })?;
+    if TEXT_FIELDS.contains(&key) {
+        Ok(json_text(&value, operation, key, text_error_name(operation, key))?.map(Value::String))
+    } else {
+        plain_value(&value, operation, key)
+    }
+}
+
+/// Every own enumerable field of a request object (`Object.keys` gives strings only), for an
+/// operation that reads its request as a whole.
+pub fn all_request_fields(
     request: &JsValue,
     operation: &str,
 ) -> Result<Map<String, Value>, ApiError> {
-    let invalid = |m: String| ApiError::new(names::VALIDATION, format!("{operation}: {m}"));
-    if !request.is_object() || request.is_function() {
-        return Err(invalid(format!(
-            "the request must be an object, not {}",
-            kind(request)
-        )));
-    }
-    let keys: Vec<String> = match struct_fields::<T>() {
-        Some(fields) => fields.iter().map(|f| (*f).to_owned()).collect(),
-        // Not a plain struct: every own enumerable key (Object.keys gives strings only).
-        None => object_keys(request)
-            .map_err(|e| invalid(format!("listing the request's fields threw {}", thrown(&e))))?
-            .iter()
-            .filter_map(|k| k.as_string())
-            .collect(),
-    };
+    request_object(request, operation)?;
+    let keys = object_keys(request).map_err(|e| {
+        ApiError::new(
+            names::VALIDATION,
+            format!(
+                "{operation}: listing the request's fields threw {}",
+                thrown(&e)
+            ),
+        )
+    })?;
     let mut fields = Map::new();
-    for key in keys {
-        let value = js_sys::Reflect::get(request, &JsValue::from_str(&key))
-            .map_err(|e| invalid(format!("reading {key} threw {}", thrown(&e))))?;
-        let field = if TEXT_FIELDS.contains(&key.as_str()) {
-            json_text(&value, operation, &key, text_error_name(operation, &key))?.map(Value::String)
-        } else {
-            plain_value(&value, operation, &key)?
-        };
-        if let Some(v) = field {
+    for key in keys.iter().filter_map(|k| k.as_string()) {
+        if let Some(v) = request_field(request, operation, &key)? {
             fields.insert(key, v);
         }
     }
     Ok(fields)
-}
-
-/// The field names serde asks for when it reads a `T` from a struct, found by letting `T` ask a
-/// deserializer that only listens (the `fields` of `deserialize_struct`); `None` when `T` is not
-/// read as a struct.
-fn struct_fields<T: for<'de> Deserialize<'de>>() -> Option<&'static [&'static str]> {
-    struct Listener<'a>(&'a mut Option<&'static [&'static str]>);
-
-    impl<'de> serde::Deserializer<'de> for Listener<'_> {
-        type Error = serde::de::value::Error;
-
-        fn deserialize_any<V: serde::de::Visitor<'de>>(
-            self,
-            _: V,
-        ) -> Result<V::Value, Self::Error> {
-            Err(serde::de::Error::custom("not a struct"))
-        }
-
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _name: &'static str,
-            fields: &'static [&'static str],
-            _visitor: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = Some(fields);
-            Err(serde::de::Error::custom("only listening"))
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-            ignored_any
-        }
-    }
-
-    let mut fields = None;
-    // The error is the listener's own: it refuses every value once it has heard the fields.
-    let _ = T::deserialize(Listener(&mut fields));
-    fields
 }
 
 /// A value as JSON text: a string is the text itself; anything else is what `JSON.stringify`

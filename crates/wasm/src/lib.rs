@@ -15,7 +15,7 @@ mod recorded;
 mod redrive;
 mod versions;
 
-use convert::{request, to_js, JsonText};
+use convert::{request, to_js};
 use stepwise_engine::api::names;
 use stepwise_engine::clock::iso8601;
 use stepwise_engine::{ApiError, Engine};
@@ -74,10 +74,7 @@ impl Stepwise {
         &self,
         #[wasm_bindgen(unchecked_param_type = "TestStateInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let fields = api(from_js::request_fields::<serde_json::Value>(
-            &input,
-            "testState",
-        ))?;
+        let fields = api(from_js::all_request_fields(&input, "testState"))?;
         let req = api(convert::test_state(&serde_json::Value::Object(fields)))?;
         let run = api(self.engine.borrow().test_state_run(&req))?;
         to_js(&run.aws_json(&req))
@@ -90,14 +87,18 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CreateStateMachineInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::CreateStateMachine = request(input, "createStateMachine")?;
+        let req = request(input, "createStateMachine")?;
+        let (name, definition) = (req.required("name")?, req.required("definition")?);
+        // AWS's `publish`: also publish version 1.
+        let publish = req.bool("publish")?.unwrap_or(false);
+        let description = req.string("versionDescription")?;
         let mut engine = self.engine.borrow_mut();
         let (arn, version) = api(engine.create_state_machine_publishing(
-            &req.name,
-            &req.definition.into_text(),
+            &name,
+            &definition,
             stepwise_engine::MachineType::Standard,
-            req.publish,
-            req.version_description.as_deref(),
+            publish,
+            description.as_deref(),
         ))?;
         let created = api(engine.describe_state_machine(&arn))?;
         let mut out =
@@ -113,13 +114,18 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "UpdateStateMachineInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::UpdateStateMachine = request(input, "updateStateMachine")?;
+        let req = request(input, "updateStateMachine")?;
+        let arn = req.required("stateMachineArn")?;
+        let definition = req.required("definition")?;
+        // AWS's `publish`: also publish a version of the new revision.
+        let publish = req.bool("publish")?.unwrap_or(false);
+        let description = req.string("versionDescription")?;
         let mut engine = self.engine.borrow_mut();
         let updated = api(engine.update_state_machine_publishing(
-            &req.state_machine_arn,
-            &req.definition.into_text(),
-            req.publish,
-            req.version_description.as_deref(),
+            &arn,
+            &definition,
+            publish,
+            description.as_deref(),
         ))?;
         to_js(&versions::update_answer(engine.now_millis(), &updated))
     }
@@ -129,9 +135,9 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "StateMachineRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::StateMachineRef = request(input, "deleteStateMachine")?;
+        let arn = request(input, "deleteStateMachine")?.required("stateMachineArn")?;
         let mut engine = self.engine.borrow_mut();
-        api(engine.delete_state_machine(&req.state_machine_arn))?;
+        api(engine.delete_state_machine(&arn))?;
         Ok(convert::empty())
     }
 
@@ -140,9 +146,9 @@ impl Stepwise {
         &self,
         #[wasm_bindgen(unchecked_param_type = "StateMachineRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::StateMachineRef = request(input, "describeStateMachine")?;
+        let arn = request(input, "describeStateMachine")?.required("stateMachineArn")?;
         let engine = self.engine.borrow();
-        to_js(&api(engine.describe_state_machine(&req.state_machine_arn))?)
+        to_js(&api(engine.describe_state_machine(&arn))?)
     }
 
     /// All state machines; the request object is accepted for symmetry with the SDK and ignored.
@@ -187,14 +193,11 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "StartExecutionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::StartExecution = request(input, "startExecution")?;
+        let req = request(input, "startExecution")?;
+        let arn = req.required("stateMachineArn")?;
+        let (name, text) = (req.string("name")?, req.string("input")?);
         let mut engine = self.engine.borrow_mut();
-        let text = req.input.map(JsonText::into_text);
-        let id = api(engine.start_execution(
-            &req.state_machine_arn,
-            req.name.as_deref(),
-            text.as_deref(),
-        ))?;
+        let id = api(engine.start_execution(&arn, name.as_deref(), text.as_deref()))?;
         let e = engine.execution(id);
         to_js(&serde_json::json!({"executionArn": e.arn, "startDate": iso8601(e.start_millis)}))
     }
@@ -204,16 +207,14 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "StopExecutionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::StopExecution = request(input, "stopExecution")?;
+        let req = request(input, "stopExecution")?;
+        let arn = req.required("executionArn")?;
+        let (error, cause) = (req.string("error")?, req.string("cause")?);
         let mut engine = self.engine.borrow_mut();
-        api(engine.stop_execution(
-            &req.execution_arn,
-            req.error.as_deref(),
-            req.cause.as_deref(),
-        ))?;
+        api(engine.stop_execution(&arn, error.as_deref(), cause.as_deref()))?;
         // Stopping a finished execution is allowed and keeps its own stop date.
         let stop = engine
-            .execution_by_arn(&req.execution_arn)
+            .execution_by_arn(&arn)
             .and_then(|id| engine.execution(id).stop_millis)
             .unwrap_or_else(|| engine.now_millis());
         to_js(&serde_json::json!({"stopDate": iso8601(stop)}))
@@ -224,9 +225,9 @@ impl Stepwise {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ExecutionRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::ExecutionRef = request(input, "describeExecution")?;
+        let arn = request(input, "describeExecution")?.required("executionArn")?;
         let engine = self.engine.borrow();
-        to_js(&api(engine.describe_execution(&req.execution_arn))?)
+        to_js(&api(engine.describe_execution(&arn))?)
     }
 
     /// Executions, newest first, optionally of one state machine, with one status and/or
@@ -238,15 +239,18 @@ impl Stepwise {
             js_sys::Object,
         >,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::ListExecutions = match input {
-            Some(o) => request(o.into(), "listExecutions")?,
-            None => convert::ListExecutions::default(),
-        };
+        let (mut machine, mut status, mut redrive) = (None, None, None);
+        if let Some(o) = input {
+            let req = request(o.into(), "listExecutions")?;
+            machine = req.string("stateMachineArn")?;
+            status = req.string("statusFilter")?;
+            redrive = req.string("redriveFilter")?;
+        }
         let engine = self.engine.borrow();
         to_js(&api(engine.list_executions_filtered(
-            req.state_machine_arn.as_deref(),
-            req.status_filter.as_deref(),
-            req.redrive_filter.as_deref(),
+            machine.as_deref(),
+            status.as_deref(),
+            redrive.as_deref(),
         ))?)
     }
 
@@ -255,13 +259,13 @@ impl Stepwise {
         &self,
         #[wasm_bindgen(unchecked_param_type = "GetExecutionHistoryInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::GetExecutionHistory = request(input, "getExecutionHistory")?;
+        let req = request(input, "getExecutionHistory")?;
+        let arn = req.required("executionArn")?;
+        let reverse = req.bool("reverseOrder")?.unwrap_or(false);
+        // AWS's default is to include inputs and outputs.
+        let data = req.bool("includeExecutionData")?.unwrap_or(true);
         let engine = self.engine.borrow();
-        let history = engine.get_execution_history(
-            &req.execution_arn,
-            req.reverse_order,
-            req.include_execution_data.unwrap_or(true),
-        );
+        let history = engine.get_execution_history(&arn, reverse, data);
         to_js(&api(history)?)
     }
 
@@ -281,9 +285,10 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "SendTaskSuccessInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::SendTaskSuccess = request(input, "sendTaskSuccess")?;
+        let req = request(input, "sendTaskSuccess")?;
+        let (token, output) = (req.required("taskToken")?, req.required("output")?);
         let mut engine = self.engine.borrow_mut();
-        api(engine.send_task_success(&req.task_token, &req.output.into_text()))?;
+        api(engine.send_task_success(&token, &output))?;
         Ok(convert::empty())
     }
 
@@ -292,9 +297,11 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "SendTaskFailureInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::SendTaskFailure = request(input, "sendTaskFailure")?;
+        let req = request(input, "sendTaskFailure")?;
+        let token = req.required("taskToken")?;
+        let (error, cause) = (req.string("error")?, req.string("cause")?);
         let mut engine = self.engine.borrow_mut();
-        api(engine.send_task_failure(&req.task_token, req.error.as_deref(), req.cause.as_deref()))?;
+        api(engine.send_task_failure(&token, error.as_deref(), cause.as_deref()))?;
         Ok(convert::empty())
     }
 
@@ -303,9 +310,9 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "SendTaskHeartbeatInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::TaskRef = request(input, "sendTaskHeartbeat")?;
+        let token = request(input, "sendTaskHeartbeat")?.required("taskToken")?;
         let mut engine = self.engine.borrow_mut();
-        api(engine.send_task_heartbeat(&req.task_token))?;
+        api(engine.send_task_heartbeat(&token))?;
         Ok(convert::empty())
     }
 
@@ -390,9 +397,9 @@ impl Stepwise {
 pub fn validate_state_machine_definition(
     #[wasm_bindgen(unchecked_param_type = "ValidateStateMachineDefinitionInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let req: convert::ValidateDefinition = request(input, "validateStateMachineDefinition")?;
+    let definition = request(input, "validateStateMachineDefinition")?.required("definition")?;
     to_js(&convert::validation(&stepwise_engine::validate(
-        &req.definition.into_text(),
+        &definition,
     )))
 }
 
@@ -405,8 +412,8 @@ pub fn validate_state_machine_definition(
 pub fn import_execution(
     #[wasm_bindgen(unchecked_param_type = "ImportExecutionInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let req: convert::ImportExecution = request(input, "importExecution")?;
-    let imported = recorded::read(&req.sources)?;
+    let req = request(input, "importExecution")?;
+    let imported = recorded::read(&convert::import_sources(&req)?)?;
     to_js(&imported)
 }
 
@@ -420,6 +427,6 @@ pub fn import_execution(
 pub fn replay_execution(
     #[wasm_bindgen(unchecked_param_type = "ReplayExecutionInput")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let req: convert::ReplayExecution = request(input, "replayExecution")?;
-    to_js(&recorded::replay(req)?)
+    let req = request(input, "replayExecution")?;
+    to_js(&recorded::replay(&req)?)
 }

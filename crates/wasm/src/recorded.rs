@@ -1,6 +1,8 @@
 //! `importExecution` and `replayExecution`: recorded executions (crates/recording) for JS.
 
-use crate::convert::{ImportSource, ReplayExecution};
+use std::collections::BTreeMap;
+
+use crate::convert::{import_sources, ImportSource, Kind, Request};
 use serde_json::{json, Value};
 use stepwise_recording::{
     import, replay as replay_recording, CompareOptions, Import, ImportError, Source, TestCase,
@@ -48,12 +50,31 @@ pub fn read(sources: &[ImportSource]) -> Result<Import, JsValue> {
     })
 }
 
-pub fn replay(req: ReplayExecution) -> Result<Value, JsValue> {
-    let imported = read(&req.sources)?;
+pub fn replay(req: &Request) -> Result<Value, JsValue> {
+    let sources = import_sources(req)?;
+    // Which imported execution: its index in `importExecution`'s list or its ARN (the first
+    // execution without a recorded parent when absent).
+    let execution = req.value("execution")?;
+    // Definitions to use instead of the recorded ones, by machine name (to try a fix); one given
+    // as a value rather than JSON text is encoded.
+    let mut edits = BTreeMap::new();
+    let definitions = req.value("definitions")?;
+    if let Some(Value::Object(map)) =
+        req.typed("definitions", definitions.as_ref(), Kind::Object)?
+    {
+        for (name, definition) in map {
+            let text = match definition {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            edits.insert(name.clone(), text);
+        }
+    }
+    let imported = read(&sources)?;
     if imported.executions.is_empty() {
         return Err(error(NOT_REPLAYABLE, "no history was given", None));
     }
-    let index = match &req.execution {
+    let index = match &execution {
         None | Some(Value::Null) => (0..imported.executions.len())
             .find(|i| {
                 imported.executions[*i]
@@ -86,11 +107,6 @@ pub fn replay(req: ReplayExecution) -> Result<Value, JsValue> {
             ))
         }
     };
-    let edits = req
-        .definitions
-        .into_iter()
-        .map(|(k, v)| (k, v.into_text()))
-        .collect();
     let r = replay_recording(&imported, index, &edits, &CompareOptions::default())
         .map_err(|w| error(NOT_REPLAYABLE, &w.0, None))?;
     let local = r.local.engine.execution(r.local.root);

@@ -4,15 +4,7 @@
 
 use crate::convert::{request, to_js};
 use crate::{api, Stepwise};
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RedriveExecution {
-    execution_arn: String,
-    client_token: Option<String>,
-}
 
 #[wasm_bindgen]
 impl Stepwise {
@@ -24,11 +16,9 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "RedriveExecutionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: RedriveExecution = request(input, "redriveExecution")?;
+        let req = request(input, "redriveExecution")?;
+        let (arn, token) = (req.required("executionArn")?, req.string("clientToken")?);
         let mut engine = self.engine.borrow_mut();
-        to_js(&api(engine.redrive_execution(
-            &req.execution_arn,
-            req.client_token.as_deref(),
-        ))?)
+        to_js(&api(engine.redrive_execution(&arn, token.as_deref()))?)
     }
 }

@@ -3,64 +3,34 @@
 //! `deleteStateMachineVersion`, `create/update/describe/list/deleteStateMachineAlias` and
 //! `describeStateMachineForExecution`. The engine (`stepwise_engine::versions`) does the work.
 
-use crate::convert::{self, request, to_js};
+use crate::convert::{self, request, to_js, Kind, Request};
 use crate::{api, Stepwise};
-use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use stepwise_engine::clock::iso8601;
 use stepwise_engine::versions::{Route, Updated};
 use wasm_bindgen::prelude::*;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PublishVersion {
-    state_machine_arn: String,
-    revision_id: Option<String>,
-    description: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct VersionRef {
-    state_machine_version_arn: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RouteIn {
-    state_machine_version_arn: String,
-    weight: i64,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateAlias {
-    name: String,
-    description: Option<String>,
-    routing_configuration: Vec<RouteIn>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UpdateAlias {
-    state_machine_alias_arn: String,
-    description: Option<String>,
-    routing_configuration: Option<Vec<RouteIn>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct AliasRef {
-    state_machine_alias_arn: String,
-}
-
-fn routes(list: Vec<RouteIn>) -> Vec<Route> {
-    list.into_iter()
-        .map(|r| Route {
-            version_arn: r.state_machine_version_arn,
-            weight: r.weight,
-        })
-        .collect()
+/// A `routingConfiguration`: `[{ stateMachineVersionArn, weight }]`, one or two routes.
+fn routes(req: &Request) -> Result<Option<Vec<Route>>, JsValue> {
+    let Some(list) = req.objects("routingConfiguration")? else {
+        return Ok(None);
+    };
+    let mut routes = Vec::with_capacity(list.len());
+    for (i, route) in list.iter().enumerate() {
+        let at = format!("routingConfiguration[{i}]");
+        let arn = req.member(route, &at, "stateMachineVersionArn", Kind::String)?;
+        let weight = req.member(route, &at, "weight", Kind::Integer)?;
+        routes.push(Route {
+            version_arn: arn
+                .and_then(Value::as_str)
+                .ok_or_else(|| req.missing(&format!("{at}.stateMachineVersionArn")))?
+                .to_owned(),
+            weight: weight
+                .and_then(Value::as_i64)
+                .ok_or_else(|| req.missing(&format!("{at}.weight")))?,
+        });
+    }
+    Ok(Some(routes))
 }
 
 /// UpdateStateMachine's answer: `updateDate`, and `revisionId` / `stateMachineVersionArn` when
@@ -86,12 +56,15 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "PublishStateMachineVersionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: PublishVersion = request(input, "publishStateMachineVersion")?;
+        let req = request(input, "publishStateMachineVersion")?;
+        let machine = req.required("stateMachineArn")?;
+        let revision = req.string("revisionId")?;
+        let description = req.string("description")?;
         let mut engine = self.engine.borrow_mut();
         let (arn, created) = api(engine.publish_state_machine_version(
-            &req.state_machine_arn,
-            req.revision_id.as_deref(),
-            req.description.as_deref(),
+            &machine,
+            revision.as_deref(),
+            description.as_deref(),
         ))?;
         to_js(&json!({"creationDate": iso8601(created), "stateMachineVersionArn": arn}))
     }
@@ -102,11 +75,9 @@ impl Stepwise {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ListStateMachineVersionsInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::StateMachineRef = request(input, "listStateMachineVersions")?;
+        let arn = request(input, "listStateMachineVersions")?.required("stateMachineArn")?;
         let engine = self.engine.borrow();
-        to_js(&api(
-            engine.list_state_machine_versions(&req.state_machine_arn)
-        )?)
+        to_js(&api(engine.list_state_machine_versions(&arn))?)
     }
 
     /// Deletes a version; `ConflictException` while an alias routes to it.
@@ -115,9 +86,10 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "DeleteStateMachineVersionInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: VersionRef = request(input, "deleteStateMachineVersion")?;
+        let arn =
+            request(input, "deleteStateMachineVersion")?.required("stateMachineVersionArn")?;
         let mut engine = self.engine.borrow_mut();
-        api(engine.delete_state_machine_version(&req.state_machine_version_arn))?;
+        api(engine.delete_state_machine_version(&arn))?;
         Ok(convert::empty())
     }
 
@@ -127,12 +99,15 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "CreateStateMachineAliasInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: CreateAlias = request(input, "createStateMachineAlias")?;
+        let req = request(input, "createStateMachineAlias")?;
+        let name = req.required("name")?;
+        let description = req.string("description")?;
+        let routing = routes(&req)?.ok_or_else(|| req.missing("routingConfiguration"))?;
         let mut engine = self.engine.borrow_mut();
         to_js(&api(engine.create_state_machine_alias(
-            &req.name,
-            req.description.as_deref(),
-            &routes(req.routing_configuration),
+            &name,
+            description.as_deref(),
+            &routing,
         ))?)
     }
 
@@ -141,12 +116,14 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "UpdateStateMachineAliasInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: UpdateAlias = request(input, "updateStateMachineAlias")?;
+        let req = request(input, "updateStateMachineAlias")?;
+        let arn = req.required("stateMachineAliasArn")?;
+        let description = req.string("description")?;
+        let routing = routes(&req)?;
         let mut engine = self.engine.borrow_mut();
-        let routing = req.routing_configuration.map(routes);
         to_js(&api(engine.update_state_machine_alias(
-            &req.state_machine_alias_arn,
-            req.description.as_deref(),
+            &arn,
+            description.as_deref(),
             routing.as_deref(),
         ))?)
     }
@@ -156,11 +133,9 @@ impl Stepwise {
         &self,
         #[wasm_bindgen(unchecked_param_type = "StateMachineAliasRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: AliasRef = request(input, "describeStateMachineAlias")?;
+        let arn = request(input, "describeStateMachineAlias")?.required("stateMachineAliasArn")?;
         let engine = self.engine.borrow();
-        to_js(&api(
-            engine.describe_state_machine_alias(&req.state_machine_alias_arn)
-        )?)
+        to_js(&api(engine.describe_state_machine_alias(&arn))?)
     }
 
     /// The aliases of a machine, or (given a version ARN) those routing to that version; newest
@@ -170,11 +145,9 @@ impl Stepwise {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ListStateMachineAliasesInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::StateMachineRef = request(input, "listStateMachineAliases")?;
+        let arn = request(input, "listStateMachineAliases")?.required("stateMachineArn")?;
         let engine = self.engine.borrow();
-        to_js(&api(
-            engine.list_state_machine_aliases(&req.state_machine_arn)
-        )?)
+        to_js(&api(engine.list_state_machine_aliases(&arn))?)
     }
 
     #[wasm_bindgen(js_name = deleteStateMachineAlias, unchecked_return_type = "{}")]
@@ -182,9 +155,9 @@ impl Stepwise {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "StateMachineAliasRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: AliasRef = request(input, "deleteStateMachineAlias")?;
+        let arn = request(input, "deleteStateMachineAlias")?.required("stateMachineAliasArn")?;
         let mut engine = self.engine.borrow_mut();
-        api(engine.delete_state_machine_alias(&req.state_machine_alias_arn))?;
+        api(engine.delete_state_machine_alias(&arn))?;
         Ok(convert::empty())
     }
 
@@ -194,10 +167,8 @@ impl Stepwise {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ExecutionRef")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: convert::ExecutionRef = request(input, "describeStateMachineForExecution")?;
+        let arn = request(input, "describeStateMachineForExecution")?.required("executionArn")?;
         let engine = self.engine.borrow();
-        to_js(&api(
-            engine.describe_state_machine_for_execution(&req.execution_arn)
-        )?)
+        to_js(&api(engine.describe_state_machine_for_execution(&arn))?)
     }
 }

@@ -94,7 +94,7 @@ pub(crate) fn local_ids(local: &LocalRun) -> Vec<String> {
             }
         }
     }
-    ids.sort();
+    ids.sort_unstable();
     ids.dedup();
     ids
 }

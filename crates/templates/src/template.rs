@@ -70,15 +70,16 @@ pub(crate) fn machines(
     options: &Options,
 ) -> Result<Vec<Machine>, ReadError> {
     let resources = root.get("Resources").map(Node::members).unwrap_or_default();
-    let pseudo: BTreeMap<String, String> = [
+    // Inserted one by one: collecting into a BTreeMap sorts first, a sort instance of its own.
+    let mut pseudo = BTreeMap::new();
+    for (k, v) in [
         ("AWS::Region", options.region.as_str()),
         ("AWS::AccountId", options.account.as_str()),
         ("AWS::Partition", "aws"),
         ("AWS::URLSuffix", "amazonaws.com"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
+    ] {
+        pseudo.insert(k.to_owned(), v.to_owned());
+    }
     let mut scope = Scope {
         user: &options.substitutions,
         pseudo,

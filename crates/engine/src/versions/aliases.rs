@@ -234,7 +234,8 @@ impl Engine {
                 .filter(|a| a.machine_arn == arn)
                 .collect(),
         };
-        list.sort_by_key(|a| std::cmp::Reverse(a.order));
+        // `order` is unique (a counter), so an unstable sort gives the same list.
+        list.sort_unstable_by_key(|a| std::cmp::Reverse(a.order));
         list
     }
 

@@ -22,6 +22,17 @@ impl Engine {
         if !st.uses_context() {
             return Value::Null;
         }
+        if let Some(given) = &e.given_context {
+            // TestState's context, as given; a Map still hands each item to its ItemSelector.
+            return match (given, item) {
+                (Value::Object(m), Some((i, v))) if st.context_fields.has(F::MapItem) => {
+                    let mut m = m.clone();
+                    m.insert("Map".into(), json!({"Item": {"Index": i, "Value": v}}));
+                    Value::Object(m)
+                }
+                _ => given.clone(),
+            };
+        }
         let need = st.context_fields;
         // Keys are inserted in AWS's order, so that `$$` or `$$.Execution` read whole print as AWS's do.
         let part = |leaves: &[(bool, &str, &dyn Fn() -> Value)]| -> Option<Value> {

@@ -88,6 +88,9 @@ pub struct Execution {
     pub(crate) resume: Option<Box<crate::redrive::Resume>>,
     /// The client tokens of its last redrives: `(token, first used, redrive date)`.
     pub(crate) redrive_tokens: Vec<(String, i64, i64)>,
+    /// TestState's `context`: the context object its state sees instead of the one built from
+    /// this execution (`context.rs`). Always `None` in executions a user starts.
+    pub(crate) given_context: Option<Value>,
     #[cfg(feature = "pipelines")]
     /// Each state run's data-flow stages, in the order the runs were entered (so by
     /// `entered_event`); runs whose events stay out of the history (Distributed Map

@@ -181,6 +181,7 @@ impl Engine {
             redrive_millis: None,
             resume: None,
             redrive_tokens: Vec::new(),
+            given_context: None,
             #[cfg(feature = "pipelines")]
             pipelines: Vec::new(),
         });

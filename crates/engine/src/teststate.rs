@@ -10,16 +10,19 @@
 //! The stages come from the run's [`Pipeline`](crate::dataflow::Pipeline)
 //! record, the one the inspector shows.
 
+mod context_object;
 mod join;
 mod machine;
 mod request;
 mod response;
+mod shapes;
 
 pub use join::MapInspection;
 pub use request::{state_type, InspectionLevel, MockErrorOutput, MockInput, TestStateRequest};
 pub use response::{
     ErrorDetails, HttpRequest, HttpResponse, InspectionData, TestRun, TestStateResponse, TestStatus,
 };
+pub use shapes::FieldValidationMode;
 
 use crate::api::ApiError;
 use crate::engine::Engine;
@@ -122,6 +125,8 @@ impl Engine {
     }
 }
 
+#[cfg(test)]
+mod context_tests;
 #[cfg(test)]
 mod join_tests;
 #[cfg(test)]

@@ -74,6 +74,7 @@ impl Engine {
         let id = scratch.start_with_value(&machine, Some("test-state"), checked.input, None)?;
         let exec = id.0 as usize;
         scratch.executions[exec].frames[0].vars = checked.variables;
+        scratch.executions[exec].given_context = checked.context.map(Value::Object);
         Ok((scratch, exec))
     }
 

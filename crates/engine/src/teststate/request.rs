@@ -1,7 +1,8 @@
 //! Reading a TestState request: AWS's request types and the checks made before anything runs
 //! (the state picked out of the definition, its mock, input and variables).
 
-use super::join;
+use super::shapes::FieldValidationMode;
+use super::{context_object, join, shapes};
 use crate::api::{names, ApiError};
 use crate::execution::TaskOutcome;
 use stepwise_asl::StatesError;
@@ -36,6 +37,8 @@ impl InspectionLevel {
 pub struct MockInput {
     pub result: Option<String>,
     pub error_output: Option<MockErrorOutput>,
+    /// How a Task's mocked `result` is checked against its API's response shape (`shapes.rs`).
+    pub field_validation_mode: FieldValidationMode,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,6 +66,9 @@ pub struct TestStateRequest {
     pub retrier_retry_count: Option<u32>,
     /// `stateConfiguration.mapIterationFailureCount`: how many of a Map's iterations failed.
     pub map_iteration_failure_count: Option<u32>,
+    /// The context object the state sees, as a JSON object (`context_object.rs`); only with a
+    /// mock.
+    pub context: Option<String>,
 }
 /// The name a lone state runs under (AWS's requests carry none).
 const LONE_STATE_NAME: &str = "TestState";
@@ -152,10 +158,12 @@ pub(super) struct Checked {
     pub machine: Option<String>,
     pub input: Value,
     pub variables: Map,
+    /// The context object the request gave, used as `$$` as it is.
+    pub context: Option<Map>,
 }
 
 /// Checks a request before anything runs; the first problem found (role, definition, state
-/// type, mock, input, variables, in that order) is the one reported.
+/// type, mock, context, input, variables, in that order) is the one reported.
 pub(super) fn check(req: &TestStateRequest) -> Result<Checked, ApiError> {
     if let Some(role) = &req.role_arn {
         if !role.starts_with("arn:") || !role.contains(":iam::") || !role.contains(":role/") {
@@ -196,6 +204,9 @@ pub(super) fn check(req: &TestStateRequest) -> Result<Checked, ApiError> {
             };
             if type_name != "Task" {
                 join::check_mocked_result(&state_json, result)?;
+            } else if let Some(result) = result {
+                let resource = state_json.get("Resource").and_then(Value::as_str);
+                shapes::check(resource.unwrap_or(""), result, m.field_validation_mode)?;
             }
             Some(answer)
         }
@@ -206,6 +217,7 @@ pub(super) fn check(req: &TestStateRequest) -> Result<Checked, ApiError> {
             ))
         }
     };
+    let context = context_object::read(req.context.as_deref(), &state_json, req.mock.is_some())?;
     let input = match req.input.as_deref().map(str::trim) {
         None | Some("") => Value::Object(Map::new()),
         Some(t) => parse_json(t, "input", names::INVALID_EXECUTION_INPUT)?,
@@ -230,6 +242,7 @@ pub(super) fn check(req: &TestStateRequest) -> Result<Checked, ApiError> {
         machine: req.state_name.as_ref().map(|_| req.definition.clone()),
         input,
         variables,
+        context,
     })
 }
 

@@ -297,13 +297,14 @@ fn str_field(o: &Value, key: &str) -> Option<String> {
 
 /// AWS's TestState request, read by hand from the request's fields (derived readers cost the
 /// module more than they save). Of `stateConfiguration`, `retrierRetryCount` and
-/// `mapIterationFailureCount` are read (nothing reads an ItemReader's source here);
-/// `mock.fieldValidationMode` is accepted and changes nothing yet (no API shapes here).
+/// `mapIterationFailureCount` are read (nothing reads an ItemReader's source here).
+/// `context` is JSON text or an object (encoded here); `mock.fieldValidationMode` one of AWS's
+/// names, anything else refused with AWS's enum message.
 pub fn test_state(
     request: &Value,
 ) -> Result<stepwise_engine::teststate::TestStateRequest, ApiError> {
     use stepwise_engine::teststate::{
-        InspectionLevel, MockErrorOutput, MockInput, TestStateRequest,
+        FieldValidationMode, InspectionLevel, MockErrorOutput, MockInput, TestStateRequest,
     };
     let invalid = |m: &str| ApiError::new(names::VALIDATION, format!("testState: {m}"));
     let definition =
@@ -323,6 +324,11 @@ pub fn test_state(
                     error: str_field(e, "error"),
                     cause: str_field(e, "cause"),
                 }),
+            field_validation_mode: match m.get("fieldValidationMode") {
+                None | Some(Value::Null) => FieldValidationMode::default(),
+                Some(Value::String(mode)) => FieldValidationMode::parse(mode)?,
+                Some(other) => FieldValidationMode::parse(&other.to_string())?,
+            },
         }),
         Some(_) => return Err(invalid("mock must be an object")),
     };
@@ -349,6 +355,7 @@ pub fn test_state(
         mock,
         retrier_retry_count: count("retrierRetryCount")?,
         map_iteration_failure_count: count("mapIterationFailureCount")?,
+        context: json_field(request, "context"),
     })
 }
 

@@ -179,10 +179,10 @@ export interface ValidateStateMachineDefinitionInput { definition: JsonInput }
 export interface ValidateStateMachineDefinitionOutput { result: "OK" | "FAIL"; diagnostics: Diagnostic[]; truncated: boolean }
 
 /** AWS's TestState request. `definition` is one state (or a whole machine with `stateName`, any
- *  state of it, nested ones too; the whole machine is validated); `input`, `variables` and
- *  `mock.result` are JSON text (an object is encoded for you). A Task needs `mock` (no service
- *  is called), and so do Map and Parallel states: `mock.result` is then their result (an array;
- *  one item per branch for a Parallel). */
+ *  state of it, nested ones too; the whole machine is validated); `input`, `variables`,
+ *  `context` and `mock.result` are JSON text (an object is encoded for you). A Task needs `mock`
+ *  (no service is called), and so do Map and Parallel states: `mock.result` is then their result
+ *  (an array; one item per branch for a Parallel). */
 export interface TestStateInput {
   definition: JsonInput;
   roleArn?: string;
@@ -194,9 +194,25 @@ export interface TestStateInput {
   mock?: {
     result?: JsonInput;
     errorOutput?: { error?: string; cause?: string };
+    /** How a Task's `result` is checked against its API's response shape (known for
+     *  `states:startExecution` and its `.sync` forms, `lambda:invoke`, `events:putEvents`,
+     *  `sqs:sendMessage`, `sns:publish`): `STRICT` (the default) wants the required fields
+     *  and the right types, `PRESENT` checks only the fields given, `NONE` nothing. */
     fieldValidationMode?: "STRICT" | "PRESENT" | "NONE";
   };
   stateConfiguration?: { retrierRetryCount?: number; mapIterationFailureCount?: number };
+  /** The context object (`$$`, `$states.context`) the state sees, used as given: fields of
+   *  `Execution`, `State`, `StateMachine` and (token tasks only) `Task`; no `Map`. Only with a
+   *  `mock`. */
+  context?: JsonInput | TestStateContext;
+}
+/** The parts of a context object TestState accepts (each field optional, none filled in). */
+export interface TestStateContext {
+  Execution?: { Id?: string; Input?: unknown; Name?: string; RoleArn?: string; StartTime?: string;
+    RedriveCount?: number; RedriveTime?: string };
+  State?: { EnteredTime?: string; Name?: string; RetryCount?: number };
+  StateMachine?: { Id?: string; Name?: string };
+  Task?: { Token?: string };
 }
 /** Every stage as JSON text; `afterArguments` for JSONata states, `afterInputPath`,
  *  `afterParameters`, `afterResultSelector`, `afterResultPath` for JSONPath ones. */

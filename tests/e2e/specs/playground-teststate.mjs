@@ -4,7 +4,9 @@
 // error its Retry takes (RETRIABLE) and one nothing takes (FAILED); test the Choice on an edited
 // input (next state "Sold out"). The execution itself does not change. Then a Map (the fan-out
 // example's "Fan out"): its items and limits, a mocked result standing for the iterations, a
-// mocked result AWS refuses; and a state nested in its processor.
+// mocked result AWS refuses; and a state nested in its processor. A Task's mocked result is
+// checked as AWS checks it (field validation STRICT refuses a parsed Lambda Payload; NONE and
+// PRESENT are chosen where the mock is partial).
 const tid = (id) => `[data-testid="${id}"]`;
 
 export default async function testState(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
@@ -47,6 +49,16 @@ export default async function testState(page, baseUrl, { assert, assertEqual, sc
 
   await page.fill(tid('ts-input'), '{"orderId": "o-9", "amount": 5}');
   await page.fill(tid('ts-mock-result'), '{"Payload": {"inStock": false}}');
+  // AWS checks a mocked result against Lambda's response shape (STRICT by default), where the
+  // Payload is text: the parsed Payload an execution records is refused, and NONE lets it in.
+  await page.click(tid('ts-run'));
+  assertEqual(
+    await page.locator(tid('ts-failure')).innerText(),
+    "ValidationException: Mock result schema validation error: Field 'Payload' must be a string",
+    'STRICT refuses a parsed Payload as AWS does',
+  );
+  assert((await page.locator(tid('ts-failure-hint')).innerText()).includes('NONE'), 'with a hint');
+  await page.selectOption(tid('ts-field-validation'), 'NONE');
   await page.click(tid('ts-run'));
   await page.locator(tid('ts-answer')).waitFor();
   assertEqual(await page.locator(tid('ts-status')).innerText(), 'SUCCEEDED', 'status');
@@ -93,6 +105,7 @@ export default async function testState(page, baseUrl, { assert, assertEqual, sc
   assertEqual(await page.locator(tid('test-state')).count(), 0, 'the test closes when the state changes');
   await page.click(tid('test-state-toggle'));
   assertEqual(await page.locator(tid('ts-mock-result')).count(), 0, 'no mock for a Choice');
+  assertEqual(await page.locator(tid('ts-context')).count(), 0, 'nor a context (AWS takes one only with a mock)');
   await page.fill(tid('ts-input'), '{"stock": {"inStock": false}}');
   await page.click(tid('ts-run'));
   assertEqual(await page.locator(tid('ts-status')).innerText(), 'SUCCEEDED', 'Choice status');
@@ -138,6 +151,8 @@ export default async function testState(page, baseUrl, { assert, assertEqual, sc
   await page.click(tid('test-state-toggle'));
   await page.fill(tid('ts-input'), '{"id": 7, "group": "g"}');
   await page.fill(tid('ts-mock-result'), '{"Output": {"id": 7, "group": "g"}}');
+  // Only the Output of DescribeExecution is given: PRESENT checks it without the required fields.
+  await page.selectOption(tid('ts-field-validation'), 'PRESENT');
   await page.click(tid('ts-run'));
   await page.locator(tid('ts-answer')).waitFor();
   assertEqual(await page.locator(tid('ts-status')).innerText(), 'SUCCEEDED', 'nested Task');

@@ -4,7 +4,7 @@
 //! executions are not touched.
 
 use stepwise_engine::teststate::{
-    MockErrorOutput, MockInput, TestRun, TestStateRequest, TestStatus,
+    FieldValidationMode, MockErrorOutput, MockInput, TestRun, TestStateRequest, TestStatus,
 };
 use yew::prelude::*;
 
@@ -151,6 +151,7 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
         use_node_ref(),
         use_node_ref(),
     );
+    let (context, validation) = (use_node_ref(), use_node_ref());
     let outcome = use_state(|| None::<Result<TestRun, String>>);
     // The fields start with the run's input and result and are then the user's: set once, not
     // rendered as `value` (a re-render after each test would put the prefilled text back).
@@ -175,7 +176,11 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
         let (definition, state) = (props.definition.clone(), props.state.clone());
         let (input, result, error, cause) =
             (input.clone(), result.clone(), error.clone(), cause.clone());
+        let (context, validation) = (context.clone(), validation.clone());
         Callback::from(move |_| {
+            // The select offers AWS's names only; a Map or Parallel has none (STRICT, unused).
+            let field_validation_mode =
+                FieldValidationMode::parse(&field(&validation)).unwrap_or_default();
             // An error name mocks a failure; otherwise the result answers.
             let mock = mocked.then(|| {
                 let name = field(&error);
@@ -183,6 +188,7 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
                     MockInput {
                         result: Some(field(&result)),
                         error_output: None,
+                        field_validation_mode,
                     }
                 } else {
                     let cause = field(&cause);
@@ -192,6 +198,7 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
                             error: Some(name),
                             cause: (!cause.is_empty()).then_some(cause),
                         }),
+                        field_validation_mode,
                     }
                 }
             });
@@ -200,6 +207,8 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
                 state_name: Some(state.clone()),
                 input: Some(field(&input)),
                 mock,
+                // Blank: the engine's own context object, as in an execution.
+                context: mocked.then(|| field(&context)),
                 ..TestStateRequest::default()
             };
             let r = ws.read().engine().test_state_run(&req);
@@ -220,6 +229,20 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
                     <input data-testid="ts-mock-error" aria-label="Mocked error" placeholder="or a mocked error (e.g. States.Timeout)" ref={error} />
                     <input data-testid="ts-mock-cause" aria-label="Mocked cause" placeholder="Cause" ref={cause} />
                 </div>
+                if props.is_task {
+                    <label>{ "Field validation of the mocked result" }
+                        <select data-testid="ts-field-validation" ref={validation}
+                            title="How AWS checks the mocked result against the API's response: STRICT wants the required fields and the right types, PRESENT checks only the fields given, NONE nothing">
+                            { for FieldValidationMode::ALL.iter().map(|m| html! {
+                                <option value={m.as_str()}>{ m.as_str() }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
+                <label>{ "Context object ($$), optional" }
+                    <textarea class="mono" rows="3" data-testid="ts-context" spellcheck="false" ref={context}
+                        placeholder={r#"{"Execution": {"Name": "run-1"}, "State": {"RetryCount": 1}} (blank: the engine's own)"#} />
+                </label>
             }
             <div class="row">
                 <button class="primary" data-testid="ts-run" onclick={on_run}>{ "Run test" }</button>
@@ -227,7 +250,18 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
             { match &*outcome {
                 None => html! {},
                 Some(Ok(r)) => answer(r),
-                Some(Err(e)) => html! { <p class="field-error" data-testid="ts-failure">{ e.clone() }</p> },
+                Some(Err(e)) => html! {
+                    <div data-testid="ts-failure-box">
+                        <p class="field-error" data-testid="ts-failure">{ e.clone() }</p>
+                        if e.contains("Mock result schema validation error") {
+                            <p class="muted small" data-testid="ts-failure-hint">{
+                                "AWS checks a mocked result against the API's response shape (a \
+                                 Lambda Payload must be text there). Field validation NONE skips \
+                                 the check; PRESENT skips only the missing required fields."
+                            }</p>
+                        }
+                    </div>
+                },
             } }
         </div>
     }

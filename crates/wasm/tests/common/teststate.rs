@@ -22,7 +22,9 @@ fn a_task_with_a_mocked_result_shows_every_stage_at_debug() {
         "roleArn": "arn:aws:iam::123456789012:role/Tester",
         "input": "{\"order\": {\"sku\": \"A1\"}}",
         "inspectionLevel": "DEBUG",
-        "mock": {"result": "{\"Payload\": {\"price\": 12}}"}
+        // A parsed Payload, as executions record it: AWS's default STRICT check wants Lambda's
+        // blob as text, so this mock skips the check.
+        "mock": {"result": "{\"Payload\": {\"price\": 12}}", "fieldValidationMode": "NONE"}
     }))));
     assert_eq!(
         out,
@@ -244,5 +246,101 @@ fn parallel_states_and_refusals_use_aws_words() {
         let text = String::from(e.message());
         assert_eq!(String::from(e.name()), name, "{request}");
         assert!(text.contains(message), "{request}: {text}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_context_is_what_the_state_sees_as_given() {
+    let sw = engine();
+    let context = json!({
+        "Execution": {"Id": "arn:aws:states:us-east-1:123456789012:execution:M:run-7",
+                      "Name": "run-7", "Input": {"tier": "gold"}},
+        "State": {"Name": "Quote", "RetryCount": 2}
+    });
+    let def = json!({
+        "Type": "Task", "Resource": LAMBDA,
+        "Parameters": {"FunctionName": "price", "Payload": {"run.$": "$$.Execution.Name"}},
+        "ResultSelector": {"ctx.$": "$$", "attempt.$": "$$.State.RetryCount"},
+        "End": true
+    });
+    // As an object (encoded for the caller) and as JSON text: the same answer.
+    for given in [context.clone(), json!(context.to_string())] {
+        let out = ok(sw.test_state(js(json!({
+            "definition": def, "inspectionLevel": "DEBUG", "context": given,
+            "mock": {"result": "{\"StatusCode\": 200}"}
+        }))));
+        assert_eq!(out["status"], "SUCCEEDED");
+        let output: serde_json::Value =
+            serde_json::from_str(out["output"].as_str().unwrap()).unwrap();
+        assert_eq!(output, json!({"ctx": context, "attempt": 2}));
+        assert_eq!(
+            out["inspectionData"]["afterParameters"],
+            "{\"FunctionName\":\"price\",\"Payload\":{\"run\":\"run-7\"}}"
+        );
+    }
+    // Refusals, in AWS's words where AWS recorded them.
+    for (context, message) in [
+        (json!({"Map": {}}), "Invalid Context object provided: 'Map' field is not supported when mocking a Context object"),
+        (json!({"Execution": {"Id": 1}}), "Invalid Context object provided: Execution.Id must be a string"),
+        (json!({"Pokedex": {}}), "Invalid Context object provided: Field 'Pokedex' is not allowed"),
+        (json!("{not json"), "Invalid Context object provided: "),
+        (json!([1, 2]), "Invalid Context object provided: the context object must be a JSON object"),
+    ] {
+        let e = thrown(sw.test_state(js(json!({
+            "definition": def, "context": context, "mock": {"result": "{}"}
+        }))));
+        assert_eq!(String::from(e.name()), "ValidationException", "{context}");
+        assert!(String::from(e.message()).starts_with(message), "{context}: {}", String::from(e.message()));
+    }
+    let e = thrown(sw.test_state(js(json!({
+        "definition": {"Type": "Pass", "End": true}, "context": {}
+    }))));
+    assert!(String::from(e.message()).contains("only when a mock is specified"));
+}
+
+#[wasm_bindgen_test]
+fn field_validation_modes_check_the_mocked_result() {
+    let sw = engine();
+    let def = json!({
+        "Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child"},
+        "End": true
+    });
+    let request = |result: serde_json::Value, mode: Option<&str>| {
+        let mut mock = json!({"result": result.to_string()});
+        if let Some(m) = mode {
+            mock["fieldValidationMode"] = json!(m);
+        }
+        js(json!({"definition": def, "mock": mock}))
+    };
+    let message = |r| String::from(thrown(r).message());
+    assert_eq!(
+        message(sw.test_state(request(json!({}), None))),
+        "Mock result schema validation error: Required field 'ExecutionArn' is missing"
+    );
+    let out = ok(sw.test_state(request(json!({}), Some("PRESENT"))));
+    assert_eq!(out["status"], "SUCCEEDED");
+    let number_date = json!({"ExecutionArn": "arn:x", "StartDate": 1764103483});
+    assert_eq!(
+        message(sw.test_state(request(number_date.clone(), Some("PRESENT")))),
+        "Mock result schema validation error: Field 'StartDate' must be a string"
+    );
+    let out = ok(sw.test_state(request(number_date, Some("NONE"))));
+    assert_eq!(
+        out["output"],
+        "{\"ExecutionArn\":\"arn:x\",\"StartDate\":1764103483}"
+    );
+    for bad in [json!("LENIENT"), json!(3)] {
+        let e = thrown(sw.test_state(js(json!({
+            "definition": def, "mock": {"result": "{}", "fieldValidationMode": bad}
+        }))));
+        assert_eq!(String::from(e.name()), "ValidationException");
+        assert!(
+            String::from(e.message()).ends_with(
+                "at 'mock.fieldValidationMode' failed to satisfy constraint: Member must satisfy \
+                 enum value set: [STRICT, PRESENT, NONE]"
+            ),
+            "{bad}"
+        );
     }
 }

@@ -45,7 +45,7 @@ const STATE: &[(&str, Kind)] = &[
 const STATE_MACHINE: &[(&str, Kind)] = &[("Id", Kind::Text), ("Name", Kind::Text)];
 const TASK: &[(&str, Kind)] = &[("Token", Kind::Text)];
 
-fn refuse(why: impl std::fmt::Display) -> ApiError {
+fn refuse(why: &str) -> ApiError {
     ApiError::new(
         names::VALIDATION,
         format!("Invalid Context object provided: {why}"),
@@ -70,7 +70,7 @@ pub(super) fn read(
             "TestState supports a context only when a mock is specified.",
         ));
     }
-    let parsed: Value = serde_json::from_str(text).map_err(|e| refuse(format!("{e}")))?;
+    let parsed: Value = serde_json::from_str(text).map_err(|e| refuse(&e.to_string()))?;
     let Value::Object(ctx) = parsed else {
         return Err(refuse("the context object must be a JSON object"));
     };
@@ -85,7 +85,7 @@ pub(super) fn read(
                     "'Map' field is not supported when mocking a Context object",
                 ))
             }
-            other => return Err(refuse(format!("Field '{other}' is not allowed"))),
+            other => return Err(refuse(&format!("Field '{other}' is not allowed"))),
         };
         check_part(key.as_str(), value, fields)?;
     }
@@ -103,11 +103,11 @@ fn check_part(part: &str, value: &Value, fields: &[(&str, Kind)]) -> Result<(), 
     let o = match value {
         Value::Null => return Ok(()),
         Value::Object(o) => o,
-        _ => return Err(refuse(format!("{part} must be an object"))),
+        _ => return Err(refuse(&format!("{part} must be an object"))),
     };
     for (key, v) in o.iter() {
         let Some((_, kind)) = fields.iter().find(|(name, _)| *name == key.as_str()) else {
-            return Err(refuse(format!("Field '{key}' is not allowed")));
+            return Err(refuse(&format!("Field '{key}' is not allowed")));
         };
         let fits = match (kind, v) {
             (_, Value::Null) | (Kind::Any, _) | (Kind::Text, Value::String(_)) => true,
@@ -119,7 +119,7 @@ fn check_part(part: &str, value: &Value, fields: &[(&str, Kind)]) -> Result<(), 
                 Kind::Integer => "an integer",
                 _ => "a string",
             };
-            return Err(refuse(format!("{part}.{key} must be {what}")));
+            return Err(refuse(&format!("{part}.{key} must be {what}")));
         }
     }
     Ok(())

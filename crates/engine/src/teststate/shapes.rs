@@ -66,8 +66,8 @@ enum Shape {
     Text,
     Integer,
     Boolean,
-    /// Any JSON (`.sync:2`'s parsed `Input` and `Output`).
-    Document,
+    /// DescribeExecution's `Input` and `Output`: JSON text, or (`.sync:2`) any JSON.
+    Data,
     Enum(&'static [&'static str]),
     List(&'static Shape),
     Structure(&'static [Member]),
@@ -100,51 +100,44 @@ const T: &Shape = &Shape::Text;
 
 static START_EXECUTION: Shape = Shape::Structure(&[req("ExecutionArn", S), req("StartDate", T)]);
 
-/// DescribeExecution's output, as `.sync` (`text`: `Input` and `Output` as JSON text) and
-/// `.sync:2` (`document`: parsed) return it.
-macro_rules! describe_execution {
-    ($data:expr) => {
-        Shape::Structure(&[
-            req("ExecutionArn", S),
-            req("StateMachineArn", S),
-            opt("Name", S),
-            req(
-                "Status",
-                &Shape::Enum(&[
-                    "RUNNING",
-                    "SUCCEEDED",
-                    "FAILED",
-                    "TIMED_OUT",
-                    "ABORTED",
-                    "PENDING_REDRIVE",
-                ]),
-            ),
-            req("StartDate", T),
-            opt("StopDate", T),
-            opt("Input", $data),
-            opt("InputDetails", DATA_DETAILS),
-            opt("Output", $data),
-            opt("OutputDetails", DATA_DETAILS),
-            opt("TraceHeader", S),
-            opt("MapRunArn", S),
-            opt("Error", S),
-            opt("Cause", S),
-            opt("StateMachineVersionArn", S),
-            opt("StateMachineAliasArn", S),
-            opt("RedriveCount", &Shape::Integer),
-            opt("RedriveDate", T),
-            opt(
-                "RedriveStatus",
-                &Shape::Enum(&["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"]),
-            ),
-            opt("RedriveStatusReason", S),
-        ])
-    };
-}
+/// DescribeExecution's output, as `.sync` and `.sync:2` return it.
+static DESCRIBE_EXECUTION: Shape = Shape::Structure(&[
+    req("ExecutionArn", S),
+    req("StateMachineArn", S),
+    opt("Name", S),
+    req(
+        "Status",
+        &Shape::Enum(&[
+            "RUNNING",
+            "SUCCEEDED",
+            "FAILED",
+            "TIMED_OUT",
+            "ABORTED",
+            "PENDING_REDRIVE",
+        ]),
+    ),
+    req("StartDate", T),
+    opt("StopDate", T),
+    opt("Input", &Shape::Data),
+    opt("InputDetails", DATA_DETAILS),
+    opt("Output", &Shape::Data),
+    opt("OutputDetails", DATA_DETAILS),
+    opt("TraceHeader", S),
+    opt("MapRunArn", S),
+    opt("Error", S),
+    opt("Cause", S),
+    opt("StateMachineVersionArn", S),
+    opt("StateMachineAliasArn", S),
+    opt("RedriveCount", &Shape::Integer),
+    opt("RedriveDate", T),
+    opt(
+        "RedriveStatus",
+        &Shape::Enum(&["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"]),
+    ),
+    opt("RedriveStatusReason", S),
+]);
 
 const DATA_DETAILS: &Shape = &Shape::Structure(&[opt("Included", &Shape::Boolean)]);
-static DESCRIBE_EXECUTION: Shape = describe_execution!(S);
-static DESCRIBE_EXECUTION_PARSED: Shape = describe_execution!(&Shape::Document);
 
 static LAMBDA_INVOKE: Shape = Shape::Structure(&[
     opt("StatusCode", &Shape::Integer),
@@ -176,14 +169,16 @@ static SEND_MESSAGE: Shape = Shape::Structure(&[
 
 static PUBLISH: Shape = Shape::Structure(&[opt("MessageId", S), opt("SequenceNumber", S)]);
 
-/// The response shape of the API a Task `resource` calls, when known.
-fn shape_of(resource: &str) -> Option<&'static Shape> {
+/// The response shape of the API a Task `resource` calls, when known, and whether its
+/// execution data comes parsed (`.sync:2`).
+fn shape_of(resource: &str) -> Option<(&'static Shape, bool)> {
     let integration = Integration::parse(resource)?;
     let name = integration.name;
-    match integration.pattern {
+    let shape = match integration.pattern {
         Pattern::WaitForTaskToken => None,
-        Pattern::Sync => (name == "states:startExecution").then_some(&DESCRIBE_EXECUTION),
-        Pattern::Sync2 => (name == "states:startExecution").then_some(&DESCRIBE_EXECUTION_PARSED),
+        Pattern::Sync | Pattern::Sync2 => {
+            (name == "states:startExecution").then_some(&DESCRIBE_EXECUTION)
+        }
         Pattern::RequestResponse => match name {
             "states:startExecution" | "aws-sdk:sfn:startExecution" => Some(&START_EXECUTION),
             "aws-sdk:sfn:describeExecution" => Some(&DESCRIBE_EXECUTION),
@@ -193,7 +188,16 @@ fn shape_of(resource: &str) -> Option<&'static Shape> {
             "sns:publish" | "aws-sdk:sns:publish" => Some(&PUBLISH),
             _ => None,
         },
-    }
+    };
+    shape.map(|s| (s, integration.pattern == Pattern::Sync2))
+}
+
+/// How a result is walked: `strict` wants the required fields, `parsed` takes any JSON as
+/// execution data.
+#[derive(Clone, Copy)]
+struct Rules {
+    strict: bool,
+    parsed: bool,
 }
 
 /// Checks a Task's mocked `result` against the response shape of its `resource`'s API.
@@ -205,7 +209,7 @@ pub(super) fn check(
     if mode == FieldValidationMode::None {
         return Ok(());
     }
-    let Some(shape) = shape_of(resource) else {
+    let Some((shape, parsed)) = shape_of(resource) else {
         return Ok(());
     };
     let refuse = |why: String| {
@@ -219,16 +223,17 @@ pub(super) fn check(
     if !matches!(result, Value::Object(_)) {
         return Err(refuse("The mocked result must be a JSON object".into()));
     }
-    walk(result, shape, "", mode == FieldValidationMode::Strict).map_err(refuse)
+    let strict = mode == FieldValidationMode::Strict;
+    walk(result, shape, "", Rules { strict, parsed }).map_err(refuse)
 }
 
 /// One value against its shape; `field` is the innermost field's name (a list's items are named
 /// by the list). Recursion follows the shape, which is a few levels deep, never the value.
-fn walk(value: &Value, shape: &Shape, field: &str, strict: bool) -> Result<(), String> {
+fn walk(value: &Value, shape: &Shape, field: &str, rules: Rules) -> Result<(), String> {
     let wrong = |what: &str| Err(format!("Field '{field}' must be {what}"));
     match shape {
-        Shape::Document => Ok(()),
-        Shape::String | Shape::Text => match value {
+        Shape::Data if rules.parsed => Ok(()),
+        Shape::String | Shape::Text | Shape::Data => match value {
             Value::String(_) => Ok(()),
             _ => wrong("a string"),
         },
@@ -246,14 +251,14 @@ fn walk(value: &Value, shape: &Shape, field: &str, strict: bool) -> Result<(), S
             _ => wrong("a boolean"),
         },
         Shape::List(item) => match value {
-            Value::Array(items) => items.iter().try_for_each(|v| walk(v, item, field, strict)),
+            Value::Array(items) => items.iter().try_for_each(|v| walk(v, item, field, rules)),
             _ => wrong("an array"),
         },
         Shape::Structure(members) => {
             let Value::Object(o) = value else {
                 return wrong("an object");
             };
-            if strict {
+            if rules.strict {
                 if let Some(m) = members
                     .iter()
                     .find(|m| m.required && !o.contains_key(m.name))
@@ -264,7 +269,7 @@ fn walk(value: &Value, shape: &Shape, field: &str, strict: bool) -> Result<(), S
             // In the order the result lists them, as AWS reports the first it meets.
             for (key, v) in o.iter() {
                 if let Some(m) = members.iter().find(|m| m.name == key.as_str()) {
-                    walk(v, m.shape, m.name, strict)?;
+                    walk(v, m.shape, m.name, rules)?;
                 }
             }
             Ok(())

@@ -2,9 +2,9 @@
 // as a user meets them: run the "Associate the child with its parent" example, open "Start
 // HelloWorld" (a .sync Task whose Parameters read $$.Execution.Id) and test it alone. The run's
 // recorded result is refused under STRICT as AWS refuses it (StartDate is milliseconds, AWS's
-// check wants text) with a hint; NONE lets it through. A context object replaces $$ as given;
-// PRESENT lets a result without the required fields through; broken, forbidden, mistyped and
-// absurdly deep contexts get clear refusals and the page carries on.
+// check wants text) with a hint; NONE lets it through. A context object replaces TestState's
+// own $$ as given; PRESENT lets a result without the required fields through; broken,
+// forbidden, mistyped and absurdly deep contexts get clear refusals and the page carries on.
 const tid = (id) => `[data-testid="${id}"]`;
 
 export default async function testStateContext(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
@@ -68,7 +68,7 @@ export default async function testStateContext(page, baseUrl, { assert, assertEq
   assert((await page.locator(tid('ts-failure-hint')).innerText()).includes('NONE'), 'the hint names the way out');
   await screenshot('1-strict-refuses');
 
-  // NONE: no check; $$ is the engine's own, so the child gets this execution's ARN.
+  // NONE: no check. Without a context, $$ is TestState's own (its scratch execution's ARN).
   await page.selectOption(tid('ts-field-validation'), 'NONE');
   await run();
   await status('SUCCEEDED', 'NONE lets the result through');
@@ -76,7 +76,7 @@ export default async function testStateContext(page, baseUrl, { assert, assertEq
     JSON.parse(await page.locator(`${tid('ts-answer')} [data-stage="${name}"] pre`).innerText());
   const startedBy = async () => (await stage('afterParameters')).Input.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID;
   const own = await startedBy();
-  assert(own.includes(':execution:Parent:'), `without a context, $$.Execution.Id is the run's: ${own}`);
+  assertEqual(own, 'arn:aws:states:us-east-1:123456789012:execution:TestState:test-state', 'without a context, TestState\'s own $$');
 
   // A context object: $$ is what it says, nothing else.
   const given = 'arn:aws:states:us-east-1:123456789012:execution:Parent:from-context';
@@ -137,10 +137,10 @@ export default async function testStateContext(page, baseUrl, { assert, assertEq
   await status('SUCCEEDED', 'a large context with a token');
   await until(startedBy, given, 'its Execution.Id');
 
-  // Blank again: the engine's own context object comes back.
+  // Blank again: TestState's own context object comes back.
   await page.fill(tid('ts-context'), '');
   await run();
   await status('SUCCEEDED', 'blank context');
-  await until(startedBy, own, 'blank context: the run\'s own $$');
+  await until(startedBy, own, 'blank context: TestState\'s own $$');
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }

@@ -207,7 +207,7 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
                 state_name: Some(state.clone()),
                 input: Some(field(&input)),
                 mock,
-                // Blank: the engine's own context object, as in an execution.
+                // Blank: TestState's own context object (its scratch execution's).
                 context: mocked.then(|| field(&context)),
                 ..TestStateRequest::default()
             };
@@ -232,7 +232,7 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
                 if props.is_task {
                     <label>{ "Field validation of the mocked result" }
                         <select data-testid="ts-field-validation" ref={validation}>
-                            <option>{ "STRICT" }</option>
+                            <option selected={true}>{ "STRICT" }</option>
                             <option>{ "PRESENT" }</option>
                             <option>{ "NONE" }</option>
                         </select>
@@ -240,7 +240,7 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
                 }
                 <label>{ "Context object ($$), optional" }
                     <textarea class="mono" rows="3" data-testid="ts-context" spellcheck="false" ref={context}
-                        placeholder={r#"{"Execution": {"Name": "run-1"}} (blank: the run's own)"#} />
+                        placeholder={r#"{"Execution": {"Name": "run-1"}} (blank: TestState's own)"#} />
                 </label>
             }
             <div class="row">

@@ -22,11 +22,14 @@ use crate::state::{use_ui, Action, BottomTab, Level, Theme, UiState};
 pub use crate::switch::DEFAULT_EXAMPLE;
 const THEME_KEY: &str = "stepwise.theme";
 
-fn saved_theme() -> Theme {
-    let stored = web_sys::window()
+fn local_item(key: &str) -> Option<String> {
+    web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(THEME_KEY).ok().flatten());
-    match stored.as_deref() {
+        .and_then(|s| s.get_item(key).ok().flatten())
+}
+
+fn saved_theme() -> Theme {
+    match local_item(THEME_KEY).as_deref() {
         Some("dark") => Theme::Dark,
         Some("light") => Theme::Light,
         _ => {
@@ -56,6 +59,7 @@ pub fn App() -> Html {
         notice: boot.1.clone(),
         origin: boot.2,
         theme: saved_theme(),
+        input_open: local_item(crate::components::tokens::INPUT_OPEN_KEY).as_deref() == Some("1"),
         ..UiState::default()
     });
     let init = {
@@ -145,8 +149,7 @@ fn Shell() -> Html {
             <SharedBanner />
             <div class="notice-slot">{ for notice }</div>
             <main class="layout">
-                <div class="area-editor"><MachinesPanel /></div>
-                <div class="area-input"><InputEditor /></div>
+                <div class="area-editor"><MachinesPanel /><InputEditor /></div>
                 <div class="area-run"><RunControls /></div>
                 <div class="area-graph"><Breadcrumb />
                     if ui.states_table { <StatesTable /> } else { <GraphView /> }

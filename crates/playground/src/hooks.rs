@@ -194,6 +194,35 @@ fn step_recorded(ws: &WorkspaceHandle, ui: &UiHandle, delta: isize) -> bool {
     true
 }
 
+/// "Run" and "Run to end" while a recorded (or replayed) execution is on show play *its*
+/// timeline: one event per tick, or straight to its last event. `false` when a local execution
+/// is on show (the engine runs then).
+fn play_recorded(
+    ws: &WorkspaceHandle,
+    ui: &UiHandle,
+    execution: Option<ExecutionId>,
+    to_end: bool,
+) -> bool {
+    let Some(id) = execution.filter(|id| crate::recorded::is_read_only(*id)) else {
+        return false;
+    };
+    let Some((pos, total)) = crate::recorded::position(&ws.read(), id) else {
+        return false;
+    };
+    let to = if to_end { total } else { (pos + 1).min(total) };
+    if to != pos {
+        ws.update(|w| crate::recorded::seek(w, id, to));
+    }
+    if to == total {
+        ui.dispatch(Action::Pause);
+        ui.dispatch(Action::Notify(
+            Level::Info,
+            format!("At the end of the recording: event {total} of {total}."),
+        ));
+    }
+    true
+}
+
 /// One step back on the timeline.
 pub fn do_step_back(ws: &WorkspaceHandle, ui: &UiHandle) {
     ui.dispatch(Action::Pause);
@@ -227,12 +256,20 @@ pub fn do_step(ws: &WorkspaceHandle, ui: &UiHandle) {
 }
 
 pub fn do_advance_timer(ws: &WorkspaceHandle, ui: &UiHandle) {
+    if ui.execution.is_some_and(crate::recorded::is_read_only) {
+        ui.dispatch(Action::Notify(Level::Info, RECORDED_CLOCK.into()));
+        return;
+    }
     match ws.update(|w| w.advance_to_next_timer()) {
         Ok(true) => {}
         Ok(false) => ui.dispatch(Action::Notify(Level::Info, "No timer is set.".into())),
         Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
     }
 }
+
+/// Why the clock controls do nothing while a recording is on show.
+pub const RECORDED_CLOCK: &str =
+    "A recording's clock is the time of its events: step or seek through it instead.";
 
 pub fn do_reset(ws: &WorkspaceHandle, ui: &UiHandle) {
     ws.update(|w| w.reset());
@@ -264,26 +301,38 @@ pub fn use_play_loop(ws: WorkspaceHandle, ui: UiHandle) {
     let playing = ui.playing;
     let speed = ui.speed;
     let slice = ui.slice;
+    // What is on show decides what plays: a recording's timeline or the engine.
+    let execution = ui.execution;
     {
         let (ws, ui) = (ws.clone(), ui.clone());
-        use_effect_with((playing, speed), move |(playing, speed)| {
-            let interval = (*playing == Some(Play::Animate)).then(|| {
-                let period = 1000 / (*speed).max(1);
-                Interval::new(period, move || {
-                    let frame = ws.update(|w| w.run_frame(1, true));
-                    let msg = finish_message(frame.end, &ws.read());
-                    if let Some(msg) = msg {
-                        ui.dispatch(Action::Pause);
-                        report_stop(&ws, &ui, msg);
-                    }
-                })
-            });
-            move || drop(interval)
-        });
+        use_effect_with(
+            (playing, speed, execution),
+            move |(playing, speed, execution)| {
+                let execution = *execution;
+                let interval = (*playing == Some(Play::Animate)).then(|| {
+                    let period = 1000 / (*speed).max(1);
+                    Interval::new(period, move || {
+                        if play_recorded(&ws, &ui, execution, false) {
+                            return;
+                        }
+                        let frame = ws.update(|w| w.run_frame(1, true));
+                        let msg = finish_message(frame.end, &ws.read());
+                        if let Some(msg) = msg {
+                            ui.dispatch(Action::Pause);
+                            report_stop(&ws, &ui, msg);
+                        }
+                    })
+                });
+                move || drop(interval)
+            },
+        );
     }
     use_effect_with((playing, slice), move |(playing, _)| {
         let timeout = (*playing == Some(Play::ToEnd)).then(|| {
             Timeout::new(0, move || {
+                if play_recorded(&ws, &ui, execution, true) {
+                    return;
+                }
                 let n = *budget.borrow();
                 let t0 = now_ms();
                 let frame = ws.update(|w| w.run_frame(n, true));

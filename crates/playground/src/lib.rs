@@ -23,7 +23,7 @@
 //! | `notice`, `notice-reset` | the message bar (info or error), with Reset when that cures the failure it explains |
 //! | `machines-panel`, `machine-tab-<name>`, `machine-add`, `machine-rename`, `machine-rename-input`, `machine-duplicate`, `machine-delete`, `format`, `machine-type` (select: `STANDARD`, `EXPRESS`; the selected machine's type) | machines panel |
 //! | `definition` (the editable text: the textarea, then CodeMirror's content once loaded), `definition-editor` (`data-editor`: `textarea` or `codemirror`; CodeMirror's controller, whose `text()` is the exact text, is the `stepwiseEditor` property of its `.cm-host`), `editor-help` (hover help), `diagnostics`, `diagnostic` (each item), `diagnostics-ok` | definition editor and its diagnostics |
-//! | `input-panel`, `input` (editable text, as `definition`), `input-error` | execution input |
+//! | `input-panel`, `input-toggle` (opens and closes the panel; `aria-expanded`), `input-summary` (the text in one line while closed), `input` (editable text, as `definition`), `input-error` | execution input |
 //! | `run-controls`, `entry-select`, `start`, `step-back`, `step`, `run`, `run-to-end`, `pause`, `reset`, `speed`, `run-progress` | run controls |
 //! | `clock`, `next-timer`, `advance-timer`, `advance-by-input`, `advance-by`, `counts` | virtual clock |
 //! | `timeline` (range input), `timeline-pos` ("step N / M"), `branch-select`, `branch-restore` | step backwards/forwards |

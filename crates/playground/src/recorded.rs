@@ -25,7 +25,7 @@ use stepwise_engine::{
     Engine, EngineConfig, EventType, Execution, ExecutionId, ExecutionStatus, HistoryEvent,
 };
 use stepwise_recording::{
-    CompareOptions, Divergence, Import, ImportError, RecordedEvent, Recording, Source, TestCase,
+    CompareOptions, Import, ImportError, RecordedEvent, Recording, Source, TestCase,
 };
 
 use crate::components::graph_view::find_exec;
@@ -597,24 +597,19 @@ fn recorded_tree(import: &Import) -> Result<Tree, String> {
 }
 
 /// What a replay found, kept to show.
-#[derive(Clone, Debug)]
 pub struct ReplayResult {
     /// The local run, as a source the views show.
     pub tree: Tree,
     /// The recorded execution replayed (index in the import).
     pub of: usize,
-    pub recorded_status: String,
-    pub local_status: String,
-    pub divergence: Option<Divergence>,
-    pub stuck: Option<String>,
-    pub missing: Option<String>,
-    pub compared: Vec<String>,
+    /// `stepwise_recording`'s report: statuses, divergence, why it stopped, what it compared
+    /// (and the local run, whose executions `tree` shows).
+    pub report: stepwise_recording::Replay,
     /// Machines replayed with a definition edited since the import.
     pub edited: Vec<String>,
 }
 
 /// An import on show: its recordings as a source, and the last replay.
-#[derive(Clone, Debug)]
 pub struct Recorded {
     pub import: Import,
     pub tree: Tree,
@@ -758,12 +753,7 @@ impl Recorded {
                 vec![BTreeMap::new(); n],
             ),
             of: index,
-            recorded_status: r.recorded_status,
-            local_status: r.local_status,
-            divergence: r.divergence,
-            stuck: r.stuck,
-            missing: r.missing,
-            compared: r.compared,
+            report: r,
             edited: edits.into_keys().collect(),
         });
         Ok(())
@@ -1021,7 +1011,11 @@ mod tests {
             let machines = r.machines();
             r.replay(0, &machines).expect(dir);
             let rep = r.replay.as_ref().unwrap();
-            assert!(rep.divergence.is_none(), "{dir}: {:?}", rep.divergence);
+            assert!(
+                rep.report.divergence.is_none(),
+                "{dir}: {:?}",
+                rep.report.divergence
+            );
             assert!(rep.edited.is_empty(), "{dir}");
             let recorded = r.tree.whole(r.tree.id(0)).unwrap();
             let local = rep.tree.whole(rep.tree.id(0)).unwrap();
@@ -1068,7 +1062,7 @@ mod tests {
         r.replay(0, &machines).unwrap();
         let rep = r.replay.as_ref().unwrap();
         assert_eq!(rep.edited, ["child"]);
-        let d = rep.divergence.as_ref().expect("a divergence");
+        let d = rep.report.divergence.as_ref().expect("a divergence");
         assert!(d.what.contains("argument"), "{}", d.what);
         assert!(r.recorded_named(&d.execution).is_some(), "{}", d.execution);
         let (name, text) = r.export_test(0).unwrap();

@@ -66,6 +66,8 @@ pub struct UiState {
     pub states_table: bool,
     /// The history lists only the selected state's events.
     pub state_events_only: bool,
+    /// The Input panel is open (closed, the definition editor takes its room).
+    pub input_open: bool,
 }
 
 impl Default for UiState {
@@ -91,6 +93,7 @@ impl Default for UiState {
             notice_reset: false,
             states_table: false,
             state_events_only: false,
+            input_open: false,
         }
     }
 }
@@ -105,6 +108,8 @@ pub enum Action {
     ShowStatesTable(bool),
     /// List only the selected state's events in the history (`true`) or every event.
     ShowStateEvents(bool),
+    /// Open (`true`) or close the Input panel.
+    ShowInput(bool),
     ToggleEvent(u64),
     ToggleTheme,
     SetTheme(Theme),
@@ -158,6 +163,7 @@ impl Reducible for UiState {
             Action::SelectState(st) => s.state = st,
             Action::ShowStatesTable(b) => s.states_table = b,
             Action::ShowStateEvents(b) => s.state_events_only = b,
+            Action::ShowInput(b) => s.input_open = b,
             Action::ToggleEvent(id) => s.event = if s.event == Some(id) { None } else { Some(id) },
             Action::ToggleTheme => {
                 s.theme = if s.theme == Theme::Light {

@@ -23,8 +23,12 @@ pub fn machine_arn(name: &str) -> String {
     format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}")
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct MachineDoc {
+    /// Who this machine is for as long as the page lives, whatever it is named: the editor
+    /// keeps its undo history under this key, so a rename keeps it and a new machine given an
+    /// old name starts afresh. Not saved, and not part of what the document says (`PartialEq`).
+    pub id: u64,
     pub name: String,
     /// The editor text, kept verbatim (it may be invalid while being typed).
     pub definition: String,
@@ -56,10 +60,36 @@ pub struct AliasDoc {
     pub routing: Vec<(u32, i64)>,
 }
 
+/// Equal documents: the same name, text, type, versions and aliases (the id is not content).
+impl PartialEq for MachineDoc {
+    fn eq(&self, other: &Self) -> bool {
+        // Spelled out field by field, so that a new field cannot be left out unnoticed.
+        let MachineDoc {
+            id: _,
+            name,
+            definition,
+            express,
+            versions,
+            aliases,
+        } = self;
+        (name, definition, express, versions, aliases)
+            == (
+                &other.name,
+                &other.definition,
+                &other.express,
+                &other.versions,
+                &other.aliases,
+            )
+    }
+}
+
 impl MachineDoc {
-    /// A machine without versions or aliases.
+    /// A machine without versions or aliases, with an id no other machine of this page has.
     pub fn new(name: String, definition: String, express: bool) -> Self {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         MachineDoc {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name,
             definition,
             express,
@@ -1815,6 +1845,35 @@ mod tests {
         let before = w.doc_revision;
         w.set_definition(0, w.machines[0].definition.clone());
         assert_eq!(w.doc_revision, before, "an unchanged text is not a change");
+    }
+
+    #[test]
+    fn a_machine_keeps_its_id_through_a_rename_and_a_new_one_never_reuses_it() {
+        let mut w = Workspace::default();
+        w.add_machine();
+        w.add_machine();
+        let ids: Vec<u64> = w.machines.iter().map(|m| m.id).collect();
+        assert_ne!(ids[0], ids[1]);
+        w.rename_machine(0, "Renamed").unwrap();
+        assert_eq!(
+            w.machines[0].id, ids[0],
+            "a rename keeps the id (and the undo history)"
+        );
+        // Deleted, then a new machine under the very same name: a new id.
+        w.rename_machine(1, "Same").unwrap();
+        w.delete_machine(1);
+        let i = w.add_machine();
+        w.rename_machine(i, "Same").unwrap();
+        assert!(
+            !ids.contains(&w.machines[i].id),
+            "a new machine has an id of its own"
+        );
+        let copy = w.duplicate_machine(0).unwrap();
+        assert_ne!(w.machines[copy].id, ids[0], "a copy is a new machine");
+        // The id is no part of the document: a reload gives equal machines with new ids.
+        let back = Workspace::from_json(&w.to_json()).unwrap();
+        assert_eq!(back.machines, w.machines);
+        assert_ne!(back.machines[0].id, w.machines[0].id);
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub struct CodeEditorProps {
     /// Shown inline once CodeMirror has loaded (else `error_lines`/`warning_lines` are).
     #[prop_or_default]
     pub diagnostics: Rc<Vec<Diagnostic>>,
-    /// Which document this is (a machine's name): each keeps its own undo history.
+    /// Which document this is (a machine's id): each keeps its own undo history.
     #[prop_or_default]
     pub doc_key: AttrValue,
     /// An ASL definition: completion of fields, state names and ARNs, and hover help.

@@ -121,16 +121,16 @@ pub fn MachinesPanel() -> Html {
     let ui = use_ui();
     let renaming = use_state(|| None::<usize>);
 
-    let (names, index, text, machine_type) = {
+    let (names, index, text, machine_type, id) = {
         let w = ws.read();
         let names: Vec<String> = w.machines.iter().map(|m| m.name.clone()).collect();
         let index = ui.machine.min(names.len().saturating_sub(1));
-        let (text, machine_type) = w
+        let (text, machine_type, id) = w
             .machines
             .get(index)
-            .map(|m| (m.definition.clone(), m.machine_type()))
+            .map(|m| (m.definition.clone(), m.machine_type(), m.id))
             .unwrap_or_default();
-        (names, index, text, machine_type)
+        (names, index, text, machine_type, id)
     };
     let express = machine_type == MachineType::Express;
     // Checked for the chosen type as it is typed: switching to Express shows at once what
@@ -330,7 +330,7 @@ pub fn MachinesPanel() -> Html {
                     label="State machine definition (Amazon States Language)"
                     error_lines={err_lines} warning_lines={warn_lines}
                     diagnostics={diags.clone()} asl=true
-                    doc_key={AttrValue::from(names.get(index).cloned().unwrap_or_default())} />
+                    doc_key={AttrValue::from(id.to_string())} />
                 <ul class="diagnostics" data-testid="diagnostics" aria-live="polite">{ diag_list }</ul>
                 <crate::components::versions::VersionsBar machine={AttrValue::from(names[index].clone())} />
             }

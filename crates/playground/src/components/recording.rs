@@ -8,7 +8,7 @@ use stepwise_engine::ExecutionId;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::tree::{status_class, status_label};
+use crate::components::tree::{exec_item, ExecItem};
 use crate::context::{use_workspace, WorkspaceHandle};
 use crate::history::pretty;
 use crate::recorded::{self, Kind};
@@ -213,7 +213,6 @@ fn node(
     let Some(exec) = recorded::exec(w, id) else {
         return html! {};
     };
-    let status = exec.status.as_str();
     let (source, mark, title) = match recorded::kind(id) {
         Kind::Recorded => (
             "recorded",
@@ -226,42 +225,39 @@ fn node(
             "The local replay of a recording: read-only",
         ),
     };
-    let started_by = recorded::parent(w, id)
-        .and_then(|(_, s)| s)
-        .map(|s| format!(" ← {s}"))
-        .unwrap_or_default();
-    let onclick = {
-        let cb = on_select.clone();
-        Callback::from(move |_| cb.emit(id))
-    };
     let children = recorded::children(w, id);
-    html! {
-        <li>
-            <button class={classes!("exec", (selected == Some(id)).then_some("selected"))}
-                data-testid={format!("rec-exec-{}", exec.machine_name)} data-source={source}
-                data-exec-name={exec.name.clone()} data-status={status}
-                style={format!("padding-left:{}px", 8 + depth * 14)} {onclick} title={format!("{title}\n{}", exec.arn)}>
-                <span class={status_class(status)}>{ status_label(status) }</span>
-                <span class={classes!("badge", source)}>{ mark }</span>
-                <span class="exec-machine">{ exec.machine_name.clone() }</span>
-                <span class="exec-name">{ exec.name.clone() }{ started_by }</span>
-            </button>
-            if !children.is_empty() {
-                <ul>{ for children.iter().map(|c| node(w, *c, selected, on_select, depth + 1)) }</ul>
-            }
-        </li>
-    }
+    exec_item(ExecItem {
+        id,
+        exec,
+        testid: format!("rec-exec-{}", exec.machine_name),
+        source: Some(source),
+        title: format!("{title}\n{}", exec.arn),
+        badges: html! { <span class={classes!("badge", source)}>{ mark }</span> },
+        name: exec.name.clone(),
+        started_by: recorded::parent(w, id).and_then(|(_, s)| s),
+        depth,
+        selected: selected == Some(id),
+        on_select,
+        children: (!children.is_empty()).then(|| {
+            (children.iter())
+                .map(|c| node(w, *c, selected, on_select, depth + 1))
+                .collect()
+        }),
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RecordedNodesProps {
+    /// The executions tree's select callback (the same for local and recorded items).
+    pub on_select: Callback<ExecutionId>,
 }
 
 /// The recorded executions and the last replay's, as items of the executions tree.
 #[function_component]
-pub fn RecordedNodes() -> Html {
+pub fn RecordedNodes(props: &RecordedNodesProps) -> Html {
     let ws = use_workspace();
     let ui = use_ui();
-    let on_select = {
-        let (ui, ws) = (ui.clone(), ws.clone());
-        Callback::from(move |id: ExecutionId| crate::hooks::select_execution(&ws, &ui, id, None))
-    };
+    let on_select = &props.on_select;
     let w = ws.read();
     let Some(r) = w.recording.as_ref() else {
         return html! {};
@@ -270,7 +266,7 @@ pub fn RecordedNodes() -> Html {
     if let Some(rep) = &r.replay {
         roots.extend(rep.tree.roots());
     }
-    html! { <>{ for roots.iter().map(|id| node(&w, *id, ui.execution, &on_select, 0)) }</> }
+    html! { <>{ for roots.iter().map(|id| node(&w, *id, ui.execution, on_select, 0)) }</> }
 }
 
 /// Whether the executions tree has recorded executions to list.
@@ -381,7 +377,7 @@ pub fn RecordingPanel() -> Html {
                     let (msg, root) = {
                         let w = ws.read();
                         let rep = w.recording.as_ref().and_then(|r| r.replay.as_ref());
-                        let msg = match rep.and_then(|r| r.divergence.as_ref()) {
+                        let msg = match rep.and_then(|r| r.report.divergence.as_ref()) {
                             None => {
                                 "Replayed locally: no divergence from the recording.".to_string()
                             }
@@ -439,16 +435,17 @@ pub fn RecordingPanel() -> Html {
             html! { <p data-testid="replay-edited">{ format!("Replayed with your edits to {}.", rep.edited.join(", ")) }</p> }
         });
         let notes: Html = rep
+            .report
             .stuck
             .iter()
-            .chain(rep.missing.iter())
+            .chain(rep.report.missing.iter())
             .map(|s| html! { <p class="hint" data-testid="replay-note">{ s.clone() }</p> })
             .collect();
-        let body = match &rep.divergence {
+        let body = match &rep.report.divergence {
             None => html! {
                 <p class="ok" data-testid="replay-verdict">
                     { format!("No divergence: the local run ({}) did what AWS recorded ({}), event by event, over {} execution(s).",
-                        rep.local_status, rep.recorded_status, rep.compared.len()) }
+                        rep.report.local_status, rep.report.recorded_status, rep.report.compared.len()) }
                 </p>
             },
             Some(d) => {
@@ -474,7 +471,7 @@ pub fn RecordingPanel() -> Html {
             }
         };
         html! {
-            <div class="replay-result" data-testid="replay-result" data-divergence={rep.divergence.is_some().to_string()}>
+            <div class="replay-result" data-testid="replay-result" data-divergence={rep.report.divergence.is_some().to_string()}>
                 <h3>{ format!("Replay of {}", r.import.executions[rep.of].label()) }</h3>
                 { for edited }
                 { body }

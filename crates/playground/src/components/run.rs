@@ -257,8 +257,8 @@ pub fn RunControls() -> Html {
                 if playing.is_some() {
                     <button data-testid="pause" title="Pause (P)" onclick={on_pause}>{ "❚❚ Pause" }</button>
                 } else {
-                    <button data-testid="run" title="Run, animated (R)" disabled={!has_exec} onclick={play(Play::Animate)}>{ "Run" }</button>
-                    <button data-testid="run-to-end" title="Run to the end (E)" disabled={!has_exec} onclick={play(Play::ToEnd)}>{ "Run to end" }</button>
+                    <button data-testid="run" title={if recorded.is_some() { "Play the recording, one event at a time (R)" } else { "Run, animated (R)" }} disabled={!has_exec} onclick={play(Play::Animate)}>{ "Run" }</button>
+                    <button data-testid="run-to-end" title={if recorded.is_some() { "Show the recording up to its last event (E)" } else { "Run to the end (E)" }} disabled={!has_exec} onclick={play(Play::ToEnd)}>{ "Run to end" }</button>
                 }
                 <button data-testid="reset" title="Forget every execution" onclick={click(do_reset)}>{ "Reset" }</button>
                 <label class="field speed" title="Animated run speed (events per second)">
@@ -274,9 +274,9 @@ pub fn RunControls() -> Html {
                 <span class="muted small" data-testid="next-timer">
                     { match next_timer { Some(t) => format!("next timer in {}", format_elapsed(t - now)), None => "no timer".into() } }
                 </span>
-                <button data-testid="advance-timer" title="Advance the clock to the next timer (T)" disabled={next_timer.is_none()} onclick={click(do_advance_timer)}>{ "Next timer" }</button>
+                <button data-testid="advance-timer" title={if recorded.is_some() { crate::hooks::RECORDED_CLOCK } else { "Advance the clock to the next timer (T)" }} disabled={next_timer.is_none()} onclick={click(do_advance_timer)}>{ "Next timer" }</button>
                 <input class="short" data-testid="advance-by-input" aria-label="Advance the clock by" value={(*advance_by).clone()} oninput={on_advance_text} />
-                <button data-testid="advance-by" title="Advance the clock by this long (10s, 5m, 2h, 1d)" onclick={on_advance_by}>{ "Advance" }</button>
+                <button data-testid="advance-by" title={if recorded.is_some() { crate::hooks::RECORDED_CLOCK } else { "Advance the clock by this long (10s, 5m, 2h, 1d)" }} disabled={recorded.is_some()} onclick={on_advance_by}>{ "Advance" }</button>
                 <span class="sep" />
                 <span class="timeline" title="Timeline, in steps (one step is one engine move or one outside action, and can write several history events): drag to go backwards and forwards through the run">
                     <span class="timeline-track">

@@ -204,9 +204,16 @@ pub fn MocksEditor() -> Html {
     }
 }
 
+/// Where the Input panel's open or closed state is kept between page loads.
+pub const INPUT_OPEN_KEY: &str = "stepwise.input.open";
+
+/// The execution input, under a disclosure: closed, it is one line (its text in short, and
+/// whether it is valid JSON) and the definition editor above takes the room.
 #[function_component]
 pub fn InputEditor() -> Html {
     let ws = use_workspace();
+    let ui = use_ui();
+    let open = ui.input_open;
     let text = ws.read().input.clone();
     let (err_lines, err_msg) = json_error_line(&text);
     let oninput = {
@@ -221,16 +228,31 @@ pub fn InputEditor() -> Html {
             }
         })
     };
+    let on_toggle = Callback::from(move |_: MouseEvent| {
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.set_item(INPUT_OPEN_KEY, if open { "0" } else { "1" });
+        }
+        ui.dispatch(Action::ShowInput(!open));
+    });
+    // Closed, the start of the text stands for it, on one line (CSS folds its spaces and
+    // cuts the rest).
+    let summary: String = text.chars().take(200).collect();
     html! {
-        <section class="panel input" data-testid="input-panel" aria-label="Execution input">
+        <section class={classes!("panel", "input", (!open).then_some("closed"))} data-testid="input-panel" aria-label="Execution input">
             <div class="toolbar">
-                <h2>{ "Input" }</h2>
+                <h2><button class="disclosure" data-testid="input-toggle" aria-expanded={open.to_string()} aria-controls="input-body"
+                    onclick={on_toggle}>
+                    <span aria-hidden="true">{ if open { "▾ " } else { "▸ " } }</span>{ "Input" }</button></h2>
+                if !open { <code class="input-summary" data-testid="input-summary">{ summary }</code> }
                 <span class="spacer" />
                 if let Some(m) = err_msg.clone() { <span class="field-error" data-testid="input-error" title={m.clone()}>{ "✕ invalid JSON" }</span> }
                 else { <span class="diag-ok">{ "✓ JSON" }</span> }
-                <button onclick={on_format} disabled={err_msg.is_some()}>{ "Format" }</button>
+                if open { <button onclick={on_format} disabled={err_msg.is_some()}>{ "Format" }</button> }
             </div>
-            <CodeEditor value={AttrValue::from(text)} {oninput} testid="input" label="Execution input JSON" error_lines={err_lines} />
+            // Hidden rather than removed: the editor keeps its undo history while closed.
+            <div id="input-body" class="input-body" hidden={!open}>
+                <CodeEditor value={AttrValue::from(text)} {oninput} testid="input" label="Execution input JSON" error_lines={err_lines} />
+            </div>
         </section>
     }
 }

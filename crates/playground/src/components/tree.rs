@@ -1,7 +1,7 @@
 //! The executions tree (parents with the children they started) and the breadcrumb above the
 //! graph that leads back from a child to its parent's Task state.
 
-use stepwise_engine::{Engine, ExecutionId};
+use stepwise_engine::{Engine, Execution, ExecutionId};
 use yew::prelude::*;
 
 use crate::components::graph_view::find_exec;
@@ -31,6 +31,51 @@ pub fn status_label(status: &str) -> String {
     .to_string()
 }
 
+/// What one item of the executions tree shows: local, recorded and replayed executions alike.
+pub struct ExecItem<'a> {
+    pub id: ExecutionId,
+    pub exec: &'a Execution,
+    /// `exec-<machine>`, or `rec-exec-<machine>` for a recorded or replayed one.
+    pub testid: String,
+    /// `data-source` of a recorded or replayed execution.
+    pub source: Option<&'static str>,
+    pub title: String,
+    /// Badges after its status (waiting for a token, version, redriven; recorded, replay).
+    pub badges: Html,
+    pub name: String,
+    /// The parent's state that started it.
+    pub started_by: Option<String>,
+    pub depth: usize,
+    pub selected: bool,
+    pub on_select: &'a Callback<ExecutionId>,
+    /// The items of the executions it started.
+    pub children: Option<Html>,
+}
+
+/// One item of the executions tree; a click selects the execution.
+pub fn exec_item(i: ExecItem<'_>) -> Html {
+    let status = i.exec.status.as_str();
+    let onclick = {
+        let (cb, id) = (i.on_select.clone(), i.id);
+        Callback::from(move |_| cb.emit(id))
+    };
+    let started_by = i.started_by.map(|s| format!(" ← {s}")).unwrap_or_default();
+    html! {
+        <li>
+            <button class={classes!("exec", i.selected.then_some("selected"))}
+                data-testid={i.testid} data-source={i.source} data-exec-name={i.exec.name.clone()}
+                data-status={status} style={format!("padding-left:{}px", 8 + i.depth * 14)} {onclick}
+                title={i.title}>
+                <span class={status_class(status)}>{ status_label(status) }</span>
+                { i.badges }
+                <span class="exec-machine">{ i.exec.machine_name.clone() }</span>
+                <span class="exec-name">{ i.name }{ started_by }</span>
+            </button>
+            if let Some(children) = i.children { <ul>{ children }</ul> }
+        </li>
+    }
+}
+
 fn node(
     engine: &Engine,
     waiting: &[ExecutionId],
@@ -42,46 +87,42 @@ fn node(
     let Some(exec) = find_exec(engine, id) else {
         return html! {};
     };
-    let status = exec.status.as_str();
     let children = engine.children(id);
-    let is_waiting = waiting.contains(&id);
-    let onclick = {
-        let cb = on_select.clone();
-        Callback::from(move |_| cb.emit(id))
-    };
-    let started_by = exec
-        .parent
-        .as_ref()
-        .and_then(|p| p.state_name.as_ref())
-        .map(|s| format!(" ← {s}"))
-        .unwrap_or_default();
-    html! {
-        <li>
-            <button class={classes!("exec", (selected == Some(id)).then_some("selected"))}
-                data-testid={format!("exec-{}", exec.machine_name)} data-exec-name={exec.name.clone()}
-                data-status={status} style={format!("padding-left:{}px", 8 + depth * 14)} {onclick}
-                title={exec.arn.clone()}>
-                <span class={status_class(status)}>{ status_label(status) }</span>
-                if is_waiting { <span class="badge waiting" title="Waiting for a task token">{ "token" }</span> }
-                <span class="exec-machine">{ exec.machine_name.clone() }</span>
-                if let Some(v) = &exec.origin.version_arn {
-                    <span class="badge version" data-testid="exec-version"
-                        title={exec.origin.alias_arn.clone().unwrap_or_else(|| v.clone())}>
-                        { version_label(v, exec.origin.alias_arn.as_deref()) }
-                    </span>
-                }
-                if exec.redrive_count > 0 {
-                    <span class="badge redriven" data-testid="exec-redriven" title="RedriveExecution resumed it where it stopped">
-                        { format!("redriven ×{}", exec.redrive_count) }
-                    </span>
-                }
-                <span class="exec-name">{ short_name(&exec.name) }{ started_by }</span>
-            </button>
-            if !children.is_empty() {
-                <ul>{ for children.iter().map(|c| node(engine, waiting, *c, selected, on_select, depth + 1)) }</ul>
+    let badges = html! {
+        <>
+            if waiting.contains(&id) { <span class="badge waiting" title="Waiting for a task token">{ "token" }</span> }
+            if let Some(v) = &exec.origin.version_arn {
+                <span class="badge version" data-testid="exec-version"
+                    title={exec.origin.alias_arn.clone().unwrap_or_else(|| v.clone())}>
+                    { version_label(v, exec.origin.alias_arn.as_deref()) }
+                </span>
             }
-        </li>
-    }
+            if exec.redrive_count > 0 {
+                <span class="badge redriven" data-testid="exec-redriven" title="RedriveExecution resumed it where it stopped">
+                    { format!("redriven ×{}", exec.redrive_count) }
+                </span>
+            }
+        </>
+    };
+    exec_item(ExecItem {
+        id,
+        exec,
+        testid: format!("exec-{}", exec.machine_name),
+        source: None,
+        title: exec.arn.clone(),
+        badges,
+        name: short_name(&exec.name),
+        started_by: exec.parent.as_ref().and_then(|p| p.state_name.clone()),
+        depth,
+        selected: selected == Some(id),
+        on_select,
+        children: (!children.is_empty()).then(|| {
+            children
+                .iter()
+                .map(|c| node(engine, waiting, *c, selected, on_select, depth + 1))
+                .collect()
+        }),
+    })
 }
 
 /// `v3`, or `live · v3` for an execution started through an alias.
@@ -129,7 +170,7 @@ pub fn ExecutionsTree() -> Html {
             } else {
                 <ul class="exec-tree">
                     { for roots.iter().rev().map(|r| node(engine, &waiting, *r, ui.execution, &on_select, 0)) }
-                    <crate::components::recording::RecordedNodes />
+                    <crate::components::recording::RecordedNodes on_select={on_select.clone()} />
                 </ul>
             }
         </section>

@@ -22,14 +22,8 @@ use crate::state::{use_ui, Action, BottomTab, Level, Theme, UiState};
 pub use crate::switch::DEFAULT_EXAMPLE;
 const THEME_KEY: &str = "stepwise.theme";
 
-fn local_item(key: &str) -> Option<String> {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(key).ok().flatten())
-}
-
 fn saved_theme() -> Theme {
-    match local_item(THEME_KEY).as_deref() {
+    match crate::storage::read(THEME_KEY).as_deref() {
         Some("dark") => Theme::Dark,
         Some("light") => Theme::Light,
         _ => {
@@ -59,7 +53,8 @@ pub fn App() -> Html {
         notice: boot.1.clone(),
         origin: boot.2,
         theme: saved_theme(),
-        input_open: local_item(crate::components::tokens::INPUT_OPEN_KEY).as_deref() == Some("1"),
+        input_open: crate::storage::read(crate::components::tokens::INPUT_OPEN_KEY).as_deref()
+            == Some("1"),
         ..UiState::default()
     });
     let init = {
@@ -86,9 +81,7 @@ fn Shell() -> Html {
     let theme = ui.theme;
     use_effect_with(theme, |t| {
         let name = if *t == Theme::Dark { "dark" } else { "light" };
-        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let _ = s.set_item(THEME_KEY, name);
-        }
+        crate::storage::write(THEME_KEY, name);
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())

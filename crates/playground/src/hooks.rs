@@ -217,7 +217,7 @@ fn play_recorded(
         ui.dispatch(Action::Pause);
         ui.dispatch(Action::Notify(
             Level::Info,
-            format!("At the end of the recording: event {total} of {total}."),
+            "At the end of the recording.".into(),
         ));
     }
     true

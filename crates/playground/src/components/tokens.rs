@@ -229,9 +229,7 @@ pub fn InputEditor() -> Html {
         })
     };
     let on_toggle = Callback::from(move |_: MouseEvent| {
-        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let _ = s.set_item(INPUT_OPEN_KEY, if open { "0" } else { "1" });
-        }
+        crate::storage::write(INPUT_OPEN_KEY, if open { "0" } else { "1" });
         ui.dispatch(Action::ShowInput(!open));
     });
     // Closed, the start of the text stands for it, on one line (CSS folds its spaces and

@@ -178,11 +178,18 @@ fn lint() -> Result<Outcome> {
         clippy_wasm.args(["-p", package]);
     }
     clippy_wasm.args(["--", "-D", "warnings"]);
-    // The JS API as `cargo xtask build` ships it, with JSONata left to the second module: on its
-    // own, as features unify over the packages of one run.
+    // The JS API and the playground as `cargo xtask build` ships them, with JSONata left to the
+    // second module: on their own, as features unify over the packages of one run.
     let mut clippy_module = setup::cargo();
     clippy_module.args(["clippy", "--all-targets", "--target", setup::WASM_TARGET]);
-    clippy_module.args(["-p", "stepwise-wasm", "--features", "jsonata-module"]);
+    clippy_module.args([
+        "-p",
+        "stepwise-wasm",
+        "-p",
+        "stepwise-playground",
+        "--features",
+    ]);
+    clippy_module.arg("stepwise-wasm/jsonata-module,stepwise-playground/jsonata-module");
     clippy_module.args(["--", "-D", "warnings"]);
     let mut fmt = setup::cargo();
     fmt.args(["fmt", "--all", "--check"]);

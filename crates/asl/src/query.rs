@@ -14,6 +14,8 @@ use stepwise_json::{Map, Value};
 use stepwise_jsonata::{Env, Error, Outcome};
 
 mod evaluator;
+#[cfg(all(feature = "jsonata-module", target_arch = "wasm32"))]
+pub use evaluator::attach_jsonata;
 pub use evaluator::{check, evaluator_ready};
 use evaluator::{compile, Compiled, Prepared};
 

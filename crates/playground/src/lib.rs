@@ -54,6 +54,7 @@ pub mod highlight;
 pub mod history;
 pub mod hooks;
 pub mod import;
+pub mod jsonata;
 pub mod recorded;
 pub mod share;
 pub mod state;
@@ -64,8 +65,10 @@ pub mod workspace;
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app on the page. A placeholder `#app` element left by `index.html` (a loading
-/// message) is replaced, so there is exactly one `#app`.
+/// Mounts the app on the page, and starts loading JSONata's evaluator (`jsonata.rs`). When the
+/// workspace being opened uses JSONata, the app waits for the evaluator (a message stands in
+/// meanwhile). A placeholder `#app` element (a loading message) is replaced, so there is exactly
+/// one `#app`.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         let msg = info.to_string();
@@ -86,6 +89,34 @@ pub fn start() {
             }
         }
     }));
+    // A workspace that uses JSONata waits for its evaluator (`jsonata.rs`): checked or run
+    // without it, it would show errors it does not have.
+    let wait = !jsonata::ready() && switch::boot_uses_jsonata();
+    jsonata::load(wait);
+    if wait {
+        show_waiting();
+        jsonata::when_settled(mount);
+    } else {
+        mount();
+    }
+}
+
+/// What `#app` says while the workspace waits for JSONata's evaluator (the app replaces it).
+fn show_waiting() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Some(body), Ok(el)) = (doc.body(), doc.create_element("p")) else {
+        return;
+    };
+    el.set_id("app");
+    el.set_class_name("boot-waiting");
+    el.set_text_content(Some("Loading JSONata's evaluator for this workspace…"));
+    let _ = body.append_with_node_1(&el);
+}
+
+/// Renders the app in place of a placeholder `#app`, if there is one.
+fn mount() {
     let doc = web_sys::window().and_then(|w| w.document());
     let root = doc.as_ref().and_then(|d| d.get_element_by_id("app"));
     match root.as_ref().and_then(|r| r.parent_element()) {

@@ -695,6 +695,7 @@ impl Recorded {
     /// Replays recorded execution `index` with the workspace's definitions where they differ
     /// from the recorded ones (a fix being tried).
     pub fn replay(&mut self, index: usize, machines: &[MachineDoc]) -> Result<(), String> {
+        crate::jsonata::check_loaded(machines.iter().map(|m| m.definition.as_str()))?;
         let mut edits = BTreeMap::new();
         for m in machines {
             if let Some(original) = self.imported_definition(&m.name) {

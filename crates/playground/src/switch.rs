@@ -69,6 +69,20 @@ pub fn boot() -> Boot {
     }
 }
 
+/// Whether the workspace [`boot`] opens uses JSONata, read from the same places in the same
+/// order; where that cannot be told (a link that does not open, a missing shared workspace)
+/// your own saved workspace decides.
+pub fn boot_uses_jsonata() -> bool {
+    let hash = storage::fragment();
+    let text = match crate::share::decode_fragment(&hash) {
+        Ok(Some(text)) => Some(text),
+        Ok(None) if hash.trim_start_matches('#') == SHARED_FRAGMENT => storage::read(LINK_KEY),
+        _ => None,
+    };
+    text.or_else(|| storage::read(storage::KEY))
+        .is_some_and(|text| crate::jsonata::mentions(&text))
+}
+
 /// Your own workspace's document as it is now: the one on screen, or the saved one while a
 /// shared workspace is on screen.
 fn local_text(ws: &WorkspaceHandle, origin: Origin) -> Option<String> {

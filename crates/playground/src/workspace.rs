@@ -925,6 +925,12 @@ impl Workspace {
         let mocks = self.mocks_value()?;
         let wanted = (machines.clone(), mocks.clone());
         if self.deployed.as_ref() != Some(&wanted) {
+            // Without JSONata's evaluator a machine that uses it would be left out of the
+            // deployment, and the next one would not retry it.
+            crate::jsonata::check_loaded(machines.iter().flat_map(|m| {
+                std::iter::once(m.definition.as_str())
+                    .chain(m.versions.iter().map(|v| v.definition.as_str()))
+            }))?;
             // Only the machine being started must be valid; a broken sibling is reported when
             // (and if) something calls it.
             let mut scratch = self.engine.clone();

@@ -13,6 +13,10 @@ use stepwise_jsonata::{Env, Error, Outcome};
 
 #[cfg(not(all(feature = "jsonata-module", target_arch = "wasm32")))]
 pub(crate) use linked::*;
+/// How a host hands over the loaded JSONata module (the JS API's `init()` calls it through
+/// wasm-bindgen's export; the playground, which loads the module itself, calls it from Rust).
+#[cfg(all(feature = "jsonata-module", target_arch = "wasm32"))]
+pub use module::attach_jsonata;
 #[cfg(all(feature = "jsonata-module", target_arch = "wasm32"))]
 pub(crate) use module::*;
 

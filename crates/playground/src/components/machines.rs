@@ -15,7 +15,11 @@ use crate::state::{use_ui, Action, Level};
 /// are errors), plus the JSON parse error when the validator has none for it (so a syntax error
 /// is always shown with its line, whatever the validator reports).
 pub fn diagnostics_for(text: &str, machine_type: MachineType) -> Vec<Diagnostic> {
-    let mut diags = stepwise_asl::validate::validate_text_with(text, &Options { machine_type });
+    let mut diags: Vec<Diagnostic> =
+        stepwise_asl::validate::validate_text_with(text, &Options { machine_type })
+            .into_iter()
+            .map(crate::jsonata::playground_diagnostic)
+            .collect();
     if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
         if !diags.iter().any(|d| d.severity == Severity::Error) {
             diags.insert(
@@ -135,9 +139,11 @@ pub fn MachinesPanel() -> Html {
     let express = machine_type == MachineType::Express;
     // Checked for the chosen type as it is typed: switching to Express shows at once what
     // Start would refuse.
+    // Checked again once JSONata's evaluator has arrived (or failed to).
+    let jsonata = crate::jsonata::use_jsonata_settled();
     let diags = {
-        let key = (text.clone(), machine_type, names.clone());
-        use_memo(key, |(t, ty, n)| workspace_diagnostics_for(t, *ty, n))
+        let key = (text.clone(), machine_type, names.clone(), jsonata);
+        use_memo(key, |(t, ty, n, _)| workspace_diagnostics_for(t, *ty, n))
     };
 
     let on_add = {

@@ -211,6 +211,10 @@ pub fn TestStatePanel(props: &TestStateProps) -> Html {
                 context: mocked.then(|| field(&context)),
                 ..TestStateRequest::default()
             };
+            if let Err(e) = crate::jsonata::check_loaded([definition.as_str()]) {
+                outcome.set(Some(Err(e)));
+                return;
+            }
             let r = ws.read().engine().test_state_run(&req);
             outcome.set(Some(r.map_err(|e| format!("{}: {}", e.name, e.message))));
         })

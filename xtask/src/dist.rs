@@ -349,10 +349,11 @@ fn optimize(wasm: &Path) -> Result<()> {
 /// Functions in name order (`WASM_OPT_FLAGS`), one request reader in the JS API and fewer sort
 /// instances lowered three: playground 835 -> 815, embed view 665 -> 624, JS API 373 -> 340 KiB
 /// (measured 808.6 / 617.8 / 334.1, from 832.2 / 662.1 / 364.4).
-/// The playground loading JSONata's module instead of linking it lowered its figure 815 -> 635
-/// (measured 625.1, from 810.8; the module, 313.2, comes after the first paint).
+/// The playground loading JSONata's module instead of linking it lowered its figure 815 -> 638
+/// (measured 625.1 from 810.8, then 628.2 with TestState's context; the module, 313.2, comes
+/// after the first paint, or before it for a workspace that uses JSONata).
 pub const GZIP_BUDGETS: [(&str, u64); 4] = [
-    ("playground_bg.wasm", 635 * 1024),
+    ("playground_bg.wasm", 638 * 1024),
     ("embed_view_bg.wasm", 624 * 1024),
     ("pkg/stepwise_wasm_bg.wasm", 340 * 1024),
     ("pkg/stepwise_jsonata_bg.wasm", 327 * 1024),

@@ -27,8 +27,9 @@ usage: cargo xtask <command>
   build                build dist/ only (prints the wasm sizes: raw, gzip, brotli)
   first-load [--dir DIR]
                        median time to the first rendered graph over 5 fresh loads in headless
-                       Chromium, unthrottled and at 10 Mbit/s, then the JS API's time to a ready
-                       init() (builds dist/ unless DIR is given)
+                       Chromium, unthrottled and at 10 Mbit/s (the default workspace, then a
+                       saved JSONata one), then the JS API's time to a ready init() (builds dist/
+                       unless DIR is given)
   bench [ARGS]         native and wasm benchmark tables (crates/bench; --quick for a short run)
   fuzz [--seconds N] [--target NAME]
                        run the libFuzzer targets of fuzz/ (N seconds each, default 60)
@@ -88,13 +89,18 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
             };
             setup::chromium()?;
             let addr = serve::serve_in_background(dist)?;
-            // The playground's first graph, then the JS API's init() (both of its modules).
-            for script in ["first-load.mjs", "js-api-load.mjs"] {
+            // The playground's first graph (of the default workspace, then of a saved one that
+            // waits for JSONata's module), then the JS API's init() (both of its modules).
+            for (script, workspace) in [
+                ("first-load.mjs", None),
+                ("first-load.mjs", Some("--jsonata")),
+                ("js-api-load.mjs", None),
+            ] {
                 let script = util::root().join("tests/e2e/perf").join(script);
                 for throttle in [None, Some("--throttle")] {
                     let mut cmd = std::process::Command::new("node");
                     cmd.arg(&script).arg(format!("http://{addr}")).arg("5");
-                    cmd.args(throttle);
+                    cmd.args(throttle).args(workspace);
                     util::run(&mut cmd)?;
                 }
             }

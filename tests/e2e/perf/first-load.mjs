@@ -2,10 +2,12 @@
 // of the graph on screen, for a fresh browser context each time (nothing cached). A measurement to
 // print, not a test: it never fails on a slow machine.
 //
-//   node tests/e2e/perf/first-load.mjs <baseUrl> [loads=5] [--throttle]
+//   node tests/e2e/perf/first-load.mjs <baseUrl> [loads=5] [--throttle] [--jsonata]
 //
 // `cargo xtask first-load` builds dist/, serves it and runs this. `--throttle` also loads it over
 // an emulated 10 Mbit/s, 40 ms link (Chromium's network emulation), where download size shows.
+// `--jsonata` opens a saved workspace that uses JSONata, which waits for JSONata's evaluator (the
+// second wasm module) before its first render.
 // Prints each load and the median, and what was transferred (wasm and JS separately: the JS
 // includes any lazily loaded chunk the first render asked for).
 
@@ -35,10 +37,21 @@ const OBSERVE = () => {
   observer.observe(document, { childList: true, subtree: true });
 };
 
-async function load(browser, url, throttle) {
+// A saved workspace with one JSONata machine (set before the page's scripts run).
+const SAVE_JSONATA = () => {
+  const definition = {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Sum',
+    States: { Sum: { Type: 'Pass', Output: '{% $sum($states.input.values) %}', End: true } },
+  };
+  localStorage.setItem('stepwise.workspace.v1', JSON.stringify({ version: 1, machines: [{ name: 'J', definition }] }));
+};
+
+async function load(browser, url, throttle, jsonata) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.addInitScript(OBSERVE);
+  if (jsonata) await page.addInitScript(SAVE_JSONATA);
   if (throttle) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
@@ -65,7 +78,8 @@ async function load(browser, url, throttle) {
 
 const args = process.argv.slice(2);
 const throttle = args.includes('--throttle');
-const [baseUrl, count = '5'] = args.filter((a) => a !== '--throttle');
+const jsonata = args.includes('--jsonata');
+const [baseUrl, count = '5'] = args.filter((a) => !a.startsWith('--'));
 if (!baseUrl) {
   console.error('usage: node tests/e2e/perf/first-load.mjs <baseUrl> [loads=5] [--throttle]');
   process.exit(2);
@@ -77,9 +91,9 @@ const browser = await chromium.launch({
 const times = [];
 try {
   // One load first to warm the server's and the OS's file caches; not counted.
-  await load(browser, `${baseUrl.replace(/\/$/, '')}/`, throttle);
+  await load(browser, `${baseUrl.replace(/\/$/, '')}/`, throttle, jsonata);
   for (let i = 0; i < Number(count); i++) {
-    const { ms, bytes } = await load(browser, `${baseUrl.replace(/\/$/, '')}/`, throttle);
+    const { ms, bytes } = await load(browser, `${baseUrl.replace(/\/$/, '')}/`, throttle, jsonata);
     times.push(ms);
     const kb = (n) => (n / 1024).toFixed(1);
     console.log(
@@ -91,4 +105,4 @@ try {
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
-console.log(`first-load${throttle ? ' (10 Mbit/s, 40 ms)' : ''}: median ${median.toFixed(0)} ms over ${times.length} loads`);
+console.log(`first-load${jsonata ? ' (JSONata workspace)' : ''}${throttle ? ' (10 Mbit/s, 40 ms)' : ''}: median ${median.toFixed(0)} ms over ${times.length} loads`);

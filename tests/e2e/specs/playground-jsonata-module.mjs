@@ -123,6 +123,9 @@ export default async function playgroundJsonataModule(page, baseUrl, { assert, a
   assertEqual(await loading.count(), 2, 'both expressions wait for the evaluator');
   assertEqual(await page.locator(`${tid('diagnostic')}.error`).count(), 0, 'no error while it loads');
   assertEqual(await page.locator(tid('diagnostic')).filter({ hasText: 'init()' }).count(), 0, "no JS API advice");
+  // The input panel starts closed: open it to type the input.
+  if ((await page.getAttribute(tid('input-toggle'), 'aria-expanded')) === 'false') await page.click(tid('input-toggle'));
+  await page.locator(tid('input')).waitFor({ state: 'visible' });
   await page.fill(tid('input'), INPUT);
   await page.selectOption(tid('entry-select'), 'Machine');
   await page.click(tid('start'));

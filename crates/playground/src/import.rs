@@ -21,9 +21,16 @@ fn is_workspace(text: &str) -> bool {
 /// Reads an imported file named `file_name`.
 pub fn read(file_name: &str, text: &str) -> Result<Imported, String> {
     if is_workspace(text) {
-        return Workspace::from_json(text).map(|workspace| Imported {
+        return Workspace::from_json(text).map(|mut workspace| Imported {
+            notes: (workspace.recording_problem.take())
+                .map(|e| {
+                    format!(
+                        "Its recorded executions could not be read ({e}); it opened without them."
+                    )
+                })
+                .into_iter()
+                .collect(),
             workspace,
-            notes: Vec::new(),
         });
     }
     let machines = stepwise_templates::read(file_name, text, &Options::default())

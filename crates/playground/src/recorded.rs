@@ -15,6 +15,10 @@
 //!
 //! Recorded executions and replayed ones get execution ids of their own ranges
 //! (`RECORDED_BASE`, `REPLAY_BASE`), far above any local execution's.
+//!
+//! The texts an import was made from stay with it, so that the workspace saves them (autosave,
+//! Restore, Export, share links: [`Recorded::to_saved`], [`from_saved`]) up to
+//! [`MAX_KEPT_BYTES`], and a reload imports them again. A replay is not saved: it is one click.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,6 +39,11 @@ use crate::workspace::{MachineDoc, Workspace};
 pub const RECORDED_BASE: u32 = 0x4000_0000;
 /// Ids of a replay's local executions start here (index in its engine added).
 pub const REPLAY_BASE: u32 = 0x6000_0000;
+
+/// The most imported text (bytes, names included) a saved or shared workspace keeps: beside
+/// your workspace, a shared one and Restore's list (1.5 MB), localStorage's 5 MB per site
+/// leaves room for about this much. A larger import stays on show but is not saved.
+pub const MAX_KEPT_BYTES: usize = 1_000_000;
 
 /// Which source an execution id belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -614,6 +623,8 @@ pub struct Recorded {
     pub import: Import,
     pub tree: Tree,
     pub replay: Option<ReplayResult>,
+    /// The texts it was imported from (name, text), as given: what a workspace saves of it.
+    pub sources: Vec<(String, String)>,
 }
 
 /// Texts as the user gave them (file names, or "pasted text").
@@ -643,10 +654,65 @@ pub fn import(sources: &[(String, String)]) -> Result<Recorded, Vec<ImportError>
         import,
         tree,
         replay: None,
+        sources: sources.to_vec(),
     })
 }
 
+/// A recording from its saved form (what [`Recorded::to_saved`] writes), imported again; an
+/// error says why it cannot be (a hand-edited or damaged store, a hostile link).
+pub fn from_saved(v: &stepwise_json::Value) -> Result<Recorded, String> {
+    let shape = || "its saved form is not a list of {\"name\", \"text\"}".to_string();
+    let list = v.as_array().ok_or_else(shape)?;
+    let mut sources = Vec::with_capacity(list.len());
+    for item in list.iter() {
+        let text = |key: &str| item.get(key).and_then(|t| t.as_str()).map(str::to_string);
+        sources.push((
+            text("name").ok_or_else(shape)?,
+            text("text").ok_or_else(shape)?,
+        ));
+    }
+    let bytes = size(&sources);
+    if bytes > MAX_KEPT_BYTES {
+        return Err(format!(
+            "{} of text, over the {} a workspace keeps",
+            megabytes(bytes),
+            megabytes(MAX_KEPT_BYTES)
+        ));
+    }
+    import(&sources).map_err(|errors| errors.first().map(ToString::to_string).unwrap_or_default())
+}
+
+fn size(sources: &[(String, String)]) -> usize {
+    sources.iter().map(|(n, t)| n.len() + t.len()).sum()
+}
+
+/// `1.2 MB`, for notices.
+pub fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
 impl Recorded {
+    /// Bytes of imported text, names included.
+    pub fn size(&self) -> usize {
+        size(&self.sources)
+    }
+
+    /// Whether a saved or shared workspace keeps it (it is within [`MAX_KEPT_BYTES`]).
+    pub fn kept(&self) -> bool {
+        self.size() <= MAX_KEPT_BYTES
+    }
+
+    /// The saved form: `[{ "name": "history.json", "text": "…" }]`, each text as given.
+    pub fn to_saved(&self) -> stepwise_json::Value {
+        let items = self.sources.iter().map(|(name, text)| {
+            let mut o = stepwise_json::Map::new();
+            o.insert("name".into(), name.as_str().into());
+            o.insert("text".into(), text.as_str().into());
+            stepwise_json::Value::Object(o)
+        });
+        stepwise_json::Value::Array(items.collect::<Vec<_>>().into())
+    }
+
     /// The machines a workspace gets from this import: every recorded definition (and those of
     /// machines given without a history), by name, each once.
     pub fn machines(&self) -> Vec<MachineDoc> {
@@ -930,6 +996,55 @@ mod tests {
             fixture!("sync-child", "child-execution.json"),
             fixture!("sync-child", "child-machine.json"),
         ]
+    }
+
+    #[test]
+    fn a_recording_is_saved_with_its_workspace_and_imported_again_when_it_loads() {
+        let r = import(&sync_child()).expect("imports");
+        let mut w = Workspace::new(r.machines(), "{}".into(), String::new());
+        w.recording = Some(Box::new(r));
+        let text = w.to_json();
+        let back = Workspace::from_json(&text).unwrap();
+        assert_eq!(back.recording_problem, None);
+        let again = back.recording.as_ref().expect("the recording came back");
+        assert_eq!(again.sources, sync_child(), "its texts, byte for byte");
+        assert_eq!(again.import.executions.len(), 2);
+        assert_eq!(back.to_json(), text);
+        assert!(!w.to_json_with(false).contains("\"recording\""));
+
+        // Damaged: the workspace loads without it, and says why.
+        let mut saved: Json = serde_json::from_str(&text).unwrap();
+        for (damage, why) in [
+            (Json::from(3), "not a list"),
+            (
+                serde_json::json!([{"name": "history.json", "text": "{\"events\": [{"}]),
+                "history.json:1:",
+            ),
+            (serde_json::json!([{"name": "x"}]), "not a list"),
+            (serde_json::json!([]), "no execution history"),
+        ] {
+            saved["recording"] = damage;
+            let w = Workspace::from_json(&saved.to_string()).unwrap();
+            assert!(w.recording.is_none());
+            assert_eq!(w.machines.len(), 2, "the machines load");
+            let problem = w.recording_problem.unwrap();
+            assert!(problem.contains(why), "{problem}");
+        }
+
+        // Over the limit: on show, not saved; a saved one over it is refused before import.
+        let mut big = sync_child();
+        big[0].1.push_str(&" ".repeat(MAX_KEPT_BYTES));
+        let r = import(&big).expect("whitespace between documents is fine");
+        assert!(!r.kept());
+        w.recording = Some(Box::new(r));
+        assert!(!w.to_json().contains("\"recording\""));
+        saved["recording"] =
+            serde_json::to_value(w.recording.as_ref().unwrap().to_saved()).unwrap();
+        let problem = Workspace::from_json(&saved.to_string())
+            .unwrap()
+            .recording_problem
+            .unwrap();
+        assert!(problem.contains("over the 1.0 MB"), "{problem}");
     }
 
     #[test]

@@ -53,9 +53,15 @@ fn raw_storage() -> Option<web_sys::Storage> {
 }
 
 pub fn save(w: &Workspace, origin: Origin) -> Result<(), String> {
-    write(origin.key(), &w.to_json())
-        .then_some(())
-        .ok_or_else(|| "Could not autosave: the browser's storage is full or disabled. Export the workspace to keep it.".to_string())
+    if write(origin.key(), &w.to_json()) {
+        return Ok(());
+    }
+    // Recorded executions may be what does not fit: the machines at least are kept.
+    let recorded = w.recording.as_ref().is_some_and(|r| r.kept());
+    if recorded && write(origin.key(), &w.to_json_with(false)) {
+        return Err("The recorded executions could not be autosaved: the browser's storage is full. The machines were saved; keep the files you imported.".into());
+    }
+    Err("Could not autosave: the browser's storage is full or disabled. Export the workspace to keep it.".into())
 }
 
 pub fn read(key: &str) -> Option<String> {
@@ -86,13 +92,20 @@ fn set_aside(key: &str, text: &str) -> String {
     aside
 }
 
-/// The workspace stored under `key`, if any. One that does not load is set aside and reported.
+/// The workspace stored under `key`, if any. One that does not load is set aside and reported;
+/// so is one whose recorded executions do not import again (it opens without them).
 pub fn load(key: &str) -> (Option<Workspace>, Option<String>) {
     let Some(text) = read(key) else {
         return (None, None);
     };
     match Workspace::from_json(&text) {
-        Ok(w) => (Some(w), None),
+        Ok(mut w) => {
+            let note = w.recording_problem.take().map(|e| {
+                let aside = set_aside(key, &text);
+                format!("The recorded executions saved with the workspace could not be read ({e}); it opened without them. What was saved was set aside in localStorage as \"{aside}\".")
+            });
+            (Some(w), note)
+        }
         Err(e) => {
             let aside = set_aside(key, &text);
             (None, Some(format!("The saved workspace could not be read ({e}). It was set aside in localStorage as \"{aside}\".")))

@@ -34,7 +34,10 @@ pub fn boot() -> Boot {
     let hash = storage::fragment();
     let problem = match crate::share::decode_fragment(&hash) {
         Ok(Some(text)) => match Workspace::from_json(&text) {
-            Ok(w) => {
+            Ok(mut w) => {
+                let notice = w.recording_problem.take().map(|e| {
+                    (Level::Error, format!("The link's recorded executions could not be read ({e}); its machines are open without them."))
+                });
                 let opened = w.to_json();
                 // An earlier shared workspace that was edited is kept for Restore.
                 if storage::link_edited() {
@@ -45,13 +48,13 @@ pub fn boot() -> Boot {
                 let _ = storage::write(LINK_KEY, &opened);
                 let _ = storage::write(LINK_ORIGINAL_KEY, &opened);
                 storage::set_fragment(Some(SHARED_FRAGMENT));
-                return Boot { workspace: w, origin: Origin::Link, notice: None };
+                return Boot { workspace: w, origin: Origin::Link, notice };
             }
             Err(e) => Some(format!("The shared link holds no usable workspace ({e}). Your own workspace is open, unchanged.")),
         },
         Err(e) => Some(format!("The shared link could not be opened: {e}. Your own workspace is open, unchanged.")),
         Ok(None) if hash.trim_start_matches('#') == SHARED_FRAGMENT => match storage::load(LINK_KEY) {
-            (Some(w), _) => return Boot { workspace: w, origin: Origin::Link, notice: None },
+            (Some(w), msg) => return Boot { workspace: w, origin: Origin::Link, notice: msg.map(|m| (Level::Error, m)) },
             (None, Some(msg)) => Some(msg),
             (None, None) => Some("The shared workspace is no longer kept in this browser. Your own workspace is open.".into()),
         },
@@ -150,12 +153,15 @@ pub fn back_to_local(ws: &WorkspaceHandle, ui: &UiHandle) {
 /// Shows the shared workspace kept in this browser again.
 pub fn reopen_shared(ws: &WorkspaceHandle, ui: &UiHandle) {
     match storage::load(LINK_KEY) {
-        (Some(w), _) => {
+        (Some(w), msg) => {
             ws.update(|cur| cur.load(w));
             ui.dispatch(Action::Loaded);
             ui.dispatch(Action::SetOrigin(Origin::Link));
             ui.dispatch(Action::ShowRestore(false));
             storage::set_fragment(Some(SHARED_FRAGMENT));
+            if let Some(msg) = msg {
+                ui.dispatch(Action::Notify(Level::Error, msg));
+            }
         }
         (None, msg) => {
             let text = msg.unwrap_or_else(|| {
@@ -170,7 +176,7 @@ pub fn reopen_shared(ws: &WorkspaceHandle, ui: &UiHandle) {
 pub fn restore_previous(ws: &WorkspaceHandle, ui: &UiHandle, index: usize) {
     let (list, _) = storage::previous();
     let Some(entry) = list.get(index) else { return };
-    let restored = match Workspace::from_json(&entry.workspace) {
+    let mut restored = match Workspace::from_json(&entry.workspace) {
         Ok(w) => w,
         Err(e) => {
             ui.dispatch(Action::Notify(
@@ -182,13 +188,20 @@ pub fn restore_previous(ws: &WorkspaceHandle, ui: &UiHandle, index: usize) {
     };
     // Drop it from the list first, so that the workspace it replaces can take its place.
     storage::forget_previous(index);
+    let problem = restored.recording_problem.take();
     match replace_local(ws, ui, restored, "Before you restored an earlier workspace") {
         Ok(()) => {
             ui.dispatch(Action::ShowRestore(false));
-            ui.dispatch(Action::Notify(
-                Level::Info,
-                "Restored. The workspace it replaced is under Restore.".into(),
-            ));
+            ui.dispatch(match problem {
+                None => Action::Notify(
+                    Level::Info,
+                    "Restored. The workspace it replaced is under Restore.".into(),
+                ),
+                Some(e) => Action::Notify(
+                    Level::Error,
+                    format!("Restored without its recorded executions, which could not be read ({e}). The workspace it replaced is under Restore."),
+                ),
+            });
         }
         Err(e) => {
             // Put the entry back: nothing changed on screen.

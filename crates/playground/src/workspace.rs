@@ -39,6 +39,9 @@ pub struct MachineDoc {
     pub versions: Vec<VersionDoc>,
     /// Its aliases, in the order they were created.
     pub aliases: Vec<AliasDoc>,
+    /// The number the next published version takes: one above the highest ever published, so
+    /// that a deleted version's number is not given again (AWS never reuses one).
+    pub next_version: u32,
 }
 
 /// A published version: an immutable snapshot of a definition (its text byte for byte) and
@@ -71,14 +74,16 @@ impl PartialEq for MachineDoc {
             express,
             versions,
             aliases,
+            next_version,
         } = self;
-        (name, definition, express, versions, aliases)
+        (name, definition, express, versions, aliases, next_version)
             == (
                 &other.name,
                 &other.definition,
                 &other.express,
                 &other.versions,
                 &other.aliases,
+                &other.next_version,
             )
     }
 }
@@ -95,6 +100,7 @@ impl MachineDoc {
             express,
             versions: Vec::new(),
             aliases: Vec::new(),
+            next_version: 1,
         }
     }
 
@@ -137,6 +143,11 @@ pub struct SavedWorkspace {
     /// The machine Start runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry: Option<String>,
+    /// Executions imported from AWS: the texts they were imported from,
+    /// `[{ "name": "history.json", "text": "…" }]` (`recorded::Recorded::to_saved`); absent
+    /// when none is on show, or when they are over `recorded::MAX_KEPT_BYTES`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording: Option<Value>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -156,6 +167,14 @@ pub struct SavedMachine {
     /// { "version": 3, "weight": 10 }] }]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Value>,
+    /// The number the next version takes, written only when it is not one above the highest
+    /// listed (the latest versions were deleted).
+    #[serde(
+        rename = "nextVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_version: Option<u32>,
 }
 
 /// Text of a saved value: strings are editor text, anything else is pretty JSON.
@@ -248,6 +267,7 @@ fn machine_from_saved(m: &SavedMachine) -> Result<MachineDoc, String> {
             routing,
         });
     }
+    doc.next_version = m.next_version.unwrap_or(0).max(following(&doc.versions));
     if !doc.versions.is_empty() || !doc.aliases.is_empty() {
         check_versions(&doc)?;
     }
@@ -291,15 +311,31 @@ fn machine_to_saved(m: &MachineDoc) -> SavedMachine {
         machine_type: type_name(m.express),
         versions: list(versions.collect()),
         aliases: list(aliases.collect()),
+        next_version: (m.next_version > following(&m.versions)).then_some(m.next_version),
     }
+}
+
+/// One above the highest version listed (1 when there is none).
+fn following(versions: &[VersionDoc]) -> u32 {
+    versions
+        .iter()
+        .map(|v| v.number.saturating_add(1))
+        .max()
+        .unwrap_or(1)
 }
 
 /// Puts a machine's versions and aliases into a fresh engine: the first thing the engine
 /// refuses, in words.
 fn check_versions(m: &MachineDoc) -> Result<(), String> {
+    engine_with_versions(m).map(drop)
+}
+
+/// A fresh engine holding a machine's versions and aliases (not the machine itself), to ask
+/// it what AWS would answer about them; else the first thing it refused, in words.
+fn engine_with_versions(m: &MachineDoc) -> Result<Engine, String> {
     let mut engine = Engine::new(EngineConfig::default());
     match deploy_versions(&mut engine, m).into_iter().next() {
-        None => Ok(()),
+        None => Ok(engine),
         Some((what, err)) => Err(format!("{what}: {err}")),
     }
 }
@@ -472,8 +508,12 @@ pub struct Workspace {
     pub revision: u64,
     /// Bumped only when what is saved (machines, input, mocks) changes.
     pub doc_revision: u64,
-    /// Executions imported from AWS and their replay (`recorded.rs`); not saved.
+    /// Executions imported from AWS and their replay (`recorded.rs`); saved with the document
+    /// (their texts, when within `recorded::MAX_KEPT_BYTES`; not the replay).
     pub recording: Option<Box<crate::recorded::Recorded>>,
+    /// Why the recording saved with the document could not be imported again, for whoever
+    /// loaded it to tell (the workspace opens without it rather than not at all).
+    pub recording_problem: Option<String>,
 }
 
 impl Default for Workspace {
@@ -511,6 +551,7 @@ impl Workspace {
             revision: 0,
             doc_revision: 0,
             recording: None,
+            recording_problem: None,
         }
     }
 
@@ -539,6 +580,12 @@ impl Workspace {
         ws.title = saved.title;
         ws.description = saved.description;
         ws.entry = saved.entry;
+        if let Some(v) = &saved.recording {
+            match crate::recorded::from_saved(v) {
+                Ok(r) => ws.recording = Some(Box::new(r)),
+                Err(e) => ws.recording_problem = Some(e),
+            }
+        }
         Ok(ws)
     }
 
@@ -551,11 +598,23 @@ impl Workspace {
             title: self.title.clone(),
             description: self.description.clone(),
             entry: self.entry.clone(),
+            recording: (self.recording.as_ref())
+                .filter(|r| r.kept())
+                .map(|r| r.to_saved()),
         }
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.to_saved()).unwrap_or_default()
+        self.to_json_with(true)
+    }
+
+    /// The document, without its recording unless `recording` (when storage has no room).
+    pub fn to_json_with(&self, recording: bool) -> String {
+        let mut saved = self.to_saved();
+        if !recording {
+            saved.recording = None;
+        }
+        serde_json::to_string_pretty(&saved).unwrap_or_default()
     }
 
     /// Replaces machines, input and mocks with another workspace's, and resets the run.
@@ -858,8 +917,9 @@ impl Workspace {
                 return Ok(v.number);
             }
         }
-        let number = m.latest_version().map_or(1, |v| v.number.saturating_add(1));
+        let number = m.next_version.max(following(&m.versions));
         let mut candidate = m.clone();
+        candidate.next_version = number.saturating_add(1);
         candidate.versions.push(VersionDoc {
             number,
             definition: m.definition.clone(),
@@ -899,6 +959,38 @@ impl Workspace {
         }
         check_versions(&candidate)?;
         self.machines[index] = candidate;
+        self.doc_changed();
+        Ok(())
+    }
+
+    /// DeleteStateMachineVersion of version `number`, answered by the engine as AWS answers: a
+    /// version an alias routes to is refused with its ConflictException. Its number is not
+    /// given again.
+    pub fn delete_version(&mut self, machine: &str, number: u32) -> Result<(), String> {
+        let index = self
+            .machine_index(machine)
+            .ok_or_else(|| format!("there is no machine named {machine}"))?;
+        let mut engine = engine_with_versions(&self.machines[index])?;
+        engine
+            .delete_state_machine_version(&format!("{}:{number}", machine_arn(machine)))
+            .map_err(|e| e.to_string())?;
+        let m = &mut self.machines[index];
+        m.next_version = m.next_version.max(following(&m.versions));
+        m.versions.retain(|v| v.number != number);
+        self.doc_changed();
+        Ok(())
+    }
+
+    /// DeleteStateMachineAlias, answered by the engine; the versions it routed to stay.
+    pub fn delete_alias(&mut self, machine: &str, alias: &str) -> Result<(), String> {
+        let index = self
+            .machine_index(machine)
+            .ok_or_else(|| format!("there is no machine named {machine}"))?;
+        let mut engine = engine_with_versions(&self.machines[index])?;
+        engine
+            .delete_state_machine_alias(&format!("{}:{alias}", machine_arn(machine)))
+            .map_err(|e| e.to_string())?;
+        self.machines[index].aliases.retain(|a| a.name != alias);
         self.doc_changed();
         Ok(())
     }
@@ -1316,9 +1408,10 @@ fn deploy(
 }
 
 /// Puts the document's versions and aliases of `m` into the engine: each version under its
-/// number (unchanged ones are left alone), each alias created or pointed. Returns what the
-/// engine refused. The document never drops a version or an alias of a machine it keeps, so
-/// nothing needs deleting (a deleted machine's stay in the engine until Reset, unused).
+/// number (unchanged ones are left alone), each alias created or pointed, and those the
+/// document no longer has (deleted since the last deploy, where the engine's Delete calls
+/// answered) pruned, so that the timeline replays a deletion where it happened. Returns what the engine refused. (A deleted
+/// machine's stay in the engine until Reset, unused.)
 fn deploy_versions(engine: &mut Engine, m: &MachineDoc) -> Vec<(String, String)> {
     let mut errors = Vec::new();
     let arn = machine_arn(&m.name);
@@ -1348,6 +1441,15 @@ fn deploy_versions(engine: &mut Engine, m: &MachineDoc) -> Vec<(String, String)>
             errors.push((format!("alias {} of {}", a.name, m.name), e.to_string()));
         }
     }
+    let kept = engine.prune_state_machine_versions(
+        &m.name,
+        |n| m.versions.iter().any(|v| v.number == n),
+        |name| m.aliases.iter().any(|a| a.name == name),
+    );
+    errors.extend(
+        kept.into_iter()
+            .map(|v| (v, "an alias still routes to it".into())),
+    );
     errors
 }
 
@@ -1511,6 +1613,72 @@ mod tests {
             stepwise_json::json!("Hello v2!")
         );
         assert_eq!(version, Some(format!("{}:2", machine_arn("HelloWorld"))));
+    }
+
+    #[test]
+    fn versions_and_aliases_are_deleted_as_aws_deletes_them_and_numbers_are_not_reused() {
+        let mut w = through_alias();
+        let child = w.machines[1].definition.clone();
+        w.publish("HelloWorld", None).unwrap();
+        w.set_definition(1, child.replace("Hello world!", "Hello v2!"));
+        assert_eq!(w.publish("HelloWorld", None), Ok(2));
+        w.set_alias("HelloWorld", "live", &[(1, 100)]).unwrap();
+        w.start("Parent").unwrap();
+        run_all(&mut w);
+
+        // The engine's answer, in AWS's words: a version an alias routes to stays.
+        let err = w.delete_version("HelloWorld", 1).unwrap_err();
+        let live = format!("{}:live", machine_arn("HelloWorld"));
+        assert_eq!(
+            err,
+            format!("ConflictException: Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [{live}]")
+        );
+        let err = w.delete_alias("HelloWorld", "nope").unwrap_err();
+        assert!(err.starts_with("ResourceNotFound"), "{err}");
+
+        // The latest version goes; its number is not given again, after a reload either.
+        w.delete_version("HelloWorld", 2).unwrap();
+        assert_eq!(w.versions_of("HelloWorld").0, [1]);
+        let saved = w.to_json();
+        assert!(saved.contains("\"nextVersion\": 3"), "{saved}");
+        let mut back = Workspace::from_json(&saved).unwrap();
+        assert_eq!(back.machines, w.machines);
+        assert_eq!(back.publish("HelloWorld", None), Ok(3));
+        assert_eq!(w.publish("HelloWorld", None), Ok(3));
+        assert!(
+            !w.to_json().contains("nextVersion"),
+            "3 is the highest again"
+        );
+
+        // A run deploys the deletions; after the alias is deleted, the parent cannot call it.
+        w.delete_version("HelloWorld", 3).unwrap();
+        w.start("Parent").unwrap();
+        run_all(&mut w);
+        assert_eq!(
+            child_run(&w, 1).unwrap().1,
+            Some(format!("{}:1", machine_arn("HelloWorld")))
+        );
+        let versions = |w: &Workspace| {
+            w.engine()
+                .state_machine_versions(&machine_arn("HelloWorld"))
+                .iter()
+                .map(|v| v.number)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            versions(&w),
+            [1],
+            "version 2, deployed by the first run, is gone"
+        );
+        w.delete_alias("HelloWorld", "live").unwrap();
+        assert_eq!(w.versions_of("HelloWorld").1, []);
+        w.delete_version("HelloWorld", 1).unwrap();
+        w.start("Parent").unwrap();
+        run_all(&mut w);
+        assert_eq!(status(&w, "Parent"), ["SUCCEEDED", "SUCCEEDED", "FAILED"]);
+        assert!(w.engine().state_machine_alias(&live).is_none());
+        assert_eq!(versions(&w), Vec::<u32>::new());
+        assert_eq!(w.publish("HelloWorld", None), Ok(4));
     }
 
     #[test]

@@ -157,6 +157,38 @@ impl Engine {
         registry.aliases.insert(arn.clone(), alias);
         Ok(arn)
     }
+
+    /// Keeps only the versions and aliases of machine `name` that a host still has (it deleted
+    /// the others through its own copy, where DeleteStateMachineVersion and
+    /// DeleteStateMachineAlias answered): aliases first, then versions no alias routes to.
+    /// Numbers are not given again. Answers the ARNs of versions kept because an alias still
+    /// routes to them.
+    pub fn prune_state_machine_versions(
+        &mut self,
+        name: &str,
+        keep_version: impl Fn(u32) -> bool,
+        keep_alias: impl Fn(&str) -> bool,
+    ) -> Vec<String> {
+        let machine_arn = self.machine_arn(name);
+        let registry = &mut self.registry;
+        registry
+            .aliases
+            .retain(|_, a| a.machine_arn != machine_arn || keep_alias(&a.name));
+        let routed: Vec<String> = (registry.aliases.values())
+            .flat_map(|a| a.routing.iter().map(|r| r.version_arn.clone()))
+            .collect();
+        let mut kept = Vec::new();
+        if let Some(l) = registry.lineages.get_mut(&machine_arn) {
+            l.versions.retain(|n, v| {
+                let keep = keep_version(*n) || routed.contains(&v.arn);
+                if keep && !keep_version(*n) {
+                    kept.push(v.arn.clone());
+                }
+                keep
+            });
+        }
+        kept
+    }
 }
 
 #[cfg(test)]
@@ -167,6 +199,39 @@ mod tests {
 
     const A: &str = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":"a","End":true}}}"#;
     const B: &str = r#"{"StartAt":"B","States":{"B":{"Type":"Pass","Result":"b","End":true}}}"#;
+
+    #[test]
+    fn pruning_keeps_what_the_host_keeps_and_versions_an_alias_routes_to() {
+        let mut e = Engine::new(EngineConfig::default());
+        let m = e.create_state_machine("Child", A).unwrap();
+        for (n, text) in [(1, B), (2, B), (3, A)] {
+            e.restore_state_machine_version("Child", n, text, MachineType::Standard, None)
+                .unwrap();
+        }
+        let route = |n: u32| Route {
+            version_arn: format!("{m}:{n}"),
+            weight: 100,
+        };
+        e.restore_state_machine_alias("live", None, &[route(1)])
+            .unwrap();
+        e.restore_state_machine_alias("old", None, &[route(2)])
+            .unwrap();
+        // "old" goes, so version 2 can; version 1 stays while "live" routes to it.
+        let kept = e.prune_state_machine_versions("Child", |n| n == 3, |a| a == "live");
+        assert_eq!(kept, [format!("{m}:1")]);
+        let listed: Vec<u32> = e
+            .state_machine_versions(&m)
+            .iter()
+            .map(|v| v.number)
+            .collect();
+        assert_eq!(listed, [3, 1]);
+        assert!(e.state_machine_alias(&format!("{m}:old")).is_none());
+        let (next, _) = e.publish_state_machine_version(&m, None, None).unwrap();
+        assert_eq!(next, format!("{m}:3"), "the current revision's version");
+        e.update_state_machine(&m, B).unwrap();
+        let (next, _) = e.publish_state_machine_version(&m, None, None).unwrap();
+        assert_eq!(next, format!("{m}:4"), "2 is not given again");
+    }
 
     #[test]
     fn restored_versions_run_keep_their_numbers_and_publishing_continues_after_them() {

@@ -37,6 +37,7 @@ fn import_into(
     ));
     new.entry = Some(first.machine.name.clone());
     let count = rec.import.executions.len();
+    let not_kept = not_kept(&rec);
     let warnings: Vec<String> = rec
         .import
         .warnings
@@ -60,11 +61,23 @@ fn import_into(
     } else {
         format!(" {} warning(s): see the Recording tab.", warnings.len())
     };
-    ui.dispatch(Action::Notify(
-        Level::Info,
-        format!("Imported {what}; their definitions are the machines now (the workspace they replaced is under Restore). Step through with the timeline, or Replay locally.{warn}"),
-    ));
+    let message = format!("Imported {what}; their definitions are the machines now (the workspace they replaced is under Restore). Step through with the timeline, or Replay locally.{warn}");
+    ui.dispatch(match not_kept {
+        None => Action::Notify(Level::Info, message),
+        Some(why) => Action::Notify(Level::Error, format!("{message} {why}")),
+    });
     Ok(())
+}
+
+/// Why an import is not saved with the workspace (it is over `recorded::MAX_KEPT_BYTES`).
+fn not_kept(r: &recorded::Recorded) -> Option<String> {
+    (!r.kept()).then(|| {
+        format!(
+            "These recordings ({} of text) are over the {} a workspace keeps: they will not come back after a reload, in a share link or an exported workspace. Keep the files you imported.",
+            recorded::megabytes(r.size()),
+            recorded::megabytes(recorded::MAX_KEPT_BYTES)
+        )
+    })
 }
 
 /// The header's "Import execution" button and its dialog.
@@ -488,6 +501,9 @@ pub fn RecordingPanel() -> Html {
                 <button class="primary" data-testid="replay" title="Run the same definition and input locally, every task answered as AWS recorded it, and compare event by event (edit a definition first to try a fix)" onclick={on_replay}>{ "Replay locally" }</button>
                 <button data-testid="export-test" title="Save this recording as a test case for `stepwise test`" onclick={on_export}>{ "Export test" }</button>
             </div>
+            if let Some(why) = not_kept(r) {
+                <p class="hint" data-testid="recording-not-kept">{ why }</p>
+            }
             if !r.import.warnings.is_empty() {
                 <ul class="recording-warnings">{ warnings }</ul>
             }

@@ -2,6 +2,8 @@
 //! (`…:stateMachine:Name:N`) and point an alias (`…:Name:live`) at one version, or split it
 //! between two by weight as AWS allows, so that other machines can call the alias ARN. Shown
 //! under the machine's editor. Both are part of the workspace: saved, shared and kept by Reset.
+//! Each can be deleted, as DeleteStateMachineVersion and DeleteStateMachineAlias do, with the
+//! engine's refusals (a version an alias routes to) shown in AWS's words.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -117,13 +119,59 @@ pub fn VersionsBar(props: &VersionsBarProps) -> Html {
         })
     };
 
-    let version_list = versions.iter().map(|n| {
-        html! { <li class="badge version" data-testid={format!("version-{n}")}
-        title={format!("{}:{n}", machine_arn(&machine))}>{ format!("v{n}") }</li> }
+    // One handler for every delete button: the button says what it deletes.
+    let on_delete = {
+        let (ws, ui, machine) = (ws.clone(), ui.clone(), machine.clone());
+        Callback::from(move |e: MouseEvent| {
+            let Some(button) = e.target_dyn_into::<web_sys::Element>() else {
+                return;
+            };
+            let arn = machine_arn(&machine);
+            let version = button.get_attribute("data-version");
+            let result = match (
+                version.and_then(|n| n.parse::<u32>().ok()),
+                button.get_attribute("data-alias"),
+            ) {
+                (Some(n), _) => {
+                    // A version's text may be kept nowhere else: ask first, as for a machine.
+                    let ok = web_sys::window()
+                        .and_then(|w| {
+                            w.confirm_with_message(&format!(
+                                "Delete version {n} of {machine}? Its definition goes with it."
+                            ))
+                            .ok()
+                        })
+                        .unwrap_or(false);
+                    if !ok {
+                        return;
+                    }
+                    (ws.update(|w| w.delete_version(&machine, n)))
+                        .map(|()| format!("Deleted {arn}:{n}"))
+                }
+                (None, Some(name)) => (ws.update(|w| w.delete_alias(&machine, &name)))
+                    .map(|()| format!("Deleted {arn}:{name}; the versions it routed to stay")),
+                (None, None) => return,
+            };
+            ui.dispatch(match result {
+                Ok(m) => Action::Notify(Level::Info, m),
+                Err(e) => Action::Notify(Level::Error, format!("Not deleted: {e}")),
+            });
+        })
+    };
+
+    let version_list = versions.iter().map(|&n| {
+        html! { <li class="badge version" title={format!("{}:{n}", machine_arn(&machine))}>
+            <span data-testid={format!("version-{n}")}>{ format!("v{n}") }</span>
+            <button class="badge-delete" data-testid={format!("version-delete-{n}")} data-version={n.to_string()}
+                onclick={on_delete.clone()} aria-label={format!("Delete version {n}")}>{ "×" }</button>
+        </li> }
     });
     let alias_list = aliases.iter().map(|(name, routing)| {
-        html! { <li class="badge alias" data-testid={format!("alias-{name}")}
-            title={format!("{}:{name}", machine_arn(&machine))}>{ format!("{name} → {}", routing_label(routing)) }</li> }
+        html! { <li class="badge alias" title={format!("{}:{name}", machine_arn(&machine))}>
+            <span data-testid={format!("alias-{name}")}>{ format!("{name} → {}", routing_label(routing)) }</span>
+            <button class="badge-delete" data-testid={format!("alias-delete-{name}")} data-alias={name.clone()}
+                onclick={on_delete.clone()} aria-label={format!("Delete alias {name}")}>{ "×" }</button>
+        </li> }
     });
     let options = || {
         versions

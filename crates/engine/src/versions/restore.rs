@@ -180,11 +180,14 @@ impl Engine {
         let mut kept = Vec::new();
         if let Some(l) = registry.lineages.get_mut(&machine_arn) {
             l.versions.retain(|n, v| {
-                let keep = keep_version(*n) || routed.contains(&v.arn);
-                if keep && !keep_version(*n) {
+                if keep_version(*n) {
+                    return true;
+                }
+                let routed_to = routed.contains(&v.arn);
+                if routed_to {
                     kept.push(v.arn.clone());
                 }
-                keep
+                routed_to
             });
         }
         kept

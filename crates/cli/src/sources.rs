@@ -138,7 +138,7 @@ pub fn report(
     let ok = validate::is_valid(diags);
     let mut out = json!({
         "name": loaded.machine.name,
-        "type": if loaded.machine_type(forced) == MachineType::Express { "EXPRESS" } else { "STANDARD" },
+        "type": loaded.machine_type(forced).as_str(),
         "file": file,
         "result": if ok { "OK" } else { "FAIL" },
         "diagnostics": diags,

@@ -272,7 +272,7 @@ impl Engine {
             "status": "ACTIVE",
             "definition": &*m.definition_text,
             "roleArn": self.config.role_arn,
-            "type": type_name(m.machine_type),
+            "type": m.machine_type.as_str(),
             "creationDate": iso8601(m.creation_millis),
         });
         if let Some(r) = self.state_machine_revision(arn) {
@@ -285,7 +285,7 @@ impl Engine {
         let list: Vec<Value> = self
             .machines
             .values()
-            .map(|m| json!({"stateMachineArn": m.arn, "name": m.name, "type": type_name(m.machine_type), "creationDate": iso8601(m.creation_millis)}))
+            .map(|m| json!({"stateMachineArn": m.arn, "name": m.name, "type": m.machine_type.as_str(), "creationDate": iso8601(m.creation_millis)}))
             .collect();
         json!({ "stateMachines": list })
     }
@@ -316,12 +316,4 @@ pub(crate) fn machine_missing(arn: &str) -> ApiError {
         names::STATE_MACHINE_DOES_NOT_EXIST,
         format!("State Machine Does Not Exist: '{arn}'"),
     )
-}
-
-/// AWS's spelling of a machine type in API answers.
-fn type_name(t: MachineType) -> &'static str {
-    match t {
-        MachineType::Standard => "STANDARD",
-        MachineType::Express => "EXPRESS",
-    }
 }

@@ -76,6 +76,16 @@ pub enum MachineType {
     Express,
 }
 
+impl MachineType {
+    /// AWS's spelling, as API answers and `Type` fields give it (serde's too).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MachineType::Standard => "STANDARD",
+            MachineType::Express => "EXPRESS",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     pub machine_type: MachineType,

@@ -502,7 +502,7 @@ impl Engine {
         o.insert("status".into(), json!("ACTIVE"));
         o.insert("definition".into(), json!(&*v.definition_text));
         o.insert("roleArn".into(), json!(self.config.role_arn));
-        o.insert("type".into(), json!(type_name(v.machine_type)));
+        o.insert("type".into(), json!(v.machine_type.as_str()));
         o.insert("creationDate".into(), json!(iso8601(v.creation_millis)));
         if let Some(r) = &v.revision.id {
             o.insert("revisionId".into(), json!(r));
@@ -577,13 +577,6 @@ fn check_publish(publish: bool, version_description: Option<&str>) -> Result<(),
         ));
     }
     check_description("versionDescription", version_description)
-}
-
-fn type_name(t: MachineType) -> &'static str {
-    match t {
-        MachineType::Standard => "STANDARD",
-        MachineType::Express => "EXPRESS",
-    }
 }
 
 mod aliases;

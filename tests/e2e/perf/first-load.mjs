@@ -11,19 +11,7 @@
 // Prints each load and the median, and what was transferred (wasm and JS separately: the JS
 // includes any lazily loaded chunk the first render asked for).
 
-import { chromium } from 'playwright-core';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
+import { launchChromium, throttleTo10Mbit } from '../chromium.mjs';
 
 // In the page before any script of its own: notes when the first graph state appears.
 const OBSERVE = () => {
@@ -53,14 +41,7 @@ async function load(browser, url, throttle, jsonata) {
   await page.addInitScript(OBSERVE);
   if (jsonata) await page.addInitScript(SAVE_JSONATA);
   if (throttle) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 40,
-      downloadThroughput: (10 * 1024 * 1024) / 8,
-      uploadThroughput: (5 * 1024 * 1024) / 8,
-    });
+    await throttleTo10Mbit(context, page);
   }
   const bytes = { wasm: 0, js: 0, other: 0 };
   page.on('requestfinished', async (request) => {
@@ -84,10 +65,7 @@ if (!baseUrl) {
   console.error('usage: node tests/e2e/perf/first-load.mjs <baseUrl> [loads=5] [--throttle]');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: CHROMIUM_ARGS,
-});
+const browser = await launchChromium();
 const times = [];
 try {
   // One load first to warm the server's and the OS's file caches; not counted.

@@ -7,19 +7,7 @@
 // `cargo xtask first-load` runs it after the playground's. `--throttle`: an emulated 10 Mbit/s,
 // 40 ms link. Prints each load, the median, and the wasm transferred.
 
-import { chromium } from 'playwright-core';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
+import { launchChromium, throttleTo10Mbit } from '../chromium.mjs';
 
 const SCRIPT = `
 const started = performance.now();
@@ -36,14 +24,7 @@ async function load(browser, baseUrl, throttle) {
   const context = await browser.newContext();
   const page = await context.newPage();
   if (throttle) {
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 40,
-      downloadThroughput: (10 * 1024 * 1024) / 8,
-      uploadThroughput: (5 * 1024 * 1024) / 8,
-    });
+    await throttleTo10Mbit(context, page);
   }
   let wasm = 0;
   page.on('requestfinished', async (request) => {
@@ -72,10 +53,7 @@ if (!baseUrl) {
   process.exit(2);
 }
 const base = baseUrl.replace(/\/$/, '');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: CHROMIUM_ARGS,
-});
+const browser = await launchChromium();
 const times = [];
 try {
   await load(browser, base, throttle);

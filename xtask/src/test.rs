@@ -52,6 +52,7 @@ const WASM_ONLY_PACKAGES: &[&str] = &[
     "stepwise-embed",
     "stepwise-web-tests",
     "stepwise-jsonata-wasm",
+    "stepwise-templates-wasm",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,8 +179,9 @@ fn lint() -> Result<Outcome> {
         clippy_wasm.args(["-p", package]);
     }
     clippy_wasm.args(["--", "-D", "warnings"]);
-    // The JS API and the playground as `cargo xtask build` ships them, with JSONata left to the
-    // second module: on their own, as features unify over the packages of one run.
+    // The JS API and the playground as `cargo xtask build` ships them, with JSONata and the
+    // template reader left to modules of their own: on their own, as features unify over the
+    // packages of one run.
     let mut clippy_module = setup::cargo();
     clippy_module.args(["clippy", "--all-targets", "--target", setup::WASM_TARGET]);
     clippy_module.args([
@@ -189,7 +191,10 @@ fn lint() -> Result<Outcome> {
         "stepwise-playground",
         "--features",
     ]);
-    clippy_module.arg("stepwise-wasm/jsonata-module,stepwise-playground/jsonata-module");
+    clippy_module.arg(
+        "stepwise-wasm/jsonata-module,stepwise-playground/jsonata-module,\
+         stepwise-playground/template-module",
+    );
     clippy_module.args(["--", "-D", "warnings"]);
     let mut fmt = setup::cargo();
     fmt.args(["fmt", "--all", "--check"]);
@@ -199,7 +204,10 @@ fn lint() -> Result<Outcome> {
         ("cargo fmt --check", &mut fmt),
         ("clippy (native)", &mut clippy_native),
         ("clippy (wasm32)", &mut clippy_wasm),
-        ("clippy (wasm32, JSONata module)", &mut clippy_module),
+        (
+            "clippy (wasm32, JSONata and template modules)",
+            &mut clippy_module,
+        ),
     ] {
         match util::run(cmd) {
             Ok(()) => outcome.passed += 1,

@@ -2,7 +2,7 @@
 //! of a definition or template the way users keep them (ASL in JSON or YAML, SAM and
 //! CloudFormation templates), read by `stepwise-templates`. Plain Rust, no UI.
 
-use stepwise_templates::{MachineType, Options, Source};
+use stepwise_templates::{Machine, MachineType, Source};
 
 use crate::workspace::{MachineDoc, Workspace};
 
@@ -18,23 +18,38 @@ fn is_workspace(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("machines").is_some())
 }
 
-/// Reads an imported file named `file_name`.
-pub fn read(file_name: &str, text: &str) -> Result<Imported, String> {
+/// Reads an imported file named `file_name` and hands the outcome to `then`: at once for a
+/// workspace, after the template reader (`template_reader.rs`, maybe still to be fetched) for
+/// anything else. An error names the file (and where in it, when known).
+pub fn read(file_name: &str, text: &str, then: impl FnOnce(Result<Imported, String>) + 'static) {
     if is_workspace(text) {
-        return Workspace::from_json(text).map(|mut workspace| Imported {
-            notes: (workspace.recording_problem.take())
-                .map(|e| {
-                    format!(
-                        "Its recorded executions could not be read ({e}); it opened without them."
-                    )
-                })
-                .into_iter()
-                .collect(),
-            workspace,
-        });
+        return then(read_workspace(text).map_err(|e| format!("{file_name}: {e}")));
     }
-    let machines = stepwise_templates::read(file_name, text, &Options::default())
-        .map_err(|e| e.to_string())?;
+    let name = file_name.to_owned();
+    crate::template_reader::read(file_name, text, move |machines| {
+        then(
+            machines
+                .map_err(|e| e.to_string())
+                .and_then(|m| from_machines(&name, m)),
+        )
+    });
+}
+
+fn read_workspace(text: &str) -> Result<Imported, String> {
+    Workspace::from_json(text).map(|mut workspace| Imported {
+        notes: (workspace.recording_problem.take())
+            .map(|e| {
+                format!("Its recorded executions could not be read ({e}); it opened without them.")
+            })
+            .into_iter()
+            .collect(),
+        workspace,
+    })
+}
+
+/// The machines of a definition or template file as a workspace, with what the user should
+/// know about them.
+fn from_machines(file_name: &str, machines: Vec<Machine>) -> Result<Imported, String> {
     let (mut docs, mut notes) = (Vec::new(), Vec::new());
     for m in machines {
         match &m.source {
@@ -95,6 +110,15 @@ pub fn read(file_name: &str, text: &str) -> Result<Imported, String> {
 mod tests {
     use super::*;
 
+    /// The tests link the template reader in, so `read` answers before it returns.
+    fn read_now(file_name: &str, text: &str) -> Result<Imported, String> {
+        let outcome = std::rc::Rc::new(std::cell::RefCell::new(None));
+        let put = std::rc::Rc::clone(&outcome);
+        read(file_name, text, move |o| *put.borrow_mut() = Some(o));
+        let answered = outcome.borrow_mut().take();
+        answered.expect("answered at once")
+    }
+
     const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31
 Parameters:
   Stage: {Type: String, Default: dev}
@@ -126,7 +150,7 @@ Resources:
 
     #[test]
     fn a_sam_template_becomes_a_workspace_that_runs() {
-        let imported = read("template.yaml", TEMPLATE).unwrap();
+        let imported = read_now("template.yaml", TEMPLATE).unwrap();
         let names: Vec<&str> = imported
             .workspace
             .machines
@@ -153,7 +177,7 @@ Resources:
 
     #[test]
     fn yaml_definitions_and_workspaces_and_bad_files() {
-        let imported = read(
+        let imported = read_now(
             "flow.asl.yaml",
             "StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n",
         )
@@ -164,16 +188,16 @@ Resources:
             .contains("\"StartAt\": \"A\""));
         let saved = imported.workspace.to_json();
         assert_eq!(
-            read("stepwise-workspace.json", &saved)
+            read_now("stepwise-workspace.json", &saved)
                 .unwrap()
                 .workspace
                 .machines[0]
                 .name,
             "flow"
         );
-        let e = read("bad.yaml", "StartAt: [A\n").err().unwrap();
+        let e = read_now("bad.yaml", "StartAt: [A\n").err().unwrap();
         assert!(e.starts_with("bad.yaml:"), "{e}");
-        let e = read("t.yaml", "Resources:\n  Q: {Type: AWS::SQS::Queue}\n")
+        let e = read_now("t.yaml", "Resources:\n  Q: {Type: AWS::SQS::Queue}\n")
             .err()
             .unwrap();
         assert!(e.contains("no state machine"), "{e}");
@@ -200,7 +224,7 @@ Resources:
         assert!(stepwise_asl::validate::is_valid(&diags));
 
         // An imported template's machines find each other; the gallery's examples too.
-        let imported = read("template.yaml", TEMPLATE).unwrap().workspace;
+        let imported = read_now("template.yaml", TEMPLATE).unwrap().workspace;
         let mut workspaces = vec![imported];
         for e in crate::examples::EXAMPLES {
             workspaces.push(Workspace::from_json(e.json).unwrap());

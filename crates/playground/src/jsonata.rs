@@ -128,12 +128,6 @@ pub fn use_jsonata_settled() -> bool {
 pub fn load(soon: bool) {
     use wasm_bindgen::prelude::*;
 
-    #[wasm_bindgen(module = "/js/jsonata_loader.js")]
-    extern "C" {
-        #[wasm_bindgen(js_name = loadJsonata)]
-        fn load_jsonata(soon: bool, on_ready: &js_sys::Function, on_failure: &js_sys::Function);
-    }
-
     let on_ready = Closure::once_into_js(|module: JsValue| {
         stepwise_asl::query::attach_jsonata(module);
         settle();
@@ -142,7 +136,12 @@ pub fn load(soon: bool) {
         FAILURE.with(|f| *f.borrow_mut() = Some(why));
         settle();
     });
-    load_jsonata(soon, on_ready.unchecked_ref(), on_failure.unchecked_ref());
+    crate::lazy_module::load(
+        "pkg/stepwise_jsonata.js",
+        soon,
+        on_ready.unchecked_ref(),
+        on_failure.unchecked_ref(),
+    );
 }
 
 /// Linked in: nothing to load.

@@ -7,7 +7,9 @@
 //! reducer) · `hooks.rs` (play loop, autosave, shortcuts) · `components/` (one module per
 //! panel) · pure helpers `graph.rs`, `history.rs`, `highlight.rs`, `share.rs`, `storage.rs`;
 //! `recorded.rs` (executions AWS recorded, imported, replayed: read-only history sources);
-//! `switch.rs` changes the workspace on screen without losing the one it replaces.
+//! `switch.rs` changes the workspace on screen without losing the one it replaces;
+//! `jsonata.rs` and `template_reader.rs` stand for the site's extra wasm modules (JSONata's
+//! evaluator, the template reader), which `lazy_module.rs` fetches when they are needed.
 //!
 //! # Stable element ids and `data-testid`s (for tests; keep them when restyling)
 //!
@@ -55,11 +57,17 @@ pub mod history;
 pub mod hooks;
 pub mod import;
 pub mod jsonata;
+#[cfg(all(
+    target_arch = "wasm32",
+    any(feature = "jsonata-module", feature = "template-module")
+))]
+mod lazy_module;
 pub mod recorded;
 pub mod share;
 pub mod state;
 pub mod storage;
 pub mod switch;
+pub mod template_reader;
 pub mod workspace;
 
 #[cfg(all(test, target_arch = "wasm32"))]

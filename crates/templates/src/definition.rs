@@ -39,6 +39,9 @@ enum Origin {
     /// Text joined from one string per line (`Fn::Join` with a line break): where each line's
     /// string starts in the file.
     Lines(Vec<Pos>),
+    /// Read in another wasm module ([`crate::wire`]): only the text came over, so no place in the
+    /// file is known.
+    Detached,
 }
 
 fn changed(raw: &str, text: String) -> (String, Option<String>) {
@@ -121,6 +124,17 @@ impl Definition {
         }
     }
 
+    /// A definition whose text was read elsewhere ([`crate::wire::decode`]): its diagnostics
+    /// carry pointers, not lines and columns.
+    pub(crate) fn detached(file: &str, text: &str) -> Self {
+        Definition {
+            file: file.to_owned(),
+            text: text.to_owned(),
+            raw: None,
+            origin: Origin::Detached,
+        }
+    }
+
     /// The definition as JSON, when it is JSON.
     pub fn value(&self) -> Option<Json> {
         serde_json::from_str(&self.text).ok()
@@ -136,6 +150,7 @@ impl Definition {
     ) -> Option<Pos> {
         match &self.origin {
             Origin::Tree(root) => Some(root.lookup(pointer.unwrap_or("/")).pos),
+            Origin::Detached => None,
             _ => {
                 let mut written = || {
                     let raw = self
@@ -252,9 +267,12 @@ impl Definition {
                 (_, Some(l), Some(c)) => Some((l, c)),
                 _ => None,
             };
-            if let Some(p) = self.place(pointer, text_pos, &mut index) {
-                d.line = Some(p.line);
-                d.column = Some(p.column);
+            let place = self.place(pointer, text_pos, &mut index);
+            // A detached definition's text is not what the user wrote: no position rather than
+            // one in the wrong text.
+            if place.is_some() || matches!(self.origin, Origin::Detached) {
+                d.line = place.map(|p| p.line);
+                d.column = place.map(|p| p.column);
             }
         }
         diags

@@ -12,6 +12,7 @@
 mod definition;
 mod intrinsics;
 mod template;
+pub mod wire;
 pub mod workspace;
 pub mod yaml;
 

@@ -65,8 +65,9 @@ export default async function playgroundImportTemplate(page, baseUrl, { assert, 
     mimeType: 'application/x-yaml',
     buffer: Buffer.from(TEMPLATE),
   });
-  await page.locator(tid('machine-tab-Parent')).waitFor();
-  for (const name of ['child-dev', 'Typo']) {
+  // The default workspace has a Parent too: wait for the import's notice.
+  await page.locator(tid('notice')).filter({ hasText: 'Imported template.yaml' }).waitFor();
+  for (const name of ['Parent', 'child-dev', 'Typo']) {
     assert((await page.locator(tid(`machine-tab-${name}`)).count()) === 1, `a tab for ${name}`);
   }
   assert((await page.locator(tid('machine-tab-Later')).count()) === 0, 'no tab for the DefinitionUri machine');

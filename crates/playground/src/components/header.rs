@@ -50,6 +50,8 @@ pub fn Header() -> Html {
     let on_import_click = {
         let file_input = file_input.clone();
         Callback::from(move |_| {
+            // Fetched while the user picks a file, so that a template opens without a wait.
+            crate::template_reader::prepare();
             if let Some(i) = file_input.cast::<HtmlInputElement>() {
                 i.click();
             }
@@ -69,7 +71,7 @@ pub fn Header() -> Html {
             *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |res| {
                 match res {
                     // A workspace file, or definitions and templates as users keep them.
-                    Ok(text) => match crate::import::read(&name, &text) {
+                    Ok(text) => crate::import::read(&name.clone(), &text, move |read| match read {
                         Ok(imported) => open_as_local(
                             &ws,
                             &ui,
@@ -84,8 +86,8 @@ pub fn Header() -> Html {
                                     .collect::<String>()
                             ),
                         ),
-                        Err(e) => ui.dispatch(Action::Notify(Level::Error, format!("{name}: {e}"))),
-                    },
+                        Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
+                    }),
                     Err(e) => ui.dispatch(Action::Notify(
                         Level::Error,
                         format!("Could not read {name}: {e}"),

@@ -1,0 +1,86 @@
+// The template reader is the site's third wasm module (issue 19): nobody who never imports a
+// template downloads it. Checked here as a user meets it:
+// - the first load, and the Import of a workspace file, do not fetch it;
+// - when it cannot be fetched, importing a YAML definition says so and changes nothing on screen;
+//   the next Import tries again;
+// - pressing Import starts fetching it while the file dialog is open, and the file then opens;
+// - a YAML error still points at its line and column (they cross from the module).
+const tid = (id) => `[data-testid="${id}"]`;
+const MODULE = /\/stepwise_templates(_bg\.wasm|\.js)(\?.*)?$/;
+
+const WORKSPACE = JSON.stringify({
+  version: 1,
+  machines: [{ name: 'FromFile', definition: { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } } }],
+  input: {},
+});
+const YAML_DEFINITION = `Comment: kept as a YAML file
+StartAt: Hello
+States:
+  Hello:
+    Type: Pass
+    Result: {greeting: hi}
+    End: true
+`;
+const file = (name, text) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+
+export default async function playgroundTemplateModule(page, baseUrl, { assert, screenshot, problems }) {
+  const fetched = [];
+  page.on('request', (request) => {
+    if (MODULE.test(request.url())) fetched.push(request.url());
+  });
+  const tabs = async () =>
+    (await page.locator('[data-testid^="machine-tab-"]').evaluateAll((els) => els.map((e) => e.dataset.testid))).sort();
+
+  await page.goto(`${baseUrl}/`);
+  await page.locator(tid('machines-panel')).waitFor();
+  // After the first paint the page fetches the editor and JSONata's module; give it time to ask
+  // for anything else it would.
+  await page.locator(`${tid('definition-editor')}[data-editor="codemirror"]`).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1_000);
+  assert(fetched.length === 0, `the first load fetched the template reader: ${fetched}`);
+
+  // A workspace file is read by the playground itself.
+  await page.setInputFiles(tid('import-file'), file('stepwise-workspace.json', WORKSPACE));
+  await page.locator(tid('machine-tab-FromFile')).waitFor();
+  assert(fetched.length === 0, `importing a workspace fetched the template reader: ${fetched}`);
+
+  // The module cannot be fetched: the import fails with a reason, and nothing on screen changes.
+  await page.route(MODULE, (route) => route.abort());
+  const before = await tabs();
+  await page.setInputFiles(tid('import-file'), file('hello.asl.yaml', YAML_DEFINITION));
+  const notice = page.locator(tid('notice'));
+  await notice.filter({ hasText: 'template reader could not be loaded' }).waitFor();
+  const said = await notice.innerText();
+  assert(said.startsWith('hello.asl.yaml: the template reader'), `the notice names the file once: ${said}`);
+  assert(JSON.stringify(await tabs()) === JSON.stringify(before), `tabs changed: ${await tabs()}`);
+  await screenshot('1-reader-unavailable');
+  // The failed fetch was meant: the browser and the loader report it on the console.
+  const meant = problems.filter((p) => /stepwise_templates|Failed to load resource|net::ERR_FAILED/.test(p));
+  assert(meant.length > 0, 'the failed fetch was reported on the console');
+  problems.splice(0, problems.length, ...problems.filter((p) => !meant.includes(p)));
+  await page.unroute(MODULE);
+
+  // Import again through the button, as a user does: the module is fetched while the file dialog
+  // is open, then the file opens.
+  fetched.length = 0;
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.waitForRequest((r) => MODULE.test(r.url()), { timeout: 10_000 }),
+    page.click(tid('import')),
+  ]);
+  await chooser.setFiles(file('hello.asl.yaml', YAML_DEFINITION));
+  await page.locator(tid('machine-tab-hello')).waitFor();
+  assert(fetched.length > 0, 'the template reader was fetched');
+  await notice.filter({ hasText: 'Imported hello.asl.yaml' }).waitFor();
+  await page.locator(tid('diagnostics-ok')).waitFor();
+  await screenshot('2-imported');
+
+  // A YAML error keeps its position in the file.
+  await page.setInputFiles(tid('import-file'), file('broken.yaml', 'StartAt: A\nStates:\n  A: [Type\n'));
+  await notice.filter({ hasText: 'broken.yaml:' }).waitFor();
+  const error = await notice.innerText();
+  assert(/^broken\.yaml:3:\d+: YAML: /.test(error), `a located YAML error, the file named once: ${error}`);
+  assert((await page.locator(tid('machine-tab-hello')).count()) === 1, 'the workspace on screen stays');
+
+  assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
+}

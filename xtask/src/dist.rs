@@ -18,12 +18,12 @@ const EMBED: &str = "stepwise-embed";
 const JSONATA: &str = "stepwise-jsonata-wasm";
 /// The JS API's feature that leaves JSONata to that module.
 const JSONATA_MODULE_FEATURE: &str = "jsonata-module";
-/// The template reader as a module of its own (crates/templates-wasm), which the playground
-/// loads on its first Import of a template.
+/// The template reader and the exporter as a module of its own (crates/templates-wasm), which
+/// the playground loads on its first Import of a template or Export to AWS.
 const TEMPLATES: &str = "stepwise-templates-wasm";
-/// The playground's feature that leaves the template reader to that module.
+/// The playground's feature that leaves the template reader and the exporter to that module.
 const TEMPLATE_MODULE_FEATURE: &str = "template-module";
-/// The template module's name in `dist/`, as crates/playground/src/template_reader.rs imports it.
+/// The template module's name in `dist/`, as crates/playground/src/templates_module.rs imports it.
 const TEMPLATES_OUT: &str = "stepwise_templates";
 
 /// `build()` once per run of xtask: the `package` and `e2e` layers share one build.
@@ -373,14 +373,15 @@ fn optimize(wasm: &Path) -> Result<()> {
 /// (measured 625.1 from 810.8, then 628.2 with TestState's context; the module, 313.2, comes
 /// after the first paint, or before it for a workspace that uses JSONata).
 /// The template reader moved to a module of its own (loaded on the first Import of a template)
-/// brought the playground to the target: 638 -> 600 KiB (measured 595.9 from 637.5); the module
-/// measured 112.9 (budget 120).
+/// brought the playground to the target: 638 -> 600 KiB (measured 595.9 from 637.5; the module
+/// 112.9). The exporter joined it there (loaded when Export to AWS first opens): playground
+/// 571.9, the module 205.2 (budget 215). The playground's budget stays at the target.
 pub const GZIP_BUDGETS: [(&str, u64); 5] = [
     ("playground_bg.wasm", 600 * 1024),
     ("embed_view_bg.wasm", 624 * 1024),
     ("pkg/stepwise_wasm_bg.wasm", 340 * 1024),
     ("pkg/stepwise_jsonata_bg.wasm", 327 * 1024),
-    ("stepwise_templates_bg.wasm", 120 * 1024),
+    ("stepwise_templates_bg.wasm", 215 * 1024),
 ];
 
 /// One line per wasm file of `dist`: within its gzip budget (`Ok`) or over it (`Err`, saying

@@ -14,6 +14,7 @@
 pub mod arn;
 pub mod policy;
 mod versions;
+pub mod wire;
 pub mod workspace;
 
 use std::fmt;

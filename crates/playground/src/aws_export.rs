@@ -1,74 +1,25 @@
 //! Glue between the playground's workspace and `stepwise-export`: what the "Export to AWS"
-//! dialog shows. Plain Rust (no UI imports) so it is tested natively and in the browser.
+//! dialog asks for. The exporter itself runs in the templates module (`templates_module.rs`),
+//! so the dialog sends a [`request`] there. Plain Rust (no UI imports), tested natively and in
+//! the browser.
 
-use serde_json::Value;
-use stepwise_export::{Format, Options};
+use stepwise_export::Format;
+
+pub use stepwise_export::wire::Rendered;
 
 use crate::workspace::{Workspace, ACCOUNT, REGION};
 
-/// What the dialog displays for one choice of format and syntax.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Rendered {
-    /// The file the Download button saves (`template.yaml` or `template.json`).
-    pub file_name: &'static str,
-    pub mime: &'static str,
-    pub text: String,
-    /// The `aws cloudformation deploy` line for `file_name`.
-    pub command: String,
-}
-
-/// The exporter's view of the editor contents. Definitions go over as the editor text, so a
+/// The exporter's request for the editor contents. Definitions go over as the editor text, so a
 /// definition that does not parse is reported by the exporter (naming the machine) rather
-/// than silently dropped or rewritten here.
-pub fn export_workspace(ws: &Workspace) -> stepwise_export::Workspace {
-    stepwise_export::Workspace::new(
-        ws.machines
-            .iter()
-            .map(|m| {
-                stepwise_export::Machine::new(m.name.clone(), Value::String(m.definition.clone()))
-            })
-            .collect(),
-    )
-}
-
-/// Renders the template, or a message fit to show the user.
-pub fn render(ws: &Workspace, format: Format, yaml: bool) -> Result<Rendered, String> {
-    let doc = export_workspace(ws);
-    if doc.machines.is_empty() {
-        return Err("The workspace has no state machine to export.".into());
-    }
-    // The playground writes ARNs for this region and account, so those are the ones the
-    // exporter turns into the deploying stack's own.
-    let options = Options {
-        format,
-        source_region: REGION.into(),
-        source_account: ACCOUNT.into(),
-        ..Options::default()
-    };
-    let template =
-        stepwise_export::export(&doc, &options).map_err(|e| format!("Cannot export: {e}."))?;
-    let (file_name, mime, text) = if yaml {
-        let text =
-            stepwise_export::to_yaml(&template).map_err(|e| format!("Cannot export: {e}."))?;
-        ("template.yaml", "application/yaml", text)
-    } else {
-        (
-            "template.json",
-            "application/json",
-            stepwise_export::to_json(&template),
-        )
-    };
-    let command = stepwise_export::deploy_command(
-        file_name,
-        &stepwise_export::default_stack_name(&doc),
-        format,
-    );
-    Ok(Rendered {
-        file_name,
-        mime,
-        text,
-        command,
-    })
+/// than silently dropped or rewritten here. The playground writes ARNs for its own region and
+/// account, so those are the ones the exporter turns into the deploying stack's own.
+pub fn request(ws: &Workspace, format: Format, yaml: bool) -> String {
+    let machines: Vec<(&str, &str)> = ws
+        .machines
+        .iter()
+        .map(|m| (m.name.as_str(), m.definition.as_str()))
+        .collect();
+    stepwise_export::wire::request(&machines, format, yaml, REGION, ACCOUNT)
 }
 
 #[cfg(test)]
@@ -78,6 +29,18 @@ mod tests {
 
     use super::*;
     use crate::examples;
+    use serde_json::Value;
+
+    /// What the dialog shows (the tests link the exporter in, so it answers at once).
+    fn render(ws: &Workspace, format: Format, yaml: bool) -> Result<Rendered, String> {
+        let outcome = std::rc::Rc::new(std::cell::RefCell::new(None));
+        let put = std::rc::Rc::clone(&outcome);
+        crate::templates_module::export(request(ws, format, yaml), move |r| {
+            *put.borrow_mut() = Some(r)
+        });
+        let answered = outcome.borrow_mut().take();
+        answered.expect("answered at once")
+    }
 
     fn example(file: &str) -> Workspace {
         Workspace::from_json(examples::by_file(file).unwrap().json).unwrap()

@@ -19,14 +19,14 @@ fn is_workspace(text: &str) -> bool {
 }
 
 /// Reads an imported file named `file_name` and hands the outcome to `then`: at once for a
-/// workspace, after the template reader (`template_reader.rs`, maybe still to be fetched) for
+/// workspace, after the template reader (`templates_module.rs`, maybe still to be fetched) for
 /// anything else. An error names the file (and where in it, when known).
 pub fn read(file_name: &str, text: &str, then: impl FnOnce(Result<Imported, String>) + 'static) {
     if is_workspace(text) {
         return then(read_workspace(text).map_err(|e| format!("{file_name}: {e}")));
     }
     let name = file_name.to_owned();
-    crate::template_reader::read(file_name, text, move |machines| {
+    crate::templates_module::read(file_name, text, move |machines| {
         then(
             machines
                 .map_err(|e| e.to_string())

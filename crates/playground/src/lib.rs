@@ -8,8 +8,8 @@
 //! panel) · pure helpers `graph.rs`, `history.rs`, `highlight.rs`, `share.rs`, `storage.rs`;
 //! `recorded.rs` (executions AWS recorded, imported, replayed: read-only history sources);
 //! `switch.rs` changes the workspace on screen without losing the one it replaces;
-//! `jsonata.rs` and `template_reader.rs` stand for the site's extra wasm modules (JSONata's
-//! evaluator, the template reader), which `lazy_module.rs` fetches when they are needed.
+//! `jsonata.rs` and `templates_module.rs` stand for the site's extra wasm modules (JSONata's
+//! evaluator; the template reader and exporter), which `lazy_module.rs` fetches when needed.
 //!
 //! # Stable element ids and `data-testid`s (for tests; keep them when restyling)
 //!
@@ -67,7 +67,7 @@ pub mod share;
 pub mod state;
 pub mod storage;
 pub mod switch;
-pub mod template_reader;
+pub mod templates_module;
 pub mod workspace;
 
 #[cfg(all(test, target_arch = "wasm32"))]

@@ -1,9 +1,10 @@
-//! The template reader as a wasm module of its own (`stepwise_templates_bg.wasm`).
+//! Reading and writing templates as a wasm module of its own (`stepwise_templates_bg.wasm`).
 //!
-//! The YAML parser and the template reader are about 40 KiB of the playground's gzipped download
-//! and serve only Import, so the site's playground is built without them (its `template-module` feature) and
-//! loads this module on the first Import of a file that is not a workspace. The answer crosses as
-//! `stepwise_templates::wire`'s JSON text.
+//! The YAML parser, the template reader, the exporter and its YAML writer are about 65 KiB of
+//! the playground's gzipped download and serve only Import and Export to AWS, so the site's
+//! playground is built without them (its `template-module` feature) and loads this module when
+//! one of those is first used. Requests and answers cross as JSON text
+//! (`stepwise_templates::wire`, `stepwise_export::wire`).
 
 #![forbid(unsafe_code)]
 
@@ -15,4 +16,12 @@ use wasm_bindgen::prelude::*;
 pub fn read(file: &str, text: &str) -> String {
     let options = stepwise_templates::Options::default();
     stepwise_templates::wire::encode(&stepwise_templates::read(file, text, &options))
+}
+
+/// Renders a `stepwise_export::wire::request` into a CloudFormation or SAM template and its
+/// deploy command, answering as `stepwise_export::wire::answer` reads. (`export` is a word
+/// JavaScript keeps for itself.)
+#[wasm_bindgen(js_name = exportTemplate)]
+pub fn export_template(request: &str) -> String {
+    stepwise_export::wire::serve(request)
 }

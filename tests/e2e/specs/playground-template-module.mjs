@@ -1,10 +1,12 @@
-// The template reader is the site's third wasm module (issue 19): nobody who never imports a
-// template downloads it. Checked here as a user meets it:
+// The template reader and the exporter are the site's third wasm module (issue 19): nobody who
+// never imports a template or exports one downloads it. Checked here as a user meets it:
 // - the first load, and the Import of a workspace file, do not fetch it;
 // - when it cannot be fetched, importing a YAML definition says so and changes nothing on screen;
 //   the next Import tries again;
 // - pressing Import starts fetching it while the file dialog is open, and the file then opens;
-// - a YAML error still points at its line and column (they cross from the module).
+// - a YAML error still points at its line and column (they cross from the module);
+// - Export to AWS, which runs in the same module, says when it cannot be fetched and fetches it
+//   again on the next change.
 const tid = (id) => `[data-testid="${id}"]`;
 const MODULE = /\/stepwise_templates(_bg\.wasm|\.js)(\?.*)?$/;
 
@@ -28,6 +30,12 @@ export default async function playgroundTemplateModule(page, baseUrl, { assert, 
   page.on('request', (request) => {
     if (MODULE.test(request.url())) fetched.push(request.url());
   });
+  // A failed fetch made on purpose: the browser and the loader report it on the console.
+  const forgetMeantFailures = () => {
+    const meant = problems.filter((p) => /stepwise_templates|Failed to load resource|net::ERR_FAILED/.test(p));
+    assert(meant.length > 0, 'the failed fetch was reported on the console');
+    problems.splice(0, problems.length, ...problems.filter((p) => !meant.includes(p)));
+  };
   const tabs = async () =>
     (await page.locator('[data-testid^="machine-tab-"]').evaluateAll((els) => els.map((e) => e.dataset.testid))).sort();
 
@@ -54,10 +62,7 @@ export default async function playgroundTemplateModule(page, baseUrl, { assert, 
   assert(said.startsWith('hello.asl.yaml: the template reader'), `the notice names the file once: ${said}`);
   assert(JSON.stringify(await tabs()) === JSON.stringify(before), `tabs changed: ${await tabs()}`);
   await screenshot('1-reader-unavailable');
-  // The failed fetch was meant: the browser and the loader report it on the console.
-  const meant = problems.filter((p) => /stepwise_templates|Failed to load resource|net::ERR_FAILED/.test(p));
-  assert(meant.length > 0, 'the failed fetch was reported on the console');
-  problems.splice(0, problems.length, ...problems.filter((p) => !meant.includes(p)));
+  forgetMeantFailures();
   await page.unroute(MODULE);
 
   // Import again through the button, as a user does: the module is fetched while the file dialog
@@ -81,6 +86,24 @@ export default async function playgroundTemplateModule(page, baseUrl, { assert, 
   const error = await notice.innerText();
   assert(/^broken\.yaml:3:\d+: YAML: /.test(error), `a located YAML error, the file named once: ${error}`);
   assert((await page.locator(tid('machine-tab-hello')).count()) === 1, 'the workspace on screen stays');
+
+  // Export to AWS runs in the same module. On a fresh page whose fetch fails, the dialog says so
+  // (without blaming the definitions), and the next change of choice fetches it again.
+  await page.goto(`${baseUrl}/`);
+  await page.locator(tid('machines-panel')).waitFor();
+  await page.route(MODULE, (route) => route.abort());
+  await page.click(tid('export-open'));
+  const exportError = page.locator(tid('export-error'));
+  await exportError.filter({ hasText: 'exporter could not be loaded' }).waitFor();
+  const why = await exportError.innerText();
+  assert(!why.includes('Fix the definition'), `a failed fetch is not the definition's fault: ${why}`);
+  await screenshot('3-exporter-unavailable');
+  forgetMeantFailures();
+  await page.unroute(MODULE);
+  await page.click(tid('export-yaml'));
+  const template = page.locator(tid('export-template'));
+  await template.waitFor();
+  assert((await template.innerText()).trimStart().startsWith('{'), 'the JSON template is shown');
 
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }

@@ -1,12 +1,13 @@
 //! "Export to AWS": the workspace's machines as a CloudFormation or SAM template, with the
 //! command that deploys it. The template is regenerated only when the machines or the choice
-//! of format change, and only while the dialog is open.
+//! of format change, and only while the dialog is open; the exporter answers from the templates
+//! module (`templates_module.rs`), which the first opening fetches.
 
 use stepwise_export::Format;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::aws_export::render;
+use crate::aws_export::{request, Rendered};
 use crate::context::use_workspace;
 use crate::state::{use_ui, Action, Level};
 
@@ -29,12 +30,15 @@ fn ExportBody() -> Html {
     let yaml = use_state(|| true);
     let copied = use_state(|| false);
     let doc_revision = ws.read().doc_revision;
-    let result = {
-        let ws = ws.clone();
-        use_memo((doc_revision, *format, *yaml), move |(_, f, y)| {
-            render(&ws.read(), *f, *y)
-        })
-    };
+    // `None` until the exporter has answered for the current choices.
+    let result = use_state(|| None::<Result<Rendered, String>>);
+    {
+        let (ws, result) = (ws.clone(), result.clone());
+        use_effect_with((doc_revision, *format, *yaml), move |(_, f, y)| {
+            let request = request(&ws.read(), *f, *y);
+            crate::templates_module::export(request, move |answer| result.set(Some(answer)));
+        });
+    }
 
     let close = {
         let ui = ui.clone();
@@ -61,11 +65,14 @@ fn ExportBody() -> Html {
     };
 
     let body = match &*result {
-        Ok(r) => {
+        None => html! {
+            <p class="muted" data-testid="export-loading">{ "Preparing the template…" }</p>
+        },
+        Some(Ok(r)) => {
             let on_download = {
                 let (r, ui) = (r.clone(), ui.clone());
                 Callback::from(move |_| {
-                    if let Err(e) = crate::storage::download_as(r.file_name, &r.text, r.mime) {
+                    if let Err(e) = crate::storage::download_as(&r.file_name, &r.text, &r.mime) {
                         ui.dispatch(Action::Notify(
                             Level::Error,
                             format!("Download failed: {e}"),
@@ -96,9 +103,14 @@ fn ExportBody() -> Html {
                 </>
             }
         }
-        Err(msg) => html! {
+        Some(Err(msg)) => html! {
             <p class="field-error export-error" role="alert" data-testid="export-error">
-                { msg.clone() }{ " Fix the definition in the editor; this dialog updates as you type." }
+                { msg.clone() }
+                // The exporter's own refusals are about the definitions; a module that did not
+                // arrive says what to do itself.
+                if !msg.starts_with(crate::templates_module::EXPORTER_NOT_LOADED) {
+                    { " Fix the definition in the editor; this dialog updates as you type." }
+                }
             </p>
         },
     };

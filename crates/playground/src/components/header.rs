@@ -51,7 +51,7 @@ pub fn Header() -> Html {
         let file_input = file_input.clone();
         Callback::from(move |_| {
             // Fetched while the user picks a file, so that a template opens without a wait.
-            crate::template_reader::prepare();
+            crate::templates_module::prepare();
             if let Some(i) = file_input.cast::<HtmlInputElement>() {
                 i.click();
             }

@@ -2,8 +2,8 @@
 // embed shows and does (graph, run controls, history, pending tasks, output) is Rust: the view in
 // crates/embed draws the graph with the playground's own code, on the JS API's engine, in one
 // WebAssembly module per page (./embed_view.js). Each embed owns one `Stepwise` engine, so several
-// on one page never share executions, tokens or clocks. This file only loads that module, reads
-// the options and defines the element.
+// on one page never share executions, tokens or clocks. This file only loads that module (and
+// JSONata's evaluator, the JS API's second module), reads the options and defines the element.
 //
 //   import { mount } from './embed.js';
 //   const demo = await mount(document.querySelector('#demo'), {
@@ -15,13 +15,31 @@
 //   <script type="application/json">{"machines": [...], "input": {...}}</script>
 // </stepwise-playground>
 
-import init, { mountEmbed } from './embed_view.js';
+import init, { mountEmbed, attachJsonata } from './embed_view.js';
 
 // One wasm module per page, instantiated on first use; engines are per embed.
 let wasmReady = null;
 function loadWasm() {
   wasmReady ??= init();
   return wasmReady;
+}
+
+// JSONata's evaluator is a module of its own (pkg/stepwise_jsonata.js, as for the JS API): an
+// embed whose machines use it waits for it; otherwise it is fetched once the embed is on screen,
+// so that a definition edited into JSONata runs too. A failed fetch is tried again next time.
+let jsonataReady = null;
+function loadJsonata() {
+  jsonataReady ??= loadWasm()
+    .then(() => import('./pkg/stepwise_jsonata.js'))
+    .then(async (jsonata) => {
+      await jsonata.default();
+      attachJsonata(jsonata);
+    })
+    .catch((error) => {
+      jsonataReady = null;
+      throw error;
+    });
+  return jsonataReady;
 }
 
 /**
@@ -43,6 +61,9 @@ export async function mount(target, options = {}) {
   const { seed, epoch, ...rest } = options ?? {};
   const text = JSON.stringify(rest);
   await loadWasm();
+  // Every JSONata expression starts with `{%`.
+  if (text.includes('{%')) await loadJsonata();
+  else setTimeout(() => loadJsonata().catch((e) => console.warn("Stepwise: JSONata's evaluator could not load", e)), 0);
   const embed = mountEmbed(target, text, { seed, epoch });
   return {
     element: embed.element,

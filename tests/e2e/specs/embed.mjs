@@ -1,7 +1,8 @@
 // embed.html: two embeds on one docs page, each with its own engine. The `.sync` demo (a custom
 // element) runs Parent → HelloWorld to SUCCEEDED; the approval demo (mounted from script) waits
 // on a task token until its Approve button sends {"approved": true}. Neither sees the other's
-// executions, machines or tokens.
+// executions, machines or tokens. A third embed is mounted from script and checked for its
+// refusals; a fourth uses JSONata, whose evaluator is a module of its own.
 
 const STATUS = '.sw-status';
 
@@ -171,5 +172,33 @@ export default async function embed(page, baseUrl, { assert, assertEqual, screen
   assert(checks.seen, 'no stepwise-change event said SUCCEEDED');
   assertEqual(checks.shown, ['graph', 'output'], 'the panels of the third embed');
   assertEqual(checks.destroyed, { attached: false, stepwise: null }, 'a destroyed embed');
+
+  // JSONata's evaluator is the second module: alone on a page, an embed whose machine uses it
+  // waits for it, then runs as the engine does everywhere else.
+  await page.route(`${baseUrl}/blank.html`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>blank</title>' }),
+  );
+  await page.goto(`${baseUrl}/blank.html`);
+  const jsonata = await page.evaluate(async () => {
+    const { mount } = await import('./embed.js');
+    const target = document.createElement('div');
+    document.body.append(target);
+    const machines = [{
+      name: 'Sum',
+      definition: {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Add',
+        States: { Add: { Type: 'Pass', Output: '{% {"sum": $sum($states.input.values)} %}', End: true } },
+      },
+    }];
+    const demo = await mount(target, { machines, input: { values: [1, 2, 3] }, panels: 'output', stepDelay: 0 });
+    demo.run();
+    for (let i = 0; i < 50 && demo.status !== 'SUCCEEDED'; i++) await new Promise((r) => setTimeout(r, 50));
+    const output = demo.element.querySelector('[data-sw-output]')?.textContent;
+    const status = demo.status;
+    demo.destroy();
+    return { status, output: output ? JSON.parse(output) : null };
+  });
+  assertEqual(jsonata, { status: 'SUCCEEDED', output: { sum: 6 } }, 'an embed whose machine uses JSONata');
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }

@@ -179,7 +179,7 @@ fn lint() -> Result<Outcome> {
         clippy_wasm.args(["-p", package]);
     }
     clippy_wasm.args(["--", "-D", "warnings"]);
-    // The JS API and the playground as `cargo xtask build` ships them, with JSONata and the
+    // The JS API, the playground and the embed as `cargo xtask build` ships them, with JSONata and the
     // template reader left to modules of their own: on their own, as features unify over the
     // packages of one run.
     let mut clippy_module = setup::cargo();
@@ -189,11 +189,13 @@ fn lint() -> Result<Outcome> {
         "stepwise-wasm",
         "-p",
         "stepwise-playground",
+        "-p",
+        "stepwise-embed",
         "--features",
     ]);
     clippy_module.arg(
         "stepwise-wasm/jsonata-module,stepwise-playground/jsonata-module,\
-         stepwise-playground/template-module",
+         stepwise-playground/template-module,stepwise-embed/jsonata-module",
     );
     clippy_module.args(["--", "-D", "warnings"]);
     let mut fmt = setup::cargo();

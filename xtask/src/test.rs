@@ -179,8 +179,8 @@ fn lint() -> Result<Outcome> {
         clippy_wasm.args(["-p", package]);
     }
     clippy_wasm.args(["--", "-D", "warnings"]);
-    // The JS API, the playground and the embed as `cargo xtask build` ships them, with JSONata and the
-    // template reader left to modules of their own: on their own, as features unify over the
+    // The JS API, the playground and the embed as `cargo xtask build` ships them, with JSONata
+    // and the templates left to modules of their own: on their own, as features unify over the
     // packages of one run.
     let mut clippy_module = setup::cargo();
     clippy_module.args(["clippy", "--all-targets", "--target", setup::WASM_TARGET]);

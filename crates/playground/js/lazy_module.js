@@ -21,13 +21,17 @@ function load(path) {
       await module.default();
       return module;
     });
-    promise.catch(() => {
-      loading.delete(path);
-      failures.set(path, failed + 1);
-    });
+    promise.catch(() => forgetModule(path));
     loading.set(path, promise);
   }
   return promise;
+}
+
+// Drops a module that failed to load, or whose instance trapped (a trap can leave it mid-call):
+// the next `loadModule` imports a fresh instance.
+export function forgetModule(path) {
+  loading.delete(path);
+  failures.set(path, (failures.get(path) ?? 0) + 1);
 }
 
 export function loadModule(path, soon, onReady, onFailure) {

@@ -11,4 +11,9 @@ extern "C" {
     /// after the first paint.
     #[wasm_bindgen(js_name = loadModule)]
     pub fn load(path: &str, soon: bool, on_ready: &js_sys::Function, on_failure: &js_sys::Function);
+
+    /// Drops `path`'s module (it failed to load, or a call into it threw: a trap can leave the
+    /// instance mid-call), so that the next [`load`] imports a fresh instance.
+    #[wasm_bindgen(js_name = forgetModule)]
+    pub fn forget(path: &str);
 }

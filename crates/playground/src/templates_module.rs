@@ -80,6 +80,10 @@ pub fn prepare() {
     with_module(|_| ());
 }
 
+/// The module's bindings, relative to the page.
+#[cfg(all(feature = "template-module", target_arch = "wasm32"))]
+const MODULE: &str = "stepwise_templates.js";
+
 /// Hands the module's exports to `then` once loaded, or why it could not be.
 #[cfg(all(feature = "template-module", target_arch = "wasm32"))]
 fn with_module(then: impl FnOnce(Result<wasm_bindgen::JsValue, String>) + 'static) {
@@ -98,7 +102,7 @@ fn with_module(then: impl FnOnce(Result<wasm_bindgen::JsValue, String>) + 'stati
     };
     let on_failure = Closure::once_into_js(move |why: String| answer(Err(why)));
     crate::lazy_module::load(
-        "stepwise_templates.js",
+        MODULE,
         true,
         on_ready.unchecked_ref(),
         on_failure.unchecked_ref(),
@@ -125,6 +129,8 @@ fn call(
     };
     outcome
         .map_err(|e| {
+            // Whatever threw (a trap, most likely) is not used again.
+            crate::lazy_module::forget(MODULE);
             e.dyn_ref::<js_sys::Error>()
                 .map(|e| String::from(e.message()))
                 .unwrap_or_else(|| "an exception".into())

@@ -1,7 +1,8 @@
 // The template reader and the exporter are the site's third wasm module (issue 19): nobody who
 // never imports a template or exports one downloads it. Checked here as a user meets it:
 // - the first load, and the Import of a workspace file, do not fetch it;
-// - when it cannot be fetched, importing a YAML definition says so and changes nothing on screen;
+// - while it is on its way, Import says it is reading the file; when it cannot be fetched,
+//   importing a YAML definition says so and changes nothing on screen;
 //   the next Import tries again;
 // - pressing Import starts fetching it while the file dialog is open, and the file then opens;
 // - a YAML error still points at its line and column (they cross from the module);
@@ -53,10 +54,18 @@ export default async function playgroundTemplateModule(page, baseUrl, { assert, 
   assert(fetched.length === 0, `importing a workspace fetched the template reader: ${fetched}`);
 
   // The module cannot be fetched: the import fails with a reason, and nothing on screen changes.
-  await page.route(MODULE, (route) => route.abort());
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  await page.route(MODULE, async (route) => {
+    await gate;
+    await route.abort();
+  });
   const before = await tabs();
   await page.setInputFiles(tid('import-file'), file('hello.asl.yaml', YAML_DEFINITION));
   const notice = page.locator(tid('notice'));
+  // While the module is on its way the user is told the file is being read.
+  await notice.filter({ hasText: 'Reading hello.asl.yaml…' }).waitFor();
+  release();
   await notice.filter({ hasText: 'template reader could not be loaded' }).waitFor();
   const said = await notice.innerText();
   assert(said.startsWith('hello.asl.yaml: the template reader'), `the notice names the file once: ${said}`);

@@ -70,14 +70,17 @@ pub fn Header() -> Html {
             let name = file.name();
             *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |res| {
                 match res {
-                    // A workspace file, or definitions and templates as users keep them.
-                    Ok(text) => crate::import::read(&name.clone(), &text, move |read| match read {
-                        Ok(imported) => open_as_local(
-                            &ws,
-                            &ui,
-                            imported.workspace,
-                            &format!("Before you imported {name}"),
-                            format!(
+                    // A workspace file, or definitions and templates as users keep them. The
+                    // template reader may still be on its way: say what is happening meanwhile.
+                    Ok(text) => {
+                        ui.dispatch(Action::Notify(Level::Info, format!("Reading {name}…")));
+                        crate::import::read(&name.clone(), &text, move |read| match read {
+                            Ok(imported) => open_as_local(
+                                &ws,
+                                &ui,
+                                imported.workspace,
+                                &format!("Before you imported {name}"),
+                                format!(
                                 "Imported {name}. The workspace it replaced is under Restore.{}",
                                 imported
                                     .notes
@@ -85,9 +88,10 @@ pub fn Header() -> Html {
                                     .map(|n| format!(" {n}"))
                                     .collect::<String>()
                             ),
-                        ),
-                        Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
-                    }),
+                            ),
+                            Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
+                        })
+                    }
                     Err(e) => ui.dispatch(Action::Notify(
                         Level::Error,
                         format!("Could not read {name}: {e}"),

@@ -624,8 +624,15 @@ pub struct Recorded {
     pub tree: Tree,
     pub replay: Option<ReplayResult>,
     /// The texts it was imported from (name, text), as given: what a workspace saves of it.
-    pub sources: Vec<(String, String)>,
+    /// Never changed after the import (see `id`).
+    sources: Vec<(String, String)>,
+    /// Which import this is, unique in this page. Its saved form never changes, so storage
+    /// writes it once per id rather than on every autosave (`storage::layout`).
+    id: u64,
 }
+
+/// The next [`Recorded::id`].
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Texts as the user gave them (file names, or "pasted text").
 pub fn import(sources: &[(String, String)]) -> Result<Recorded, Vec<ImportError>> {
@@ -655,6 +662,7 @@ pub fn import(sources: &[(String, String)]) -> Result<Recorded, Vec<ImportError>
         tree,
         replay: None,
         sources: sources.to_vec(),
+        id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     })
 }
 
@@ -692,6 +700,16 @@ pub fn megabytes(bytes: usize) -> String {
 }
 
 impl Recorded {
+    /// The texts it was imported from (name, text), as given.
+    pub fn sources(&self) -> &[(String, String)] {
+        &self.sources
+    }
+
+    /// Which import this is: two recordings with the same id have the same saved form.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     /// Bytes of imported text, names included.
     pub fn size(&self) -> usize {
         size(&self.sources)

@@ -8,10 +8,21 @@
 //!   text it was opened with under `LINK_ORIGINAL_KEY` (to tell whether it was edited);
 //! * `PREVIOUS_KEY`: the workspaces that something replaced, newest first, for Restore.
 //!
+//! The recording imported into a workspace is kept under a key of its own beside it (`KEY` +
+//! `.recording`, `LINK_KEY` + `.recording`), written only when it changes: see [`layout`], which
+//! alone knows that split. Restore's list, `LINK_ORIGINAL_KEY`, Export and share links hold
+//! whole documents.
+//!
 //! A stored value that does not load is moved aside under a timestamped key, never deleted.
+
+mod layout;
+#[cfg(test)]
+mod tests;
 
 use gloo::storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
+
+pub use layout::{recording_key, Saved};
 
 use crate::workspace::Workspace;
 
@@ -52,16 +63,67 @@ fn raw_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
+/// The page's localStorage as a [`layout::Store`].
+struct Browser;
+
+impl layout::Store for Browser {
+    fn get(&self, key: &str) -> Option<String> {
+        read(key)
+    }
+    fn set(&self, key: &str, text: &str) -> bool {
+        write(key, text)
+    }
+    fn remove(&self, key: &str) {
+        remove(key)
+    }
+    fn stamp(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+}
+
+thread_local! {
+    static SHELF: layout::Shelf<Browser> = {
+        watch_other_tabs();
+        layout::Shelf::new(Browser)
+    };
+}
+
+/// Another tab of the playground writing a key means this one no longer knows what it holds
+/// (autosave then writes its recording again rather than pointing at another tab's).
+fn watch_other_tabs() {
+    use wasm_bindgen::JsCast;
+    if let Some(window) = web_sys::window() {
+        gloo::events::EventListener::new(&window, "storage", |event| {
+            let key = event
+                .dyn_ref::<web_sys::StorageEvent>()
+                .and_then(|e| e.key());
+            // `None` when the other tab cleared the whole storage.
+            SHELF.with(|shelf| shelf.forget(key.as_deref()));
+        })
+        .forget();
+    }
+}
+
+/// Autosaves `w` where `origin` says. Its recording is written only when that place does not
+/// hold it yet, so a keystroke writes the small workspace alone.
 pub fn save(w: &Workspace, origin: Origin) -> Result<(), String> {
-    if write(origin.key(), &w.to_json()) {
-        return Ok(());
-    }
-    // Recorded executions may be what does not fit: the machines at least are kept.
-    let recorded = w.recording.as_ref().is_some_and(|r| r.kept());
-    if recorded && write(origin.key(), &w.to_json_with(false)) {
-        return Err("The recorded executions could not be autosaved: the browser's storage is full. The machines were saved; keep the files you imported.".into());
-    }
-    Err("Could not autosave: the browser's storage is full or disabled. Export the workspace to keep it.".into())
+    SHELF.with(|shelf| shelf.save(w, origin.key()))
+}
+
+/// The texts stored for the workspace under `key` (`KEY` or `LINK_KEY`).
+pub fn saved(key: &str) -> Option<Saved> {
+    SHELF.with(|shelf| shelf.saved(key))
+}
+
+/// The workspace under `key` as one document, its recording inside, as `Workspace::to_json`
+/// writes it: what Restore keeps and what a share link's original is compared with.
+pub fn document(key: &str) -> Option<String> {
+    SHELF.with(|shelf| shelf.document(key))
+}
+
+/// Removes the workspace under `key` and its recording.
+pub fn remove_workspace(key: &str) {
+    SHELF.with(|shelf| shelf.remove(key))
 }
 
 pub fn read(key: &str) -> Option<String> {
@@ -84,33 +146,14 @@ pub fn remove(key: &str) {
 
 /// Moves an unreadable stored value aside under a timestamped key; returns that key.
 fn set_aside(key: &str, text: &str) -> String {
-    let aside = format!("{CORRUPT_PREFIX}{}", js_sys::Date::now() as u64);
-    // Only drop the original once its copy is stored.
-    if write(&aside, text) {
-        remove(key);
-    }
-    aside
+    SHELF.with(|shelf| shelf.set_aside(key, text))
 }
 
-/// The workspace stored under `key`, if any. One that does not load is set aside and reported;
-/// so is one whose recorded executions do not import again (it opens without them).
+/// The workspace stored under `key` (`KEY` or `LINK_KEY`), if any, with its recording. One that
+/// does not load is set aside and reported; so is a recording that does not import again (the
+/// workspace opens without it).
 pub fn load(key: &str) -> (Option<Workspace>, Option<String>) {
-    let Some(text) = read(key) else {
-        return (None, None);
-    };
-    match Workspace::from_json(&text) {
-        Ok(mut w) => {
-            let note = w.recording_problem.take().map(|e| {
-                let aside = set_aside(key, &text);
-                format!("The recorded executions saved with the workspace could not be read ({e}); it opened without them. What was saved was set aside in localStorage as \"{aside}\".")
-            });
-            (Some(w), note)
-        }
-        Err(e) => {
-            let aside = set_aside(key, &text);
-            (None, Some(format!("The saved workspace could not be read ({e}). It was set aside in localStorage as \"{aside}\".")))
-        }
-    }
+    SHELF.with(|shelf| shelf.load(key))
 }
 
 /// Your own saved workspace, if any.
@@ -120,7 +163,7 @@ pub fn load_saved() -> (Option<Workspace>, Option<String>) {
 
 /// The shared workspace was changed since it was opened from its link.
 pub fn link_edited() -> bool {
-    match (read(LINK_KEY), read(LINK_ORIGINAL_KEY)) {
+    match (document(LINK_KEY), read(LINK_ORIGINAL_KEY)) {
         (Some(now), Some(then)) => now != then,
         (Some(_), None) => true,
         _ => false,

@@ -38,15 +38,14 @@ pub fn boot() -> Boot {
                 let notice = w.recording_problem.take().map(|e| {
                     (Level::Error, format!("The link's recorded executions could not be read ({e}); its machines are open without them."))
                 });
-                let opened = w.to_json();
                 // An earlier shared workspace that was edited is kept for Restore.
                 if storage::link_edited() {
-                    if let Some(old) = storage::read(LINK_KEY) {
+                    if let Some(old) = storage::document(LINK_KEY) {
                         let _ = storage::push_previous("A shared workspace you had edited", &old);
                     }
                 }
-                let _ = storage::write(LINK_KEY, &opened);
-                let _ = storage::write(LINK_ORIGINAL_KEY, &opened);
+                let _ = storage::save(&w, Origin::Link);
+                let _ = storage::write(LINK_ORIGINAL_KEY, &w.to_json());
                 storage::set_fragment(Some(SHARED_FRAGMENT));
                 return Boot { workspace: w, origin: Origin::Link, notice };
             }
@@ -77,13 +76,16 @@ pub fn boot() -> Boot {
 /// your own saved workspace decides.
 pub fn boot_uses_jsonata() -> bool {
     let hash = storage::fragment();
-    let text = match crate::share::decode_fragment(&hash) {
-        Ok(Some(text)) => Some(text),
-        Ok(None) if hash.trim_start_matches('#') == SHARED_FRAGMENT => storage::read(LINK_KEY),
-        _ => None,
-    };
-    text.or_else(|| storage::read(storage::KEY))
-        .is_some_and(|text| crate::jsonata::mentions(&text))
+    let mentions = crate::jsonata::mentions;
+    if let Ok(Some(text)) = crate::share::decode_fragment(&hash) {
+        return mentions(&text);
+    }
+    let shared = (hash.trim_start_matches('#') == SHARED_FRAGMENT)
+        .then(|| storage::saved(LINK_KEY))
+        .flatten();
+    shared
+        .or_else(|| storage::saved(storage::KEY))
+        .is_some_and(|s| mentions(&s.workspace) || s.recording.as_deref().is_some_and(mentions))
 }
 
 /// Your own workspace's document as it is now: the one on screen, or the saved one while a
@@ -91,7 +93,7 @@ pub fn boot_uses_jsonata() -> bool {
 fn local_text(ws: &WorkspaceHandle, origin: Origin) -> Option<String> {
     match origin {
         Origin::Local => Some(ws.read().to_json()),
-        Origin::Link => storage::read(storage::KEY),
+        Origin::Link => storage::document(storage::KEY),
     }
 }
 
@@ -117,7 +119,7 @@ pub fn replace_local(
 
 /// Makes the shared workspace on screen your own; yours so far is kept for Restore.
 pub fn keep_shared(ws: &WorkspaceHandle, ui: &UiHandle) {
-    if let Some(old) = storage::read(storage::KEY) {
+    if let Some(old) = storage::document(storage::KEY) {
         if let Err(e) = storage::push_previous("Your workspace before you kept a shared one", &old)
         {
             ui.dispatch(Action::Notify(Level::Error, format!("Not kept: {e}")));
@@ -128,7 +130,7 @@ pub fn keep_shared(ws: &WorkspaceHandle, ui: &UiHandle) {
         ui.dispatch(Action::Notify(Level::Error, e));
         return;
     }
-    storage::remove(LINK_KEY);
+    storage::remove_workspace(LINK_KEY);
     storage::remove(LINK_ORIGINAL_KEY);
     storage::set_fragment(None);
     ui.dispatch(Action::SetOrigin(Origin::Local));

@@ -590,6 +590,13 @@ impl Workspace {
     }
 
     pub fn to_saved(&self) -> SavedWorkspace {
+        self.to_saved_with(true)
+    }
+
+    /// The document, without its recording unless `recording` (storage keeps the recording
+    /// under a key of its own, and a full store may have no room for it). Without it, the
+    /// recording's texts are not copied at all: autosave calls this on every keystroke.
+    pub fn to_saved_with(&self, recording: bool) -> SavedWorkspace {
         SavedWorkspace {
             version: WORKSPACE_VERSION,
             machines: self.machines.iter().map(machine_to_saved).collect(),
@@ -599,7 +606,7 @@ impl Workspace {
             description: self.description.clone(),
             entry: self.entry.clone(),
             recording: (self.recording.as_ref())
-                .filter(|r| r.kept())
+                .filter(|r| recording && r.kept())
                 .map(|r| r.to_saved()),
         }
     }
@@ -608,13 +615,9 @@ impl Workspace {
         self.to_json_with(true)
     }
 
-    /// The document, without its recording unless `recording` (when storage has no room).
+    /// The document, without its recording unless `recording`.
     pub fn to_json_with(&self, recording: bool) -> String {
-        let mut saved = self.to_saved();
-        if !recording {
-            saved.recording = None;
-        }
-        serde_json::to_string_pretty(&saved).unwrap_or_default()
+        serde_json::to_string_pretty(&self.to_saved_with(recording)).unwrap_or_default()
     }
 
     /// Replaces machines, input and mocks with another workspace's, and resets the run.

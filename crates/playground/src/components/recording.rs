@@ -88,8 +88,11 @@ pub fn ImportExecution() -> Html {
     let open = use_state(|| false);
     let text = use_state(String::new);
     let errors = use_state(Vec::<String>::new);
-    // Files read so far (name, text), and the readers still at work.
-    let files = use_mut_ref(Vec::<(String, String)>::new);
+    // Files read so far (the order they were chosen in, name, text), and the readers still at
+    // work. Kept in the order chosen whichever is read first (a large history takes longer),
+    // so that an import, and the machines it gives, do not depend on reading times.
+    let files = use_mut_ref(Vec::<(u64, String, String)>::new);
+    let chosen = use_mut_ref(|| 0u64);
     let readers = use_mut_ref(Vec::<FileReader>::new);
     let loaded = use_state(|| 0usize);
 
@@ -112,6 +115,7 @@ pub fn ImportExecution() -> Html {
     };
     let on_files = {
         let (files, readers, loaded) = (files.clone(), readers.clone(), loaded.clone());
+        let chosen = chosen.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(list) = input.files() else { return };
@@ -119,10 +123,18 @@ pub fn ImportExecution() -> Html {
                 let Some(f) = list.get(i) else { continue };
                 let file = gloo::file::File::from(f);
                 let name = file.name();
+                let seq = {
+                    let mut n = chosen.borrow_mut();
+                    *n += 1;
+                    *n
+                };
                 let (files, loaded) = (files.clone(), loaded.clone());
                 let reader = gloo::file::callbacks::read_as_text(&file, move |res| {
                     let text = res.unwrap_or_else(|e| format!("(could not be read: {e})"));
-                    files.borrow_mut().push((name, text));
+                    let mut list = files.borrow_mut();
+                    let at = list.partition_point(|(s, _, _)| *s < seq);
+                    list.insert(at, (seq, name, text));
+                    drop(list);
                     loaded.set(files.borrow().len());
                 });
                 readers.borrow_mut().push(reader);
@@ -149,7 +161,9 @@ pub fn ImportExecution() -> Html {
         );
         let readers = readers.clone();
         Callback::from(move |_: MouseEvent| {
-            let mut sources: Vec<(String, String)> = files.borrow().clone();
+            let mut sources: Vec<(String, String)> = (files.borrow().iter())
+                .map(|(_, name, text)| (name.clone(), text.clone()))
+                .collect();
             if !text.trim().is_empty() {
                 sources.push(("pasted text".into(), (*text).clone()));
             }
@@ -173,7 +187,7 @@ pub fn ImportExecution() -> Html {
         })
     };
 
-    let file_names: Vec<String> = files.borrow().iter().map(|(n, _)| n.clone()).collect();
+    let file_names: Vec<String> = files.borrow().iter().map(|(_, n, _)| n.clone()).collect();
     html! {
         <>
             <button data-testid="import-execution" title="Import an execution AWS ran: what the AWS CLI prints for it" onclick={on_open}>{ "Import execution" }</button>

@@ -17,9 +17,8 @@
 //! tests, natively on a map.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
 
 use crate::workspace::{SavedWorkspace, Workspace};
 
@@ -42,8 +41,11 @@ pub const FULL: &str =
     "Could not autosave: the browser's storage is full or disabled. Export the workspace to keep it.";
 pub const RECORDING_NOT_SAVED: &str = "The recorded executions could not be autosaved: the browser's storage is full. The machines were saved; keep the files you imported.";
 
+/// The field of a stored workspace that points at its recording.
+const POINTER: &str = "recordingStored";
+
 /// What a stored workspace says of its recording: which text it was saved with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pointer {
     /// Length of the recording key's text, in bytes of UTF-8.
     pub bytes: usize,
@@ -64,38 +66,60 @@ impl Pointer {
             fnv1a64: format!("{h:016x}"),
         }
     }
-}
 
-/// The workspace key's text: the document without its recording, and the pointer.
-#[derive(Serialize)]
-struct Stored<'a> {
-    #[serde(flatten)]
-    workspace: &'a SavedWorkspace,
-    #[serde(rename = "recordingStored", skip_serializing_if = "Option::is_none")]
-    recording_stored: Option<&'a Pointer>,
+    /// The field as JSON, written and read by hand rather than derived: the playground's wasm
+    /// is on a size budget.
+    pub fn to_json(&self) -> String {
+        format!(
+            "{{\n    \"bytes\": {},\n    \"fnv1a64\": \"{}\"\n  }}",
+            self.bytes, self.fnv1a64
+        )
+    }
+
+    fn from_json(v: &Json) -> Option<Pointer> {
+        Some(Pointer {
+            bytes: usize::try_from(v.get("bytes")?.as_u64()?).ok()?,
+            fnv1a64: v.get("fnv1a64")?.as_str()?.to_string(),
+        })
+    }
 }
 
 /// What the layout needs of a stored workspace text, read without building the workspace.
-#[derive(Default, Deserialize)]
+#[derive(Default)]
 struct Head {
-    #[serde(rename = "recordingStored", default)]
-    recording_stored: Option<Pointer>,
-    /// Present in documents saved before the split (their recording is inside).
-    #[serde(default)]
-    recording: Option<serde::de::IgnoredAny>,
+    /// It has a `recordingStored` field.
+    pointed: bool,
+    pointer: Option<Pointer>,
+    /// It has a `recording` (a document saved before the split: its recording inside).
+    inside: bool,
 }
 
 impl Head {
     fn of(text: &str) -> Head {
-        serde_json::from_str(text).unwrap_or_default()
+        let Ok(Json::Object(doc)) = serde_json::from_str::<Json>(text) else {
+            return Head::default();
+        };
+        let field = doc.get(POINTER);
+        Head {
+            pointed: field.is_some(),
+            pointer: field.and_then(Pointer::from_json),
+            inside: doc.get("recording").is_some_and(|r| !r.is_null()),
+        }
     }
 
     /// The pointer, unless the document still holds its recording (that one wins).
     fn pointer(self) -> Option<Pointer> {
-        self.recording
-            .is_none()
-            .then_some(self.recording_stored)
-            .flatten()
+        self.pointer.filter(|_| !self.inside)
+    }
+}
+
+/// The workspace key's text: the document without its recording, and the pointer as its last
+/// field (`SavedWorkspace` always has `version` and `machines`: the object is never empty).
+fn stored_text(saved: &SavedWorkspace, pointer: Option<&Pointer>) -> String {
+    let text = serde_json::to_string_pretty(saved).unwrap_or_default();
+    match (pointer, text.strip_suffix("\n}")) {
+        (Some(p), Some(head)) => format!("{head},\n  \"{POINTER}\": {}\n}}", p.to_json()),
+        _ => text,
     }
 }
 
@@ -121,46 +145,39 @@ enum Held {
 /// Saved workspaces in a [`Store`], remembering what each recording key holds.
 pub struct Shelf<S> {
     store: S,
-    /// By recording key; a key not listed holds what nobody here knows (not yet read, written
+    /// By recording key (two at most); a key not listed holds what nobody here knows (not yet read, written
     /// by another tab, or set aside).
-    held: RefCell<HashMap<String, Held>>,
+    held: RefCell<Vec<(String, Held)>>,
 }
 
 impl<S: Store> Shelf<S> {
     pub fn new(store: S) -> Self {
         Shelf {
             store,
-            held: RefCell::new(HashMap::new()),
+            held: RefCell::new(Vec::new()),
         }
     }
 
     /// Forgets what `key` was known to hold (another tab changed it); `None` forgets all.
     pub fn forget(&self, key: Option<&str>) {
         match key {
-            Some(k) => {
-                self.held.borrow_mut().remove(k);
-            }
+            Some(k) => self.held.borrow_mut().retain(|(key, _)| key != k),
             None => self.held.borrow_mut().clear(),
         }
     }
 
     fn hold(&self, rkey: &str, what: Held) {
-        self.held.borrow_mut().insert(rkey.to_string(), what);
+        self.forget(Some(rkey));
+        self.held.borrow_mut().push((rkey.to_string(), what));
     }
 
     fn held(&self, rkey: &str) -> Option<Held> {
-        self.held.borrow().get(rkey).cloned()
+        let held = self.held.borrow();
+        held.iter().find(|(k, _)| k == rkey).map(|(_, h)| h.clone())
     }
 
     fn put_workspace(&self, key: &str, saved: &SavedWorkspace, pointer: Option<&Pointer>) -> bool {
-        let stored = Stored {
-            workspace: saved,
-            recording_stored: pointer,
-        };
-        self.store.set(
-            key,
-            &serde_json::to_string_pretty(&stored).unwrap_or_default(),
-        )
+        self.store.set(key, &stored_text(saved, pointer))
     }
 
     /// Empties a recording key (unless it is known to be empty).
@@ -194,7 +211,7 @@ impl<S: Store> Shelf<S> {
         // A recording the key does not hold yet. The workspace goes first: refused, nothing has
         // changed; a stop between the two writes leaves a pointer that does not match, which a
         // load notices.
-        let text = serde_json::to_string(&r.to_saved()).unwrap_or_default();
+        let text = serde_json::to_string_pretty(&r.to_saved()).unwrap_or_default();
         let pointer = Pointer::of(&text);
         if !self.put_workspace(key, &saved, Some(&pointer)) {
             return Err(FULL.into());
@@ -333,7 +350,7 @@ impl<S: Store> Shelf<S> {
     /// missing or not its own.
     pub fn document(&self, key: &str) -> Option<String> {
         let saved = self.saved(key)?;
-        if Head::of(&saved.workspace).recording_stored.is_none() {
+        if !Head::of(&saved.workspace).pointed {
             // Saved before the split, or without a recording: already one document.
             return Some(saved.workspace);
         }

@@ -260,9 +260,9 @@ fn a_damaged_recording_key_opens_the_workspace_without_it_and_is_set_aside() {
     let plain = Workspace::new(w.machines.clone(), w.input.clone(), String::new());
     shelf.save(&plain, KEY).unwrap();
     let bad = r#"[{"name":"history.json","text":"{\"events\": [{"}]"#;
-    let pointer = serde_json::to_value(super::layout::Pointer::of(bad)).unwrap();
+    let pointer = super::layout::Pointer::of(bad).to_json();
     let mut doc: serde_json::Value = serde_json::from_str(&store.text(KEY).unwrap()).unwrap();
-    doc["recordingStored"] = pointer;
+    doc["recordingStored"] = serde_json::from_str(&pointer).unwrap();
     store.put(KEY, &doc.to_string());
     store.put(&rkey(), bad);
     let (back, note) = reload(&store).load(KEY);

@@ -292,7 +292,7 @@ fn a_recording_without_its_workspace_and_a_workspace_without_its_recording_are_h
         note.contains("without a workspace") && note.contains("set aside"),
         "{note}"
     );
-    assert_eq!(store.aside(), [rec.clone()]);
+    assert_eq!(store.aside(), std::slice::from_ref(&rec));
     assert_eq!(store.text(&rkey()), None);
 
     // Beside a workspace that does not point at it (saved without a recording): the same.

@@ -96,6 +96,13 @@ export default async function playgroundRecordingKept(page, baseUrl, { assert, a
     await friend.goto(link);
     await friend.locator(`${tid('rec-exec-child')}[data-source="recorded"]`).waitFor();
     assertEqual(await friend.locator(`${tid('rec-exec-main')}[data-source="recorded"]`).getAttribute('data-status'), 'SUCCEEDED', 'from the share link');
+    // The shared workspace keeps its recording under its own key too, and `#shared` brings it back.
+    const linkStored = await friend.evaluate(() => [localStorage.getItem('stepwise.link.v1'), localStorage.getItem('stepwise.link.v1.recording')]);
+    assertEqual(JSON.parse(linkStored[0]).recording, undefined, 'the shared workspace key holds no recording');
+    assertEqual(JSON.parse(linkStored[1]).map((s) => s.name), FILES, 'the shared recording, under its own key');
+    await friend.reload();
+    await friend.locator(`${tid('rec-exec-child')}[data-source="recorded"]`).waitFor();
+    assertEqual(new URL(friend.url()).hash, '#shared', 'still the shared workspace');
   } finally {
     await other.close();
   }

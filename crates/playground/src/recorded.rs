@@ -984,7 +984,7 @@ fn case_file(case: &TestCase) -> Result<(String, String), String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -1005,7 +1005,9 @@ mod tests {
         };
     }
 
-    fn sync_child() -> Vec<(String, String)> {
+    /// A parent's `.sync` start of a child, as the AWS CLI printed both (also the storage
+    /// tests' recording).
+    pub(crate) fn sync_child() -> Vec<(String, String)> {
         vec![
             fixture!("sync-child", "history.json"),
             fixture!("sync-child", "execution.json"),
@@ -1013,6 +1015,15 @@ mod tests {
             fixture!("sync-child", "child-history.json"),
             fixture!("sync-child", "child-execution.json"),
             fixture!("sync-child", "child-machine.json"),
+        ]
+    }
+
+    /// A `.waitForTaskToken` execution, as the AWS CLI printed it.
+    pub(crate) fn callback() -> Vec<(String, String)> {
+        vec![
+            fixture!("callback", "history.json"),
+            fixture!("callback", "execution.json"),
+            fixture!("callback", "machine.json"),
         ]
     }
 
@@ -1135,11 +1146,7 @@ mod tests {
                     fixture!("retry", "execution.json"),
                     fixture!("retry", "machine.json"),
                 ],
-                _ => vec![
-                    fixture!("callback", "history.json"),
-                    fixture!("callback", "execution.json"),
-                    fixture!("callback", "machine.json"),
-                ],
+                _ => callback(),
             };
             let mut r = import(&sources).expect(dir);
             let machines = r.machines();

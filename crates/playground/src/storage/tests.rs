@@ -10,6 +10,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use super::layout::{recording_key, Shelf, Store, FULL, RECORDING_NOT_SAVED};
 use super::{CORRUPT_PREFIX, KEY, LINK_KEY};
+use crate::recorded::tests::{callback, sync_child};
 use crate::recorded::{self, MAX_KEPT_BYTES};
 use crate::workspace::Workspace;
 
@@ -87,41 +88,6 @@ impl Store for Rc<Memory> {
     fn stamp(&self) -> u64 {
         self.stamp.get()
     }
-}
-
-macro_rules! fixture {
-    ($dir:literal, $file:literal) => {
-        (
-            concat!($dir, "/", $file).to_string(),
-            include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../recording/tests/fixtures/",
-                $dir,
-                "/",
-                $file
-            ))
-            .to_string(),
-        )
-    };
-}
-
-fn sync_child() -> Vec<(String, String)> {
-    vec![
-        fixture!("sync-child", "history.json"),
-        fixture!("sync-child", "execution.json"),
-        fixture!("sync-child", "machine.json"),
-        fixture!("sync-child", "child-history.json"),
-        fixture!("sync-child", "child-execution.json"),
-        fixture!("sync-child", "child-machine.json"),
-    ]
-}
-
-fn callback() -> Vec<(String, String)> {
-    vec![
-        fixture!("callback", "history.json"),
-        fixture!("callback", "execution.json"),
-        fixture!("callback", "machine.json"),
-    ]
 }
 
 /// `sources` grown to `bytes` with JSON text after the history's last page (whitespace an

@@ -18,19 +18,30 @@ fn is_workspace(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("machines").is_some())
 }
 
-/// Reads an imported file named `file_name` and hands the outcome to `then`: at once for a
-/// workspace, after the template reader (`templates_module.rs`, maybe still to be fetched) for
-/// anything else. An error names the file (and where in it, when known).
-pub fn read(file_name: &str, text: &str, then: impl FnOnce(Result<Imported, String>) + 'static) {
-    if is_workspace(text) {
-        return then(read_workspace(text).map_err(|e| format!("{file_name}: {e}")));
+/// Reads the files chosen for Import (name and text each, in the order chosen) and hands the
+/// outcome to `then`: at once for a workspace, after the template reader (`templates_module.rs`,
+/// maybe still to be fetched) for anything else, a template and the definition files its
+/// `DefinitionUri`s name read together. An error names the file (and where in it, when known).
+pub fn read(files: Vec<(String, String)>, then: impl FnOnce(Result<Imported, String>) + 'static) {
+    if let Some((name, text)) = files.iter().find(|(_, text)| is_workspace(text)) {
+        return then(if files.len() == 1 {
+            read_workspace(text).map_err(|e| format!("{name}: {e}"))
+        } else {
+            Err(format!(
+                "{name} is a Stepwise workspace: import it on its own, not with other files."
+            ))
+        });
     }
-    let name = file_name.to_owned();
-    crate::templates_module::read(file_name, text, move |machines| {
+    let label = files
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::templates_module::read(&files, move |machines| {
         then(
             machines
                 .map_err(|e| e.to_string())
-                .and_then(|m| from_machines(&name, m)),
+                .and_then(|m| from_machines(&label, m)),
         )
     });
 }
@@ -84,7 +95,8 @@ fn from_machines(file_name: &str, machines: Vec<Machine>) -> Result<Imported, St
                 ));
             }
             Source::File { path, .. } => notes.push(format!(
-                "{}: its definition is in {path} (DefinitionUri); import that file to add it.",
+                "{}: its definition is in {path} (DefinitionUri); import that file together \
+                 with the template (choose both) to add it.",
                 m.name
             )),
             Source::Unavailable(d) => notes.push(format!("{}: {}", m.name, d.message)),
@@ -110,11 +122,15 @@ fn from_machines(file_name: &str, machines: Vec<Machine>) -> Result<Imported, St
 mod tests {
     use super::*;
 
-    /// The tests link the template reader in, so `read` answers before it returns.
     fn read_now(file_name: &str, text: &str) -> Result<Imported, String> {
+        read_all(vec![(file_name.to_owned(), text.to_owned())])
+    }
+
+    /// The tests link the template reader in, so `read` answers before it returns.
+    fn read_all(files: Vec<(String, String)>) -> Result<Imported, String> {
         let outcome = std::rc::Rc::new(std::cell::RefCell::new(None));
         let put = std::rc::Rc::clone(&outcome);
-        read(file_name, text, move |o| *put.borrow_mut() = Some(o));
+        read(files, move |o| *put.borrow_mut() = Some(o));
         let answered = outcome.borrow_mut().take();
         answered.expect("answered at once")
     }
@@ -201,6 +217,47 @@ Resources:
             .err()
             .unwrap();
         assert!(e.contains("no state machine"), "{e}");
+    }
+
+    /// A SAM project as it lies on disk: the template and the definition file its
+    /// `DefinitionUri` names, chosen together, give one machine with that definition.
+    #[test]
+    fn a_template_imported_with_its_definition_files() {
+        let later = "StartAt: Wait\nStates:\n  Wait: {Type: Wait, Seconds: 1, End: true}\n";
+        let imported = read_all(vec![
+            ("template.yaml".into(), TEMPLATE.into()),
+            ("later.asl.yaml".into(), later.into()),
+        ])
+        .unwrap();
+        let names: Vec<&str> = imported
+            .workspace
+            .machines
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        assert_eq!(names, ["Parent", "child-dev", "Later"]);
+        assert!(imported.workspace.machines[2]
+            .definition
+            .contains("\"Seconds\": 1"));
+        assert!(imported.notes.is_empty(), "{:?}", imported.notes);
+
+        // A workspace goes alone.
+        let saved = imported.workspace.to_json();
+        let e = read_all(vec![
+            ("stepwise-workspace.json".into(), saved),
+            ("later.asl.yaml".into(), later.into()),
+        ])
+        .err()
+        .unwrap();
+        assert!(e.contains("import it on its own"), "{e}");
+        // Errors name the file they are about.
+        let e = read_all(vec![
+            ("template.yaml".into(), TEMPLATE.into()),
+            ("later.asl.yaml".into(), "StartAt: [\n".into()),
+        ])
+        .err()
+        .unwrap();
+        assert!(e.starts_with("later.asl.yaml:"), "{e}");
     }
 
     /// The live warning of the machines panel, on what Import gives and on the gallery.

@@ -10,27 +10,33 @@
 use stepwise_export::wire::Rendered;
 use stepwise_templates::{Machine, ReadError};
 
-/// Reads `text` (a file named `file_name`) and hands the machines it declares to `then`. A
-/// module that cannot be loaded is a [`ReadError`] saying so; the next Import tries again.
+/// Reads files chosen together (name and text each; a template and the definition files it
+/// names, or one file) and hands the machines they declare to `then`. A module that cannot be
+/// loaded is a [`ReadError`] saying so; the next Import tries again.
 pub fn read(
-    file_name: &str,
-    text: &str,
+    files: &[(String, String)],
     then: impl FnOnce(Result<Vec<Machine>, ReadError>) + 'static,
 ) {
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    // Errors about the whole choice name its files.
+    let label = files.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ");
     #[cfg(all(feature = "template-module", target_arch = "wasm32"))]
     {
-        let (file, text) = (file_name.to_owned(), text.to_owned());
+        let request = stepwise_templates::wire::files_request(&files);
         with_module(move |module| {
             then(match module {
-                Ok(module) => call(&module, "read", &file, Some(&text))
+                Ok(module) => call(&module, "read", &request)
                     .map_err(|why| ReadError {
-                        file: file.clone(),
+                        file: label.clone(),
                         message: format!("the template reader failed ({why})"),
                         pos: None,
                     })
-                    .and_then(|answer| stepwise_templates::wire::decode(&file, &answer)),
+                    .and_then(|answer| stepwise_templates::wire::decode(&label, &answer)),
                 Err(why) => Err(ReadError {
-                    file,
+                    file: label,
                     message: format!(
                         "the template reader could not be loaded ({why}); check the connection \
                          and import it again"
@@ -41,11 +47,13 @@ pub fn read(
         });
     }
     #[cfg(not(all(feature = "template-module", target_arch = "wasm32")))]
-    then(stepwise_templates::read(
-        file_name,
-        text,
-        &stepwise_templates::Options::default(),
-    ));
+    {
+        let _ = label;
+        then(stepwise_templates::read_files(
+            &files,
+            &stepwise_templates::Options::default(),
+        ));
+    }
 }
 
 /// How an export that could not reach the exporter starts.
@@ -57,7 +65,7 @@ pub fn export(request: String, then: impl FnOnce(Result<Rendered, String>) + 'st
     #[cfg(all(feature = "template-module", target_arch = "wasm32"))]
     with_module(move |module| {
         then(match module {
-            Ok(module) => call(&module, "exportTemplate", &request, None)
+            Ok(module) => call(&module, "exportTemplate", &request)
                 .map_err(|why| format!("Cannot export: the exporter failed ({why})."))
                 .and_then(|answer| stepwise_export::wire::answer(&answer)),
             Err(why) => Err(format!(
@@ -109,25 +117,17 @@ fn with_module(then: impl FnOnce(Result<wasm_bindgen::JsValue, String>) + 'stati
     );
 }
 
-/// Calls the module's function `name` with one or two text arguments; its answer is text.
+/// Calls the module's function `name` with one text argument; its answer is text.
 #[cfg(all(feature = "template-module", target_arch = "wasm32"))]
-fn call(
-    module: &wasm_bindgen::JsValue,
-    name: &str,
-    first: &str,
-    second: Option<&str>,
-) -> Result<String, String> {
+fn call(module: &wasm_bindgen::JsValue, name: &str, argument: &str) -> Result<String, String> {
     use wasm_bindgen::{JsCast, JsValue};
 
     let function = js_sys::Reflect::get(module, &JsValue::from_str(name))
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
         .ok_or_else(|| format!("it has no function {name}"))?;
-    let outcome = match second {
-        Some(second) => function.call2(&JsValue::NULL, &first.into(), &second.into()),
-        None => function.call1(&JsValue::NULL, &first.into()),
-    };
-    outcome
+    function
+        .call1(&JsValue::NULL, &argument.into())
         .map_err(|e| {
             // Whatever threw (a trap, most likely) is not used again.
             crate::lazy_module::forget(MODULE);

@@ -10,12 +10,12 @@
 
 use wasm_bindgen::prelude::*;
 
-/// Reads a definition or template file the way `stepwise_templates::read` does (AWS's default
-/// account and region, no substitutions), answering `stepwise_templates::wire::encode`'s text.
+/// Reads definition and template files chosen together (a `stepwise_templates::wire::files_request`)
+/// the way `stepwise_templates::read_files` does (AWS's default account and region), answering
+/// `stepwise_templates::wire::encode`'s text.
 #[wasm_bindgen]
-pub fn read(file: &str, text: &str) -> String {
-    let options = stepwise_templates::Options::default();
-    stepwise_templates::wire::encode(&stepwise_templates::read(file, text, &options))
+pub fn read(files: &str) -> String {
+    stepwise_templates::wire::serve_files(files, &stepwise_templates::Options::default())
 }
 
 /// Renders a `stepwise_export::wire::request` into a CloudFormation or SAM template and its

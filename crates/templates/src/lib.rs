@@ -143,6 +143,52 @@ pub fn read(file: &str, text: &str, options: &Options) -> Result<Vec<Machine>, R
     }
 }
 
+/// Reads files chosen together, as a SAM or CloudFormation project holds them (a template and the
+/// definition files its `DefinitionUri`s name). A `DefinitionUri` is resolved to the one chosen
+/// file with the same name (its last path segment: a browser gives no folders), read with the
+/// resource's `DefinitionSubstitutions`, and that file is then no machine of its own. Other
+/// definition files give one machine each; a `DefinitionUri` naming no chosen file, or two,
+/// stays a [`Source::File`]. Machines come in the order of the files.
+pub fn read_files(files: &[(&str, &str)], options: &Options) -> Result<Vec<Machine>, ReadError> {
+    fn base(path: &str) -> &str {
+        path.rsplit(['/', '\\']).next().unwrap_or(path)
+    }
+    let mut read_each = Vec::with_capacity(files.len());
+    for (name, text) in files {
+        read_each.push(read(name, text, options)?);
+    }
+    let mut referenced = vec![false; files.len()];
+    for machines in &mut read_each {
+        for m in machines.iter_mut().filter(|m| m.logical_id.is_some()) {
+            let Source::File {
+                path,
+                substitutions,
+            } = &m.source
+            else {
+                continue;
+            };
+            let named: Vec<usize> = (0..files.len())
+                .filter(|&i| base(files[i].0) == base(path))
+                .collect();
+            if let [i] = named[..] {
+                let (name, text) = files[i];
+                m.source = Source::Definition(read_definition_file(name, text, substitutions)?);
+                referenced[i] = true;
+            }
+        }
+    }
+    Ok(read_each
+        .into_iter()
+        .zip(referenced)
+        .flat_map(|(machines, referenced)| {
+            // A definition file a template took in is that template's machine.
+            machines
+                .into_iter()
+                .filter(move |m| !(referenced && m.logical_id.is_none()))
+        })
+        .collect())
+}
+
 /// A definition file (`.asl.json`, `.asl.yaml`), standalone or named by a `DefinitionUri`, with
 /// `DefinitionSubstitutions`-style values applied.
 pub fn read_definition_file(
@@ -155,4 +201,78 @@ pub fn read_definition_file(
     }
     let root = yaml::parse(text).map_err(|e| yaml_error(file, e))?;
     Definition::from_tree(file, root, substitutions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: statemachine/orders.asl.yaml
+      DefinitionSubstitutions: {Queue: https://sqs.example/q}
+  Missing:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: statemachine/missing.asl.json
+";
+    const ORDERS: &str = "StartAt: Send
+States:
+  Send:
+    Type: Pass
+    Result: {queue: '${Queue}'}
+    End: true
+";
+    const LOOSE: &str = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
+
+    #[test]
+    fn a_template_takes_in_the_definition_files_chosen_with_it() {
+        let files = [
+            ("orders.asl.yaml", ORDERS),
+            ("template.yaml", TEMPLATE),
+            ("loose.asl.json", LOOSE),
+        ];
+        let machines = read_files(&files, &Options::default()).unwrap();
+        let names: Vec<&str> = machines.iter().map(|m| m.name.as_str()).collect();
+        // orders.asl.yaml is the template's Orders, not a machine of its own.
+        assert_eq!(names, ["Orders", "Missing", "loose"]);
+        let Source::Definition(orders) = &machines[0].source else {
+            panic!("{:?}", machines[0].source)
+        };
+        assert_eq!(orders.file, "orders.asl.yaml");
+        // Read with the resource's DefinitionSubstitutions.
+        assert!(
+            orders.text.contains("https://sqs.example/q"),
+            "{}",
+            orders.text
+        );
+        assert!(
+            matches!(&machines[1].source, Source::File { path, .. } if path == "statemachine/missing.asl.json")
+        );
+    }
+
+    #[test]
+    fn two_chosen_files_of_the_same_name_leave_the_uri_unresolved() {
+        let files = [
+            ("template.yaml", TEMPLATE),
+            ("orders.asl.yaml", ORDERS),
+            ("orders.asl.yaml", ORDERS),
+        ];
+        let machines = read_files(&files, &Options::default()).unwrap();
+        assert!(matches!(machines[0].source, Source::File { .. }));
+        assert_eq!(machines.len(), 4, "both files stay machines of their own");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_fails_the_whole_choice() {
+        let files = [
+            ("template.yaml", TEMPLATE),
+            ("orders.asl.yaml", "StartAt: [A\n"),
+        ];
+        let e = read_files(&files, &Options::default()).unwrap_err();
+        assert_eq!(e.file, "orders.asl.yaml");
+    }
 }

@@ -1,6 +1,7 @@
-//! [`crate::read`]'s answer as JSON text, for a host that reads templates in another wasm module
+//! [`crate::read_files`] as JSON text, for a host that reads templates in another wasm module
 //! (the playground keeps the YAML reader out of its first download and loads it on the first
-//! Import): the module answers [`encode`]'s text, the host [`decode`]s it.
+//! Import): the host sends a [`files_request`], the module [`serve_files`] it, answering
+//! [`encode`]'s text, and the host [`decode`]s that.
 //!
 //! A definition crosses as its text: the way back to the file's lines and columns (the YAML
 //! tree) stays in the module, so a decoded [`Definition`]'s diagnostics carry pointers and no
@@ -9,7 +10,45 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::{Definition, Diagnostic, Machine, MachineType, Pos, ReadError, Severity, Source};
+use crate::{
+    Definition, Diagnostic, Machine, MachineType, Options, Pos, ReadError, Severity, Source,
+};
+
+/// Files to read together (name and text each), as text.
+pub fn files_request(files: &[(&str, &str)]) -> String {
+    let files: Vec<Json> = files
+        .iter()
+        .map(|(name, text)| json!({ "name": name, "text": text }))
+        .collect();
+    Json::Array(files).to_string()
+}
+
+/// The module's side: reads a [`files_request`] with [`crate::read_files`] and answers
+/// [`encode`]'s text.
+pub fn serve_files(request: &str, options: &Options) -> String {
+    let files: Option<Vec<(String, String)>> =
+        serde_json::from_str::<Json>(request).ok().and_then(|v| {
+            v.as_array()?
+                .iter()
+                .map(|f| Some((str_at(f, "name")?.to_owned(), str_at(f, "text")?.to_owned())))
+                .collect()
+        });
+    let read = match &files {
+        Some(files) => {
+            let files: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            crate::read_files(&files, options)
+        }
+        None => Err(ReadError {
+            file: String::new(),
+            message: "the template reader got a request it could not read".into(),
+            pos: None,
+        }),
+    };
+    encode(&read)
+}
 
 /// The answer as text: `{"machines": [...]}` or `{"error": {...}}`.
 pub fn encode(read: &Result<Vec<Machine>, ReadError>) -> String {
@@ -209,6 +248,31 @@ Resources:
             }
         }
         assert_eq!(back[0].machine_type, MachineType::Express);
+    }
+
+    #[test]
+    fn files_cross_to_the_reader_and_back() {
+        let files = [
+            (
+                "flow.asl.yaml",
+                "StartAt: A\nStates:\n  A: {Type: Pass, End: true}\n",
+            ),
+            (
+                "other.asl.json",
+                r#"{"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}"#,
+            ),
+        ];
+        let answer = serve_files(&files_request(&files), &Options::default());
+        let names: Vec<String> = decode("files", &answer)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(names, ["flow", "other"]);
+        for broken in ["", "{}", r#"[{"name": 1}]"#] {
+            let e = decode("files", &serve_files(broken, &Options::default())).unwrap_err();
+            assert!(e.message.contains("could not read"), "{broken}: {e}");
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // definition becomes a tab (names from `Name: !Sub ...` with the parameter's default), the one
 // whose definition is a DefinitionUri file is named in the notice, a startExecution whose literal
 // ARN names no machine of the workspace gets a warning with the closest name, and the parent
-// runs, starting the child it finds through `!Ref`.
+// runs, starting the child it finds through `!Ref`. Imported again with that definition file
+// chosen beside it, the template gives that machine too.
 const tid = (id) => `[data-testid="${id}"]`;
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
@@ -56,6 +57,15 @@ Resources:
       DefinitionUri: statemachine/later.asl.yaml
 `;
 
+const LATER = `Comment: the machine the template's DefinitionUri names
+StartAt: Later
+States:
+  Later:
+    Type: Wait
+    Seconds: 5
+    End: true
+`;
+
 export default async function playgroundImportTemplate(page, baseUrl, { assert, screenshot, problems }) {
   await page.goto(`${baseUrl}/`);
   await page.locator(tid('machines-panel')).waitFor();
@@ -91,6 +101,20 @@ export default async function playgroundImportTemplate(page, baseUrl, { assert, 
   await page.locator(`${tid('exec-Parent')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 30_000 });
   assert((await page.locator(tid('exec-child-dev')).count()) >= 1, 'the child execution is in the tree');
   await screenshot('3-parent-ran-the-child');
+
+  // The template chosen together with the file its DefinitionUri names (a browser gives no
+  // folders: matched by file name) gives that machine too.
+  await page.setInputFiles(tid('import-file'), [
+    { name: 'template.yaml', mimeType: 'application/x-yaml', buffer: Buffer.from(TEMPLATE) },
+    { name: 'later.asl.yaml', mimeType: 'application/x-yaml', buffer: Buffer.from(LATER) },
+  ]);
+  await page.locator(tid('notice')).filter({ hasText: 'Imported template.yaml, later.asl.yaml' }).waitFor();
+  await page.locator(tid('machine-tab-Later')).waitFor();
+  const together = await page.locator(tid('notice')).innerText();
+  assert(!together.includes('DefinitionUri'), `nothing left to import: ${together}`);
+  await page.click(tid('machine-tab-Later'));
+  await page.locator(tid('diagnostics-ok')).waitFor();
+  await screenshot('4-template-with-its-definition-file');
 
   assert(problems.length === 0, `the page reported errors:\n  ${problems.join('\n  ')}`);
 }

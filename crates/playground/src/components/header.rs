@@ -31,7 +31,7 @@ fn open_as_local(
 pub fn Header() -> Html {
     let ws = use_workspace();
     let ui = use_ui();
-    let reader = use_mut_ref(|| None::<FileReader>);
+    let readers = use_mut_ref(Vec::<FileReader>::new);
     let file_input = use_node_ref();
 
     let on_gallery = {
@@ -58,46 +58,49 @@ pub fn Header() -> Html {
         })
     };
     let on_import = {
-        let (ws, ui, reader) = (ws.clone(), ui.clone(), reader.clone());
+        let (ws, ui, readers) = (ws.clone(), ui.clone(), readers.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
+            let files: Vec<gloo::file::File> = match input.files() {
+                Some(list) => (0..list.length())
+                    .filter_map(|i| list.get(i))
+                    .map(gloo::file::File::from)
+                    .collect(),
+                None => Vec::new(),
             };
             input.set_value("");
+            if files.is_empty() {
+                return;
+            }
+            let names = files
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ");
+            // The template reader may still be on its way: say what is happening meanwhile.
+            ui.dispatch(Action::Notify(Level::Info, format!("Reading {names}…")));
             let (ws, ui) = (ws.clone(), ui.clone());
-            let file = gloo::file::File::from(file);
-            let name = file.name();
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |res| {
-                match res {
-                    // A workspace file, or definitions and templates as users keep them. The
-                    // template reader may still be on its way: say what is happening meanwhile.
-                    Ok(text) => {
-                        ui.dispatch(Action::Notify(Level::Info, format!("Reading {name}…")));
-                        crate::import::read(&name.clone(), &text, move |read| match read {
-                            Ok(imported) => open_as_local(
-                                &ws,
-                                &ui,
-                                imported.workspace,
-                                &format!("Before you imported {name}"),
-                                format!(
-                                "Imported {name}. The workspace it replaced is under Restore.{}",
-                                imported
-                                    .notes
-                                    .iter()
-                                    .map(|n| format!(" {n}"))
-                                    .collect::<String>()
-                            ),
-                            ),
-                            Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
-                        })
-                    }
-                    Err(e) => ui.dispatch(Action::Notify(
-                        Level::Error,
-                        format!("Could not read {name}: {e}"),
-                    )),
-                }
-            }));
+            read_all(&readers, files, move |read| match read {
+                // A workspace file, or definitions and templates as users keep them.
+                Ok(files) => crate::import::read(files, move |read| match read {
+                    Ok(imported) => open_as_local(
+                        &ws,
+                        &ui,
+                        imported.workspace,
+                        &format!("Before you imported {names}"),
+                        format!(
+                            "Imported {names}. The workspace it replaced is under Restore.{}",
+                            imported
+                                .notes
+                                .iter()
+                                .map(|n| format!(" {n}"))
+                                .collect::<String>()
+                        ),
+                    ),
+                    Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
+                }),
+                Err(e) => ui.dispatch(Action::Notify(Level::Error, e)),
+            });
         })
     };
     let on_share = {
@@ -157,7 +160,7 @@ pub fn Header() -> Html {
             <button data-testid="new-workspace" onclick={on_new}>{ "New" }</button>
             <button data-testid="import" onclick={on_import_click}>{ "Import" }</button>
             <crate::components::recording::ImportExecution />
-            <input type="file" accept=".json,.yaml,.yml,.template,application/json,application/x-yaml,text/yaml" class="hidden" ref={file_input}
+            <input type="file" multiple={true} accept=".json,.yaml,.yml,.template,application/json,application/x-yaml,text/yaml" class="hidden" ref={file_input}
                 data-testid="import-file" onchange={on_import} />
             <button data-testid="restore" title="Workspaces replaced by an example, a file, New or a shared link" onclick={on_restore}>{ "Restore" }</button>
             <button data-testid="export" onclick={on_export}>{ "Export" }</button>
@@ -169,6 +172,45 @@ pub fn Header() -> Html {
             <span class="kbd-help" title="Shortcuts: N start · S step · B step back · R run · E run to end · P pause · T next timer">{ "⌨" }</span>
         </header>
     }
+}
+
+/// Reads `files` as text and hands them to `then` (name and text each, in the order given) once
+/// all are read, or the first failure. `readers` keeps the reads alive until then.
+fn read_all(
+    readers: &std::rc::Rc<std::cell::RefCell<Vec<FileReader>>>,
+    files: Vec<gloo::file::File>,
+    then: impl FnOnce(Result<Vec<(String, String)>, String>) + 'static,
+) {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    let count = files.len();
+    // Each file's name and text, in the order given, once read.
+    let slots = Rc::new(RefCell::new(vec![None::<(String, String)>; count]));
+    let then = Rc::new(RefCell::new(Some(then)));
+    let mut started = Vec::with_capacity(count);
+    for (i, file) in files.into_iter().enumerate() {
+        let (slots, then, name) = (slots.clone(), then.clone(), file.name());
+        started.push(gloo::file::callbacks::read_as_text(&file, move |res| {
+            let outcome = match res {
+                Err(e) => Some(Err(format!("Could not read {name}: {e}"))),
+                Ok(text) => {
+                    let mut slots = slots.borrow_mut();
+                    slots[i] = Some((name, text));
+                    slots
+                        .iter()
+                        .all(Option::is_some)
+                        .then(|| Ok(slots.iter_mut().flat_map(Option::take).collect()))
+                }
+            };
+            if let Some(outcome) = outcome {
+                if let Some(then) = then.borrow_mut().take() {
+                    then(outcome);
+                }
+            }
+        }));
+    }
+    *readers.borrow_mut() = started;
 }
 
 #[function_component]

@@ -340,8 +340,9 @@ pub fn RestoreDialog() -> Html {
     };
     let (list, problem) = crate::storage::previous();
     let shared = (ui.origin == Origin::Local)
-        .then(|| crate::storage::read(crate::storage::LINK_KEY))
-        .flatten();
+        .then(|| crate::storage::saved(crate::storage::LINK_KEY))
+        .flatten()
+        .map(|saved| saved.workspace);
     let rows: Html = list
         .iter()
         .enumerate()

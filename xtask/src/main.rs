@@ -27,8 +27,8 @@ usage: cargo xtask <command>
   build                build dist/ only (prints the wasm sizes: raw, gzip, brotli)
   first-load [--dir DIR]
                        median time to the first rendered graph over 5 fresh loads in headless
-                       Chromium, unthrottled and at 10 Mbit/s (the default workspace, then a
-                       saved JSONata one), then the JS API's time to a ready init() (builds dist/
+                       Chromium, unthrottled and at 10 Mbit/s (the default workspace, a saved
+                       JSONata one, the embed page), then the JS API's time to a ready init() (builds dist/
                        unless DIR is given)
   bench [ARGS]         native and wasm benchmark tables (crates/bench; --quick for a short run)
   fuzz [--seconds N] [--target NAME]
@@ -90,10 +90,12 @@ fn dispatch(args: &[String]) -> util::Result<bool> {
             setup::chromium()?;
             let addr = serve::serve_in_background(dist)?;
             // The playground's first graph (of the default workspace, then of a saved one that
-            // waits for JSONata's module), then the JS API's init() (both of its modules).
+            // waits for JSONata's module), the embed page's first graph, then the JS API's
+            // init() (both of its modules).
             for (script, workspace) in [
                 ("first-load.mjs", None),
                 ("first-load.mjs", Some("--jsonata")),
+                ("first-load.mjs", Some("--embed")),
                 ("js-api-load.mjs", None),
             ] {
                 let script = util::root().join("tests/e2e/perf").join(script);

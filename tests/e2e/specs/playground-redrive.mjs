@@ -6,7 +6,7 @@
 // parent "redriven ×1"; the graph shows the Task failed, then succeeded; the history has the ExecutionRedriven event; the timeline marks the
 // redrive, and seeking back and forth replays it. Redrive is disabled, with the engine's reason,
 // on an execution that cannot be redriven.
-const tid = (id) => `[data-testid="${id}"]`;
+import { addMachine, openDefaultWorkspace, publishVersion, runToEnd, startAndRun, syncParent, tid } from '../lib/playground.mjs';
 
 const BROKEN = `{
   "StartAt": "Work",
@@ -16,44 +16,21 @@ const FIXED = `{
   "StartAt": "Work",
   "States": { "Work": { "Type": "Pass", "Result": "fixed", "End": true } }
 }`;
-const PARENT = `{
-  "StartAt": "Call",
-  "States": {
-    "Call": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::states:startExecution.sync:2",
-      "Parameters": { "StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Machine:live", "Input": {} },
-      "OutputPath": "$.Output",
-      "End": true
-    }
-  }
-}`;
 
 export default async function playgroundRedrive(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.locator(tid('machine-tab-Parent')).waitFor();
+  await openDefaultWorkspace(page, baseUrl);
 
   // The child, version 1 (broken), behind the alias "live".
-  await page.click(tid('machine-add'));
-  await page.locator(`${tid('machine-tab-Machine')}[aria-selected="true"]`).waitFor();
-  await page.fill(tid('definition'), BROKEN);
-  await page.click(tid('version-publish'));
-  await page.locator(tid('version-1')).waitFor();
+  await addMachine(page, 'Machine', BROKEN);
+  await publishVersion(page, 1);
   await page.click(tid('alias-set'));
   assertEqual(await page.locator(tid('alias-live')).innerText(), 'live → v1', 'alias label');
 
   // The parent calls the alias and fails with its child.
-  await page.click(tid('machine-add'));
-  await page.locator(`${tid('machine-tab-Machine2')}[aria-selected="true"]`).waitFor();
-  await page.fill(tid('definition'), PARENT);
+  await addMachine(page, 'Machine2', syncParent());
   await page.locator(tid('diagnostics-ok')).waitFor();
-  await page.selectOption(tid('entry-select'), 'Machine2');
-  await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
+  await startAndRun(page, 'Machine2', 'FAILED', { timeout: 30_000 });
   const parent = page.locator(tid('exec-Machine2'));
-  await page.locator(`${tid('exec-Machine2')}[data-status="FAILED"]`).waitFor({ timeout: 30_000 });
   const children = page.locator(tid('exec-Machine'));
   assertEqual(await children.count(), 1, 'one child so far');
   assertEqual(await children.first().getAttribute('data-status'), 'FAILED', 'the child failed');
@@ -69,8 +46,7 @@ export default async function playgroundRedrive(page, baseUrl, { assert, assertE
   // The fix: version 2, and the alias moved to it.
   await page.click(tid('machine-tab-Machine'));
   await page.fill(tid('definition'), FIXED);
-  await page.click(tid('version-publish'));
-  await page.locator(tid('version-2')).waitFor();
+  await publishVersion(page, 2);
   await page.selectOption(tid('alias-version'), '2');
   await page.click(tid('alias-set'));
   assertEqual(await page.locator(tid('alias-live')).innerText(), 'live → v2', 'alias moved');
@@ -78,8 +54,7 @@ export default async function playgroundRedrive(page, baseUrl, { assert, assertE
   // Redrive the parent: it resumes at "Call", which starts a new child through the alias.
   await parent.click();
   await page.click(tid('redrive-execution'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Machine2')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 30_000 });
+  await runToEnd(page, 'Machine2', 'SUCCEEDED', { timeout: 30_000 });
   assertEqual(await parent.count(), 1, 'a redrive keeps the same execution');
   assertEqual(await parent.locator(tid('exec-redriven')).innerText(), 'redriven ×1', 'the redriven mark');
   const runs = await children.evaluateAll((els) =>

@@ -2,54 +2,27 @@
 // DeleteStateMachineAlias do: a version an alias routes to is refused with AWS's
 // ConflictException text, a version goes only once confirmed, its number is never given again
 // (after a reload too), and a parent calling a deleted alias fails as on AWS.
-const tid = (id) => `[data-testid="${id}"]`;
-
-const child = (greeting) => `{
-  "StartAt": "Greet",
-  "States": { "Greet": { "Type": "Pass", "Result": "${greeting}", "End": true } }
-}`;
-const ALIAS = 'arn:aws:states:us-east-1:123456789012:stateMachine:Machine:live';
-const PARENT = `{
-  "StartAt": "Call",
-  "States": {
-    "Call": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::states:startExecution.sync:2",
-      "Parameters": { "StateMachineArn": "${ALIAS}", "Input": {} },
-      "OutputPath": "$.Output",
-      "End": true
-    }
-  }
-}`;
+import {
+  addMachine, greetingChild as child, LIVE_ALIAS_ARN as ALIAS, openDefaultWorkspace, publishVersion, startAndRun,
+  storedWorkspace, syncParent, tid,
+} from '../lib/playground.mjs';
 
 export default async function playgroundVersionsDelete(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.locator(tid('machine-tab-Parent')).waitFor();
+  await openDefaultWorkspace(page, baseUrl);
   const notice = () => page.locator(tid('notice')).innerText();
   const versions = async () => (await page.locator(`${tid('versions')} .version-list [data-testid^="version-"]:not(button)`).allInnerTexts());
 
   // A child with versions 1 and 2, alias "live" at version 1, a parent calling the alias.
-  await page.click(tid('machine-add'));
-  await page.locator(`${tid('machine-tab-Machine')}[aria-selected="true"]`).waitFor();
-  await page.fill(tid('definition'), child('one'));
-  await page.click(tid('version-publish'));
-  await page.locator(tid('version-1')).waitFor();
+  await addMachine(page, 'Machine', child('one'));
+  await publishVersion(page, 1);
   await page.fill(tid('definition'), child('two'));
-  await page.click(tid('version-publish'));
-  await page.locator(tid('version-2')).waitFor();
+  await publishVersion(page, 2);
   await page.selectOption(tid('alias-version'), '1');
   await page.click(tid('alias-set'));
   assertEqual(await page.locator(tid('alias-live')).innerText(), 'live → v1', 'alias label');
-  await page.click(tid('machine-add'));
-  await page.locator(`${tid('machine-tab-Machine2')}[aria-selected="true"]`).waitFor();
-  await page.fill(tid('definition'), PARENT);
+  await addMachine(page, 'Machine2', syncParent(ALIAS));
   await page.locator(tid('diagnostics-ok')).waitFor();
-  await page.selectOption(tid('entry-select'), 'Machine2');
-  await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Machine2')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 30_000 });
+  await startAndRun(page, 'Machine2', 'SUCCEEDED', { timeout: 30_000 });
 
   // Version 1 is routed to by "live": refused in AWS's words, and kept.
   await page.click(tid('machine-tab-Machine'));
@@ -72,7 +45,7 @@ export default async function playgroundVersionsDelete(page, baseUrl, { assert, 
   await page.click(tid('version-delete-2'));
   await page.locator(tid('version-2')).waitFor({ state: 'detached' });
   assert((await notice()).includes(`Deleted arn:aws:states:us-east-1:123456789012:stateMachine:Machine:2`), `notice: ${await notice()}`);
-  const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('stepwise.workspace.v1')));
+  const saved = await storedWorkspace(page);
   const savedChild = saved.machines.find((m) => m.name === 'Machine');
   assertEqual(savedChild.versions.map((v) => v.number), [1], 'saved versions');
   assertEqual(savedChild.nextVersion, 3, 'the next number is saved');
@@ -82,8 +55,7 @@ export default async function playgroundVersionsDelete(page, baseUrl, { assert, 
   await page.locator(tid('machine-tab-Machine')).click();
   await page.locator(tid('version-1')).waitFor();
   assertEqual(await versions(), ['v1'], 'after a reload');
-  await page.click(tid('version-publish'));
-  await page.locator(tid('version-3')).waitFor();
+  await publishVersion(page, 3);
   assertEqual(await versions(), ['v3', 'v1'], 'the number after a deleted one');
 
   // The alias goes (its versions stay); a parent calling it then fails as on AWS.
@@ -94,10 +66,7 @@ export default async function playgroundVersionsDelete(page, baseUrl, { assert, 
   page.once('dialog', (d) => d.accept());
   await page.click(tid('version-delete-1'));
   await page.locator(tid('version-1')).waitFor({ state: 'detached' });
-  await page.selectOption(tid('entry-select'), 'Machine2');
-  await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Machine2')}[data-status="FAILED"]`).waitFor({ timeout: 30_000 });
+  await startAndRun(page, 'Machine2', 'FAILED', { timeout: 30_000 });
   await page.locator(`${tid('exec-Machine2')}[data-status="FAILED"]`).click();
   const error = await page.locator(tid('exec-error')).innerText();
   assert(error.includes('StateMachineDoesNotExist'), `the parent's error: ${error}`);

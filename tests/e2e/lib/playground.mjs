@@ -1,6 +1,8 @@
 // Steps and fixtures the playground specs share. It lives outside specs/ because run.mjs loads
 // every file there as a spec. Each function is one step a user takes (or one thing a spec reads
 // back); what a spec checks stays in the spec, so a spec still reads as its story on its own.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** The selector of the element whose `data-testid` is `id`: the UI's names for what a user sees. */
 export const tid = (id) => `[data-testid="${id}"]`;
@@ -120,3 +122,19 @@ export const syncParent = (arn = LIVE_ALIAS_ARN) => `{
     }
   }
 }`;
+
+// --- A recorded AWS execution: the recording crate's sync-child fixture. ----------------------
+
+// The same files the recording crate's own tests read, so the playground imports exactly what the
+// importer is tested with (the parent's history is the conformance corpus' recorded one).
+const SYNC_CHILD = new URL('../../../crates/recording/tests/fixtures/sync-child/', import.meta.url);
+
+/**
+ * The files of a parent and the .sync child it started, as the AWS CLI prints them
+ * (get-execution-history, describe-execution, describe-state-machine-for-execution), in the
+ * order a user would pick them.
+ */
+export const SYNC_CHILD_FILES = ['history.json', 'execution.json', 'machine.json', 'child-history.json', 'child-execution.json', 'child-machine.json'];
+
+/** The text of the sync-child fixture file `name`. */
+export const readSyncChild = (name) => readFileSync(fileURLToPath(new URL(name, SYNC_CHILD)), 'utf8');

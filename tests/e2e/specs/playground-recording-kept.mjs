@@ -6,16 +6,11 @@
 // import over the size a workspace keeps stays on show but is not saved, and the user is told.
 //
 // The inputs are the recording crate's sync-child fixture (see playground-recording).
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  inOtherBrowser, openClean, readSyncChild as read, shareLink, storedWorkspace, SYNC_CHILD_FILES as FILES, tid,
+  WORKSPACE_KEY as KEY,
+} from '../lib/playground.mjs';
 
-const tid = (id) => `[data-testid="${id}"]`;
-const here = dirname(fileURLToPath(import.meta.url));
-const fixtures = join(here, '../../../crates/recording/tests/fixtures/sync-child');
-const FILES = ['history.json', 'execution.json', 'machine.json', 'child-history.json', 'child-execution.json', 'child-machine.json'];
-const read = (f) => readFileSync(join(fixtures, f), 'utf8');
-const KEY = 'stepwise.workspace.v1';
 const RKEY = 'stepwise.workspace.v1.recording';
 const ASIDE = 'stepwise.workspace.corrupt.';
 
@@ -29,14 +24,12 @@ export default async function playgroundRecordingKept(page, baseUrl, { assert, a
       return setItem.call(this, k, v);
     };
   });
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await openClean(page, baseUrl);
   await page.locator(tid('machines-panel')).waitFor();
   const notice = () => page.locator(tid('notice')).innerText();
   const parent = page.locator(`${tid('rec-exec-main')}[data-source="recorded"]`);
   const child = page.locator(`${tid('rec-exec-child')}[data-source="recorded"]`);
-  const stored = async (key = KEY) => JSON.parse(await page.evaluate((k) => localStorage.getItem(k), key));
+  const stored = (key = KEY) => storedWorkspace(page, key);
   const aside = () => page.evaluate((p) => Object.keys(localStorage).filter((k) => k.startsWith(p)).map((k) => localStorage.getItem(k)), ASIDE);
   const writes = () => page.evaluate(() => window.stepwiseWrites.splice(0));
   const setStorage = (entries) => page.evaluate(([p, entries]) => {
@@ -87,13 +80,7 @@ export default async function playgroundRecordingKept(page, baseUrl, { assert, a
   await screenshot('1-after-reload');
 
   // A share link carries it to another browser.
-  await page.click(tid('share'));
-  const link = await page.locator(tid('share-link')).inputValue();
-  await page.keyboard.press('Escape');
-  const other = await page.context().browser().newContext();
-  try {
-    const friend = await other.newPage();
-    await friend.goto(link);
+  await inOtherBrowser(page, await shareLink(page), async (friend) => {
     await friend.locator(`${tid('rec-exec-child')}[data-source="recorded"]`).waitFor();
     assertEqual(await friend.locator(`${tid('rec-exec-main')}[data-source="recorded"]`).getAttribute('data-status'), 'SUCCEEDED', 'from the share link');
     // The shared workspace keeps its recording under its own key too, and `#shared` brings it back.
@@ -103,9 +90,7 @@ export default async function playgroundRecordingKept(page, baseUrl, { assert, a
     await friend.reload();
     await friend.locator(`${tid('rec-exec-child')}[data-source="recorded"]`).waitFor();
     assertEqual(new URL(friend.url()).hash, '#shared', 'still the shared workspace');
-  } finally {
-    await other.close();
-  }
+  });
 
   // Saved before the split, the recording inside the workspace: it opens the same, and the next
   // save (at once) splits it.

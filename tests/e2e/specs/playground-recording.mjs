@@ -9,15 +9,7 @@
 // conformance corpus' recorded AWS history (crates/recording/tests keeps them equal), laid out
 // as `get-execution-history --output json`, `describe-execution` and
 // `describe-state-machine-for-execution` print them.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const tid = (id) => `[data-testid="${id}"]`;
-const here = dirname(fileURLToPath(import.meta.url));
-const fixtures = join(here, '../../../crates/recording/tests/fixtures/sync-child');
-const FILES = ['history.json', 'execution.json', 'machine.json', 'child-history.json', 'child-execution.json', 'child-machine.json'];
-const read = (f) => readFileSync(join(fixtures, f), 'utf8');
+import { SYNC_CHILD_FILES as FILES, readSyncChild as read, tid } from '../lib/playground.mjs';
 
 /** The JSON documents of a text that holds several one after the other (pages of a history). */
 function documents(text) {

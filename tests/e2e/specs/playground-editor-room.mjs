@@ -3,7 +3,7 @@
 // is one line until opened (from the mouse or the keyboard, remembered across reloads), and the
 // message bar takes no room while there is no message. On a phone and at 800×600 the input
 // opens and is edited the same way, and the page is no wider than the screen.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openClean, runToEnd, tid } from '../lib/playground.mjs';
 
 // A definition longer than any screen: 12 Pass states, about 60 lines once pretty-printed.
 const LONG = JSON.stringify({
@@ -24,9 +24,7 @@ const visibleLines = (page) => page.evaluate(() => {
 });
 
 export default async function editorRoom(page, baseUrl, { assert, assertEqual, screenshot, problems, editorReady, editorText }) {
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await openClean(page, baseUrl);
   await editorReady();
   await page.fill(tid('definition'), LONG);
   await page.locator(tid('diagnostics-ok')).waitFor();
@@ -74,8 +72,7 @@ export default async function editorRoom(page, baseUrl, { assert, assertEqual, s
   await page.locator(tid('notice')).waitFor();
   const [notice, run] = await Promise.all([tid('notice'), tid('run-controls')].map((s) => page.locator(s).boundingBox()));
   assert(notice.y + notice.height <= run.y, `the message (${JSON.stringify(notice)}) is above the run controls (${JSON.stringify(run)})`);
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-HelloWorld')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'HelloWorld', 'SUCCEEDED');
   await page.click(tid('exec-HelloWorld'));
   assert((await page.locator(tid('exec-input')).innerText()).includes('layout'), 'the execution got the typed input');
 

@@ -6,7 +6,7 @@
 //   field names a Retry takes;
 // - see the validator's diagnostic inline, on the line of a broken `Next`, and hover help;
 // - find the text byte for byte after a reload (tabs, odd spacing, non-ASCII, "\r\n").
-const tid = (id) => `[data-testid="${id}"]`;
+import { openClean, tid } from '../lib/playground.mjs';
 const KEY = 'stepwise.workspace.v1';
 
 const DEF = [
@@ -66,9 +66,7 @@ export default async function playgroundEditor(page, baseUrl, { assert, assertEq
   let release;
   const held = new Promise((resolve) => { release = resolve; });
   await page.route('**/editor.js', async (route) => { await held; await route.continue(); });
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await openClean(page, baseUrl);
   await page.click(tid('new-workspace'));
   await page.locator(tid('machine-tab-Machine')).waitFor();
   await page.locator('textarea[data-testid="definition"]').fill(DEF);

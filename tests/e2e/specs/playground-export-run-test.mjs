@@ -4,15 +4,11 @@
 // inspector downloads a case for `stepwise test`: the definitions, the input, the expected
 // outcome and history, and every task's answer, the one given by hand included, as mocks.
 // A running execution offers no Export test (its outcome is not known yet).
-const tid = (id) => `[data-testid="${id}"]`;
+import { openClean, openExample, runToEnd, tid } from '../lib/playground.mjs';
 
 export default async function playgroundExportRunTest(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.click(tid('examples'));
-  await page.click(tid('example-mocked-lambda'));
-  await page.locator(tid('machine-tab-Orders')).waitFor();
+  await openClean(page, baseUrl);
+  await openExample(page, 'mocked-lambda', 'Orders');
   await page.click(tid('start'));
   await page.click(tid('run-to-end'));
   await page.locator(tid('pending-token')).waitFor();
@@ -25,8 +21,7 @@ export default async function playgroundExportRunTest(page, baseUrl, { assert, a
   await page.click(tid('tab-tokens'));
   await page.fill(tid('token-output'), '{"Payload": {"chargeId": "ch_1"}}');
   await page.click(tid('send-success'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Orders')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'Orders', 'SUCCEEDED');
   await page.click(tid('exec-Orders'));
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(tid('export-run-test'))]);
   const name = download.suggestedFilename();

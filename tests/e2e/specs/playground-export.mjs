@@ -2,13 +2,11 @@
 // CloudFormation template (one state machine resource per machine, the parent allowed to start
 // its child) and the deploy command; switching to SAM/JSON regenerates it, and a definition that
 // does not parse gives a message instead of a template.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openExample, tid } from '../lib/playground.mjs';
 
 export default async function playgroundExport(page, baseUrl, { assert, screenshot, problems }) {
   await page.goto(`${baseUrl}/`);
-  await page.click(tid('examples'));
-  await page.click(tid('example-sync-start'));
-  await page.locator(tid('machine-tab-HelloWorld')).waitFor();
+  await openExample(page, 'sync-start', 'HelloWorld');
 
   await page.click(tid('export-open'));
   await page.locator(tid('export-dialog')).waitFor();

@@ -3,8 +3,7 @@
 // task) and drop it when switched back or fixed, the fixed machine runs as an Express execution
 // whose events are shown as CloudWatch Logs records (AWS keeps no history for Express), and the
 // type survives a reload and a share link. The control also fits a phone screen (390×844).
-const tid = (id) => `[data-testid="${id}"]`;
-const KEY = 'stepwise.workspace.v1';
+import { addMachine, inOtherBrowser, openDefaultWorkspace, runToEnd, shareLink, storedWorkspace, tid } from '../lib/playground.mjs';
 
 const CALLBACK = `{
   "StartAt": "Send",
@@ -26,14 +25,9 @@ const MOCKS = JSON.stringify({
 const EXPRESS_REFUSES = "Express state machine does not support '.waitForTaskToken'";
 
 export default async function playgroundExpress(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText }) {
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.locator(tid('machine-tab-Parent')).waitFor();
+  await openDefaultWorkspace(page, baseUrl);
 
-  await page.click(tid('machine-add'));
-  await page.locator(`${tid('machine-tab-Machine')}[aria-selected="true"]`).waitFor();
-  await page.fill(tid('definition'), CALLBACK);
+  await addMachine(page, 'Machine', CALLBACK);
   const typeSelect = page.locator(tid('machine-type'));
   assertEqual(await typeSelect.inputValue(), 'STANDARD', 'a new machine is Standard');
   const refused = page.locator(tid('diagnostic')).filter({ hasText: EXPRESS_REFUSES });
@@ -70,8 +64,7 @@ export default async function playgroundExpress(page, baseUrl, { assert, assertE
   await page.selectOption(tid('entry-select'), 'Machine');
   await page.click(tid('start'));
   await page.locator(tid('exec-Machine')).first().waitFor();
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Machine')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 30_000 });
+  await runToEnd(page, 'Machine', 'SUCCEEDED', { timeout: 30_000 });
   await page.click(tid('exec-Machine'));
   const facts = await page.locator(`${tid('inspector')} .facts`).innerText();
   assert(facts.includes(':express:Machine:'), `an Express execution ARN: ${facts}`);
@@ -96,7 +89,7 @@ export default async function playgroundExpress(page, baseUrl, { assert, assertE
   assertEqual(await typeSelect.inputValue(), 'STANDARD', 'the other machines stay Standard');
 
   // Reload: still Express (saved like any edit).
-  const saved = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY));
+  const saved = await storedWorkspace(page);
   assertEqual(saved.machines.find((m) => m.name === 'Machine').type, 'EXPRESS', 'stored type');
   await page.reload();
   await page.locator(tid('machine-tab-Machine')).click();
@@ -104,20 +97,12 @@ export default async function playgroundExpress(page, baseUrl, { assert, assertE
   assertEqual(await editorText('definition'), FIXED, 'definition after a reload');
 
   // A share link carries it.
-  await page.click(tid('share'));
-  const link = await page.locator(tid('share-link')).inputValue();
-  await page.keyboard.press('Escape');
-  const other = await page.context().browser().newContext();
-  try {
-    const friend = await other.newPage();
-    await friend.goto(link);
+  await inOtherBrowser(page, await shareLink(page), async (friend) => {
     await friend.locator(tid('machine-tab-Machine')).click();
     assertEqual(await friend.locator(tid('machine-type')).inputValue(), 'EXPRESS', 'type from the share link');
     await friend.locator(tid('machine-tab-Parent')).click();
     assertEqual(await friend.locator(tid('machine-type')).inputValue(), 'STANDARD', 'Standard from the share link');
-  } finally {
-    await other.close();
-  }
+  });
 
   // A phone: the control is on screen and the page no wider than it.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -6,7 +6,7 @@
 //   listed, marked) and selects its state on the graph; Step back (button and B) goes back one step;
 // - Tab indents in the definition editor, Escape then Tab leaves it; graph states and history
 //   rows are in the tab order and open with Enter.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openClean, openExample, runToEnd, tid } from '../lib/playground.mjs';
 
 const PARALLEL = JSON.stringify({
   StartAt: 'P',
@@ -29,17 +29,12 @@ export default async function graphAndKeyboard(page, baseUrl, { assert, assertEq
     const m = /step (\d+) \/ (\d+)/.exec(await page.locator(tid('timeline-pos')).innerText());
     return [Number(m[1]), Number(m[2])];
   };
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await openClean(page, baseUrl);
 
   // A caught child failure.
-  await page.click(tid('examples'));
-  await page.click(tid('example-catch-child-failure'));
-  await page.locator(tid('machine-tab-Orders')).waitFor();
+  await openExample(page, 'catch-child-failure', 'Orders');
   await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Orders')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'Orders', 'SUCCEEDED');
   await page.click(tid('exec-Orders'));
   assertEqual(await status('Run child'), 'Caught error', '"Run child" after its caught TaskFailed');
   assertEqual(await status('Handle failure'), 'Succeeded', 'the catcher state');
@@ -94,8 +89,7 @@ export default async function graphAndKeyboard(page, baseUrl, { assert, assertEq
   await page.click(tid('new-workspace'));
   await page.fill(tid('definition'), PARALLEL);
   await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Machine')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'Machine', 'SUCCEEDED');
   assertEqual(await status('Bad'), 'Failed', 'the Pass that failed in the branch');
   assertEqual(await status('P'), 'Caught error', 'the Parallel whose Catch took over');
   await screenshot('3-parallel');

@@ -4,7 +4,7 @@
 // ARN names no machine of the workspace gets a warning with the closest name, and the parent
 // runs, starting the child it finds through `!Ref`. Imported again with that definition file
 // chosen beside it, the template gives that machine too.
-const tid = (id) => `[data-testid="${id}"]`;
+import { runToEnd, tid } from '../lib/playground.mjs';
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
@@ -97,8 +97,7 @@ export default async function playgroundImportTemplate(page, baseUrl, { assert, 
   await page.selectOption(tid('entry-select'), 'Parent');
   await page.click(tid('start'));
   await page.locator(tid('exec-Parent')).first().waitFor();
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Parent')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 30_000 });
+  await runToEnd(page, 'Parent', 'SUCCEEDED', { timeout: 30_000 });
   assert((await page.locator(tid('exec-child-dev')).count()) >= 1, 'the child execution is in the tree');
   await screenshot('3-parent-ran-the-child');
 

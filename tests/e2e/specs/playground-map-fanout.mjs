@@ -1,6 +1,6 @@
 // A Map fanning out to 50 child executions (.sync:2) runs to the end with "Run to end"; the
 // history table lists the events. Logs (does not assert) how long one step takes to render.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openExample, runToEnd, tid } from '../lib/playground.mjs';
 
 // Clicks Step inside the page and times until the counts line has changed and the next frame
 // starts (Yew renders in a microtask after the click), without driver round trips.
@@ -27,9 +27,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export default async function mapFanout(page, baseUrl, { assert, screenshot, problems }) {
   await page.goto(`${baseUrl}/`);
-  await page.click(tid('examples'));
-  await page.click(tid('example-map-fanout'));
-  await page.locator(tid('machine-tab-FanOut')).waitFor();
+  await openExample(page, 'map-fanout', 'FanOut');
   await page.click(tid('start'));
   await page.locator(tid('exec-FanOut')).first().waitFor();
 
@@ -37,8 +35,7 @@ export default async function mapFanout(page, baseUrl, { assert, screenshot, pro
   for (let i = 0; i < 10; i++) early.push(await stepAndWait(page));
 
   const t0 = Date.now();
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-FanOut')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 50_000 });
+  await runToEnd(page, 'FanOut', 'SUCCEEDED', { timeout: 50_000 });
   const runMs = Date.now() - t0;
   const children = await page.locator(tid('exec-ProcessItem')).count();
   assert(children === 50, `expected 50 child executions, found ${children}`);

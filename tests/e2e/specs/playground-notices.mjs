@@ -6,27 +6,18 @@
 //   task out), and the message does not cover Send success;
 // - a broken definition's error is one short line, not the definition quoted twice;
 // - the timeline counts steps and says so, apart from the history's event count.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openClean, openExample, runToEnd, tid } from '../lib/playground.mjs';
 
 export default async function playgroundNotices(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText }) {
   const notice = () => page.locator(tid('notice')).innerText();
-  const openExample = async (name, tab) => {
-    await page.click(tid('examples'));
-    await page.click(tid(`example-${name}`));
-    await page.locator(tid(`machine-tab-${tab}`)).waitFor();
-  };
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await openClean(page, baseUrl);
 
   // Item 5: run a nested example twice.
-  await openExample('sync-start', 'Parent');
+  await openExample(page, 'sync-start', 'Parent');
   await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Parent')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'Parent', 'SUCCEEDED');
   await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Parent')}[data-status="FAILED"]`).waitFor();
+  await runToEnd(page, 'Parent', 'FAILED');
   const why = await notice();
   assert(why.includes('ExecutionAlreadyExists') && why.includes('"ExecutionName"') && why.includes('Reset'), `notice after the second run: ${why}`);
   await page.locator(`${tid('exec-Parent')}[data-status="FAILED"]`).click();
@@ -35,11 +26,10 @@ export default async function playgroundNotices(page, baseUrl, { assert, assertE
   await page.click(tid('notice-reset'));
   assertEqual(await page.locator(tid('exec-Parent')).count(), 0, 'executions after Reset');
   await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Parent')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'Parent', 'SUCCEEDED');
 
   // Item 6: Human approval waits for an answer; the notice neither suggests T nor covers Send success.
-  await openExample('approval', 'Approval');
+  await openExample(page, 'approval', 'Approval');
   await page.click(tid('start'));
   await page.click(tid('run-to-end'));
   await page.locator(tid('pending-token')).waitFor();
@@ -54,8 +44,7 @@ export default async function playgroundNotices(page, baseUrl, { assert, assertE
   await screenshot('2-approval-waiting');
   await page.fill(tid('token-output'), '{"approved": true}');
   await page.click(tid('send-success'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Approval')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'Approval', 'SUCCEEDED');
 
   // Item 7: steps and events are labelled as the different things they are.
   const pos = await page.locator(tid('timeline-pos')).innerText();

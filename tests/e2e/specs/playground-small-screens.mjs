@@ -1,7 +1,7 @@
 // A phone (390×844) and a small window (800×600): the page is no wider than the screen, every
 // header button sits on the header's dark background (its text is white), and the definition
 // editor is on the first screen.
-const tid = (id) => `[data-testid="${id}"]`;
+import { tid } from '../lib/playground.mjs';
 
 export default async function smallScreens(page, baseUrl, { assert, screenshot, problems }) {
   for (const [width, height] of [[390, 844], [800, 600]]) {

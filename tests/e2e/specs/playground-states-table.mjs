@@ -3,7 +3,7 @@
 // Pass in a branch "Failed", the Parallel that caught it "Caught error"), durations on the
 // virtual clock. Selecting a state (a table row, by keyboard too, or a graph state) lists only
 // its events in the history.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openClean, runToEnd, tid } from '../lib/playground.mjs';
 
 const MACHINE = JSON.stringify({
   StartAt: 'Seed',
@@ -32,14 +32,11 @@ const MACHINE = JSON.stringify({
 }, null, 2);
 
 export default async function statesTable(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await openClean(page, baseUrl);
   await page.click(tid('new-workspace'));
   await page.fill(tid('definition'), MACHINE);
   await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Machine')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'Machine', 'SUCCEEDED');
   await page.click(tid('exec-Machine'));
   const graphStatus = (s) => page.locator(tid(`state-${s}`)).getAttribute('data-status');
   const graph = {};

@@ -8,7 +8,7 @@
 // - a YAML error still points at its line and column (they cross from the module);
 // - Export to AWS, which runs in the same module, says when it cannot be fetched and fetches it
 //   again on the next change.
-const tid = (id) => `[data-testid="${id}"]`;
+import { tid } from '../lib/playground.mjs';
 const MODULE = /\/stepwise_templates(_bg\.wasm|\.js)(\?.*)?$/;
 
 const WORKSPACE = JSON.stringify({

@@ -5,18 +5,15 @@
 // check wants text) with a hint; NONE lets it through. A context object replaces TestState's
 // own $$ as given; PRESENT lets a result without the required fields through; broken,
 // forbidden, mistyped and absurdly deep contexts get clear refusals and the page carries on.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openExample, runToEnd, tid } from '../lib/playground.mjs';
 
 export default async function testStateContext(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
   await page.goto(`${baseUrl}/`);
   await page.locator(tid('app')).waitFor();
-  await page.click(tid('examples'));
-  await page.click(tid('example-started-by-execution-id'));
-  await page.locator(tid('machine-tab-Parent')).waitFor();
+  await openExample(page, 'started-by-execution-id', 'Parent');
   await page.click(tid('start'));
   await page.locator(tid('exec-Parent')).waitFor();
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Parent')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 20_000 });
+  await runToEnd(page, 'Parent', 'SUCCEEDED', { timeout: 20_000 });
   await page.click(tid('exec-Parent'));
   await page.click(tid('state-Start HelloWorld'));
   await page.click(tid('test-state-toggle'));

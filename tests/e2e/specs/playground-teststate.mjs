@@ -7,14 +7,12 @@
 // mocked result AWS refuses; and a state nested in its processor. A Task's mocked result is
 // checked as AWS checks it (field validation STRICT refuses a parsed Lambda Payload; NONE and
 // PRESENT are chosen where the mock is partial).
-const tid = (id) => `[data-testid="${id}"]`;
+import { openExample, runToEnd, tid } from '../lib/playground.mjs';
 
 export default async function testState(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
   await page.goto(`${baseUrl}/`);
   await page.locator(tid('app')).waitFor();
-  await page.click(tid('examples'));
-  await page.click(tid('example-mocked-lambda'));
-  await page.locator(tid('machine-tab-Orders')).waitFor();
+  await openExample(page, 'mocked-lambda', 'Orders');
 
   await page.click(tid('start'));
   await page.locator(tid('exec-Orders')).waitFor();
@@ -118,12 +116,9 @@ export default async function testState(page, baseUrl, { assert, assertEqual, sc
   assertEqual(await charge.getAttribute('data-status'), 'Waiting for callback', 'Charge card still waits');
 
   // A Map: it computes its items, the mocked result stands for what its iterations returned.
-  await page.click(tid('examples'));
-  await page.click(tid('example-map-fanout'));
-  await page.locator(tid('machine-tab-FanOut')).waitFor();
+  await openExample(page, 'map-fanout', 'FanOut');
   await page.click(tid('start'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-FanOut')}[data-status="SUCCEEDED"]`).waitFor({ timeout: 50_000 });
+  await runToEnd(page, 'FanOut', 'SUCCEEDED', { timeout: 50_000 });
   await page.click(tid('exec-FanOut'));
   // The Map's box holds its processor's states: click its heading, not its middle.
   await page.click(tid('state-Fan out'), { position: { x: 30, y: 8 } });

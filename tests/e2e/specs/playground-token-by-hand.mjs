@@ -2,7 +2,7 @@
 // child it started, visit the child and come back, complete the token by hand from the Pending
 // tokens panel, and check the parent's output, the graph's colours and that a reload keeps the
 // machines.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openExample, runToEnd, tid } from '../lib/playground.mjs';
 
 export default async function tokenByHand(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
   const t0 = Date.now();
@@ -10,9 +10,7 @@ export default async function tokenByHand(page, baseUrl, { assert, assertEqual, 
   await page.locator(tid('app')).waitFor();
   console.log(`  first render: ${Date.now() - t0} ms`);
 
-  await page.click(tid('examples'));
-  await page.click(tid('example-wait-for-task-token'));
-  await page.locator(tid('machine-tab-Parent')).waitFor();
+  await openExample(page, 'wait-for-task-token', 'Parent');
   await page.locator(tid('machine-tab-HelloWorld')).waitFor();
   await screenshot('1-example-loaded');
 
@@ -51,8 +49,7 @@ export default async function tokenByHand(page, baseUrl, { assert, assertEqual, 
   await page.fill(tid('token-output'), '{"approved": true}');
   await screenshot('6-token-answer');
   await page.click(tid('send-success'));
-  await page.click(tid('run-to-end'));
-  await page.locator(`${tid('exec-Parent')}[data-status="SUCCEEDED"]`).waitFor();
+  await runToEnd(page, 'Parent', 'SUCCEEDED');
 
   await page.click(tid('exec-Parent'));
   const output = JSON.parse(await page.locator(`${tid('exec-output')} pre`).innerText());

@@ -1,11 +1,9 @@
 // The definition editor's undo history belongs to a machine, not to its name (issue 20): a
 // renamed machine keeps it, and a new machine given the name of a deleted one starts with none.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openClean, tid } from '../lib/playground.mjs';
 
 export default async function undoFollowsMachine(page, baseUrl, { assert, assertEqual, screenshot, problems, editorText, editorReady }) {
-  await page.goto(`${baseUrl}/`);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await openClean(page, baseUrl);
   await editorReady();
 
   const rename = async (name) => {

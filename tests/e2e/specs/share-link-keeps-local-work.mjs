@@ -4,8 +4,8 @@
 // restores their own. Every step checks what is on screen and what localStorage holds, byte for
 // byte.
 import { deflateRawSync } from 'node:zlib';
+import { inOtherBrowser, shareLink, tid } from '../lib/playground.mjs';
 
-const tid = (id) => `[data-testid="${id}"]`;
 const KEY = 'stepwise.workspace.v1';
 
 // The playground's own encoding: raw deflate, base64url without padding.
@@ -54,20 +54,12 @@ export default async function shareLinkKeepsLocalWork(page, baseUrl, { assert, a
   assertEqual(await page.locator(tid('entry-select')).inputValue(), 'HelloWorld', 'entry machine after a reload');
 
   // Share it and open the link in another browser: same bytes, same entry machine.
-  await page.click(tid('share'));
-  const myLink = await page.locator(tid('share-link')).inputValue();
-  await page.keyboard.press('Escape');
-  const other = await page.context().browser().newContext();
-  try {
-    const friend = await other.newPage();
-    await friend.goto(myLink);
+  await inOtherBrowser(page, await shareLink(page), async (friend) => {
     await friend.locator(tid('machine-tab-Parent')).waitFor();
     assertEqual(await editorText('definition', friend), MINE, 'definition opened from the share link');
     assertEqual(await friend.locator(tid('entry-select')).inputValue(), 'HelloWorld', 'entry machine from the share link');
     assert((await friend.locator(tid('shared-banner')).count()) === 1, 'a link opens as a shared workspace');
-  } finally {
-    await other.close();
-  }
+  });
 
   // Someone else's link, in this browser: shown beside mine, mine untouched.
   await open(linkFor(baseUrl, THEIRS));

@@ -4,7 +4,7 @@
 // branch, announced. The rejected run is listed under Branches with its answer by hand;
 // restoring it replays that answer, and the approved run can be restored in turn. A Step from the
 // past branches too.
-const tid = (id) => `[data-testid="${id}"]`;
+import { openExample, tid } from '../lib/playground.mjs';
 
 export default async function timelineBranches(page, baseUrl, { assert, assertEqual, screenshot, problems }) {
   const position = async () => {
@@ -31,9 +31,7 @@ export default async function timelineBranches(page, baseUrl, { assert, assertEq
 
   await page.goto(`${baseUrl}/`);
   await page.evaluate(() => localStorage.clear());
-  await page.click(tid('examples'));
-  await page.click(tid('example-approval'));
-  await page.locator(tid('machine-tab-Approval')).waitFor();
+  await openExample(page, 'approval', 'Approval');
   await page.click(tid('start'));
   await page.click(tid('run-to-end'));
   await page.locator(tid('pending-token')).waitFor();

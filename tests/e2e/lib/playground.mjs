@@ -52,12 +52,13 @@ export async function publishVersion(page, number) {
 }
 
 /**
- * Presses Run to end and waits until an execution of `machine` has `status`. Runs through child
- * executions and Map iterations take longer than the default wait: give `timeout` for those.
+ * Presses Run to end and waits until an execution of `machine` has `status`. `options` go to
+ * Playwright's waitFor: a `{ timeout }` for runs through child executions or a large Map, which
+ * take longer than the default wait.
  */
-export async function runToEnd(page, machine, status, { timeout } = {}) {
+export async function runToEnd(page, machine, status, options = {}) {
   await page.click(tid('run-to-end'));
-  await page.locator(`${tid(`exec-${machine}`)}[data-status="${status}"]`).waitFor({ timeout });
+  await page.locator(`${tid(`exec-${machine}`)}[data-status="${status}"]`).waitFor(options);
 }
 
 /** Chooses `machine` as the entry machine, starts it and runs it to `status` (see `runToEnd`). */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 /** The selector of the element whose `data-testid` is `id`: the UI's names for what a user sees. */
 export const tid = (id) => `[data-testid="${id}"]`;
 
-/** The key the playground autosaves its workspace under (see www's storage module). */
+/** The key the playground autosaves its workspace under (crates/playground/src/storage.rs). */
 export const WORKSPACE_KEY = 'stepwise.workspace.v1';
 
 /**

@@ -6,8 +6,7 @@
 //   field names a Retry takes;
 // - see the validator's diagnostic inline, on the line of a broken `Next`, and hover help;
 // - find the text byte for byte after a reload (tabs, odd spacing, non-ASCII, "\r\n").
-import { openClean, tid } from '../lib/playground.mjs';
-const KEY = 'stepwise.workspace.v1';
+import { openClean, tid, WORKSPACE_KEY as KEY } from '../lib/playground.mjs';
 
 const DEF = [
   '{',

@@ -8,9 +8,8 @@
 //   has arrived is marked as waiting for it (a warning, never a wrong error), Start says to try
 //   again, and once it arrives the text is checked (a syntax error is found) and runs.
 import { deflateRawSync } from 'node:zlib';
-import { tid } from '../lib/playground.mjs';
+import { tid, WORKSPACE_KEY as KEY } from '../lib/playground.mjs';
 
-const KEY = 'stepwise.workspace.v1';
 const MODULE = '**/pkg/stepwise_jsonata_bg.wasm';
 
 // What Step Functions adds to JSONata ($partition, $hash), a Choice condition, the input's values.

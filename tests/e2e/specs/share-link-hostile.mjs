@@ -3,9 +3,8 @@
 // and the user's own workspace is never changed or dropped — unreadable stored text is set aside
 // byte for byte, never deleted.
 import { deflateRawSync } from 'node:zlib';
-import { tid } from '../lib/playground.mjs';
+import { tid, WORKSPACE_KEY as KEY } from '../lib/playground.mjs';
 
-const KEY = 'stepwise.workspace.v1';
 const packed = (bytes) => deflateRawSync(bytes).toString('base64url');
 const linkOf = (baseUrl, text) => `${baseUrl}/#w=${packed(Buffer.from(text))}`;
 

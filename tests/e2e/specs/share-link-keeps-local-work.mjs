@@ -4,9 +4,7 @@
 // restores their own. Every step checks what is on screen and what localStorage holds, byte for
 // byte.
 import { deflateRawSync } from 'node:zlib';
-import { inOtherBrowser, shareLink, tid } from '../lib/playground.mjs';
-
-const KEY = 'stepwise.workspace.v1';
+import { inOtherBrowser, shareLink, tid, WORKSPACE_KEY as KEY } from '../lib/playground.mjs';
 
 // The playground's own encoding: raw deflate, base64url without padding.
 const linkFor = (baseUrl, text) => `${baseUrl}/#w=${deflateRawSync(Buffer.from(text)).toString('base64url')}`;

@@ -6,6 +6,7 @@
 // fail. Each spec gets a fresh browser context. The driver prints `e2e ok <name>` or
 // `e2e FAIL <name>: <reason>` per spec (what `cargo xtask test` counts), then `e2e: N passed,
 // M failed`, and exits non-zero when a spec failed. Screenshots go to tests/e2e/artifacts/.
+// Every file in specs/ is a spec: steps the specs share live in lib/playground.mjs.
 
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';

@@ -37,13 +37,21 @@ pub fn read(files: Vec<(String, String)>, then: impl FnOnce(Result<Imported, Str
         .map(|(n, _)| n.as_str())
         .collect::<Vec<_>>()
         .join(", ");
+    let several = files.len() > 1;
     crate::templates_module::read(&files, move |machines| {
         then(
             machines
                 .map_err(|e| e.to_string())
-                .and_then(|m| from_machines(&label, m)),
+                .and_then(|m| from_machines(&label, m, several)),
         )
     });
+}
+
+/// Whether a definition file's text is meant as ASL: an object with `StartAt` or `States` (or
+/// text that is not JSON, whose errors the editor shows).
+fn is_definition(d: &stepwise_templates::Definition) -> bool {
+    d.value()
+        .is_none_or(|v| v.get("StartAt").is_some() || v.get("States").is_some())
 }
 
 fn read_workspace(text: &str) -> Result<Imported, String> {
@@ -58,12 +66,25 @@ fn read_workspace(text: &str) -> Result<Imported, String> {
     })
 }
 
-/// The machines of a definition or template file as a workspace, with what the user should
-/// know about them.
-fn from_machines(file_name: &str, machines: Vec<Machine>) -> Result<Imported, String> {
+/// The machines of definition and template files as a workspace, with what the user should
+/// know about them. Among `several` files chosen together (a project's folder, say), a JSON or
+/// YAML file that is no definition at all (`package.json`, a test event) is left out and named;
+/// chosen alone, it opens with its errors shown.
+fn from_machines(
+    file_name: &str,
+    machines: Vec<Machine>,
+    several: bool,
+) -> Result<Imported, String> {
     let (mut docs, mut notes) = (Vec::new(), Vec::new());
     for m in machines {
         match &m.source {
+            Source::Definition(d) if several && m.logical_id.is_none() && !is_definition(d) => {
+                notes.push(format!(
+                    "{} was left out: it is not a state machine definition (no StartAt or \
+                     States).",
+                    d.file
+                ));
+            }
             Source::Definition(d) => {
                 let unresolved = d
                     .diagnostics(&Default::default())
@@ -240,6 +261,24 @@ Resources:
             .definition
             .contains("\"Seconds\": 1"));
         assert!(imported.notes.is_empty(), "{:?}", imported.notes);
+
+        // Chosen with a project's other files, what is no definition is left out and named.
+        let imported = read_all(vec![
+            ("template.yaml".into(), TEMPLATE.into()),
+            ("later.asl.yaml".into(), later.into()),
+            (
+                "package.json".into(),
+                r#"{"name": "orders", "version": "1.0.0"}"#.into(),
+            ),
+            ("event.yaml".into(), "orderId: o-17\n".into()),
+        ])
+        .unwrap();
+        assert_eq!(imported.workspace.machines.len(), 3);
+        assert_eq!(imported.notes.len(), 2, "{:?}", imported.notes);
+        assert!(imported.notes[0].starts_with("package.json was left out"));
+        // Alone, it opens with its errors shown.
+        let alone = read_now("package.json", r#"{"name": "orders"}"#).unwrap();
+        assert_eq!(alone.workspace.machines[0].name, "package");
 
         // A workspace goes alone.
         let saved = imported.workspace.to_json();

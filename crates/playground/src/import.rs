@@ -147,6 +147,11 @@ mod tests {
         read_all(vec![(file_name.to_owned(), text.to_owned())])
     }
 
+    fn names(imported: &Imported) -> Vec<&str> {
+        let machines = &imported.workspace.machines;
+        machines.iter().map(|m| m.name.as_str()).collect()
+    }
+
     /// The tests link the template reader in, so `read` answers before it returns.
     fn read_all(files: Vec<(String, String)>) -> Result<Imported, String> {
         let outcome = std::rc::Rc::new(std::cell::RefCell::new(None));
@@ -188,12 +193,7 @@ Resources:
     #[test]
     fn a_sam_template_becomes_a_workspace_that_runs() {
         let imported = read_now("template.yaml", TEMPLATE).unwrap();
-        let names: Vec<&str> = imported
-            .workspace
-            .machines
-            .iter()
-            .map(|m| m.name.as_str())
-            .collect();
+        let names = names(&imported);
         assert_eq!(names, ["Parent", "child-dev"]);
         assert_eq!(imported.notes.len(), 1);
         assert!(
@@ -250,12 +250,7 @@ Resources:
             ("later.asl.yaml".into(), later.into()),
         ])
         .unwrap();
-        let names: Vec<&str> = imported
-            .workspace
-            .machines
-            .iter()
-            .map(|m| m.name.as_str())
-            .collect();
+        let names = names(&imported);
         assert_eq!(names, ["Parent", "child-dev", "Later"]);
         assert!(imported.workspace.machines[2]
             .definition

@@ -768,6 +768,13 @@ impl Workspace {
         self.machines.iter().position(|m| m.name == name)
     }
 
+    /// [`Workspace::machine_index`] for what acts on a machine by name: no such machine is an
+    /// error fit to show.
+    fn existing_machine(&self, name: &str) -> Result<usize, String> {
+        self.machine_index(name)
+            .ok_or_else(|| format!("there is no machine named {name}"))
+    }
+
     // ----- the run ------------------------------------------------------------------------
 
     pub fn engine(&self) -> &Engine {
@@ -885,9 +892,7 @@ impl Workspace {
     /// Starts an execution of machine `machine` with the current input, deploying the current
     /// definitions and mocks first. Returns the new execution.
     pub fn start(&mut self, machine: &str) -> Result<ExecutionId, String> {
-        if self.machine_index(machine).is_none() {
-            return Err(format!("there is no machine named {machine}"));
-        }
+        self.existing_machine(machine)?;
         let input = if self.input.trim().is_empty() {
             "{}".to_string()
         } else {
@@ -911,9 +916,7 @@ impl Workspace {
     /// publishing what the latest version already holds answers that version. A document edit:
     /// saved and shared, and deployed with the next Start or Redrive.
     pub fn publish(&mut self, machine: &str, description: Option<&str>) -> Result<u32, String> {
-        let index = self
-            .machine_index(machine)
-            .ok_or_else(|| format!("there is no machine named {machine}"))?;
+        let index = self.existing_machine(machine)?;
         let m = &self.machines[index];
         if let Some(v) = m.latest_version() {
             if v.definition == m.definition && v.express == m.express {
@@ -947,9 +950,7 @@ impl Workspace {
         alias: &str,
         routing: &[(u32, i64)],
     ) -> Result<(), String> {
-        let index = self
-            .machine_index(machine)
-            .ok_or_else(|| format!("there is no machine named {machine}"))?;
+        let index = self.existing_machine(machine)?;
         let mut candidate = self.machines[index].clone();
         match candidate.aliases.iter_mut().find(|a| a.name == alias) {
             Some(a) if a.routing == routing => return Ok(()),
@@ -970,9 +971,7 @@ impl Workspace {
     /// version an alias routes to is refused with its ConflictException. Its number is not
     /// given again.
     pub fn delete_version(&mut self, machine: &str, number: u32) -> Result<(), String> {
-        let index = self
-            .machine_index(machine)
-            .ok_or_else(|| format!("there is no machine named {machine}"))?;
+        let index = self.existing_machine(machine)?;
         let mut engine = engine_with_versions(&self.machines[index])?;
         engine
             .delete_state_machine_version(&format!("{}:{number}", machine_arn(machine)))
@@ -986,9 +985,7 @@ impl Workspace {
 
     /// DeleteStateMachineAlias, answered by the engine; the versions it routed to stay.
     pub fn delete_alias(&mut self, machine: &str, alias: &str) -> Result<(), String> {
-        let index = self
-            .machine_index(machine)
-            .ok_or_else(|| format!("there is no machine named {machine}"))?;
+        let index = self.existing_machine(machine)?;
         let mut engine = engine_with_versions(&self.machines[index])?;
         engine
             .delete_state_machine_alias(&format!("{}:{alias}", machine_arn(machine)))

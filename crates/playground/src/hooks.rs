@@ -171,13 +171,21 @@ pub fn notify_position(ws: &WorkspaceHandle, ui: &UiHandle) {
     }
 }
 
+/// The recorded (or replayed) execution on show, with its timeline's position and length;
+/// `None` when `execution` is a local one (or none).
+fn recorded_on_show(
+    ws: &WorkspaceHandle,
+    execution: Option<ExecutionId>,
+) -> Option<(ExecutionId, usize, usize)> {
+    let id = execution.filter(|id| crate::recorded::is_read_only(*id))?;
+    let (pos, total) = crate::recorded::position(&ws.read(), id)?;
+    Some((id, pos, total))
+}
+
 /// Moves the timeline of the recorded (or replayed) execution on show by `delta` events;
 /// `false` when a local execution is on show.
 fn step_recorded(ws: &WorkspaceHandle, ui: &UiHandle, delta: isize) -> bool {
-    let Some(id) = ui.execution.filter(|id| crate::recorded::is_read_only(*id)) else {
-        return false;
-    };
-    let Some((pos, total)) = crate::recorded::position(&ws.read(), id) else {
+    let Some((id, pos, total)) = recorded_on_show(ws, ui.execution) else {
         return false;
     };
     let to = pos.saturating_add_signed(delta).min(total);
@@ -203,10 +211,7 @@ fn play_recorded(
     execution: Option<ExecutionId>,
     to_end: bool,
 ) -> bool {
-    let Some(id) = execution.filter(|id| crate::recorded::is_read_only(*id)) else {
-        return false;
-    };
-    let Some((pos, total)) = crate::recorded::position(&ws.read(), id) else {
+    let Some((id, pos, total)) = recorded_on_show(ws, execution) else {
         return false;
     };
     let to = if to_end { total } else { (pos + 1).min(total) };

@@ -13,6 +13,32 @@ pub struct Imported {
     pub notes: Vec<String>,
 }
 
+/// The most Import reads at once (bytes, all chosen files together): far above what it is for
+/// (a template is at most 1 MB, a definition 1 MiB, and a saved workspace has to fit the
+/// browser's 5 MB of storage), low enough that a wrong file chosen by mistake is refused before
+/// it is read into memory, and copied again to reach the template reader.
+pub const MAX_IMPORT_BYTES: f64 = 16e6;
+
+/// Why files of these sizes (name and bytes each) are not read; `None` when they may be.
+pub fn too_large<'a>(files: impl IntoIterator<Item = (&'a str, f64)>) -> Option<String> {
+    let (names, total) =
+        files
+            .into_iter()
+            .fold((Vec::new(), 0.0), |(mut names, total), (name, bytes)| {
+                names.push(name);
+                (names, total + bytes)
+            });
+    (total > MAX_IMPORT_BYTES).then(|| {
+        format!(
+            "{}: {} is more than Import reads ({}). Templates and definitions are far smaller: \
+             was another file chosen?",
+            names.join(", "),
+            crate::recorded::megabytes(total as usize),
+            crate::recorded::megabytes(MAX_IMPORT_BYTES as usize)
+        )
+    })
+}
+
 /// A JSON object with `machines`: the workspace format.
 fn is_workspace(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("machines").is_some())
@@ -142,6 +168,20 @@ fn from_machines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_is_too_large_to_read_is_refused_before_reading() {
+        assert_eq!(
+            too_large([("template.yaml", 51_200.0), ("a.asl.json", 1e6)]),
+            None
+        );
+        assert_eq!(too_large([("exactly.json", MAX_IMPORT_BYTES)]), None);
+        let e = too_large([("a.json", 10e6), ("b.json", 7e6)]).unwrap();
+        assert!(
+            e.starts_with("a.json, b.json: 17.0 MB is more than Import reads (16.0 MB)"),
+            "{e}"
+        );
+    }
 
     fn read_now(file_name: &str, text: &str) -> Result<Imported, String> {
         read_all(vec![(file_name.to_owned(), text.to_owned())])

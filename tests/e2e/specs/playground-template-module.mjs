@@ -5,6 +5,7 @@
 //   importing a YAML definition says so and changes nothing on screen;
 //   the next Import tries again;
 // - pressing Import starts fetching it while the file dialog is open, and the file then opens;
+// - a file far larger than any template is refused before it is read;
 // - a YAML error still points at its line and column (they cross from the module);
 // - Export to AWS, which runs in the same module, says when it cannot be fetched and fetches it
 //   again on the next change.
@@ -88,6 +89,12 @@ export default async function playgroundTemplateModule(page, baseUrl, { assert, 
   await notice.filter({ hasText: 'Imported hello.asl.yaml' }).waitFor();
   await page.locator(tid('diagnostics-ok')).waitFor();
   await screenshot('2-imported');
+
+  // A file far larger than any template is refused before it is read; nothing changes.
+  const huge = Buffer.alloc(17_000_000, 'a');
+  await page.setInputFiles(tid('import-file'), file('huge.yaml', huge.toString()));
+  await notice.filter({ hasText: 'is more than Import reads' }).waitFor();
+  assert((await page.locator(tid('machine-tab-hello')).count()) === 1, 'the workspace on screen stays');
 
   // A YAML error keeps its position in the file.
   await page.setInputFiles(tid('import-file'), file('broken.yaml', 'StartAt: A\nStates:\n  A: [Type\n'));

@@ -72,6 +72,13 @@ pub fn Header() -> Html {
             if files.is_empty() {
                 return;
             }
+            let sizes: Vec<(String, f64)> =
+                files.iter().map(|f| (f.name(), f.size() as f64)).collect();
+            if let Some(why) = crate::import::too_large(sizes.iter().map(|(n, b)| (n.as_str(), *b)))
+            {
+                ui.dispatch(Action::Notify(Level::Error, why));
+                return;
+            }
             let names = files
                 .iter()
                 .map(|f| f.name())

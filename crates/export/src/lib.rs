@@ -35,6 +35,16 @@ pub enum Format {
     Sam,
 }
 
+impl Format {
+    /// The spelling [`FromStr`](std::str::FromStr) reads back (`--format`, the export wire).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::CloudFormation => "cloudformation",
+            Format::Sam => "sam",
+        }
+    }
+}
+
 impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -1028,5 +1038,8 @@ mod tests {
             Ok(Format::CloudFormation)
         );
         assert!("terraform".parse::<Format>().is_err());
+        for f in [Format::CloudFormation, Format::Sam] {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+        }
     }
 }

@@ -34,10 +34,7 @@ pub fn request(
         .collect();
     json!({
         "machines": machines,
-        "format": match format {
-            Format::CloudFormation => "cloudformation",
-            Format::Sam => "sam",
-        },
+        "format": format.as_str(),
         "yaml": yaml,
         "sourceRegion": source_region,
         "sourceAccount": source_account,

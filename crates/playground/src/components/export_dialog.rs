@@ -48,11 +48,8 @@ fn ExportBody() -> Html {
         let (format, copied) = (format.clone(), copied.clone());
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            format.set(if v == "sam" {
-                Format::Sam
-            } else {
-                Format::CloudFormation
-            });
+            // The options' values are `Format::as_str`'s.
+            format.set(v.parse().unwrap_or_default());
             copied.set(false);
         })
     };
@@ -127,8 +124,8 @@ fn ExportBody() -> Html {
                 <div class="row">
                     <label>{ "Template " }
                         <select data-testid="export-format" onchange={on_format}>
-                            <option value="cloudformation" selected={*format == Format::CloudFormation}>{ "CloudFormation" }</option>
-                            <option value="sam" selected={*format == Format::Sam}>{ "SAM" }</option>
+                            <option value={Format::CloudFormation.as_str()} selected={*format == Format::CloudFormation}>{ "CloudFormation" }</option>
+                            <option value={Format::Sam.as_str()} selected={*format == Format::Sam}>{ "SAM" }</option>
                         </select>
                     </label>
                     <label><input type="checkbox" data-testid="export-yaml" checked={*yaml} onchange={on_yaml} />{ " YAML (unchecked: JSON)" }</label>
